@@ -1,0 +1,152 @@
+/**
+ * Connection configuration: explicit options win over the environment, which wins over defaults.
+ *
+ * The resolution rules (domain → API URL → envd URL) are E2B's, so a value that works with the
+ * official SDK works here unchanged. The environment is read when {@link resolveConfig} is
+ * called, never at import.
+ */
+import type { Dispatcher } from 'undici';
+import { AuthenticationError } from './errors.js';
+
+/** Options accepted by every client entry point. All optional. */
+export interface ConnectionOptions {
+  /** API key sent as `X-API-Key`. @default `E2B_API_KEY` */
+  apiKey?: string;
+  /** Access token sent as `Authorization: Bearer` where the API wants one. @default `E2B_ACCESS_TOKEN` */
+  accessToken?: string;
+  /** Base domain of the platform. @default `E2B_DOMAIN`, else `e2b.app` */
+  domain?: string;
+  /** Control-plane base URL. @default `E2B_API_URL`, else `https://api.<domain>` */
+  apiUrl?: string;
+  /**
+   * envd base URL used for every sandbox (routed by the `E2b-Sandbox-Id` header).
+   * @default `E2B_SANDBOX_URL`, else the platform's per-sandbox host
+   */
+  sandboxUrl?: string;
+  /**
+   * E2B debug mode: talk to an API on `http://localhost:3000` and envd on
+   * `http://localhost:49983`, as the official SDK does. @default `E2B_DEBUG` == "true"
+   */
+  debug?: boolean;
+  /**
+   * Timeout of each HTTP request in milliseconds; 0 disables it.
+   * @default 60000, the official SDK's value: long enough for a cold sandbox start.
+   */
+  requestTimeoutMs?: number;
+  /** Extra headers sent with every request (API and envd). */
+  headers?: Record<string, string>;
+  /** undici dispatcher for the REST API (tests inject a MockAgent; proxies inject a ProxyAgent). */
+  dispatcher?: Dispatcher;
+  /**
+   * Retries of failed idempotent requests and of 429 answers.
+   * @default 2, so a transient blip costs at most about a second before surfacing.
+   */
+  retries?: number;
+  /** Validate the API key format (`e2b_` + hex) before sending it. @default not `E2B_VALIDATE_API_KEY=false` */
+  validateApiKey?: boolean;
+  /** Receives one line per request for `--debug`-style tracing; secrets are never included. */
+  logger?: (line: string) => void;
+}
+
+/** Per-call options every public method accepts last. */
+export interface CallOptions {
+  /** Aborts the call. */
+  signal?: AbortSignal;
+  /** Overrides the request timeout of this call (ms; 0 disables). */
+  requestTimeoutMs?: number;
+  /** Extra headers for this call. */
+  headers?: Record<string, string>;
+}
+
+/** The envd port inside every sandbox. */
+export const ENVD_PORT = 49983;
+/** Domains that serve every sandbox's envd from one shared host, routed by headers. */
+const SHARED_ENVD_DOMAINS = new Set(['e2b.app', 'e2b.dev', 'e2b.pro', 'e2b-staging.dev']);
+/** @see ConnectionOptions.requestTimeoutMs */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+/** @see ConnectionOptions.retries */
+export const DEFAULT_RETRIES = 2;
+const API_KEY_FORMAT = /^e2b_[0-9a-f]+$/;
+
+/** Fully resolved configuration. */
+export interface Config {
+  apiKey?: string;
+  accessToken?: string;
+  domain: string;
+  apiUrl: string;
+  sandboxUrl?: string;
+  debug: boolean;
+  requestTimeoutMs: number;
+  headers: Record<string, string>;
+  dispatcher?: Dispatcher;
+  retries: number;
+  validateApiKey: boolean;
+  logger?: (line: string) => void;
+}
+
+type Env = Record<string, string | undefined>;
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+/** Resolves options against the environment (`process.env` unless given). */
+export function resolveConfig(options: ConnectionOptions = {}, env: Env = process.env): Config {
+  const debug = options.debug ?? (env.E2B_DEBUG ?? '').toLowerCase() === 'true';
+  const domain = nonEmpty(options.domain) ?? nonEmpty(env.E2B_DOMAIN) ?? 'e2b.app';
+  const apiUrl =
+    nonEmpty(options.apiUrl) ?? nonEmpty(env.E2B_API_URL) ?? (debug ? 'http://localhost:3000' : `https://api.${domain}`);
+  const sandboxUrl = nonEmpty(options.sandboxUrl) ?? nonEmpty(env.E2B_SANDBOX_URL);
+  const config: Config = {
+    domain,
+    apiUrl: apiUrl.replace(/\/+$/, ''),
+    debug,
+    requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    headers: { ...(options.headers ?? {}) },
+    retries: options.retries ?? DEFAULT_RETRIES,
+    validateApiKey: options.validateApiKey ?? (env.E2B_VALIDATE_API_KEY ?? '').toLowerCase() !== 'false',
+  };
+  const apiKey = nonEmpty(options.apiKey) ?? nonEmpty(env.E2B_API_KEY);
+  const accessToken = nonEmpty(options.accessToken) ?? nonEmpty(env.E2B_ACCESS_TOKEN);
+  if (apiKey !== undefined) config.apiKey = apiKey;
+  if (accessToken !== undefined) config.accessToken = accessToken;
+  if (sandboxUrl !== undefined) config.sandboxUrl = sandboxUrl.replace(/\/+$/, '');
+  if (options.dispatcher) config.dispatcher = options.dispatcher;
+  if (options.logger) config.logger = options.logger;
+  return config;
+}
+
+/** Throws unless the configuration carries a usable API key. */
+export function requireApiKey(config: Config): string {
+  if (!config.apiKey) {
+    throw new AuthenticationError(
+      'no API key: set E2B_API_KEY or pass an apiKey (get one at https://e2b.dev/dashboard)',
+    );
+  }
+  if (config.validateApiKey && !API_KEY_FORMAT.test(config.apiKey)) {
+    throw new AuthenticationError('invalid API key format: expected "e2b_" followed by lowercase hex characters');
+  }
+  return config.apiKey;
+}
+
+/** Host name of a port of a sandbox (`<port>-<id>.<domain>`; `localhost:<port>` in debug mode). */
+export function sandboxHost(config: Config, sandboxId: string, port: number, sandboxDomain?: string): string {
+  if (config.debug) return `localhost:${port}`;
+  return `${port}-${sandboxId}.${sandboxDomain ?? config.domain}`;
+}
+
+/** envd base URL for RPC and `/files` calls made by the client (may be a shared host). */
+export function envdUrl(config: Config, sandboxId: string, sandboxDomain?: string): string {
+  if (config.sandboxUrl) return config.sandboxUrl;
+  if (config.debug) return `http://${sandboxHost(config, sandboxId, ENVD_PORT, sandboxDomain)}`;
+  const domain = sandboxDomain ?? config.domain;
+  if (SHARED_ENVD_DOMAINS.has(domain)) return `https://sandbox.${domain}`;
+  return `https://${sandboxHost(config, sandboxId, ENVD_PORT, domain)}`;
+}
+
+/** envd URL for signed links: never the shared host, since a bare URL cannot carry routing headers. */
+export function envdDirectUrl(config: Config, sandboxId: string, sandboxDomain?: string): string {
+  if (config.sandboxUrl) return config.sandboxUrl;
+  const scheme = config.debug ? 'http' : 'https';
+  return `${scheme}://${sandboxHost(config, sandboxId, ENVD_PORT, sandboxDomain)}`;
+}

@@ -1,0 +1,359 @@
+/**
+ * The typed error tree of the client library.
+ *
+ * Every error thrown by the library is a {@link SandboxError} with a stable `code` string
+ * (`E2B_*`) that scripts can match on, and the original failure kept as `cause`. Class names
+ * and the subclass relations follow the official E2B SDK so code moving between the two keeps
+ * its `instanceof` checks; unlike the SDK, the authentication, build and volume families also
+ * derive from `SandboxError` so one `instanceof SandboxError` catches everything we throw.
+ *
+ * The wire-to-error mapping lives here and only here: {@link errorFromApi} for the control-plane
+ * REST API, {@link errorFromEnvdHttp} for envd's plain HTTP endpoints and {@link errorFromConnect}
+ * for envd Connect-RPC codes.
+ */
+
+/** Stable machine-readable error codes. */
+export type ErrorCode =
+  | 'E2B_SANDBOX_ERROR'
+  | 'E2B_AUTHENTICATION'
+  | 'E2B_INVALID_ARGUMENT'
+  | 'E2B_NOT_ENOUGH_SPACE'
+  | 'E2B_NOT_FOUND'
+  | 'E2B_SANDBOX_NOT_FOUND'
+  | 'E2B_FILE_NOT_FOUND'
+  | 'E2B_RATE_LIMIT'
+  | 'E2B_TIMEOUT'
+  | 'E2B_TEMPLATE'
+  | 'E2B_BUILD'
+  | 'E2B_FILE_UPLOAD'
+  | 'E2B_GIT_AUTH'
+  | 'E2B_GIT_UPSTREAM'
+  | 'E2B_VOLUME'
+  | 'E2B_VOLUME_NOT_FOUND'
+  | 'E2B_COMMAND_EXIT'
+  | 'E2B_CONNECTION'
+  | 'E2B_ABORTED';
+
+/** Extra details an error may carry. */
+export interface SandboxErrorOptions {
+  /** The underlying failure (network error, HTTP response, Connect error). */
+  cause?: unknown;
+  /** HTTP status of the response that caused the error, when there was one. */
+  status?: number;
+}
+
+/** Base class of every error the library throws. */
+export class SandboxError extends Error {
+  readonly code: ErrorCode = 'E2B_SANDBOX_ERROR';
+  /** HTTP status of the response behind the error, when there was one. */
+  readonly status?: number;
+
+  constructor(message: string, options: SandboxErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    if (options.status !== undefined) this.status = options.status;
+  }
+}
+
+/** Missing, malformed or rejected credentials (API key, access token, envd user). */
+export class AuthenticationError extends SandboxError {
+  override readonly code: ErrorCode = 'E2B_AUTHENTICATION';
+}
+
+/** A request argument the server or the client refused. */
+export class InvalidArgumentError extends SandboxError {
+  override readonly code: ErrorCode = 'E2B_INVALID_ARGUMENT';
+}
+
+/** The sandbox ran out of disk space or inodes. */
+export class NotEnoughSpaceError extends SandboxError {
+  override readonly code: ErrorCode = 'E2B_NOT_ENOUGH_SPACE';
+}
+
+/** Something that was asked for does not exist. */
+export class NotFoundError extends SandboxError {
+  override readonly code: ErrorCode = 'E2B_NOT_FOUND';
+}
+
+/** The sandbox does not exist (never did, was killed, or its timeout passed). */
+export class SandboxNotFoundError extends NotFoundError {
+  override readonly code: ErrorCode = 'E2B_SANDBOX_NOT_FOUND';
+}
+
+/** A path inside the sandbox does not exist. */
+export class FileNotFoundError extends NotFoundError {
+  override readonly code: ErrorCode = 'E2B_FILE_NOT_FOUND';
+}
+
+/** The API refused the request because of its rate limit or quota. */
+export class RateLimitError extends SandboxError {
+  override readonly code: ErrorCode = 'E2B_RATE_LIMIT';
+  /** How long the server asked us to wait, when it said (Retry-After), in milliseconds. */
+  readonly retryAfterMs?: number;
+
+  constructor(message: string, options: SandboxErrorOptions & { retryAfterMs?: number } = {}) {
+    super(message, options);
+    if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/** A request, a command or the sandbox itself ran out of time. */
+export class TimeoutError extends SandboxError {
+  override readonly code: ErrorCode = 'E2B_TIMEOUT';
+}
+
+/** The template is missing or incompatible with what was asked. */
+export class TemplateError extends SandboxError {
+  override readonly code: ErrorCode = 'E2B_TEMPLATE';
+}
+
+/** A template build failed. */
+export class BuildError extends SandboxError {
+  override readonly code: ErrorCode = 'E2B_BUILD';
+}
+
+/** Uploading a template's files failed. */
+export class FileUploadError extends BuildError {
+  override readonly code: ErrorCode = 'E2B_FILE_UPLOAD';
+}
+
+/** A git operation in the sandbox needs credentials it did not get. */
+export class GitAuthError extends AuthenticationError {
+  override readonly code: ErrorCode = 'E2B_GIT_AUTH';
+}
+
+/** A git push or pull has no upstream to talk to. */
+export class GitUpstreamError extends SandboxError {
+  override readonly code: ErrorCode = 'E2B_GIT_UPSTREAM';
+}
+
+/** A volume operation failed. */
+export class VolumeError extends SandboxError {
+  override readonly code: ErrorCode = 'E2B_VOLUME';
+}
+
+/** The volume does not exist. */
+export class VolumeNotFoundError extends VolumeError {
+  override readonly code: ErrorCode = 'E2B_VOLUME_NOT_FOUND';
+}
+
+/** The API or the sandbox could not be reached at all (DNS, refused connection, reset). */
+export class ConnectionError extends SandboxError {
+  override readonly code: ErrorCode = 'E2B_CONNECTION';
+}
+
+/** The caller aborted the operation through its `signal`. */
+export class AbortError extends SandboxError {
+  override readonly code: ErrorCode = 'E2B_ABORTED';
+}
+
+/** Result of a finished command, as carried by {@link CommandExitError}. */
+export interface CommandResult {
+  exitCode: number;
+  error?: string;
+  stdout: string;
+  stderr: string;
+}
+
+/** A command in the sandbox exited with a non-zero code. */
+export class CommandExitError extends SandboxError implements CommandResult {
+  override readonly code: ErrorCode = 'E2B_COMMAND_EXIT';
+  readonly exitCode: number;
+  readonly error?: string;
+  readonly stdout: string;
+  readonly stderr: string;
+
+  constructor(result: CommandResult) {
+    super(result.error ?? `command exited with code ${result.exitCode}`);
+    this.exitCode = result.exitCode;
+    if (result.error !== undefined) this.error = result.error;
+    this.stdout = result.stdout;
+    this.stderr = result.stderr;
+  }
+}
+
+type ErrorClass = new (message: string, options?: SandboxErrorOptions) => SandboxError;
+
+/** How one call site wants API errors reported. */
+export interface ApiErrorContext {
+  /** Class for statuses without a specific mapping. @default SandboxError */
+  fallback?: ErrorClass;
+  /** Class for 404. @default NotFoundError */
+  notFound?: ErrorClass;
+  /** Replaces the server's message for 404, which is often terse. */
+  notFoundMessage?: string;
+  /** Milliseconds the server asked us to wait before retrying (from Retry-After). */
+  retryAfterMs?: number;
+}
+
+/** Pulls a human message out of an error body: JSON `message`, else the text itself. */
+export function messageFromBody(body: unknown): string | undefined {
+  if (body === undefined || body === null || body === '') return undefined;
+  if (typeof body === 'string') {
+    const trimmed = body.trim();
+    if (trimmed.startsWith('{')) {
+      try {
+        return messageFromBody(JSON.parse(trimmed));
+      } catch {
+        return trimmed;
+      }
+    }
+    return trimmed || undefined;
+  }
+  if (typeof body === 'object' && 'message' in body && typeof (body as { message: unknown }).message === 'string') {
+    return (body as { message: string }).message;
+  }
+  return undefined;
+}
+
+/**
+ * Maps a control-plane HTTP error response to an error.
+ * 400 invalid argument, 401/403 authentication, 404 not found (call-site class), 408/504
+ * timeout, 429 rate limit, 507 not enough space, anything else the call site's fallback class.
+ */
+export function errorFromApi(status: number, body: unknown, context: ApiErrorContext = {}): SandboxError {
+  const detail = messageFromBody(body);
+  const options = { status, cause: body === undefined ? undefined : { status, body } };
+  const withDetail = (text: string) => (detail ? `${text}: ${detail}` : text);
+  switch (status) {
+    case 400:
+      return new InvalidArgumentError(detail ?? 'the server rejected the request as invalid', options);
+    case 401:
+      return new AuthenticationError(withDetail('unauthorized, check your API key or access token'), options);
+    case 403:
+      return new AuthenticationError(withDetail('forbidden, your credentials do not allow this'), options);
+    case 404: {
+      const Cls = context.notFound ?? NotFoundError;
+      return new Cls(context.notFoundMessage ?? detail ?? 'not found', options);
+    }
+    case 408:
+    case 504:
+      return new TimeoutError(withDetail(`the server timed out (${status})`), options);
+    case 429:
+      return new RateLimitError(withDetail('rate limit exceeded, try again later'), {
+        ...options,
+        ...(context.retryAfterMs !== undefined ? { retryAfterMs: context.retryAfterMs } : {}),
+      });
+    case 507:
+      return new NotEnoughSpaceError(detail ?? 'not enough space', options);
+    default: {
+      const Cls = context.fallback ?? SandboxError;
+      return new Cls(`${status}: ${detail ?? 'request failed'}`, options);
+    }
+  }
+}
+
+/** Maps an error response from envd's plain HTTP endpoints (`/files`, `/health`, `/envs`). */
+export function errorFromEnvdHttp(status: number, body: unknown, opts: { filesystem?: boolean } = {}): SandboxError {
+  const detail = messageFromBody(body) ?? `envd answered ${status}`;
+  const options = { status, cause: { status, body } };
+  switch (status) {
+    case 400:
+      return new InvalidArgumentError(detail, options);
+    case 401:
+    case 403:
+      return new AuthenticationError(detail, options);
+    case 404:
+      return opts.filesystem ? new FileNotFoundError(detail, options) : new NotFoundError(detail, options);
+    case 429:
+      return new RateLimitError(`${detail}: the requests are being rate limited`, options);
+    case 502:
+      return new TimeoutError(
+        `${detail}: the sandbox is not running anymore (killed, paused or its timeout passed)`,
+        options,
+      );
+    case 507:
+      return new NotEnoughSpaceError(detail, options);
+    default:
+      return new SandboxError(`${status}: ${detail}`, options);
+  }
+}
+
+/** Connect error codes as strings, the way they travel on the wire. */
+export type ConnectCodeName =
+  | 'canceled'
+  | 'unknown'
+  | 'invalid_argument'
+  | 'deadline_exceeded'
+  | 'not_found'
+  | 'already_exists'
+  | 'permission_denied'
+  | 'resource_exhausted'
+  | 'failed_precondition'
+  | 'aborted'
+  | 'out_of_range'
+  | 'unimplemented'
+  | 'internal'
+  | 'unavailable'
+  | 'data_loss'
+  | 'unauthenticated';
+
+/** Numeric Connect codes (gRPC numbering, as in connect-es's `Code` enum) by wire name. */
+export const CONNECT_CODES: Readonly<Record<ConnectCodeName, number>> = {
+  canceled: 1,
+  unknown: 2,
+  invalid_argument: 3,
+  deadline_exceeded: 4,
+  not_found: 5,
+  already_exists: 6,
+  permission_denied: 7,
+  resource_exhausted: 8,
+  failed_precondition: 9,
+  aborted: 10,
+  out_of_range: 11,
+  unimplemented: 12,
+  internal: 13,
+  unavailable: 14,
+  data_loss: 15,
+  unauthenticated: 16,
+};
+
+const CONNECT_NAMES: readonly ConnectCodeName[] = Object.keys(CONNECT_CODES) as ConnectCodeName[];
+
+/** The wire name of a numeric Connect code. */
+export function connectCodeName(code: number): ConnectCodeName {
+  return CONNECT_NAMES.find((name) => CONNECT_CODES[name] === code) ?? 'unknown';
+}
+
+/** Per-call replacements for the default Connect code mapping. */
+export type ConnectErrorOverrides = Partial<Record<ConnectCodeName, (message: string, cause: unknown) => SandboxError>>;
+
+/**
+ * Maps an envd Connect-RPC failure (identified by its code) to an error.
+ * `overrides` let a call site give a code its own meaning (filesystem calls turn `not_found`
+ * into {@link FileNotFoundError}, for instance).
+ */
+export function errorFromConnect(
+  code: ConnectCodeName,
+  message: string,
+  cause: unknown,
+  overrides: ConnectErrorOverrides = {},
+): SandboxError {
+  const override = overrides[code];
+  if (override) return override(message, cause);
+  const options = { cause };
+  switch (code) {
+    case 'invalid_argument':
+    case 'failed_precondition':
+    case 'out_of_range':
+      return new InvalidArgumentError(message, options);
+    case 'unauthenticated':
+    case 'permission_denied':
+      return new AuthenticationError(message, options);
+    case 'not_found':
+      return new NotFoundError(message, options);
+    case 'resource_exhausted':
+      return new RateLimitError(message, options);
+    case 'unavailable':
+      return new TimeoutError(
+        `${message}: the sandbox is not running anymore (killed, paused or its timeout passed)`,
+        options,
+      );
+    case 'deadline_exceeded':
+      return new TimeoutError(`${message}: the operation ran past its timeout`, options);
+    case 'canceled':
+      return new AbortError(message, options);
+    default:
+      return new SandboxError(`${code}: ${message}`, options);
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Signed envd `/files` links, so a plain HTTP client (curl, a browser) can read or write one
+ * file of a secured sandbox without the access token.
+ *
+ * signature = "v1_" + unpadded standard base64 of SHA-256("<path>:<op>:<user>:<token>[:<exp>]")
+ */
+import { createHash } from 'node:crypto';
+
+/** The operation a signature grants. */
+export type FileOperation = 'read' | 'write';
+
+/** Inputs of a signature. */
+export interface SignatureInput {
+  /** Exactly the string sent as the `path` query parameter ("" when there is none). */
+  path: string;
+  operation: FileOperation;
+  /** envd user name; "" selects the sandbox's default user. */
+  user: string;
+  /** The sandbox's envd access token. */
+  accessToken: string;
+  /** Unix time (seconds) after which the link stops working. */
+  expiration?: number;
+}
+
+/** Computes a `/files` signature. */
+export function getSignature(input: SignatureInput): string {
+  let raw = `${input.path}:${input.operation}:${input.user}:${input.accessToken}`;
+  if (input.expiration !== undefined) raw += `:${input.expiration}`;
+  const digest = createHash('sha256').update(raw, 'utf8').digest('base64');
+  return `v1_${digest.replace(/=+$/, '')}`;
+}
+
+/** Options of a signed link. */
+export interface FileUrlOptions {
+  /** envd user the link acts as; omitted selects the default user. */
+  user?: string;
+  /** Seconds from now until the link expires (secured sandboxes only). */
+  useSignatureExpiration?: number;
+}
+
+/**
+ * Builds the `/files` URL for `path` on `baseUrl` (any path prefix of baseUrl is dropped, as the
+ * official SDKs do). Signs it when an access token is given.
+ */
+export function fileUrl(
+  baseUrl: string,
+  path: string | undefined,
+  operation: FileOperation,
+  accessToken: string | undefined,
+  opts: FileUrlOptions = {},
+  now: () => number = Date.now,
+): string {
+  const url = new URL('/files', baseUrl);
+  if (opts.user) url.searchParams.set('username', opts.user);
+  if (path) url.searchParams.set('path', path);
+  if (accessToken) {
+    const expiration =
+      opts.useSignatureExpiration !== undefined ? Math.floor(now() / 1000) + opts.useSignatureExpiration : undefined;
+    url.searchParams.set(
+      'signature',
+      getSignature({ path: path ?? '', operation, user: opts.user ?? '', accessToken, expiration }),
+    );
+    if (expiration !== undefined) url.searchParams.set('signature_expiration', String(expiration));
+  }
+  return url.toString();
+}

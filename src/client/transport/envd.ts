@@ -1,0 +1,127 @@
+/**
+ * Transports to a sandbox's envd: Connect-RPC for the process and filesystem services, plain
+ * HTTP for `/health`, `/envs` and `/files`. Both carry the routing and auth headers of the
+ * protocol (E2b-Sandbox-Id, E2b-Sandbox-Port, X-Access-Token, User-Agent); per-call user
+ * selection (Basic auth) and stream keepalive are added by the callers through call headers.
+ */
+import type { Interceptor, Transport } from '@connectrpc/connect';
+import { getGlobalDispatcher, request } from 'undici';
+import { ENVD_PORT, type CallOptions, type Config } from '../config.js';
+import { AbortError, ConnectionError, TimeoutError, errorFromEnvdHttp } from '../errors.js';
+import { userAgent } from '../version.js';
+
+/** What the client needs to know to talk to one sandbox's envd. */
+export interface EnvdTarget {
+  sandboxId: string;
+  /** Base URL of envd (shared host or per-sandbox host; see config.envdUrl). */
+  url: string;
+  /** Token sandboxes created with `secure: true` require on every envd call. */
+  accessToken?: string;
+  /** envd version reported by the API; gates a few behaviours. */
+  envdVersion?: string;
+}
+
+/**
+ * Keepalive interval (seconds) we ask envd for on long-lived streams.
+ * @default 50, below the 60 s idle timeouts common in proxies, so an idle stream stays open.
+ */
+export const KEEPALIVE_PING_INTERVAL_S = 50;
+
+/** `Authorization` value selecting the envd user: Basic with the user name and an empty password. */
+export function basicUserAuth(user: string): string {
+  return `Basic ${Buffer.from(`${user}:`).toString('base64')}`;
+}
+
+/** Headers every envd request carries. */
+export function envdHeaders(target: EnvdTarget, config: Config): Record<string, string> {
+  const headers: Record<string, string> = {
+    'user-agent': userAgent(),
+    'e2b-sandbox-id': target.sandboxId,
+    'e2b-sandbox-port': String(ENVD_PORT),
+  };
+  for (const [key, value] of Object.entries(config.headers)) headers[key.toLowerCase()] = value;
+  if (target.accessToken) headers['x-access-token'] = target.accessToken;
+  return headers;
+}
+
+/** Headers of one RPC: the envd user when given, keepalive for server streams. */
+export function rpcCallHeaders(opts: { user?: string; stream?: boolean }): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (opts.user) headers.authorization = basicUserAuth(opts.user);
+  if (opts.stream) headers['keepalive-ping-interval'] = String(KEEPALIVE_PING_INTERVAL_S);
+  return headers;
+}
+
+/**
+ * A Connect transport to the sandbox's envd. connect-node is imported here, on first use, so
+ * commands that never talk to envd never load it. HTTP/2 over TLS (as E2B serves it), HTTP/1.1
+ * for plain `http://` (the local backend).
+ */
+export async function createEnvdTransport(target: EnvdTarget, config: Config): Promise<Transport> {
+  const { createConnectTransport } = await import('@connectrpc/connect-node');
+  const fixed = envdHeaders(target, config);
+  const addHeaders: Interceptor = (next) => async (req) => {
+    for (const [key, value] of Object.entries(fixed)) {
+      if (!req.header.has(key)) req.header.set(key, value);
+    }
+    config.logger?.(`→ RPC ${req.method.parent.typeName}/${req.method.name} (sandbox ${target.sandboxId})`);
+    return next(req);
+  };
+  return createConnectTransport({
+    baseUrl: target.url,
+    httpVersion: target.url.startsWith('https:') ? '2' : '1.1',
+    useBinaryFormat: true,
+    interceptors: [addHeaders],
+  });
+}
+
+/** Plain-HTTP calls to envd. */
+export class EnvdHttp {
+  constructor(
+    private readonly target: EnvdTarget,
+    private readonly config: Config,
+  ) {}
+
+  /** GET/POST an envd path; returns status, headers and the body as text. */
+  async call(
+    method: 'GET' | 'POST',
+    path: string,
+    opts: CallOptions & { body?: string | Uint8Array; contentType?: string } = {},
+  ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
+    const timeoutMs = opts.requestTimeoutMs ?? this.config.requestTimeoutMs;
+    const timeout = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
+    const signals = [opts.signal, timeout].filter((s): s is AbortSignal => s !== undefined);
+    const signal = signals.length ? AbortSignal.any(signals) : undefined;
+    const headers: Record<string, string> = { ...envdHeaders(this.target, this.config), ...(opts.headers ?? {}) };
+    if (opts.contentType) headers['content-type'] = opts.contentType;
+    try {
+      const res = await request(`${this.target.url}${path}`, {
+        method,
+        headers,
+        body: opts.body,
+        signal,
+        dispatcher: this.config.dispatcher ?? getGlobalDispatcher(),
+      });
+      return { status: res.statusCode, headers: res.headers, text: await res.body.text() };
+    } catch (error) {
+      if (opts.signal?.aborted) throw new AbortError('the request was aborted', { cause: error });
+      if (timeout?.aborted) throw new TimeoutError(`envd did not answer ${path} within ${timeoutMs} ms`, { cause: error });
+      throw new ConnectionError(`cannot reach the sandbox at ${new URL(this.target.url).origin}`, { cause: error });
+    }
+  }
+
+  /** True when envd answers its health check; false when the platform says the sandbox is gone (502). */
+  async health(opts: CallOptions = {}): Promise<boolean> {
+    const res = await this.call('GET', '/health', opts);
+    if (res.status >= 200 && res.status < 300) return true;
+    if (res.status === 502) return false;
+    throw errorFromEnvdHttp(res.status, res.text);
+  }
+
+  /** The sandbox-wide environment variables (envd `GET /envs`). */
+  async envs(opts: CallOptions = {}): Promise<Record<string, string>> {
+    const res = await this.call('GET', '/envs', opts);
+    if (res.status !== 200) throw errorFromEnvdHttp(res.status, res.text);
+    return JSON.parse(res.text) as Record<string, string>;
+  }
+}

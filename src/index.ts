@@ -1,0 +1,30 @@
+/**
+ * e2b-ts as a library: `import { Sandbox } from 'e2b-ts'`.
+ * Importing this module has no side effects; nothing connects until a method is called.
+ */
+export { Sandbox, type SandboxApiOpts } from './client/sandbox.js';
+export type {
+  SandboxConnection,
+  SandboxCreateOpts,
+  SandboxInfo,
+  SandboxLifecycle,
+  SandboxListOpts,
+  SandboxLogEntry,
+  SandboxLogsOpts,
+  SandboxMetrics,
+  SandboxNetworkOpts,
+  SandboxState,
+  SnapshotInfo,
+  SnapshotListOpts,
+} from './client/sandbox-api.js';
+export { Paginator } from './client/paginator.js';
+export {
+  resolveConfig,
+  ENVD_PORT,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  type CallOptions,
+  type Config,
+  type ConnectionOptions,
+} from './client/config.js';
+export { getSignature, type FileOperation, type SignatureInput, type FileUrlOptions } from './client/signature.js';
+export * from './client/errors.js';

@@ -1,0 +1,45 @@
+/**
+ * What the daemon tells a sandbox's envd when it starts it (a JSON document on envd's stdin, so
+ * the access token never sits in an environment that child processes would inherit).
+ */
+
+/** A user envd can run processes as. */
+export interface EnvdUser {
+  uid: number;
+  gid: number;
+  /** Home directory as processes in the sandbox see it. */
+  home: string;
+  /** Login shell. */
+  shell: string;
+}
+
+/** Maps a path as the sandbox sees it to where it lives on the host (unisolated runtime only). */
+export interface PathMapping {
+  sandbox: string;
+  host: string;
+}
+
+export interface EnvdConfig {
+  sandboxId: string;
+  templateId: string;
+  /** Unix socket envd listens on (a path inside the sandbox). */
+  socketPath: string;
+  /** Required in X-Access-Token when set (secured sandboxes). */
+  accessToken?: string;
+  /** Sandbox-wide environment variables (create-time envVars). */
+  envVars: Record<string, string>;
+  /** User of requests that name none. */
+  defaultUser: string;
+  /** Working directory of processes that name none; else the user's home. */
+  defaultWorkdir?: string;
+  users: Record<string, EnvdUser>;
+  /** Empty when envd runs inside the isolation (paths are real); host folders otherwise. */
+  pathMap: PathMapping[];
+  /** PATH given to processes. */
+  path: string;
+  /** Version envd reports. */
+  version: string;
+}
+
+/** The envd version the local backend reports: current upstream envd, so every SDK gate is open. */
+export const ENVD_VERSION = '0.6.13';

@@ -1,0 +1,32 @@
+/**
+ * Entry point of envd inside a sandbox (bundled to dist/envd.mjs). Reads its configuration as
+ * JSON from stdin, listens on the unix socket it names, and prints READY when it accepts
+ * connections. Logs go to stderr, which the daemon records as the sandbox's log.
+ */
+import { rmSync } from 'node:fs';
+import type { EnvdConfig } from './config.js';
+import { createEnvdServer } from './server.js';
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function main(): Promise<void> {
+  const config = JSON.parse(await readStdin()) as EnvdConfig;
+  const server = createEnvdServer({ config });
+  if (process.platform !== 'win32') rmSync(config.socketPath, { force: true });
+  server.listen(config.socketPath, () => {
+    process.stdout.write('READY\n');
+    process.stderr.write(`envd ${config.version} listening for sandbox ${config.sandboxId}\n`);
+  });
+  const stop = () => server.close(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((error) => {
+  process.stderr.write(`envd failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,128 @@
+/**
+ * envd, the daemon inside each sandbox: plain HTTP endpoints (`/health`, `/envs`, `/init`,
+ * `/metrics`) and, on the same listener, the Connect-RPC services. It listens on a unix socket
+ * that only the local daemon reaches; the daemon forwards sandbox traffic to it.
+ *
+ * Middleware order follows E2B's envd: access token first (everything but `GET /health`,
+ * `GET|POST /files` and `POST /init` needs it when the sandbox is secured), then the handler.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { freemem, totalmem, cpus, loadavg } from 'node:os';
+import type { EnvdConfig } from './config.js';
+import { sendEnvdError, sendJson } from './http.js';
+
+/** A pluggable handler for a path prefix (the Connect services and `/files` register here). */
+export type EnvdRoute = (req: IncomingMessage, res: ServerResponse, state: EnvdState) => Promise<void> | void;
+
+/** Mutable state of a running envd (the daemon may change it through `/init`). */
+export interface EnvdState {
+  config: EnvdConfig;
+}
+
+const TOKEN_EXEMPT = new Set(['GET /health', 'GET /files', 'POST /files', 'POST /init']);
+
+function tokenMatches(expected: string, given: string | string[] | undefined): boolean {
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+async function readBody(req: IncomingMessage, limit = 1 << 20): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new Error('request body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Applies a `/init` body: sandbox env vars, access token, default user and workdir. */
+export function applyInit(state: EnvdState, body: Record<string, unknown>): void {
+  const config = state.config;
+  if (body.envVars && typeof body.envVars === 'object') config.envVars = { ...(body.envVars as Record<string, string>) };
+  if ('accessToken' in body) {
+    if (typeof body.accessToken === 'string' && body.accessToken) config.accessToken = body.accessToken;
+    else delete config.accessToken;
+  }
+  if (typeof body.defaultUser === 'string' && body.defaultUser) config.defaultUser = body.defaultUser;
+  if (typeof body.defaultWorkdir === 'string' && body.defaultWorkdir) config.defaultWorkdir = body.defaultWorkdir;
+}
+
+/** The environment every process in the sandbox starts from (before per-user and per-request vars). */
+export function sandboxEnv(config: EnvdConfig): Record<string, string> {
+  return {
+    ...config.envVars,
+    E2B_SANDBOX: 'true',
+    E2B_SANDBOX_ID: config.sandboxId,
+    E2B_TEMPLATE_ID: config.templateId,
+  };
+}
+
+export function createEnvdServer(state: EnvdState, routes: Record<string, EnvdRoute> = {}): Server {
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://envd');
+    const key = `${req.method} ${url.pathname}`;
+    try {
+      const token = state.config.accessToken;
+      if (token && !TOKEN_EXEMPT.has(key) && !tokenMatches(token, req.headers['x-access-token'])) {
+        sendEnvdError(res, 401, 'unauthorized access, please provide a valid access token or method signing if supported');
+        return;
+      }
+      switch (key) {
+        case 'GET /health':
+          res.writeHead(204, { 'cache-control': 'no-store' });
+          res.end();
+          return;
+        case 'GET /envs':
+          sendJson(res, 200, sandboxEnv(state.config));
+          return;
+        case 'POST /init': {
+          const text = await readBody(req);
+          applyInit(state, text ? (JSON.parse(text) as Record<string, unknown>) : {});
+          res.writeHead(204, { 'x-envd-version': state.config.version });
+          res.end();
+          return;
+        }
+        case 'GET /metrics': {
+          const total = totalmem();
+          const used = total - freemem();
+          sendJson(res, 200, {
+            ts: Math.floor(Date.now() / 1000),
+            cpu_count: cpus().length,
+            cpu_used_pct: Math.min(100, (loadavg()[0] / Math.max(1, cpus().length)) * 100),
+            mem_total: total,
+            mem_used: used,
+            mem_cache: 0,
+            mem_total_mib: Math.round(total / 1048576),
+            mem_used_mib: Math.round(used / 1048576),
+            disk_used: 0,
+            disk_total: 0,
+          });
+          return;
+        }
+      }
+      const prefix = Object.keys(routes).find((p) => url.pathname === p || url.pathname.startsWith(p));
+      if (prefix) {
+        await routes[prefix](req, res, state);
+        return;
+      }
+      if (/^\/(process\.Process|filesystem\.Filesystem)\//.test(url.pathname)) {
+        // Connect clients need a Connect error body; a bare 404 would read as "unimplemented" anyway.
+        sendJson(res, 501, { code: 'unimplemented', message: `${url.pathname} is not implemented by this envd yet` });
+        return;
+      }
+      sendEnvdError(res, 404, `no route for ${req.method} ${url.pathname}`);
+    } catch (error) {
+      sendEnvdError(res, 500, error instanceof Error ? error.message : String(error));
+    }
+  });
+  // Streams (process output, watches) may stay open for hours; envd itself never times them out.
+  server.requestTimeout = 0;
+  server.headersTimeout = 0;
+  server.keepAliveTimeout = 640_000;
+  return server;
+}

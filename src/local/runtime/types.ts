@@ -1,0 +1,46 @@
+/**
+ * How a sandbox's process tree is run. A runtime starts envd for a sandbox and gives back a
+ * handle the daemon uses to wait for it, freeze it, and kill it.
+ */
+import type { EnvdConfig } from '../envd/config.js';
+
+/** What a runtime needs to start one sandbox. */
+export interface SandboxSpec {
+  sandboxId: string;
+  /** The sandbox's state folder (`<state>/sandboxes/<id>`). */
+  dir: string;
+  /** Root of the local backend's state, hidden from inside the sandbox. */
+  stateRoot: string;
+  allowInternetAccess: boolean;
+  /** envd's configuration; the runtime fills in socket path, users and path mapping. */
+  envd: Omit<EnvdConfig, 'socketPath' | 'users' | 'pathMap' | 'path'>;
+  /** Receives envd's log lines (its stderr). */
+  onLog: (line: string) => void;
+}
+
+/** A started sandbox. */
+export interface SandboxProcess {
+  /** Host pid of the top of the sandbox's process tree. */
+  readonly pid: number;
+  /** Host path of envd's unix socket. */
+  readonly socketPath: string;
+  /** Resolves when envd accepts connections; rejects if it died first. */
+  readonly ready: Promise<void>;
+  /** Resolves when the process tree has ended. */
+  readonly exited: Promise<void>;
+  /** Stops every process of the sandbox. */
+  kill(): Promise<void>;
+  freeze(): Promise<void>;
+  thaw(): Promise<void>;
+}
+
+/** A way of running sandboxes. */
+export interface Runtime {
+  /** `bubblewrap` or `unisolated`. */
+  readonly name: string;
+  /** False when sandbox processes run directly on the host. */
+  readonly isolated: boolean;
+  /** A line for people explaining what isolation they get (warnings included). */
+  readonly description: string;
+  start(spec: SandboxSpec): Promise<SandboxProcess>;
+}
