@@ -12,7 +12,8 @@ const require = createRequire(import.meta.url);
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 
-const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], {
+const tscBin = join(dirname(require.resolve('typescript/package.json')), 'bin', 'tsc');
+const tsc = spawnSync(process.execPath, [tscBin, '-p', join(root, 'tsconfig.build.json')], {
   stdio: 'inherit',
   cwd: root,
 });

@@ -1,34 +1,10 @@
 /**
  * Signed envd `/files` links, so a plain HTTP client (curl, a browser) can read or write one
  * file of a secured sandbox without the access token.
- *
- * signature = "v1_" + unpadded standard base64 of SHA-256("<path>:<op>:<user>:<token>[:<exp>]")
  */
-import { createHash } from 'node:crypto';
+import { getSignature, type FileOperation } from '../protocol/signature.js';
 
-/** The operation a signature grants. */
-export type FileOperation = 'read' | 'write';
-
-/** Inputs of a signature. */
-export interface SignatureInput {
-  /** Exactly the string sent as the `path` query parameter ("" when there is none). */
-  path: string;
-  operation: FileOperation;
-  /** envd user name; "" selects the sandbox's default user. */
-  user: string;
-  /** The sandbox's envd access token. */
-  accessToken: string;
-  /** Unix time (seconds) after which the link stops working. */
-  expiration?: number;
-}
-
-/** Computes a `/files` signature. */
-export function getSignature(input: SignatureInput): string {
-  let raw = `${input.path}:${input.operation}:${input.user}:${input.accessToken}`;
-  if (input.expiration !== undefined) raw += `:${input.expiration}`;
-  const digest = createHash('sha256').update(raw, 'utf8').digest('base64');
-  return `v1_${digest.replace(/=+$/, '')}`;
-}
+export { getSignature, type FileOperation, type SignatureInput } from '../protocol/signature.js';
 
 /** Options of a signed link. */
 export interface FileUrlOptions {

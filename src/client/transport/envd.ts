@@ -8,7 +8,7 @@ import type { Interceptor, Transport } from '@connectrpc/connect';
 import { getGlobalDispatcher, request } from 'undici';
 import { ENVD_PORT, type CallOptions, type Config } from '../config.js';
 import { AbortError, ConnectionError, TimeoutError, errorFromEnvdHttp } from '../errors.js';
-import { userAgent } from '../version.js';
+import { userAgent } from '../../version.js';
 
 /** What the client needs to know to talk to one sandbox's envd. */
 export interface EnvdTarget {

@@ -16,7 +16,7 @@ import {
   errorFromApi,
   type ApiErrorContext,
 } from '../errors.js';
-import { userAgent } from '../version.js';
+import { userAgent } from '../../version.js';
 import { isRetryable, parseRetryAfter, retryDelay, type AttemptOutcome } from './retry.js';
 
 /** HTTP methods the API uses. */

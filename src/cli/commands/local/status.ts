@@ -1,0 +1,59 @@
+import { Command } from 'commander';
+import { request } from 'node:http';
+import type { Context } from '../../context.js';
+import { SilentError } from '../../errors.js';
+import { ExitCode } from '../../exit-codes.js';
+import { printDetails, printJson } from '../../output.js';
+import { localPaths } from './shared.js';
+
+export function statusCommand(ctx: Context, run = runStatus): Command {
+  return new Command('status')
+    .description('Show whether the local backend runs, where, and how it isolates sandboxes (exit 3 when stopped)')
+    .action(async () => run({}, ctx));
+}
+
+function daemonStatus(url: string, apiKey: string): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}/_e2b-ts/status`, { headers: { 'x-api-key': apiKey }, timeout: 5000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        try {
+          resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>);
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error('the local backend did not answer')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+export async function runStatus(_opts: Record<string, never>, ctx: Context): Promise<void> {
+  const paths = await localPaths(ctx);
+  const { findDaemon } = await import('../../../local/control.js');
+  const daemon = await findDaemon(paths);
+  if (!daemon) {
+    if (ctx.globals.json) printJson(ctx, { running: false, stateDir: paths.root });
+    else ctx.io.stderr.write('The local backend is not running (start it with `e2b-ts local start`).\n');
+    throw new SilentError(ExitCode.NOT_FOUND);
+  }
+  const status = await daemonStatus(daemon.url, daemon.apiKey);
+  const sandboxes = (status.sandboxes ?? {}) as { running?: number; paused?: number };
+  if (ctx.globals.json) {
+    printJson(ctx, { running: true, url: daemon.url, pid: daemon.pid, port: daemon.port, stateDir: paths.root, ...status });
+    return;
+  }
+  printDetails(ctx, [
+    ['status', 'running'],
+    ['url', daemon.url],
+    ['pid', String(daemon.pid)],
+    ['version', String(status.version ?? daemon.version)],
+    ['runtime', String(status.runtimeDescription ?? daemon.runtime)],
+    ['sandboxes', `${sandboxes.running ?? 0} running, ${sandboxes.paused ?? 0} paused`],
+    ['state', paths.root],
+  ]);
+  if (status.isolated === false) ctx.warn('sandboxes are NOT isolated on this machine (bubblewrap is unavailable)');
+}

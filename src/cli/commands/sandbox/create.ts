@@ -1,0 +1,84 @@
+import { Command, Option } from 'commander';
+import type { SandboxCreateOpts } from '../../../client/sandbox-api.js';
+import { isLocal, type Context } from '../../context.js';
+import { printJson, success } from '../../output.js';
+import { collectKeyValues, parsePositiveDuration } from '../../parse.js';
+import { collect } from './shared.js';
+
+export interface CreateOptions {
+  template?: string;
+  timeoutMs?: number;
+  metadata?: Record<string, string>;
+  envs?: Record<string, string>;
+  secure: boolean;
+  internet: boolean;
+  onTimeout?: 'kill' | 'pause';
+  autoResume: boolean;
+}
+
+export function createCommand(ctx: Context, run = runCreate): Command {
+  return new Command('create')
+    .description('Create a sandbox and print its ID')
+    .argument('[template]', 'template name or ID', undefined)
+    .option('--timeout <duration>', 'lifetime of the sandbox (90, 90s, 5m, 1h)', '5m')
+    .option('--metadata <key=value>', 'label the sandbox (repeatable)', collect)
+    .option('--env <KEY=VALUE>', 'environment variable of every process (repeatable)', collect)
+    .option('--no-secure', 'do not require an access token for the sandbox (envd)')
+    .option('--no-internet', 'cut the sandbox off from the internet')
+    .addOption(new Option('--on-timeout <action>', 'what happens when the timeout passes').choices(['kill', 'pause']))
+    .option('--auto-resume', 'resume automatically when traffic reaches the paused sandbox (needs --on-timeout pause)', false)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ e2b-ts sandbox create
+  $ e2b-ts sandbox create base --timeout 1h --metadata owner=ci --env DEBUG=1
+  $ id=$(e2b-ts sandbox create --local) && e2b-ts sandbox info "$id"`,
+    )
+    .action(async (template: string | undefined, o) => {
+      const opts: CreateOptions = {
+        timeoutMs: parsePositiveDuration(o.timeout, 'timeout'),
+        secure: o.secure,
+        internet: o.internet,
+        autoResume: o.autoResume,
+      };
+      if (template) opts.template = template;
+      const metadata = collectKeyValues(o.metadata, 'metadata');
+      const envs = collectKeyValues(o.env, '--env');
+      if (metadata) opts.metadata = metadata;
+      if (envs) opts.envs = envs;
+      if (o.onTimeout) opts.onTimeout = o.onTimeout;
+      await run(opts, ctx);
+    });
+}
+
+export async function runCreate(opts: CreateOptions, ctx: Context): Promise<void> {
+  const { Sandbox, InvalidArgumentError } = await ctx.client();
+  if (opts.autoResume && opts.onTimeout !== 'pause') {
+    throw new InvalidArgumentError('--auto-resume needs --on-timeout pause');
+  }
+  const create: SandboxCreateOpts = {
+    secure: opts.secure,
+    allowInternetAccess: opts.internet,
+  };
+  if (opts.template) create.template = opts.template;
+  if (opts.timeoutMs !== undefined) create.timeoutMs = opts.timeoutMs;
+  if (opts.metadata) create.metadata = opts.metadata;
+  if (opts.envs) create.envs = opts.envs;
+  if (opts.onTimeout) create.lifecycle = { onTimeout: opts.onTimeout, autoResume: opts.autoResume };
+  const connection = await ctx.connection();
+  const spinner = await ctx.spinner(`Creating sandbox${opts.template ? ` from ${opts.template}` : ''}`);
+  try {
+    const sandbox = await Sandbox.create({ ...connection, ...create, signal: ctx.signal });
+    spinner.stop();
+    if (ctx.globals.json) {
+      printJson(ctx, await sandbox.getInfo({ signal: ctx.signal }));
+    } else {
+      ctx.io.stdout.write(`${sandbox.sandboxId}\n`);
+      success(ctx, `Created sandbox ${sandbox.sandboxId}${isLocal(ctx) ? ' on the local backend' : ''}`);
+    }
+  } catch (error) {
+    spinner.fail();
+    throw error;
+  }
+}

@@ -1,0 +1,30 @@
+import { Command } from 'commander';
+import type { Context } from '../../context.js';
+import { createCommand } from './create.js';
+import { infoCommand } from './info.js';
+import { killCommand } from './kill.js';
+import { listCommand } from './list.js';
+import { logsCommand } from './logs.js';
+import { metricsCommand } from './metrics.js';
+import { pauseCommand } from './pause.js';
+import { resumeCommand } from './resume.js';
+import { snapshotCommand } from './snapshot/index.js';
+import { timeoutCommand } from './timeout.js';
+import { urlCommand } from './url.js';
+
+export function sandboxCommand(ctx: Context): Command {
+  return new Command('sandbox')
+    .alias('sbx')
+    .description('Create, list and manage sandboxes')
+    .addCommand(createCommand(ctx))
+    .addCommand(listCommand(ctx))
+    .addCommand(infoCommand(ctx))
+    .addCommand(killCommand(ctx))
+    .addCommand(pauseCommand(ctx))
+    .addCommand(resumeCommand(ctx))
+    .addCommand(timeoutCommand(ctx))
+    .addCommand(metricsCommand(ctx))
+    .addCommand(logsCommand(ctx))
+    .addCommand(urlCommand(ctx))
+    .addCommand(snapshotCommand(ctx));
+}

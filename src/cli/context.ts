@@ -1,0 +1,179 @@
+/**
+ * The Context every command receives: streams, prompts, the environment, the parsed global
+ * options, an abort signal, and lazy access to the client library and the local backend.
+ * Nothing here does work at import; expensive things are built on first use.
+ */
+import type { ConnectionOptions } from '../client/config.js';
+import { UsageError } from './errors.js';
+import { createSystemIO, type IOStreams } from './io.js';
+import { createPrompter, type Prompter } from './prompter.js';
+import { loadProfile } from './profiles.js';
+import { startSpinner, type Spinner } from './spinner.js';
+
+type Env = Record<string, string | undefined>;
+
+/** Global options (design.md), valid before or after the command words. */
+export interface GlobalOptions {
+  local: boolean;
+  apiKey?: string;
+  domain?: string;
+  apiUrl?: string;
+  profile?: string;
+  json: boolean;
+  noColor: boolean;
+  debug: boolean;
+  yes: boolean;
+  noInput: boolean;
+}
+
+export interface Context {
+  io: IOStreams;
+  env: Env;
+  prompter: Prompter;
+  /** Aborted when the user interrupts (Ctrl-C) or the process is asked to stop. */
+  signal: AbortSignal;
+  globals: GlobalOptions;
+  /** Rebuilds `io` for the parsed global options (color, input). */
+  applyGlobals(globals: GlobalOptions): void;
+  /** Connection options for the client library: the local backend's, or E2B's. */
+  connection(): Promise<ConnectionOptions>;
+  /** The client library, loaded on first use. */
+  client(): Promise<typeof import('../index.js')>;
+  spinner(text: string): Promise<Spinner>;
+  /** A line for `--debug` on stderr. */
+  debug(line: string): void;
+  /** A warning for people, on stderr. */
+  warn(line: string): void;
+  /** Informational note for people, on stderr, only on a terminal. */
+  note(line: string): void;
+}
+
+export const DEFAULT_GLOBALS: GlobalOptions = {
+  local: false,
+  json: false,
+  noColor: false,
+  debug: false,
+  yes: false,
+  noInput: false,
+};
+
+function truthy(value: string | undefined): boolean {
+  return value !== undefined && ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
+}
+
+export interface ContextParts {
+  io?: IOStreams;
+  makeIO?: (opts: { noColor: boolean; noInput: boolean }) => IOStreams;
+  env?: Env;
+  prompter?: Prompter;
+  signal?: AbortSignal;
+}
+
+export function createContext(parts: ContextParts = {}): Context {
+  const env = parts.env ?? process.env;
+  const makeIO = parts.makeIO ?? ((o) => createSystemIO(o));
+  const signal = parts.signal ?? new AbortController().signal;
+  let connection: Promise<ConnectionOptions> | undefined;
+
+  const ctx: Context = {
+    io: parts.io ?? makeIO({ noColor: false, noInput: false }),
+    env,
+    prompter: parts.prompter ?? createPrompter(() => ctx.io, signal),
+    signal,
+    globals: { ...DEFAULT_GLOBALS },
+    applyGlobals(globals) {
+      ctx.globals = globals;
+      if (!parts.io) ctx.io = makeIO({ noColor: globals.noColor, noInput: globals.noInput });
+      else if (globals.noInput || globals.noColor) {
+        const base = parts.io;
+        ctx.io = { ...base, canPrompt: () => base.canPrompt() && !globals.noInput };
+      }
+    },
+    connection() {
+      connection ??= resolveConnection(ctx);
+      return connection;
+    },
+    client: () => import('../index.js'),
+    spinner: (text) => (ctx.globals.json ? startSpinner({ ...ctx.io, isStderrTTY: false }, text) : startSpinner(ctx.io, text)),
+    debug(line) {
+      if (ctx.globals.debug) ctx.io.stderr.write(`${ctx.io.color.dim(`[debug] ${line}`)}\n`);
+    },
+    warn(line) {
+      ctx.io.stderr.write(`${ctx.io.color.yellow('warning:')} ${line}\n`);
+    },
+    note(line) {
+      if (ctx.io.isStderrTTY) ctx.io.stderr.write(`${line}\n`);
+    },
+  };
+  return ctx;
+}
+
+/** Whether the local backend is selected (`--local` or `E2B_TS_LOCAL=1`). */
+export function isLocal(ctx: Context): boolean {
+  return ctx.globals.local || truthy(ctx.env.E2B_TS_LOCAL);
+}
+
+async function resolveConnection(ctx: Context): Promise<ConnectionOptions> {
+  const g = ctx.globals;
+  const logger = g.debug ? (line: string) => ctx.debug(line) : undefined;
+  if (isLocal(ctx)) {
+    if (g.apiUrl || g.domain || g.apiKey || g.profile) {
+      throw new UsageError('--local cannot be combined with --api-url, --domain, --api-key or --profile');
+    }
+    const { ensureDaemon, findDaemon } = await import('../local/control.js');
+    const { statePaths, stateRoot } = await import('../local/paths.js');
+    const paths = statePaths(stateRoot(ctx.env));
+    let daemon = await findDaemon(paths);
+    if (!daemon) {
+      daemon = await ensureDaemon(paths);
+      ctx.note(ctx.io.color.dim(`started the local backend at ${daemon.url} (e2b-ts local stop stops it)`));
+    }
+    ctx.debug(`local backend ${daemon.url} (pid ${daemon.pid}, runtime ${daemon.runtime})`);
+    return {
+      apiKey: daemon.apiKey,
+      apiUrl: daemon.url,
+      sandboxUrl: daemon.url,
+      debug: false,
+      validateApiKey: true,
+      ...(logger ? { logger } : {}),
+    };
+  }
+  const profile = loadProfile(g.profile, ctx.env);
+  const options: ConnectionOptions = {};
+  const apiKey = g.apiKey ?? ctx.env.E2B_API_KEY ?? profile?.apiKey;
+  const accessToken = ctx.env.E2B_ACCESS_TOKEN ?? profile?.accessToken;
+  const domain = g.domain ?? ctx.env.E2B_DOMAIN ?? profile?.domain;
+  const apiUrl = g.apiUrl ?? ctx.env.E2B_API_URL ?? profile?.apiUrl;
+  if (apiKey) options.apiKey = apiKey;
+  if (accessToken) options.accessToken = accessToken;
+  if (domain) options.domain = domain;
+  if (apiUrl) options.apiUrl = apiUrl;
+  if (ctx.env.E2B_SANDBOX_URL) options.sandboxUrl = ctx.env.E2B_SANDBOX_URL;
+  // Everything the library would otherwise read from process.env comes from the context's env.
+  options.debug = (ctx.env.E2B_DEBUG ?? '').toLowerCase() === 'true';
+  options.validateApiKey = (ctx.env.E2B_VALIDATE_API_KEY ?? '').toLowerCase() !== 'false';
+  if (logger) options.logger = logger;
+  if (!apiKey) {
+    const { AuthenticationError } = await import('../client/errors.js');
+    throw new AuthenticationError('no API key: set E2B_API_KEY, pass --api-key, or use --local for the local backend');
+  }
+  return options;
+}
+
+/**
+ * Context wired to the real process (used by bin/e2b-ts.js). The first Ctrl-C or SIGTERM aborts
+ * `ctx.signal` so the running command can stop its remote work and exit 130; a second Ctrl-C
+ * exits at once.
+ */
+export function createSystemContext(): Context {
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts += 1;
+    if (interrupts > 1) process.exit(130);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return createContext({ signal: controller.signal });
+}

@@ -1,0 +1,22 @@
+/** Errors of the CLI layer; library errors come from src/client/errors.ts. */
+
+/** Bad invocation: unknown flag, missing argument, prompt impossible without a terminal. Exit 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** The user cancelled (Ctrl-C, a declined confirmation where declining is a cancel). Exit 130. */
+export class CancelError extends Error {
+  override name = 'CancelError';
+  constructor(message = 'cancelled') {
+    super(message);
+  }
+}
+
+/** Already reported to the user; only the exit code remains to be set. */
+export class SilentError extends Error {
+  override name = 'SilentError';
+  constructor(readonly exitCode: number) {
+    super(`exit ${exitCode}`);
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * IOStreams: the one owner of stdin/stdout/stderr, terminal detection and color. Commands
+ * write through it and never touch `process.stdout` directly, so tests can hand them buffers.
+ */
+import type { Readable, Writable } from 'node:stream';
+import { Chalk, type ChalkInstance } from 'chalk';
+
+export interface IOStreams {
+  stdin: Readable & { isTTY?: boolean };
+  stdout: Writable & { isTTY?: boolean; columns?: number };
+  stderr: Writable & { isTTY?: boolean; columns?: number };
+  isStdinTTY: boolean;
+  isStdoutTTY: boolean;
+  isStderrTTY: boolean;
+  /** Colors on stdout/stderr (a terminal, and neither NO_COLOR, TERM=dumb nor --no-color). */
+  colorEnabled: boolean;
+  /** A chalk that colors only when colorEnabled. */
+  color: ChalkInstance;
+  /** Whether prompting is possible: stdin and stderr are terminals and --no-input is unset. */
+  canPrompt(): boolean;
+  /** Width of the terminal on stdout, if it is one. */
+  terminalWidth(): number | undefined;
+}
+
+export interface IOOptions {
+  noColor?: boolean;
+  noInput?: boolean;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Color decision per NO_COLOR / FORCE_COLOR / TERM=dumb conventions. */
+export function colorLevel(isTTY: boolean, env: Env, noColor: boolean): 0 | 1 | 2 | 3 {
+  if (noColor || env.NO_COLOR !== undefined) return 0;
+  if (env.FORCE_COLOR !== undefined) {
+    const n = Number(env.FORCE_COLOR);
+    if (env.FORCE_COLOR === '' || env.FORCE_COLOR === 'true') return 1;
+    if (env.FORCE_COLOR === 'false' || n === 0) return 0;
+    return (Number.isInteger(n) && n >= 1 && n <= 3 ? n : 1) as 1 | 2 | 3;
+  }
+  if (!isTTY || env.TERM === 'dumb') return 0;
+  if (env.COLORTERM === 'truecolor' || env.COLORTERM === '24bit') return 3;
+  if ((env.TERM ?? '').includes('256')) return 2;
+  return 1;
+}
+
+export function createIO(
+  streams: { stdin: IOStreams['stdin']; stdout: IOStreams['stdout']; stderr: IOStreams['stderr'] },
+  env: Env,
+  opts: IOOptions = {},
+): IOStreams {
+  const isStdinTTY = streams.stdin.isTTY === true;
+  const isStdoutTTY = streams.stdout.isTTY === true;
+  const isStderrTTY = streams.stderr.isTTY === true;
+  const level = colorLevel(isStdoutTTY || isStderrTTY, env, opts.noColor === true);
+  return {
+    ...streams,
+    isStdinTTY,
+    isStdoutTTY,
+    isStderrTTY,
+    colorEnabled: level > 0,
+    color: new Chalk({ level }),
+    canPrompt: () => isStdinTTY && isStderrTTY && !opts.noInput,
+    terminalWidth: () => (isStdoutTTY ? streams.stdout.columns : undefined),
+  };
+}
+
+/** IOStreams over the process's own streams. */
+export function createSystemIO(opts: IOOptions = {}): IOStreams {
+  return createIO({ stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }, process.env, opts);
+}

@@ -1,0 +1,53 @@
+/**
+ * The CLI's entry: parses argv, runs the command, and turns whatever it throws into one line on
+ * stderr and an exit code. The only place that decides exit codes (exit-codes.ts has the table).
+ */
+import { CommanderError } from 'commander';
+import { SandboxError } from '../client/errors.js';
+import { createSystemContext, type Context } from './context.js';
+import { CancelError, SilentError, UsageError } from './errors.js';
+import { ExitCode, exitCodeFor } from './exit-codes.js';
+
+/** Runs the CLI and returns the exit code. */
+export async function main(argv: string[], ctx: Context = createSystemContext()): Promise<number> {
+  const { buildProgram, globalsOf } = await import('./commands/root.js');
+  const program = buildProgram(ctx);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return ExitCode.OK;
+  } catch (error) {
+    return report(error, ctx, () => globalsOf(program).debug || ctx.globals.debug);
+  }
+}
+
+function report(error: unknown, ctx: Context, debug: () => boolean): number {
+  if (error instanceof CommanderError) {
+    // commander already printed its message (or the help/version it was asked for)
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
+      return ExitCode.OK;
+    }
+    if (error.code === 'commander.executeSubCommandAsync') return ExitCode.ERROR;
+    return ExitCode.USAGE;
+  }
+  if (error instanceof SilentError) return error.exitCode;
+  const code = exitCodeFor(error);
+  const message = error instanceof Error ? error.message : String(error);
+  const color = ctx.io.color;
+  if (error instanceof CancelError) {
+    ctx.io.stderr.write(`${message}\n`);
+    return code;
+  }
+  const known = error instanceof UsageError || isLibraryError(error);
+  const line = known ? message : `${message} (unexpected; rerun with --debug for details)`;
+  ctx.io.stderr.write(`${color.red('error:')} ${oneLine(line)}\n`);
+  if (debug() && error instanceof Error && error.stack) ctx.io.stderr.write(`${color.dim(error.stack)}\n`);
+  return code;
+}
+
+function isLibraryError(error: unknown): boolean {
+  return error instanceof SandboxError;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}

@@ -1,0 +1,17 @@
+/**
+ * Text from a sandbox or the server (names, metadata, log lines) may carry terminal control
+ * sequences that could rewrite the screen or the title; they are removed before display.
+ */
+
+// CSI, OSC (terminated by BEL or ST), other escape sequences, and C0/C1 controls except tab.
+const CONTROL = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]|[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+
+/** Removes terminal control sequences; newlines become spaces (one record, one line). */
+export function sanitize(text: string): string {
+  return text.replace(/\r?\n/g, ' ').replace(CONTROL, '');
+}
+
+/** Like {@link sanitize} but keeps newlines (multi-line log messages). */
+export function sanitizeKeepNewlines(text: string): string {
+  return text.split('\n').map((line) => line.replace(CONTROL, '')).join('\n');
+}

@@ -1,0 +1,177 @@
+/**
+ * The local daemon: one HTTP server on loopback serving E2B's control-plane API and, on the same
+ * port, every sandbox's envd (routed by the proxy). Used by the daemon process (main.ts) and by
+ * `local start --foreground`.
+ */
+import { existsSync, readFileSync, statSync, truncateSync, appendFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { packageVersion } from '../../version.js';
+import type { DaemonInfo, StatePaths } from '../paths.js';
+import { selectRuntime, type Runtime } from '../runtime/index.js';
+import { releaseStaleGroups } from '../runtime/freezer.js';
+import { writeJsonAtomic, writeSecretSync } from '../store.js';
+import { createApi } from './api.js';
+import { newApiKey } from './ids.js';
+import { createEnvdProxy, isEnvdRequest } from './proxy.js';
+import { SandboxManager } from './sandboxes.js';
+import { TemplateStore } from './templates.js';
+
+/** Hosts the daemon may bind: loopback only, since sandboxes must never be reachable from the network. */
+export const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
+/** The daemon log is cut back to its last part past this size at start-up. */
+const LOG_LIMIT_BYTES = 5 * 1024 * 1024;
+
+export interface DaemonOptions {
+  paths: StatePaths;
+  /** 0 picks a free port. */
+  port: number;
+  host?: string;
+  /** When the port is taken, fall back to a free one instead of failing. */
+  portFallback?: boolean;
+  runtime?: Runtime;
+  /** Also receives every daemon log line (foreground mode prints them). */
+  onLog?: (line: string) => void;
+}
+
+export interface Daemon {
+  server: Server;
+  info: DaemonInfo;
+  runtime: Runtime;
+  close(): Promise<void>;
+}
+
+/** Reads the API key, creating it (mode 0600) on first start. */
+export function loadOrCreateApiKey(paths: StatePaths): string {
+  if (existsSync(paths.apiKey)) {
+    const key = readFileSync(paths.apiKey, 'utf8').trim();
+    if (/^e2b_[0-9a-f]{40}$/.test(key)) return key;
+  }
+  const key = newApiKey();
+  writeSecretSync(paths.apiKey, `${key}\n`);
+  return key;
+}
+
+function trimLog(path: string): void {
+  try {
+    const size = statSync(path).size;
+    if (size <= LOG_LIMIT_BYTES) return;
+    const keep = readFileSync(path).subarray(size - LOG_LIMIT_BYTES / 2);
+    truncateSync(path, 0);
+    appendFileSync(path, keep);
+  } catch {
+    // no log yet
+  }
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error) => {
+      server.off('listening', onListening);
+      reject(error);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
+  const host = opts.host ?? '127.0.0.1';
+  if (!LOOPBACK_HOSTS.has(host)) throw new Error(`the local backend only binds loopback addresses, not ${host}`);
+  const { paths } = opts;
+  trimLog(paths.log);
+  const log = (level: 'info' | 'warn' | 'error', message: string) => {
+    const line = `${new Date().toISOString()} ${level.toUpperCase()} ${message}`;
+    try {
+      appendFileSync(paths.log, `${line}\n`, { mode: 0o600 });
+    } catch {
+      // logging must never take the daemon down
+    }
+    opts.onLog?.(line);
+  };
+
+  const apiKey = loadOrCreateApiKey(paths);
+  const runtime = opts.runtime ?? selectRuntime();
+  await releaseStaleGroups(paths.root);
+  const templates = new TemplateStore(paths.templates);
+  await templates.load();
+  const sandboxes = new SandboxManager({ paths, runtime, templates, log });
+  await sandboxes.load();
+  const proxy = createEnvdProxy(sandboxes);
+
+  const startedAt = new Date().toISOString();
+  const status = () => ({
+    version: packageVersion(),
+    pid: process.pid,
+    startedAt,
+    runtime: runtime.name,
+    isolated: runtime.isolated,
+    runtimeDescription: runtime.description,
+    sandboxes: {
+      running: sandboxes.all().filter((s) => s.state === 'running').length,
+      paused: sandboxes.all().filter((s) => s.state === 'paused').length,
+    },
+    templates: templates.all().length,
+  });
+  const api = createApi({ sandboxes, templates, apiKey, status });
+
+  const server = createServer((req, res) => {
+    const work = isEnvdRequest(req) ? proxy.handle(req, res) : api(req, res);
+    work.catch((error: unknown) => {
+      log('error', `request ${req.method} ${req.url} failed: ${error instanceof Error ? error.message : String(error)}`);
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    });
+  });
+  // Process output and watches stream for as long as they run.
+  server.requestTimeout = 0;
+  server.headersTimeout = 60_000;
+  server.keepAliveTimeout = 65_000;
+
+  try {
+    await listen(server, opts.port, host);
+  } catch (error) {
+    if (!opts.portFallback || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') {
+      await sandboxes.shutdown();
+      throw error;
+    }
+    await listen(server, 0, host);
+  }
+  const port = (server.address() as AddressInfo).port;
+  const info: DaemonInfo = {
+    pid: process.pid,
+    port,
+    host,
+    version: packageVersion(),
+    startedAt,
+    runtime: runtime.name,
+  };
+  await writeJsonAtomic(paths.daemon, info);
+  log('info', `listening on http://${host}:${port} (runtime: ${runtime.description})`);
+  if (!runtime.isolated) log('warn', runtime.description);
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      log('info', 'stopping');
+      server.close();
+      server.closeAllConnections();
+      proxy.close();
+      await sandboxes.shutdown();
+      try {
+        const current = JSON.parse(readFileSync(paths.daemon, 'utf8')) as DaemonInfo;
+        if (current.pid === process.pid) rmSync(paths.daemon, { force: true });
+      } catch {
+        // already gone
+      }
+      log('info', 'stopped');
+    })();
+    return closing;
+  };
+  return { server, info, runtime, close };
+}
