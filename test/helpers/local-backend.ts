@@ -1,0 +1,97 @@
+/**
+ * Starts a real local backend (the built daemon, as its own process) in a fresh state folder
+ * on a free port, for one test file.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { daemonMain } from './paths.js';
+
+export interface LocalBackend {
+  /** E2B_TS_HOME of this backend. */
+  home: string;
+  url: string;
+  port: number;
+  apiKey: string;
+  pid: number;
+  /** Environment that points our CLI (via E2B_TS_HOME) and the official SDK at this backend. */
+  env: Record<string, string>;
+  /** Log lines the daemon printed to its stdout/stderr. */
+  output(): string;
+  /** Stops the daemon (running sandboxes are saved as paused). */
+  stop(): Promise<void>;
+  /** Starts it again on the same state folder (and port when possible). */
+  restart(): Promise<void>;
+  /** Stops it and deletes its state folder. */
+  dispose(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function launch(home: string, port: number, extraEnv: Record<string, string>): Promise<{ child: ChildProcess; port: number; out: string[] }> {
+  const out: string[] = [];
+  const child = spawn(process.execPath, [daemonMain, '--port', String(port)], {
+    env: { ...process.env, ...extraEnv, E2B_TS_HOME: home },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d: Buffer) => out.push(d.toString()));
+  child.stderr!.on('data', (d: Buffer) => out.push(d.toString()));
+  const infoPath = join(home, 'daemon.json');
+  for (let i = 0; i < 400; i++) {
+    if (existsSync(infoPath)) {
+      try {
+        const info = JSON.parse(readFileSync(infoPath, 'utf8')) as { pid: number; port: number };
+        if (info.pid === child.pid) return { child, port: info.port, out };
+      } catch {
+        // being written
+      }
+    }
+    if (child.exitCode !== null) throw new Error(`daemon exited: ${out.join('')}`);
+    await sleep(25);
+  }
+  child.kill('SIGKILL');
+  throw new Error(`daemon did not start: ${out.join('')}`);
+}
+
+export async function startLocalBackend(opts: { env?: Record<string, string> } = {}): Promise<LocalBackend> {
+  const home = mkdtempSync(join(tmpdir(), 'e2bts-test-'));
+  let current = await launch(home, 0, opts.env ?? {});
+  const apiKey = readFileSync(join(home, 'api-key'), 'utf8').trim();
+  const stopChild = async () => {
+    const child = current.child;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await Promise.race([exited, sleep(20_000)]);
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  const backend: LocalBackend = {
+    home,
+    apiKey,
+    get pid() {
+      return current.child.pid!;
+    },
+    get port() {
+      return current.port;
+    },
+    get url() {
+      return `http://127.0.0.1:${current.port}`;
+    },
+    get env() {
+      const url = `http://127.0.0.1:${current.port}`;
+      return { E2B_TS_HOME: home, E2B_API_URL: url, E2B_SANDBOX_URL: url, E2B_API_KEY: apiKey };
+    },
+    output: () => current.out.join(''),
+    stop: stopChild,
+    async restart() {
+      await stopChild();
+      current = await launch(home, current.port, opts.env ?? {});
+    },
+    async dispose() {
+      await stopChild();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+  return backend;
+}
