@@ -61,9 +61,8 @@ export async function createEnvdTransport(target: EnvdTarget, config: Config): P
   const { createConnectTransport } = await import('@connectrpc/connect-node');
   const fixed = envdHeaders(target, config);
   const addHeaders: Interceptor = (next) => async (req) => {
-    for (const [key, value] of Object.entries(fixed)) {
-      if (!req.header.has(key)) req.header.set(key, value);
-    }
+    // connect-es fills in its own User-Agent before interceptors run; ours replaces it.
+    for (const [key, value] of Object.entries(fixed)) req.header.set(key, value);
     config.logger?.(`→ RPC ${req.method.parent.typeName}/${req.method.name} (sandbox ${target.sandboxId})`);
     return next(req);
   };

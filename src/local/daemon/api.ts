@@ -19,6 +19,11 @@ import type { MetricSample } from './metrics.js';
 import type { SandboxManager, SandboxRecord } from './sandboxes.js';
 import { TemplateStore, type TemplateRecord } from './templates.js';
 
+/** Create body of `POST /v2/sandboxes`: NewSandbox without `secure` (v2 sandboxes are always secured). */
+type NewSandboxV2 = Omit<NewSandbox, 'secure'>;
+/** Lifetime, in seconds, of a v2 create or connect that names none (E2B's v2 default). */
+const V2_DEFAULT_TIMEOUT_S = 300;
+
 export interface ApiDeps {
   sandboxes: SandboxManager;
   templates: TemplateStore;
@@ -198,6 +203,17 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
       sendJson(res, 201, wireSandbox(record));
     }),
 
+    // The v2 create (what the official SDK sends since 2.46): every sandbox is secured, and a
+    // request without a timeout gets the v2 default of 300 s rather than v1's 15 s.
+    route('POST', '/v2/sandboxes', async ({ req, res }) => {
+      const body = await readJsonBody<NewSandboxV2>(req);
+      if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
+        throw new ApiError(400, 'templateID is required');
+      }
+      const record = await sandboxes.create({ ...body, timeout: body.timeout ?? V2_DEFAULT_TIMEOUT_S, secure: true });
+      sendJson(res, 201, wireSandbox(record));
+    }),
+
     route('GET', '/sandboxes', async ({ res, query }) => {
       const metadata = parseMetadataFilter(query.get('metadata'));
       const list = sandboxes
@@ -325,6 +341,19 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
       const body = await readJsonBody<{ timeout?: number }>(req);
       if (body?.timeout === undefined) throw new ApiError(400, 'timeout is required');
       const { record, resumed } = await sandboxes.connect(params.id, body.timeout);
+      sendJson(res, resumed ? 201 : 200, wireSandbox(record));
+    }),
+
+    // The v2 connect (the official SDK's since 2.46): the body is optional, the timeout defaults
+    // to 300 s, and `memory: false` resumes a paused sandbox from its files only (a cold boot).
+    route('POST', '/v2/sandboxes/{id}/connect', async ({ req, res, params }) => {
+      const body = await readJsonBody<{ timeout?: number | null; memory?: boolean | null }>(req);
+      if (body !== undefined && (body === null || typeof body !== 'object' || Array.isArray(body))) {
+        throw new ApiError(400, 'the request body must be a JSON object');
+      }
+      const memory = body?.memory ?? true;
+      if (typeof memory !== 'boolean') throw new ApiError(400, 'memory must be a boolean');
+      const { record, resumed } = await sandboxes.connect(params.id, body?.timeout ?? V2_DEFAULT_TIMEOUT_S, { memory });
       sendJson(res, resumed ? 201 : 200, wireSandbox(record));
     }),
 

@@ -350,7 +350,11 @@ export class SandboxManager {
    * Brings a paused sandbox back (thaws its processes, or restarts envd when they were lost)
    * with a lifetime of `timeout` seconds. For a running sandbox, only extends its lifetime.
    */
-  async connect(id: string, timeoutSeconds: unknown): Promise<{ record: SandboxRecord; resumed: boolean }> {
+  async connect(
+    id: string,
+    timeoutSeconds: unknown,
+    opts: { memory?: boolean } = {},
+  ): Promise<{ record: SandboxRecord; resumed: boolean }> {
     this.require(id);
     const timeout = validTimeout(timeoutSeconds, DEFAULT_TIMEOUT_S);
     return this.serialize(id, async () => {
@@ -365,7 +369,7 @@ export class SandboxManager {
         }
         return { record, resumed: false };
       }
-      await this.resumeLocked(record, timeout);
+      await this.resumeLocked(record, timeout, opts.memory ?? true);
       return { record, resumed: true };
     });
   }
@@ -382,10 +386,11 @@ export class SandboxManager {
     });
   }
 
-  private async resumeLocked(record: SandboxRecord, timeout: number): Promise<void> {
+  /** Resumes a paused sandbox; `memory: false` discards frozen processes and boots envd afresh. */
+  private async resumeLocked(record: SandboxRecord, timeout: number, memory = true): Promise<void> {
     const id = record.sandboxID;
     const live = this.liveOf(id);
-    if (live.proc && live.frozen) {
+    if (live.proc && live.frozen && memory) {
       await live.proc.thaw();
       live.frozen = false;
       this.log(id).add('info', 'sandbox resumed (processes thawed)');

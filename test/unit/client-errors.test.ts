@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import {
+  AbortError,
+  AuthenticationError,
+  BuildError,
+  CommandExitError,
+  FileNotFoundError,
+  FileUploadError,
+  GitAuthError,
+  InvalidArgumentError,
+  NotEnoughSpaceError,
+  NotFoundError,
+  RateLimitError,
+  SandboxError,
+  SandboxNotFoundError,
+  TimeoutError,
+  VolumeError,
+  connectCodeName,
+  errorFromApi,
+  errorFromConnect,
+  errorFromEnvdHttp,
+  messageFromBody,
+} from '../../src/client/errors.js';
+
+describe('error tree', () => {
+  it('keeps the official SDK subclass relations, all under SandboxError, with stable codes', () => {
+    const cases: Array<[SandboxError, Function[], string]> = [
+      [new SandboxNotFoundError('x'), [NotFoundError, SandboxError], 'E2B_SANDBOX_NOT_FOUND'],
+      [new FileNotFoundError('x'), [NotFoundError, SandboxError], 'E2B_FILE_NOT_FOUND'],
+      [new GitAuthError('x'), [AuthenticationError, SandboxError], 'E2B_GIT_AUTH'],
+      [new FileUploadError('x'), [BuildError, SandboxError], 'E2B_FILE_UPLOAD'],
+      [new VolumeError('x'), [SandboxError], 'E2B_VOLUME'],
+      [new TimeoutError('x'), [SandboxError], 'E2B_TIMEOUT'],
+    ];
+    for (const [error, parents, code] of cases) {
+      for (const parent of parents) expect(error).toBeInstanceOf(parent);
+      expect(error.code).toBe(code);
+      expect(error.name).toBe(error.constructor.name);
+    }
+    expect(new SandboxNotFoundError('x')).not.toBeInstanceOf(FileNotFoundError);
+  });
+
+  it('keeps the cause', () => {
+    const cause = new Error('socket hang up');
+    expect(new SandboxError('failed', { cause }).cause).toBe(cause);
+  });
+
+  it('CommandExitError carries the result', () => {
+    const e = new CommandExitError({ exitCode: 3, error: 'exit status 3', stdout: 'o', stderr: 'e' });
+    expect(e).toMatchObject({ exitCode: 3, stdout: 'o', stderr: 'e', message: 'exit status 3', code: 'E2B_COMMAND_EXIT' });
+  });
+});
+
+describe('errorFromApi', () => {
+  it.each([
+    [400, InvalidArgumentError],
+    [401, AuthenticationError],
+    [403, AuthenticationError],
+    [404, NotFoundError],
+    [408, TimeoutError],
+    [504, TimeoutError],
+    [429, RateLimitError],
+    [507, NotEnoughSpaceError],
+    [500, SandboxError],
+    [409, SandboxError],
+  ])('%i → %o', (status, Cls) => {
+    const error = errorFromApi(status, { code: status, message: 'detail' });
+    expect(error).toBeInstanceOf(Cls);
+    expect(error.status).toBe(status);
+    expect(error.message).toContain('detail');
+  });
+
+  it('uses the call site classes for 404 and the fallback', () => {
+    expect(errorFromApi(404, { message: 'x' }, { notFound: SandboxNotFoundError })).toBeInstanceOf(SandboxNotFoundError);
+    expect(errorFromApi(500, 'boom', { fallback: BuildError })).toBeInstanceOf(BuildError);
+    expect(errorFromApi(500, 'boom').message).toBe('500: boom');
+  });
+
+  it('keeps Retry-After on rate limits', () => {
+    const e = errorFromApi(429, undefined, { retryAfterMs: 1500 }) as RateLimitError;
+    expect(e.retryAfterMs).toBe(1500);
+  });
+
+  it('finds the message in JSON bodies, JSON text, and plain text', () => {
+    expect(messageFromBody({ code: 1, message: 'm' })).toBe('m');
+    expect(messageFromBody('{"message":"in text"}')).toBe('in text');
+    expect(messageFromBody(' plain ')).toBe('plain');
+    expect(messageFromBody('')).toBeUndefined();
+  });
+});
+
+describe('errorFromEnvdHttp', () => {
+  it('maps the envd statuses, 404 by context', () => {
+    expect(errorFromEnvdHttp(404, '{"code":404,"message":"nope"}', { filesystem: true })).toBeInstanceOf(FileNotFoundError);
+    expect(errorFromEnvdHttp(404, 'nope')).not.toBeInstanceOf(FileNotFoundError);
+    expect(errorFromEnvdHttp(502, 'gone')).toBeInstanceOf(TimeoutError);
+    expect(errorFromEnvdHttp(507, 'full')).toBeInstanceOf(NotEnoughSpaceError);
+    expect(errorFromEnvdHttp(401, 'x')).toBeInstanceOf(AuthenticationError);
+    expect(errorFromEnvdHttp(418, 'x').message).toBe('418: x');
+  });
+});
+
+describe('errorFromConnect', () => {
+  it('maps codes and honours overrides', () => {
+    expect(errorFromConnect('not_found', 'm', null)).toBeInstanceOf(NotFoundError);
+    expect(errorFromConnect('not_found', 'm', null, { not_found: (msg) => new FileNotFoundError(msg) })).toBeInstanceOf(FileNotFoundError);
+    expect(errorFromConnect('deadline_exceeded', 'm', null)).toBeInstanceOf(TimeoutError);
+    expect(errorFromConnect('unavailable', 'm', null)).toBeInstanceOf(TimeoutError);
+    expect(errorFromConnect('unauthenticated', 'm', null)).toBeInstanceOf(AuthenticationError);
+    expect(errorFromConnect('canceled', 'm', null)).toBeInstanceOf(AbortError);
+    expect(errorFromConnect('resource_exhausted', 'm', null)).toBeInstanceOf(RateLimitError);
+    expect(errorFromConnect('internal', 'm', null).message).toBe('internal: m');
+  });
+
+  it('numbers follow the gRPC numbering', () => {
+    expect(connectCodeName(5)).toBe('not_found');
+    expect(connectCodeName(16)).toBe('unauthenticated');
+    expect(connectCodeName(99)).toBe('unknown');
+  });
+});
