@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
-import { createSystemContext } from '../dist/cli/context.js';
+import { createSystemContext, main } from '../dist/bin/cli.js';
 
 process.exitCode = await main(process.argv.slice(2), createSystemContext());

@@ -1,34 +1,68 @@
-// Builds dist/: the TypeScript compile of src/ (library, CLI, daemon) and a self-contained
-// bundle of the in-sandbox envd, which runs inside the isolation where only that one file
+// Builds dist/: the TypeScript compile of src/ (library, CLI, daemon), the bundled CLI that
+// bin/e2b-ts.js runs (dist/bin/), and a self-contained bundle of the in-sandbox envd, which runs inside the isolation where only that one file
 // and the node binary are mounted (the package's node_modules may not be visible there).
+// The build goes to a staging folder that replaces dist/ only when everything succeeded, so a
+// failed build never leaves a half-empty dist/ behind for running tests or daemons.
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
+const dist = join(root, 'dist');
+const staging = join(root, `dist.staging-${process.pid}`);
 
-rmSync(join(root, 'dist'), { recursive: true, force: true });
+rmSync(staging, { recursive: true, force: true });
+try {
+  const tscBin = join(dirname(require.resolve('typescript/package.json')), 'bin', 'tsc');
+  const tsc = spawnSync(process.execPath, [tscBin, '-p', join(root, 'tsconfig.build.json'), '--outDir', staging], {
+    stdio: 'inherit',
+    cwd: root,
+  });
+  if (tsc.status !== 0) throw new Error('TypeScript compile failed');
 
-const tscBin = join(dirname(require.resolve('typescript/package.json')), 'bin', 'tsc');
-const tsc = spawnSync(process.execPath, [tscBin, '-p', join(root, 'tsconfig.build.json')], {
-  stdio: 'inherit',
-  cwd: root,
-});
-if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+  const esbuild = await import('esbuild');
+  await esbuild.build({
+    entryPoints: [join(root, 'src/local/envd/main.ts')],
+    outfile: join(staging, 'envd.mjs'),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    legalComments: 'none',
+    logLevel: 'warning',
+    // Some bundled dependencies are CommonJS and call require(); give the ESM bundle one.
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  });
 
-const esbuild = await import('esbuild');
-await esbuild.build({
-  entryPoints: [join(root, 'src/local/envd/main.ts')],
-  outfile: join(root, 'dist/envd.mjs'),
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'esm',
-  legalComments: 'none',
-  logLevel: 'warning',
-  // Some bundled dependencies are CommonJS and call require(); give the ESM bundle one.
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-});
+  // The CLI as one ESM bundle with lazily loaded chunks: a CLI pays its module loading on every
+  // call, and one file loads faster than a few dozen (commands still load their heavy parts, the
+  // client and connect, only when they run).
+  await esbuild.build({
+    entryPoints: { cli: join(root, 'src/cli/main.ts') },
+    outdir: join(staging, 'bin'),
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    legalComments: 'none',
+    logLevel: 'warning',
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  });
+
+  const old = `${dist}.old-${process.pid}`;
+  try {
+    renameSync(dist, old);
+  } catch {
+    // no previous build
+  }
+  renameSync(staging, dist);
+  rmSync(old, { recursive: true, force: true });
+} catch (error) {
+  rmSync(staging, { recursive: true, force: true });
+  console.error(`build failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}

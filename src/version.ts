@@ -1,21 +1,40 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-let cached: string | undefined;
+let root: string | undefined;
+let version: string | undefined;
 
 /**
- * The package version, read from package.json on first use (src/version.ts and dist/version.js both sit one level
- * below it, so the same relative path works in tests and in the built package).
+ * The package's root folder (the one holding its package.json), found by walking up from this
+ * module, so the answer is the same from src/ (tests), dist/ (the library) and dist/bin/ (the
+ * bundled CLI).
  */
+export function packageRoot(): string {
+  if (root === undefined) {
+    let dir = dirname(fileURLToPath(import.meta.url));
+    for (;;) {
+      const manifest = join(dir, 'package.json');
+      if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'e2b-ts') break;
+      const parent = dirname(dir);
+      if (parent === dir) throw new Error('cannot find the e2b-ts package root');
+      dir = parent;
+    }
+    root = dir;
+  }
+  return root;
+}
+
+/** The package version, read from package.json on first use. */
 export function packageVersion(): string {
-  if (cached === undefined) {
+  if (version === undefined) {
     try {
-      const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
-      cached = pkg.version ?? '0.0.0';
+      version = (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0';
     } catch {
-      cached = '0.0.0';
+      version = '0.0.0';
     }
   }
-  return cached;
+  return version;
 }
 
 /** The User-Agent the library sends: `e2b-ts/<version>`. */

@@ -3,7 +3,7 @@
  * write through it and never touch `process.stdout` directly, so tests can hand them buffers.
  */
 import type { Readable, Writable } from 'node:stream';
-import { Chalk, type ChalkInstance } from 'chalk';
+import { createColors, type Colors } from './render/colors.js';
 
 export interface IOStreams {
   stdin: Readable & { isTTY?: boolean };
@@ -14,8 +14,8 @@ export interface IOStreams {
   isStderrTTY: boolean;
   /** Colors on stdout/stderr (a terminal, and neither NO_COLOR, TERM=dumb nor --no-color). */
   colorEnabled: boolean;
-  /** A chalk that colors only when colorEnabled. */
-  color: ChalkInstance;
+  /** ANSI styles that apply only when colorEnabled. */
+  color: Colors;
   /** Whether prompting is possible: stdin and stderr are terminals and --no-input is unset. */
   canPrompt(): boolean;
   /** Width of the terminal on stdout, if it is one. */
@@ -59,7 +59,7 @@ export function createIO(
     isStdoutTTY,
     isStderrTTY,
     colorEnabled: level > 0,
-    color: new Chalk({ level }),
+    color: createColors(level > 0),
     canPrompt: () => isStdinTTY && isStderrTTY && !opts.noInput,
     terminalWidth: () => (isStdoutTTY ? streams.stdout.columns : undefined),
   };

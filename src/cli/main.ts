@@ -8,6 +8,8 @@ import { createSystemContext, type Context } from './context.js';
 import { CancelError, SilentError, UsageError } from './errors.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 
+export { createSystemContext };
+
 /** Runs the CLI and returns the exit code. */
 export async function main(argv: string[], ctx: Context = createSystemContext()): Promise<number> {
   const { buildProgram, globalsOf } = await import('./commands/root.js');

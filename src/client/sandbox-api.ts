@@ -338,7 +338,11 @@ export async function setSandboxTimeout(rest: RestClient, sandboxId: string, tim
   });
 }
 
-/** `GET /sandboxes/{id}/metrics` between two instants (default: the sandbox's whole life). */
+/**
+ * `GET /sandboxes/{id}/metrics` between two instants (default: the sandbox's whole life). The
+ * bounds go out as unix seconds rounded to the nearest second, as the official SDK sends them,
+ * so the same range gives the same samples through either client.
+ */
 export async function getSandboxMetrics(
   rest: RestClient,
   sandboxId: string,
@@ -350,8 +354,8 @@ export async function getSandboxMetrics(
     method: 'GET',
     path: encodePath`/sandboxes/${sandboxId}/metrics`,
     query: {
-      start: range.start ? Math.floor(range.start.getTime() / 1000) : undefined,
-      end: range.end ? Math.floor(range.end.getTime() / 1000) : undefined,
+      start: range.start ? Math.round(range.start.getTime() / 1000) : undefined,
+      end: range.end ? Math.round(range.end.getTime() / 1000) : undefined,
     },
     errors: notFound(sandboxId),
   });

@@ -6,8 +6,8 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { request } from 'node:http';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packageRoot } from '../version.js';
 import { isAlive } from './runtime/proctree.js';
 import { DEFAULT_LOCAL_PORT, statePaths, type DaemonInfo, type StatePaths } from './paths.js';
 import { readJsonSync } from './store.js';
@@ -61,10 +61,9 @@ export async function findDaemon(paths: StatePaths = statePaths()): Promise<Runn
   return { ...info, url: urlOf(info), apiKey };
 }
 
-/** The daemon entry script next to this module (dist/local/daemon/main.js). */
+/** The built daemon entry script (dist/local/daemon/main.js). */
 function daemonEntry(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const js = join(here, 'daemon', 'main.js');
+  const js = join(packageRoot(), 'dist', 'local', 'daemon', 'main.js');
   if (existsSync(js)) return js;
   throw new Error(`the local daemon is not built (${js} is missing): run \`npm run build\``);
 }

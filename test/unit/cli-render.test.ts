@@ -1,16 +1,16 @@
-import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import { sandboxDetails, sandboxRows } from '../../src/cli/commands/sandbox/shared.js';
 import { metricsRows } from '../../src/cli/commands/sandbox/metrics.js';
 import { envLines } from '../../src/cli/commands/local/env.js';
 import { formatLogLine } from '../../src/cli/commands/sandbox/logs.js';
 import { colorLevel } from '../../src/cli/io.js';
+import { createColors } from '../../src/cli/render/colors.js';
 import { formatBytes, formatDuration, formatRelative } from '../../src/cli/render/format.js';
 import { sanitize } from '../../src/cli/render/sanitize.js';
 import { renderDetails, renderTable } from '../../src/cli/render/table.js';
 import type { SandboxInfo } from '../../src/client/sandbox-api.js';
 
-const plain = new Chalk({ level: 0 });
+const plain = createColors(false);
 const now = Date.parse('2026-01-01T12:00:00Z');
 const info: SandboxInfo = {
   sandboxId: 'iaaaa',
@@ -104,6 +104,13 @@ describe('local env output', () => {
     expect(envLines(vars, 'fish')).toBe(`set -gx A 'it\\'s';\nset -gx B 'x';\n`);
     expect(envLines(vars, 'powershell')).toBe(`$env:A = 'it''s'\n$env:B = 'x'\n`);
     expect(envLines(vars, 'dotenv')).toBe(`A=it's\nB=x\n`);
+  });
+});
+
+describe('colors', () => {
+  it('styles only when enabled', () => {
+    expect(createColors(true).red('x')).toBe('\x1b[31mx\x1b[39m');
+    expect(createColors(false).red('x')).toBe('x');
   });
 });
 

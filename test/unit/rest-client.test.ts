@@ -124,3 +124,24 @@ describe('RestClient', () => {
     expect(lines.join('\n')).not.toContain(KEY);
   });
 });
+
+describe('RestClient with an injected undici dispatcher', () => {
+  it('sends through the dispatcher (here a MockAgent; no network)', async () => {
+    const { MockAgent } = await import('undici');
+    const agent = new MockAgent();
+    agent.disableNetConnect();
+    agent
+      .get('https://api.example.test')
+      .intercept({ path: '/v2/sandboxes?limit=1', method: 'GET', headers: { 'x-api-key': KEY } })
+      .reply(200, [{ sandboxID: 'i1' }], { headers: { 'content-type': 'application/json', 'x-next-token': 'n2' } });
+    const res = await new RestClient(resolveConfig({ apiKey: KEY, apiUrl: 'https://api.example.test', dispatcher: agent }, {})).request({
+      method: 'GET',
+      path: '/v2/sandboxes',
+      query: { limit: 1 },
+    });
+    expect(res.body).toEqual([{ sandboxID: 'i1' }]);
+    expect(res.headers['x-next-token']).toBe('n2');
+    agent.assertNoPendingInterceptors();
+    await agent.close();
+  });
+});

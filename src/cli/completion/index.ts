@@ -1,7 +1,19 @@
 import type { Command } from 'commander';
 import type { Shell } from '../commands/completion.js';
+import { bashScript } from './bash.js';
+import { fishScript } from './fish.js';
+import { completionModel, type CompletionModel } from './model.js';
+import { powershellScript } from './powershell.js';
+import { zshScript } from './zsh.js';
 
-/** Placeholder replaced by the completion generators. */
+const generators: Record<Shell, (model: CompletionModel) => string> = {
+  bash: bashScript,
+  zsh: zshScript,
+  fish: fishScript,
+  powershell: powershellScript,
+};
+
+/** The completion script of `program` for `shell`, generated from its command tree. */
 export function completionScript(shell: Shell, program: Command): string {
-  return `# ${shell} completion for ${program.name()}\n`;
+  return generators[shell](completionModel(program));
 }

@@ -2,12 +2,12 @@
  * Tables. On a terminal: aligned columns under a bold header, cells cut to fit the width. When
  * piped: tab-separated rows with no header, color or truncation, so `cut -f1` works (gh style).
  */
-import type { ChalkInstance } from 'chalk';
+import type { Colors } from './colors.js';
 
 export interface TableOptions {
   /** Terminal output (aligned, header) or not (TSV). */
   tty: boolean;
-  color: ChalkInstance;
+  color: Colors;
   /** Terminal width; the widest column is cut to fit. */
   width?: number;
 }

@@ -5,7 +5,7 @@
  * selection (Basic auth) and stream keepalive are added by the callers through call headers.
  */
 import type { Interceptor, Transport } from '@connectrpc/connect';
-import { getGlobalDispatcher, request } from 'undici';
+import { httpRequest } from './fetch.js';
 import { ENVD_PORT, type CallOptions, type Config } from '../config.js';
 import { AbortError, ConnectionError, TimeoutError, errorFromEnvdHttp } from '../errors.js';
 import { userAgent } from '../../version.js';
@@ -86,7 +86,7 @@ export class EnvdHttp {
     method: 'GET' | 'POST',
     path: string,
     opts: CallOptions & { body?: string | Uint8Array; contentType?: string } = {},
-  ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
+  ): Promise<{ status: number; headers: Record<string, string>; text: string }> {
     const timeoutMs = opts.requestTimeoutMs ?? this.config.requestTimeoutMs;
     const timeout = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
     const signals = [opts.signal, timeout].filter((s): s is AbortSignal => s !== undefined);
@@ -94,14 +94,8 @@ export class EnvdHttp {
     const headers: Record<string, string> = { ...envdHeaders(this.target, this.config), ...(opts.headers ?? {}) };
     if (opts.contentType) headers['content-type'] = opts.contentType;
     try {
-      const res = await request(`${this.target.url}${path}`, {
-        method,
-        headers,
-        body: opts.body,
-        signal,
-        dispatcher: this.config.dispatcher ?? getGlobalDispatcher(),
-      });
-      return { status: res.statusCode, headers: res.headers, text: await res.body.text() };
+      const res = await httpRequest(this.config, `${this.target.url}${path}`, { method, headers, body: opts.body, signal });
+      return { status: res.status, headers: res.headers, text: await res.text() };
     } catch (error) {
       if (opts.signal?.aborted) throw new AbortError('the request was aborted', { cause: error });
       if (timeout?.aborted) throw new TimeoutError(`envd did not answer ${path} within ${timeoutMs} ms`, { cause: error });

@@ -1,11 +1,11 @@
 /**
- * The control-plane REST transport, on undici.
+ * The control-plane REST transport (see fetch.ts for the HTTP engines underneath).
  *
  * One place owns authentication headers, the User-Agent, timeouts, abort signals, retries and
  * the mapping of error responses, so the API modules only say which endpoint they call and what a
  * 404 means there.
  */
-import { getGlobalDispatcher, request, type Dispatcher } from 'undici';
+import { httpRequest } from './fetch.js';
 import { requireApiKey, type CallOptions, type Config } from '../config.js';
 import {
   AbortError,
@@ -67,13 +67,6 @@ function buildQuery(query: RestRequest['query']): string {
   return text ? `?${text}` : '';
 }
 
-function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(headers)) {
-    if (value !== undefined) out[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return out;
-}
 
 function networkCode(error: unknown): string | undefined {
   let current: unknown = error;
@@ -105,10 +98,6 @@ export class RestClient {
 
   constructor(config: Config) {
     this.config = config;
-  }
-
-  private get dispatcher(): Dispatcher {
-    return this.config.dispatcher ?? getGlobalDispatcher();
   }
 
   private headers(req: RestRequest): Record<string, string> {
@@ -151,19 +140,13 @@ export class RestClient {
       let outcome: AttemptOutcome;
       let response: RestResponse<T> | undefined;
       try {
-        const res = await request(url, {
-          method: req.method,
-          headers,
-          body,
-          signal,
-          dispatcher: this.dispatcher,
-        });
-        const text = await res.body.text();
-        const resHeaders = flattenHeaders(res.headers);
+        const res = await httpRequest(this.config, url, { method: req.method, headers, body, signal });
+        const text = await res.text();
+        const resHeaders = res.headers;
         const parsed = parseBody(text, resHeaders['content-type']);
-        response = { status: res.statusCode, headers: resHeaders, body: parsed as T };
-        outcome = { status: res.statusCode, retryAfter: resHeaders['retry-after'] ?? null };
-        log?.(`← ${res.statusCode} ${req.method} ${req.path} (${Date.now() - started} ms)`);
+        response = { status: res.status, headers: resHeaders, body: parsed as T };
+        outcome = { status: res.status, retryAfter: resHeaders['retry-after'] ?? null };
+        log?.(`← ${res.status} ${req.method} ${req.path} (${Date.now() - started} ms)`);
       } catch (error) {
         if (req.signal?.aborted) throw new AbortError('the request was aborted', { cause: error });
         if (timeout?.aborted) {

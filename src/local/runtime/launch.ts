@@ -4,9 +4,9 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../../version.js';
 import type { EnvdConfig } from '../envd/config.js';
 import type { Freezer } from './freezer.js';
 import { descendants } from './proctree.js';
@@ -17,15 +17,9 @@ const READY_TIMEOUT_MS = 15_000;
 
 /** The self-contained envd bundle built next to the package's dist/ (see scripts/build.mjs). */
 export function envdBundlePath(): string {
-  if (process.env.E2B_TS_ENVD_BUNDLE) return process.env.E2B_TS_ENVD_BUNDLE;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    const candidate = join(dir, 'dist', 'envd.mjs');
-    if (existsSync(join(dir, 'package.json')) && existsSync(candidate)) return candidate;
-    if (existsSync(join(dir, 'envd.mjs'))) return join(dir, 'envd.mjs');
-    dir = dirname(dir);
-  }
-  throw new Error('envd bundle not found: run `npm run build` (it writes dist/envd.mjs)');
+  const bundle = join(packageRoot(), 'dist', 'envd.mjs');
+  if (!existsSync(bundle)) throw new Error(`envd bundle not found at ${bundle}: run \`npm run build\``);
+  return bundle;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,167 @@
+/**
+ * Local `sandbox create` latency.
+ *
+ * API level (in this process): POST /sandboxes with plain fetch (the floor: the daemon's own
+ * cost plus one HTTP round trip), our library's Sandbox.create and the official SDK's
+ * Sandbox.create (`e2b`), all against the same local backend. Each created sandbox is killed
+ * right after, outside the timed part.
+ *
+ * CLI level (a child process per run): `e2b-ts sandbox create --local`, start-up included, beside
+ * `node -e 0`. The official CLI has no comparable command: its `sandbox create` attaches a
+ * terminal to the new sandbox.
+ */
+import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { measureAsync, measureCommands, reasonOf } from '../lib/measure.mjs';
+import { ratio } from '../lib/stats.mjs';
+import { fmtMiB, fmtMs, fmtRatio, NA } from '../lib/table.mjs';
+
+export const name = 'create';
+export const order = 20;
+export const description = 'local sandbox create p50/p99: raw HTTP, e2b-ts library, official SDK, e2b-ts CLI';
+
+const TARGET_MS = 150;
+
+async function importOr(specifier) {
+  try {
+    return { mod: await import(specifier) };
+  } catch (e) {
+    return { error: reasonOf(e) };
+  }
+}
+
+export async function run(ctx) {
+  const apiRuns = ctx.runs(20);
+  const cliRuns = ctx.runs(10);
+  const backend = await ctx.backend();
+  const conn = await ctx.connection();
+
+  // ---- API level ----
+  const ours = await importOr(pathToFileURL(join(ctx.root, 'dist', 'index.js')).href);
+  const official = await importOr('e2b');
+  const failing = (reason) => async () => {
+    throw new Error(reason);
+  };
+  const apiRows = [
+    {
+      key: 'floor',
+      label: 'fetch POST /sandboxes (floor)',
+      run: () => backend.createSandbox(),
+      after: (id) => backend.killSandbox(id),
+    },
+    {
+      key: 'ours',
+      label: 'e2b-ts Sandbox.create',
+      peer: 'official',
+      run: ours.mod ? () => ours.mod.Sandbox.create({ ...conn }) : failing(`cannot import dist/index.js: ${ours.error}`),
+      after: (sbx) => sbx.kill(),
+    },
+    {
+      key: 'official',
+      label: 'official SDK (e2b) Sandbox.create',
+      run: official.mod ? () => official.mod.Sandbox.create({ ...conn }) : failing(`cannot import e2b: ${official.error}`),
+      after: (sbx) => sbx.kill(),
+    },
+  ];
+  ctx.log(`create: API level, ${apiRows.length} clients x ${apiRuns} runs (+1 warm-up), interleaved`);
+  const api = await measureAsync(apiRows, { runs: apiRuns, signal: ctx.signal });
+  const apiBy = Object.fromEntries(api.map((r) => [r.row.key, r]));
+  const p50 = (r) => (r?.ok ? r.wallStats.p50 : NaN);
+
+  const apiTable = {
+    title: 'sandbox create (API, in-process)',
+    description:
+      `Time from the call to the created sandbox (kill not counted), ${apiRuns} runs each after one warm-up, interleaved, ` +
+      `against the local backend (runtime: ${backend.runtime}).`,
+    columns: [
+      { key: 'client', label: 'client' },
+      { key: 'runs', label: 'runs', align: 'right' },
+      { key: 'p50', label: 'p50 ms', align: 'right' },
+      { key: 'p99', label: 'p99 ms', align: 'right' },
+      { key: 'min', label: 'min ms', align: 'right' },
+      { key: 'floor', label: 'vs floor', align: 'right' },
+      { key: 'official', label: 'vs official', align: 'right' },
+    ],
+    rows: api.map((r) => {
+      if (!r.ok) return { client: r.label, runs: '0', p50: `n/a: ${r.error}` };
+      const peer = r.row.peer ? apiBy[r.row.peer] : undefined;
+      return {
+        client: r.label,
+        runs: String(r.wallStats.n),
+        p50: fmtMs(r.wallStats.p50),
+        p99: fmtMs(r.wallStats.p99),
+        min: fmtMs(r.wallStats.min),
+        floor: r.row.key === 'floor' ? '1.00x' : fmtRatio(ratio(r.wallStats.p50, p50(apiBy.floor))),
+        official: r.row.peer ? (peer?.ok ? fmtRatio(ratio(r.wallStats.p50, peer.wallStats.p50)) : NA) : '',
+      };
+    }),
+    checks: [
+      {
+        label: 'library `Sandbox.create` p50 (local)',
+        value: Number.isFinite(p50(apiBy.ours)) ? `${fmtMs(p50(apiBy.ours))} ms` : NA,
+        target: `< ${TARGET_MS} ms`,
+        pass: Number.isFinite(p50(apiBy.ours)) ? p50(apiBy.ours) < TARGET_MS : null,
+      },
+    ],
+    notes: ['p99 is nearest-rank: with fewer than 100 runs it is the slowest run.'],
+  };
+
+  // ---- CLI level ----
+  const env = await ctx.cliEnv();
+  const cli = ctx.commands.ours;
+  const cliRows = [
+    { key: 'floor', label: 'node -e 0 (floor)', cmd: ctx.commands.node, args: ['-e', '0'] },
+    {
+      key: 'create',
+      label: 'e2b-ts sandbox create --local',
+      cmd: cli[0],
+      args: [...cli.slice(1), 'sandbox', 'create', '--local'],
+      check: (r) => (/^\w+$/.test(r.stdout.trim().split('\n')[0] ?? '') ? undefined : `unexpected output: ${r.stdout.slice(0, 80)}`),
+      after: async (r) => {
+        const id = r.stdout.trim().split('\n')[0];
+        if (r.status === 0 && id) await backend.killSandbox(id);
+      },
+    },
+  ];
+  ctx.log(`create: CLI level, ${cliRuns} runs (+1 warm-up)`);
+  const cliRes = await measureCommands(cliRows, { runs: cliRuns, env, cwd: ctx.root, tmpDir: ctx.tmpDir, signal: ctx.signal });
+  const cliBy = Object.fromEntries(cliRes.map((r) => [r.row.key, r]));
+  const cliP50 = p50(cliBy.create);
+  const cliTable = {
+    title: 'sandbox create (CLI, whole process)',
+    description:
+      `Wall time of \`e2b-ts sandbox create --local\` (start-up included; the sandbox is killed after, not counted) and its peak RSS, ` +
+      `${cliRuns} runs after one warm-up. The official CLI has no comparable command (its \`sandbox create\` attaches a terminal).`,
+    columns: [
+      { key: 'command', label: 'command' },
+      { key: 'runs', label: 'runs', align: 'right' },
+      { key: 'p50', label: 'p50 ms', align: 'right' },
+      { key: 'p99', label: 'p99 ms', align: 'right' },
+      { key: 'min', label: 'min ms', align: 'right' },
+      { key: 'rss', label: 'peak RSS MiB', align: 'right' },
+      { key: 'floor', label: 'vs floor', align: 'right' },
+    ],
+    rows: cliRes.map((r) => {
+      if (!r.ok) return { command: r.label, runs: '0', p50: `n/a: ${r.error}` };
+      return {
+        command: r.label,
+        runs: String(r.wallStats.n),
+        p50: fmtMs(r.wallStats.p50),
+        p99: fmtMs(r.wallStats.p99),
+        min: fmtMs(r.wallStats.min),
+        rss: fmtMiB(r.rssStats.median),
+        floor: r.row.key === 'floor' ? '1.00x' : fmtRatio(ratio(r.wallStats.p50, p50(cliBy.floor))),
+      };
+    }),
+    checks: [
+      {
+        label: '`e2b-ts sandbox create --local` p50, start-up included',
+        value: Number.isFinite(cliP50) ? `${fmtMs(cliP50)} ms` : NA,
+        target: `< ${TARGET_MS} ms`,
+        pass: Number.isFinite(cliP50) ? cliP50 < TARGET_MS : null,
+      },
+    ],
+  };
+
+  return [apiTable, cliTable];
+}
