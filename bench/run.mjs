@@ -11,7 +11,7 @@
  * threw, 2 for bad arguments.
  */
 import { readdirSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createContext } from './lib/context.mjs';
@@ -86,6 +86,9 @@ async function main() {
   // Other load skews everything; the load average at the start says how quiet the machine was.
   const load = loadavg().map((l) => l.toFixed(2)).join(' ');
   process.stdout.write(`e2b-ts benchmarks, ${date.toISOString()}\nmachine: ${describeMachine(machine)}\ncommit: ${commit}\nload average at start: ${load}\n`);
+  const busy = loadavg()[0] > availableParallelism();
+  const busyNote = `load average ${loadavg()[0].toFixed(2)} exceeds the ${availableParallelism()} cores: other work is running, numbers are noisy`;
+  if (busy) process.stdout.write(`warning: ${busyNote}\n`);
   if (!time) process.stdout.write('warning: GNU time (/usr/bin/time, Debian package `time`) not found: peak RSS is not measured\n');
   process.stdout.write('\n');
 
@@ -119,6 +122,7 @@ async function main() {
       };
       if (opts.runs) settings.runs = `${opts.runs} (--runs)`;
       if (runtime) settings['local backend runtime'] = runtime;
+      if (busy) settings.warning = busyNote;
       appendResults(resultsPath, renderRun({ date, machine, commit, settings, tables, errors }));
       process.stdout.write(`appended to ${resultsPath}\n`);
     }

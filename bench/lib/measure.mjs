@@ -46,6 +46,16 @@ function firstLine(text) {
   return line ? (line.length > 160 ? `${line.slice(0, 157)}...` : line) : '';
 }
 
+/** The most telling line of a failed command's output: an error line if any, else the first. */
+function errorLine(text) {
+  const lines = String(text ?? '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const line = lines.find((l) => /^(\w*Error\b|Error \[|error:)/i.test(l) || /\berror:/i.test(l)) ?? lines[0] ?? '';
+  return line.length > 160 ? `${line.slice(0, 157)}...` : line;
+}
+
 /** Short reason a result is not usable, from an Error or anything thrown. */
 export function reasonOf(error) {
   const text = error instanceof Error ? error.message : String(error);
@@ -119,7 +129,7 @@ export async function measureCommands(rows, opts) {
     let error;
     if (run.error) error = reasonOf(run.error);
     else if (run.signal) error = `killed by ${run.signal}`;
-    else if (run.status !== 0) error = `exit ${run.status}: ${firstLine(run.stderr) || firstLine(run.stdout)}`;
+    else if (run.status !== 0) error = `exit ${run.status}: ${errorLine(run.stderr) || errorLine(run.stdout)}`;
     else if (row.check) error = row.check(run);
     if (row.after) {
       try {

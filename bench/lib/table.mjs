@@ -26,6 +26,11 @@ export function fmtRatio(r) {
   return Number.isFinite(r) ? `${r.toFixed(2)}x` : '';
 }
 
+/** Notes for measured rows that failed (their cells say `failed*`). */
+export function failures(results) {
+  return results.filter((r) => !r.ok).map((r) => `* ${r.label} failed: n/a: ${r.error}`);
+}
+
 export function passMark(pass) {
   return pass === true ? 'PASS' : pass === false ? 'FAIL' : 'n/a';
 }

@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { measureAsync, measureCommands, reasonOf } from '../lib/measure.mjs';
 import { ratio } from '../lib/stats.mjs';
-import { fmtMiB, fmtMs, fmtRatio, NA } from '../lib/table.mjs';
+import { failures, fmtMiB, fmtMs, fmtRatio, NA } from '../lib/table.mjs';
 
 export const name = 'create';
 export const order = 20;
@@ -83,7 +83,7 @@ export async function run(ctx) {
       { key: 'official', label: 'vs official', align: 'right' },
     ],
     rows: api.map((r) => {
-      if (!r.ok) return { client: r.label, runs: '0', p50: `n/a: ${r.error}` };
+      if (!r.ok) return { client: r.label, runs: '0', p50: 'failed*' };
       const peer = r.row.peer ? apiBy[r.row.peer] : undefined;
       return {
         client: r.label,
@@ -103,7 +103,7 @@ export async function run(ctx) {
         pass: Number.isFinite(p50(apiBy.ours)) ? p50(apiBy.ours) < TARGET_MS : null,
       },
     ],
-    notes: ['p99 is nearest-rank: with fewer than 100 runs it is the slowest run.'],
+    notes: ['p99 is nearest-rank: with fewer than 100 runs it is the slowest run.', ...failures(api)],
   };
 
   // ---- CLI level ----
@@ -142,7 +142,7 @@ export async function run(ctx) {
       { key: 'floor', label: 'vs floor', align: 'right' },
     ],
     rows: cliRes.map((r) => {
-      if (!r.ok) return { command: r.label, runs: '0', p50: `n/a: ${r.error}` };
+      if (!r.ok) return { command: r.label, runs: '0', p50: 'failed*' };
       return {
         command: r.label,
         runs: String(r.wallStats.n),
@@ -161,6 +161,7 @@ export async function run(ctx) {
         pass: Number.isFinite(cliP50) ? cliP50 < TARGET_MS : null,
       },
     ],
+    notes: failures(cliRes),
   };
 
   return [apiTable, cliTable];

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { measureCommands } from '../lib/measure.mjs';
 import { ratio } from '../lib/stats.mjs';
-import { fmtMiB, fmtMs, fmtRatio, NA } from '../lib/table.mjs';
+import { failures, fmtMiB, fmtMs, fmtRatio, NA } from '../lib/table.mjs';
 
 export const name = 'startup';
 export const order = 10;
@@ -60,7 +60,7 @@ export async function run(ctx) {
       peer: 'off-ls',
     },
   ];
-  const missingOfficial = official ? undefined : 'n/a: @e2b/cli is not installed (npm install)';
+  const missingOfficial = official ? undefined : 'n/a';
   if (official) {
     rows.push(
       { key: 'off-version', label: `e2b --version (@e2b/cli ${officialVersion})`, cmd: official[0], args: [...official.slice(1), '--version'], check: printsVersion(officialVersion) },
@@ -82,7 +82,7 @@ export async function run(ctx) {
   const med = (r) => (r?.ok ? r.wallStats.median : NaN);
 
   const tableRows = results.map((r) => {
-    if (!r.ok) return { command: r.label, runs: '0', median: `n/a: ${r.error}` };
+    if (!r.ok) return { command: r.label, runs: '0', median: 'failed*' };
     const peer = r.row.peer ? byKey[r.row.peer] : undefined;
     return {
       command: r.label,
@@ -137,6 +137,8 @@ export async function run(ctx) {
       notes: [
         'p99 is nearest-rank: with fewer than 100 runs it is the slowest run.',
         'peak RSS is the median over runs of the process\'s max resident set size.',
+        ...failures(results),
+        ...(official ? [] : ['official CLI rows: n/a: @e2b/cli is not installed (npm install)']),
       ],
     },
   ];

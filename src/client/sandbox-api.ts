@@ -169,6 +169,10 @@ export function newSandboxBody(opts: SandboxCreateOpts): NewSandbox {
     if (lifecycle.keepMemory !== undefined && lifecycle.onTimeout !== 'pause') {
       throw new InvalidArgumentError('keepMemory only applies with onTimeout "pause"');
     }
+    if (lifecycle.autoResume && lifecycle.keepMemory === false) {
+      // A files-only snapshot cannot be resumed by traffic; it needs an explicit connect.
+      throw new InvalidArgumentError('autoResume needs keepMemory (a files-only pause must be resumed explicitly)');
+    }
   }
   const body: NewSandbox = {
     templateID: opts.template ?? (opts.mcp ? 'mcp-gateway' : 'base'),

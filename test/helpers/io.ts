@@ -10,8 +10,12 @@ export interface TestIO {
 
 export function createTestIO(opts: { tty?: boolean; input?: string; env?: Record<string, string> } = {}): TestIO {
   const stdin = Object.assign(new PassThrough(), { isTTY: opts.tty ?? false });
-  const stdout = Object.assign(new PassThrough(), { isTTY: opts.tty ?? false, columns: 120 });
-  const stderr = Object.assign(new PassThrough(), { isTTY: opts.tty ?? false, columns: 120 });
+  // On a pretend terminal, the cursor methods of tty.WriteStream exist (spinners use them).
+  const ttyMethods = opts.tty
+    ? { cursorTo: (..._a: unknown[]) => true, moveCursor: (..._a: unknown[]) => true, clearLine: (..._a: unknown[]) => true, rows: 40 }
+    : {};
+  const stdout = Object.assign(new PassThrough(), { isTTY: opts.tty ?? false, columns: 120 }, ttyMethods);
+  const stderr = Object.assign(new PassThrough(), { isTTY: opts.tty ?? false, columns: 120 }, ttyMethods);
   stdin.end(opts.input ?? '');
   const out: Buffer[] = [];
   const err: Buffer[] = [];

@@ -31,7 +31,7 @@ describe('create body', () => {
       timeoutMs: 1500,
       metadata: { a: 'b' },
       envs: { X: '1' },
-      lifecycle: { onTimeout: 'pause', autoResume: true, keepMemory: false },
+      lifecycle: { onTimeout: 'pause', autoResume: false, keepMemory: false },
       volumeMounts: { '/data': 'vol1', '/more': { name: 'vol2' } },
       allowInternetAccess: false,
     });
@@ -42,7 +42,7 @@ describe('create body', () => {
       envVars: { X: '1' },
       autoPause: true,
       autoPauseMemory: false,
-      autoResume: { enabled: true },
+      autoResume: { enabled: false },
       allow_internet_access: false,
       volumeMounts: [
         { name: 'vol1', path: '/data' },
@@ -56,6 +56,7 @@ describe('create body', () => {
     expect(() => newSandboxBody({ lifecycle: { onTimeout: 'kill', autoResume: true } })).toThrow(InvalidArgumentError);
     expect(() => newSandboxBody({ lifecycle: { onTimeout: 'kill', keepMemory: true } })).toThrow(InvalidArgumentError);
     expect(() => newSandboxBody({ timeoutMs: 0 })).toThrow(InvalidArgumentError);
+    expect(() => newSandboxBody({ lifecycle: { onTimeout: 'pause', autoResume: true, keepMemory: false } })).toThrow(InvalidArgumentError);
   });
 });
 

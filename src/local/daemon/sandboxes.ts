@@ -347,8 +347,9 @@ export class SandboxManager {
   }
 
   /**
-   * Brings a paused sandbox back (thaws its processes, or restarts envd when they were lost)
-   * with a lifetime of `timeout` seconds. For a running sandbox, only extends its lifetime.
+   * Brings a paused sandbox back (thaws its processes, or restarts envd when they were lost or
+   * `memory` is false) with a lifetime of `timeout` seconds. For a running sandbox, only extends
+   * its lifetime.
    */
   async connect(
     id: string,

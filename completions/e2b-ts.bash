@@ -1,0 +1,174 @@
+# e2b-ts bash completion — generated from the command tree by `e2b-ts completion bash`; do not edit
+#
+# Install: e2b-ts completion bash > ~/.local/share/bash-completion/completions/e2b-ts
+#      or: source <(e2b-ts completion bash)   # in ~/.bashrc
+
+# _e2b_ts_child KEY WORD: REPLY=the subcommand of command KEY named WORD (fails if none)
+_e2b_ts_child() {
+  case "$1|$2" in
+    'e2b-ts|completion') REPLY='e2b-ts completion' ;;
+    'e2b-ts|help') REPLY='e2b-ts help' ;;
+    'e2b-ts|local') REPLY='e2b-ts local' ;;
+    'e2b-ts|sandbox' | 'e2b-ts|sbx') REPLY='e2b-ts sandbox' ;;
+    'e2b-ts local|env') REPLY='e2b-ts local env' ;;
+    'e2b-ts local|help') REPLY='e2b-ts local help' ;;
+    'e2b-ts local|logs') REPLY='e2b-ts local logs' ;;
+    'e2b-ts local|start') REPLY='e2b-ts local start' ;;
+    'e2b-ts local|status') REPLY='e2b-ts local status' ;;
+    'e2b-ts local|stop') REPLY='e2b-ts local stop' ;;
+    'e2b-ts sandbox|create') REPLY='e2b-ts sandbox create' ;;
+    'e2b-ts sandbox|help') REPLY='e2b-ts sandbox help' ;;
+    'e2b-ts sandbox|info') REPLY='e2b-ts sandbox info' ;;
+    'e2b-ts sandbox|kill' | 'e2b-ts sandbox|rm') REPLY='e2b-ts sandbox kill' ;;
+    'e2b-ts sandbox|logs') REPLY='e2b-ts sandbox logs' ;;
+    'e2b-ts sandbox|ls' | 'e2b-ts sandbox|list') REPLY='e2b-ts sandbox ls' ;;
+    'e2b-ts sandbox|metrics') REPLY='e2b-ts sandbox metrics' ;;
+    'e2b-ts sandbox|pause') REPLY='e2b-ts sandbox pause' ;;
+    'e2b-ts sandbox|resume') REPLY='e2b-ts sandbox resume' ;;
+    'e2b-ts sandbox|snapshot') REPLY='e2b-ts sandbox snapshot' ;;
+    'e2b-ts sandbox|timeout') REPLY='e2b-ts sandbox timeout' ;;
+    'e2b-ts sandbox|url') REPLY='e2b-ts sandbox url' ;;
+    'e2b-ts sandbox snapshot|create') REPLY='e2b-ts sandbox snapshot create' ;;
+    'e2b-ts sandbox snapshot|help') REPLY='e2b-ts sandbox snapshot help' ;;
+    'e2b-ts sandbox snapshot|ls' | 'e2b-ts sandbox snapshot|list')
+      REPLY='e2b-ts sandbox snapshot ls' ;;
+    'e2b-ts sandbox snapshot|rm' | 'e2b-ts sandbox snapshot|delete')
+      REPLY='e2b-ts sandbox snapshot rm' ;;
+    *) return 1 ;;
+  esac
+}
+
+# _e2b_ts_takes_value KEY FLAG: whether FLAG takes a value at command KEY
+_e2b_ts_takes_value() {
+  case "$1|$2" in
+    'e2b-ts local env|--shell' | 'e2b-ts local logs|-n' | 'e2b-ts local logs|--lines' | \
+      'e2b-ts local start|--port' | 'e2b-ts sandbox create|--env' | \
+      'e2b-ts sandbox create|--metadata' | 'e2b-ts sandbox create|--on-timeout' | \
+      'e2b-ts sandbox create|--timeout' | 'e2b-ts sandbox kill|--metadata' | \
+      'e2b-ts sandbox kill|--state' | 'e2b-ts sandbox ls|--limit' | \
+      'e2b-ts sandbox ls|--metadata' | 'e2b-ts sandbox ls|--state' | \
+      'e2b-ts sandbox ls|--template' | 'e2b-ts sandbox resume|--timeout' | \
+      'e2b-ts sandbox snapshot create|--name' | 'e2b-ts sandbox snapshot ls|--limit' | \
+      'e2b-ts sandbox snapshot ls|--sandbox')
+      return 0 ;;
+    *'|--api-key' | *'|--api-url' | *'|--domain' | *'|--profile') return 0 ;;
+  esac
+  return 1
+}
+
+# _e2b_ts_choices KEY FLAG: REPLY=the values of option FLAG at command KEY (fails if free)
+_e2b_ts_choices() {
+  case "$1|$2" in
+    'e2b-ts local env|--shell') REPLY='dotenv fish powershell sh' ;;
+    'e2b-ts sandbox create|--on-timeout') REPLY='kill pause' ;;
+    *) return 1 ;;
+  esac
+}
+
+# _e2b_ts_words KEY: REPLY=the subcommands of command KEY, or the values of its first argument
+_e2b_ts_words() {
+  case "$1" in
+    'e2b-ts') REPLY='completion help local sandbox sbx' ;;
+    'e2b-ts completion') REPLY='bash fish powershell zsh' ;;
+    'e2b-ts help') REPLY='completion local sandbox' ;;
+    'e2b-ts local') REPLY='env help logs start status stop' ;;
+    'e2b-ts local help') REPLY='env logs start status stop' ;;
+    'e2b-ts sandbox')
+      REPLY='create help info kill list logs ls metrics pause resume rm snapshot timeout url' ;;
+    'e2b-ts sandbox help')
+      REPLY='create info kill logs ls metrics pause resume snapshot timeout url' ;;
+    'e2b-ts sandbox snapshot') REPLY='create delete help list ls rm' ;;
+    'e2b-ts sandbox snapshot help') REPLY='create ls rm' ;;
+    *) REPLY='' ;;
+  esac
+}
+
+# _e2b_ts_options KEY: REPLY=the options of command KEY, the global ones included
+_e2b_ts_options() {
+  case "$1" in
+    'e2b-ts') REPLY='-h --help' ;;
+    'e2b-ts completion') REPLY='-h --help' ;;
+    'e2b-ts local') REPLY='-h --help' ;;
+    'e2b-ts local env') REPLY='-h --help --shell' ;;
+    'e2b-ts local logs') REPLY='-f --follow -h --help -n --lines' ;;
+    'e2b-ts local start') REPLY='--foreground -h --help --port' ;;
+    'e2b-ts local status') REPLY='-h --help' ;;
+    'e2b-ts local stop') REPLY='-h --help' ;;
+    'e2b-ts sandbox') REPLY='-h --help' ;;
+    'e2b-ts sandbox create')
+      REPLY='--auto-resume --env -h --help --metadata --no-internet --no-secure --on-timeout --timeout' ;;
+    'e2b-ts sandbox info') REPLY='-h --help' ;;
+    'e2b-ts sandbox kill') REPLY='--all -h --help --metadata --state' ;;
+    'e2b-ts sandbox logs') REPLY='-f --follow -h --help --raw' ;;
+    'e2b-ts sandbox ls') REPLY='-h --help --limit --metadata --state --template' ;;
+    'e2b-ts sandbox metrics') REPLY='-f --follow -h --help' ;;
+    'e2b-ts sandbox pause') REPLY='-h --help --no-memory' ;;
+    'e2b-ts sandbox resume') REPLY='-h --help --timeout' ;;
+    'e2b-ts sandbox snapshot') REPLY='-h --help' ;;
+    'e2b-ts sandbox snapshot create') REPLY='-h --help --name' ;;
+    'e2b-ts sandbox snapshot ls') REPLY='-h --help --limit --sandbox' ;;
+    'e2b-ts sandbox snapshot rm') REPLY='-h --help' ;;
+    'e2b-ts sandbox timeout') REPLY='-h --help' ;;
+    'e2b-ts sandbox url') REPLY='-h --help' ;;
+    *) REPLY='' ;;
+  esac
+  REPLY+=' --api-key --api-url --debug --domain --json --local --no-color --no-input --profile -v --version -y --yes'
+}
+
+# _e2b_ts_reply WORDS CURRENT [PREFIX]: adds the WORDS that start with CURRENT to COMPREPLY
+_e2b_ts_reply() {
+  local w
+  while IFS= read -r w; do
+    [[ -n $w ]] && COMPREPLY+=("${3-}$w")
+  done < <(compgen -W "$1" -- "$2")
+}
+
+_e2b_ts() {
+  local cur=${COMP_WORDS[COMP_CWORD]-} key='e2b-ts' word expect='' REPLY i
+  local -i positionals=0
+  COMPREPLY=()
+  for ((i = 1; i < COMP_CWORD; i++)); do
+    word=${COMP_WORDS[i]-}
+    if [[ -n $expect ]]; then
+      # bash splits "--opt=value" at "=" (COMP_WORDBREAKS): that "=" is not the value yet
+      [[ $word == '=' ]] || expect=''
+      continue
+    fi
+    case $word in
+      --) return 0 ;; # everything after -- is an argument: offer nothing
+      --*=*) ;;
+      -?*) _e2b_ts_takes_value "$key" "$word" && expect=$word ;;
+      *)
+        if ((positionals == 0)) && _e2b_ts_child "$key" "$word"; then
+          key=$REPLY
+        else
+          positionals+=1
+        fi
+        ;;
+    esac
+  done
+
+  if [[ -n $expect ]]; then
+    [[ $cur == '=' ]] && cur=''
+    _e2b_ts_choices "$key" "$expect" && _e2b_ts_reply "$REPLY" "$cur"
+    return 0
+  fi
+  case $cur in
+    --*=*)
+      _e2b_ts_choices "$key" "${cur%%=*}" && _e2b_ts_reply "$REPLY" "${cur#*=}" "${cur%%=*}="
+      ;;
+    -*)
+      _e2b_ts_options "$key"
+      _e2b_ts_reply "$REPLY" "$cur"
+      ;;
+    *)
+      if ((positionals == 0)); then
+        _e2b_ts_words "$key"
+        _e2b_ts_reply "$REPLY" "$cur"
+      fi
+      ;;
+  esac
+  return 0
+}
+
+complete -F _e2b_ts e2b-ts

@@ -1,0 +1,286 @@
+# e2b-ts fish completion — generated from the command tree by `e2b-ts completion fish`; do not edit
+#
+# Install: e2b-ts completion fish > ~/.config/fish/completions/e2b-ts.fish
+
+function __e2b_ts_child --argument-names key word --description 'Prints the subcommand of command KEY named WORD (fails if none)'
+    switch "$key|$word"
+        case 'e2b-ts|completion'
+            echo 'e2b-ts completion'
+        case 'e2b-ts|help'
+            echo 'e2b-ts help'
+        case 'e2b-ts|local'
+            echo 'e2b-ts local'
+        case 'e2b-ts|sandbox' 'e2b-ts|sbx'
+            echo 'e2b-ts sandbox'
+        case 'e2b-ts local|env'
+            echo 'e2b-ts local env'
+        case 'e2b-ts local|help'
+            echo 'e2b-ts local help'
+        case 'e2b-ts local|logs'
+            echo 'e2b-ts local logs'
+        case 'e2b-ts local|start'
+            echo 'e2b-ts local start'
+        case 'e2b-ts local|status'
+            echo 'e2b-ts local status'
+        case 'e2b-ts local|stop'
+            echo 'e2b-ts local stop'
+        case 'e2b-ts sandbox|create'
+            echo 'e2b-ts sandbox create'
+        case 'e2b-ts sandbox|help'
+            echo 'e2b-ts sandbox help'
+        case 'e2b-ts sandbox|info'
+            echo 'e2b-ts sandbox info'
+        case 'e2b-ts sandbox|kill' 'e2b-ts sandbox|rm'
+            echo 'e2b-ts sandbox kill'
+        case 'e2b-ts sandbox|logs'
+            echo 'e2b-ts sandbox logs'
+        case 'e2b-ts sandbox|ls' 'e2b-ts sandbox|list'
+            echo 'e2b-ts sandbox ls'
+        case 'e2b-ts sandbox|metrics'
+            echo 'e2b-ts sandbox metrics'
+        case 'e2b-ts sandbox|pause'
+            echo 'e2b-ts sandbox pause'
+        case 'e2b-ts sandbox|resume'
+            echo 'e2b-ts sandbox resume'
+        case 'e2b-ts sandbox|snapshot'
+            echo 'e2b-ts sandbox snapshot'
+        case 'e2b-ts sandbox|timeout'
+            echo 'e2b-ts sandbox timeout'
+        case 'e2b-ts sandbox|url'
+            echo 'e2b-ts sandbox url'
+        case 'e2b-ts sandbox snapshot|create'
+            echo 'e2b-ts sandbox snapshot create'
+        case 'e2b-ts sandbox snapshot|help'
+            echo 'e2b-ts sandbox snapshot help'
+        case 'e2b-ts sandbox snapshot|ls' 'e2b-ts sandbox snapshot|list'
+            echo 'e2b-ts sandbox snapshot ls'
+        case 'e2b-ts sandbox snapshot|rm' 'e2b-ts sandbox snapshot|delete'
+            echo 'e2b-ts sandbox snapshot rm'
+        case '*'
+            return 1
+    end
+end
+
+function __e2b_ts_takes_value --argument-names key flag --description 'Whether FLAG takes a value at command KEY'
+    switch "$key|$flag"
+        case 'e2b-ts local env|--shell' 'e2b-ts local logs|-n' 'e2b-ts local logs|--lines' \
+            'e2b-ts local start|--port' 'e2b-ts sandbox create|--env' \
+            'e2b-ts sandbox create|--metadata' 'e2b-ts sandbox create|--on-timeout' \
+            'e2b-ts sandbox create|--timeout' 'e2b-ts sandbox kill|--metadata' \
+            'e2b-ts sandbox kill|--state' 'e2b-ts sandbox ls|--limit' \
+            'e2b-ts sandbox ls|--metadata' 'e2b-ts sandbox ls|--state' \
+            'e2b-ts sandbox ls|--template' 'e2b-ts sandbox resume|--timeout' \
+            'e2b-ts sandbox snapshot create|--name' 'e2b-ts sandbox snapshot ls|--limit' \
+            'e2b-ts sandbox snapshot ls|--sandbox'
+            return 0
+        case '*|--api-key' '*|--api-url' '*|--domain' '*|--profile'
+            return 0
+    end
+    return 1
+end
+
+# __e2b_ts_state: where the command line before the cursor stands, as three lines: "words" (a
+# subcommand or first argument comes next), "args" (a later argument), "value" (an option waits
+# for its value) or "end" (after --); then the key of the command; then that option, or "-".
+function __e2b_ts_state
+    set -l key 'e2b-ts'
+    set -l positionals 0
+    set -l expect -
+    for word in (commandline -opc)[2..-1]
+        if test "$expect" != -
+            set expect -
+        else if test "$word" = --
+            printf '%s\n' end $key -
+            return
+        else if string match -q -- '--*=*' $word
+            continue
+        else if string match -q -- '-*' $word; and test "$word" != -
+            __e2b_ts_takes_value $key $word; and set expect $word
+        else if test $positionals -eq 0; and set -l child (__e2b_ts_child $key $word)
+            set key $child
+        else
+            set positionals (math $positionals + 1)
+        end
+    end
+    if test "$expect" != -
+        printf '%s\n' value $key $expect
+    else if test $positionals -eq 0
+        printf '%s\n' words $key -
+    else
+        printf '%s\n' args $key -
+    end
+end
+
+# __e2b_ts_wants_word KEY: the next word is a subcommand or the first argument of command KEY
+function __e2b_ts_wants_word --argument-names key
+    set -l state (__e2b_ts_state)
+    test "$state[1]" = words -a "$state[2]" = "$key"
+end
+
+# __e2b_ts_at KEY: the command being typed is KEY (and -- was not typed)
+function __e2b_ts_at --argument-names key
+    set -l state (__e2b_ts_state)
+    test "$state[1]" != end -a "$state[2]" = "$key"
+end
+
+# __e2b_ts_options_apply: -- was not typed
+function __e2b_ts_options_apply
+    set -l state (__e2b_ts_state)
+    test "$state[1]" != end
+end
+
+# no file names: every argument of the CLI is an ID, a name or a fixed value
+complete -c e2b-ts -f
+
+# e2b-ts
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a completion -d 'Print a shell completion script (bash, zsh, fish, powershell)'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a help -d 'show help for a command'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a local -d 'Run the local E2B-compatible backend (offline sandboxes; no account needed)'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a sandbox -d 'Create, list and manage sandboxes'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a sbx -d 'Create, list and manage sandboxes'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts'" -s h -l help -d 'show help'
+
+# e2b-ts completion
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts completion'" -a 'bash fish powershell zsh'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts completion'" -s h -l help -d 'display help for command'
+
+# e2b-ts help
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts help'" -a 'completion local sandbox'
+
+# e2b-ts local
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts local'" -a env -d 'Print the environment that points E2B SDKs and tools at the local backend (starts it if needed)'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts local'" -a help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts local'" -a logs -d 'Show the local backend\'s own log'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts local'" -a start -d 'Start the local backend (an E2B-compatible server on 127.0.0.1) and print its URL'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts local'" -a status -d 'Show whether the local backend runs, where, and how it isolates sandboxes (exit 3 when stopped)'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts local'" -a stop -d 'Stop the local backend (running sandboxes are paused; their files are kept)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts local'" -s h -l help -d 'display help for command'
+
+# e2b-ts local env
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts local env'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts local env'" -l shell -x -a 'dotenv fish powershell sh' -d 'output syntax'
+
+# e2b-ts local help
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts local help'" -a 'env logs start status stop'
+
+# e2b-ts local logs
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts local logs'" -s f -l follow -d 'keep printing new lines until interrupted'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts local logs'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts local logs'" -s n -l lines -x -d 'number of last lines to show'
+
+# e2b-ts local start
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts local start'" -l foreground -d 'run in this terminal, logging to stderr, until interrupted'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts local start'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts local start'" -l port -x -d 'port to listen on (default 49982, or a free one when taken)'
+
+# e2b-ts local status
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts local status'" -s h -l help -d 'display help for command'
+
+# e2b-ts local stop
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts local stop'" -s h -l help -d 'display help for command'
+
+# e2b-ts sandbox
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox'" -a create -d 'Create a sandbox and print its ID'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox'" -a help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox'" -a info -d 'Show a sandbox (running or paused)'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox'" -a kill -d 'Kill sandboxes (their files are deleted)'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox'" -a rm -d 'Kill sandboxes (their files are deleted)'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox'" -a logs -d 'Show a sandbox\'s logs (lifecycle events and envd messages)'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox'" -a ls -d 'List sandboxes (running and paused)'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox'" -a list -d 'List sandboxes (running and paused)'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox'" -a metrics -d 'Show a sandbox\'s CPU, memory and disk usage'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox'" -a pause -d 'Pause a sandbox: its processes are frozen and its files kept until it is resumed or killed'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox'" -a resume -d 'Resume a paused sandbox (a running one keeps running; its lifetime is never shortened)'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox'" -a snapshot -d 'Snapshots: templates made from a sandbox'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox'" -a timeout -d 'Set how long a sandbox keeps running from now (this can shorten its lifetime)'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox'" -a url -d 'Print the URL at which a port of the sandbox is reachable'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox'" -s h -l help -d 'display help for command'
+
+# e2b-ts sandbox create
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox create'" -l auto-resume -d 'resume automatically when traffic reaches the paused sandbox (needs --on-timeout pause)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox create'" -l env -x -d 'environment variable of every process (repeatable)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox create'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox create'" -l metadata -x -d 'label the sandbox (repeatable)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox create'" -l no-internet -d 'cut the sandbox off from the internet'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox create'" -l no-secure -d 'do not require an access token for the sandbox (envd)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox create'" -l on-timeout -x -a 'kill pause' -d 'what happens when the timeout passes'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox create'" -l timeout -x -d 'lifetime of the sandbox (90, 90s, 5m, 1h)'
+
+# e2b-ts sandbox help
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox help'" -a 'create info kill logs ls metrics pause resume snapshot timeout url'
+
+# e2b-ts sandbox info
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox info'" -s h -l help -d 'display help for command'
+
+# e2b-ts sandbox kill
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox kill'" -l all -d 'kill every sandbox (narrowed by --metadata / --state); asks first unless -y'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox kill'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox kill'" -l metadata -x -d 'with --all: only sandboxes with this label (repeatable)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox kill'" -l state -x -d 'with --all: only these states (running,paused)'
+
+# e2b-ts sandbox logs
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox logs'" -s f -l follow -d 'keep printing new entries until interrupted'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox logs'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox logs'" -l raw -d 'do not strip terminal control sequences from messages'
+
+# e2b-ts sandbox ls
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox ls'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox ls'" -l limit -x -d 'show at most n sandboxes'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox ls'" -l metadata -x -d 'only sandboxes with this label (repeatable; all must match)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox ls'" -l state -x -d 'only these states, comma-separated: running,paused'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox ls'" -l template -x -d 'only sandboxes of this template'
+
+# e2b-ts sandbox metrics
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox metrics'" -s f -l follow -d 'keep printing new samples until interrupted'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox metrics'" -s h -l help -d 'display help for command'
+
+# e2b-ts sandbox pause
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox pause'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox pause'" -l no-memory -d 'keep only the files; processes stop and the sandbox restarts on resume'
+
+# e2b-ts sandbox resume
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox resume'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox resume'" -l timeout -x -d 'lifetime from now after resuming'
+
+# e2b-ts sandbox snapshot
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox snapshot'" -a create -d 'Snapshot a sandbox\'s files into a template that new sandboxes can start from'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox snapshot'" -a help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox snapshot'" -a ls -d 'List snapshots'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox snapshot'" -a list -d 'List snapshots'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox snapshot'" -a rm -d 'Delete snapshots'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox snapshot'" -a delete -d 'Delete snapshots'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox snapshot'" -s h -l help -d 'display help for command'
+
+# e2b-ts sandbox snapshot create
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox snapshot create'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox snapshot create'" -l name -x -d 'name the snapshot (snapshotting again under the same name updates it)'
+
+# e2b-ts sandbox snapshot help
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox snapshot help'" -a 'create ls rm'
+
+# e2b-ts sandbox snapshot ls
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox snapshot ls'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox snapshot ls'" -l limit -x -d 'show at most n snapshots'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox snapshot ls'" -l sandbox -x -d 'only snapshots taken from this sandbox'
+
+# e2b-ts sandbox snapshot rm
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox snapshot rm'" -s h -l help -d 'display help for command'
+
+# e2b-ts sandbox timeout
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox timeout'" -s h -l help -d 'display help for command'
+
+# e2b-ts sandbox url
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox url'" -s h -l help -d 'display help for command'
+
+# global options, valid after any command word
+complete -c e2b-ts -n __e2b_ts_options_apply -l api-key -x -d 'E2B API key (default: $E2B_API_KEY)'
+complete -c e2b-ts -n __e2b_ts_options_apply -l api-url -x -d 'E2B API URL (default: $E2B_API_URL or https://api.<domain>)'
+complete -c e2b-ts -n __e2b_ts_options_apply -l debug -d 'log requests and show stack traces on stderr (secrets are never shown)'
+complete -c e2b-ts -n __e2b_ts_options_apply -l domain -x -d 'E2B domain (default: $E2B_DOMAIN or e2b.app)'
+complete -c e2b-ts -n __e2b_ts_options_apply -l json -d 'print JSON (NDJSON for streams) instead of tables'
+complete -c e2b-ts -n __e2b_ts_options_apply -l local -d 'use the local backend (starts it when needed); env E2B_TS_LOCAL=1'
+complete -c e2b-ts -n __e2b_ts_options_apply -l no-color -d 'do not use colors (also NO_COLOR=1)'
+complete -c e2b-ts -n __e2b_ts_options_apply -l no-input -d 'never prompt; fail when an answer is missing'
+complete -c e2b-ts -n __e2b_ts_options_apply -l profile -x -d 'credentials profile from the config file'
+complete -c e2b-ts -n __e2b_ts_options_apply -s v -l version -d 'print the version'
+complete -c e2b-ts -n __e2b_ts_options_apply -s y -l yes -d 'answer yes to confirmations'

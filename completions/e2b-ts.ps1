@@ -1,0 +1,342 @@
+# e2b-ts powershell completion — generated from the command tree by `e2b-ts completion powershell`; do not edit
+#
+# Install: e2b-ts completion powershell | Out-String | Invoke-Expression   # in $PROFILE
+
+Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $ordinal = [System.StringComparer]::Ordinal
+    # "KEY|WORD" -> the subcommand of command KEY named WORD
+    $children = [System.Collections.Generic.Dictionary[string, string]]::new($ordinal)
+    $children['e2b-ts|completion'] = 'e2b-ts completion'
+    $children['e2b-ts|help'] = 'e2b-ts help'
+    $children['e2b-ts|local'] = 'e2b-ts local'
+    $children['e2b-ts|sandbox'] = 'e2b-ts sandbox'
+    $children['e2b-ts|sbx'] = 'e2b-ts sandbox'
+    $children['e2b-ts local|env'] = 'e2b-ts local env'
+    $children['e2b-ts local|help'] = 'e2b-ts local help'
+    $children['e2b-ts local|logs'] = 'e2b-ts local logs'
+    $children['e2b-ts local|start'] = 'e2b-ts local start'
+    $children['e2b-ts local|status'] = 'e2b-ts local status'
+    $children['e2b-ts local|stop'] = 'e2b-ts local stop'
+    $children['e2b-ts sandbox|create'] = 'e2b-ts sandbox create'
+    $children['e2b-ts sandbox|help'] = 'e2b-ts sandbox help'
+    $children['e2b-ts sandbox|info'] = 'e2b-ts sandbox info'
+    $children['e2b-ts sandbox|kill'] = 'e2b-ts sandbox kill'
+    $children['e2b-ts sandbox|rm'] = 'e2b-ts sandbox kill'
+    $children['e2b-ts sandbox|logs'] = 'e2b-ts sandbox logs'
+    $children['e2b-ts sandbox|ls'] = 'e2b-ts sandbox ls'
+    $children['e2b-ts sandbox|list'] = 'e2b-ts sandbox ls'
+    $children['e2b-ts sandbox|metrics'] = 'e2b-ts sandbox metrics'
+    $children['e2b-ts sandbox|pause'] = 'e2b-ts sandbox pause'
+    $children['e2b-ts sandbox|resume'] = 'e2b-ts sandbox resume'
+    $children['e2b-ts sandbox|snapshot'] = 'e2b-ts sandbox snapshot'
+    $children['e2b-ts sandbox|timeout'] = 'e2b-ts sandbox timeout'
+    $children['e2b-ts sandbox|url'] = 'e2b-ts sandbox url'
+    $children['e2b-ts sandbox snapshot|create'] = 'e2b-ts sandbox snapshot create'
+    $children['e2b-ts sandbox snapshot|help'] = 'e2b-ts sandbox snapshot help'
+    $children['e2b-ts sandbox snapshot|ls'] = 'e2b-ts sandbox snapshot ls'
+    $children['e2b-ts sandbox snapshot|list'] = 'e2b-ts sandbox snapshot ls'
+    $children['e2b-ts sandbox snapshot|rm'] = 'e2b-ts sandbox snapshot rm'
+    $children['e2b-ts sandbox snapshot|delete'] = 'e2b-ts sandbox snapshot rm'
+
+    # "KEY|FLAG" of the options that take a value ("*|FLAG": global options)
+    $valueFlags = [System.Collections.Generic.HashSet[string]]::new($ordinal)
+    [void]$valueFlags.Add('e2b-ts local env|--shell')
+    [void]$valueFlags.Add('e2b-ts local logs|-n')
+    [void]$valueFlags.Add('e2b-ts local logs|--lines')
+    [void]$valueFlags.Add('e2b-ts local start|--port')
+    [void]$valueFlags.Add('e2b-ts sandbox create|--env')
+    [void]$valueFlags.Add('e2b-ts sandbox create|--metadata')
+    [void]$valueFlags.Add('e2b-ts sandbox create|--on-timeout')
+    [void]$valueFlags.Add('e2b-ts sandbox create|--timeout')
+    [void]$valueFlags.Add('e2b-ts sandbox kill|--metadata')
+    [void]$valueFlags.Add('e2b-ts sandbox kill|--state')
+    [void]$valueFlags.Add('e2b-ts sandbox ls|--limit')
+    [void]$valueFlags.Add('e2b-ts sandbox ls|--metadata')
+    [void]$valueFlags.Add('e2b-ts sandbox ls|--state')
+    [void]$valueFlags.Add('e2b-ts sandbox ls|--template')
+    [void]$valueFlags.Add('e2b-ts sandbox resume|--timeout')
+    [void]$valueFlags.Add('e2b-ts sandbox snapshot create|--name')
+    [void]$valueFlags.Add('e2b-ts sandbox snapshot ls|--limit')
+    [void]$valueFlags.Add('e2b-ts sandbox snapshot ls|--sandbox')
+    [void]$valueFlags.Add('*|--api-key')
+    [void]$valueFlags.Add('*|--api-url')
+    [void]$valueFlags.Add('*|--domain')
+    [void]$valueFlags.Add('*|--profile')
+    # "KEY|FLAG" of own options without a value that share a flag with a global option
+    $ownFlags = [System.Collections.Generic.HashSet[string]]::new($ordinal)
+
+    # "KEY|FLAG" -> the values of an option ("*|FLAG": global options)
+    $choices = [System.Collections.Generic.Dictionary[string, string[]]]::new($ordinal)
+    $choices['e2b-ts local env|--shell'] = @('dotenv', 'fish', 'powershell', 'sh')
+    $choices['e2b-ts sandbox create|--on-timeout'] = @('kill', 'pause')
+
+    # KEY -> the subcommands of command KEY, or the values of its first argument
+    $words = [System.Collections.Generic.Dictionary[string, string[]]]::new($ordinal)
+    $words['e2b-ts'] = @('completion', 'help', 'local', 'sandbox', 'sbx')
+    $words['e2b-ts completion'] = @('bash', 'fish', 'powershell', 'zsh')
+    $words['e2b-ts help'] = @('completion', 'local', 'sandbox')
+    $words['e2b-ts local'] = @('env', 'help', 'logs', 'start', 'status', 'stop')
+    $words['e2b-ts local help'] = @('env', 'logs', 'start', 'status', 'stop')
+    $words['e2b-ts sandbox'] = @(
+        'create'
+        'help'
+        'info'
+        'kill'
+        'list'
+        'logs'
+        'ls'
+        'metrics'
+        'pause'
+        'resume'
+        'rm'
+        'snapshot'
+        'timeout'
+        'url'
+    )
+    $words['e2b-ts sandbox help'] = @(
+        'create'
+        'info'
+        'kill'
+        'logs'
+        'ls'
+        'metrics'
+        'pause'
+        'resume'
+        'snapshot'
+        'timeout'
+        'url'
+    )
+    $words['e2b-ts sandbox snapshot'] = @('create', 'delete', 'help', 'list', 'ls', 'rm')
+    $words['e2b-ts sandbox snapshot help'] = @('create', 'ls', 'rm')
+
+    # KEY -> the options of command KEY ("*": the global ones)
+    $options = [System.Collections.Generic.Dictionary[string, string[]]]::new($ordinal)
+    $options['e2b-ts'] = @('-h', '--help')
+    $options['e2b-ts completion'] = @('-h', '--help')
+    $options['e2b-ts local'] = @('-h', '--help')
+    $options['e2b-ts local env'] = @('-h', '--help', '--shell')
+    $options['e2b-ts local logs'] = @('-f', '--follow', '-h', '--help', '-n', '--lines')
+    $options['e2b-ts local start'] = @('--foreground', '-h', '--help', '--port')
+    $options['e2b-ts local status'] = @('-h', '--help')
+    $options['e2b-ts local stop'] = @('-h', '--help')
+    $options['e2b-ts sandbox'] = @('-h', '--help')
+    $options['e2b-ts sandbox create'] = @(
+        '--auto-resume'
+        '--env'
+        '-h'
+        '--help'
+        '--metadata'
+        '--no-internet'
+        '--no-secure'
+        '--on-timeout'
+        '--timeout'
+    )
+    $options['e2b-ts sandbox info'] = @('-h', '--help')
+    $options['e2b-ts sandbox kill'] = @('--all', '-h', '--help', '--metadata', '--state')
+    $options['e2b-ts sandbox logs'] = @('-f', '--follow', '-h', '--help', '--raw')
+    $options['e2b-ts sandbox ls'] = @('-h', '--help', '--limit', '--metadata', '--state', '--template')
+    $options['e2b-ts sandbox metrics'] = @('-f', '--follow', '-h', '--help')
+    $options['e2b-ts sandbox pause'] = @('-h', '--help', '--no-memory')
+    $options['e2b-ts sandbox resume'] = @('-h', '--help', '--timeout')
+    $options['e2b-ts sandbox snapshot'] = @('-h', '--help')
+    $options['e2b-ts sandbox snapshot create'] = @('-h', '--help', '--name')
+    $options['e2b-ts sandbox snapshot ls'] = @('-h', '--help', '--limit', '--sandbox')
+    $options['e2b-ts sandbox snapshot rm'] = @('-h', '--help')
+    $options['e2b-ts sandbox timeout'] = @('-h', '--help')
+    $options['e2b-ts sandbox url'] = @('-h', '--help')
+    $options['*'] = @(
+        '--api-key'
+        '--api-url'
+        '--debug'
+        '--domain'
+        '--json'
+        '--local'
+        '--no-color'
+        '--no-input'
+        '--profile'
+        '-v'
+        '--version'
+        '-y'
+        '--yes'
+    )
+
+    # "KEY|WORD" -> description of a subcommand or option ("*|FLAG": global options)
+    $tips = [System.Collections.Generic.Dictionary[string, string]]::new($ordinal)
+    $tips['e2b-ts|completion'] = 'Print a shell completion script (bash, zsh, fish, powershell)'
+    $tips['e2b-ts|help'] = 'show help for a command'
+    $tips['e2b-ts|local'] = 'Run the local E2B-compatible backend (offline sandboxes; no account needed)'
+    $tips['e2b-ts|sandbox'] = 'Create, list and manage sandboxes'
+    $tips['e2b-ts|sbx'] = 'Create, list and manage sandboxes'
+    $tips['e2b-ts|-h'] = 'show help'
+    $tips['e2b-ts|--help'] = 'show help'
+    $tips['e2b-ts completion|-h'] = 'display help for command'
+    $tips['e2b-ts completion|--help'] = 'display help for command'
+    $tips['e2b-ts local|env'] = 'Print the environment that points E2B SDKs and tools at the local backend (starts it if needed)'
+    $tips['e2b-ts local|help'] = 'display help for command'
+    $tips['e2b-ts local|logs'] = 'Show the local backend''s own log'
+    $tips['e2b-ts local|start'] = 'Start the local backend (an E2B-compatible server on 127.0.0.1) and print its URL'
+    $tips['e2b-ts local|status'] = 'Show whether the local backend runs, where, and how it isolates sandboxes (exit 3 when stopped)'
+    $tips['e2b-ts local|stop'] = 'Stop the local backend (running sandboxes are paused; their files are kept)'
+    $tips['e2b-ts local|-h'] = 'display help for command'
+    $tips['e2b-ts local|--help'] = 'display help for command'
+    $tips['e2b-ts local env|-h'] = 'display help for command'
+    $tips['e2b-ts local env|--help'] = 'display help for command'
+    $tips['e2b-ts local env|--shell'] = 'output syntax'
+    $tips['e2b-ts local logs|-f'] = 'keep printing new lines until interrupted'
+    $tips['e2b-ts local logs|--follow'] = 'keep printing new lines until interrupted'
+    $tips['e2b-ts local logs|-h'] = 'display help for command'
+    $tips['e2b-ts local logs|--help'] = 'display help for command'
+    $tips['e2b-ts local logs|-n'] = 'number of last lines to show'
+    $tips['e2b-ts local logs|--lines'] = 'number of last lines to show'
+    $tips['e2b-ts local start|--foreground'] = 'run in this terminal, logging to stderr, until interrupted'
+    $tips['e2b-ts local start|-h'] = 'display help for command'
+    $tips['e2b-ts local start|--help'] = 'display help for command'
+    $tips['e2b-ts local start|--port'] = 'port to listen on (default 49982, or a free one when taken)'
+    $tips['e2b-ts local status|-h'] = 'display help for command'
+    $tips['e2b-ts local status|--help'] = 'display help for command'
+    $tips['e2b-ts local stop|-h'] = 'display help for command'
+    $tips['e2b-ts local stop|--help'] = 'display help for command'
+    $tips['e2b-ts sandbox|create'] = 'Create a sandbox and print its ID'
+    $tips['e2b-ts sandbox|help'] = 'display help for command'
+    $tips['e2b-ts sandbox|info'] = 'Show a sandbox (running or paused)'
+    $tips['e2b-ts sandbox|kill'] = 'Kill sandboxes (their files are deleted)'
+    $tips['e2b-ts sandbox|rm'] = 'Kill sandboxes (their files are deleted)'
+    $tips['e2b-ts sandbox|logs'] = 'Show a sandbox''s logs (lifecycle events and envd messages)'
+    $tips['e2b-ts sandbox|ls'] = 'List sandboxes (running and paused)'
+    $tips['e2b-ts sandbox|list'] = 'List sandboxes (running and paused)'
+    $tips['e2b-ts sandbox|metrics'] = 'Show a sandbox''s CPU, memory and disk usage'
+    $tips['e2b-ts sandbox|pause'] = 'Pause a sandbox: its processes are frozen and its files kept until it is resumed or killed'
+    $tips['e2b-ts sandbox|resume'] = 'Resume a paused sandbox (a running one keeps running; its lifetime is never shortened)'
+    $tips['e2b-ts sandbox|snapshot'] = 'Snapshots: templates made from a sandbox'
+    $tips['e2b-ts sandbox|timeout'] = 'Set how long a sandbox keeps running from now (this can shorten its lifetime)'
+    $tips['e2b-ts sandbox|url'] = 'Print the URL at which a port of the sandbox is reachable'
+    $tips['e2b-ts sandbox|-h'] = 'display help for command'
+    $tips['e2b-ts sandbox|--help'] = 'display help for command'
+    $tips['e2b-ts sandbox create|--auto-resume'] = 'resume automatically when traffic reaches the paused sandbox (needs --on-timeout pause)'
+    $tips['e2b-ts sandbox create|--env'] = 'environment variable of every process (repeatable)'
+    $tips['e2b-ts sandbox create|-h'] = 'display help for command'
+    $tips['e2b-ts sandbox create|--help'] = 'display help for command'
+    $tips['e2b-ts sandbox create|--metadata'] = 'label the sandbox (repeatable)'
+    $tips['e2b-ts sandbox create|--no-internet'] = 'cut the sandbox off from the internet'
+    $tips['e2b-ts sandbox create|--no-secure'] = 'do not require an access token for the sandbox (envd)'
+    $tips['e2b-ts sandbox create|--on-timeout'] = 'what happens when the timeout passes'
+    $tips['e2b-ts sandbox create|--timeout'] = 'lifetime of the sandbox (90, 90s, 5m, 1h)'
+    $tips['e2b-ts sandbox info|-h'] = 'display help for command'
+    $tips['e2b-ts sandbox info|--help'] = 'display help for command'
+    $tips['e2b-ts sandbox kill|--all'] = 'kill every sandbox (narrowed by --metadata / --state); asks first unless -y'
+    $tips['e2b-ts sandbox kill|-h'] = 'display help for command'
+    $tips['e2b-ts sandbox kill|--help'] = 'display help for command'
+    $tips['e2b-ts sandbox kill|--metadata'] = 'with --all: only sandboxes with this label (repeatable)'
+    $tips['e2b-ts sandbox kill|--state'] = 'with --all: only these states (running,paused)'
+    $tips['e2b-ts sandbox logs|-f'] = 'keep printing new entries until interrupted'
+    $tips['e2b-ts sandbox logs|--follow'] = 'keep printing new entries until interrupted'
+    $tips['e2b-ts sandbox logs|-h'] = 'display help for command'
+    $tips['e2b-ts sandbox logs|--help'] = 'display help for command'
+    $tips['e2b-ts sandbox logs|--raw'] = 'do not strip terminal control sequences from messages'
+    $tips['e2b-ts sandbox ls|-h'] = 'display help for command'
+    $tips['e2b-ts sandbox ls|--help'] = 'display help for command'
+    $tips['e2b-ts sandbox ls|--limit'] = 'show at most n sandboxes'
+    $tips['e2b-ts sandbox ls|--metadata'] = 'only sandboxes with this label (repeatable; all must match)'
+    $tips['e2b-ts sandbox ls|--state'] = 'only these states, comma-separated: running,paused'
+    $tips['e2b-ts sandbox ls|--template'] = 'only sandboxes of this template'
+    $tips['e2b-ts sandbox metrics|-f'] = 'keep printing new samples until interrupted'
+    $tips['e2b-ts sandbox metrics|--follow'] = 'keep printing new samples until interrupted'
+    $tips['e2b-ts sandbox metrics|-h'] = 'display help for command'
+    $tips['e2b-ts sandbox metrics|--help'] = 'display help for command'
+    $tips['e2b-ts sandbox pause|-h'] = 'display help for command'
+    $tips['e2b-ts sandbox pause|--help'] = 'display help for command'
+    $tips['e2b-ts sandbox pause|--no-memory'] = 'keep only the files; processes stop and the sandbox restarts on resume'
+    $tips['e2b-ts sandbox resume|-h'] = 'display help for command'
+    $tips['e2b-ts sandbox resume|--help'] = 'display help for command'
+    $tips['e2b-ts sandbox resume|--timeout'] = 'lifetime from now after resuming'
+    $tips['e2b-ts sandbox snapshot|create'] = 'Snapshot a sandbox''s files into a template that new sandboxes can start from'
+    $tips['e2b-ts sandbox snapshot|help'] = 'display help for command'
+    $tips['e2b-ts sandbox snapshot|ls'] = 'List snapshots'
+    $tips['e2b-ts sandbox snapshot|list'] = 'List snapshots'
+    $tips['e2b-ts sandbox snapshot|rm'] = 'Delete snapshots'
+    $tips['e2b-ts sandbox snapshot|delete'] = 'Delete snapshots'
+    $tips['e2b-ts sandbox snapshot|-h'] = 'display help for command'
+    $tips['e2b-ts sandbox snapshot|--help'] = 'display help for command'
+    $tips['e2b-ts sandbox snapshot create|-h'] = 'display help for command'
+    $tips['e2b-ts sandbox snapshot create|--help'] = 'display help for command'
+    $tips['e2b-ts sandbox snapshot create|--name'] = 'name the snapshot (snapshotting again under the same name updates it)'
+    $tips['e2b-ts sandbox snapshot ls|-h'] = 'display help for command'
+    $tips['e2b-ts sandbox snapshot ls|--help'] = 'display help for command'
+    $tips['e2b-ts sandbox snapshot ls|--limit'] = 'show at most n snapshots'
+    $tips['e2b-ts sandbox snapshot ls|--sandbox'] = 'only snapshots taken from this sandbox'
+    $tips['e2b-ts sandbox snapshot rm|-h'] = 'display help for command'
+    $tips['e2b-ts sandbox snapshot rm|--help'] = 'display help for command'
+    $tips['e2b-ts sandbox timeout|-h'] = 'display help for command'
+    $tips['e2b-ts sandbox timeout|--help'] = 'display help for command'
+    $tips['e2b-ts sandbox url|-h'] = 'display help for command'
+    $tips['e2b-ts sandbox url|--help'] = 'display help for command'
+    $tips['*|--api-key'] = 'E2B API key (default: $E2B_API_KEY)'
+    $tips['*|--api-url'] = 'E2B API URL (default: $E2B_API_URL or https://api.<domain>)'
+    $tips['*|--debug'] = 'log requests and show stack traces on stderr (secrets are never shown)'
+    $tips['*|--domain'] = 'E2B domain (default: $E2B_DOMAIN or e2b.app)'
+    $tips['*|--json'] = 'print JSON (NDJSON for streams) instead of tables'
+    $tips['*|--local'] = 'use the local backend (starts it when needed); env E2B_TS_LOCAL=1'
+    $tips['*|--no-color'] = 'do not use colors (also NO_COLOR=1)'
+    $tips['*|--no-input'] = 'never prompt; fail when an answer is missing'
+    $tips['*|--profile'] = 'credentials profile from the config file'
+    $tips['*|-v'] = 'print the version'
+    $tips['*|--version'] = 'print the version'
+    $tips['*|-y'] = 'answer yes to confirmations'
+    $tips['*|--yes'] = 'answer yes to confirmations'
+
+    function Test-TakesValue([string]$key, [string]$flag) {
+        if ($valueFlags.Contains("$key|$flag")) { return $true }
+        if ($ownFlags.Contains("$key|$flag")) { return $false }
+        return $valueFlags.Contains("*|$flag")
+    }
+    function Get-Choices([string]$key, [string]$flag) {
+        if ($choices.ContainsKey("$key|$flag")) { return $choices["$key|$flag"] }
+        if ($ownFlags.Contains("$key|$flag")) { return @() }
+        if ($choices.ContainsKey("*|$flag")) { return $choices["*|$flag"] }
+        return @()
+    }
+
+    # walk the words before the one being completed
+    $key = 'e2b-ts'
+    $positionals = 0
+    $expect = $null
+    foreach ($element in @($commandAst.CommandElements | Select-Object -Skip 1)) {
+        if ($element.Extent.EndOffset -ge $cursorPosition) { break }
+        $word = if ($element -is [System.Management.Automation.Language.StringConstantExpressionAst]) { $element.Value } else { $element.Extent.Text }
+        if ($null -ne $expect) { $expect = $null; continue }
+        # everything after -- is an argument: offer nothing ('' also stops file name completion)
+        if ($word -ceq '--') { return '' }
+        if ($word -clike '--*=*') { continue }
+        if ($word -clike '-?*') {
+            if (Test-TakesValue $key $word) { $expect = $word }
+            continue
+        }
+        if ($positionals -eq 0 -and $children.ContainsKey("$key|$word")) { $key = $children["$key|$word"] } else { $positionals++ }
+    }
+
+    $results = [System.Collections.Generic.List[System.Management.Automation.CompletionResult]]::new()
+    function Add-Result([string]$text, [string]$type, [string]$tipKey) {
+        if (-not $text.StartsWith($wordToComplete, [System.StringComparison]::Ordinal)) { return }
+        $tip = $null
+        if (-not $tips.TryGetValue($tipKey, [ref]$tip) -or -not $tip) { $tip = $text }
+        $results.Add([System.Management.Automation.CompletionResult]::new($text, $text, $type, $tip))
+    }
+
+    if ($null -ne $expect) {
+        foreach ($value in (Get-Choices $key $expect)) { Add-Result $value 'ParameterValue' '' }
+    } elseif ($wordToComplete -clike '--*=*') {
+        $flag = $wordToComplete.Substring(0, $wordToComplete.IndexOf('='))
+        foreach ($value in (Get-Choices $key $flag)) { Add-Result "$flag=$value" 'ParameterValue' '' }
+    } elseif ($wordToComplete -clike '-*') {
+        if ($options.ContainsKey($key)) {
+            foreach ($flag in $options[$key]) { Add-Result $flag 'ParameterName' "$key|$flag" }
+        }
+        foreach ($flag in $options['*']) { Add-Result $flag 'ParameterName' "*|$flag" }
+    } elseif ($positionals -eq 0 -and $words.ContainsKey($key)) {
+        foreach ($word in $words[$key]) { Add-Result $word 'ParameterValue' "$key|$word" }
+    }
+    if ($results.Count -eq 0) { return '' }
+    $results
+}
