@@ -6,7 +6,7 @@
  * called, never at import.
  */
 import type { Dispatcher } from 'undici';
-import { AuthenticationError } from './errors.js';
+import { AuthenticationError, InvalidArgumentError } from './errors.js';
 
 /** Options accepted by every client entry point. All optional. */
 export interface ConnectionOptions {
@@ -90,6 +90,20 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
 
+/** Checks that a base URL is an absolute http(s) URL, naming the setting when it is not. */
+function checkBaseUrl(url: string, what: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new InvalidArgumentError(`invalid ${what} "${url}": expected an http:// or https:// URL`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new InvalidArgumentError(`invalid ${what} "${url}": only http:// and https:// are supported`);
+  }
+  return url.replace(/\/+$/, '');
+}
+
 /** Resolves options against the environment (`process.env` unless given). */
 export function resolveConfig(options: ConnectionOptions = {}, env: Env = process.env): Config {
   const debug = options.debug ?? (env.E2B_DEBUG ?? '').toLowerCase() === 'true';
@@ -99,7 +113,7 @@ export function resolveConfig(options: ConnectionOptions = {}, env: Env = proces
   const sandboxUrl = nonEmpty(options.sandboxUrl) ?? nonEmpty(env.E2B_SANDBOX_URL);
   const config: Config = {
     domain,
-    apiUrl: apiUrl.replace(/\/+$/, ''),
+    apiUrl: checkBaseUrl(apiUrl, 'API URL'),
     debug,
     requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     headers: { ...(options.headers ?? {}) },
@@ -110,7 +124,7 @@ export function resolveConfig(options: ConnectionOptions = {}, env: Env = proces
   const accessToken = nonEmpty(options.accessToken) ?? nonEmpty(env.E2B_ACCESS_TOKEN);
   if (apiKey !== undefined) config.apiKey = apiKey;
   if (accessToken !== undefined) config.accessToken = accessToken;
-  if (sandboxUrl !== undefined) config.sandboxUrl = sandboxUrl.replace(/\/+$/, '');
+  if (sandboxUrl !== undefined) config.sandboxUrl = checkBaseUrl(sandboxUrl, 'sandbox URL');
   if (options.dispatcher) config.dispatcher = options.dispatcher;
   if (options.logger) config.logger = options.logger;
   return config;

@@ -186,7 +186,13 @@ export interface ApiErrorContext {
   retryAfterMs?: number;
 }
 
-/** Pulls a human message out of an error body: JSON `message`, else the text itself. */
+/** Longest server text put into an error message; gateways answer with whole HTML pages. */
+const MAX_BODY_MESSAGE = 300;
+
+/**
+ * Pulls a human message out of an error body: JSON `message`; for an HTML page (a proxy's error
+ * page) its title; else the text itself, cut short.
+ */
 export function messageFromBody(body: unknown): string | undefined {
   if (body === undefined || body === null || body === '') return undefined;
   if (typeof body === 'string') {
@@ -195,10 +201,16 @@ export function messageFromBody(body: unknown): string | undefined {
       try {
         return messageFromBody(JSON.parse(trimmed));
       } catch {
-        return trimmed;
+        // not JSON after all; fall through to plain text
       }
     }
-    return trimmed || undefined;
+    if (/^<(!doctype|html|head|body|\?xml)/i.test(trimmed)) {
+      const title = /<title[^>]*>([^<]*)<\/title>/i.exec(trimmed)?.[1]?.trim();
+      const text = title || trimmed.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+      return text ? `${text.slice(0, MAX_BODY_MESSAGE)} (HTML page)` : undefined;
+    }
+    const text = trimmed.replace(/\s+/g, ' ');
+    return text ? (text.length > MAX_BODY_MESSAGE ? `${text.slice(0, MAX_BODY_MESSAGE)}…` : text) : undefined;
   }
   if (typeof body === 'object' && 'message' in body && typeof (body as { message: unknown }).message === 'string') {
     return (body as { message: string }).message;

@@ -44,6 +44,14 @@ describe('resolveConfig', () => {
   });
 });
 
+describe('URL checks', () => {
+  it('refuses URLs that are not absolute http(s) URLs, naming the setting', () => {
+    expect(() => resolveConfig({ apiUrl: 'not a url' }, {})).toThrow(/invalid API URL "not a url"/);
+    expect(() => resolveConfig({}, { E2B_API_URL: 'ftp://x' })).toThrow(/only http:\/\/ and https:\/\//);
+    expect(() => resolveConfig({}, { E2B_SANDBOX_URL: 'localhost:3000' })).toThrow(/invalid sandbox URL/);
+  });
+});
+
 describe('requireApiKey', () => {
   it('rejects a missing or malformed key with AuthenticationError', () => {
     expect(() => requireApiKey(resolveConfig({}, {}))).toThrow(AuthenticationError);

@@ -86,6 +86,9 @@ describe('errorFromApi', () => {
     expect(messageFromBody('{"message":"in text"}')).toBe('in text');
     expect(messageFromBody(' plain ')).toBe('plain');
     expect(messageFromBody('')).toBeUndefined();
+    expect(messageFromBody('<html><head><title>502 Bad Gateway</title></head><body><h1>502</h1></body></html>')).toBe('502 Bad Gateway (HTML page)');
+    expect(messageFromBody('<!DOCTYPE html><p>down  for\n maintenance</p>')).toBe('down for maintenance (HTML page)');
+    expect(messageFromBody('x'.repeat(1000))!.length).toBeLessThan(310);
   });
 });
 
