@@ -30,11 +30,6 @@ function main(argv) {
     process.stderr.write(`gen-completions: unknown argument ${unknown[0]}\nusage: node scripts/gen-completions.mjs [--check]\n`);
     return 2;
   }
-  if (!existsSync(path.join(repoRoot, 'dist', 'cli', 'main.js'))) {
-    process.stderr.write('gen-completions: dist/ is missing: run `npm run build` first\n');
-    return 2;
-  }
-
   const stale = [];
   for (const [shell, file] of Object.entries(targets)) {
     const script = generate(shell);
@@ -69,7 +64,9 @@ function generate(shell) {
     env: { ...process.env, NO_COLOR: '1' },
   });
   if (result.status !== 0 || !result.stdout) {
-    process.stderr.write(`gen-completions: \`e2b-ts completion ${shell}\` failed (exit ${result.status}):\n${result.stderr ?? result.error}\n`);
+    process.stderr.write(
+      `gen-completions: \`e2b-ts completion ${shell}\` failed (exit ${result.status}; is dist/ built? run \`npm run build\`):\n${result.stderr || result.error || ''}\n`,
+    );
     return undefined;
   }
   return result.stdout;

@@ -198,8 +198,8 @@ export function newSandboxBody(opts: SandboxCreateOpts): NewSandbox {
   return body;
 }
 
-/** Maps the create/connect response. */
-export function connectionFromWire(wire: WireSandbox): SandboxConnection {
+/** Maps the create/connect response (or the same fields of a sandbox's details). */
+export function connectionFromWire(wire: WireSandbox | SandboxDetail): SandboxConnection {
   const out: SandboxConnection = {
     sandboxId: wire.sandboxID,
     templateId: wire.templateID,
@@ -207,7 +207,7 @@ export function connectionFromWire(wire: WireSandbox): SandboxConnection {
   };
   if (wire.alias) out.alias = wire.alias;
   if (wire.envdAccessToken) out.envdAccessToken = wire.envdAccessToken;
-  if (wire.trafficAccessToken) out.trafficAccessToken = wire.trafficAccessToken;
+  if ('trafficAccessToken' in wire && wire.trafficAccessToken) out.trafficAccessToken = wire.trafficAccessToken;
   if (wire.domain) out.sandboxDomain = wire.domain;
   return out;
 }

@@ -18,6 +18,7 @@ import type { Paginator } from './paginator.js';
 import {
   DEFAULT_SANDBOX_TIMEOUT_MS,
   connectSandbox,
+  connectionFromWire,
   createSandbox,
   createSnapshot,
   deleteSnapshot,
@@ -119,15 +120,8 @@ export class Sandbox {
       const connection = await connectSandbox(client, sandboxId, resumeTimeoutMs ?? DEFAULT_SANDBOX_TIMEOUT_MS, call);
       return new Sandbox(connection, client.config);
     }
-    const connection: SandboxConnection = {
-      sandboxId: detail.sandboxID,
-      templateId: detail.templateID,
-      envdVersion: detail.envdVersion,
-    };
-    if (detail.alias) connection.alias = detail.alias;
-    if (detail.envdAccessToken) connection.envdAccessToken = detail.envdAccessToken;
-    if (detail.domain) connection.sandboxDomain = detail.domain;
-    return new Sandbox(connection, client.config);
+    // A running sandbox's details carry the same connection fields as a connect answer.
+    return new Sandbox(connectionFromWire(detail), client.config);
   }
 
   /** Kills a sandbox by ID: true when it was killed, false when it did not exist. */

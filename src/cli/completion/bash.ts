@@ -4,7 +4,7 @@
  * or the fixed values of the option or positional argument being completed. The command tree is
  * compiled into `case` tables; nothing runs the CLI at completion time.
  */
-import { completionTables, header, withGlobals, type CompletionModel } from './model.js';
+import { completionTables, header, type CompletionModel } from './model.js';
 
 /** A single-quoted POSIX shell word (bash, zsh). */
 export function q(text: string): string {
@@ -75,7 +75,7 @@ export function bashScript(model: CompletionModel): string {
   for (const c of t.commands) if (c.words.length > 0) push(...arm([q(c.key)], `REPLY=${q(c.words.join(' '))} ;;`));
   push("    *) REPLY='' ;;", '  esac', '}', '');
 
-  const globalFlags = withGlobals(model, []).flatMap((o) => o.flags);
+  const globalFlags = model.globalOptions.flatMap((o) => o.flags);
   push(`# ${fn}_options KEY: REPLY=the options of command KEY, the global ones included`, `${fn}_options() {`, '  case "$1" in');
   for (const c of t.commands) {
     const flags = c.options.flatMap((o) => o.flags);

@@ -5,7 +5,7 @@
  * typed). fish itself completes option values from each option's `-a` list.
  */
 import { childArms } from './bash.js';
-import { allCommands, completionTables, header, withGlobals, type CompletionModel, type OptionModel } from './model.js';
+import { allCommands, completionTables, header, type CompletionModel, type OptionModel } from './model.js';
 
 /** A single-quoted fish word (fish's single quotes escape \ and '). */
 function q(text: string): string {
@@ -141,7 +141,7 @@ export function fishScript(model: CompletionModel): string {
   }
 
   push('# global options, valid after any command word');
-  for (const option of withGlobals(model, [])) push(`complete -c ${p} -n ${h}_options_apply ${optionSpec(option)}`);
+  for (const option of model.globalOptions) push(`complete -c ${p} -n ${h}_options_apply ${optionSpec(option)}`);
   push('');
   return out.join('\n');
 }

@@ -93,11 +93,6 @@ function sortOptions(options: OptionModel[]): OptionModel[] {
   return [...options].sort((a, b) => byText(optionKey(a), optionKey(b)));
 }
 
-function isHelpOption(help: ReturnType<Command['createHelp']>, command: Command, option: Option): boolean {
-  // the help option is the one visibleOptions adds on top of the command's own
-  return !command.options.includes(option) && help.visibleOptions(command).includes(option);
-}
-
 function commandModel(command: Command, path: string[], name: string): CommandModel {
   const help = command.createHelp();
   const visible = help.visibleCommands(command);
@@ -123,11 +118,11 @@ function commandModel(command: Command, path: string[], name: string): CommandMo
 
 /** Extracts the completion model of a commander program. */
 export function completionModel(program: Command): CompletionModel {
-  const help = program.createHelp();
   const root = commandModel(program, [], '');
-  const globals = help.visibleOptions(program).filter((o) => !isHelpOption(help, program, o));
-  const helpOptions = help.visibleOptions(program).filter((o) => isHelpOption(help, program, o));
-  root.options = sortOptions(helpOptions.map(optionModel));
+  // visibleOptions adds the help option to the program's own: that one stays with the program
+  const visible = program.createHelp().visibleOptions(program);
+  const globals = visible.filter((o) => program.options.includes(o));
+  root.options = sortOptions(visible.filter((o) => !program.options.includes(o)).map(optionModel));
   return { program: safe(program.name(), 'program name'), root, globalOptions: sortOptions(globals.map(optionModel)) };
 }
 
@@ -220,15 +215,6 @@ export function completionTables(model: CompletionModel): CompletionTables {
   return tables;
 }
 
-/**
- * Options a shell should show at a command whose own flags are `own`: the own ones, then the
- * global ones not already there, sorted.
- */
-export function withGlobals(model: CompletionModel, own: OptionModel[]): OptionModel[] {
-  const flags = new Set(own.flatMap((o) => o.flags));
-  return sortOptions([...own, ...model.globalOptions.filter((o) => !o.flags.some((f) => flags.has(f)))]);
-}
-
 export function header(model: CompletionModel, shell: string): string {
   return `# ${model.program} ${shell} completion — generated from the command tree by \`${model.program} completion ${shell}\`; do not edit`;
 }
@@ -238,5 +224,3 @@ export function padTo(words: string[]): (word: string) => string {
   const width = Math.max(0, ...words.map((w) => w.length));
   return (word) => word.padEnd(width);
 }
-
-export { sortedUnique };

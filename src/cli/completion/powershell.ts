@@ -4,7 +4,7 @@
  * subcommands, options (plus the global ones) or fixed values, with descriptions as tooltips.
  * Lookups are case-sensitive, as the CLI is.
  */
-import { allCommands, completionTables, header, withGlobals, type CompletionModel } from './model.js';
+import { allCommands, completionTables, header, type CompletionModel } from './model.js';
 
 /** A single-quoted PowerShell string (PowerShell also takes the typographic quotes as quotes). */
 function q(text: string): string {
@@ -57,7 +57,7 @@ export function powershellScript(model: CompletionModel): string {
     const flags = c.options.flatMap((o) => o.flags);
     if (flags.length > 0) push(`${i}$options[${q(c.key)}] = ${list(flags, i)}`);
   }
-  const globals = withGlobals(model, []);
+  const globals = model.globalOptions;
   push(`${i}$options['*'] = ${list(globals.flatMap((o) => o.flags), i)}`);
 
   push('', `${i}# "KEY|WORD" -> description of a subcommand or option ("*|FLAG": global options)`, `${i}$tips = [System.Collections.Generic.Dictionary[string, string]]::new($ordinal)`);

@@ -5,7 +5,7 @@
  * sourced after compinit.
  */
 import { arm, childArms, q } from './bash.js';
-import { allCommands, completionTables, header, padTo, withGlobals, type CompletionModel, type OptionModel } from './model.js';
+import { allCommands, completionTables, header, padTo, type CompletionModel, type OptionModel } from './model.js';
 
 /** `word  -- description` lines for compadd -d, aligned with `pad`. */
 function displays(entries: [string, string][], pad: (w: string) => string): string[] {
@@ -87,7 +87,7 @@ export function zshScript(model: CompletionModel): string {
   }
   push('    *) reply=() descr=() ;;', '  esac', '}', '');
 
-  const globals = optionEntries(withGlobals(model, []));
+  const globals = optionEntries(model.globalOptions);
   push(`# ${h}_global_options: reply=the global options, valid after any command word, descr=their descriptions`, `${h}_global_options() {`);
   push(`  reply=(${globals.map(([f]) => f).join(' ')})`, ...arrayLines('descr', displays(globals, optPad), '  '), '}', '');
 
