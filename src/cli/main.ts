@@ -4,6 +4,7 @@
  */
 import { CommanderError } from 'commander';
 import { SandboxError } from '../client/errors.js';
+import { buildProgram, globalsOf } from './commands/root.js';
 import { createSystemContext, type Context } from './context.js';
 import { CancelError, SilentError, UsageError } from './errors.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
@@ -12,7 +13,6 @@ export { createSystemContext };
 
 /** Runs the CLI and returns the exit code. */
 export async function main(argv: string[], ctx: Context = createSystemContext()): Promise<number> {
-  const { buildProgram, globalsOf } = await import('./commands/root.js');
   const program = buildProgram(ctx);
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -16,6 +16,7 @@ import { readJson, writeJsonAtomic } from '../store.js';
 import { ApiError } from './http.js';
 import { newAccessToken, newSandboxId } from './ids.js';
 import { SandboxLog } from './logs.js';
+import { WarmSpare, postInit } from './spare.js';
 import { METRICS_INTERVAL_MS, MetricsStore, type MetricSample, type MetricsTarget } from './metrics.js';
 import { TemplateStore, type TemplateRecord } from './templates.js';
 
@@ -67,6 +68,8 @@ export interface SandboxManagerOptions {
   templates: TemplateStore;
   /** The daemon's own log. */
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** Keep a warm spare sandbox process ready (where the runtime allows). @default true */
+  warmSpare?: boolean;
 }
 
 function validTimeout(value: unknown, fallback: number): number {
@@ -92,8 +95,17 @@ export class SandboxManager {
   private readonly logs = new Map<string, SandboxLog>();
   readonly metrics = new MetricsStore();
   private sampler?: NodeJS.Timeout;
+  private readonly spare: WarmSpare;
 
-  constructor(private readonly opts: SandboxManagerOptions) {}
+  constructor(private readonly opts: SandboxManagerOptions) {
+    this.spare = new WarmSpare({
+      runtime: opts.runtime,
+      sandboxesDir: opts.paths.sandboxes,
+      stateRoot: opts.paths.root,
+      enabled: opts.runtime.relocatable && opts.warmSpare !== false,
+      log: opts.log,
+    });
+  }
 
   private dir(id: string): string {
     return join(this.opts.paths.sandboxes, id);
@@ -140,7 +152,9 @@ export class SandboxManager {
    */
   async load(): Promise<void> {
     await mkdir(this.opts.paths.sandboxes, { recursive: true });
+    await WarmSpare.removeLeftovers(this.opts.paths.sandboxes);
     for (const id of await readdir(this.opts.paths.sandboxes)) {
+      if (id.startsWith('.')) continue;
       const record = await readJson<SandboxRecord>(join(this.dir(id), 'sandbox.json'));
       if (!record) continue;
       this.records.set(id, record);
@@ -153,6 +167,7 @@ export class SandboxManager {
     }
     this.sampler = setInterval(() => this.sample(), METRICS_INTERVAL_MS);
     this.sampler.unref();
+    this.spare.refill();
   }
 
   all(): SandboxRecord[] {
@@ -209,9 +224,11 @@ export class SandboxManager {
     if (body.secure === true) record.envdAccessToken = newAccessToken();
     if (body.network) record.network = body.network;
 
-    await mkdir(this.dir(id), { recursive: true, mode: 0o700 });
     return this.serialize(id, async () => {
       try {
+        // A warm spare's folder becomes this sandbox's folder, so take it before writing anything.
+        const spare = await this.spare.take(this.dir(id), record.allowInternetAccess);
+        if (!spare) await mkdir(this.dir(id), { recursive: true, mode: 0o700 });
         if (seedFiles) await copyTree(seedFiles, this.filesDir(id));
         else if (template.hasFiles) await copyTree(this.opts.templates.filesDir(template.templateID), this.filesDir(id));
         this.records.set(id, record);
@@ -220,7 +237,20 @@ export class SandboxManager {
           templateID: template.templateID,
           runtime: this.opts.runtime.name,
         });
-        await this.start(record);
+        if (spare) {
+          spare.logTo((line) => this.log(id).add('info', line, { source: 'envd' }));
+          this.adopt(id, spare.proc);
+          await postInit(spare.proc.socketPath, {
+            sandboxId: id,
+            templateId: record.templateID,
+            envVars: record.envVars,
+            accessToken: record.envdAccessToken ?? null,
+            defaultUser: 'user',
+          });
+        } else {
+          await this.start(record);
+        }
+        this.spare.refill();
         this.arm(record);
         await this.opts.templates.recordSpawn(template.templateID);
         this.opts.log('info', `created sandbox ${id} (template ${alias ?? template.templateID}, timeout ${timeout}s)`);
@@ -236,7 +266,6 @@ export class SandboxManager {
   /** Starts envd for a record and waits for it. */
   private async start(record: SandboxRecord): Promise<void> {
     const id = record.sandboxID;
-    const live = this.liveOf(id);
     const envd: Parameters<Runtime['start']>[0]['envd'] = {
       sandboxId: id,
       templateId: record.templateID,
@@ -253,6 +282,13 @@ export class SandboxManager {
       envd,
       onLog: (line) => this.log(id).add('info', line, { source: 'envd' }),
     });
+    this.adopt(id, proc);
+    await proc.ready;
+  }
+
+  /** Makes `proc` the sandbox's running process and notices when it dies. */
+  private adopt(id: string, proc: SandboxProcess): void {
+    const live = this.liveOf(id);
     live.proc = proc;
     live.frozen = false;
     void proc.exited.then(() => {
@@ -261,7 +297,6 @@ export class SandboxManager {
         if (this.records.get(id)?.state === 'running') this.log(id).add('warn', 'envd exited unexpectedly');
       }
     });
-    await proc.ready;
   }
 
   /** (Re)arms the timeout of a running sandbox. */
@@ -593,6 +628,7 @@ export class SandboxManager {
   /** Stops every process (for daemon shutdown); running sandboxes are saved as paused. */
   async shutdown(): Promise<void> {
     if (this.sampler) clearInterval(this.sampler);
+    await this.spare.close();
     await Promise.all(
       this.all().map((record) =>
         this.serialize(record.sandboxID, async () => {

@@ -100,7 +100,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   await releaseStaleGroups(paths.root);
   const templates = new TemplateStore(paths.templates);
   await templates.load();
-  const sandboxes = new SandboxManager({ paths, runtime, templates, log });
+  const sandboxes = new SandboxManager({ paths, runtime, templates, log, warmSpare: process.env.E2B_TS_WARM_SPARE !== '0' });
   await sandboxes.load();
   const proxy = createEnvdProxy(sandboxes);
 

@@ -40,9 +40,15 @@ async function readBody(req: IncomingMessage, limit = 1 << 20): Promise<string> 
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Applies a `/init` body: sandbox env vars, access token, default user and workdir. */
+/**
+ * Applies a `/init` body: sandbox env vars, access token, default user and workdir (as E2B's
+ * envd), plus the sandbox and template IDs (the local daemon hands a warm spare to a new
+ * sandbox this way).
+ */
 export function applyInit(state: EnvdState, body: Record<string, unknown>): void {
   const config = state.config;
+  if (typeof body.sandboxId === 'string' && body.sandboxId) config.sandboxId = body.sandboxId;
+  if (typeof body.templateId === 'string' && body.templateId) config.templateId = body.templateId;
   if (body.envVars && typeof body.envVars === 'object') config.envVars = { ...(body.envVars as Record<string, string>) };
   if ('accessToken' in body) {
     if (typeof body.accessToken === 'string' && body.accessToken) config.accessToken = body.accessToken;

@@ -92,6 +92,7 @@ export function createBubblewrapRuntime(binary = 'bwrap'): Runtime {
   return {
     name: 'bubblewrap',
     isolated: true,
+    relocatable: true,
     description: privileged
       ? 'bubblewrap: read-only host, private /home /root /tmp /run, own PID/IPC/UTS namespaces'
       : 'bubblewrap (unprivileged): isolated, but user and root share one uid inside the sandbox',

@@ -81,9 +81,15 @@ export function launch(opts: {
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not start ${opts.command}`);
 
+  let socketPath = opts.socketPath;
   return {
     pid,
-    socketPath: opts.socketPath,
+    get socketPath() {
+      return socketPath;
+    },
+    moveSocket(path: string) {
+      socketPath = path;
+    },
     ready,
     exited,
     async kill() {

@@ -24,6 +24,8 @@ export interface SandboxProcess {
   readonly pid: number;
   /** Host path of envd's unix socket. */
   readonly socketPath: string;
+  /** Records that the sandbox's folder (and so the socket) moved on the host. */
+  moveSocket(path: string): void;
   /** Resolves when envd accepts connections; rejects if it died first. */
   readonly ready: Promise<void>;
   /** Resolves when the process tree has ended. */
@@ -42,5 +44,10 @@ export interface Runtime {
   readonly isolated: boolean;
   /** A line for people explaining what isolation they get (warnings included). */
   readonly description: string;
+  /**
+   * Whether a started sandbox keeps working when its host folder is renamed (true when its
+   * paths are mount points inside the isolation). Such runtimes can keep a warm spare.
+   */
+  readonly relocatable: boolean;
   start(spec: SandboxSpec): Promise<SandboxProcess>;
 }

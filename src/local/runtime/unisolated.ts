@@ -18,6 +18,8 @@ export function createUnisolatedRuntime(): Runtime {
   return {
     name: 'unisolated',
     isolated: false,
+    // envd maps sandbox paths to host folders by name, so the folder cannot move under it.
+    relocatable: false,
     description: `unisolated (${UNISOLATED_WARNING})`,
     async start(spec: SandboxSpec): Promise<SandboxProcess> {
       const { home, root, tmp } = prepareSandboxFs(spec.dir, false);

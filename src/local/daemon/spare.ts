@@ -1,0 +1,132 @@
+/**
+ * A warm spare: one sandbox process started ahead of time, so creating a sandbox does not wait
+ * for its envd to boot (most of a local create's time). On create, the spare's folder is renamed
+ * to the new sandbox's, and envd learns its identity through `/init`. Only runtimes whose
+ * sandboxes survive a rename of their host folder (bubblewrap: every path is a mount point) can
+ * use it; `E2B_TS_WARM_SPARE=0` turns it off.
+ */
+import { randomBytes } from 'node:crypto';
+import { request } from 'node:http';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ENVD_VERSION } from '../envd/config.js';
+import type { Runtime, SandboxProcess } from '../runtime/index.js';
+
+const PREFIX = '.spare-';
+
+interface Spare {
+  dir: string;
+  proc: SandboxProcess;
+  /** Where envd's log lines go; swapped when the spare becomes a sandbox. */
+  sink: { log: (line: string) => void };
+}
+
+/** What a taken spare gives its new sandbox. */
+export interface TakenSpare {
+  proc: SandboxProcess;
+  /** Sends envd's log lines to the sandbox's log from now on. */
+  logTo(log: (line: string) => void): void;
+}
+
+/** POSTs a JSON body to envd's `/init` over its socket. */
+export function postInit(socketPath: string, body: Record<string, unknown>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const payload = JSON.stringify(body);
+    const req = request(
+      { socketPath, path: '/init', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+      (res) => {
+        res.resume();
+        if (res.statusCode === 204) resolve();
+        else reject(new Error(`envd /init answered ${res.statusCode}`));
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+export class WarmSpare {
+  private pending?: Promise<Spare | undefined>;
+  private closed = false;
+
+  constructor(
+    private readonly opts: {
+      runtime: Runtime;
+      sandboxesDir: string;
+      stateRoot: string;
+      enabled: boolean;
+      log: (level: 'info' | 'warn' | 'error', message: string) => void;
+    },
+  ) {}
+
+  /** Deletes spares a previous daemon left behind (their processes died with it). */
+  static async removeLeftovers(sandboxesDir: string): Promise<void> {
+    for (const name of await readdir(sandboxesDir).catch(() => [] as string[])) {
+      if (name.startsWith(PREFIX)) await rm(join(sandboxesDir, name), { recursive: true, force: true });
+    }
+  }
+
+  /** Starts a spare in the background unless one is already there or coming. */
+  refill(): void {
+    if (!this.opts.enabled || this.closed || this.pending) return;
+    const name = `${PREFIX}${randomBytes(6).toString('hex')}`;
+    const dir = join(this.opts.sandboxesDir, name);
+    const sink = { log: (_line: string) => {} };
+    this.pending = (async () => {
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      const proc = await this.opts.runtime.start({
+        sandboxId: name,
+        dir,
+        stateRoot: this.opts.stateRoot,
+        // The common case; sandboxes without internet need their own network namespace.
+        allowInternetAccess: true,
+        envd: { sandboxId: name, templateId: '', envVars: {}, defaultUser: 'user', version: ENVD_VERSION },
+        onLog: (line) => sink.log(line),
+      });
+      await proc.ready;
+      return { dir, proc, sink };
+    })().catch(async (error: unknown) => {
+      this.opts.log('warn', `warm spare failed to start: ${error instanceof Error ? error.message : String(error)}`);
+      await rm(dir, { recursive: true, force: true });
+      return undefined;
+    });
+  }
+
+  /**
+   * Hands the spare to a new sandbox whose folder will be `dir` (which must not exist yet).
+   * Undefined when there is no usable spare (then the caller starts a sandbox the usual way).
+   */
+  async take(dir: string, allowInternetAccess: boolean): Promise<TakenSpare | undefined> {
+    if (!allowInternetAccess || !this.pending) return undefined;
+    const pending = this.pending;
+    this.pending = undefined;
+    const spare = await pending;
+    if (!spare) return undefined;
+    try {
+      await rename(spare.dir, dir);
+    } catch (error) {
+      await spare.proc.kill();
+      await rm(spare.dir, { recursive: true, force: true });
+      this.opts.log('warn', `could not use the warm spare: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
+    spare.proc.moveSocket(join(dir, 'run', 'envd.sock'));
+    return {
+      proc: spare.proc,
+      logTo: (log) => {
+        spare.sink.log = log;
+      },
+    };
+  }
+
+  /** Stops the spare for good. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const spare = await this.pending;
+    this.pending = undefined;
+    if (spare) {
+      await spare.proc.kill();
+      await rm(spare.dir, { recursive: true, force: true });
+    }
+  }
+}
