@@ -19,6 +19,19 @@ export type {
 } from './client/sandbox-api.js';
 export { Paginator } from './client/paginator.js';
 export {
+  CommandHandle,
+  Commands,
+  DEFAULT_COMMAND_TIMEOUT_MS,
+  SIGNAL_NUMBERS,
+  signalFromStatus,
+  type CommandConnectOpts,
+  type CommandFinished,
+  type CommandStartOpts,
+  type OutputStream,
+  type ProcessInfo,
+  type SignalName,
+} from './client/commands.js';
+export {
   resolveConfig,
   ENVD_PORT,
   DEFAULT_REQUEST_TIMEOUT_MS,

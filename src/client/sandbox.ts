@@ -4,6 +4,7 @@
  * whose envd can be reached for commands and files.
  */
 import type { Transport } from '@connectrpc/connect';
+import { Commands } from './commands.js';
 import {
   envdDirectUrl,
   envdUrl,
@@ -76,6 +77,7 @@ export class Sandbox {
   readonly #rest: RestClient;
   #transport?: Promise<Transport>;
   #envdHttp?: EnvdHttp;
+  #commands?: Commands;
 
   /** Use {@link Sandbox.create} or {@link Sandbox.connect}; this wraps connection details already obtained. */
   constructor(connection: SandboxConnection, config: Config) {
@@ -198,6 +200,12 @@ export class Sandbox {
   static async deleteSnapshot(snapshotId: string, opts: SandboxApiOpts = {}): Promise<boolean> {
     const { rest, call } = split(opts);
     return deleteSnapshot(rest, snapshotId, call);
+  }
+
+  /** Run and manage processes in the sandbox. */
+  get commands(): Commands {
+    this.#commands ??= new Commands(this);
+    return this.#commands;
   }
 
   /** Kills this sandbox: true when it was killed, false when it was already gone. */

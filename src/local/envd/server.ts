@@ -69,6 +69,7 @@ export function sandboxEnv(config: EnvdConfig): Record<string, string> {
 }
 
 export function createEnvdServer(state: EnvdState, routes: Record<string, EnvdRoute> = {}): Server {
+  let rpc: Promise<(req: IncomingMessage, res: ServerResponse) => void> | undefined;
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://envd');
     const key = `${req.method} ${url.pathname}`;
@@ -116,7 +117,13 @@ export function createEnvdServer(state: EnvdState, routes: Record<string, EnvdRo
         await routes[prefix](req, res, state);
         return;
       }
-      if (/^\/(process\.Process|filesystem\.Filesystem)\//.test(url.pathname)) {
+      if (url.pathname.startsWith('/process.Process/')) {
+        // The RPC stack loads on the first call, so an idle sandbox's envd boots lean.
+        rpc ??= import('./rpc.js').then((m) => m.createRpcHandler(state));
+        (await rpc)(req, res);
+        return;
+      }
+      if (url.pathname.startsWith('/filesystem.Filesystem/')) {
         // Connect clients need a Connect error body; a bare 404 would read as "unimplemented" anyway.
         sendJson(res, 501, { code: 'unimplemented', message: `${url.pathname} is not implemented by this envd yet` });
         return;
