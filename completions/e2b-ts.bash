@@ -7,8 +7,11 @@
 _e2b_ts_child() {
   case "$1|$2" in
     'e2b-ts|completion') REPLY='e2b-ts completion' ;;
+    'e2b-ts|exec') REPLY='e2b-ts exec' ;;
     'e2b-ts|help') REPLY='e2b-ts help' ;;
     'e2b-ts|local') REPLY='e2b-ts local' ;;
+    'e2b-ts|proc') REPLY='e2b-ts proc' ;;
+    'e2b-ts|run') REPLY='e2b-ts run' ;;
     'e2b-ts|sandbox' | 'e2b-ts|sbx') REPLY='e2b-ts sandbox' ;;
     'e2b-ts local|env') REPLY='e2b-ts local env' ;;
     'e2b-ts local|help') REPLY='e2b-ts local help' ;;
@@ -16,6 +19,11 @@ _e2b_ts_child() {
     'e2b-ts local|start') REPLY='e2b-ts local start' ;;
     'e2b-ts local|status') REPLY='e2b-ts local status' ;;
     'e2b-ts local|stop') REPLY='e2b-ts local stop' ;;
+    'e2b-ts proc|attach') REPLY='e2b-ts proc attach' ;;
+    'e2b-ts proc|help') REPLY='e2b-ts proc help' ;;
+    'e2b-ts proc|kill') REPLY='e2b-ts proc kill' ;;
+    'e2b-ts proc|ls' | 'e2b-ts proc|list') REPLY='e2b-ts proc ls' ;;
+    'e2b-ts proc|stdin') REPLY='e2b-ts proc stdin' ;;
     'e2b-ts sandbox|create') REPLY='e2b-ts sandbox create' ;;
     'e2b-ts sandbox|help') REPLY='e2b-ts sandbox help' ;;
     'e2b-ts sandbox|info') REPLY='e2b-ts sandbox info' ;;
@@ -41,8 +49,12 @@ _e2b_ts_child() {
 # _e2b_ts_takes_value KEY FLAG: whether FLAG takes a value at command KEY
 _e2b_ts_takes_value() {
   case "$1|$2" in
-    'e2b-ts local env|--shell' | 'e2b-ts local logs|-n' | 'e2b-ts local logs|--lines' | \
-      'e2b-ts local start|--port' | 'e2b-ts sandbox create|--env' | \
+    'e2b-ts exec|--cwd' | 'e2b-ts exec|--env' | 'e2b-ts exec|--shell' | \
+      'e2b-ts exec|--timeout' | 'e2b-ts exec|--user' | 'e2b-ts local env|--shell' | \
+      'e2b-ts local logs|-n' | 'e2b-ts local logs|--lines' | 'e2b-ts local start|--port' | \
+      'e2b-ts proc kill|-s' | 'e2b-ts proc kill|--signal' | 'e2b-ts run|--cwd' | \
+      'e2b-ts run|--env' | 'e2b-ts run|--metadata' | 'e2b-ts run|--shell' | \
+      'e2b-ts run|--timeout' | 'e2b-ts run|--user' | 'e2b-ts sandbox create|--env' | \
       'e2b-ts sandbox create|--metadata' | 'e2b-ts sandbox create|--on-timeout' | \
       'e2b-ts sandbox create|--timeout' | 'e2b-ts sandbox kill|--metadata' | \
       'e2b-ts sandbox kill|--state' | 'e2b-ts sandbox ls|--limit' | \
@@ -68,11 +80,13 @@ _e2b_ts_choices() {
 # _e2b_ts_words KEY: REPLY=the subcommands of command KEY, or the values of its first argument
 _e2b_ts_words() {
   case "$1" in
-    'e2b-ts') REPLY='completion help local sandbox sbx' ;;
+    'e2b-ts') REPLY='completion exec help local proc run sandbox sbx' ;;
     'e2b-ts completion') REPLY='bash fish powershell zsh' ;;
-    'e2b-ts help') REPLY='completion local sandbox' ;;
+    'e2b-ts help') REPLY='completion exec local proc run sandbox' ;;
     'e2b-ts local') REPLY='env help logs start status stop' ;;
     'e2b-ts local help') REPLY='env logs start status stop' ;;
+    'e2b-ts proc') REPLY='attach help kill list ls stdin' ;;
+    'e2b-ts proc help') REPLY='attach kill ls stdin' ;;
     'e2b-ts sandbox')
       REPLY='create help info kill list logs ls metrics pause resume rm snapshot timeout url' ;;
     'e2b-ts sandbox help')
@@ -88,12 +102,20 @@ _e2b_ts_options() {
   case "$1" in
     'e2b-ts') REPLY='-h --help' ;;
     'e2b-ts completion') REPLY='-h --help' ;;
+    'e2b-ts exec') REPLY='--background --cwd --env -h --help --no-stdin --shell --timeout --user' ;;
     'e2b-ts local') REPLY='-h --help' ;;
     'e2b-ts local env') REPLY='-h --help --shell' ;;
     'e2b-ts local logs') REPLY='-f --follow -h --help -n --lines' ;;
     'e2b-ts local start') REPLY='--foreground -h --help --port' ;;
     'e2b-ts local status') REPLY='-h --help' ;;
     'e2b-ts local stop') REPLY='-h --help' ;;
+    'e2b-ts proc') REPLY='-h --help' ;;
+    'e2b-ts proc attach') REPLY='-h --help' ;;
+    'e2b-ts proc kill') REPLY='-h --help -s --signal' ;;
+    'e2b-ts proc ls') REPLY='-h --help' ;;
+    'e2b-ts proc stdin') REPLY='-h --help --no-close' ;;
+    'e2b-ts run')
+      REPLY='--cwd --env -h --help --metadata --no-internet --no-secure --no-stdin --shell --timeout --user' ;;
     'e2b-ts sandbox') REPLY='-h --help' ;;
     'e2b-ts sandbox create')
       REPLY='--auto-resume --env -h --help --metadata --no-internet --no-secure --on-timeout --timeout' ;;

@@ -6,10 +6,16 @@ function __e2b_ts_child --argument-names key word --description 'Prints the subc
     switch "$key|$word"
         case 'e2b-ts|completion'
             echo 'e2b-ts completion'
+        case 'e2b-ts|exec'
+            echo 'e2b-ts exec'
         case 'e2b-ts|help'
             echo 'e2b-ts help'
         case 'e2b-ts|local'
             echo 'e2b-ts local'
+        case 'e2b-ts|proc'
+            echo 'e2b-ts proc'
+        case 'e2b-ts|run'
+            echo 'e2b-ts run'
         case 'e2b-ts|sandbox' 'e2b-ts|sbx'
             echo 'e2b-ts sandbox'
         case 'e2b-ts local|env'
@@ -24,6 +30,16 @@ function __e2b_ts_child --argument-names key word --description 'Prints the subc
             echo 'e2b-ts local status'
         case 'e2b-ts local|stop'
             echo 'e2b-ts local stop'
+        case 'e2b-ts proc|attach'
+            echo 'e2b-ts proc attach'
+        case 'e2b-ts proc|help'
+            echo 'e2b-ts proc help'
+        case 'e2b-ts proc|kill'
+            echo 'e2b-ts proc kill'
+        case 'e2b-ts proc|ls' 'e2b-ts proc|list'
+            echo 'e2b-ts proc ls'
+        case 'e2b-ts proc|stdin'
+            echo 'e2b-ts proc stdin'
         case 'e2b-ts sandbox|create'
             echo 'e2b-ts sandbox create'
         case 'e2b-ts sandbox|help'
@@ -63,8 +79,12 @@ end
 
 function __e2b_ts_takes_value --argument-names key flag --description 'Whether FLAG takes a value at command KEY'
     switch "$key|$flag"
-        case 'e2b-ts local env|--shell' 'e2b-ts local logs|-n' 'e2b-ts local logs|--lines' \
-            'e2b-ts local start|--port' 'e2b-ts sandbox create|--env' \
+        case 'e2b-ts exec|--cwd' 'e2b-ts exec|--env' 'e2b-ts exec|--shell' \
+            'e2b-ts exec|--timeout' 'e2b-ts exec|--user' 'e2b-ts local env|--shell' \
+            'e2b-ts local logs|-n' 'e2b-ts local logs|--lines' 'e2b-ts local start|--port' \
+            'e2b-ts proc kill|-s' 'e2b-ts proc kill|--signal' 'e2b-ts run|--cwd' \
+            'e2b-ts run|--env' 'e2b-ts run|--metadata' 'e2b-ts run|--shell' \
+            'e2b-ts run|--timeout' 'e2b-ts run|--user' 'e2b-ts sandbox create|--env' \
             'e2b-ts sandbox create|--metadata' 'e2b-ts sandbox create|--on-timeout' \
             'e2b-ts sandbox create|--timeout' 'e2b-ts sandbox kill|--metadata' \
             'e2b-ts sandbox kill|--state' 'e2b-ts sandbox ls|--limit' \
@@ -134,8 +154,11 @@ complete -c e2b-ts -f
 
 # e2b-ts
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a completion -d 'Print a shell completion script (bash, zsh, fish, powershell)'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a exec -d 'Run a command in a sandbox, streaming its output; exits with its exit code'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a help -d 'show help for a command'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a local -d 'Run the local E2B-compatible backend (offline sandboxes; no account needed)'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a proc -d 'Processes in a sandbox: list, signal, attach to, feed stdin'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a run -d 'Run a command in a new sandbox that is killed afterwards (like docker run --rm)'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a sandbox -d 'Create, list and manage sandboxes'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a sbx -d 'Create, list and manage sandboxes'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts'" -s h -l help -d 'show help'
@@ -144,8 +167,18 @@ complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts'" -s h -l help -d 'show help'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts completion'" -a 'bash fish powershell zsh'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts completion'" -s h -l help -d 'display help for command'
 
+# e2b-ts exec
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts exec'" -l background -d 'start the command, print its PID and return'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts exec'" -l cwd -x -d 'working directory (default: the user\'s home)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts exec'" -l env -x -d 'environment variable (repeatable)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts exec'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts exec'" -l no-stdin -d 'do not forward stdin (as ssh -n), even when it is a pipe or file'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts exec'" -l shell -x -d 'run a shell command line instead of the words after --'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts exec'" -l timeout -x -d 'kill the command after this long (default: no limit)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts exec'" -l user -x -d 'sandbox user: user or root (default: user)'
+
 # e2b-ts help
-complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts help'" -a 'completion local sandbox'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts help'" -a 'completion exec local proc run sandbox'
 
 # e2b-ts local
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts local'" -a env -d 'Print the environment that points E2B SDKs and tools at the local backend (starts it if needed)'
@@ -178,6 +211,44 @@ complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts local status'" -s h -l help -d 'displ
 
 # e2b-ts local stop
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts local stop'" -s h -l help -d 'display help for command'
+
+# e2b-ts proc
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts proc'" -a attach -d 'Stream a running process\'s output; Ctrl-C detaches and leaves it running'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts proc'" -a help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts proc'" -a kill -d 'Send a signal to a process (and its process group) in a sandbox'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts proc'" -a ls -d 'List the processes started in a sandbox (through envd) that are still running'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts proc'" -a list -d 'List the processes started in a sandbox (through envd) that are still running'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts proc'" -a stdin -d 'Pipe this command\'s stdin into a running process\'s stdin (started with stdin enabled)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts proc'" -s h -l help -d 'display help for command'
+
+# e2b-ts proc attach
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts proc attach'" -s h -l help -d 'display help for command'
+
+# e2b-ts proc help
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts proc help'" -a 'attach kill ls stdin'
+
+# e2b-ts proc kill
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts proc kill'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts proc kill'" -s s -l signal -x -d 'signal: TERM, KILL, INT, HUP, QUIT, USR1, USR2, STOP, CONT'
+
+# e2b-ts proc ls
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts proc ls'" -s h -l help -d 'display help for command'
+
+# e2b-ts proc stdin
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts proc stdin'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts proc stdin'" -l no-close -d 'keep the process\'s stdin open at end of file'
+
+# e2b-ts run
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts run'" -l cwd -x -d 'working directory of the command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts run'" -l env -x -d 'environment variable of the sandbox (repeatable)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts run'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts run'" -l metadata -x -d 'label the sandbox (repeatable)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts run'" -l no-internet -d 'cut the sandbox off from the internet'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts run'" -l no-secure -d 'do not require an access token for the sandbox'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts run'" -l no-stdin -d 'do not forward stdin'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts run'" -l shell -x -d 'run a shell command line instead of the words after --'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts run'" -l timeout -x -d 'kill the command after this long (default: no limit)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts run'" -l user -x -d 'sandbox user: user or root (default: user)'
 
 # e2b-ts sandbox
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox'" -a create -d 'Create a sandbox and print its ID'

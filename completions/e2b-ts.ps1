@@ -9,8 +9,11 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     # "KEY|WORD" -> the subcommand of command KEY named WORD
     $children = [System.Collections.Generic.Dictionary[string, string]]::new($ordinal)
     $children['e2b-ts|completion'] = 'e2b-ts completion'
+    $children['e2b-ts|exec'] = 'e2b-ts exec'
     $children['e2b-ts|help'] = 'e2b-ts help'
     $children['e2b-ts|local'] = 'e2b-ts local'
+    $children['e2b-ts|proc'] = 'e2b-ts proc'
+    $children['e2b-ts|run'] = 'e2b-ts run'
     $children['e2b-ts|sandbox'] = 'e2b-ts sandbox'
     $children['e2b-ts|sbx'] = 'e2b-ts sandbox'
     $children['e2b-ts local|env'] = 'e2b-ts local env'
@@ -19,6 +22,12 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $children['e2b-ts local|start'] = 'e2b-ts local start'
     $children['e2b-ts local|status'] = 'e2b-ts local status'
     $children['e2b-ts local|stop'] = 'e2b-ts local stop'
+    $children['e2b-ts proc|attach'] = 'e2b-ts proc attach'
+    $children['e2b-ts proc|help'] = 'e2b-ts proc help'
+    $children['e2b-ts proc|kill'] = 'e2b-ts proc kill'
+    $children['e2b-ts proc|ls'] = 'e2b-ts proc ls'
+    $children['e2b-ts proc|list'] = 'e2b-ts proc ls'
+    $children['e2b-ts proc|stdin'] = 'e2b-ts proc stdin'
     $children['e2b-ts sandbox|create'] = 'e2b-ts sandbox create'
     $children['e2b-ts sandbox|help'] = 'e2b-ts sandbox help'
     $children['e2b-ts sandbox|info'] = 'e2b-ts sandbox info'
@@ -42,10 +51,23 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
 
     # "KEY|FLAG" of the options that take a value ("*|FLAG": global options)
     $valueFlags = [System.Collections.Generic.HashSet[string]]::new($ordinal)
+    [void]$valueFlags.Add('e2b-ts exec|--cwd')
+    [void]$valueFlags.Add('e2b-ts exec|--env')
+    [void]$valueFlags.Add('e2b-ts exec|--shell')
+    [void]$valueFlags.Add('e2b-ts exec|--timeout')
+    [void]$valueFlags.Add('e2b-ts exec|--user')
     [void]$valueFlags.Add('e2b-ts local env|--shell')
     [void]$valueFlags.Add('e2b-ts local logs|-n')
     [void]$valueFlags.Add('e2b-ts local logs|--lines')
     [void]$valueFlags.Add('e2b-ts local start|--port')
+    [void]$valueFlags.Add('e2b-ts proc kill|-s')
+    [void]$valueFlags.Add('e2b-ts proc kill|--signal')
+    [void]$valueFlags.Add('e2b-ts run|--cwd')
+    [void]$valueFlags.Add('e2b-ts run|--env')
+    [void]$valueFlags.Add('e2b-ts run|--metadata')
+    [void]$valueFlags.Add('e2b-ts run|--shell')
+    [void]$valueFlags.Add('e2b-ts run|--timeout')
+    [void]$valueFlags.Add('e2b-ts run|--user')
     [void]$valueFlags.Add('e2b-ts sandbox create|--env')
     [void]$valueFlags.Add('e2b-ts sandbox create|--metadata')
     [void]$valueFlags.Add('e2b-ts sandbox create|--on-timeout')
@@ -74,11 +96,13 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
 
     # KEY -> the subcommands of command KEY, or the values of its first argument
     $words = [System.Collections.Generic.Dictionary[string, string[]]]::new($ordinal)
-    $words['e2b-ts'] = @('completion', 'help', 'local', 'sandbox', 'sbx')
+    $words['e2b-ts'] = @('completion', 'exec', 'help', 'local', 'proc', 'run', 'sandbox', 'sbx')
     $words['e2b-ts completion'] = @('bash', 'fish', 'powershell', 'zsh')
-    $words['e2b-ts help'] = @('completion', 'local', 'sandbox')
+    $words['e2b-ts help'] = @('completion', 'exec', 'local', 'proc', 'run', 'sandbox')
     $words['e2b-ts local'] = @('env', 'help', 'logs', 'start', 'status', 'stop')
     $words['e2b-ts local help'] = @('env', 'logs', 'start', 'status', 'stop')
+    $words['e2b-ts proc'] = @('attach', 'help', 'kill', 'list', 'ls', 'stdin')
+    $words['e2b-ts proc help'] = @('attach', 'kill', 'ls', 'stdin')
     $words['e2b-ts sandbox'] = @(
         'create'
         'help'
@@ -115,12 +139,41 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $options = [System.Collections.Generic.Dictionary[string, string[]]]::new($ordinal)
     $options['e2b-ts'] = @('-h', '--help')
     $options['e2b-ts completion'] = @('-h', '--help')
+    $options['e2b-ts exec'] = @(
+        '--background'
+        '--cwd'
+        '--env'
+        '-h'
+        '--help'
+        '--no-stdin'
+        '--shell'
+        '--timeout'
+        '--user'
+    )
     $options['e2b-ts local'] = @('-h', '--help')
     $options['e2b-ts local env'] = @('-h', '--help', '--shell')
     $options['e2b-ts local logs'] = @('-f', '--follow', '-h', '--help', '-n', '--lines')
     $options['e2b-ts local start'] = @('--foreground', '-h', '--help', '--port')
     $options['e2b-ts local status'] = @('-h', '--help')
     $options['e2b-ts local stop'] = @('-h', '--help')
+    $options['e2b-ts proc'] = @('-h', '--help')
+    $options['e2b-ts proc attach'] = @('-h', '--help')
+    $options['e2b-ts proc kill'] = @('-h', '--help', '-s', '--signal')
+    $options['e2b-ts proc ls'] = @('-h', '--help')
+    $options['e2b-ts proc stdin'] = @('-h', '--help', '--no-close')
+    $options['e2b-ts run'] = @(
+        '--cwd'
+        '--env'
+        '-h'
+        '--help'
+        '--metadata'
+        '--no-internet'
+        '--no-secure'
+        '--no-stdin'
+        '--shell'
+        '--timeout'
+        '--user'
+    )
     $options['e2b-ts sandbox'] = @('-h', '--help')
     $options['e2b-ts sandbox create'] = @(
         '--auto-resume'
@@ -165,14 +218,26 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     # "KEY|WORD" -> description of a subcommand or option ("*|FLAG": global options)
     $tips = [System.Collections.Generic.Dictionary[string, string]]::new($ordinal)
     $tips['e2b-ts|completion'] = 'Print a shell completion script (bash, zsh, fish, powershell)'
+    $tips['e2b-ts|exec'] = 'Run a command in a sandbox, streaming its output; exits with its exit code'
     $tips['e2b-ts|help'] = 'show help for a command'
     $tips['e2b-ts|local'] = 'Run the local E2B-compatible backend (offline sandboxes; no account needed)'
+    $tips['e2b-ts|proc'] = 'Processes in a sandbox: list, signal, attach to, feed stdin'
+    $tips['e2b-ts|run'] = 'Run a command in a new sandbox that is killed afterwards (like docker run --rm)'
     $tips['e2b-ts|sandbox'] = 'Create, list and manage sandboxes'
     $tips['e2b-ts|sbx'] = 'Create, list and manage sandboxes'
     $tips['e2b-ts|-h'] = 'show help'
     $tips['e2b-ts|--help'] = 'show help'
     $tips['e2b-ts completion|-h'] = 'display help for command'
     $tips['e2b-ts completion|--help'] = 'display help for command'
+    $tips['e2b-ts exec|--background'] = 'start the command, print its PID and return'
+    $tips['e2b-ts exec|--cwd'] = 'working directory (default: the user''s home)'
+    $tips['e2b-ts exec|--env'] = 'environment variable (repeatable)'
+    $tips['e2b-ts exec|-h'] = 'display help for command'
+    $tips['e2b-ts exec|--help'] = 'display help for command'
+    $tips['e2b-ts exec|--no-stdin'] = 'do not forward stdin (as ssh -n), even when it is a pipe or file'
+    $tips['e2b-ts exec|--shell'] = 'run a shell command line instead of the words after --'
+    $tips['e2b-ts exec|--timeout'] = 'kill the command after this long (default: no limit)'
+    $tips['e2b-ts exec|--user'] = 'sandbox user: user or root (default: user)'
     $tips['e2b-ts local|env'] = 'Print the environment that points E2B SDKs and tools at the local backend (starts it if needed)'
     $tips['e2b-ts local|help'] = 'display help for command'
     $tips['e2b-ts local|logs'] = 'Show the local backend''s own log'
@@ -198,6 +263,36 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $tips['e2b-ts local status|--help'] = 'display help for command'
     $tips['e2b-ts local stop|-h'] = 'display help for command'
     $tips['e2b-ts local stop|--help'] = 'display help for command'
+    $tips['e2b-ts proc|attach'] = 'Stream a running process''s output; Ctrl-C detaches and leaves it running'
+    $tips['e2b-ts proc|help'] = 'display help for command'
+    $tips['e2b-ts proc|kill'] = 'Send a signal to a process (and its process group) in a sandbox'
+    $tips['e2b-ts proc|ls'] = 'List the processes started in a sandbox (through envd) that are still running'
+    $tips['e2b-ts proc|list'] = 'List the processes started in a sandbox (through envd) that are still running'
+    $tips['e2b-ts proc|stdin'] = 'Pipe this command''s stdin into a running process''s stdin (started with stdin enabled)'
+    $tips['e2b-ts proc|-h'] = 'display help for command'
+    $tips['e2b-ts proc|--help'] = 'display help for command'
+    $tips['e2b-ts proc attach|-h'] = 'display help for command'
+    $tips['e2b-ts proc attach|--help'] = 'display help for command'
+    $tips['e2b-ts proc kill|-h'] = 'display help for command'
+    $tips['e2b-ts proc kill|--help'] = 'display help for command'
+    $tips['e2b-ts proc kill|-s'] = 'signal: TERM, KILL, INT, HUP, QUIT, USR1, USR2, STOP, CONT'
+    $tips['e2b-ts proc kill|--signal'] = 'signal: TERM, KILL, INT, HUP, QUIT, USR1, USR2, STOP, CONT'
+    $tips['e2b-ts proc ls|-h'] = 'display help for command'
+    $tips['e2b-ts proc ls|--help'] = 'display help for command'
+    $tips['e2b-ts proc stdin|-h'] = 'display help for command'
+    $tips['e2b-ts proc stdin|--help'] = 'display help for command'
+    $tips['e2b-ts proc stdin|--no-close'] = 'keep the process''s stdin open at end of file'
+    $tips['e2b-ts run|--cwd'] = 'working directory of the command'
+    $tips['e2b-ts run|--env'] = 'environment variable of the sandbox (repeatable)'
+    $tips['e2b-ts run|-h'] = 'display help for command'
+    $tips['e2b-ts run|--help'] = 'display help for command'
+    $tips['e2b-ts run|--metadata'] = 'label the sandbox (repeatable)'
+    $tips['e2b-ts run|--no-internet'] = 'cut the sandbox off from the internet'
+    $tips['e2b-ts run|--no-secure'] = 'do not require an access token for the sandbox'
+    $tips['e2b-ts run|--no-stdin'] = 'do not forward stdin'
+    $tips['e2b-ts run|--shell'] = 'run a shell command line instead of the words after --'
+    $tips['e2b-ts run|--timeout'] = 'kill the command after this long (default: no limit)'
+    $tips['e2b-ts run|--user'] = 'sandbox user: user or root (default: user)'
     $tips['e2b-ts sandbox|create'] = 'Create a sandbox and print its ID'
     $tips['e2b-ts sandbox|help'] = 'display help for command'
     $tips['e2b-ts sandbox|info'] = 'Show a sandbox (running or paused)'

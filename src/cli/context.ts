@@ -26,12 +26,43 @@ export interface GlobalOptions {
   noInput: boolean;
 }
 
+/** A signal the user sent the CLI. */
+export type InterruptSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+
+/**
+ * Interrupts as events, for commands that forward them (exec sends the remote process SIGINT on
+ * the first Ctrl-C and SIGKILL on the second). While a command listens, it owns the outcome;
+ * otherwise a second interrupt exits at once.
+ */
+export interface Interrupts {
+  on(listener: (signal: InterruptSignal, count: number) => void): () => void;
+}
+
+/** An Interrupts whose events the caller fires (tests, and the system context below). */
+export function createInterrupts(): Interrupts & { fire(signal: InterruptSignal): number; listening(): boolean } {
+  const listeners = new Set<(signal: InterruptSignal, count: number) => void>();
+  let count = 0;
+  return {
+    on(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    fire(signal) {
+      count += 1;
+      for (const listener of [...listeners]) listener(signal, count);
+      return count;
+    },
+    listening: () => listeners.size > 0,
+  };
+}
+
 export interface Context {
   io: IOStreams;
   env: Env;
   prompter: Prompter;
   /** Aborted when the user interrupts (Ctrl-C) or the process is asked to stop. */
   signal: AbortSignal;
+  interrupts: Interrupts;
   globals: GlobalOptions;
   /** Rebuilds `io` for the parsed global options (color, input). */
   applyGlobals(globals: GlobalOptions): void;
@@ -67,6 +98,7 @@ export interface ContextParts {
   env?: Env;
   prompter?: Prompter;
   signal?: AbortSignal;
+  interrupts?: Interrupts;
 }
 
 export function createContext(parts: ContextParts = {}): Context {
@@ -80,6 +112,7 @@ export function createContext(parts: ContextParts = {}): Context {
     env,
     prompter: parts.prompter ?? createPrompter(() => ctx.io, signal),
     signal,
+    interrupts: parts.interrupts ?? createInterrupts(),
     globals: { ...DEFAULT_GLOBALS },
     applyGlobals(globals) {
       ctx.globals = globals;
@@ -167,13 +200,15 @@ async function resolveConnection(ctx: Context): Promise<ConnectionOptions> {
  */
 export function createSystemContext(): Context {
   const controller = new AbortController();
-  let interrupts = 0;
-  const onSignal = () => {
-    interrupts += 1;
-    if (interrupts > 1) process.exit(130);
+  const interrupts = createInterrupts();
+  const onSignal = (signal: InterruptSignal) => {
+    const listening = interrupts.listening();
+    const count = interrupts.fire(signal);
+    if (count > 1 && !listening) process.exit(130);
     controller.abort();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  return createContext({ signal: controller.signal });
+  process.on('SIGHUP', onSignal);
+  return createContext({ signal: controller.signal, interrupts });
 }

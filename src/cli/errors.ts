@@ -20,3 +20,14 @@ export class SilentError extends Error {
     super(`exit ${exitCode}`);
   }
 }
+
+/**
+ * exec/run/pty: the CLI failed before or around the remote process (exit 125), so a script can
+ * tell it from the remote command's own exit codes.
+ */
+export class ExecError extends Error {
+  override name = 'ExecError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}

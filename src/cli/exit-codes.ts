@@ -11,7 +11,7 @@ import {
   RateLimitError,
   TimeoutError,
 } from '../client/errors.js';
-import { CancelError, SilentError, UsageError } from './errors.js';
+import { CancelError, ExecError, SilentError, UsageError } from './errors.js';
 
 export const ExitCode = {
   OK: 0,
@@ -35,6 +35,7 @@ export const ExitCode = {
 /** The exit code an error ends the CLI with. */
 export function exitCodeFor(error: unknown): number {
   if (error instanceof SilentError) return error.exitCode;
+  if (error instanceof ExecError) return ExitCode.EXEC_FAILED;
   if (error instanceof UsageError || error instanceof InvalidArgumentError) return ExitCode.USAGE;
   if (error instanceof CancelError || error instanceof AbortError) return ExitCode.INTERRUPTED;
   if (error instanceof NotFoundError) return ExitCode.NOT_FOUND;

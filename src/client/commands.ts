@@ -193,7 +193,7 @@ async function streamError(error: unknown, sandbox: Sandbox, sawStart: boolean):
       return new SandboxNotFoundError('the sandbox is probably not running anymore', { cause: error });
     }
     if (name === 'deadline_exceeded') {
-      return new TimeoutError('the command ran past its timeout and was killed (timeoutMs; 0 disables it)', { cause: error });
+      return new TimeoutError('the command ran past its timeout and was killed', { cause: error });
     }
     if (name === 'unknown' || name === 'internal' || name === 'unavailable' || name === 'canceled') {
       // A dropped connection: tell apart "the sandbox is gone" from a network blip.

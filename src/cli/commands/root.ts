@@ -6,6 +6,9 @@ import { Command, Option } from 'commander';
 import { packageVersion } from '../../version.js';
 import type { Context, GlobalOptions } from '../context.js';
 import { completionCommand } from './completion.js';
+import { execCommand } from './exec.js';
+import { procCommand } from './proc/index.js';
+import { runCommand } from './run.js';
 import { localCommand } from './local/index.js';
 import { sandboxCommand } from './sandbox/index.js';
 
@@ -67,7 +70,7 @@ export function buildProgram(ctx: Context): Command {
     .helpOption('-h, --help', 'show help')
     .helpCommand('help [command]', 'show help for a command');
   addGlobalOptions(program);
-  program.addCommand(sandboxCommand(ctx)).addCommand(localCommand(ctx)).addCommand(completionCommand(ctx, () => program));
+  program.addCommand(sandboxCommand(ctx)).addCommand(execCommand(ctx)).addCommand(runCommand(ctx)).addCommand(procCommand(ctx)).addCommand(localCommand(ctx)).addCommand(completionCommand(ctx, () => program));
   program.addHelpText(
     'after',
     `

@@ -1,0 +1,116 @@
+import { Command } from 'commander';
+import type { Context } from '../context.js';
+import { UsageError } from '../errors.js';
+import { collectKeyValues, parsePositiveDuration } from '../parse.js';
+import { runRemote, type RemoteCommand } from '../remote-exec.js';
+import { collect, resolveSandboxId } from './sandbox/shared.js';
+
+export interface ExecOptions {
+  sandboxId?: string;
+  command: RemoteCommand['command'];
+  cwd?: string;
+  user?: string;
+  envs?: Record<string, string>;
+  timeoutMs: number;
+  stdin: boolean;
+  background: boolean;
+}
+
+/** The words after the first `--` of the invocation (commander drops the marker itself). */
+export function wordsAfterDashDash(command: Command): string[] | undefined {
+  let root: Command = command;
+  while (root.parent) root = root.parent;
+  const raw = (root as Command & { rawArgs?: string[] }).rawArgs ?? [];
+  const at = raw.indexOf('--');
+  return at < 0 ? undefined : raw.slice(at + 1);
+}
+
+/** Splits exec's operands into the sandbox (before `--`) and the command (after it). */
+export function splitCommandLine(
+  operands: string[],
+  afterDashDash: string[] | undefined,
+  shell: string | undefined,
+): { sandboxOperands: string[]; command: RemoteCommand['command'] } {
+  if (shell !== undefined) {
+    if (afterDashDash && afterDashDash.length) throw new UsageError('give either --shell or a command after --, not both');
+    if (!shell.trim()) throw new UsageError('--shell needs a command line');
+    return { sandboxOperands: operands, command: { shell } };
+  }
+  if (!afterDashDash) {
+    throw new UsageError('missing -- before the command: e2b-ts exec <sandbox> -- <command> [args...] (or --shell "<command line>")');
+  }
+  if (afterDashDash.length === 0 || afterDashDash[0] === '') throw new UsageError('empty command: put the program to run after --');
+  const sandboxOperands = operands.slice(0, operands.length - afterDashDash.length);
+  return { sandboxOperands, command: { program: afterDashDash[0], args: afterDashDash.slice(1) } };
+}
+
+export function execCommand(ctx: Context, run = runExec): Command {
+  return new Command('exec')
+    .description('Run a command in a sandbox, streaming its output; exits with its exit code')
+    .usage('[options] [sandbox] -- <command> [args...]')
+    .argument('[words...]', 'the sandbox ID, then -- and the command with its arguments')
+    .option('--cwd <dir>', 'working directory (default: the user\'s home)')
+    .option('--user <user>', 'sandbox user: user or root (default: user)')
+    .option('--env <KEY=VALUE>', 'environment variable (repeatable)', collect)
+    .option('--timeout <duration>', 'kill the command after this long (default: no limit)')
+    .option('--shell <command line>', 'run a shell command line instead of the words after --')
+    .option('--background', 'start the command, print its PID and return', false)
+    .option('--no-stdin', 'do not forward stdin (as ssh -n), even when it is a pipe or file')
+    .addHelpText(
+      'after',
+      `
+The words after -- reach the process exactly as given (no word splitting or globbing on the way);
+it runs through a login shell so the sandbox's PATH applies. Stdin is forwarded when it is a pipe
+or a file. Exit status: the command's own; 128+N when killed by signal N; 125 when e2b-ts itself
+failed; 5 when --timeout passed; 130 after Ctrl-C.
+
+Examples:
+  $ e2b-ts exec "$id" -- ls -la /home/user
+  $ tar c src | e2b-ts exec "$id" -- tar x -C /home/user
+  $ e2b-ts exec "$id" --shell 'make -j4 && ./run-tests | tee log.txt'
+  $ e2b-ts exec "$id" --json -- uname -a | jq -r .stdout`,
+    )
+    .action(async (words: string[], o, command: Command) => {
+      const { sandboxOperands, command: remote } = splitCommandLine(words, wordsAfterDashDash(command), o.shell);
+      if (sandboxOperands.length > 1) {
+        throw new UsageError(`expected one sandbox ID before --, got ${sandboxOperands.length}: ${sandboxOperands.join(' ')}`);
+      }
+      const opts: ExecOptions = {
+        command: remote,
+        timeoutMs: o.timeout !== undefined ? parsePositiveDuration(o.timeout, 'timeout') : 0,
+        stdin: o.stdin,
+        background: o.background,
+      };
+      if (sandboxOperands[0]) opts.sandboxId = sandboxOperands[0];
+      if (o.cwd) opts.cwd = o.cwd;
+      if (o.user) opts.user = o.user;
+      const envs = collectKeyValues(o.env, '--env');
+      if (envs) opts.envs = envs;
+      await run(opts, ctx);
+    });
+}
+
+export async function runExec(opts: ExecOptions, ctx: Context): Promise<void> {
+  const id = await resolveSandboxId(ctx, opts.sandboxId, 'exec');
+  const { Sandbox } = await ctx.client();
+  const { ExecError } = await import('../errors.js');
+  const { NotFoundError, AuthenticationError } = await ctx.client();
+  let sandbox;
+  try {
+    // Looking a sandbox up to use it never shortens its lifetime (a paused one is resumed).
+    sandbox = await Sandbox.attach(id, { ...(await ctx.connection()), signal: ctx.signal });
+  } catch (error) {
+    if (error instanceof NotFoundError || error instanceof AuthenticationError) throw error;
+    throw new ExecError(error instanceof Error ? error.message : String(error), { cause: error });
+  }
+  await runRemote(ctx, sandbox, {
+    command: opts.command,
+    timeoutMs: opts.timeoutMs,
+    forwardStdin: opts.stdin,
+    background: opts.background,
+    json: ctx.globals.json,
+    ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
+    ...(opts.user !== undefined ? { user: opts.user } : {}),
+    ...(opts.envs ? { envs: opts.envs } : {}),
+  });
+}

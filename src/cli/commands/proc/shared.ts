@@ -1,0 +1,24 @@
+import type { Sandbox } from '../../../client/sandbox.js';
+import type { Context } from '../../context.js';
+import { UsageError } from '../../errors.js';
+import { parseInteger } from '../../parse.js';
+
+/** A PID argument. */
+export function parsePid(text: string): number {
+  return parseInteger(text, 'PID', 1, 4_194_304);
+}
+
+/** The sandbox a proc verb works in, looked up without touching its lifetime. */
+export async function attachSandbox(ctx: Context, sandboxId: string): Promise<Sandbox> {
+  const { Sandbox } = await ctx.client();
+  return Sandbox.attach(sandboxId, { ...(await ctx.connection()), signal: ctx.signal });
+}
+
+/** Signal names accepted by `proc kill --signal` (with or without SIG, any case, or a number). */
+export function parseSignal(text: string): number {
+  const names: Record<string, number> = { HUP: 1, INT: 2, QUIT: 3, KILL: 9, USR1: 10, USR2: 12, TERM: 15, CONT: 18, STOP: 19, TSTP: 20 };
+  const upper = text.trim().toUpperCase().replace(/^SIG/, '');
+  if (upper in names) return names[upper];
+  if (/^\d+$/.test(upper) && Object.values(names).includes(Number(upper))) return Number(upper);
+  throw new UsageError(`invalid signal "${text}": use one of ${Object.keys(names).join(', ')} (or its number)`);
+}

@@ -1,0 +1,34 @@
+import { Command } from 'commander';
+import type { Context } from '../../context.js';
+import { success } from '../../output.js';
+import { parseSandboxId } from '../../parse.js';
+import { attachSandbox, parsePid } from './shared.js';
+
+export interface ProcStdinOptions {
+  sandboxId: string;
+  pid: number;
+  /** Close the process's stdin at our end of file. */
+  close: boolean;
+}
+
+export function procStdinCommand(ctx: Context, run = runProcStdin): Command {
+  return new Command('stdin')
+    .description("Pipe this command's stdin into a running process's stdin (started with stdin enabled)")
+    .argument('<sandbox>', 'sandbox ID')
+    .argument('<pid>', 'process ID')
+    .option('--no-close', "keep the process's stdin open at end of file")
+    .addHelpText('after', '\nExamples:\n  $ echo "quit" | e2b-ts proc stdin "$id" 1234')
+    .action(async (sandbox: string, pid: string, o) => run({ sandboxId: parseSandboxId(sandbox), pid: parsePid(pid), close: o.close }, ctx));
+}
+
+export async function runProcStdin(opts: ProcStdinOptions, ctx: Context): Promise<void> {
+  const sandbox = await attachSandbox(ctx, opts.sandboxId);
+  let bytes = 0;
+  for await (const chunk of ctx.io.stdin) {
+    const data = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    await sandbox.commands.sendStdin(opts.pid, data, { signal: ctx.signal });
+    bytes += data.length;
+  }
+  if (opts.close) await sandbox.commands.closeStdin(opts.pid, { signal: ctx.signal });
+  success(ctx, `Sent ${bytes} bytes to process ${opts.pid}${opts.close ? ' and closed its stdin' : ''}`);
+}

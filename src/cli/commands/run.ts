@@ -1,0 +1,120 @@
+import { Command } from 'commander';
+import type { Sandbox } from '../../client/sandbox.js';
+import type { SandboxCreateOpts } from '../../client/sandbox-api.js';
+import type { Context } from '../context.js';
+import { CancelError, ExecError, SilentError, UsageError } from '../errors.js';
+import { collectKeyValues, parsePositiveDuration } from '../parse.js';
+import { runRemote, type RemoteCommand } from '../remote-exec.js';
+import { splitCommandLine, wordsAfterDashDash } from './exec.js';
+import { collect } from './sandbox/shared.js';
+
+/**
+ * Lifetime the throwaway sandbox is kept at while its command runs, renewed every
+ * KEEPALIVE_EVERY_MS: long enough to survive a slow network, short enough that a sandbox whose
+ * CLI was killed (SIGKILL, power loss) does not linger.
+ */
+const SANDBOX_LEASE_MS = 10 * 60_000;
+const KEEPALIVE_EVERY_MS = 60_000;
+
+export interface RunOptions {
+  template?: string;
+  command: RemoteCommand['command'];
+  metadata?: Record<string, string>;
+  envs?: Record<string, string>;
+  cwd?: string;
+  user?: string;
+  timeoutMs: number;
+  stdin: boolean;
+  secure: boolean;
+  internet: boolean;
+}
+
+export function runCommand(ctx: Context, run = runRun): Command {
+  return new Command('run')
+    .description('Run a command in a new sandbox that is killed afterwards (like docker run --rm)')
+    .usage('[options] [template] -- <command> [args...]')
+    .argument('[words...]', 'an optional template, then -- and the command with its arguments')
+    .option('--metadata <key=value>', 'label the sandbox (repeatable)', collect)
+    .option('--env <KEY=VALUE>', 'environment variable of the sandbox (repeatable)', collect)
+    .option('--cwd <dir>', 'working directory of the command')
+    .option('--user <user>', 'sandbox user: user or root (default: user)')
+    .option('--timeout <duration>', 'kill the command after this long (default: no limit)')
+    .option('--shell <command line>', 'run a shell command line instead of the words after --')
+    .option('--no-stdin', 'do not forward stdin')
+    .option('--no-secure', 'do not require an access token for the sandbox')
+    .option('--no-internet', 'cut the sandbox off from the internet')
+    .addHelpText(
+      'after',
+      `
+The sandbox is killed when the command ends, fails, or is interrupted. Exit status as for exec.
+
+Examples:
+  $ e2b-ts run --local -- uname -a
+  $ e2b-ts run base --timeout 10m -- python3 -c 'print(6*7)'
+  $ cat script.sh | e2b-ts run --local -- bash -s`,
+    )
+    .action(async (words: string[], o, command: Command) => {
+      const { sandboxOperands, command: remote } = splitCommandLine(words, wordsAfterDashDash(command), o.shell);
+      if (sandboxOperands.length > 1) {
+        throw new UsageError(`expected at most one template before --, got: ${sandboxOperands.join(' ')}`);
+      }
+      const opts: RunOptions = {
+        command: remote,
+        timeoutMs: o.timeout !== undefined ? parsePositiveDuration(o.timeout, 'timeout') : 0,
+        stdin: o.stdin,
+        secure: o.secure,
+        internet: o.internet,
+      };
+      if (sandboxOperands[0]) opts.template = sandboxOperands[0];
+      if (o.cwd) opts.cwd = o.cwd;
+      if (o.user) opts.user = o.user;
+      const metadata = collectKeyValues(o.metadata, 'metadata');
+      const envs = collectKeyValues(o.env, '--env');
+      if (metadata) opts.metadata = metadata;
+      if (envs) opts.envs = envs;
+      await run(opts, ctx);
+    });
+}
+
+export async function runRun(opts: RunOptions, ctx: Context): Promise<void> {
+  const client = await ctx.client();
+  const connection = await ctx.connection();
+  const create: SandboxCreateOpts = {
+    timeoutMs: SANDBOX_LEASE_MS,
+    secure: opts.secure,
+    allowInternetAccess: opts.internet,
+    metadata: { 'e2b-ts': 'run', ...(opts.metadata ?? {}) },
+  };
+  if (opts.template) create.template = opts.template;
+  if (opts.envs) create.envs = opts.envs;
+
+  // No abort signal here: a create interrupted mid-flight could leave a sandbox nobody kills.
+  let sandbox: Sandbox;
+  try {
+    sandbox = await client.Sandbox.create({ ...connection, ...create });
+  } catch (error) {
+    if (error instanceof client.NotFoundError || error instanceof client.AuthenticationError || error instanceof client.InvalidArgumentError) throw error;
+    throw new ExecError(error instanceof Error ? error.message : String(error), { cause: error });
+  }
+  const lease = setInterval(() => {
+    void sandbox.connect({ timeoutMs: SANDBOX_LEASE_MS }).catch(() => {});
+  }, KEEPALIVE_EVERY_MS);
+  try {
+    if (ctx.signal.aborted) throw new CancelError('interrupted');
+    await runRemote(ctx, sandbox, {
+      command: opts.command,
+      timeoutMs: opts.timeoutMs,
+      forwardStdin: opts.stdin,
+      background: false,
+      json: ctx.globals.json,
+      ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
+      ...(opts.user !== undefined ? { user: opts.user } : {}),
+    });
+  } finally {
+    clearInterval(lease);
+    // Always, whatever happened above (and without the interrupted signal).
+    const killed = await sandbox.kill().catch((error: unknown) => error);
+    if (killed instanceof Error) ctx.warn(`could not kill sandbox ${sandbox.sandboxId}: ${killed.message}`);
+  }
+  throw new SilentError(0);
+}
