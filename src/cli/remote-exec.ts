@@ -83,7 +83,8 @@ export async function runRemote(ctx: Context, sandbox: Sandbox, spec: RemoteComm
 
   const options: CommandStartOpts = {
     timeoutMs: spec.timeoutMs,
-    stdin: stdinForwarded,
+    // A background process keeps an open stdin pipe, so `proc stdin` can feed it later.
+    stdin: stdinForwarded || spec.background,
     collect: false,
     ...(spec.cwd !== undefined ? { cwd: spec.cwd } : {}),
     ...(spec.user !== undefined ? { user: spec.user } : {}),
