@@ -11,6 +11,7 @@ _e2b_ts_child() {
     'e2b-ts|help') REPLY='e2b-ts help' ;;
     'e2b-ts|local') REPLY='e2b-ts local' ;;
     'e2b-ts|proc') REPLY='e2b-ts proc' ;;
+    'e2b-ts|pty') REPLY='e2b-ts pty' ;;
     'e2b-ts|run') REPLY='e2b-ts run' ;;
     'e2b-ts|sandbox' | 'e2b-ts|sbx') REPLY='e2b-ts sandbox' ;;
     'e2b-ts local|env') REPLY='e2b-ts local env' ;;
@@ -24,6 +25,11 @@ _e2b_ts_child() {
     'e2b-ts proc|kill') REPLY='e2b-ts proc kill' ;;
     'e2b-ts proc|ls' | 'e2b-ts proc|list') REPLY='e2b-ts proc ls' ;;
     'e2b-ts proc|stdin') REPLY='e2b-ts proc stdin' ;;
+    'e2b-ts pty|attach') REPLY='e2b-ts pty attach' ;;
+    'e2b-ts pty|help') REPLY='e2b-ts pty help' ;;
+    'e2b-ts pty|kill') REPLY='e2b-ts pty kill' ;;
+    'e2b-ts pty|ls' | 'e2b-ts pty|list') REPLY='e2b-ts pty ls' ;;
+    'e2b-ts sandbox|connect') REPLY='e2b-ts sandbox connect' ;;
     'e2b-ts sandbox|create') REPLY='e2b-ts sandbox create' ;;
     'e2b-ts sandbox|help') REPLY='e2b-ts sandbox help' ;;
     'e2b-ts sandbox|info') REPLY='e2b-ts sandbox info' ;;
@@ -52,9 +58,14 @@ _e2b_ts_takes_value() {
     'e2b-ts exec|--cwd' | 'e2b-ts exec|--env' | 'e2b-ts exec|--shell' | \
       'e2b-ts exec|--timeout' | 'e2b-ts exec|--user' | 'e2b-ts local env|--shell' | \
       'e2b-ts local logs|-n' | 'e2b-ts local logs|--lines' | 'e2b-ts local start|--port' | \
-      'e2b-ts proc kill|-s' | 'e2b-ts proc kill|--signal' | 'e2b-ts run|--cwd' | \
+      'e2b-ts proc kill|-s' | 'e2b-ts proc kill|--signal' | 'e2b-ts pty attach|--cmd' | \
+      'e2b-ts pty attach|--cwd' | 'e2b-ts pty attach|--detach-keys' | 'e2b-ts pty attach|--env' | \
+      'e2b-ts pty attach|--pid' | 'e2b-ts pty attach|--user' | 'e2b-ts run|--cwd' | \
       'e2b-ts run|--env' | 'e2b-ts run|--metadata' | 'e2b-ts run|--shell' | \
-      'e2b-ts run|--timeout' | 'e2b-ts run|--user' | 'e2b-ts sandbox create|--env' | \
+      'e2b-ts run|--timeout' | 'e2b-ts run|--user' | 'e2b-ts sandbox connect|--cmd' | \
+      'e2b-ts sandbox connect|--cwd' | 'e2b-ts sandbox connect|--detach-keys' | \
+      'e2b-ts sandbox connect|--env' | 'e2b-ts sandbox connect|--pid' | \
+      'e2b-ts sandbox connect|--user' | 'e2b-ts sandbox create|--env' | \
       'e2b-ts sandbox create|--metadata' | 'e2b-ts sandbox create|--on-timeout' | \
       'e2b-ts sandbox create|--timeout' | 'e2b-ts sandbox kill|--metadata' | \
       'e2b-ts sandbox kill|--state' | 'e2b-ts sandbox ls|--limit' | \
@@ -80,17 +91,19 @@ _e2b_ts_choices() {
 # _e2b_ts_words KEY: REPLY=the subcommands of command KEY, or the values of its first argument
 _e2b_ts_words() {
   case "$1" in
-    'e2b-ts') REPLY='completion exec help local proc run sandbox sbx' ;;
+    'e2b-ts') REPLY='completion exec help local proc pty run sandbox sbx' ;;
     'e2b-ts completion') REPLY='bash fish powershell zsh' ;;
-    'e2b-ts help') REPLY='completion exec local proc run sandbox' ;;
+    'e2b-ts help') REPLY='completion exec local proc pty run sandbox' ;;
     'e2b-ts local') REPLY='env help logs start status stop' ;;
     'e2b-ts local help') REPLY='env logs start status stop' ;;
     'e2b-ts proc') REPLY='attach help kill list ls stdin' ;;
     'e2b-ts proc help') REPLY='attach kill ls stdin' ;;
+    'e2b-ts pty') REPLY='attach help kill list ls' ;;
+    'e2b-ts pty help') REPLY='attach kill ls' ;;
     'e2b-ts sandbox')
-      REPLY='create help info kill list logs ls metrics pause resume rm snapshot timeout url' ;;
+      REPLY='connect create help info kill list logs ls metrics pause resume rm snapshot timeout url' ;;
     'e2b-ts sandbox help')
-      REPLY='create info kill logs ls metrics pause resume snapshot timeout url' ;;
+      REPLY='connect create info kill logs ls metrics pause resume snapshot timeout url' ;;
     'e2b-ts sandbox snapshot') REPLY='create delete help list ls rm' ;;
     'e2b-ts sandbox snapshot help') REPLY='create ls rm' ;;
     *) REPLY='' ;;
@@ -114,9 +127,16 @@ _e2b_ts_options() {
     'e2b-ts proc kill') REPLY='-h --help -s --signal' ;;
     'e2b-ts proc ls') REPLY='-h --help' ;;
     'e2b-ts proc stdin') REPLY='-h --help --no-close' ;;
+    'e2b-ts pty') REPLY='-h --help' ;;
+    'e2b-ts pty attach')
+      REPLY='--cmd --cwd --detach-keys --env --force-tty -h --help --pid --user' ;;
+    'e2b-ts pty kill') REPLY='-h --help' ;;
+    'e2b-ts pty ls') REPLY='-h --help' ;;
     'e2b-ts run')
       REPLY='--cwd --env -h --help --metadata --no-internet --no-secure --no-stdin --shell --timeout --user' ;;
     'e2b-ts sandbox') REPLY='-h --help' ;;
+    'e2b-ts sandbox connect')
+      REPLY='--cmd --cwd --detach-keys --env --force-tty -h --help --pid --user' ;;
     'e2b-ts sandbox create')
       REPLY='--auto-resume --env -h --help --metadata --no-internet --no-secure --on-timeout --timeout' ;;
     'e2b-ts sandbox info') REPLY='-h --help' ;;

@@ -14,6 +14,8 @@ function __e2b_ts_child --argument-names key word --description 'Prints the subc
             echo 'e2b-ts local'
         case 'e2b-ts|proc'
             echo 'e2b-ts proc'
+        case 'e2b-ts|pty'
+            echo 'e2b-ts pty'
         case 'e2b-ts|run'
             echo 'e2b-ts run'
         case 'e2b-ts|sandbox' 'e2b-ts|sbx'
@@ -40,6 +42,16 @@ function __e2b_ts_child --argument-names key word --description 'Prints the subc
             echo 'e2b-ts proc ls'
         case 'e2b-ts proc|stdin'
             echo 'e2b-ts proc stdin'
+        case 'e2b-ts pty|attach'
+            echo 'e2b-ts pty attach'
+        case 'e2b-ts pty|help'
+            echo 'e2b-ts pty help'
+        case 'e2b-ts pty|kill'
+            echo 'e2b-ts pty kill'
+        case 'e2b-ts pty|ls' 'e2b-ts pty|list'
+            echo 'e2b-ts pty ls'
+        case 'e2b-ts sandbox|connect'
+            echo 'e2b-ts sandbox connect'
         case 'e2b-ts sandbox|create'
             echo 'e2b-ts sandbox create'
         case 'e2b-ts sandbox|help'
@@ -82,9 +94,14 @@ function __e2b_ts_takes_value --argument-names key flag --description 'Whether F
         case 'e2b-ts exec|--cwd' 'e2b-ts exec|--env' 'e2b-ts exec|--shell' \
             'e2b-ts exec|--timeout' 'e2b-ts exec|--user' 'e2b-ts local env|--shell' \
             'e2b-ts local logs|-n' 'e2b-ts local logs|--lines' 'e2b-ts local start|--port' \
-            'e2b-ts proc kill|-s' 'e2b-ts proc kill|--signal' 'e2b-ts run|--cwd' \
-            'e2b-ts run|--env' 'e2b-ts run|--metadata' 'e2b-ts run|--shell' \
-            'e2b-ts run|--timeout' 'e2b-ts run|--user' 'e2b-ts sandbox create|--env' \
+            'e2b-ts proc kill|-s' 'e2b-ts proc kill|--signal' 'e2b-ts pty attach|--cmd' \
+            'e2b-ts pty attach|--cwd' 'e2b-ts pty attach|--detach-keys' \
+            'e2b-ts pty attach|--env' 'e2b-ts pty attach|--pid' 'e2b-ts pty attach|--user' \
+            'e2b-ts run|--cwd' 'e2b-ts run|--env' 'e2b-ts run|--metadata' 'e2b-ts run|--shell' \
+            'e2b-ts run|--timeout' 'e2b-ts run|--user' 'e2b-ts sandbox connect|--cmd' \
+            'e2b-ts sandbox connect|--cwd' 'e2b-ts sandbox connect|--detach-keys' \
+            'e2b-ts sandbox connect|--env' 'e2b-ts sandbox connect|--pid' \
+            'e2b-ts sandbox connect|--user' 'e2b-ts sandbox create|--env' \
             'e2b-ts sandbox create|--metadata' 'e2b-ts sandbox create|--on-timeout' \
             'e2b-ts sandbox create|--timeout' 'e2b-ts sandbox kill|--metadata' \
             'e2b-ts sandbox kill|--state' 'e2b-ts sandbox ls|--limit' \
@@ -158,6 +175,7 @@ complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a exec -d 'Run a command i
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a help -d 'show help for a command'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a local -d 'Run the local E2B-compatible backend (offline sandboxes; no account needed)'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a proc -d 'Processes in a sandbox: list, signal, attach to, feed stdin'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a pty -d 'Interactive terminals in sandboxes'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a run -d 'Run a command in a new sandbox that is killed afterwards (like docker run --rm)'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a sandbox -d 'Create, list and manage sandboxes'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a sbx -d 'Create, list and manage sandboxes'
@@ -178,7 +196,7 @@ complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts exec'" -l timeout -x -d 'kill the com
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts exec'" -l user -x -d 'sandbox user: user or root (default: user)'
 
 # e2b-ts help
-complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts help'" -a 'completion exec local proc run sandbox'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts help'" -a 'completion exec local proc pty run sandbox'
 
 # e2b-ts local
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts local'" -a env -d 'Print the environment that points E2B SDKs and tools at the local backend (starts it if needed)'
@@ -238,6 +256,33 @@ complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts proc ls'" -s h -l help -d 'display he
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts proc stdin'" -s h -l help -d 'display help for command'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts proc stdin'" -l no-close -d 'keep the process\'s stdin open at end of file'
 
+# e2b-ts pty
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts pty'" -a attach -d 'Open an interactive terminal in a sandbox (or reattach to one with --pid)'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts pty'" -a help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts pty'" -a kill -d 'End a terminal session'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts pty'" -a ls -d 'List the terminal sessions running in a sandbox'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts pty'" -a list -d 'List the terminal sessions running in a sandbox'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts pty'" -s h -l help -d 'display help for command'
+
+# e2b-ts pty attach
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts pty attach'" -l cmd -x -d 'run this instead of a login shell'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts pty attach'" -l cwd -x -d 'working directory of a new session'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts pty attach'" -l detach-keys -x -d 'key sequence that detaches, leaving the session running'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts pty attach'" -l env -x -d 'environment variable of a new session (repeatable)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts pty attach'" -l force-tty -d 'attach even when stdin is not a terminal'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts pty attach'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts pty attach'" -l pid -x -d 'reattach to this running terminal session (see pty ls)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts pty attach'" -l user -x -d 'sandbox user of a new session: user or root'
+
+# e2b-ts pty help
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts pty help'" -a 'attach kill ls'
+
+# e2b-ts pty kill
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts pty kill'" -s h -l help -d 'display help for command'
+
+# e2b-ts pty ls
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts pty ls'" -s h -l help -d 'display help for command'
+
 # e2b-ts run
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts run'" -l cwd -x -d 'working directory of the command'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts run'" -l env -x -d 'environment variable of the sandbox (repeatable)'
@@ -251,6 +296,7 @@ complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts run'" -l timeout -x -d 'kill the comm
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts run'" -l user -x -d 'sandbox user: user or root (default: user)'
 
 # e2b-ts sandbox
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox'" -a connect -d 'Open an interactive terminal in a sandbox (or reattach to one with --pid)'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox'" -a create -d 'Create a sandbox and print its ID'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox'" -a help -d 'display help for command'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox'" -a info -d 'Show a sandbox (running or paused)'
@@ -267,6 +313,16 @@ complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox'" -a timeout -d 'Set 
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox'" -a url -d 'Print the URL at which a port of the sandbox is reachable'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox'" -s h -l help -d 'display help for command'
 
+# e2b-ts sandbox connect
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox connect'" -l cmd -x -d 'run this instead of a login shell'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox connect'" -l cwd -x -d 'working directory of a new session'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox connect'" -l detach-keys -x -d 'key sequence that detaches, leaving the session running'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox connect'" -l env -x -d 'environment variable of a new session (repeatable)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox connect'" -l force-tty -d 'attach even when stdin is not a terminal'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox connect'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox connect'" -l pid -x -d 'reattach to this running terminal session (see pty ls)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox connect'" -l user -x -d 'sandbox user of a new session: user or root'
+
 # e2b-ts sandbox create
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox create'" -l auto-resume -d 'resume automatically when traffic reaches the paused sandbox (needs --on-timeout pause)'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox create'" -l env -x -d 'environment variable of every process (repeatable)'
@@ -278,7 +334,7 @@ complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox create'" -l on-timeout -x -a 
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox create'" -l timeout -x -d 'lifetime of the sandbox (90, 90s, 5m, 1h)'
 
 # e2b-ts sandbox help
-complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox help'" -a 'create info kill logs ls metrics pause resume snapshot timeout url'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox help'" -a 'connect create info kill logs ls metrics pause resume snapshot timeout url'
 
 # e2b-ts sandbox info
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox info'" -s h -l help -d 'display help for command'

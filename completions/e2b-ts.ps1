@@ -13,6 +13,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $children['e2b-ts|help'] = 'e2b-ts help'
     $children['e2b-ts|local'] = 'e2b-ts local'
     $children['e2b-ts|proc'] = 'e2b-ts proc'
+    $children['e2b-ts|pty'] = 'e2b-ts pty'
     $children['e2b-ts|run'] = 'e2b-ts run'
     $children['e2b-ts|sandbox'] = 'e2b-ts sandbox'
     $children['e2b-ts|sbx'] = 'e2b-ts sandbox'
@@ -28,6 +29,12 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $children['e2b-ts proc|ls'] = 'e2b-ts proc ls'
     $children['e2b-ts proc|list'] = 'e2b-ts proc ls'
     $children['e2b-ts proc|stdin'] = 'e2b-ts proc stdin'
+    $children['e2b-ts pty|attach'] = 'e2b-ts pty attach'
+    $children['e2b-ts pty|help'] = 'e2b-ts pty help'
+    $children['e2b-ts pty|kill'] = 'e2b-ts pty kill'
+    $children['e2b-ts pty|ls'] = 'e2b-ts pty ls'
+    $children['e2b-ts pty|list'] = 'e2b-ts pty ls'
+    $children['e2b-ts sandbox|connect'] = 'e2b-ts sandbox connect'
     $children['e2b-ts sandbox|create'] = 'e2b-ts sandbox create'
     $children['e2b-ts sandbox|help'] = 'e2b-ts sandbox help'
     $children['e2b-ts sandbox|info'] = 'e2b-ts sandbox info'
@@ -62,12 +69,24 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     [void]$valueFlags.Add('e2b-ts local start|--port')
     [void]$valueFlags.Add('e2b-ts proc kill|-s')
     [void]$valueFlags.Add('e2b-ts proc kill|--signal')
+    [void]$valueFlags.Add('e2b-ts pty attach|--cmd')
+    [void]$valueFlags.Add('e2b-ts pty attach|--cwd')
+    [void]$valueFlags.Add('e2b-ts pty attach|--detach-keys')
+    [void]$valueFlags.Add('e2b-ts pty attach|--env')
+    [void]$valueFlags.Add('e2b-ts pty attach|--pid')
+    [void]$valueFlags.Add('e2b-ts pty attach|--user')
     [void]$valueFlags.Add('e2b-ts run|--cwd')
     [void]$valueFlags.Add('e2b-ts run|--env')
     [void]$valueFlags.Add('e2b-ts run|--metadata')
     [void]$valueFlags.Add('e2b-ts run|--shell')
     [void]$valueFlags.Add('e2b-ts run|--timeout')
     [void]$valueFlags.Add('e2b-ts run|--user')
+    [void]$valueFlags.Add('e2b-ts sandbox connect|--cmd')
+    [void]$valueFlags.Add('e2b-ts sandbox connect|--cwd')
+    [void]$valueFlags.Add('e2b-ts sandbox connect|--detach-keys')
+    [void]$valueFlags.Add('e2b-ts sandbox connect|--env')
+    [void]$valueFlags.Add('e2b-ts sandbox connect|--pid')
+    [void]$valueFlags.Add('e2b-ts sandbox connect|--user')
     [void]$valueFlags.Add('e2b-ts sandbox create|--env')
     [void]$valueFlags.Add('e2b-ts sandbox create|--metadata')
     [void]$valueFlags.Add('e2b-ts sandbox create|--on-timeout')
@@ -96,14 +115,17 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
 
     # KEY -> the subcommands of command KEY, or the values of its first argument
     $words = [System.Collections.Generic.Dictionary[string, string[]]]::new($ordinal)
-    $words['e2b-ts'] = @('completion', 'exec', 'help', 'local', 'proc', 'run', 'sandbox', 'sbx')
+    $words['e2b-ts'] = @('completion', 'exec', 'help', 'local', 'proc', 'pty', 'run', 'sandbox', 'sbx')
     $words['e2b-ts completion'] = @('bash', 'fish', 'powershell', 'zsh')
-    $words['e2b-ts help'] = @('completion', 'exec', 'local', 'proc', 'run', 'sandbox')
+    $words['e2b-ts help'] = @('completion', 'exec', 'local', 'proc', 'pty', 'run', 'sandbox')
     $words['e2b-ts local'] = @('env', 'help', 'logs', 'start', 'status', 'stop')
     $words['e2b-ts local help'] = @('env', 'logs', 'start', 'status', 'stop')
     $words['e2b-ts proc'] = @('attach', 'help', 'kill', 'list', 'ls', 'stdin')
     $words['e2b-ts proc help'] = @('attach', 'kill', 'ls', 'stdin')
+    $words['e2b-ts pty'] = @('attach', 'help', 'kill', 'list', 'ls')
+    $words['e2b-ts pty help'] = @('attach', 'kill', 'ls')
     $words['e2b-ts sandbox'] = @(
+        'connect'
         'create'
         'help'
         'info'
@@ -120,6 +142,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
         'url'
     )
     $words['e2b-ts sandbox help'] = @(
+        'connect'
         'create'
         'info'
         'kill'
@@ -161,6 +184,10 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $options['e2b-ts proc kill'] = @('-h', '--help', '-s', '--signal')
     $options['e2b-ts proc ls'] = @('-h', '--help')
     $options['e2b-ts proc stdin'] = @('-h', '--help', '--no-close')
+    $options['e2b-ts pty'] = @('-h', '--help')
+    $options['e2b-ts pty attach'] = @('--cmd', '--cwd', '--detach-keys', '--env', '--force-tty', '-h', '--help', '--pid', '--user')
+    $options['e2b-ts pty kill'] = @('-h', '--help')
+    $options['e2b-ts pty ls'] = @('-h', '--help')
     $options['e2b-ts run'] = @(
         '--cwd'
         '--env'
@@ -175,6 +202,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
         '--user'
     )
     $options['e2b-ts sandbox'] = @('-h', '--help')
+    $options['e2b-ts sandbox connect'] = @('--cmd', '--cwd', '--detach-keys', '--env', '--force-tty', '-h', '--help', '--pid', '--user')
     $options['e2b-ts sandbox create'] = @(
         '--auto-resume'
         '--env'
@@ -222,6 +250,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $tips['e2b-ts|help'] = 'show help for a command'
     $tips['e2b-ts|local'] = 'Run the local E2B-compatible backend (offline sandboxes; no account needed)'
     $tips['e2b-ts|proc'] = 'Processes in a sandbox: list, signal, attach to, feed stdin'
+    $tips['e2b-ts|pty'] = 'Interactive terminals in sandboxes'
     $tips['e2b-ts|run'] = 'Run a command in a new sandbox that is killed afterwards (like docker run --rm)'
     $tips['e2b-ts|sandbox'] = 'Create, list and manage sandboxes'
     $tips['e2b-ts|sbx'] = 'Create, list and manage sandboxes'
@@ -282,6 +311,26 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $tips['e2b-ts proc stdin|-h'] = 'display help for command'
     $tips['e2b-ts proc stdin|--help'] = 'display help for command'
     $tips['e2b-ts proc stdin|--no-close'] = 'keep the process''s stdin open at end of file'
+    $tips['e2b-ts pty|attach'] = 'Open an interactive terminal in a sandbox (or reattach to one with --pid)'
+    $tips['e2b-ts pty|help'] = 'display help for command'
+    $tips['e2b-ts pty|kill'] = 'End a terminal session'
+    $tips['e2b-ts pty|ls'] = 'List the terminal sessions running in a sandbox'
+    $tips['e2b-ts pty|list'] = 'List the terminal sessions running in a sandbox'
+    $tips['e2b-ts pty|-h'] = 'display help for command'
+    $tips['e2b-ts pty|--help'] = 'display help for command'
+    $tips['e2b-ts pty attach|--cmd'] = 'run this instead of a login shell'
+    $tips['e2b-ts pty attach|--cwd'] = 'working directory of a new session'
+    $tips['e2b-ts pty attach|--detach-keys'] = 'key sequence that detaches, leaving the session running'
+    $tips['e2b-ts pty attach|--env'] = 'environment variable of a new session (repeatable)'
+    $tips['e2b-ts pty attach|--force-tty'] = 'attach even when stdin is not a terminal'
+    $tips['e2b-ts pty attach|-h'] = 'display help for command'
+    $tips['e2b-ts pty attach|--help'] = 'display help for command'
+    $tips['e2b-ts pty attach|--pid'] = 'reattach to this running terminal session (see pty ls)'
+    $tips['e2b-ts pty attach|--user'] = 'sandbox user of a new session: user or root'
+    $tips['e2b-ts pty kill|-h'] = 'display help for command'
+    $tips['e2b-ts pty kill|--help'] = 'display help for command'
+    $tips['e2b-ts pty ls|-h'] = 'display help for command'
+    $tips['e2b-ts pty ls|--help'] = 'display help for command'
     $tips['e2b-ts run|--cwd'] = 'working directory of the command'
     $tips['e2b-ts run|--env'] = 'environment variable of the sandbox (repeatable)'
     $tips['e2b-ts run|-h'] = 'display help for command'
@@ -293,6 +342,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $tips['e2b-ts run|--shell'] = 'run a shell command line instead of the words after --'
     $tips['e2b-ts run|--timeout'] = 'kill the command after this long (default: no limit)'
     $tips['e2b-ts run|--user'] = 'sandbox user: user or root (default: user)'
+    $tips['e2b-ts sandbox|connect'] = 'Open an interactive terminal in a sandbox (or reattach to one with --pid)'
     $tips['e2b-ts sandbox|create'] = 'Create a sandbox and print its ID'
     $tips['e2b-ts sandbox|help'] = 'display help for command'
     $tips['e2b-ts sandbox|info'] = 'Show a sandbox (running or paused)'
@@ -309,6 +359,15 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $tips['e2b-ts sandbox|url'] = 'Print the URL at which a port of the sandbox is reachable'
     $tips['e2b-ts sandbox|-h'] = 'display help for command'
     $tips['e2b-ts sandbox|--help'] = 'display help for command'
+    $tips['e2b-ts sandbox connect|--cmd'] = 'run this instead of a login shell'
+    $tips['e2b-ts sandbox connect|--cwd'] = 'working directory of a new session'
+    $tips['e2b-ts sandbox connect|--detach-keys'] = 'key sequence that detaches, leaving the session running'
+    $tips['e2b-ts sandbox connect|--env'] = 'environment variable of a new session (repeatable)'
+    $tips['e2b-ts sandbox connect|--force-tty'] = 'attach even when stdin is not a terminal'
+    $tips['e2b-ts sandbox connect|-h'] = 'display help for command'
+    $tips['e2b-ts sandbox connect|--help'] = 'display help for command'
+    $tips['e2b-ts sandbox connect|--pid'] = 'reattach to this running terminal session (see pty ls)'
+    $tips['e2b-ts sandbox connect|--user'] = 'sandbox user of a new session: user or root'
     $tips['e2b-ts sandbox create|--auto-resume'] = 'resume automatically when traffic reaches the paused sandbox (needs --on-timeout pause)'
     $tips['e2b-ts sandbox create|--env'] = 'environment variable of every process (repeatable)'
     $tips['e2b-ts sandbox create|-h'] = 'display help for command'

@@ -28,6 +28,8 @@ try {
     entryPoints: [join(root, 'src/local/envd/main.ts')],
     outfile: join(staging, 'envd.mjs'),
     bundle: true,
+    // A native addon: loaded from node_modules at run time (the runtime mounts it for envd).
+    external: ['node-pty'],
     platform: 'node',
     target: 'node20',
     format: 'esm',

@@ -31,6 +31,7 @@ export {
   type ProcessInfo,
   type SignalName,
 } from './client/commands.js';
+export { Pty, PTY_TAG_PREFIX, type PtyConnectOpts, type PtyCreateOpts, type PtySize } from './client/pty.js';
 export {
   resolveConfig,
   ENVD_PORT,

@@ -7,7 +7,10 @@
  * the result's `stdout`) are decoded incrementally as UTF-8, as the official SDK does.
  */
 import type { CallOptions as ConnectCallOptions, Client, ConnectError } from '@connectrpc/connect';
-import type { Process, ProcessEvent, Signal } from '../gen/envd/process/process_pb.js';
+import type { MessageInitShape } from '@bufbuild/protobuf';
+import type { Process, ProcessEvent, Signal, StartRequestSchema } from '../gen/envd/process/process_pb.js';
+
+type StartRequestInit = MessageInitShape<typeof StartRequestSchema>;
 import type { CallOptions } from './config.js';
 import {
   CommandExitError,
@@ -411,19 +414,20 @@ export class Commands {
   /** Starts a command and returns its handle at once. */
   async start(cmd: string, opts: CommandStartOpts = {}): Promise<CommandHandle> {
     const process = opts.args ? execArgv(cmd, opts.args) : { cmd: '/bin/bash', args: ['-l', '-c', cmd] };
-    return this.open(
-      (client, options) =>
-        client.start(
-          {
-            process: { ...process, envs: opts.envs ?? {}, ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}) },
-            stdin: opts.stdin ?? false,
-            ...(opts.tag !== undefined ? { tag: opts.tag } : {}),
-          },
-          options,
-        ),
+    return this.startRaw(
+      {
+        process: { ...process, envs: opts.envs ?? {}, ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}) },
+        stdin: opts.stdin ?? false,
+        ...(opts.tag !== undefined ? { tag: opts.tag } : {}),
+      },
       opts,
       opts.user,
     );
+  }
+
+  /** Starts a process from a raw StartRequest (commands and PTYs share this). */
+  async startRaw(request: StartRequestInit, opts: CommandStartOpts | CommandConnectOpts, user?: string): Promise<CommandHandle> {
+    return this.open((client, options) => client.start(request, options), opts, user);
   }
 
   /** Runs a command to its end (or, with `background`, returns its handle at once). */
@@ -479,11 +483,20 @@ export class Commands {
 
   /** Writes to a process's stdin (it must have been started with `stdin: true`). */
   async sendStdin(pid: number, data: string | Uint8Array, opts: CallOptions = {}): Promise<void> {
-    const client = await this.client();
     const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
-    await this.unary(() =>
-      client.sendInput({ process: { selector: { case: 'pid', value: pid } }, input: { input: { case: 'stdin', value: bytes } } }, this.callOptions(opts)),
-    );
+    await this.sendInput(pid, { case: 'stdin', value: bytes }, opts);
+  }
+
+  /** Sends input to a process: stdin bytes, or keystrokes for a PTY. */
+  async sendInput(pid: number, input: { case: 'stdin' | 'pty'; value: Uint8Array }, opts: CallOptions = {}): Promise<void> {
+    const client = await this.client();
+    await this.unary(() => client.sendInput({ process: { selector: { case: 'pid', value: pid } }, input: { input } }, this.callOptions(opts)));
+  }
+
+  /** Changes a PTY's size. */
+  async resizePty(pid: number, size: { cols: number; rows: number }, opts: CallOptions = {}): Promise<void> {
+    const client = await this.client();
+    await this.unary(() => client.update({ process: { selector: { case: 'pid', value: pid } }, pty: { size } }, this.callOptions(opts)));
   }
 
   /** Closes a process's stdin (it sees end of file). */

@@ -5,6 +5,7 @@
  */
 import type { Transport } from '@connectrpc/connect';
 import { Commands } from './commands.js';
+import { Pty } from './pty.js';
 import {
   envdDirectUrl,
   envdUrl,
@@ -78,6 +79,7 @@ export class Sandbox {
   #transport?: Promise<Transport>;
   #envdHttp?: EnvdHttp;
   #commands?: Commands;
+  #pty?: Pty;
 
   /** Use {@link Sandbox.create} or {@link Sandbox.connect}; this wraps connection details already obtained. */
   constructor(connection: SandboxConnection, config: Config) {
@@ -206,6 +208,12 @@ export class Sandbox {
   get commands(): Commands {
     this.#commands ??= new Commands(this);
     return this.#commands;
+  }
+
+  /** Interactive terminals in the sandbox. */
+  get pty(): Pty {
+    this.#pty ??= new Pty(this.commands);
+    return this.#pty;
   }
 
   /** Kills this sandbox: true when it was killed, false when it was already gone. */

@@ -8,8 +8,9 @@
  * and permissions behave as in an E2B sandbox without any translation.
  */
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { EnvdConfig, EnvdUser } from '../envd/config.js';
 import { createFreezer } from './freezer.js';
 import { envdBundlePath, launch } from './launch.js';
@@ -35,6 +36,19 @@ const KEPT_CAPS = [
 
 export const SANDBOX_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const USER_UID = 1000;
+
+/**
+ * Host folder of the node-pty package, which envd loads for terminals. envd sees only its own
+ * bundle and this package (mounted at /run/e2b-bin/node_modules/node-pty), never the rest of
+ * the host's node_modules. Undefined when node-pty is not installed (PTYs then fail cleanly).
+ */
+function nodePtyDir(): string | undefined {
+  try {
+    return dirname(createRequire(import.meta.url).resolve('node-pty/package.json'));
+  } catch {
+    return undefined;
+  }
+}
 
 /** Whether bubblewrap is installed and able to create a sandbox here. */
 export function bubblewrapWorks(binary = 'bwrap'): boolean {
@@ -112,6 +126,7 @@ export function createBubblewrapRuntime(binary = 'bwrap'): Runtime {
             user: { uid: USER_UID, gid: USER_UID, home: '/home/user', shell: '/bin/bash' },
           };
       const config: EnvdConfig = { ...spec.envd, socketPath: socketInside, users, pathMap: [], path: SANDBOX_PATH };
+      const ptyDir = nodePtyDir();
 
       const args = [
         '--die-with-parent',
@@ -141,6 +156,7 @@ export function createBubblewrapRuntime(binary = 'bwrap'): Runtime {
         '--ro-bind',
         envdBundlePath(),
         '/run/e2b-bin/envd.mjs',
+        ...(ptyDir ? ['--ro-bind', ptyDir, '/run/e2b-bin/node_modules/node-pty'] : []),
         '--bind',
         home,
         '/home',

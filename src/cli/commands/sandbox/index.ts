@@ -11,6 +11,7 @@ import { resumeCommand } from './resume.js';
 import { snapshotCommand } from './snapshot/index.js';
 import { timeoutCommand } from './timeout.js';
 import { urlCommand } from './url.js';
+import { ptyAttachCommand } from '../pty/attach.js';
 
 export function sandboxCommand(ctx: Context): Command {
   return new Command('sandbox')
@@ -26,5 +27,7 @@ export function sandboxCommand(ctx: Context): Command {
     .addCommand(metricsCommand(ctx))
     .addCommand(logsCommand(ctx))
     .addCommand(urlCommand(ctx))
+    // For people coming from the official CLI: `sandbox connect <id>` opens a terminal.
+    .addCommand(ptyAttachCommand(ctx, undefined, 'connect'))
     .addCommand(snapshotCommand(ctx));
 }

@@ -5,6 +5,7 @@
  * (its pipes are paused) instead of losing bytes or growing memory without bound.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { constants as osConstants } from 'node:os';
 import type { Writable } from 'node:stream';
 import { endInfo, type EndInfo } from './signals.js';
 
@@ -89,52 +90,148 @@ export interface SpawnOptions {
   tag?: string;
 }
 
+/** The two kinds of child behind a ManagedProcess: pipes, or a pseudo-terminal. */
+interface Driver {
+  readonly pid: number;
+  readonly pty: boolean;
+  onOutput(listener: (stream: OutputStream, chunk: Buffer) => void): void;
+  onEnd(listener: (end: EndInfo) => void): void;
+  pause(): void;
+  resume(): void;
+  /** stdin bytes, or keystrokes for a PTY; rejects when input is closed. */
+  write(data: Uint8Array): Promise<void>;
+  closeInput(): void;
+  readonly inputOpen: boolean;
+  resize(cols: number, rows: number): void;
+}
+
+function pipeDriver(child: ChildProcess, stdin: boolean): Driver {
+  let inputOpen = stdin;
+  child.stdin?.on('error', () => {
+    // the process closed its stdin; later writes report it
+    inputOpen = false;
+  });
+  return {
+    pid: child.pid!,
+    pty: false,
+    onOutput(listener) {
+      child.stdout?.on('data', (chunk: Buffer) => listener('stdout', chunk));
+      child.stderr?.on('data', (chunk: Buffer) => listener('stderr', chunk));
+    },
+    onEnd(listener) {
+      // 'close' comes after the exit and after stdout and stderr have both ended.
+      child.once('close', (code, signal) => {
+        inputOpen = false;
+        listener(endInfo(code, signal));
+      });
+    },
+    pause() {
+      child.stdout?.pause();
+      child.stderr?.pause();
+    },
+    resume() {
+      child.stdout?.resume();
+      child.stderr?.resume();
+    },
+    get inputOpen() {
+      return inputOpen && child.stdin !== null && !child.stdin.destroyed;
+    },
+    write(data) {
+      const input = child.stdin as Writable | null;
+      if (!this.inputOpen || !input) return Promise.reject(new Error('stdin not enabled or closed'));
+      return new Promise((resolve, reject) => input.write(data, (error) => (error ? reject(error) : resolve())));
+    },
+    closeInput() {
+      inputOpen = false;
+      child.stdin?.end();
+    },
+    resize() {
+      throw new Error('tty not assigned to process');
+    },
+  };
+}
+
+/** The part of node-pty's IPty that envd uses. */
+interface PtyChild {
+  pid: number;
+  onData(listener: (data: Buffer | string) => void): void;
+  onExit(listener: (e: { exitCode: number; signal?: number }) => void): void;
+  write(data: Buffer | string): void;
+  resize(cols: number, rows: number): void;
+  pause(): void;
+  resume(): void;
+}
+
+const SIGNAL_NAMES: Record<number, NodeJS.Signals> = Object.fromEntries(
+  Object.entries(osConstants.signals).map(([name, number]) => [number, name as NodeJS.Signals]),
+);
+
+function ptyDriver(child: PtyChild): Driver {
+  let open = true;
+  return {
+    pid: child.pid,
+    pty: true,
+    onOutput(listener) {
+      child.onData((data) => listener('pty', typeof data === 'string' ? Buffer.from(data, 'utf8') : data));
+    },
+    onEnd(listener) {
+      child.onExit(({ exitCode, signal }) => {
+        open = false;
+        listener(signal ? endInfo(null, SIGNAL_NAMES[signal] ?? 'SIGKILL') : endInfo(exitCode, null));
+      });
+    },
+    pause: () => child.pause(),
+    resume: () => child.resume(),
+    get inputOpen() {
+      return open;
+    },
+    async write(data) {
+      if (!open) throw new Error('pty closed');
+      child.write(Buffer.from(data));
+    },
+    closeInput() {
+      throw new Error('cannot close stdin for PTY process — send Ctrl+D (0x04) instead');
+    },
+    resize: (cols, rows) => child.resize(cols, rows),
+  };
+}
+
 export class ManagedProcess {
   readonly pid: number;
   readonly spec: ProcessSpec;
   readonly tag?: string;
-  readonly pty = false;
+  readonly pty: boolean;
   end?: EndInfo;
   endedAt?: number;
   /** Resolves when the process has ended and all its output was published. */
   readonly done: Promise<EndInfo>;
 
-  private readonly child: ChildProcess;
+  private readonly driver: Driver;
   private readonly subscribers = new Set<Subscriber>();
   private paused = false;
-  private stdinOpen: boolean;
 
-  private constructor(child: ChildProcess, opts: SpawnOptions) {
-    this.child = child;
-    this.pid = child.pid!;
+  private constructor(driver: Driver, opts: SpawnOptions) {
+    this.driver = driver;
+    this.pid = driver.pid;
+    this.pty = driver.pty;
     this.spec = opts.spec;
     if (opts.tag !== undefined) this.tag = opts.tag;
-    this.stdinOpen = opts.stdin;
-    child.stdin?.on('error', () => {
-      // the process closed its stdin; later writes report it
-      this.stdinOpen = false;
-    });
-    const forward = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
+    driver.onOutput((stream, chunk) => {
       for (let offset = 0; offset < chunk.length; offset += CHUNK) {
         this.publish({ kind: 'data', stream, data: chunk.subarray(offset, offset + CHUNK) });
       }
-    };
-    child.stdout?.on('data', forward('stdout'));
-    child.stderr?.on('data', forward('stderr'));
+    });
     this.done = new Promise<EndInfo>((resolve) => {
-      // 'close' comes after the exit and after stdout and stderr have both ended.
-      child.once('close', (code, signal) => {
-        const end = endInfo(code, signal);
+      driver.onEnd((end) => {
         this.end = end;
         this.endedAt = Date.now();
-        this.stdinOpen = false;
         this.publish({ kind: 'end', end });
         resolve(end);
       });
     });
   }
 
-  /** Spawns the process; rejects (before any start event) when it cannot be started. */
+  /** Spawns the process with pipes; rejects (before any start event) when it cannot be started. */
   static spawn(opts: SpawnOptions): Promise<ManagedProcess> {
     return new Promise((resolve, reject) => {
       const child = spawn(opts.spec.cmd, opts.spec.args, {
@@ -150,9 +247,33 @@ export class ManagedProcess {
       child.once('spawn', () => {
         child.off('error', reject);
         child.on('error', () => {});
-        resolve(new ManagedProcess(child, opts));
+        resolve(new ManagedProcess(pipeDriver(child, opts.stdin), opts));
       });
     });
+  }
+
+  /**
+   * Spawns the process on a pseudo-terminal of the given size (node-pty, loaded on the first
+   * PTY). The terminal makes it a session leader, so signals reach its whole group too.
+   */
+  static async spawnPty(opts: SpawnOptions & { cols: number; rows: number }): Promise<ManagedProcess> {
+    const nodePty = (await import('node-pty')) as unknown as {
+      spawn: (file: string, args: string[], options: Record<string, unknown>) => PtyChild;
+      default?: { spawn: (file: string, args: string[], options: Record<string, unknown>) => PtyChild };
+    };
+    const spawnPty = nodePty.spawn ?? nodePty.default!.spawn;
+    const child = spawnPty(opts.spec.cmd, opts.spec.args, {
+      name: opts.env.TERM ?? 'xterm-256color',
+      cols: Math.max(1, opts.cols),
+      rows: Math.max(1, opts.rows),
+      cwd: opts.hostCwd,
+      env: opts.env,
+      // bytes in, bytes out: nothing decoded on the way
+      encoding: null,
+      ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
+      ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
+    });
+    return new ManagedProcess(ptyDriver(child), opts);
   }
 
   private publish(item: ProcessItem): void {
@@ -161,8 +282,7 @@ export class ManagedProcess {
       for (const sub of this.subscribers) {
         if (sub.queuedBytes > HIGH_WATER) {
           this.paused = true;
-          this.child.stdout?.pause();
-          this.child.stderr?.pause();
+          this.driver.pause();
           break;
         }
       }
@@ -173,8 +293,7 @@ export class ManagedProcess {
     if (!this.paused) return;
     for (const sub of this.subscribers) if (sub.queuedBytes >= LOW_WATER) return;
     this.paused = false;
-    this.child.stdout?.resume();
-    this.child.stderr?.resume();
+    this.driver.resume();
   }
 
   subscribe(): Subscriber {
@@ -204,20 +323,26 @@ export class ManagedProcess {
   }
 
   get hasStdin(): boolean {
-    return this.stdinOpen && this.child.stdin !== null && !this.child.stdin.destroyed;
+    return !this.pty && this.driver.inputOpen;
   }
 
-  /** Writes to stdin, resolving once the bytes are handed to the pipe. */
+  /** Writes to stdin (pipes), resolving once the bytes are handed to the pipe. */
   writeStdin(data: Uint8Array): Promise<void> {
-    const stdin = this.child.stdin as Writable | null;
-    if (!this.hasStdin || !stdin) return Promise.reject(new Error('stdin not enabled or closed'));
-    return new Promise((resolve, reject) => {
-      stdin.write(data, (error) => (error ? reject(error) : resolve()));
-    });
+    if (this.pty) return Promise.reject(new Error('stdin not enabled or closed'));
+    return this.driver.write(data);
+  }
+
+  /** Writes keystrokes to the terminal. */
+  writePty(data: Uint8Array): Promise<void> {
+    if (!this.pty) return Promise.reject(new Error('tty not assigned to process'));
+    return this.driver.write(data);
   }
 
   closeStdin(): void {
-    this.stdinOpen = false;
-    this.child.stdin?.end();
+    this.driver.closeInput();
+  }
+
+  resize(cols: number, rows: number): void {
+    this.driver.resize(Math.max(1, cols), Math.max(1, rows));
   }
 }

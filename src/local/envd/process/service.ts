@@ -116,7 +116,6 @@ export function createProcessService(config: () => EnvdConfig, table: ProcessTab
       const user = resolveUser(conf, basicUserName(ctx.requestHeader.get('authorization')));
       const spec = req.process;
       if (!spec?.cmd) throw new ConnectError('process.cmd is required', Code.InvalidArgument);
-      if (req.pty) throw new ConnectError('PTY processes are not supported by this envd yet', Code.Unimplemented);
       const cwdRaw = spec.cwd ?? conf.defaultWorkdir;
       const cwd = cwdRaw ? resolveSandboxPath(cwdRaw, user) : user.home;
       const hostCwd = toHostPath(conf, cwd);
@@ -135,7 +134,7 @@ export function createProcessService(config: () => EnvdConfig, table: ProcessTab
       const ids = process.getuid?.() === 0 ? { uid: user.uid, gid: user.gid } : {};
       let proc: ManagedProcess;
       try {
-        proc = await ManagedProcess.spawn({
+        const options = {
           spec: { cmd: spec.cmd, args: [...spec.args], envs: { ...spec.envs }, ...(spec.cwd !== undefined ? { cwd: spec.cwd } : {}) },
           env,
           hostCwd,
@@ -143,7 +142,10 @@ export function createProcessService(config: () => EnvdConfig, table: ProcessTab
           // Absent means a stdin pipe (envd's legacy default); false means /dev/null.
           stdin: req.stdin !== false,
           ...(req.tag !== undefined ? { tag: req.tag } : {}),
-        });
+        };
+        proc = req.pty
+          ? await ManagedProcess.spawnPty({ ...options, cols: req.pty.size?.cols ?? 80, rows: req.pty.size?.rows ?? 24 })
+          : await ManagedProcess.spawn(options);
       } catch (error) {
         throw new ConnectError(`failed to start process: ${(error as Error).message}`, Code.InvalidArgument);
       }
@@ -178,7 +180,14 @@ export function createProcessService(config: () => EnvdConfig, table: ProcessTab
     async sendInput(req) {
       const proc = table.find(req.process);
       const input = req.input?.input;
-      if (input?.case === 'pty') throw new ConnectError('error writing to pty: tty not assigned to process', Code.Internal);
+      if (input?.case === 'pty') {
+        try {
+          await proc.writePty(input.value);
+        } catch (error) {
+          throw new ConnectError(`error writing to pty: ${(error as Error).message}`, Code.Internal);
+        }
+        return {};
+      }
       if (input?.case !== 'stdin') return {};
       try {
         await proc.writeStdin(input.value);
@@ -196,11 +205,11 @@ export function createProcessService(config: () => EnvdConfig, table: ProcessTab
         else if (event.case === 'data') {
           if (!proc) throw new ConnectError('the first message must be start', Code.InvalidArgument);
           const input = event.value.input?.input;
-          if (input?.case === 'stdin') {
+          if (input?.case === 'stdin' || input?.case === 'pty') {
             try {
-              await proc.writeStdin(input.value);
+              await (input.case === 'pty' ? proc.writePty(input.value) : proc.writeStdin(input.value));
             } catch (error) {
-              throw new ConnectError(`error writing to stdin: ${(error as Error).message}`, Code.Internal);
+              throw new ConnectError(`error writing to ${input.case}: ${(error as Error).message}`, Code.Internal);
             }
           }
         }
@@ -218,14 +227,19 @@ export function createProcessService(config: () => EnvdConfig, table: ProcessTab
 
     closeStdin(req) {
       const proc = table.find(req.process);
-      if (proc.pty) throw new ConnectError('cannot close stdin for PTY process — send Ctrl+D (0x04) instead', Code.Unknown);
-      proc.closeStdin();
+      try {
+        proc.closeStdin();
+      } catch (error) {
+        throw new ConnectError((error as Error).message, Code.Unknown);
+      }
       return {};
     },
 
     update(req) {
       const proc = table.find(req.process);
       if (!proc.pty) throw new ConnectError('error resizing tty: tty not assigned to process', Code.Internal);
+      const size = req.pty?.size;
+      if (size) proc.resize(size.cols, size.rows);
       return {};
     },
   };

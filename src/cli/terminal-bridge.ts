@@ -1,0 +1,133 @@
+/**
+ * Bridging the local terminal to a PTY in a sandbox (`pty attach`): raw mode, size at start and
+ * on every resize, keystrokes sent as they come (coalesced only while a send is in flight),
+ * output written as it comes, detach keys, and a terminal that is restored on every way out.
+ */
+import type { CommandFinished, CommandHandle } from '../client/commands.js';
+import type { PtyCreateOpts } from '../client/pty.js';
+import type { Sandbox } from '../client/sandbox.js';
+import type { Context, InterruptSignal } from './context.js';
+import { DetachDetector } from './detach-keys.js';
+import { ExecError, SilentError } from './errors.js';
+import { exitStatusOf } from './remote-exec.js';
+
+/** How often the attached sandbox's lifetime is topped up, and to how much (never shortened). */
+const KEEPALIVE_EVERY_MS = 60_000;
+const KEEPALIVE_LEASE_MS = 5 * 60_000;
+
+/** Modes a crashed or detached full-screen program may leave on: show the cursor, leave the
+ * alternate screen, stop mouse reporting and bracketed paste. */
+const RESET_MODES = '\x1b[?25h\x1b[?1049l\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?2004l';
+
+export interface BridgeOptions {
+  /** Reattach to this PTY; otherwise create one. */
+  pid?: number;
+  create?: Omit<PtyCreateOpts, 'cols' | 'rows' | 'onData'>;
+  detachKeys: Uint8Array;
+  detachKeysLabel: string;
+}
+
+type Outcome = { kind: 'exit'; result: CommandFinished } | { kind: 'detach' } | { kind: 'signal'; signal: InterruptSignal } | { kind: 'error'; error: unknown };
+
+const SIGNAL_NUMBERS: Record<InterruptSignal, number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+
+export async function bridgeTerminal(ctx: Context, sandbox: Sandbox, opts: BridgeOptions): Promise<never> {
+  const { stdin, stdout } = ctx.io;
+  const size = () => ({ cols: stdout.columns || 80, rows: (stdout as { rows?: number }).rows || 24 });
+  const write = (data: Uint8Array) =>
+    stdout.write(data) ? undefined : new Promise<void>((resolve) => stdout.once('drain', () => resolve()));
+
+  let handle: CommandHandle;
+  try {
+    if (opts.pid !== undefined) {
+      handle = await sandbox.pty.connect(opts.pid, { timeoutMs: 0, onData: write });
+      await sandbox.pty.resize(opts.pid, size());
+    } else {
+      handle = await sandbox.pty.create({ ...(opts.create ?? {}), ...size(), timeoutMs: 0, onData: write });
+    }
+  } catch (error) {
+    if ((error as { name?: string }).name === 'NotFoundError') throw error;
+    throw new ExecError(error instanceof Error ? error.message : String(error), { cause: error });
+  }
+  const pid = handle.pid;
+
+  // Raw mode from here on; every exit below goes through restore().
+  const tty = stdin as typeof stdin & { setRawMode?: (mode: boolean) => void; isRaw?: boolean };
+  const wasRaw = tty.isRaw === true;
+  tty.setRawMode?.(true);
+  let restored = false;
+  const restore = (abnormal: boolean) => {
+    if (restored) return;
+    restored = true;
+    tty.setRawMode?.(wasRaw);
+    stdin.pause();
+    stdout.write(abnormal ? RESET_MODES : '\x1b[?25h');
+  };
+  const onProcessExit = () => restore(true);
+  process.once('exit', onProcessExit);
+
+  let settle!: (outcome: Outcome) => void;
+  const outcome = new Promise<Outcome>((resolve) => (settle = resolve));
+
+  // Keystrokes: sent at once; while a send is in flight, later keys wait and go together.
+  const detector = new DetachDetector(opts.detachKeys);
+  let pending: Uint8Array[] = [];
+  let sending = false;
+  const flush = async () => {
+    sending = true;
+    try {
+      while (pending.length) {
+        const chunk = Buffer.concat(pending);
+        pending = [];
+        await sandbox.pty.sendInput(pid, chunk);
+      }
+    } catch (error) {
+      settle({ kind: 'error', error });
+    } finally {
+      sending = false;
+    }
+  };
+  const onInput = (chunk: Buffer | string) => {
+    const { forward, detach } = detector.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    if (forward.length) {
+      pending.push(forward);
+      if (!sending) void flush();
+    }
+    if (detach) settle({ kind: 'detach' });
+  };
+  stdin.on('data', onInput);
+  stdin.resume();
+
+  const onResize = () => void sandbox.pty.resize(pid, size()).catch(() => {});
+  stdout.on('resize', onResize);
+  const stopInterrupts = ctx.interrupts.on((signal) => settle({ kind: 'signal', signal }));
+  const lease = setInterval(() => void sandbox.connect({ timeoutMs: KEEPALIVE_LEASE_MS }).catch(() => {}), KEEPALIVE_EVERY_MS);
+  void sandbox.connect({ timeoutMs: KEEPALIVE_LEASE_MS }).catch(() => {});
+  handle.finished().then(
+    (result) => settle({ kind: 'exit', result }),
+    (error: unknown) => settle({ kind: 'error', error }),
+  );
+
+  const end = await outcome;
+  clearInterval(lease);
+  stopInterrupts();
+  stdin.off('data', onInput);
+  stdout.off('resize', onResize);
+  process.off('exit', onProcessExit);
+  restore(end.kind !== 'exit');
+  if (end.kind !== 'exit') handle.disconnect();
+
+  switch (end.kind) {
+    case 'exit':
+      throw new SilentError(exitStatusOf(end.result));
+    case 'detach':
+      ctx.io.stderr.write(
+        `\r\ndetached (${opts.detachKeysLabel} or ~.); the session keeps running: e2b-ts pty attach ${sandbox.sandboxId} --pid ${pid}\n`,
+      );
+      throw new SilentError(0);
+    case 'signal':
+      throw new SilentError(128 + SIGNAL_NUMBERS[end.signal]);
+    case 'error':
+      throw new ExecError(`the terminal session failed: ${end.error instanceof Error ? end.error.message : String(end.error)}`, { cause: end.error });
+  }
+}
