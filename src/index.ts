@@ -31,6 +31,20 @@ export {
   type ProcessInfo,
   type SignalName,
 } from './client/commands.js';
+export {
+  Files,
+  WatchHandle,
+  type EntryInfo,
+  type FileType,
+  type FilesystemEvent,
+  type FilesystemEventType,
+  type FilesystemOpts,
+  type ReadOpts,
+  type WatchOpts,
+  type WriteData,
+  type WriteInfo,
+  type WriteOpts,
+} from './client/filesystem.js';
 export { Pty, PTY_TAG_PREFIX, type PtyConnectOpts, type PtyCreateOpts, type PtySize } from './client/pty.js';
 export {
   resolveConfig,

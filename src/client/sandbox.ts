@@ -6,6 +6,7 @@
 import type { Transport } from '@connectrpc/connect';
 import { Commands } from './commands.js';
 import { Pty } from './pty.js';
+import { Files } from './filesystem.js';
 import {
   envdDirectUrl,
   envdUrl,
@@ -80,6 +81,7 @@ export class Sandbox {
   #envdHttp?: EnvdHttp;
   #commands?: Commands;
   #pty?: Pty;
+  #files?: Files;
 
   /** Use {@link Sandbox.create} or {@link Sandbox.connect}; this wraps connection details already obtained. */
   constructor(connection: SandboxConnection, config: Config) {
@@ -208,6 +210,12 @@ export class Sandbox {
   get commands(): Commands {
     this.#commands ??= new Commands(this);
     return this.#commands;
+  }
+
+  /** Files and directories in the sandbox. */
+  get files(): Files {
+    this.#files ??= new Files(this);
+    return this.#files;
   }
 
   /** Interactive terminals in the sandbox. */

@@ -5,9 +5,10 @@
  * selection (Basic auth) and stream keepalive are added by the callers through call headers.
  */
 import type { Interceptor, Transport } from '@connectrpc/connect';
-import { httpRequest } from './fetch.js';
+import type { Readable } from 'node:stream';
+import { IdleTimeoutError, httpRequest, type HttpResponse } from './fetch.js';
 import { ENVD_PORT, type CallOptions, type Config } from '../config.js';
-import { AbortError, ConnectionError, TimeoutError, errorFromEnvdHttp } from '../errors.js';
+import { AbortError, ConnectionError, SandboxError, TimeoutError, errorFromEnvdHttp } from '../errors.js';
 import { userAgent } from '../../version.js';
 
 /** What the client needs to know to talk to one sandbox's envd. */
@@ -103,6 +104,30 @@ export class EnvdHttp {
     }
   }
 
+  /**
+   * Opens a streaming request to envd (file transfers): the body may be a stream, the response
+   * is returned as soon as its headers arrive. `requestTimeoutMs` acts as an idle timeout here.
+   */
+  async open(
+    method: 'GET' | 'POST',
+    path: string,
+    opts: CallOptions & { body?: string | Uint8Array | Readable } = {},
+  ): Promise<HttpResponse> {
+    const idle = opts.requestTimeoutMs ?? this.config.requestTimeoutMs;
+    const headers: Record<string, string> = { ...envdHeaders(this.target, this.config), ...(opts.headers ?? {}) };
+    try {
+      return await httpRequest(this.config, `${this.target.url}${path}`, {
+        method,
+        headers,
+        body: opts.body,
+        signal: opts.signal,
+        ...(idle > 0 ? { idleTimeoutMs: idle } : {}),
+      });
+    } catch (error) {
+      throw transferError(error, opts.signal, this.target.url);
+    }
+  }
+
   /** True when envd answers its health check; false when the platform says the sandbox is gone (502). */
   async health(opts: CallOptions = {}): Promise<boolean> {
     const res = await this.call('GET', '/health', opts);
@@ -117,4 +142,12 @@ export class EnvdHttp {
     if (res.status !== 200) throw errorFromEnvdHttp(res.status, res.text);
     return JSON.parse(res.text) as Record<string, string>;
   }
+}
+
+/** Maps a failure of a transfer (while connecting or mid-stream) to the library's errors. */
+export function transferError(error: unknown, signal: AbortSignal | undefined, url: string): Error {
+  if (error instanceof SandboxError) return error;
+  if (signal?.aborted) return new AbortError('the transfer was aborted', { cause: error });
+  if (error instanceof IdleTimeoutError) return new TimeoutError(`the transfer stalled: ${error.message}`, { cause: error });
+  return new ConnectionError(`the connection to the sandbox at ${new URL(url).origin} failed`, { cause: error });
 }

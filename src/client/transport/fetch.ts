@@ -13,14 +13,25 @@
  * A CLI that scripts and agents call thousands of times pays that on every call.
  */
 import type { Agent as HttpAgent, IncomingHttpHeaders } from 'node:http';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { Config } from '../config.js';
 
 export interface HttpRequest {
   method: string;
   headers: Record<string, string>;
-  body?: string | Uint8Array | undefined;
+  /** A whole body, or a stream sent as it is read (chunked unless content-length is set). */
+  body?: string | Uint8Array | Readable | undefined;
   signal?: AbortSignal | undefined;
+  /**
+   * Fails the request when its connection sees no traffic for this long (ms). Unlike a total
+   * timeout it lets a large transfer take as long as it needs while it makes progress.
+   */
+  idleTimeoutMs?: number | undefined;
+}
+
+/** The error an idle connection is destroyed with (code IDLE_TIMEOUT). */
+export class IdleTimeoutError extends Error {
+  readonly code = 'IDLE_TIMEOUT';
 }
 
 export interface HttpResponse {
@@ -70,7 +81,17 @@ async function viaNode(url: URL, req: HttpRequest): Promise<HttpResponse> {
       },
     );
     request.on('error', reject);
-    request.end(req.body);
+    if (req.idleTimeoutMs) {
+      const ms = req.idleTimeoutMs;
+      request.setTimeout(ms, () => request.destroy(new IdleTimeoutError(`no data for ${ms} ms`)));
+    }
+    const body = req.body;
+    if (body === undefined || typeof body === 'string' || body instanceof Uint8Array) {
+      request.end(body);
+      return;
+    }
+    body.on('error', (error) => request.destroy(error));
+    body.pipe(request);
   });
 }
 
@@ -79,7 +100,7 @@ async function viaUndici(url: URL, req: HttpRequest, dispatcher: NonNullable<Con
   const res = await request(url, {
     method: req.method as 'GET',
     headers: req.headers,
-    body: req.body,
+    body: req.body instanceof Readable ? req.body : (req.body as string | Uint8Array | undefined),
     signal: req.signal,
     dispatcher,
   });

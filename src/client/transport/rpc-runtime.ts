@@ -5,3 +5,4 @@
  */
 export { ConnectError, createClient } from '@connectrpc/connect';
 export { Process } from '../../gen/envd/process/process_pb.js';
+export { Filesystem } from '../../gen/envd/filesystem/filesystem_pb.js';

@@ -86,7 +86,12 @@ export function createEnvdProxy(sandboxes: SandboxManager): {
     if (!sandboxId) {
       sandboxId = sandboxForSignedLink(req, sandboxes);
       if (!sandboxId) {
-        sendJson(res, 400, { code: 400, message: 'Missing header: E2b-Sandbox-Id (or a signed link of a running sandbox)' });
+        // A signature no sandbox's token verifies would be refused by any of them.
+        if (new URL(req.url ?? '/', 'http://local').searchParams.has('signature')) {
+          sendJson(res, 401, { code: 401, message: 'invalid signature' });
+        } else {
+          sendJson(res, 400, { code: 400, message: 'Missing header: E2b-Sandbox-Id (or a signed link of a running sandbox)' });
+        }
         return;
       }
     }

@@ -4,6 +4,9 @@
  * connections. Logs go to stderr, which the daemon records as the sandbox's log.
  */
 import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { MetadataStore } from './filesystem/metadata.js';
+import { createFilesRoute } from './files.js';
 import type { EnvdConfig } from './config.js';
 import { createEnvdServer } from './server.js';
 
@@ -15,13 +18,18 @@ async function readStdin(): Promise<string> {
 
 async function main(): Promise<void> {
   const config = JSON.parse(await readStdin()) as EnvdConfig;
-  const server = createEnvdServer({ config });
+  // Metadata lives beside the socket: in the sandbox's private run folder, outside its files.
+  const metadata = new MetadataStore(process.platform === 'win32' ? undefined : join(dirname(config.socketPath), 'metadata.json'));
+  const server = createEnvdServer({ config, metadata }, { '/files': createFilesRoute(metadata) });
   if (process.platform !== 'win32') rmSync(config.socketPath, { force: true });
   server.listen(config.socketPath, () => {
     process.stdout.write('READY\n');
     process.stderr.write(`envd ${config.version} listening for sandbox ${config.sandboxId}\n`);
   });
-  const stop = () => server.close(() => process.exit(0));
+  const stop = () => {
+    metadata.flush();
+    server.close(() => process.exit(0));
+  };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }

@@ -10,6 +10,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { freemem, totalmem, cpus, loadavg } from 'node:os';
 import type { EnvdConfig } from './config.js';
+import type { MetadataStore } from './filesystem/metadata.js';
 import { sendEnvdError, sendJson } from './http.js';
 
 /** A pluggable handler for a path prefix (the Connect services and `/files` register here). */
@@ -18,6 +19,8 @@ export type EnvdRoute = (req: IncomingMessage, res: ServerResponse, state: EnvdS
 /** Mutable state of a running envd (the daemon may change it through `/init`). */
 export interface EnvdState {
   config: EnvdConfig;
+  /** Per-file upload metadata (see filesystem/metadata.ts). */
+  metadata: MetadataStore;
 }
 
 const TOKEN_EXEMPT = new Set(['GET /health', 'GET /files', 'POST /files', 'POST /init']);
@@ -112,20 +115,15 @@ export function createEnvdServer(state: EnvdState, routes: Record<string, EnvdRo
           return;
         }
       }
-      const prefix = Object.keys(routes).find((p) => url.pathname === p || url.pathname.startsWith(p));
+      const prefix = Object.keys(routes).find((p) => url.pathname === p);
       if (prefix) {
         await routes[prefix](req, res, state);
         return;
       }
-      if (url.pathname.startsWith('/process.Process/')) {
+      if (url.pathname.startsWith('/process.Process/') || url.pathname.startsWith('/filesystem.Filesystem/')) {
         // The RPC stack loads on the first call, so an idle sandbox's envd boots lean.
         rpc ??= import('./rpc.js').then((m) => m.createRpcHandler(state));
         (await rpc)(req, res);
-        return;
-      }
-      if (url.pathname.startsWith('/filesystem.Filesystem/')) {
-        // Connect clients need a Connect error body; a bare 404 would read as "unimplemented" anyway.
-        sendJson(res, 501, { code: 'unimplemented', message: `${url.pathname} is not implemented by this envd yet` });
         return;
       }
       sendEnvdError(res, 404, `no route for ${req.method} ${url.pathname}`);

@@ -1,0 +1,339 @@
+/**
+ * The envd `filesystem.Filesystem` Connect service (e2b-protocol.md §4.4). Operations run as
+ * envd (root); the request's user decides how relative paths and `~` resolve and who owns what
+ * gets created.
+ */
+import { randomBytes } from 'node:crypto';
+import { type Stats, watch, type FSWatcher } from 'node:fs';
+import { chown, lstat, mkdir, readdir, rename, rm, stat, cp } from 'node:fs/promises';
+import { posix } from 'node:path';
+import { create, type MessageInitShape } from '@bufbuild/protobuf';
+import { Code, ConnectError, type HandlerContext, type ServiceImpl } from '@connectrpc/connect';
+import {
+  EventType,
+  FilesystemEventSchema,
+  WatchDirResponseSchema,
+  type EntryInfo,
+  type Filesystem,
+  type FilesystemEvent,
+} from '../../../gen/envd/filesystem/filesystem_pb.js';
+import type { EnvdConfig } from '../config.js';
+import { resolveSandboxPath, toHostPath } from '../paths.js';
+import { basicUserName, resolveUser, type ResolvedUser } from '../users.js';
+import { entryInfo } from './entry.js';
+import type { MetadataStore } from './metadata.js';
+
+const DEFAULT_KEEPALIVE_S = 90;
+
+function errnoOf(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException).code;
+}
+
+function notFound(path: string): ConnectError {
+  return new ConnectError(`file not found: ${path}`, Code.NotFound);
+}
+
+/** A request's user and the sandbox and host forms of its path. */
+interface Target {
+  user: ResolvedUser;
+  path: string;
+  host: string;
+}
+
+/** Creates missing directories of `hostDir` (0755), owned by the user; returns the created ones. */
+export async function makeParents(hostDir: string, user: ResolvedUser): Promise<void> {
+  const created = await mkdir(hostDir, { recursive: true, mode: 0o755 });
+  if (created === undefined || process.getuid?.() !== 0) return;
+  // mkdir reports the first directory it created; everything below it is new too.
+  let dir = hostDir;
+  const fresh: string[] = [];
+  while (dir.length >= created.length) {
+    fresh.push(dir);
+    const parent = posix.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  for (const path of fresh) await chown(path, user.uid, user.gid);
+}
+
+export class Watchers {
+  readonly byId = new Map<string, { close(): void; drain(): FilesystemEvent[]; failure?: Error }>();
+}
+
+export function createFilesystemService(config: () => EnvdConfig, metadata: MetadataStore, watchers: Watchers): ServiceImpl<typeof Filesystem> {
+  const target = (ctx: HandlerContext, path: string): Target => {
+    const conf = config();
+    const user = resolveUser(conf, basicUserName(ctx.requestHeader.get('authorization')));
+    const resolved = resolveSandboxPath(path || '.', user);
+    return { user, path: resolved, host: toHostPath(conf, resolved) };
+  };
+  const info = async (t: { host: string; path: string }, st?: Stats): Promise<EntryInfo> => {
+    const lst = st ?? (await lstat(t.host));
+    return entryInfo(config(), t.host, t.path, lst.isFile() ? metadata.get(lst) : {}, lst);
+  };
+
+  /** Validates a directory to watch and returns its host path. */
+  const watchable = async (ctx: HandlerContext, path: string): Promise<Target> => {
+    const t = target(ctx, path);
+    let st: Stats;
+    try {
+      st = await stat(t.host);
+    } catch {
+      throw notFound(t.path);
+    }
+    if (!st.isDirectory()) throw new ConnectError(`path is not a directory: ${t.path}`, Code.InvalidArgument);
+    return t;
+  };
+
+  /**
+   * Watches a directory, calling `emit` per event. fs.watch only says "rename" or "change", so
+   * each event is classified by looking at the path right away: appeared → CREATE, gone →
+   * REMOVE (RENAME when another path appeared in the same notification burst), appeared and
+   * gone again → CREATE then REMOVE, mode changed alone → CHMOD, anything else → WRITE.
+   */
+  const startWatch = (t: Target, opts: { recursive: boolean; includeEntry: boolean }, emit: (ev: FilesystemEvent) => void, fail: (e: Error) => void): FSWatcher => {
+    const known = new Map<string, { mode: number; mtimeMs: number; size: number }>();
+    const look = async (rel: string) => lstat(posix.join(t.host, rel)).catch(() => undefined);
+    let batch: Array<{ kind: string; rel: string }> = [];
+    let scheduled = false;
+    let chain = Promise.resolve();
+    const flushBatch = async () => {
+      scheduled = false;
+      const items = batch;
+      batch = [];
+      const results: Array<{ rel: string; type: EventType; st?: Stats }> = [];
+      for (const { kind, rel } of items) {
+        const before = known.get(rel);
+        const st = await look(rel);
+        if (st) known.set(rel, { mode: st.mode, mtimeMs: st.mtimeMs, size: st.size });
+        else known.delete(rel);
+        if (kind === 'rename') {
+          if (st && !before) results.push({ rel, type: EventType.CREATE, st });
+          else if (!st && before) results.push({ rel, type: EventType.REMOVE });
+          else if (st) results.push({ rel, type: EventType.WRITE, st });
+          else results.push({ rel, type: EventType.CREATE }, { rel, type: EventType.REMOVE });
+        } else if (st) {
+          const chmodOnly = before !== undefined && before.mode !== st.mode && before.mtimeMs === st.mtimeMs && before.size === st.size;
+          results.push({ rel, type: chmodOnly ? EventType.CHMOD : EventType.WRITE, st });
+        }
+      }
+      const appeared = new Set(results.filter((r) => r.type === EventType.CREATE).map((r) => r.rel));
+      for (const r of results) {
+        const renamedAway = r.type === EventType.REMOVE && [...appeared].some((other) => other !== r.rel);
+        const type = renamedAway ? EventType.RENAME : r.type;
+        const withEntry = opts.includeEntry && r.st && (type === EventType.CREATE || type === EventType.WRITE || type === EventType.CHMOD);
+        emit(
+          create(FilesystemEventSchema, {
+            name: r.rel,
+            type,
+            ...(withEntry ? { entry: await info({ host: posix.join(t.host, r.rel), path: posix.join(t.path, r.rel) }, r.st).catch(() => undefined) } : {}),
+          }),
+        );
+      }
+    };
+    const seed = async (dir: string, rel: string, depth: number) => {
+      let names: string[];
+      try {
+        names = await readdir(dir);
+      } catch {
+        return;
+      }
+      for (const name of names) {
+        const childRel = rel ? `${rel}/${name}` : name;
+        const st = await look(childRel);
+        if (!st) continue;
+        if (!known.has(childRel)) known.set(childRel, { mode: st.mode, mtimeMs: st.mtimeMs, size: st.size });
+        if (opts.recursive && st.isDirectory() && depth < 32) await seed(posix.join(dir, name), childRel, depth + 1);
+      }
+    };
+    void seed(t.host, '', 0);
+    const watcher = watch(t.host, { recursive: opts.recursive }, (kind, filename) => {
+      if (!filename) return;
+      batch.push({ kind, rel: filename.toString() });
+      // One inotify read delivers a burst in the same tick; classify it as a whole, in order.
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(() => {
+          chain = chain.then(flushBatch).catch(fail);
+        });
+      }
+    });
+    watcher.on('error', fail);
+    return watcher;
+  };
+
+  return {
+    async stat(req, ctx) {
+      const t = target(ctx, req.path);
+      try {
+        return { entry: await info(t) };
+      } catch (error) {
+        if (errnoOf(error) === 'ENOENT' || errnoOf(error) === 'ENOTDIR') throw notFound(t.path);
+        throw error;
+      }
+    },
+
+    async makeDir(req, ctx) {
+      const t = target(ctx, req.path);
+      const existing = await lstat(t.host).catch(() => undefined);
+      if (existing?.isDirectory()) throw new ConnectError(`directory already exists: ${t.path}`, Code.AlreadyExists);
+      if (existing) throw new ConnectError(`path already exists and is not a directory: ${t.path}`, Code.InvalidArgument);
+      try {
+        await makeParents(t.host, t.user);
+      } catch (error) {
+        if (errnoOf(error) === 'ENOTDIR' || errnoOf(error) === 'EEXIST') {
+          throw new ConnectError(`a parent of ${t.path} is not a directory`, Code.InvalidArgument);
+        }
+        throw error;
+      }
+      return { entry: await info(t) };
+    },
+
+    async move(req, ctx) {
+      const source = target(ctx, req.source);
+      const destination = target(ctx, req.destination);
+      if (!(await lstat(source.host).catch(() => undefined))) throw notFound(source.path);
+      await makeParents(posix.dirname(destination.host), destination.user);
+      try {
+        await rename(source.host, destination.host);
+      } catch (error) {
+        // /home and /tmp are separate mounts inside the sandbox: move across them like mv does.
+        if (errnoOf(error) !== 'EXDEV') throw error;
+        await cp(source.host, destination.host, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true, force: true });
+        await rm(source.host, { recursive: true, force: true });
+      }
+      return { entry: await info(destination) };
+    },
+
+    async listDir(req, ctx) {
+      const t = target(ctx, req.path);
+      const depth = req.depth === 0 ? 1 : req.depth;
+      let root: Stats;
+      try {
+        root = await stat(t.host);
+      } catch (error) {
+        if (errnoOf(error) === 'ELOOP') throw new ConnectError(`cyclic symlink: ${t.path}`, Code.FailedPrecondition);
+        throw notFound(t.path);
+      }
+      if (!root.isDirectory()) throw new ConnectError(`path is not a directory: ${t.path}`, Code.InvalidArgument);
+      const entries: EntryInfo[] = [];
+      const walk = async (host: string, path: string, level: number): Promise<void> => {
+        let names: string[];
+        try {
+          names = (await readdir(host)).sort();
+        } catch {
+          return;
+        }
+        for (const name of names) {
+          const childHost = posix.join(host, name);
+          const childPath = posix.join(path, name);
+          let lst: Stats;
+          try {
+            lst = await lstat(childHost);
+          } catch {
+            continue; // vanished while we walked
+          }
+          entries.push(await info({ host: childHost, path: childPath }, lst));
+          if (level < depth && lst.isDirectory()) await walk(childHost, childPath, level + 1);
+        }
+      };
+      await walk(t.host, t.path, 1);
+      return { entries };
+    },
+
+    async remove(req, ctx) {
+      const t = target(ctx, req.path);
+      await rm(t.host, { recursive: true, force: true });
+      return {};
+    },
+
+    async *watchDir(req, ctx) {
+      const t = await watchable(ctx, req.path);
+      const queue: FilesystemEvent[] = [];
+      let failure: Error | undefined;
+      let wake: (() => void) | undefined;
+      const watcher = startWatch(
+        t,
+        { recursive: req.recursive, includeEntry: req.includeEntry },
+        (ev) => {
+          queue.push(ev);
+          wake?.();
+        },
+        (error) => {
+          failure = error;
+          wake?.();
+        },
+      );
+      const raw = Number(ctx.requestHeader.get('keepalive-ping-interval'));
+      const idleMs = (Number.isFinite(raw) && raw > 0 ? raw : DEFAULT_KEEPALIVE_S) * 1000;
+      const respond = (event: MessageInitShape<typeof WatchDirResponseSchema>['event']) => create(WatchDirResponseSchema, { event });
+      try {
+        yield respond({ case: 'start', value: {} });
+        for (;;) {
+          const ev = queue.shift();
+          if (ev) {
+            yield respond({ case: 'filesystem', value: ev });
+            continue;
+          }
+          if (failure) throw new ConnectError(`watcher failed: ${failure.message}`, Code.Internal);
+          const outcome = await new Promise<'item' | 'idle' | 'aborted'>((resolve) => {
+            const timer = setTimeout(() => finish('idle'), idleMs);
+            const onAbort = () => finish('aborted');
+            const finish = (value: 'item' | 'idle' | 'aborted') => {
+              clearTimeout(timer);
+              ctx.signal.removeEventListener('abort', onAbort);
+              wake = undefined;
+              resolve(value);
+            };
+            if (ctx.signal.aborted) return finish('aborted');
+            wake = () => finish('item');
+            ctx.signal.addEventListener('abort', onAbort, { once: true });
+          });
+          if (outcome === 'idle') yield respond({ case: 'keepalive', value: {} });
+          if (outcome === 'aborted') {
+            const reason: unknown = ctx.signal.reason;
+            if (reason instanceof ConnectError && reason.code === Code.DeadlineExceeded) throw reason;
+            return;
+          }
+        }
+      } finally {
+        watcher.close();
+      }
+    },
+
+    async createWatcher(req, ctx) {
+      const t = await watchable(ctx, req.path);
+      const id = `w${randomBytes(10).toString('hex')}`;
+      const buffered: FilesystemEvent[] = [];
+      const entry: { close(): void; drain(): FilesystemEvent[]; failure?: Error } = {
+        close: () => watcher.close(),
+        drain: () => buffered.splice(0),
+      };
+      const watcher = startWatch(
+        t,
+        { recursive: req.recursive, includeEntry: req.includeEntry },
+        (ev) => buffered.push(ev),
+        (error) => {
+          entry.failure = error;
+        },
+      );
+      watchers.byId.set(id, entry);
+      return { watcherId: id };
+    },
+
+    getWatcherEvents(req) {
+      const watcher = watchers.byId.get(req.watcherId);
+      if (!watcher) throw new ConnectError(`watcher ${req.watcherId} not found`, Code.NotFound);
+      if (watcher.failure) throw new ConnectError(`watcher failed: ${watcher.failure.message}`, Code.Internal);
+      return { events: watcher.drain() };
+    },
+
+    removeWatcher(req) {
+      const watcher = watchers.byId.get(req.watcherId);
+      if (!watcher) throw new ConnectError(`watcher ${req.watcherId} not found`, Code.NotFound);
+      watcher.close();
+      watchers.byId.delete(req.watcherId);
+      return {};
+    },
+  };
+}
