@@ -8,12 +8,24 @@ _e2b_ts_child() {
   case "$1|$2" in
     'e2b-ts|completion') REPLY='e2b-ts completion' ;;
     'e2b-ts|exec') REPLY='e2b-ts exec' ;;
+    'e2b-ts|fs') REPLY='e2b-ts fs' ;;
     'e2b-ts|help') REPLY='e2b-ts help' ;;
     'e2b-ts|local') REPLY='e2b-ts local' ;;
     'e2b-ts|proc') REPLY='e2b-ts proc' ;;
     'e2b-ts|pty') REPLY='e2b-ts pty' ;;
     'e2b-ts|run') REPLY='e2b-ts run' ;;
     'e2b-ts|sandbox' | 'e2b-ts|sbx') REPLY='e2b-ts sandbox' ;;
+    'e2b-ts fs|cat') REPLY='e2b-ts fs cat' ;;
+    'e2b-ts fs|cp') REPLY='e2b-ts fs cp' ;;
+    'e2b-ts fs|help') REPLY='e2b-ts fs help' ;;
+    'e2b-ts fs|ls') REPLY='e2b-ts fs ls' ;;
+    'e2b-ts fs|mkdir') REPLY='e2b-ts fs mkdir' ;;
+    'e2b-ts fs|mv') REPLY='e2b-ts fs mv' ;;
+    'e2b-ts fs|rm') REPLY='e2b-ts fs rm' ;;
+    'e2b-ts fs|stat') REPLY='e2b-ts fs stat' ;;
+    'e2b-ts fs|url') REPLY='e2b-ts fs url' ;;
+    'e2b-ts fs|watch') REPLY='e2b-ts fs watch' ;;
+    'e2b-ts fs|write') REPLY='e2b-ts fs write' ;;
     'e2b-ts local|env') REPLY='e2b-ts local env' ;;
     'e2b-ts local|help') REPLY='e2b-ts local help' ;;
     'e2b-ts local|logs') REPLY='e2b-ts local logs' ;;
@@ -56,12 +68,16 @@ _e2b_ts_child() {
 _e2b_ts_takes_value() {
   case "$1|$2" in
     'e2b-ts exec|--cwd' | 'e2b-ts exec|--env' | 'e2b-ts exec|--shell' | \
-      'e2b-ts exec|--timeout' | 'e2b-ts exec|--user' | 'e2b-ts local env|--shell' | \
-      'e2b-ts local logs|-n' | 'e2b-ts local logs|--lines' | 'e2b-ts local start|--port' | \
-      'e2b-ts proc kill|-s' | 'e2b-ts proc kill|--signal' | 'e2b-ts pty attach|--cmd' | \
-      'e2b-ts pty attach|--cwd' | 'e2b-ts pty attach|--detach-keys' | 'e2b-ts pty attach|--env' | \
-      'e2b-ts pty attach|--pid' | 'e2b-ts pty attach|--user' | 'e2b-ts run|--cwd' | \
-      'e2b-ts run|--env' | 'e2b-ts run|--metadata' | 'e2b-ts run|--shell' | \
+      'e2b-ts exec|--timeout' | 'e2b-ts exec|--user' | 'e2b-ts fs cat|--user' | \
+      'e2b-ts fs cp|--parallel' | 'e2b-ts fs cp|--user' | 'e2b-ts fs ls|--depth' | \
+      'e2b-ts fs ls|--user' | 'e2b-ts fs mkdir|--user' | 'e2b-ts fs mv|--user' | \
+      'e2b-ts fs rm|--user' | 'e2b-ts fs stat|--user' | 'e2b-ts fs url|--expires' | \
+      'e2b-ts fs url|--user' | 'e2b-ts fs watch|--user' | 'e2b-ts fs write|--user' | \
+      'e2b-ts local env|--shell' | 'e2b-ts local logs|-n' | 'e2b-ts local logs|--lines' | \
+      'e2b-ts local start|--port' | 'e2b-ts proc kill|-s' | 'e2b-ts proc kill|--signal' | \
+      'e2b-ts pty attach|--cmd' | 'e2b-ts pty attach|--cwd' | 'e2b-ts pty attach|--detach-keys' | \
+      'e2b-ts pty attach|--env' | 'e2b-ts pty attach|--pid' | 'e2b-ts pty attach|--user' | \
+      'e2b-ts run|--cwd' | 'e2b-ts run|--env' | 'e2b-ts run|--metadata' | 'e2b-ts run|--shell' | \
       'e2b-ts run|--timeout' | 'e2b-ts run|--user' | 'e2b-ts sandbox connect|--cmd' | \
       'e2b-ts sandbox connect|--cwd' | 'e2b-ts sandbox connect|--detach-keys' | \
       'e2b-ts sandbox connect|--env' | 'e2b-ts sandbox connect|--pid' | \
@@ -91,9 +107,11 @@ _e2b_ts_choices() {
 # _e2b_ts_words KEY: REPLY=the subcommands of command KEY, or the values of its first argument
 _e2b_ts_words() {
   case "$1" in
-    'e2b-ts') REPLY='completion exec help local proc pty run sandbox sbx' ;;
+    'e2b-ts') REPLY='completion exec fs help local proc pty run sandbox sbx' ;;
     'e2b-ts completion') REPLY='bash fish powershell zsh' ;;
-    'e2b-ts help') REPLY='completion exec local proc pty run sandbox' ;;
+    'e2b-ts fs') REPLY='cat cp help ls mkdir mv rm stat url watch write' ;;
+    'e2b-ts fs help') REPLY='cat cp ls mkdir mv rm stat url watch write' ;;
+    'e2b-ts help') REPLY='completion exec fs local proc pty run sandbox' ;;
     'e2b-ts local') REPLY='env help logs start status stop' ;;
     'e2b-ts local help') REPLY='env logs start status stop' ;;
     'e2b-ts proc') REPLY='attach help kill list ls stdin' ;;
@@ -116,6 +134,17 @@ _e2b_ts_options() {
     'e2b-ts') REPLY='-h --help' ;;
     'e2b-ts completion') REPLY='-h --help' ;;
     'e2b-ts exec') REPLY='--background --cwd --env -h --help --no-stdin --shell --timeout --user' ;;
+    'e2b-ts fs') REPLY='-h --help' ;;
+    'e2b-ts fs cat') REPLY='-h --help --user' ;;
+    'e2b-ts fs cp') REPLY='-h --help --parallel --user' ;;
+    'e2b-ts fs ls') REPLY='--depth -h --help -l --long --user' ;;
+    'e2b-ts fs mkdir') REPLY='-h --help -p --parents --user' ;;
+    'e2b-ts fs mv') REPLY='-h --help --user' ;;
+    'e2b-ts fs rm') REPLY='-f --force -h --help -r --recursive --user' ;;
+    'e2b-ts fs stat') REPLY='-h --help --user' ;;
+    'e2b-ts fs url') REPLY='--expires -h --help --upload --user' ;;
+    'e2b-ts fs watch') REPLY='-h --help -r --recursive --user' ;;
+    'e2b-ts fs write') REPLY='-h --help --user' ;;
     'e2b-ts local') REPLY='-h --help' ;;
     'e2b-ts local env') REPLY='-h --help --shell' ;;
     'e2b-ts local logs') REPLY='-f --follow -h --help -n --lines' ;;

@@ -8,6 +8,8 @@ function __e2b_ts_child --argument-names key word --description 'Prints the subc
             echo 'e2b-ts completion'
         case 'e2b-ts|exec'
             echo 'e2b-ts exec'
+        case 'e2b-ts|fs'
+            echo 'e2b-ts fs'
         case 'e2b-ts|help'
             echo 'e2b-ts help'
         case 'e2b-ts|local'
@@ -20,6 +22,28 @@ function __e2b_ts_child --argument-names key word --description 'Prints the subc
             echo 'e2b-ts run'
         case 'e2b-ts|sandbox' 'e2b-ts|sbx'
             echo 'e2b-ts sandbox'
+        case 'e2b-ts fs|cat'
+            echo 'e2b-ts fs cat'
+        case 'e2b-ts fs|cp'
+            echo 'e2b-ts fs cp'
+        case 'e2b-ts fs|help'
+            echo 'e2b-ts fs help'
+        case 'e2b-ts fs|ls'
+            echo 'e2b-ts fs ls'
+        case 'e2b-ts fs|mkdir'
+            echo 'e2b-ts fs mkdir'
+        case 'e2b-ts fs|mv'
+            echo 'e2b-ts fs mv'
+        case 'e2b-ts fs|rm'
+            echo 'e2b-ts fs rm'
+        case 'e2b-ts fs|stat'
+            echo 'e2b-ts fs stat'
+        case 'e2b-ts fs|url'
+            echo 'e2b-ts fs url'
+        case 'e2b-ts fs|watch'
+            echo 'e2b-ts fs watch'
+        case 'e2b-ts fs|write'
+            echo 'e2b-ts fs write'
         case 'e2b-ts local|env'
             echo 'e2b-ts local env'
         case 'e2b-ts local|help'
@@ -92,12 +116,17 @@ end
 function __e2b_ts_takes_value --argument-names key flag --description 'Whether FLAG takes a value at command KEY'
     switch "$key|$flag"
         case 'e2b-ts exec|--cwd' 'e2b-ts exec|--env' 'e2b-ts exec|--shell' \
-            'e2b-ts exec|--timeout' 'e2b-ts exec|--user' 'e2b-ts local env|--shell' \
-            'e2b-ts local logs|-n' 'e2b-ts local logs|--lines' 'e2b-ts local start|--port' \
-            'e2b-ts proc kill|-s' 'e2b-ts proc kill|--signal' 'e2b-ts pty attach|--cmd' \
-            'e2b-ts pty attach|--cwd' 'e2b-ts pty attach|--detach-keys' \
-            'e2b-ts pty attach|--env' 'e2b-ts pty attach|--pid' 'e2b-ts pty attach|--user' \
-            'e2b-ts run|--cwd' 'e2b-ts run|--env' 'e2b-ts run|--metadata' 'e2b-ts run|--shell' \
+            'e2b-ts exec|--timeout' 'e2b-ts exec|--user' 'e2b-ts fs cat|--user' \
+            'e2b-ts fs cp|--parallel' 'e2b-ts fs cp|--user' 'e2b-ts fs ls|--depth' \
+            'e2b-ts fs ls|--user' 'e2b-ts fs mkdir|--user' 'e2b-ts fs mv|--user' \
+            'e2b-ts fs rm|--user' 'e2b-ts fs stat|--user' 'e2b-ts fs url|--expires' \
+            'e2b-ts fs url|--user' 'e2b-ts fs watch|--user' 'e2b-ts fs write|--user' \
+            'e2b-ts local env|--shell' 'e2b-ts local logs|-n' 'e2b-ts local logs|--lines' \
+            'e2b-ts local start|--port' 'e2b-ts proc kill|-s' 'e2b-ts proc kill|--signal' \
+            'e2b-ts pty attach|--cmd' 'e2b-ts pty attach|--cwd' \
+            'e2b-ts pty attach|--detach-keys' 'e2b-ts pty attach|--env' \
+            'e2b-ts pty attach|--pid' 'e2b-ts pty attach|--user' 'e2b-ts run|--cwd' \
+            'e2b-ts run|--env' 'e2b-ts run|--metadata' 'e2b-ts run|--shell' \
             'e2b-ts run|--timeout' 'e2b-ts run|--user' 'e2b-ts sandbox connect|--cmd' \
             'e2b-ts sandbox connect|--cwd' 'e2b-ts sandbox connect|--detach-keys' \
             'e2b-ts sandbox connect|--env' 'e2b-ts sandbox connect|--pid' \
@@ -172,6 +201,7 @@ complete -c e2b-ts -f
 # e2b-ts
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a completion -d 'Print a shell completion script (bash, zsh, fish, powershell)'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a exec -d 'Run a command in a sandbox, streaming its output; exits with its exit code'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a fs -d 'Files in sandboxes: copy, list, read, write, watch'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a help -d 'show help for a command'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a local -d 'Run the local E2B-compatible backend (offline sandboxes; no account needed)'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a proc -d 'Processes in a sandbox: list, signal, attach to, feed stdin'
@@ -195,8 +225,74 @@ complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts exec'" -l shell -x -d 'run a shell co
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts exec'" -l timeout -x -d 'kill the command after this long (default: no limit)'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts exec'" -l user -x -d 'sandbox user: user or root (default: user)'
 
+# e2b-ts fs
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts fs'" -a cat -d 'Write a sandbox file\'s bytes to stdout'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts fs'" -a cp -d 'Copy files and folders between this machine and sandboxes (SANDBOX:PATH), or a tar stream (-)'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts fs'" -a help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts fs'" -a ls -d 'List a folder in a sandbox'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts fs'" -a mkdir -d 'Create a folder (and its parents) in a sandbox'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts fs'" -a mv -d 'Move or rename a file or folder within a sandbox'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts fs'" -a rm -d 'Remove files (and, with -r, folders) in a sandbox'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts fs'" -a stat -d 'Show a file or folder in a sandbox'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts fs'" -a url -d 'Print a signed URL that downloads (or, with --upload, uploads) one file with plain HTTP'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts fs'" -a watch -d 'Print changes under a sandbox folder as they happen, one line each (TYPE PATH), until interrupted'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts fs'" -a write -d 'Write stdin to a file in a sandbox (replaced whole when it exists; parents are created)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts fs'" -s h -l help -d 'display help for command'
+
+# e2b-ts fs cat
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts fs cat'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts fs cat'" -l user -x -d 'sandbox user (decides relative paths and ~)'
+
+# e2b-ts fs cp
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts fs cp'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts fs cp'" -l parallel -x -d 'tar streams in flight at once for folders with many files'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts fs cp'" -l user -x -d 'sandbox user that reads or writes the files (default: user)'
+
+# e2b-ts fs help
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts fs help'" -a 'cat cp ls mkdir mv rm stat url watch write'
+
+# e2b-ts fs ls
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts fs ls'" -l depth -x -d 'descend this many levels'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts fs ls'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts fs ls'" -s l -l long -d 'show permissions, owner, size and time'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts fs ls'" -l user -x -d 'sandbox user (decides relative paths and ~)'
+
+# e2b-ts fs mkdir
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts fs mkdir'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts fs mkdir'" -s p -l parents -d 'no error when the folder already exists'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts fs mkdir'" -l user -x -d 'sandbox user that owns the folder'
+
+# e2b-ts fs mv
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts fs mv'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts fs mv'" -l user -x -d 'sandbox user (decides relative paths and ~)'
+
+# e2b-ts fs rm
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts fs rm'" -s f -l force -d 'no error when a path does not exist'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts fs rm'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts fs rm'" -s r -l recursive -d 'remove folders and everything in them'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts fs rm'" -l user -x -d 'sandbox user (decides relative paths and ~)'
+
+# e2b-ts fs stat
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts fs stat'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts fs stat'" -l user -x -d 'sandbox user (decides relative paths and ~)'
+
+# e2b-ts fs url
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts fs url'" -l expires -x -d 'the URL stops working after this long (secured sandboxes)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts fs url'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts fs url'" -l upload -d 'a URL to POST the file to (multipart, form field "file")'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts fs url'" -l user -x -d 'sandbox user the URL acts as'
+
+# e2b-ts fs watch
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts fs watch'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts fs watch'" -s r -l recursive -d 'include subfolders'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts fs watch'" -l user -x -d 'sandbox user (decides relative paths and ~)'
+
+# e2b-ts fs write
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts fs write'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts fs write'" -l user -x -d 'sandbox user that owns the file'
+
 # e2b-ts help
-complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts help'" -a 'completion exec local proc pty run sandbox'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts help'" -a 'completion exec fs local proc pty run sandbox'
 
 # e2b-ts local
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts local'" -a env -d 'Print the environment that points E2B SDKs and tools at the local backend (starts it if needed)'

@@ -10,6 +10,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $children = [System.Collections.Generic.Dictionary[string, string]]::new($ordinal)
     $children['e2b-ts|completion'] = 'e2b-ts completion'
     $children['e2b-ts|exec'] = 'e2b-ts exec'
+    $children['e2b-ts|fs'] = 'e2b-ts fs'
     $children['e2b-ts|help'] = 'e2b-ts help'
     $children['e2b-ts|local'] = 'e2b-ts local'
     $children['e2b-ts|proc'] = 'e2b-ts proc'
@@ -17,6 +18,17 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $children['e2b-ts|run'] = 'e2b-ts run'
     $children['e2b-ts|sandbox'] = 'e2b-ts sandbox'
     $children['e2b-ts|sbx'] = 'e2b-ts sandbox'
+    $children['e2b-ts fs|cat'] = 'e2b-ts fs cat'
+    $children['e2b-ts fs|cp'] = 'e2b-ts fs cp'
+    $children['e2b-ts fs|help'] = 'e2b-ts fs help'
+    $children['e2b-ts fs|ls'] = 'e2b-ts fs ls'
+    $children['e2b-ts fs|mkdir'] = 'e2b-ts fs mkdir'
+    $children['e2b-ts fs|mv'] = 'e2b-ts fs mv'
+    $children['e2b-ts fs|rm'] = 'e2b-ts fs rm'
+    $children['e2b-ts fs|stat'] = 'e2b-ts fs stat'
+    $children['e2b-ts fs|url'] = 'e2b-ts fs url'
+    $children['e2b-ts fs|watch'] = 'e2b-ts fs watch'
+    $children['e2b-ts fs|write'] = 'e2b-ts fs write'
     $children['e2b-ts local|env'] = 'e2b-ts local env'
     $children['e2b-ts local|help'] = 'e2b-ts local help'
     $children['e2b-ts local|logs'] = 'e2b-ts local logs'
@@ -63,6 +75,19 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     [void]$valueFlags.Add('e2b-ts exec|--shell')
     [void]$valueFlags.Add('e2b-ts exec|--timeout')
     [void]$valueFlags.Add('e2b-ts exec|--user')
+    [void]$valueFlags.Add('e2b-ts fs cat|--user')
+    [void]$valueFlags.Add('e2b-ts fs cp|--parallel')
+    [void]$valueFlags.Add('e2b-ts fs cp|--user')
+    [void]$valueFlags.Add('e2b-ts fs ls|--depth')
+    [void]$valueFlags.Add('e2b-ts fs ls|--user')
+    [void]$valueFlags.Add('e2b-ts fs mkdir|--user')
+    [void]$valueFlags.Add('e2b-ts fs mv|--user')
+    [void]$valueFlags.Add('e2b-ts fs rm|--user')
+    [void]$valueFlags.Add('e2b-ts fs stat|--user')
+    [void]$valueFlags.Add('e2b-ts fs url|--expires')
+    [void]$valueFlags.Add('e2b-ts fs url|--user')
+    [void]$valueFlags.Add('e2b-ts fs watch|--user')
+    [void]$valueFlags.Add('e2b-ts fs write|--user')
     [void]$valueFlags.Add('e2b-ts local env|--shell')
     [void]$valueFlags.Add('e2b-ts local logs|-n')
     [void]$valueFlags.Add('e2b-ts local logs|--lines')
@@ -115,9 +140,11 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
 
     # KEY -> the subcommands of command KEY, or the values of its first argument
     $words = [System.Collections.Generic.Dictionary[string, string[]]]::new($ordinal)
-    $words['e2b-ts'] = @('completion', 'exec', 'help', 'local', 'proc', 'pty', 'run', 'sandbox', 'sbx')
+    $words['e2b-ts'] = @('completion', 'exec', 'fs', 'help', 'local', 'proc', 'pty', 'run', 'sandbox', 'sbx')
     $words['e2b-ts completion'] = @('bash', 'fish', 'powershell', 'zsh')
-    $words['e2b-ts help'] = @('completion', 'exec', 'local', 'proc', 'pty', 'run', 'sandbox')
+    $words['e2b-ts fs'] = @('cat', 'cp', 'help', 'ls', 'mkdir', 'mv', 'rm', 'stat', 'url', 'watch', 'write')
+    $words['e2b-ts fs help'] = @('cat', 'cp', 'ls', 'mkdir', 'mv', 'rm', 'stat', 'url', 'watch', 'write')
+    $words['e2b-ts help'] = @('completion', 'exec', 'fs', 'local', 'proc', 'pty', 'run', 'sandbox')
     $words['e2b-ts local'] = @('env', 'help', 'logs', 'start', 'status', 'stop')
     $words['e2b-ts local help'] = @('env', 'logs', 'start', 'status', 'stop')
     $words['e2b-ts proc'] = @('attach', 'help', 'kill', 'list', 'ls', 'stdin')
@@ -173,6 +200,17 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
         '--timeout'
         '--user'
     )
+    $options['e2b-ts fs'] = @('-h', '--help')
+    $options['e2b-ts fs cat'] = @('-h', '--help', '--user')
+    $options['e2b-ts fs cp'] = @('-h', '--help', '--parallel', '--user')
+    $options['e2b-ts fs ls'] = @('--depth', '-h', '--help', '-l', '--long', '--user')
+    $options['e2b-ts fs mkdir'] = @('-h', '--help', '-p', '--parents', '--user')
+    $options['e2b-ts fs mv'] = @('-h', '--help', '--user')
+    $options['e2b-ts fs rm'] = @('-f', '--force', '-h', '--help', '-r', '--recursive', '--user')
+    $options['e2b-ts fs stat'] = @('-h', '--help', '--user')
+    $options['e2b-ts fs url'] = @('--expires', '-h', '--help', '--upload', '--user')
+    $options['e2b-ts fs watch'] = @('-h', '--help', '-r', '--recursive', '--user')
+    $options['e2b-ts fs write'] = @('-h', '--help', '--user')
     $options['e2b-ts local'] = @('-h', '--help')
     $options['e2b-ts local env'] = @('-h', '--help', '--shell')
     $options['e2b-ts local logs'] = @('-f', '--follow', '-h', '--help', '-n', '--lines')
@@ -247,6 +285,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $tips = [System.Collections.Generic.Dictionary[string, string]]::new($ordinal)
     $tips['e2b-ts|completion'] = 'Print a shell completion script (bash, zsh, fish, powershell)'
     $tips['e2b-ts|exec'] = 'Run a command in a sandbox, streaming its output; exits with its exit code'
+    $tips['e2b-ts|fs'] = 'Files in sandboxes: copy, list, read, write, watch'
     $tips['e2b-ts|help'] = 'show help for a command'
     $tips['e2b-ts|local'] = 'Run the local E2B-compatible backend (offline sandboxes; no account needed)'
     $tips['e2b-ts|proc'] = 'Processes in a sandbox: list, signal, attach to, feed stdin'
@@ -267,6 +306,63 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $tips['e2b-ts exec|--shell'] = 'run a shell command line instead of the words after --'
     $tips['e2b-ts exec|--timeout'] = 'kill the command after this long (default: no limit)'
     $tips['e2b-ts exec|--user'] = 'sandbox user: user or root (default: user)'
+    $tips['e2b-ts fs|cat'] = 'Write a sandbox file''s bytes to stdout'
+    $tips['e2b-ts fs|cp'] = 'Copy files and folders between this machine and sandboxes (SANDBOX:PATH), or a tar stream (-)'
+    $tips['e2b-ts fs|help'] = 'display help for command'
+    $tips['e2b-ts fs|ls'] = 'List a folder in a sandbox'
+    $tips['e2b-ts fs|mkdir'] = 'Create a folder (and its parents) in a sandbox'
+    $tips['e2b-ts fs|mv'] = 'Move or rename a file or folder within a sandbox'
+    $tips['e2b-ts fs|rm'] = 'Remove files (and, with -r, folders) in a sandbox'
+    $tips['e2b-ts fs|stat'] = 'Show a file or folder in a sandbox'
+    $tips['e2b-ts fs|url'] = 'Print a signed URL that downloads (or, with --upload, uploads) one file with plain HTTP'
+    $tips['e2b-ts fs|watch'] = 'Print changes under a sandbox folder as they happen, one line each (TYPE PATH), until interrupted'
+    $tips['e2b-ts fs|write'] = 'Write stdin to a file in a sandbox (replaced whole when it exists; parents are created)'
+    $tips['e2b-ts fs|-h'] = 'display help for command'
+    $tips['e2b-ts fs|--help'] = 'display help for command'
+    $tips['e2b-ts fs cat|-h'] = 'display help for command'
+    $tips['e2b-ts fs cat|--help'] = 'display help for command'
+    $tips['e2b-ts fs cat|--user'] = 'sandbox user (decides relative paths and ~)'
+    $tips['e2b-ts fs cp|-h'] = 'display help for command'
+    $tips['e2b-ts fs cp|--help'] = 'display help for command'
+    $tips['e2b-ts fs cp|--parallel'] = 'tar streams in flight at once for folders with many files'
+    $tips['e2b-ts fs cp|--user'] = 'sandbox user that reads or writes the files (default: user)'
+    $tips['e2b-ts fs ls|--depth'] = 'descend this many levels'
+    $tips['e2b-ts fs ls|-h'] = 'display help for command'
+    $tips['e2b-ts fs ls|--help'] = 'display help for command'
+    $tips['e2b-ts fs ls|-l'] = 'show permissions, owner, size and time'
+    $tips['e2b-ts fs ls|--long'] = 'show permissions, owner, size and time'
+    $tips['e2b-ts fs ls|--user'] = 'sandbox user (decides relative paths and ~)'
+    $tips['e2b-ts fs mkdir|-h'] = 'display help for command'
+    $tips['e2b-ts fs mkdir|--help'] = 'display help for command'
+    $tips['e2b-ts fs mkdir|-p'] = 'no error when the folder already exists'
+    $tips['e2b-ts fs mkdir|--parents'] = 'no error when the folder already exists'
+    $tips['e2b-ts fs mkdir|--user'] = 'sandbox user that owns the folder'
+    $tips['e2b-ts fs mv|-h'] = 'display help for command'
+    $tips['e2b-ts fs mv|--help'] = 'display help for command'
+    $tips['e2b-ts fs mv|--user'] = 'sandbox user (decides relative paths and ~)'
+    $tips['e2b-ts fs rm|-f'] = 'no error when a path does not exist'
+    $tips['e2b-ts fs rm|--force'] = 'no error when a path does not exist'
+    $tips['e2b-ts fs rm|-h'] = 'display help for command'
+    $tips['e2b-ts fs rm|--help'] = 'display help for command'
+    $tips['e2b-ts fs rm|-r'] = 'remove folders and everything in them'
+    $tips['e2b-ts fs rm|--recursive'] = 'remove folders and everything in them'
+    $tips['e2b-ts fs rm|--user'] = 'sandbox user (decides relative paths and ~)'
+    $tips['e2b-ts fs stat|-h'] = 'display help for command'
+    $tips['e2b-ts fs stat|--help'] = 'display help for command'
+    $tips['e2b-ts fs stat|--user'] = 'sandbox user (decides relative paths and ~)'
+    $tips['e2b-ts fs url|--expires'] = 'the URL stops working after this long (secured sandboxes)'
+    $tips['e2b-ts fs url|-h'] = 'display help for command'
+    $tips['e2b-ts fs url|--help'] = 'display help for command'
+    $tips['e2b-ts fs url|--upload'] = 'a URL to POST the file to (multipart, form field "file")'
+    $tips['e2b-ts fs url|--user'] = 'sandbox user the URL acts as'
+    $tips['e2b-ts fs watch|-h'] = 'display help for command'
+    $tips['e2b-ts fs watch|--help'] = 'display help for command'
+    $tips['e2b-ts fs watch|-r'] = 'include subfolders'
+    $tips['e2b-ts fs watch|--recursive'] = 'include subfolders'
+    $tips['e2b-ts fs watch|--user'] = 'sandbox user (decides relative paths and ~)'
+    $tips['e2b-ts fs write|-h'] = 'display help for command'
+    $tips['e2b-ts fs write|--help'] = 'display help for command'
+    $tips['e2b-ts fs write|--user'] = 'sandbox user that owns the file'
     $tips['e2b-ts local|env'] = 'Print the environment that points E2B SDKs and tools at the local backend (starts it if needed)'
     $tips['e2b-ts local|help'] = 'display help for command'
     $tips['e2b-ts local|logs'] = 'Show the local backend''s own log'

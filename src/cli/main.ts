@@ -32,6 +32,8 @@ function report(error: unknown, ctx: Context, debug: () => boolean): number {
     return ExitCode.USAGE;
   }
   if (error instanceof SilentError) return error.exitCode;
+  // Our stdout was closed early (`| head`): stop quietly, as a program killed by SIGPIPE does.
+  if (isBrokenPipe(error, ctx)) return 141;
   const code = exitCodeFor(error);
   const message = error instanceof Error ? error.message : String(error);
   const color = ctx.io.color;
@@ -44,6 +46,16 @@ function report(error: unknown, ctx: Context, debug: () => boolean): number {
   ctx.io.stderr.write(`${color.red('error:')} ${oneLine(line)}\n`);
   if (debug() && error instanceof Error && error.stack) ctx.io.stderr.write(`${color.dim(error.stack)}\n`);
   return code;
+}
+
+function isBrokenPipe(error: unknown, ctx: Context): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (code === 'EPIPE') return true;
+    // a pipeline into stdout reports the reader going away as a premature close
+    if (code === 'ERR_STREAM_PREMATURE_CLOSE' && ctx.io.stdout.destroyed) return true;
+  }
+  return false;
 }
 
 function isLibraryError(error: unknown): boolean {

@@ -187,8 +187,12 @@ class ByteQueue implements AsyncIterable<Uint8Array> {
   }
 }
 
-/** Maps a failure of a process stream to the library's errors. */
-async function streamError(error: unknown, sandbox: Sandbox, sawStart: boolean): Promise<SandboxError> {
+/**
+ * Maps a failure of a process stream to the library's errors. `attached`: the stream is a
+ * Connect to a running process, whose deadline ends only the stream (a Start's deadline kills
+ * the process too, §4.3).
+ */
+async function streamError(error: unknown, sandbox: Sandbox, sawStart: boolean, attached = false): Promise<SandboxError> {
   if (error instanceof SandboxError) return error;
   if (isConnectError(error)) {
     const name = connectCodeName(error.code);
@@ -196,7 +200,12 @@ async function streamError(error: unknown, sandbox: Sandbox, sawStart: boolean):
       return new SandboxNotFoundError('the sandbox is probably not running anymore', { cause: error });
     }
     if (name === 'deadline_exceeded') {
-      return new TimeoutError('the command ran past its timeout and was killed', { cause: error });
+      return new TimeoutError(
+        attached
+          ? 'the connection to the process ran past its timeout (the process keeps running)'
+          : 'the command ran past its timeout and was killed',
+        { cause: error },
+      );
     }
     if (name === 'unknown' || name === 'internal' || name === 'unavailable' || name === 'canceled') {
       // A dropped connection: tell apart "the sandbox is gone" from a network blip.
@@ -217,19 +226,28 @@ export class CommandHandle {
   readonly #abort: AbortController;
   readonly #commands: Commands;
   readonly #opts: CommandStartOpts | CommandConnectOpts;
+  readonly #attached: boolean;
   #queues: { stdout?: ByteQueue; stderr?: ByteQueue } = {};
   #pump?: Promise<CommandFinished>;
   #stdout = '';
   #stderr = '';
   #decoders = { stdout: new TextDecoder(), stderr: new TextDecoder() };
 
-  /** @internal created by Commands */
-  constructor(pid: number, events: AsyncIterator<ProcessEvent>, abort: AbortController, commands: Commands, opts: CommandStartOpts | CommandConnectOpts) {
+  /** @internal created by Commands; `attached` for a handle from connect (not start) */
+  constructor(
+    pid: number,
+    events: AsyncIterator<ProcessEvent>,
+    abort: AbortController,
+    commands: Commands,
+    opts: CommandStartOpts | CommandConnectOpts,
+    attached = false,
+  ) {
     this.pid = pid;
     this.#events = events;
     this.#abort = abort;
     this.#commands = commands;
     this.#opts = opts;
+    this.#attached = attached;
     if (opts.onOutput || opts.onStdout || opts.onStderr) void this.#run().catch(() => {});
   }
 
@@ -298,6 +316,11 @@ export class CommandHandle {
             if (signal !== undefined) result.signal = signal;
             this.#queues.stdout?.end();
             this.#queues.stderr?.end();
+            // Read the stream's closing frame too: an HTTP/1.1 response left unread keeps its
+            // connection (and so the process) alive until the server times it out.
+            void (async () => {
+              for (;;) if ((await this.#events.next()).done) return;
+            })().catch(() => {});
             return result;
           }
           // start and keepalive events carry nothing for us
@@ -305,7 +328,7 @@ export class CommandHandle {
       } catch (error) {
         const mapped = this.#abort.signal.aborted && !(error instanceof SandboxError)
           ? new SandboxError('disconnected from the process', { cause: error })
-          : await streamError(error, this.#commands.sandbox, true);
+          : await streamError(error, this.#commands.sandbox, true, this.#attached);
         this.#queues.stdout?.end(mapped);
         this.#queues.stderr?.end(mapped);
         throw mapped;
@@ -384,6 +407,7 @@ export class Commands {
     call: (client: Client<typeof Process>, options: ConnectCallOptions) => AsyncIterable<{ event?: ProcessEvent }>,
     opts: CommandStartOpts | CommandConnectOpts,
     user?: string,
+    attached = false,
   ): Promise<CommandHandle> {
     const client = await this.client();
     const abort = new AbortController();
@@ -403,12 +427,12 @@ export class Commands {
     try {
       first = await events.next();
     } catch (error) {
-      throw await streamError(error, this.sandbox, false);
+      throw await streamError(error, this.sandbox, false, attached);
     }
     if (first.done || first.value.event.case !== 'start') {
       throw new SandboxError('expected a start event from envd');
     }
-    return new CommandHandle(first.value.event.value.pid, events, abort, this, opts);
+    return new CommandHandle(first.value.event.value.pid, events, abort, this, opts, attached);
   }
 
   /** Starts a command and returns its handle at once. */
@@ -440,7 +464,7 @@ export class Commands {
 
   /** Attaches to a running process and streams what it prints from now on. */
   async connect(pid: number, opts: CommandConnectOpts = {}): Promise<CommandHandle> {
-    return this.open((client, options) => client.connect({ process: { selector: { case: 'pid', value: pid } } }, options), opts);
+    return this.open((client, options) => client.connect({ process: { selector: { case: 'pid', value: pid } } }, options), opts, undefined, true);
   }
 
   /** Running processes of the sandbox. */

@@ -7,6 +7,7 @@ import { packageVersion } from '../../version.js';
 import type { Context, GlobalOptions } from '../context.js';
 import { completionCommand } from './completion.js';
 import { execCommand } from './exec.js';
+import { fsCommand } from './fs/index.js';
 import { procCommand } from './proc/index.js';
 import { ptyCommand } from './pty/index.js';
 import { runCommand } from './run.js';
@@ -71,7 +72,7 @@ export function buildProgram(ctx: Context): Command {
     .helpOption('-h, --help', 'show help')
     .helpCommand('help [command]', 'show help for a command');
   addGlobalOptions(program);
-  program.addCommand(sandboxCommand(ctx)).addCommand(execCommand(ctx)).addCommand(runCommand(ctx)).addCommand(procCommand(ctx)).addCommand(ptyCommand(ctx)).addCommand(localCommand(ctx)).addCommand(completionCommand(ctx, () => program));
+  program.addCommand(sandboxCommand(ctx)).addCommand(execCommand(ctx)).addCommand(runCommand(ctx)).addCommand(procCommand(ctx)).addCommand(ptyCommand(ctx)).addCommand(fsCommand(ctx)).addCommand(localCommand(ctx)).addCommand(completionCommand(ctx, () => program));
   program.addHelpText(
     'after',
     `

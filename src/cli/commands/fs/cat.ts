@@ -1,0 +1,19 @@
+import { Command } from 'commander';
+import { pipeline } from 'node:stream/promises';
+import type { Context } from '../../context.js';
+import { parseSandboxLocation } from '../../fs/location.js';
+import { fsCall, fsSandbox } from './shared.js';
+
+export function catCommand(ctx: Context, run = runCat): Command {
+  return new Command('cat')
+    .description("Write a sandbox file's bytes to stdout")
+    .argument('<location>', 'SANDBOX:PATH')
+    .option('--user <user>', 'sandbox user (decides relative paths and ~)')
+    .action(async (location: string, o) => run({ ...parseSandboxLocation(location, 'fs cat'), ...(o.user ? { user: o.user } : {}) }, ctx));
+}
+
+export async function runCat(opts: { sandboxId: string; path: string; user?: string }, ctx: Context): Promise<void> {
+  const sandbox = await fsSandbox(ctx, opts.sandboxId);
+  const body = await sandbox.files.readStream(opts.path, fsCall(ctx, opts.user));
+  await pipeline(body, ctx.io.stdout, { end: false });
+}

@@ -1,0 +1,69 @@
+import { Command } from 'commander';
+import type { Context } from '../../context.js';
+import { SilentError, UsageError } from '../../errors.js';
+import { ExitCode } from '../../exit-codes.js';
+import { copy } from '../../fs/copy.js';
+import { parseLocation, type Location } from '../../fs/location.js';
+import { printJson, success } from '../../output.js';
+import { parseInteger } from '../../parse.js';
+import { formatBytes } from '../../render/format.js';
+
+export interface CpOptions {
+  sources: Location[];
+  destination: Location;
+  user?: string;
+  parallel: number;
+}
+
+export function cpCommand(ctx: Context, run = runCp): Command {
+  return new Command('cp')
+    .description('Copy files and folders between this machine and sandboxes (SANDBOX:PATH), or a tar stream (-)')
+    .argument('<paths...>', 'sources, then the destination')
+    .option('--user <user>', 'sandbox user that reads or writes the files (default: user)')
+    .option('--parallel <n>', 'tar streams in flight at once for folders with many files', '1')
+    .addHelpText(
+      'after',
+      `
+Folders are copied recursively, keeping file modes and symlinks. Every file is verified (size
+and SHA-256) and lands under a temporary name first, so a failed copy leaves nothing behind.
+A download never writes outside its destination: entries that would are refused.
+
+Examples:
+  $ e2b-ts fs cp ./src "$id":/home/user/app
+  $ e2b-ts fs cp "$id":/home/user/app/dist ./dist
+  $ e2b-ts fs cp "$id":/data/report.pdf "$other":/tmp/
+  $ tar c project | e2b-ts fs cp - "$id":/home/user
+  $ e2b-ts fs cp "$id":/home/user/logs - | tar x`,
+    )
+    .action(async (paths: string[], o) => {
+      if (paths.length < 2) throw new UsageError('fs cp needs a source and a destination');
+      const locations = paths.map(parseLocation);
+      await run(
+        {
+          sources: locations.slice(0, -1),
+          destination: locations[locations.length - 1],
+          parallel: parseInteger(o.parallel, '--parallel', 1, 64),
+          ...(o.user ? { user: o.user } : {}),
+        },
+        ctx,
+      );
+    });
+}
+
+export async function runCp(opts: CpOptions, ctx: Context): Promise<void> {
+  const results = await copy(ctx, opts.sources, opts.destination, {
+    parallel: opts.parallel,
+    ...(opts.user ? { user: opts.user } : {}),
+  });
+  const refused = results.flatMap((r) => r.refused);
+  if (ctx.globals.json) printJson(ctx, results);
+  else {
+    for (const r of results) {
+      success(ctx, `Copied ${r.source} → ${r.destination} (${r.files} file${r.files === 1 ? '' : 's'}, ${formatBytes(r.bytes)}, verified)`);
+    }
+  }
+  if (refused.length) {
+    ctx.io.stderr.write(`error: ${refused.length} entr${refused.length === 1 ? 'y was' : 'ies were'} refused (they would have been written outside the destination)\n`);
+    throw new SilentError(ExitCode.ERROR);
+  }
+}

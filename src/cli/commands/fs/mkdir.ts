@@ -1,0 +1,25 @@
+import { Command } from 'commander';
+import type { Context } from '../../context.js';
+import { parseSandboxLocation } from '../../fs/location.js';
+import { printJson, success } from '../../output.js';
+import { fsCall, fsSandbox } from './shared.js';
+
+export function mkdirCommand(ctx: Context, run = runMkdir): Command {
+  return new Command('mkdir')
+    .description('Create a folder (and its parents) in a sandbox')
+    .argument('<location>', 'SANDBOX:PATH')
+    .option('-p, --parents', 'no error when the folder already exists', false)
+    .option('--user <user>', 'sandbox user that owns the folder')
+    .action(async (location: string, o) => run({ ...parseSandboxLocation(location, 'fs mkdir'), parents: o.parents, ...(o.user ? { user: o.user } : {}) }, ctx));
+}
+
+export async function runMkdir(opts: { sandboxId: string; path: string; parents: boolean; user?: string }, ctx: Context): Promise<void> {
+  const sandbox = await fsSandbox(ctx, opts.sandboxId);
+  const created = await sandbox.files.makeDir(opts.path, fsCall(ctx, opts.user));
+  if (!created && !opts.parents) {
+    const { InvalidArgumentError } = await ctx.client();
+    throw new InvalidArgumentError(`${opts.sandboxId}:${opts.path} already exists (use -p to accept that)`);
+  }
+  if (ctx.globals.json) printJson(ctx, { path: opts.path, created });
+  else if (created) success(ctx, `Created ${opts.sandboxId}:${opts.path}`);
+}

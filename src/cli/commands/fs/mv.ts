@@ -1,0 +1,27 @@
+import { Command } from 'commander';
+import type { Context } from '../../context.js';
+import { UsageError } from '../../errors.js';
+import { parseSandboxLocation } from '../../fs/location.js';
+import { printJson, success } from '../../output.js';
+import { fsCall, fsSandbox } from './shared.js';
+
+export function mvCommand(ctx: Context, run = runMv): Command {
+  return new Command('mv')
+    .description('Move or rename a file or folder within a sandbox')
+    .argument('<source>', 'SANDBOX:PATH')
+    .argument('<destination>', 'SANDBOX:PATH (or just a path in the same sandbox)')
+    .option('--user <user>', 'sandbox user (decides relative paths and ~)')
+    .action(async (source: string, destination: string, o) => {
+      const from = parseSandboxLocation(source, 'fs mv');
+      const to = destination.includes(':') ? parseSandboxLocation(destination, 'fs mv') : { sandboxId: from.sandboxId, path: destination };
+      if (to.sandboxId !== from.sandboxId) throw new UsageError('fs mv works within one sandbox; use fs cp between sandboxes');
+      await run({ sandboxId: from.sandboxId, from: from.path, to: to.path, ...(o.user ? { user: o.user } : {}) }, ctx);
+    });
+}
+
+export async function runMv(opts: { sandboxId: string; from: string; to: string; user?: string }, ctx: Context): Promise<void> {
+  const sandbox = await fsSandbox(ctx, opts.sandboxId);
+  const info = await sandbox.files.rename(opts.from, opts.to, fsCall(ctx, opts.user));
+  if (ctx.globals.json) printJson(ctx, info);
+  else success(ctx, `Moved to ${info.path}`);
+}

@@ -1,0 +1,40 @@
+import { Command } from 'commander';
+import type { Context } from '../../context.js';
+import { UsageError } from '../../errors.js';
+import { parseSandboxLocation } from '../../fs/location.js';
+import { success } from '../../output.js';
+import { fsCall, fsSandbox } from './shared.js';
+
+export function rmCommand(ctx: Context, run = runRm): Command {
+  return new Command('rm')
+    .description('Remove files (and, with -r, folders) in a sandbox')
+    .argument('<locations...>', 'SANDBOX:PATH ...')
+    .option('-r, --recursive', 'remove folders and everything in them', false)
+    .option('-f, --force', 'no error when a path does not exist', false)
+    .option('--user <user>', 'sandbox user (decides relative paths and ~)')
+    .action(async (locations: string[], o) =>
+      run({ locations: locations.map((l) => parseSandboxLocation(l, 'fs rm')), recursive: o.recursive, force: o.force, ...(o.user ? { user: o.user } : {}) }, ctx),
+    );
+}
+
+export async function runRm(
+  opts: { locations: Array<{ sandboxId: string; path: string }>; recursive: boolean; force: boolean; user?: string },
+  ctx: Context,
+): Promise<void> {
+  const { FileNotFoundError } = await ctx.client();
+  for (const location of opts.locations) {
+    const sandbox = await fsSandbox(ctx, location.sandboxId);
+    let info;
+    try {
+      info = await sandbox.files.getInfo(location.path, fsCall(ctx, opts.user));
+    } catch (error) {
+      if (error instanceof FileNotFoundError && opts.force) continue;
+      throw error;
+    }
+    if (info.type === 'dir' && !info.symlinkTarget && !opts.recursive) {
+      throw new UsageError(`${location.sandboxId}:${info.path} is a folder; add -r to remove it and its contents`);
+    }
+    await sandbox.files.remove(location.path, fsCall(ctx, opts.user));
+    success(ctx, `Removed ${location.sandboxId}:${info.path}`);
+  }
+}

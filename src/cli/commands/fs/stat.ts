@@ -1,0 +1,36 @@
+import { Command } from 'commander';
+import type { Context } from '../../context.js';
+import { parseSandboxLocation } from '../../fs/location.js';
+import { printDetails, printJson } from '../../output.js';
+import { formatBytes } from '../../render/format.js';
+import { sanitize } from '../../render/sanitize.js';
+import { fsCall, fsSandbox } from './shared.js';
+
+export function statCommand(ctx: Context, run = runStat): Command {
+  return new Command('stat')
+    .description('Show a file or folder in a sandbox')
+    .argument('<location>', 'SANDBOX:PATH')
+    .option('--user <user>', 'sandbox user (decides relative paths and ~)')
+    .action(async (location: string, o) => run({ ...parseSandboxLocation(location, 'fs stat'), ...(o.user ? { user: o.user } : {}) }, ctx));
+}
+
+export async function runStat(opts: { sandboxId: string; path: string; user?: string }, ctx: Context): Promise<void> {
+  const sandbox = await fsSandbox(ctx, opts.sandboxId);
+  const info = await sandbox.files.getInfo(opts.path, fsCall(ctx, opts.user));
+  if (ctx.globals.json) {
+    printJson(ctx, info);
+    return;
+  }
+  const tty = ctx.io.isStdoutTTY;
+  const pairs: Array<[string, string]> = [
+    ['path', sanitize(info.path)],
+    ['type', info.type ?? 'unknown'],
+    ['size', tty ? `${formatBytes(info.size)} (${info.size} bytes)` : String(info.size)],
+    ['mode', `${info.permissions} (${info.mode.toString(8).padStart(4, '0')})`],
+    ['owner', `${sanitize(info.owner)}:${sanitize(info.group)}`],
+    ['modified', info.modifiedTime?.toISOString() ?? '-'],
+  ];
+  if (info.symlinkTarget && info.symlinkTarget !== info.path) pairs.push(['target', sanitize(info.symlinkTarget)]);
+  for (const [key, value] of Object.entries(info.metadata ?? {})) pairs.push([`metadata.${sanitize(key)}`, sanitize(value)]);
+  printDetails(ctx, pairs);
+}

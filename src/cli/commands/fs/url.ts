@@ -1,0 +1,41 @@
+import { Command } from 'commander';
+import type { Context } from '../../context.js';
+import { parseSandboxLocation } from '../../fs/location.js';
+import { printJson } from '../../output.js';
+import { parsePositiveDuration } from '../../parse.js';
+import { fsSandbox } from './shared.js';
+
+export function urlCommand(ctx: Context, run = runUrl): Command {
+  return new Command('url')
+    .description('Print a signed URL that downloads (or, with --upload, uploads) one file with plain HTTP')
+    .argument('<location>', 'SANDBOX:PATH')
+    .option('--upload', 'a URL to POST the file to (multipart, form field "file")', false)
+    .option('--expires <duration>', 'the URL stops working after this long (secured sandboxes)')
+    .option('--user <user>', 'sandbox user the URL acts as')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ curl -o report.pdf "$(e2b-ts fs url "$id":/home/user/report.pdf --expires 10m)"\n  $ curl -F file=@data.csv "$(e2b-ts fs url "$id":/home/user/data.csv --upload)"',
+    )
+    .action(async (location: string, o) =>
+      run(
+        {
+          ...parseSandboxLocation(location, 'fs url'),
+          upload: o.upload,
+          ...(o.expires ? { expiresMs: parsePositiveDuration(o.expires, '--expires') } : {}),
+          ...(o.user ? { user: o.user } : {}),
+        },
+        ctx,
+      ),
+    );
+}
+
+export async function runUrl(opts: { sandboxId: string; path: string; upload: boolean; expiresMs?: number; user?: string }, ctx: Context): Promise<void> {
+  const sandbox = await fsSandbox(ctx, opts.sandboxId);
+  const urlOpts = {
+    ...(opts.user ? { user: opts.user } : {}),
+    ...(opts.expiresMs !== undefined ? { useSignatureExpiration: Math.ceil(opts.expiresMs / 1000) } : {}),
+  };
+  const url = opts.upload ? await sandbox.uploadUrl(opts.path, urlOpts) : await sandbox.downloadUrl(opts.path, urlOpts);
+  if (ctx.globals.json) printJson(ctx, { url, path: opts.path, upload: opts.upload });
+  else ctx.io.stdout.write(`${url}\n`);
+}

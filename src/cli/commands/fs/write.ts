@@ -1,0 +1,34 @@
+import { Command } from 'commander';
+import { randomBytes } from 'node:crypto';
+import { posix } from 'node:path';
+import { Readable } from 'node:stream';
+import type { Context } from '../../context.js';
+import { UsageError } from '../../errors.js';
+import { parseSandboxLocation } from '../../fs/location.js';
+import { printJson, success } from '../../output.js';
+import { fsCall, fsSandbox } from './shared.js';
+
+export function writeCommand(ctx: Context, run = runWrite): Command {
+  return new Command('write')
+    .description("Write stdin to a file in a sandbox (replaced whole when it exists; parents are created)")
+    .argument('<location>', 'SANDBOX:PATH')
+    .option('--user <user>', 'sandbox user that owns the file')
+    .addHelpText('after', '\nExamples:\n  $ echo "hello" | e2b-ts fs write "$id":/home/user/hello.txt\n  $ e2b-ts fs write "$id":data.bin < data.bin')
+    .action(async (location: string, o) => run({ ...parseSandboxLocation(location, 'fs write'), ...(o.user ? { user: o.user } : {}) }, ctx));
+}
+
+export async function runWrite(opts: { sandboxId: string; path: string; user?: string }, ctx: Context): Promise<void> {
+  if (ctx.io.isStdinTTY) throw new UsageError('stdin is a terminal; pipe the content in (e.g. `echo hi | e2b-ts fs write ID:/path`)');
+  const sandbox = await fsSandbox(ctx, opts.sandboxId);
+  // Written under a temporary name and renamed, so an interrupted write leaves the old file intact.
+  const tmp = posix.join(posix.dirname(opts.path), `.${posix.basename(opts.path)}.e2bts-${randomBytes(5).toString('hex')}`);
+  try {
+    await sandbox.files.write(tmp, Readable.from(ctx.io.stdin), fsCall(ctx, opts.user));
+    const info = await sandbox.files.rename(tmp, opts.path, fsCall(ctx, opts.user));
+    if (ctx.globals.json) printJson(ctx, info);
+    else success(ctx, `Wrote ${info.path}`);
+  } catch (error) {
+    await sandbox.files.remove(tmp, opts.user ? { user: opts.user } : {}).catch(() => {});
+    throw error;
+  }
+}

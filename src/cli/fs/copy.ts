@@ -1,0 +1,411 @@
+/**
+ * `fs cp`: files and trees between this machine, sandboxes and tar streams on stdio.
+ *
+ * Every copy lands under a temporary name next to its destination and is renamed into place
+ * only after every file was verified (size and SHA-256, the far side's computed where the files
+ * are), so a failed or interrupted copy never leaves a partial file at the destination name.
+ * Trees travel as one tar stream (or several with --parallel); modes and symlinks are kept, and
+ * nothing from a sandbox can write outside the local destination (see tar.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { chmod, cp, lstat, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join, posix, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Sandbox } from '../../client/sandbox.js';
+import type { Context } from '../context.js';
+import { CancelError, UsageError } from '../errors.js';
+import type { Location } from './location.js';
+import { createProgress, type Progress } from './progress.js';
+import { remoteDigests, remoteFileDigest, remoteTarCreate, remoteTarExtract, runRemote } from './remote.js';
+import { digestTarStream, extractSafely, hashing, packTree, walkLocal, type Digests, type TreeEntry } from './tar.js';
+
+export interface CopyOptions {
+  /** Sandbox user for the sandbox side. */
+  user?: string;
+  /** Tar streams in flight at once for trees. @default 1 */
+  parallel: number;
+}
+
+/** What one source became. */
+export interface CopyResult {
+  source: string;
+  destination: string;
+  files: number;
+  bytes: number;
+  /** Entries refused for safety (downloads), with the reason. */
+  refused: Array<{ name: string; reason: string }>;
+}
+
+const tempName = (path: string) => `.${basename(path)}.e2bts-${randomBytes(5).toString('hex')}`;
+
+/** Compares two digest maps; returns a one-line description of the first difference. */
+export function digestMismatch(expected: Digests, actual: Digests, ignore: Set<string> = new Set()): string | undefined {
+  for (const [name, want] of expected) {
+    if (ignore.has(name)) continue;
+    const got = actual.get(name);
+    if (!got) return `${name} is missing on the far side`;
+    if (got.size !== want.size) return `${name} has ${got.size} bytes on the far side, ${want.size} here`;
+    if (got.sha256 !== want.sha256) return `${name} differs after the copy (SHA-256 mismatch)`;
+  }
+  for (const name of actual.keys()) {
+    if (!expected.has(name) && !ignore.has(name)) return `${name} appeared on the far side but was not sent`;
+  }
+  return undefined;
+}
+
+function verified(expected: Digests, actual: Digests, ignore?: Set<string>): void {
+  const problem = digestMismatch(expected, actual, ignore);
+  if (problem) throw new Error(`verification failed: ${problem}`);
+}
+
+/** Renames each digest key's first path component (`src/...` → `target/...`). */
+function renameRoot(digests: Digests, from: string, to: string): Digests {
+  const out: Digests = new Map();
+  for (const [name, digest] of digests) out.set(name === from ? to : name.startsWith(`${from}/`) ? to + name.slice(from.length) : name, digest);
+  return out;
+}
+
+/** Strips a leading "./" from every key. */
+function stripDot(digests: Digests): Digests {
+  const out: Digests = new Map();
+  for (const [name, digest] of digests) out.set(name.replace(/^\.\//, ''), digest);
+  return out;
+}
+
+const sum = (digests: Digests) => [...digests.values()].reduce((total, d) => total + d.size, 0);
+
+class Copier {
+  private readonly sandboxes = new Map<string, Promise<Sandbox>>();
+  readonly results: CopyResult[] = [];
+
+  constructor(
+    private readonly ctx: Context,
+    private readonly opts: CopyOptions,
+  ) {}
+
+  sandbox(id: string): Promise<Sandbox> {
+    let sandbox = this.sandboxes.get(id);
+    if (!sandbox) {
+      sandbox = this.ctx.client().then(async ({ Sandbox }) => Sandbox.attach(id, { ...(await this.ctx.connection()), signal: this.ctx.signal }));
+      this.sandboxes.set(id, sandbox);
+    }
+    return sandbox;
+  }
+
+  private userOpt(): { user?: string } {
+    return this.opts.user ? { user: this.opts.user } : {};
+  }
+
+  private call(): { user?: string; signal: AbortSignal } {
+    return { ...this.userOpt(), signal: this.ctx.signal };
+  }
+
+  /** Kind of a sandbox path ('missing' when it does not exist). */
+  private async remoteKind(sandbox: Sandbox, path: string): Promise<{ kind: 'file' | 'dir' | 'missing'; mode?: number; path?: string }> {
+    try {
+      const info = await sandbox.files.getInfo(path, this.call());
+      return { kind: info.type === 'dir' ? 'dir' : 'file', mode: info.mode, path: info.path };
+    } catch (error) {
+      if ((error as { name?: string }).name === 'FileNotFoundError') return { kind: 'missing' };
+      throw error;
+    }
+  }
+
+  /** Where `name` lands for a destination that may be an existing folder. */
+  private async remoteTarget(sandbox: Sandbox, dest: string, name: string, mustBeDir: boolean): Promise<string> {
+    const kind = await this.remoteKind(sandbox, dest);
+    if (kind.kind === 'dir' || dest.endsWith('/')) return posix.join(kind.path ?? dest, name);
+    if (mustBeDir) throw new UsageError(`copying several sources needs an existing folder as destination; ${dest} is not one`);
+    return kind.path ?? dest;
+  }
+
+  private async localTarget(dest: string, name: string, mustBeDir: boolean): Promise<string> {
+    const st = await stat(dest).catch(() => undefined);
+    if (st?.isDirectory() || dest.endsWith('/') || dest.endsWith('\\')) return join(dest, name);
+    if (mustBeDir) throw new UsageError(`copying several sources needs an existing folder as destination; ${dest} is not one`);
+    return dest;
+  }
+
+  /** Runs a copy step, removing its temporary leftovers when it fails or is interrupted. */
+  private async guarded<T>(work: () => Promise<T>, cleanup: () => Promise<unknown>): Promise<T> {
+    try {
+      const value = await work();
+      if (this.ctx.signal.aborted) throw new CancelError('interrupted');
+      return value;
+    } catch (error) {
+      await cleanup().catch(() => {});
+      if (this.ctx.signal.aborted) throw new CancelError('interrupted; nothing was left at the destination');
+      throw error;
+    }
+  }
+
+  async upload(localPath: string, sandboxId: string, dest: string, multi: boolean): Promise<void> {
+    const sandbox = await this.sandbox(sandboxId);
+    const st = await lstat(localPath).catch(() => undefined);
+    if (!st) throw new UsageError(`${localPath}: no such file or folder`);
+    const target = await this.remoteTarget(sandbox, dest, basename(resolve(localPath)), multi);
+    const tmp = posix.join(posix.dirname(target), tempName(target));
+    if (st.isFile()) {
+      const progress = createProgress(this.ctx, `→ ${target}`, st.size);
+      let local: { size: number; sha256: string } | undefined;
+      await this.guarded(
+        async () => {
+          const body = createReadStream(localPath).pipe(hashing((d) => (local = d), (n) => progress.add(n)));
+          await sandbox.files.write(tmp, body, this.call());
+          const mode = (st.mode & 0o7777).toString(8);
+          await runRemote(sandbox, 'chmod', [mode, '--', tmp], this.call());
+          const remote = await remoteFileDigest(sandbox, tmp, this.call());
+          verified(new Map([['f', local!]]), new Map([['f', remote]]));
+          await sandbox.files.rename(tmp, target, this.call());
+        },
+        () => sandbox.files.remove(tmp, this.userOpt()),
+      ).finally(() => progress.done());
+      this.results.push({ source: localPath, destination: `${sandboxId}:${target}`, files: 1, bytes: local!.size, refused: [] });
+      return;
+    }
+    const entries = await walkLocal(resolve(localPath));
+    const rootName = entries[0].rel;
+    const base = posix.basename(target);
+    const rename = (rel: string) => (rel === rootName ? base : base + rel.slice(rootName.length));
+    const total = entries.reduce((n, e) => n + e.size, 0);
+    const progress = createProgress(this.ctx, `→ ${target}`, total);
+    const digests: Digests = new Map();
+    await this.guarded(
+      async () => {
+        for (const group of this.groups(entries)) {
+          await Promise.all(group.map(async (part) => remoteTarExtract(sandbox, tmp, await packTree(part, digests, (n) => progress.add(n), rename), this.call())));
+        }
+        verified(digests, await remoteDigests(sandbox, tmp, base, this.call()));
+        await this.placeRemote(sandbox, tmp, base, target);
+      },
+      () => sandbox.files.remove(tmp, this.userOpt()),
+    ).finally(() => progress.done());
+    this.results.push({ source: localPath, destination: `${sandboxId}:${target}`, files: digests.size, bytes: sum(digests), refused: [] });
+  }
+
+  /**
+   * Splits a tree into tar streams: files spread over `parallel` streams (largest first, each
+   * to the lightest stream), then one last stream with the folders and links, so folder modes
+   * are applied after every file is in (a read-only folder cannot block a concurrent writer).
+   */
+  private groups(entries: TreeEntry[]): TreeEntry[][][] {
+    if (this.opts.parallel <= 1) return [[entries]];
+    const files = entries.filter((e) => e.type === 'file').sort((a, b) => b.size - a.size);
+    const buckets = Array.from({ length: this.opts.parallel }, () => ({ size: 0, entries: [] as TreeEntry[] }));
+    for (const file of files) {
+      const lightest = buckets.reduce((a, b) => (b.size < a.size ? b : a));
+      lightest.entries.push(file);
+      lightest.size += file.size;
+    }
+    const rest = entries.filter((e) => e.type !== 'file');
+    return [buckets.map((b) => b.entries).filter((b) => b.length > 0), [rest]];
+  }
+
+  /** Moves `tmp/base` to `target` in the sandbox (merging into an existing folder), then drops tmp. */
+  private async placeRemote(sandbox: Sandbox, tmp: string, base: string, target: string): Promise<void> {
+    const script = [
+      'src="$1/$2"; dst="$3"',
+      'if [ -d "$dst" ] && [ -d "$src" ] && [ ! -L "$dst" ]; then cp -a -- "$src/." "$dst/"',
+      'elif [ -d "$dst" ] && [ ! -L "$dst" ]; then echo "cannot overwrite folder $dst with a file" >&2; exit 1',
+      'elif [ -e "$dst" ] && [ -d "$src" ]; then echo "cannot overwrite $dst (not a folder) with a folder" >&2; exit 1',
+      'else mv -f -- "$src" "$dst"; fi',
+      'rm -rf -- "$1"',
+    ].join('\n');
+    await runRemote(sandbox, 'sh', ['-c', script, 'sh', tmp, base, target], this.call());
+  }
+
+  async download(sandboxId: string, path: string, localDest: string, multi: boolean): Promise<void> {
+    const sandbox = await this.sandbox(sandboxId);
+    const kind = await this.remoteKind(sandbox, path);
+    if (kind.kind === 'missing') {
+      const { FileNotFoundError } = await this.ctx.client();
+      throw new FileNotFoundError(`${sandboxId}:${path}: no such file or folder in the sandbox`);
+    }
+    const sourcePath = kind.path ?? path;
+    const target = await this.localTarget(localDest, posix.basename(sourcePath), multi);
+    await mkdir(dirname(target), { recursive: true });
+    const tmp = join(dirname(target), tempName(target));
+    if (kind.kind === 'file') {
+      const info = await sandbox.files.getInfo(sourcePath, this.call());
+      const progress = createProgress(this.ctx, `← ${sourcePath}`, info.size);
+      let local: { size: number; sha256: string } | undefined;
+      await this.guarded(
+        async () => {
+          const [remote] = await Promise.all([
+            remoteFileDigest(sandbox, sourcePath, this.call()),
+            (async () => {
+              const body = await sandbox.files.readStream(sourcePath, this.call());
+              await pipeline(body, hashing((d) => (local = d), (n) => progress.add(n)), createWriteStream(tmp, { flags: 'wx', mode: 0o600 }), {
+                signal: this.ctx.signal,
+              });
+            })(),
+          ]);
+          verified(new Map([['f', remote]]), new Map([['f', local!]]));
+          await chmod(tmp, info.mode & 0o777);
+          await rename(tmp, target);
+        },
+        () => rm(tmp, { force: true }),
+      ).finally(() => progress.done());
+      this.results.push({ source: `${sandboxId}:${sourcePath}`, destination: target, files: 1, bytes: local!.size, refused: [] });
+      return;
+    }
+    const parent = posix.dirname(sourcePath);
+    const name = posix.basename(sourcePath);
+    const total = await this.remoteSize(sandbox, sourcePath);
+    const progress = createProgress(this.ctx, `← ${sourcePath}`, total);
+    let extracted: Awaited<ReturnType<typeof extractSafely>> | undefined;
+    await this.guarded(
+      async () => {
+        const { stream, done } = await remoteTarCreate(sandbox, parent, [name], this.call());
+        extracted = await extractSafely(stream, tmp, (n) => progress.add(n));
+        await done;
+        const refusedNames = new Set(extracted.refused.map((r) => r.name.split('/').filter((p) => p && p !== '.').join('/')));
+        verified(await remoteDigests(sandbox, parent, name, this.call()), extracted.digests, refusedNames);
+        await this.placeLocal(join(tmp, name), target);
+        await rm(tmp, { recursive: true, force: true });
+      },
+      () => rm(tmp, { recursive: true, force: true }),
+    ).finally(() => progress.done());
+    for (const refused of extracted!.refused) this.ctx.warn(`refused ${refused.name}: ${refused.reason}`);
+    this.results.push({
+      source: `${sandboxId}:${sourcePath}`,
+      destination: target,
+      files: extracted!.digests.size,
+      bytes: sum(extracted!.digests),
+      refused: extracted!.refused,
+    });
+  }
+
+  private async remoteSize(sandbox: Sandbox, path: string): Promise<number | undefined> {
+    try {
+      const out = await runRemote(sandbox, 'du', ['-sb', '--', path], this.call());
+      const bytes = Number(out.toString().split('\t')[0]);
+      return Number.isFinite(bytes) ? bytes : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Moves a fresh local tree into place, merging into an existing folder. */
+  private async placeLocal(from: string, target: string): Promise<void> {
+    const existing = await lstat(target).catch(() => undefined);
+    if (!existing) {
+      await rename(from, target);
+      return;
+    }
+    if (!existing.isDirectory()) throw new Error(`cannot overwrite ${target} (not a folder) with a folder`);
+    await cp(from, target, { recursive: true, force: true, verbatimSymlinks: true, preserveTimestamps: true });
+  }
+
+  async between(fromId: string, fromPath: string, toId: string, toDest: string, multi: boolean): Promise<void> {
+    const source = await this.sandbox(fromId);
+    const dest = await this.sandbox(toId);
+    const kind = await this.remoteKind(source, fromPath);
+    if (kind.kind === 'missing') {
+      const { FileNotFoundError } = await this.ctx.client();
+      throw new FileNotFoundError(`${fromId}:${fromPath}: no such file or folder in the sandbox`);
+    }
+    const sourcePath = kind.path ?? fromPath;
+    const target = await this.remoteTarget(dest, toDest, posix.basename(sourcePath), multi);
+    const tmp = posix.join(posix.dirname(target), tempName(target));
+    const progress = createProgress(this.ctx, `${fromId}:${sourcePath} → ${toId}:${target}`);
+    let files = 0;
+    let bytes = 0;
+    await this.guarded(
+      async () => {
+        if (kind.kind === 'file') {
+          const body = await source.files.readStream(sourcePath, this.call());
+          await dest.files.write(tmp, body.pipe(hashing(() => {}, (n) => progress.add(n))), this.call());
+          await runRemote(dest, 'chmod', [(kind.mode ?? 0o644).toString(8), '--', tmp], this.call());
+          const [a, b] = await Promise.all([remoteFileDigest(source, sourcePath, this.call()), remoteFileDigest(dest, tmp, this.call())]);
+          verified(new Map([['f', a]]), new Map([['f', b]]));
+          await dest.files.rename(tmp, target, this.call());
+          files = 1;
+          bytes = a.size;
+          return;
+        }
+        const name = posix.basename(sourcePath);
+        const { stream, done } = await remoteTarCreate(source, posix.dirname(sourcePath), [name], this.call());
+        await Promise.all([remoteTarExtract(dest, tmp, stream.pipe(hashing(() => {}, (n) => progress.add(n))), this.call()), done]);
+        const [a, b] = await Promise.all([remoteDigests(source, posix.dirname(sourcePath), name, this.call()), remoteDigests(dest, tmp, name, this.call())]);
+        verified(a, b);
+        await this.placeRemote(dest, tmp, name, target);
+        files = a.size;
+        bytes = sum(a);
+      },
+      () => dest.files.remove(tmp, this.userOpt()),
+    ).finally(() => progress.done());
+    this.results.push({ source: `${fromId}:${sourcePath}`, destination: `${toId}:${target}`, files, bytes, refused: [] });
+  }
+
+  /** A tar archive on stdin, extracted into a sandbox folder. */
+  async fromStdin(sandboxId: string, dest: string): Promise<void> {
+    const sandbox = await this.sandbox(sandboxId);
+    const kind = await this.remoteKind(sandbox, dest);
+    if (kind.kind === 'file') throw new UsageError(`${dest} is a file; a tar stream needs a folder as destination`);
+    const target = kind.path ?? dest;
+    const tmp = posix.join(posix.dirname(target), tempName(target));
+    const progress = createProgress(this.ctx, `→ ${target}`);
+    let digests: Digests = new Map();
+    await this.guarded(
+      async () => {
+        const { output, digests: sent } = await digestTarStream(Readable.from(this.ctx.io.stdin).pipe(hashing(() => {}, (n) => progress.add(n))));
+        await remoteTarExtract(sandbox, tmp, output, this.call());
+        digests = stripDot(await sent);
+        verified(digests, stripDot(await remoteDigests(sandbox, tmp, '.', this.call())));
+        await runRemote(sandbox, 'sh', ['-c', 'mkdir -p -- "$2" && cp -a -- "$1/." "$2/" && rm -rf -- "$1"', 'sh', tmp, target], this.call());
+      },
+      () => sandbox.files.remove(tmp, this.userOpt()),
+    ).finally(() => progress.done());
+    this.results.push({ source: '-', destination: `${sandboxId}:${target}`, files: digests.size, bytes: sum(digests), refused: [] });
+  }
+
+  /** A sandbox file or folder as a tar archive on stdout. */
+  async toStdout(sandboxId: string, path: string): Promise<void> {
+    const sandbox = await this.sandbox(sandboxId);
+    const kind = await this.remoteKind(sandbox, path);
+    if (kind.kind === 'missing') {
+      const { FileNotFoundError } = await this.ctx.client();
+      throw new FileNotFoundError(`${sandboxId}:${path}: no such file or folder in the sandbox`);
+    }
+    const sourcePath = kind.path ?? path;
+    const parent = posix.dirname(sourcePath);
+    const name = posix.basename(sourcePath);
+    const { stream, done } = await remoteTarCreate(sandbox, parent, [name], this.call());
+    const { output, digests } = await digestTarStream(stream);
+    await pipeline(output, this.ctx.io.stdout, { end: false });
+    await done;
+    const sent = await digests;
+    verified(await remoteDigests(sandbox, parent, name, this.call()), sent);
+    this.results.push({ source: `${sandboxId}:${sourcePath}`, destination: '-', files: sent.size, bytes: sum(sent), refused: [] });
+  }
+}
+
+/** Runs one `fs cp`. */
+export async function copy(ctx: Context, sources: Location[], dest: Location, opts: CopyOptions): Promise<CopyResult[]> {
+  const copier = new Copier(ctx, opts);
+  const multi = sources.length > 1;
+  if (dest.kind === 'stdio' && sources.length !== 1) throw new UsageError('only one source can be written to stdout');
+  for (const source of sources) {
+    if (source.kind === 'stdio') {
+      if (sources.length > 1) throw new UsageError('- (a tar stream on stdin) must be the only source');
+      if (dest.kind !== 'sandbox') throw new UsageError('a tar stream from stdin can only go into a sandbox (SANDBOX:PATH)');
+      if (ctx.io.isStdinTTY) throw new UsageError('stdin is a terminal; pipe a tar archive into it (tar c dir | e2b-ts fs cp - SANDBOX:PATH)');
+      await copier.fromStdin(dest.sandboxId, dest.path);
+    } else if (source.kind === 'local') {
+      if (dest.kind !== 'sandbox') throw new UsageError(`both ${source.path} and the destination are local; use cp`);
+      await copier.upload(source.path, dest.sandboxId, dest.path, multi);
+    } else if (dest.kind === 'stdio') {
+      await copier.toStdout(source.sandboxId, source.path);
+    } else if (dest.kind === 'local') {
+      await copier.download(source.sandboxId, source.path, dest.path, multi);
+    } else {
+      await copier.between(source.sandboxId, source.path, dest.sandboxId, dest.path, multi);
+    }
+  }
+  return copier.results;
+}
+
+export type { Progress };
