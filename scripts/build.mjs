@@ -24,35 +24,32 @@ try {
   if (tsc.status !== 0) throw new Error('TypeScript compile failed');
 
   const esbuild = await import('esbuild');
-  await esbuild.build({
-    entryPoints: [join(root, 'src/local/envd/main.ts')],
-    outfile: join(staging, 'envd.mjs'),
+  const bundle = {
     bundle: true,
-    // A native addon: loaded from node_modules at run time (the runtime mounts it for envd).
-    external: ['node-pty'],
     platform: 'node',
     target: 'node20',
     format: 'esm',
     legalComments: 'none',
     logLevel: 'warning',
-    // Some bundled dependencies are CommonJS and call require(); give the ESM bundle one.
+    // Some bundled dependencies are CommonJS and call require(); give the ESM bundles one.
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  };
+  await esbuild.build({
+    ...bundle,
+    entryPoints: [join(root, 'src/local/envd/main.ts')],
+    outfile: join(staging, 'envd.mjs'),
+    // A native addon: loaded from node_modules at run time (the runtime mounts it for envd).
+    external: ['node-pty'],
   });
 
   // The CLI as one ESM bundle with lazily loaded chunks: a CLI pays its module loading on every
   // call, and one file loads faster than a few dozen (commands still load their heavy parts, the
   // client and connect, only when they run).
   await esbuild.build({
+    ...bundle,
     entryPoints: { cli: join(root, 'src/cli/main.ts') },
     outdir: join(staging, 'bin'),
-    bundle: true,
     splitting: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    legalComments: 'none',
-    logLevel: 'warning',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   });
 
   const old = `${dist}.old-${process.pid}`;

@@ -113,6 +113,16 @@ class Copier {
     }
   }
 
+  /** Like remoteKind, for a source that must exist. */
+  private async existingRemote(sandbox: Sandbox, sandboxId: string, path: string): Promise<{ kind: 'file' | 'dir'; mode?: number; path?: string }> {
+    const kind = await this.remoteKind(sandbox, path);
+    if (kind.kind === 'missing') {
+      const { FileNotFoundError } = await this.ctx.client();
+      throw new FileNotFoundError(`${sandboxId}:${path}: no such file or folder in the sandbox`);
+    }
+    return kind as { kind: 'file' | 'dir'; mode?: number; path?: string };
+  }
+
   /** Where `name` lands for a destination that may be an existing folder. */
   private async remoteTarget(sandbox: Sandbox, dest: string, name: string, mustBeDir: boolean): Promise<string> {
     const kind = await this.remoteKind(sandbox, dest);
@@ -218,11 +228,7 @@ class Copier {
 
   async download(sandboxId: string, path: string, localDest: string, multi: boolean): Promise<void> {
     const sandbox = await this.sandbox(sandboxId);
-    const kind = await this.remoteKind(sandbox, path);
-    if (kind.kind === 'missing') {
-      const { FileNotFoundError } = await this.ctx.client();
-      throw new FileNotFoundError(`${sandboxId}:${path}: no such file or folder in the sandbox`);
-    }
+    const kind = await this.existingRemote(sandbox, sandboxId, path);
     const sourcePath = kind.path ?? path;
     const target = await this.localTarget(localDest, posix.basename(sourcePath), multi);
     await mkdir(dirname(target), { recursive: true });
@@ -302,11 +308,7 @@ class Copier {
   async between(fromId: string, fromPath: string, toId: string, toDest: string, multi: boolean): Promise<void> {
     const source = await this.sandbox(fromId);
     const dest = await this.sandbox(toId);
-    const kind = await this.remoteKind(source, fromPath);
-    if (kind.kind === 'missing') {
-      const { FileNotFoundError } = await this.ctx.client();
-      throw new FileNotFoundError(`${fromId}:${fromPath}: no such file or folder in the sandbox`);
-    }
+    const kind = await this.existingRemote(source, fromId, fromPath);
     const sourcePath = kind.path ?? fromPath;
     const target = await this.remoteTarget(dest, toDest, posix.basename(sourcePath), multi);
     const tmp = posix.join(posix.dirname(target), tempName(target));
@@ -365,11 +367,7 @@ class Copier {
   /** A sandbox file or folder as a tar archive on stdout. */
   async toStdout(sandboxId: string, path: string): Promise<void> {
     const sandbox = await this.sandbox(sandboxId);
-    const kind = await this.remoteKind(sandbox, path);
-    if (kind.kind === 'missing') {
-      const { FileNotFoundError } = await this.ctx.client();
-      throw new FileNotFoundError(`${sandboxId}:${path}: no such file or folder in the sandbox`);
-    }
+    const kind = await this.existingRemote(sandbox, sandboxId, path);
     const sourcePath = kind.path ?? path;
     const parent = posix.dirname(sourcePath);
     const name = posix.basename(sourcePath);
