@@ -139,6 +139,8 @@ export async function runRemote(ctx: Context, sandbox: Sandbox, spec: RemoteComm
     }
   };
   const stopListening = ctx.interrupts.on((signal, count) => void forward(signal, count));
+  // An interrupt that came while the process was starting has no listener yet: forward it now.
+  if (ctx.signal.aborted) void forward('SIGINT', 1);
   // stdout closing early (| head -1): stop the remote process and go quietly.
   const watchStdout = setInterval(() => {
     if (stdoutClosed && !killedByUs) {

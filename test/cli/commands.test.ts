@@ -96,7 +96,7 @@ describe('prompts and their flags', () => {
 
   it('a missing sandbox ID opens a picker on a terminal', async () => {
     const id = (await run(['sandbox', 'create', '--metadata', 'pick=me'])).stdout.trim();
-    const res = await run(['sandbox', 'info', '--json'], { tty: true, prompts: [{ select: /Sandbox \(info\)/, answer: id }] });
+    const res = await run(['sandbox', 'info', '--json'], { tty: true, prompts: [{ select: /Sandbox \(sandbox info\)/, answer: id }] });
     expect(res.code).toBe(0);
     expect(JSON.parse(res.stdout).sandboxId).toBe(id);
   });

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { Context } from '../context.js';
-import { UsageError } from '../errors.js';
+import { CancelError, ExecError, UsageError } from '../errors.js';
 import { collectKeyValues, parsePositiveDuration } from '../parse.js';
 import { runRemote, type RemoteCommand } from '../remote-exec.js';
 import { collect, resolveSandboxId } from './sandbox/shared.js';
@@ -31,6 +31,18 @@ export function splitCommandLine(
   afterDashDash: string[] | undefined,
   shell: string | undefined,
 ): { sandboxOperands: string[]; command: RemoteCommand['command'] } {
+  const result = splitOperands(operands, afterDashDash, shell);
+  // Unknown options reach us as operands (they may belong to a command whose -- was forgotten).
+  const stray = result.sandboxOperands.find((word) => word.startsWith('-'));
+  if (stray) throw new UsageError(`unknown option '${stray}' (options of the command go after --)`);
+  return result;
+}
+
+function splitOperands(
+  operands: string[],
+  afterDashDash: string[] | undefined,
+  shell: string | undefined,
+): { sandboxOperands: string[]; command: RemoteCommand['command'] } {
   if (shell !== undefined) {
     if (afterDashDash && afterDashDash.length) throw new UsageError('give either --shell or a command after --, not both');
     if (!shell.trim()) throw new UsageError('--shell needs a command line');
@@ -49,6 +61,8 @@ export function execCommand(ctx: Context, run = runExec): Command {
     .description('Run a command in a sandbox, streaming its output; exits with its exit code')
     .usage('[options] [sandbox] -- <command> [args...]')
     .argument('[words...]', 'the sandbox ID, then -- and the command with its arguments')
+    // `exec ID ls -la` without --: let -la through so the error can say where -- goes.
+    .allowUnknownOption()
     .option('--cwd <dir>', 'working directory (default: the user\'s home)')
     .option('--user <user>', 'sandbox user: user or root (default: user)')
     .option('--env <KEY=VALUE>', 'environment variable (repeatable)', collect)
@@ -92,14 +106,13 @@ Examples:
 
 export async function runExec(opts: ExecOptions, ctx: Context): Promise<void> {
   const id = await resolveSandboxId(ctx, opts.sandboxId, 'exec');
-  const { Sandbox } = await ctx.client();
-  const { ExecError } = await import('../errors.js');
-  const { NotFoundError, AuthenticationError } = await ctx.client();
+  const { Sandbox, NotFoundError, AuthenticationError } = await ctx.client();
   let sandbox;
   try {
     // Looking a sandbox up to use it never shortens its lifetime (a paused one is resumed).
     sandbox = await Sandbox.attach(id, { ...(await ctx.connection()), signal: ctx.signal });
   } catch (error) {
+    if (ctx.signal.aborted) throw new CancelError('interrupted');
     if (error instanceof NotFoundError || error instanceof AuthenticationError) throw error;
     throw new ExecError(error instanceof Error ? error.message : String(error), { cause: error });
   }

@@ -34,6 +34,7 @@ export function runCommand(ctx: Context, run = runRun): Command {
     .description('Run a command in a new sandbox that is killed afterwards (like docker run --rm)')
     .usage('[options] [template] -- <command> [args...]')
     .argument('[words...]', 'an optional template, then -- and the command with its arguments')
+    .allowUnknownOption()
     .option('--metadata <key=value>', 'label the sandbox (repeatable)', collect)
     .option('--env <KEY=VALUE>', 'environment variable of the sandbox (repeatable)', collect)
     .option('--cwd <dir>', 'working directory of the command')

@@ -23,6 +23,11 @@ export function procStdinCommand(ctx: Context, run = runProcStdin): Command {
 
 export async function runProcStdin(opts: ProcStdinOptions, ctx: Context): Promise<void> {
   const sandbox = await attachSandbox(ctx, opts.sandboxId);
+  // Check the process first: with empty input and --no-close nothing else would.
+  if (!(await sandbox.commands.list({ signal: ctx.signal })).some((p) => p.pid === opts.pid)) {
+    const { NotFoundError } = await ctx.client();
+    throw new NotFoundError(`no process with PID ${opts.pid} runs in sandbox ${opts.sandboxId}`);
+  }
   let bytes = 0;
   for await (const chunk of ctx.io.stdin) {
     const data = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);

@@ -15,7 +15,7 @@ export function infoCommand(ctx: Context, run = runInfo): Command {
 }
 
 export async function runInfo(opts: InfoOptions, ctx: Context): Promise<void> {
-  const id = await resolveSandboxId(ctx, opts.sandboxId, 'info');
+  const id = await resolveSandboxId(ctx, opts.sandboxId, 'sandbox info');
   const { Sandbox } = await ctx.client();
   const info = await Sandbox.getInfo(id, { ...(await ctx.connection()), signal: ctx.signal });
   if (ctx.globals.json) printJson(ctx, info);

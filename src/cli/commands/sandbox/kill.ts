@@ -59,7 +59,7 @@ export async function runKill(opts: KillOptions, ctx: Context): Promise<void> {
       if (!ok) throw new CancelError('nothing killed');
     }
   } else if (opts.sandboxIds.length === 0) {
-    ids = [await resolveSandboxId(ctx, undefined, 'kill')];
+    ids = [await resolveSandboxId(ctx, undefined, 'sandbox kill')];
   } else {
     ids = opts.sandboxIds.map(parseSandboxId);
   }

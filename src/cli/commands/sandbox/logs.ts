@@ -32,7 +32,7 @@ export function logsCommand(ctx: Context, run = runLogs): Command {
 }
 
 export async function runLogs(opts: LogsOptions, ctx: Context): Promise<void> {
-  const id = await resolveSandboxId(ctx, opts.sandboxId, 'logs');
+  const id = await resolveSandboxId(ctx, opts.sandboxId, 'sandbox logs');
   const { Sandbox, NotFoundError } = await ctx.client();
   const connection = await ctx.connection();
   let cursor: Date | undefined;

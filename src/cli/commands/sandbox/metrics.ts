@@ -40,7 +40,7 @@ export function metricsCommand(ctx: Context, run = runMetrics): Command {
 }
 
 export async function runMetrics(opts: MetricsOptions, ctx: Context): Promise<void> {
-  const id = await resolveSandboxId(ctx, opts.sandboxId, 'metrics');
+  const id = await resolveSandboxId(ctx, opts.sandboxId, 'sandbox metrics');
   const { Sandbox } = await ctx.client();
   const connection = await ctx.connection();
   const fetch = () => Sandbox.getMetrics(id, { ...connection, signal: ctx.signal });

@@ -18,7 +18,7 @@ export function pauseCommand(ctx: Context, run = runPause): Command {
 }
 
 export async function runPause(opts: PauseOptions, ctx: Context): Promise<void> {
-  const id = await resolveSandboxId(ctx, opts.sandboxId, 'pause');
+  const id = await resolveSandboxId(ctx, opts.sandboxId, 'sandbox pause');
   const { Sandbox } = await ctx.client();
   const paused = await Sandbox.pause(id, { ...(await ctx.connection()), keepMemory: opts.keepMemory, signal: ctx.signal });
   if (ctx.globals.json) printJson(ctx, { sandboxId: id, paused, state: 'paused' });

@@ -21,7 +21,7 @@ export function resumeCommand(ctx: Context, run = runResume): Command {
 }
 
 export async function runResume(opts: ResumeOptions, ctx: Context): Promise<void> {
-  const id = await resolveSandboxId(ctx, opts.sandboxId, 'resume');
+  const id = await resolveSandboxId(ctx, opts.sandboxId, 'sandbox resume');
   const { Sandbox } = await ctx.client();
   const connection = await ctx.connection();
   await Sandbox.connect(id, { ...connection, timeoutMs: opts.timeoutMs, signal: ctx.signal });

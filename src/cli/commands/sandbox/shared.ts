@@ -13,11 +13,12 @@ export function collect(value: string, previous: string[] = []): string[] {
 
 /**
  * The sandbox a command acts on: the given ID, or, on a terminal, one picked from the running
- * sandboxes. Off a terminal a missing ID is a usage error, never a hang.
+ * sandboxes. Off a terminal a missing ID is a usage error, never a hang. `command` is the
+ * command's full name (`sandbox info`, `exec`), for the hint.
  */
 export async function resolveSandboxId(ctx: Context, given: string | undefined, command: string): Promise<string> {
   if (given) return parseSandboxId(given);
-  if (!ctx.io.canPrompt()) throw new UsageError(`missing sandbox ID: e2b-ts sandbox ${command} <id>`);
+  if (!ctx.io.canPrompt()) throw new UsageError(`missing sandbox ID: e2b-ts ${command} <id>`);
   const { Sandbox } = await ctx.client();
   const running = await Sandbox.list({ ...(await ctx.connection()), query: { state: ['running'] } }).toArray({ max: 200 });
   if (running.length === 0) throw new UsageError('no running sandboxes to choose from; create one with `e2b-ts sandbox create`');

@@ -24,7 +24,7 @@ Examples:
 }
 
 export async function runSnapshotCreate(opts: SnapshotCreateOptions, ctx: Context): Promise<void> {
-  const id = await resolveSandboxId(ctx, opts.sandboxId, 'snapshot create');
+  const id = await resolveSandboxId(ctx, opts.sandboxId, 'sandbox snapshot create');
   const { Sandbox } = await ctx.client();
   const spinner = await ctx.spinner(`Snapshotting ${id}`);
   try {
