@@ -311,7 +311,8 @@ export class Files {
     const depth = opts.depth ?? 1;
     if (!Number.isInteger(depth) || depth < 1) throw new InvalidArgumentError('depth must be an integer of at least 1');
     const res = await this.unary((client) => client.listDir({ path, depth }, this.callOptions(opts)));
-    return res.entries.map(entryFromWire);
+    // Entries of no known type (dangling symlinks) are left out, as the official SDK does.
+    return res.entries.filter((entry) => entry.type >= 1 && entry.type <= 3).map(entryFromWire);
   }
 
   /** Information about a path (not following a final symlink). */

@@ -4,8 +4,8 @@
  * bodies, upload metadata, 507 on a full disk.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { createReadStream, createWriteStream, type Stats } from 'node:fs';
-import { chown, lstat, stat } from 'node:fs/promises';
+import { createReadStream, type Stats } from 'node:fs';
+import { lstat, open, stat, type FileHandle } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { posix } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -104,6 +104,28 @@ export function negotiateEncoding(header: string | undefined): { gzip: boolean; 
   return { gzip, identity };
 }
 
+const TSPECIALS = new Set('()<>@,;:\\"/[]?=');
+
+/**
+ * `inline; filename=…` as Go's mime.FormatMediaType writes it: a token as is, other ASCII
+ * quoted, anything beyond printable ASCII as RFC 2231 `filename*=utf-8''…` (a raw UTF-8 name
+ * is not a valid header value).
+ */
+export function inlineDisposition(name: string): string {
+  const bytes = Buffer.from(name, 'utf8');
+  if (bytes.some((b) => (b < 0x20 || b > 0x7e) && b !== 0x09)) {
+    let encoded = '';
+    for (const b of bytes) {
+      const ch = String.fromCharCode(b);
+      const plain = b > 0x20 && b < 0x7f && ch !== '*' && ch !== "'" && ch !== '%' && !TSPECIALS.has(ch);
+      encoded += plain ? ch : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+    }
+    return `inline; filename*=utf-8''${encoded}`;
+  }
+  const token = name.length > 0 && [...name].every((ch) => ch > ' ' && ch < '\x7f' && !TSPECIALS.has(ch));
+  return `inline; filename=${token ? name : `"${name.replace(/["\\]/g, '\\$&')}"`}`;
+}
+
 async function download(config: EnvdConfig, req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> {
   checkSigning(config, req, query, 'read');
   const user = userFor(config, query);
@@ -122,13 +144,15 @@ async function download(config: EnvdConfig, req: IncomingMessage, res: ServerRes
   if (!accept.gzip && !accept.identity) throw new HttpError(406, 'no acceptable content encoding (gzip or identity)');
   const headers: Record<string, string | number> = {
     'content-type': CONTENT_TYPES[posix.extname(path).toLowerCase()] ?? 'application/octet-stream',
-    'content-disposition': `inline; filename=${/^[\w.-]+$/.test(posix.basename(path)) ? posix.basename(path) : JSON.stringify(posix.basename(path))}`,
+    'content-disposition': inlineDisposition(posix.basename(path)),
     vary: 'Accept-Encoding',
     'last-modified': st.mtime.toUTCString(),
   };
   if (accept.gzip && st.size > 0) {
     res.writeHead(200, { ...headers, 'content-encoding': 'gzip' });
-    await pipeline(createReadStream(host), createGzip({ level: 1 }), res);
+    // Large output chunks: fetch (undici) decompresses per HTTP chunk, and zlib's default 16 KB
+    // chunks make a 20 MB download take seconds in the official SDK.
+    await pipeline(createReadStream(host, { highWaterMark: 1 << 20 }), createGzip({ level: 1, chunkSize: 1 << 20 }), res);
     return;
   }
   headers['accept-ranges'] = 'bytes';
@@ -194,16 +218,26 @@ async function writeFile(
   } catch {
     throw new HttpError(500, `cannot create the parent directories of ${path}`);
   }
+  let file: FileHandle;
   try {
-    await pipeline(body, createWriteStream(host, { flags: 'w', mode: 0o666 }));
+    file = await open(host, 'w', 0o666);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOSPC') throw new HttpError(507, `not enough inodes available: ${path}`);
+    throw error;
+  }
+  try {
+    // The user owns the file before any byte lands, as in envd (watchers see the user's file).
+    if (process.getuid?.() === 0) await file.chown(user.uid, user.gid);
+    await pipeline(body, file.createWriteStream());
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOSPC') throw new HttpError(507, 'not enough disk space available');
     if (code === 'EDQUOT') throw new HttpError(507, 'not enough disk quota available');
     if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR') throw new HttpError(400, 'invalid gzip request body');
     throw error;
+  } finally {
+    await file.close().catch(() => undefined);
   }
-  if (process.getuid?.() === 0) await chown(host, user.uid, user.gid);
   store.set(await stat(host), metadata);
   const out: Written = { path, name: posix.basename(path), type: 'file' };
   if (Object.keys(metadata).length) out.metadata = metadata;

@@ -76,8 +76,9 @@ export async function entryInfo(config: EnvdConfig, hostPath: string, sandboxPat
       mode = target.mode & 0o7777;
       symlinkTarget = toSandboxPath(config, await realpath(hostPath));
     } catch {
-      // dangling or a loop
+      // dangling or a loop: no type and no mode, as envd (whose mode comes from the target only)
       type = FileType.UNSPECIFIED;
+      mode = 0;
       symlinkTarget = sandboxPath;
     }
   }

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { type Stats, watch, type FSWatcher } from 'node:fs';
-import { chown, lstat, mkdir, readdir, rename, rm, stat, cp } from 'node:fs/promises';
+import { chown, cp, lchown, lstat, lutimes, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import { Code, ConnectError, type HandlerContext, type ServiceImpl } from '@connectrpc/connect';
@@ -69,7 +69,30 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
   };
   const info = async (t: { host: string; path: string }, st?: Stats): Promise<EntryInfo> => {
     const lst = st ?? (await lstat(t.host));
-    return entryInfo(config(), t.host, t.path, lst.isFile() ? metadata.get(lst) : {}, lst);
+    // Metadata is read through a symlink, as listxattr(2) follows it in E2B's envd.
+    const file = lst.isSymbolicLink() ? await stat(t.host).catch(() => undefined) : lst;
+    return entryInfo(config(), t.host, t.path, file?.isFile() ? metadata.get(file) : {}, lst);
+  };
+
+  /**
+   * Moves a tree across mounts as mv(1) does: copy, then remove the source. The copy keeps
+   * contents and modes; owners, times and upload metadata are carried over here, so the moved
+   * entries look as after a rename(2) in E2B (where /tmp and /home share one filesystem).
+   */
+  const moveAcross = async (source: string, destination: string): Promise<void> => {
+    await cp(source, destination, { recursive: true, verbatimSymlinks: true, force: true });
+    // Times are set in the middle of their millisecond: utimes takes float seconds, and this way
+    // the millisecond EntryInfo reports survives the rounding.
+    const keep = (ms: number) => (Math.floor(ms) + 0.5) / 1000;
+    const carry = async (from: string, to: string): Promise<void> => {
+      const st = await lstat(from);
+      if (st.isDirectory()) for (const name of await readdir(from)) await carry(posix.join(from, name), posix.join(to, name));
+      if (process.getuid?.() === 0) await lchown(to, st.uid, st.gid);
+      if (st.isFile()) metadata.set(await lstat(to), metadata.get(st));
+      await lutimes(to, keep(st.atimeMs), keep(st.mtimeMs));
+    };
+    await carry(source, destination);
+    await rm(source, { recursive: true, force: true });
   };
 
   /** Validates a directory to watch and returns its host path. */
@@ -199,8 +222,7 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
       } catch (error) {
         // /home and /tmp are separate mounts inside the sandbox: move across them like mv does.
         if (errnoOf(error) !== 'EXDEV') throw error;
-        await cp(source.host, destination.host, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true, force: true });
-        await rm(source.host, { recursive: true, force: true });
+        await moveAcross(source.host, destination.host);
       }
       return { entry: await info(destination) };
     },
