@@ -58,12 +58,15 @@ function encodeOutput(bytes: Buffer): { text: string; encoding: 'utf-8' | 'base6
   return { text: bytes.toString('base64'), encoding: 'base64' };
 }
 
-/** Pumps our stdin into the process and closes its stdin at end of file. */
-async function forwardStdin(ctx: Context, handle: CommandHandle, stopped: () => boolean): Promise<void> {
-  for await (const chunk of ctx.io.stdin) {
-    if (stopped()) return;
-    await handle.sendStdin(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+/** Pumps our stdin into the process (one input stream) and closes its stdin at end of file. */
+async function forwardStdin(ctx: Context, sandbox: Sandbox, handle: CommandHandle, stopped: () => boolean): Promise<void> {
+  async function* chunks() {
+    for await (const chunk of ctx.io.stdin) {
+      if (stopped()) return;
+      yield typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    }
   }
+  await sandbox.commands.streamInput(handle.pid, chunks());
   if (!stopped()) await handle.closeStdin();
 }
 
@@ -149,7 +152,7 @@ export async function runRemote(ctx: Context, sandbox: Sandbox, spec: RemoteComm
     }
   }, 20);
 
-  const stdinDone = stdinForwarded ? forwardStdin(ctx, handle, () => killedByUs).catch(() => {}) : Promise.resolve();
+  const stdinDone = stdinForwarded ? forwardStdin(ctx, sandbox, handle, () => killedByUs).catch(() => {}) : Promise.resolve();
   let result: CommandFinished;
   try {
     result = await handle.finished();

@@ -1,7 +1,8 @@
 /**
  * Bridging the local terminal to a PTY in a sandbox (`pty attach`): raw mode, size at start and
- * on every resize, keystrokes sent as they come (coalesced only while a send is in flight),
+ * on every resize, keystrokes sent as they come (never held back for batching),
  * output written as it comes, detach keys, and a terminal that is restored on every way out.
+ * Keystrokes travel over one long-lived input stream, so a key costs one frame, not a request.
  */
 import type { CommandFinished, CommandHandle } from '../client/commands.js';
 import type { PtyCreateOpts } from '../client/pty.js';
@@ -69,30 +70,13 @@ export async function bridgeTerminal(ctx: Context, sandbox: Sandbox, opts: Bridg
   let settle!: (outcome: Outcome) => void;
   const outcome = new Promise<Outcome>((resolve) => (settle = resolve));
 
-  // Keystrokes: sent at once; while a send is in flight, later keys wait and go together.
+  // Keystrokes go out at once over one open input stream: no batching delay, no request per key.
   const detector = new DetachDetector(opts.detachKeys);
-  let pending: Uint8Array[] = [];
-  let sending = false;
-  const flush = async () => {
-    sending = true;
-    try {
-      while (pending.length) {
-        const chunk = Buffer.concat(pending);
-        pending = [];
-        await sandbox.pty.sendInput(pid, chunk);
-      }
-    } catch (error) {
-      settle({ kind: 'error', error });
-    } finally {
-      sending = false;
-    }
-  };
+  const input = sandbox.pty.openInput(pid);
+  input.done.catch((error: unknown) => settle({ kind: 'error', error }));
   const onInput = (chunk: Buffer | string) => {
     const { forward, detach } = detector.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-    if (forward.length) {
-      pending.push(forward);
-      if (!sending) void flush();
-    }
+    if (forward.length) input.write(forward);
     if (detach) settle({ kind: 'detach' });
   };
   stdin.on('data', onInput);
@@ -109,6 +93,7 @@ export async function bridgeTerminal(ctx: Context, sandbox: Sandbox, opts: Bridg
   );
 
   const end = await outcome;
+  void input.end().catch(() => {});
   clearInterval(lease);
   stopInterrupts();
   stdin.off('data', onInput);

@@ -517,6 +517,45 @@ export class Commands {
     await this.unary(() => client.sendInput({ process: { selector: { case: 'pid', value: pid } }, input: { input } }, this.callOptions(opts)));
   }
 
+  /**
+   * Streams input to a process over one client-streaming call (envd's StreamInput): each chunk
+   * costs one frame on an open request instead of a request of its own, which is what makes
+   * keystrokes and large stdin fast. The source is pulled as the connection takes it, so a slow
+   * sandbox slows the reader down. When envd or a proxy on the way cannot take a client stream,
+   * falls back to one SendInput call per chunk (reading the source from where it stopped).
+   */
+  async streamInput(pid: number, source: AsyncIterable<Uint8Array>, kind: 'stdin' | 'pty' = 'stdin', opts: CallOptions = {}): Promise<void> {
+    const client = await this.client();
+    const iterator = source[Symbol.asyncIterator]();
+    let sent = 0;
+    async function* frames() {
+      yield { event: { case: 'start' as const, value: { process: { selector: { case: 'pid' as const, value: pid } } } } };
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return;
+        sent += 1;
+        yield { event: { case: 'data' as const, value: { input: { input: { case: kind, value: next.value } } } } };
+      }
+    }
+    const call = this.callOptions(opts, true);
+    try {
+      await client.streamInput(frames(), call);
+      return;
+    } catch (error) {
+      // Refused before a single chunk went through: the path cannot stream; send one by one.
+      const refused = isConnectError(error) && ['unimplemented', 'unavailable', 'unknown', 'internal'].includes(connectCodeName(error.code));
+      if (!(refused && sent === 0)) {
+        if (isConnectError(error)) throw errorFromConnect(connectCodeName(error.code), error.rawMessage, error);
+        throw error;
+      }
+    }
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      await this.sendInput(pid, { case: kind, value: next.value }, opts);
+    }
+  }
+
   /** Changes a PTY's size. */
   async resizePty(pid: number, size: { cols: number; rows: number }, opts: CallOptions = {}): Promise<void> {
     const client = await this.client();

@@ -31,6 +31,18 @@ export interface PtyCreateOpts extends CallOptions, PtySize {
   timeoutMs?: number;
 }
 
+/** A keystroke channel from `pty.openInput`. */
+export interface PtyInput {
+  write(data: Uint8Array): void;
+  /** Closes the channel; resolves once everything written was delivered. */
+  end(): Promise<void>;
+  /** Settles when the channel ends (rejects when it broke). */
+  done: Promise<void>;
+}
+
+/** How often an idle keystroke channel sends an empty chunk, below common proxy idle timeouts. */
+const INPUT_KEEPALIVE_MS = 30_000;
+
 /** Options of `pty.connect`. */
 export interface PtyConnectOpts extends CallOptions {
   onData?: (data: Uint8Array) => void | Promise<void>;
@@ -77,6 +89,52 @@ export class Pty {
   /** Sends keystrokes (bytes) to a session. */
   sendInput(pid: number, data: Uint8Array, opts: CallOptions = {}): Promise<void> {
     return this.commands.sendInput(pid, { case: 'pty', value: data }, opts);
+  }
+
+  /**
+   * An open keystroke channel to a session (one long-lived StreamInput call): write() sends at
+   * once without waiting for an answer; end() closes the channel. Much lower latency than one
+   * sendInput call per keystroke.
+   */
+  openInput(pid: number, opts: CallOptions = {}): PtyInput {
+    const pending: Uint8Array[] = [];
+    let wake: (() => void) | undefined;
+    let ended = false;
+    const keepalive = setInterval(() => {
+      // an empty chunk keeps idle proxies from closing the request
+      pending.push(new Uint8Array(0));
+      wake?.();
+    }, INPUT_KEEPALIVE_MS);
+    keepalive.unref();
+    const source: AsyncIterable<Uint8Array> = {
+      async *[Symbol.asyncIterator]() {
+        for (;;) {
+          const chunk = pending.shift();
+          if (chunk) {
+            yield chunk;
+            continue;
+          }
+          if (ended) return;
+          await new Promise<void>((resolve) => (wake = resolve));
+          wake = undefined;
+        }
+      },
+    };
+    const done = this.commands.streamInput(pid, source, 'pty', opts).finally(() => clearInterval(keepalive));
+    done.catch(() => {});
+    return {
+      write(data) {
+        if (ended) throw new Error('the input channel is closed');
+        pending.push(data);
+        wake?.();
+      },
+      end() {
+        ended = true;
+        wake?.();
+        return done;
+      },
+      done,
+    };
   }
 
   /** Changes a session's terminal size (the process gets SIGWINCH). */

@@ -6,7 +6,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import type { Sandbox } from '../../client/sandbox.js';
 import type { Digests } from './tar.js';
 
-/** stdin chunk size: large enough to keep the pipe busy, small enough for one RPC message. */
+/** Largest stdin frame: large enough to keep the pipe busy, well under envd's message limit. */
 const STDIN_CHUNK = 256 * 1024;
 
 /** Runs a program with exact argv; resolves with stdout when it exits 0, rejects with stderr otherwise. */
@@ -125,19 +125,23 @@ export async function remoteTarExtract(sandbox: Sandbox, dir: string, input: Rea
     },
   });
   const finished = handle.finished();
-  try {
+  // Small tar records are gathered into chunks of up to STDIN_CHUNK per frame.
+  async function* chunks() {
     let pending: Buffer[] = [];
     let pendingBytes = 0;
     for await (const chunk of input) {
       pending.push(chunk as Buffer);
       pendingBytes += (chunk as Buffer).length;
       if (pendingBytes >= STDIN_CHUNK) {
-        await handle.sendStdin(Buffer.concat(pending));
+        yield Buffer.concat(pending);
         pending = [];
         pendingBytes = 0;
       }
     }
-    if (pendingBytes) await handle.sendStdin(Buffer.concat(pending));
+    if (pendingBytes) yield Buffer.concat(pending);
+  }
+  try {
+    await sandbox.commands.streamInput(handle.pid, chunks(), 'stdin', opts.signal ? { signal: opts.signal } : {});
     await handle.closeStdin();
   } catch (error) {
     await handle.kill().catch(() => {});
