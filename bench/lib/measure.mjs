@@ -7,6 +7,8 @@
  * costs ~1 ms of fork+exec and is applied to every row, the floor included, so ratios stay
  * fair. Without GNU time only wall time is measured (RSS shows n/a).
  *
+ * GNU time also gives the CPU time (user + system) of the command and its waited-for children.
+ *
  * measureAsync: wall time of an async function in this process (API-level benchmarks).
  *
  * Both interleave the rows (A B C A B C ...) after one warm-up run of each, so drift of the
@@ -72,25 +74,27 @@ async function between(signal) {
 }
 
 function newResult(row) {
-  return { label: row.label, row, ok: true, error: undefined, wall: [], rss: [] };
+  return { label: row.label, row, ok: true, error: undefined, wall: [], rss: [], cpu: [] };
 }
 
 function finish(results) {
   for (const r of results) {
     r.wallStats = summarize(r.wall);
     r.rssStats = summarize(r.rss);
+    r.cpuStats = summarize(r.cpu);
   }
   return results;
 }
 
 /**
- * Runs one command once: { wallMs, rssKiB, status, stdout, stderr }.
- * cmd is an executable path, args its arguments.
+ * Runs one command once: { wallMs, rssKiB, cpuMs, status, stdout, stderr }.
+ * cmd is an executable path, args its arguments. cpuMs is user + system time (GNU time, 10 ms
+ * resolution), NaN without GNU time.
  */
 export function runOnce(cmd, args, { env, cwd, tmpDir, timeoutMs = 60_000 }) {
   const time = gnuTime(tmpDir);
   const outFile = join(tmpDir, 'gnu-time.out');
-  const [file, argv] = time ? [time, ['-f', '%M', '-o', outFile, cmd, ...args]] : [cmd, args];
+  const [file, argv] = time ? [time, ['-f', '%M %U %S', '-o', outFile, cmd, ...args]] : [cmd, args];
   const t0 = process.hrtime.bigint();
   const r = spawnSync(file, argv, {
     env,
@@ -102,22 +106,27 @@ export function runOnce(cmd, args, { env, cwd, tmpDir, timeoutMs = 60_000 }) {
   });
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
   let rssKiB = NaN;
+  let cpuMs = NaN;
   if (time) {
     try {
       // GNU time writes "Command exited with non-zero status N" before the format line.
-      rssKiB = Number(readFileSync(outFile, 'utf8').trim().split('\n').pop());
+      const [m, u, sys] = readFileSync(outFile, 'utf8').trim().split('\n').pop().trim().split(/\s+/).map(Number);
+      rssKiB = m;
+      cpuMs = (u + sys) * 1000;
     } catch {
       // killed before writing
     }
     rmSync(outFile, { force: true });
   }
-  return { wallMs, rssKiB, status: r.status, signal: r.signal, error: r.error, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+  return { wallMs, rssKiB, cpuMs, status: r.status, signal: r.signal, error: r.error, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
 
 /**
- * rows: [{ label, cmd, args, env?, check?(run) => error string | undefined, after?(run) => Promise }]
+ * rows: [{ label, cmd, args, env?, timeoutMs?, check?(run) => error string | undefined, after?(run) => Promise }]
  * `after` runs outside the timed part (e.g. to kill the sandbox a command created).
- * opts: { runs, warmup = 1, env, cwd, tmpDir, signal }
+ * A run that exceeds its timeout (row.timeoutMs, else opts.timeoutMs, else 60 s) is killed and
+ * fails the row.
+ * opts: { runs, warmup = 1, env, cwd, tmpDir, signal, timeoutMs? }
  */
 export async function measureCommands(rows, opts) {
   const { runs, warmup = 1 } = opts;
@@ -125,7 +134,8 @@ export async function measureCommands(rows, opts) {
   const once = async (res) => {
     await between(opts.signal);
     const { row } = res;
-    const run = runOnce(row.cmd, row.args, { env: row.env ?? opts.env, cwd: opts.cwd, tmpDir: opts.tmpDir });
+    const timeoutMs = row.timeoutMs ?? opts.timeoutMs;
+    const run = runOnce(row.cmd, row.args, { env: row.env ?? opts.env, cwd: opts.cwd, tmpDir: opts.tmpDir, ...(timeoutMs ? { timeoutMs } : {}) });
     let error;
     if (run.error) error = reasonOf(run.error);
     else if (run.signal) error = `killed by ${run.signal}`;
@@ -152,6 +162,7 @@ export async function measureCommands(rows, opts) {
       if (!res.ok) continue;
       res.wall.push(run.wallMs);
       if (Number.isFinite(run.rssKiB)) res.rss.push(run.rssKiB);
+      if (Number.isFinite(run.cpuMs)) res.cpu.push(run.cpuMs);
     }
   }
   return finish(results);

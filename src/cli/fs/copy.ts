@@ -154,7 +154,10 @@ class Copier {
   async upload(localPath: string, sandboxId: string, dest: string, multi: boolean): Promise<void> {
     const sandbox = await this.sandbox(sandboxId);
     const st = await lstat(localPath).catch(() => undefined);
-    if (!st) throw new UsageError(`${localPath}: no such file or folder`);
+    if (!st) {
+      const { FileNotFoundError } = await this.ctx.client();
+      throw new FileNotFoundError(`${localPath}: no such file or folder`);
+    }
     const target = await this.remoteTarget(sandbox, dest, basename(resolve(localPath)), multi);
     const tmp = posix.join(posix.dirname(target), tempName(target));
     if (st.isFile()) {
@@ -162,7 +165,7 @@ class Copier {
       let local: { size: number; sha256: string } | undefined;
       await this.guarded(
         async () => {
-          const body = createReadStream(localPath).pipe(hashing((d) => (local = d), (n) => progress.add(n)));
+          const body = createReadStream(localPath, { highWaterMark: 1 << 20 }).pipe(hashing((d) => (local = d), (n) => progress.add(n)));
           await sandbox.files.write(tmp, body, this.call());
           const mode = (st.mode & 0o7777).toString(8);
           await runRemote(sandbox, 'chmod', [mode, '--', tmp], this.call());
@@ -196,12 +199,15 @@ class Copier {
   }
 
   /**
-   * Splits a tree into tar streams: files spread over `parallel` streams (largest first, each
-   * to the lightest stream), then one last stream with the folders and links, so folder modes
-   * are applied after every file is in (a read-only folder cannot block a concurrent writer).
+   * Splits a tree into rounds of tar streams run one round after the other: first every folder
+   * (writable for now), then the files spread over `parallel` streams (largest first, each to
+   * the lightest stream), then the folders again with their real modes, and the links. Two tar
+   * processes never race to create the same folder, and a read-only folder cannot block a
+   * concurrent writer.
    */
   private groups(entries: TreeEntry[]): TreeEntry[][][] {
     if (this.opts.parallel <= 1) return [[entries]];
+    const folders = entries.filter((e) => e.type === 'dir').map((e) => ({ ...e, mode: 0o700 }));
     const files = entries.filter((e) => e.type === 'file').sort((a, b) => b.size - a.size);
     const buckets = Array.from({ length: this.opts.parallel }, () => ({ size: 0, entries: [] as TreeEntry[] }));
     for (const file of files) {
@@ -210,7 +216,7 @@ class Copier {
       lightest.size += file.size;
     }
     const rest = entries.filter((e) => e.type !== 'file');
-    return [buckets.map((b) => b.entries).filter((b) => b.length > 0), [rest]];
+    return [[folders], buckets.map((b) => b.entries).filter((b) => b.length > 0), [rest]];
   }
 
   /** Moves `tmp/base` to `target` in the sandbox (merging into an existing folder), then drops tmp. */
@@ -221,7 +227,8 @@ class Copier {
       'elif [ -d "$dst" ] && [ ! -L "$dst" ]; then echo "cannot overwrite folder $dst with a file" >&2; exit 1',
       'elif [ -e "$dst" ] && [ -d "$src" ]; then echo "cannot overwrite $dst (not a folder) with a folder" >&2; exit 1',
       'else mv -f -- "$src" "$dst"; fi',
-      'rm -rf -- "$1"',
+      // read-only folders of the copy would block removing what is left of the temporary
+      'chmod -R u+w -- "$1" 2>/dev/null; rm -rf -- "$1"',
     ].join('\n');
     await runRemote(sandbox, 'sh', ['-c', script, 'sh', tmp, base, target], this.call());
   }
@@ -243,7 +250,7 @@ class Copier {
             remoteFileDigest(sandbox, sourcePath, this.call()),
             (async () => {
               const body = await sandbox.files.readStream(sourcePath, this.call());
-              await pipeline(body, hashing((d) => (local = d), (n) => progress.add(n)), createWriteStream(tmp, { flags: 'wx', mode: 0o600 }), {
+              await pipeline(body, hashing((d) => (local = d), (n) => progress.add(n)), createWriteStream(tmp, { flags: 'wx', mode: 0o600, highWaterMark: 1 << 20 }), {
                 signal: this.ctx.signal,
               });
             })(),
@@ -357,7 +364,7 @@ class Copier {
         await remoteTarExtract(sandbox, tmp, output, this.call());
         digests = stripDot(await sent);
         verified(digests, stripDot(await remoteDigests(sandbox, tmp, '.', this.call())));
-        await runRemote(sandbox, 'sh', ['-c', 'mkdir -p -- "$2" && cp -a -- "$1/." "$2/" && rm -rf -- "$1"', 'sh', tmp, target], this.call());
+        await runRemote(sandbox, 'sh', ['-c', 'mkdir -p -- "$2" && cp -a -- "$1/." "$2/" && { chmod -R u+w -- "$1" 2>/dev/null; rm -rf -- "$1"; }', 'sh', tmp, target], this.call());
       },
       () => sandbox.files.remove(tmp, this.userOpt()),
     ).finally(() => progress.done());

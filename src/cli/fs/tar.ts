@@ -9,8 +9,8 @@
  *   written.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { chmod, link, lstat, mkdir, readdir, readlink, symlink, unlink, utimes } from 'node:fs/promises';
+import { chmodSync, createReadStream, createWriteStream, linkSync, mkdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmod, lstat, mkdir, readFile, readdir, readlink, utimes } from 'node:fs/promises';
 import { basename, join, posix, sep } from 'node:path';
 import { PassThrough, Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -34,6 +34,9 @@ export interface TreeEntry {
   /** Where it is on this machine. */
   hostPath: string;
 }
+
+/** Files up to this size are read and written whole (one call each) rather than streamed. */
+const SMALL_FILE = 256 * 1024;
 
 /** Size and SHA-256 of a file, by its name relative to the tree's parent. */
 export type Digests = Map<string, { size: number; sha256: string }>;
@@ -92,6 +95,11 @@ export async function packTree(entries: TreeEntry[], digests: Digests, onBytes?:
           await new Promise<void>((resolve, reject) => pack.entry({ ...header, linkname: entry.linkTarget ?? '' }, (e) => (e ? reject(e) : resolve())));
         } else if (entry.type === 'dir') {
           await new Promise<void>((resolve, reject) => pack.entry(header, (e) => (e ? reject(e) : resolve())));
+        } else if (entry.size <= SMALL_FILE) {
+          const data = await readFile(entry.hostPath);
+          digests.set(name, { size: data.length, sha256: createHash('sha256').update(data).digest('hex') });
+          onBytes?.(data.length);
+          await new Promise<void>((resolve, reject) => pack.entry({ ...header, size: data.length }, data, (e) => (e ? reject(e) : resolve())));
         } else {
           await new Promise<void>((resolve, reject) => {
             const sink = pack.entry({ ...header, size: entry.size }, (e) => (e ? reject(e) : resolve()));
@@ -146,18 +154,27 @@ export async function extractSafely(input: Readable, dest: string, onBytes?: (n:
   const refused: ExtractResult['refused'] = [];
   const dirModes: Array<{ path: string; mode: number; mtime?: Date }> = [];
   await mkdir(dest, { recursive: true });
+  // dest is a fresh folder that only this function writes to, so what exists in it is exactly
+  // what it made: kept here instead of asking the filesystem for every entry.
+  const made = new Map<string, 'dir' | 'file' | 'symlink'>([['', 'dir']]);
 
-  /** Makes the parent folders of `rel` inside dest; false if one of them is not a real folder. */
-  const parentsAreFolders = async (rel: string): Promise<boolean> => {
+  /** Makes the parent folders of `rel`; false if one of them is a symlink or a file. */
+  const parentsAreFolders = (rel: string): boolean => {
     const parts = rel.split('/').slice(0, -1);
-    let path = dest;
+    let sofar = '';
     for (const part of parts) {
-      path = join(path, part);
-      const st = await lstat(path).catch(() => undefined);
-      if (!st) await mkdir(path);
-      else if (!st.isDirectory()) return false;
+      sofar = sofar ? `${sofar}/${part}` : part;
+      const kind = made.get(sofar);
+      if (kind === undefined) {
+        mkdirSync(join(dest, ...sofar.split('/')));
+        made.set(sofar, 'dir');
+      } else if (kind !== 'dir') return false;
     }
     return true;
+  };
+  const remove = (rel: string, target: string) => {
+    if (made.has(rel)) rmSync(target, { force: true });
+    made.delete(rel);
   };
 
   const feeding = pipeline(input, extract as unknown as NodeJS.WritableStream).catch((error: unknown) => {
@@ -175,16 +192,19 @@ export async function extractSafely(input: Readable, dest: string, onBytes?: (n:
       continue;
     }
     const target = join(dest, ...rel.split('/'));
-    if (!(await parentsAreFolders(rel))) {
+    if (!parentsAreFolders(rel)) {
       refused.push({ name: raw, reason: 'a parent folder is a symlink or a file' });
       drain();
       continue;
     }
-    const existing = await lstat(target).catch(() => undefined);
+    const existing = made.get(rel);
     switch (header.type) {
       case 'directory': {
-        if (existing && !existing.isDirectory()) await unlink(target);
-        if (!existing || !existing.isDirectory()) await mkdir(target);
+        if (existing !== 'dir') {
+          remove(rel, target);
+          mkdirSync(target);
+          made.set(rel, 'dir');
+        }
         dirModes.push({ path: target, mode: (header.mode ?? 0o755) & 0o1777, ...(header.mtime ? { mtime: header.mtime } : {}) });
         drain();
         break;
@@ -196,37 +216,57 @@ export async function extractSafely(input: Readable, dest: string, onBytes?: (n:
           drain();
           break;
         }
-        if (existing) await unlink(target).catch(() => {});
-        await symlink(link, target);
+        if (existing === 'dir') {
+          refused.push({ name: raw, reason: 'a folder of that name already came first' });
+          drain();
+          break;
+        }
+        remove(rel, target);
+        symlinkSync(link, target);
+        made.set(rel, 'symlink');
         drain();
         break;
       }
       case 'file':
       case 'contiguous-file': {
-        if (existing?.isDirectory()) {
+        if (existing === 'dir') {
           refused.push({ name: raw, reason: 'a folder of that name already came first' });
           drain();
           break;
         }
-        // Never write through a symlink someone planted at this name.
-        if (existing) await unlink(target);
-        await pipeline(entry, hashing((d) => digests.set(rel, d), onBytes), createWriteStream(target, { flags: 'wx', mode: 0o600 }));
-        await chmod(target, (header.mode ?? 0o644) & 0o1777);
-        if (header.mtime) await utimes(target, header.mtime, header.mtime);
+        // Never write through a symlink planted at this name: the old entry goes first.
+        remove(rel, target);
+        const mode = (header.mode ?? 0o644) & 0o1777;
+        if ((header.size ?? 0) <= SMALL_FILE) {
+          // Small files in one synchronous write: many small files are the slow case otherwise.
+          const chunks: Buffer[] = [];
+          for await (const chunk of entry) chunks.push(chunk as Buffer);
+          const data = Buffer.concat(chunks);
+          writeFileSync(target, data, { flag: 'wx', mode: 0o600 });
+          digests.set(rel, { size: data.length, sha256: createHash('sha256').update(data).digest('hex') });
+          onBytes?.(data.length);
+          chmodSync(target, mode);
+          if (header.mtime) utimesSync(target, header.mtime, header.mtime);
+        } else {
+          await pipeline(entry, hashing((d) => digests.set(rel, d), onBytes), createWriteStream(target, { flags: 'wx', mode: 0o600 }));
+          await chmod(target, mode);
+          if (header.mtime) await utimes(target, header.mtime, header.mtime);
+        }
+        made.set(rel, 'file');
         break;
       }
       case 'link': {
         // A hard link to a file that came earlier in the archive: link the same file here.
         const source = header.linkname ?? '';
         const sourceRel = source.split('/').filter((p) => p !== '' && p !== '.').join('/');
-        const sourceStat = unsafeName(source) ? undefined : await lstat(join(dest, ...sourceRel.split('/'))).catch(() => undefined);
-        if (!sourceStat?.isFile()) {
+        if (unsafeName(source) || made.get(sourceRel) !== 'file' || existing === 'dir') {
           refused.push({ name: raw, reason: `hard link to ${source}, which is not a file of this copy` });
           drain();
           break;
         }
-        if (existing) await unlink(target);
-        await link(join(dest, ...sourceRel.split('/')), target);
+        remove(rel, target);
+        linkSync(join(dest, ...sourceRel.split('/')), target);
+        made.set(rel, 'file');
         const digest = digests.get(sourceRel);
         if (digest) digests.set(rel, digest);
         drain();
@@ -239,8 +279,8 @@ export async function extractSafely(input: Readable, dest: string, onBytes?: (n:
   }
   await feeding;
   for (const dir of dirModes.reverse()) {
-    await chmod(dir.path, dir.mode);
-    if (dir.mtime) await utimes(dir.path, dir.mtime, dir.mtime).catch(() => {});
+    chmodSync(dir.path, dir.mode);
+    if (dir.mtime) utimesSync(dir.path, dir.mtime, dir.mtime);
   }
   return { digests, refused };
 }

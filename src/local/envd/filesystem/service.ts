@@ -109,12 +109,12 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
   };
 
   /**
-   * Watches a directory, calling `emit` per event. fs.watch only says "rename" or "change", so
-   * each event is classified by looking at the path right away: appeared → CREATE, gone →
-   * REMOVE (RENAME when another path appeared in the same notification burst), appeared and
-   * gone again → CREATE then REMOVE, mode changed alone → CHMOD, anything else → WRITE.
+   * Watches a directory, calling `emit` per event. fs.watch only says "rename" or "change";
+   * events are classified per notification burst (see flushBatch): names appearing → CREATE,
+   * disappearing → REMOVE (RENAME when another name appeared in the same burst), a mode change
+   * alone → CHMOD, anything else → WRITE.
    */
-  const startWatch = (t: Target, opts: { recursive: boolean; includeEntry: boolean }, emit: (ev: FilesystemEvent) => void, fail: (e: Error) => void): FSWatcher => {
+  const startWatch = (t: Target, opts: { recursive: boolean; includeEntry: boolean }, emit: (ev: FilesystemEvent) => void, fail: (e: Error) => void): { close(): void } => {
     const known = new Map<string, { mode: number; mtimeMs: number; size: number }>();
     const look = async (rel: string) => lstat(posix.join(t.host, rel)).catch(() => undefined);
     let batch: Array<{ kind: string; rel: string }> = [];
@@ -124,32 +124,53 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
       scheduled = false;
       const items = batch;
       batch = [];
-      const results: Array<{ rel: string; type: EventType; st?: Stats }> = [];
-      for (const { kind, rel } of items) {
+      // fs.watch's "rename" is inotify's create/delete/move: it toggles a name between absent
+      // and present. Following that toggle in order (rather than looking at the end state only)
+      // reports a burst like "create, write, remove" as it happened.
+      const lastRename = new Map<string, number>();
+      items.forEach((item, index) => item.kind === 'rename' && lastRename.set(item.rel, index));
+      const now = new Map<string, Stats | undefined>();
+      for (const rel of new Set(items.map((i) => i.rel))) now.set(rel, await look(rel));
+      const results: Array<{ rel: string; type: EventType }> = [];
+      const createdHere = new Set<string>();
+      items.forEach(({ kind, rel }, index) => {
         const before = known.get(rel);
-        const st = await look(rel);
-        if (st) known.set(rel, { mode: st.mode, mtimeMs: st.mtimeMs, size: st.size });
-        else known.delete(rel);
+        const st = now.get(rel);
         if (kind === 'rename') {
-          if (st && !before) results.push({ rel, type: EventType.CREATE, st });
-          else if (!st && before) results.push({ rel, type: EventType.REMOVE });
-          else if (st) results.push({ rel, type: EventType.WRITE, st });
-          else results.push({ rel, type: EventType.CREATE }, { rel, type: EventType.REMOVE });
-        } else if (st) {
-          const chmodOnly = before !== undefined && before.mode !== st.mode && before.mtimeMs === st.mtimeMs && before.size === st.size;
-          results.push({ rel, type: chmodOnly ? EventType.CHMOD : EventType.WRITE, st });
+          if (!before) {
+            results.push({ rel, type: EventType.CREATE });
+            createdHere.add(rel);
+            known.set(rel, { mode: st?.mode ?? 0, mtimeMs: st?.mtimeMs ?? 0, size: st?.size ?? 0 });
+          } else if (lastRename.get(rel) === index && st) {
+            // moved onto an existing name: the name stays, its content changed
+            results.push({ rel, type: EventType.WRITE });
+          } else {
+            results.push({ rel, type: EventType.REMOVE });
+            known.delete(rel);
+          }
+          return;
         }
-      }
-      const appeared = new Set(results.filter((r) => r.type === EventType.CREATE).map((r) => r.rel));
+        if (!before && !st) return;
+        const chmodOnly = before !== undefined && st !== undefined && before.mode !== st.mode && before.mtimeMs === st.mtimeMs && before.size === st.size;
+        const type = chmodOnly ? EventType.CHMOD : EventType.WRITE;
+        const previous = results[results.length - 1];
+        // repeated modify notifications of one write come as one event
+        if (!(previous && previous.rel === rel && previous.type === type)) results.push({ rel, type });
+        if (!before && st) known.set(rel, { mode: st.mode, mtimeMs: st.mtimeMs, size: st.size });
+      });
+      for (const [rel, st] of now) if (st && known.has(rel)) known.set(rel, { mode: st.mode, mtimeMs: st.mtimeMs, size: st.size });
+      // A name that existed and went away while another appeared in the same burst was moved.
+      const appeared = [...createdHere];
       for (const r of results) {
-        const renamedAway = r.type === EventType.REMOVE && [...appeared].some((other) => other !== r.rel);
+        const renamedAway = r.type === EventType.REMOVE && !createdHere.has(r.rel) && appeared.some((other) => other !== r.rel);
         const type = renamedAway ? EventType.RENAME : r.type;
-        const withEntry = opts.includeEntry && r.st && (type === EventType.CREATE || type === EventType.WRITE || type === EventType.CHMOD);
+        const st = now.get(r.rel);
+        const withEntry = opts.includeEntry && st && (type === EventType.CREATE || type === EventType.WRITE || type === EventType.CHMOD);
         emit(
           create(FilesystemEventSchema, {
             name: r.rel,
             type,
-            ...(withEntry ? { entry: await info({ host: posix.join(t.host, r.rel), path: posix.join(t.path, r.rel) }, r.st).catch(() => undefined) } : {}),
+            ...(withEntry ? { entry: await info({ host: posix.join(t.host, r.rel), path: posix.join(t.path, r.rel) }, st).catch(() => undefined) } : {}),
           }),
         );
       }
@@ -169,10 +190,8 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
         if (opts.recursive && st.isDirectory() && depth < 32) await seed(posix.join(dir, name), childRel, depth + 1);
       }
     };
-    void seed(t.host, '', 0);
-    const watcher = watch(t.host, { recursive: opts.recursive }, (kind, filename) => {
-      if (!filename) return;
-      batch.push({ kind, rel: filename.toString() });
+    const onEvent = (kind: string, rel: string) => {
+      batch.push({ kind, rel });
       // One inotify read delivers a burst in the same tick; classify it as a whole, in order.
       if (!scheduled) {
         scheduled = true;
@@ -180,9 +199,57 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
           chain = chain.then(flushBatch).catch(fail);
         });
       }
+    };
+    // One inotify watch per folder (Node's own recursive mode on Linux misses short-lived files):
+    // folders that appear get a watch of their own, folders that go away lose theirs.
+    const watchers = new Map<string, FSWatcher>();
+    const watchFolder = (rel: string) => {
+      if (watchers.has(rel)) return;
+      let watcher: FSWatcher;
+      try {
+        watcher = watch(rel ? posix.join(t.host, rel) : t.host, (kind, filename) => {
+          if (!filename) return;
+          const child = rel ? `${rel}/${filename.toString()}` : filename.toString();
+          onEvent(kind, child);
+          if (opts.recursive && kind === 'rename') void adoptFolder(child);
+        });
+      } catch {
+        return; // vanished before we could watch it
+      }
+      watcher.on('error', (error) => (rel ? watchers.get(rel)?.close() : fail(error)));
+      watchers.set(rel, watcher);
+    };
+    /** A name appeared or went away: watch it if it is a new folder, forget it if it is gone. */
+    const adoptFolder = async (rel: string) => {
+      const st = await look(rel);
+      if (!st) {
+        for (const [path, watcher] of watchers) {
+          if (path === rel || path.startsWith(`${rel}/`)) {
+            watcher.close();
+            watchers.delete(path);
+          }
+        }
+        return;
+      }
+      if (!st.isDirectory() || watchers.has(rel)) return;
+      watchFolder(rel);
+      // what was created in it before its watch started
+      for (const name of await readdir(posix.join(t.host, rel)).catch(() => [] as string[])) {
+        onEvent('rename', `${rel}/${name}`);
+        void adoptFolder(`${rel}/${name}`);
+      }
+    };
+    watchFolder('');
+    void seed(t.host, '', 0).then(() => {
+      if (!opts.recursive) return;
+      for (const [rel, st] of known) if ((st.mode & 0o170000) === 0o040000) watchFolder(rel);
     });
-    watcher.on('error', fail);
-    return watcher;
+    return {
+      close: () => {
+        for (const watcher of watchers.values()) watcher.close();
+        watchers.clear();
+      },
+    };
   };
 
   return {

@@ -11,6 +11,8 @@ import { endInfo, type EndInfo } from './signals.js';
 
 /** Largest data event, as envd reads pipes (32 KiB). */
 const CHUNK = 32 * 1024;
+/** Largest event made by merging queued output chunks. */
+const MERGE_LIMIT = 1024 * 1024;
 /** Queued bytes per listener above which the process's output is paused. */
 const HIGH_WATER = 4 * 1024 * 1024;
 /** Queued bytes below which it resumes. */
@@ -43,10 +45,22 @@ export class Subscriber {
    */
   async next(idleMs: number, signal: AbortSignal): Promise<ProcessItem | 'idle' | 'aborted'> {
     for (;;) {
-      const item = this.queue.shift();
+      let item = this.queue.shift();
       if (item) {
         if (item.kind === 'data') {
-          this.bytes -= item.data.length;
+          // Output that piled up while the client was busy goes out as one larger event: fewer
+          // messages is what keeps a fast producer's stream fast. Idle streams are unaffected.
+          const stream = item.stream;
+          let merged: Uint8Array[] | undefined;
+          let size = item.data.length;
+          for (let next = this.queue[0]; next?.kind === 'data' && next.stream === stream && size + next.data.length <= MERGE_LIMIT; next = this.queue[0]) {
+            merged ??= [item.data];
+            merged.push(next.data);
+            size += next.data.length;
+            this.queue.shift();
+          }
+          if (merged) item = { kind: 'data', stream, data: Buffer.concat(merged) };
+          this.bytes -= size;
           if (this.bytes < LOW_WATER) this.onDrain();
         }
         return item;
