@@ -185,7 +185,9 @@ function definePtyScenarios(client: PtyClient): void {
 
   it('Ctrl-C (0x03) interrupts the foreground program, not the shell', async () => {
     const { handle, out } = await open();
-    await type(handle.pid, out, 'echo "st$((1+1))"; sleep 100', line('st2'));
+    // The marker comes from the foreground job itself (sh, which then becomes sleep), so the
+    // Ctrl-C cannot slip in between the shell's echo and the job taking the terminal.
+    await type(handle.pid, out, `sh -c 'echo "st$((1+1))"; exec sleep 100'`, line('st2'));
     const mark = out.mark();
     await sandbox.pty.sendInput(handle.pid, Uint8Array.of(0x03));
     await out.waitFor(PROMPT, { since: mark, what: 'the prompt after Ctrl-C' });
