@@ -8,8 +8,9 @@
  *    `files.read(path, { format: 'stream' })` into a file, in a small node script) and the floor,
  *    curl against the same envd `/files` endpoint through the daemon (headers E2b-Sandbox-Id and
  *    X-Access-Token). Upload floor: `curl -T file -X POST` (streams the file; `--data-binary @file`
- *    would read all of it into memory first). Download floor: `curl -o /dev/null`, and, as a
- *    reference, `curl -o file` (the same disk write the CLI and the SDK script do).
+ *    would read all of it into memory first). Download floor: `curl -o file` (the same disk write
+ *    the CLI and the SDK script do; a download has to land somewhere); `curl -o /dev/null` is
+ *    shown as a reference.
  *    Targets: the CLI at least 0.8x curl's throughput; its peak RSS under 120 MB.
  * 2. A folder of 5,000 files of 4 KiB, up and down: `e2b-ts fs cp` (tar streams) beside the
  *    official SDK file by file (`files.write(path, data)` in a loop; `files.list` then
@@ -193,15 +194,15 @@ export async function run(ctx) {
     ...(curl
       ? [
           {
-            key: 'floor',
-            label: 'curl -o /dev/null /files (floor)',
+            key: 'devnull',
+            label: 'curl -o /dev/null /files (reference: no disk write)',
             cmd: 'curl',
             args: ['-sS', '-f', '-o', '/dev/null', '-w', '%{size_download}', ...curlHeaders, filesUrl(source)],
             check: (r) => (Number(r.stdout.trim()) === BIG_BYTES ? undefined : `downloaded ${r.stdout.trim()} bytes`),
           },
           {
-            key: 'floorFile',
-            label: 'curl -o file /files (reference: same disk write)',
+            key: 'floor',
+            label: 'curl -o file /files (floor: the same disk write as the CLI)',
             cmd: 'curl',
             args: ['-sS', '-f', '-o', downCurl, ...curlHeaders, filesUrl(source)],
             after: ifOk(() => {
