@@ -4,7 +4,7 @@
 // The build goes to a staging folder that replaces dist/ only when everything succeeded, so a
 // failed build never leaves a half-empty dist/ behind for running tests or daemons.
 import { spawnSync } from 'node:child_process';
-import { renameSync, rmSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,11 +45,13 @@ try {
   // The CLI as one ESM bundle with lazily loaded chunks: a CLI pays its module loading on every
   // call, and one file loads faster than a few dozen (commands still load their heavy parts, the
   // client and connect, only when they run).
+  const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   await esbuild.build({
     ...bundle,
     entryPoints: { cli: join(root, 'src/cli/main.ts') },
     outdir: join(staging, 'bin'),
     splitting: true,
+    define: { __E2B_TS_VERSION__: JSON.stringify(version) },
   });
 
   const old = `${dist}.old-${process.pid}`;

@@ -25,8 +25,12 @@ export function packageRoot(): string {
   return root;
 }
 
-/** The package version, read from package.json on first use. */
+/** Set by the CLI bundle's build (esbuild `define`), so the CLI never reads package.json for it. */
+declare const __E2B_TS_VERSION__: string | undefined;
+
+/** The package version: built into the CLI bundle, else read from package.json on first use. */
 export function packageVersion(): string {
+  if (version === undefined && typeof __E2B_TS_VERSION__ === 'string') version = __E2B_TS_VERSION__;
   if (version === undefined) {
     try {
       version = (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0';

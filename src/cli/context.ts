@@ -77,6 +77,8 @@ export interface Context {
   warn(line: string): void;
   /** Informational note for people, on stderr, only on a terminal. */
   note(line: string): void;
+  /** True once the reader of our stdout went away (`| head`): the run ends with status 141. */
+  stdoutClosed(): boolean;
 }
 
 export const DEFAULT_GLOBALS: GlobalOptions = {
@@ -99,6 +101,7 @@ export interface ContextParts {
   prompter?: Prompter;
   signal?: AbortSignal;
   interrupts?: Interrupts;
+  stdoutClosed?: () => boolean;
 }
 
 export function createContext(parts: ContextParts = {}): Context {
@@ -117,9 +120,9 @@ export function createContext(parts: ContextParts = {}): Context {
     applyGlobals(globals) {
       ctx.globals = globals;
       if (!parts.io) ctx.io = makeIO({ noColor: globals.noColor, noInput: globals.noInput });
-      else if (globals.noInput || globals.noColor) {
+      else if (globals.noInput) {
         const base = parts.io;
-        ctx.io = { ...base, canPrompt: () => base.canPrompt() && !globals.noInput };
+        ctx.io = Object.assign(Object.create(base) as IOStreams, { canPrompt: () => base.canPrompt() && !globals.noInput });
       }
     },
     connection() {
@@ -137,6 +140,7 @@ export function createContext(parts: ContextParts = {}): Context {
     note(line) {
       if (ctx.io.isStderrTTY) ctx.io.stderr.write(`${line}\n`);
     },
+    stdoutClosed: parts.stdoutClosed ?? (() => false),
   };
   return ctx;
 }
@@ -210,5 +214,14 @@ export function createSystemContext(): Context {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal);
-  return createContext({ signal: controller.signal, interrupts });
+  // Without a listener a closed pipe on stdout (`e2b-ts ... | head`) crashes with a stack trace.
+  // Treat it as SIGPIPE would: stop the work and end with 141.
+  let closed = false;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && !process.stdout.destroyed) throw error;
+    closed = true;
+    process.exitCode = 141;
+    controller.abort();
+  });
+  return createContext({ signal: controller.signal, interrupts, stdoutClosed: () => closed });
 }

@@ -3,6 +3,7 @@
  * write through it and never touch `process.stdout` directly, so tests can hand them buffers.
  */
 import type { Readable, Writable } from 'node:stream';
+import { isatty } from 'node:tty';
 import { createColors, type Colors } from './render/colors.js';
 
 export interface IOStreams {
@@ -25,6 +26,8 @@ export interface IOStreams {
 export interface IOOptions {
   noColor?: boolean;
   noInput?: boolean;
+  /** Whether stdin is a terminal, when known without touching the stream. */
+  stdinIsTTY?: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -49,12 +52,17 @@ export function createIO(
   env: Env,
   opts: IOOptions = {},
 ): IOStreams {
-  const isStdinTTY = streams.stdin.isTTY === true;
+  const isStdinTTY = opts.stdinIsTTY ?? streams.stdin.isTTY === true;
   const isStdoutTTY = streams.stdout.isTTY === true;
   const isStderrTTY = streams.stderr.isTTY === true;
   const level = colorLevel(isStdoutTTY || isStderrTTY, env, opts.noColor === true);
   return {
-    ...streams,
+    // stdin is only looked at when a command reads it: creating it costs start-up time.
+    get stdin() {
+      return streams.stdin;
+    },
+    stdout: streams.stdout,
+    stderr: streams.stderr,
     isStdinTTY,
     isStdoutTTY,
     isStderrTTY,
@@ -67,5 +75,12 @@ export function createIO(
 
 /** IOStreams over the process's own streams. */
 export function createSystemIO(opts: IOOptions = {}): IOStreams {
-  return createIO({ stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }, process.env, opts);
+  const streams = {
+    get stdin() {
+      return process.stdin;
+    },
+    stdout: process.stdout,
+    stderr: process.stderr,
+  };
+  return createIO(streams, process.env, { stdinIsTTY: isatty(0), ...opts });
 }

@@ -13,13 +13,15 @@ export { createSystemContext };
 
 /** Runs the CLI and returns the exit code. */
 export async function main(argv: string[], ctx: Context = createSystemContext()): Promise<number> {
-  const program = buildProgram(ctx);
+  const program = buildProgram(ctx, argv);
+  let code: number;
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return ExitCode.OK;
+    code = ExitCode.OK;
   } catch (error) {
-    return report(error, ctx, () => globalsOf(program).debug || ctx.globals.debug);
+    code = report(error, ctx, () => globalsOf(program).debug || ctx.globals.debug);
   }
+  return ctx.stdoutClosed() ? 141 : code;
 }
 
 function report(error: unknown, ctx: Context, debug: () => boolean): number {
@@ -33,7 +35,7 @@ function report(error: unknown, ctx: Context, debug: () => boolean): number {
   }
   if (error instanceof SilentError) return error.exitCode;
   // Our stdout was closed early (`| head`): stop quietly, as a program killed by SIGPIPE does.
-  if (isBrokenPipe(error, ctx)) return 141;
+  if (ctx.stdoutClosed() || isBrokenPipe(error, ctx)) return 141;
   const code = exitCodeFor(error);
   const message = error instanceof Error ? error.message : String(error);
   const color = ctx.io.color;

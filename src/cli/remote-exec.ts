@@ -9,6 +9,7 @@ import type { CommandFinished, CommandHandle, CommandStartOpts } from '../client
 import type { Sandbox } from '../client/sandbox.js';
 import type { Context, InterruptSignal } from './context.js';
 import { ExecError, SilentError } from './errors.js';
+import { exitStatusOf } from './exit-status.js';
 import { printJson } from './output.js';
 
 /** What to run and how. */
@@ -28,12 +29,6 @@ export interface RemoteCommand {
   json: boolean;
 }
 
-/** Exit status of the CLI for a finished remote process. */
-export function exitStatusOf(result: CommandFinished): number {
-  if (result.signal !== undefined) return 128 + result.signal;
-  if (result.exitCode >= 0 && result.exitCode <= 255) return result.exitCode;
-  return 125;
-}
 
 /** Writes a chunk, resolving when the stream can take more (or undefined right away). */
 function write(stream: Writable, chunk: Uint8Array): Promise<void> | undefined {

@@ -10,7 +10,7 @@ import type { Sandbox } from '../client/sandbox.js';
 import type { Context, InterruptSignal } from './context.js';
 import { DetachDetector } from './detach-keys.js';
 import { ExecError, SilentError } from './errors.js';
-import { exitStatusOf } from './remote-exec.js';
+import { exitStatusOf } from './exit-status.js';
 
 /** How often the attached sandbox's lifetime is topped up, and to how much (never shortened). */
 const KEEPALIVE_EVERY_MS = 60_000;

@@ -10,11 +10,13 @@
  * Exit codes: 0 ok, 1 runtime, 2 usage (also server 400), 3 not found, 4 auth, 5 timeout,
  * 6 rate limit / quota, 130 interrupted.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, type CliResult } from '../helpers/cli.js';
+import { cleanEnv, runCli, type CliResult } from '../helpers/cli.js';
+import { cliBin } from '../helpers/paths.js';
 import { e2bError, startFakeApi, type FakeApi, type FakeScenario } from '../helpers/fake-api.js';
 import { startLocalBackend, type LocalBackend } from '../helpers/local-backend.js';
 
@@ -226,5 +228,25 @@ describe('bad input: one clear line on stderr and the exit code of the table', (
       const [scenario, n] = c.attempts;
       expect(fake.attempts(scenario), `${what}\n  → requests seen by the fake server for ${scenario}`).toBe(n);
     }
+  });
+});
+
+describe('a reader that goes away (`e2b-ts ... | head`)', () => {
+  /** Runs the CLI with the read end of its stdout closed before it writes anything. */
+  function withClosedStdout(args: string[]): Promise<{ code: number | null; stderr: string }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [cliBin, ...args], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout.destroy();
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+  }
+
+  it.each([[['--help']], [['completion', 'bash']]])('%j ends quietly with 141, as SIGPIPE would', async (args) => {
+    const res = await withClosedStdout(args);
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(141);
   });
 });

@@ -6,7 +6,7 @@ import { splitCommandLine } from '../../src/cli/commands/exec.js';
 import { commandLine } from '../../src/cli/commands/proc/list.js';
 import { parseSignal } from '../../src/cli/commands/proc/shared.js';
 import { UsageError } from '../../src/cli/errors.js';
-import { exitStatusOf } from '../../src/cli/remote-exec.js';
+import { exitStatusOf } from '../../src/cli/exit-status.js';
 import { endInfo } from '../../src/local/envd/process/signals.js';
 
 describe('splitCommandLine', () => {

@@ -9,9 +9,12 @@ export interface CompletionOptions {
   shell: Shell;
 }
 
+/** Name and one-line summary (root help lists them without building the command). */
+export const COMPLETION_VERB = { name: 'completion', aliases: [] as string[], summary: 'Print a shell completion script (bash, zsh, fish, powershell)' };
+
 export function completionCommand(ctx: Context, program: () => Command, run = runCompletion): Command {
   return new Command('completion')
-    .description('Print a shell completion script (bash, zsh, fish, powershell)')
+    .description(COMPLETION_VERB.summary)
     .argument('<shell>', `one of ${SHELLS.join(', ')}`)
     .addHelpText(
       'after',

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import type { Context } from '../context.js';
 import { CancelError, ExecError, UsageError } from '../errors.js';
 import { collectKeyValues, parsePositiveDuration } from '../parse.js';
-import { runRemote, type RemoteCommand } from '../remote-exec.js';
+import type { RemoteCommand } from '../remote-exec.js';
 import { collect, resolveSandboxId } from './sandbox/shared.js';
 
 export interface ExecOptions {
@@ -56,9 +56,12 @@ function splitOperands(
   return { sandboxOperands, command: { program: afterDashDash[0], args: afterDashDash.slice(1) } };
 }
 
+/** Name and one-line summary (root help lists them without building the command). */
+export const EXEC_VERB = { name: 'exec', aliases: [] as string[], summary: 'Run a command in a sandbox, streaming its output; exits with its exit code' };
+
 export function execCommand(ctx: Context, run = runExec): Command {
   return new Command('exec')
-    .description('Run a command in a sandbox, streaming its output; exits with its exit code')
+    .description(EXEC_VERB.summary)
     .usage('[options] [sandbox] -- <command> [args...]')
     .argument('[words...]', 'the sandbox ID, then -- and the command with its arguments')
     // `exec ID ls -la` without --: let -la through so the error can say where -- goes.
@@ -116,6 +119,7 @@ export async function runExec(opts: ExecOptions, ctx: Context): Promise<void> {
     if (error instanceof NotFoundError || error instanceof AuthenticationError) throw error;
     throw new ExecError(error instanceof Error ? error.message : String(error), { cause: error });
   }
+  const { runRemote } = await import('../remote-exec.js');
   await runRemote(ctx, sandbox, {
     command: opts.command,
     timeoutMs: opts.timeoutMs,

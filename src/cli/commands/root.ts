@@ -5,14 +5,59 @@
 import { Command, Option } from 'commander';
 import { packageVersion } from '../../version.js';
 import type { Context, GlobalOptions } from '../context.js';
-import { completionCommand } from './completion.js';
+import { completionCommand, COMPLETION_VERB } from './completion.js';
 import { execCommand } from './exec.js';
-import { fsCommand } from './fs/index.js';
-import { procCommand } from './proc/index.js';
-import { ptyCommand } from './pty/index.js';
+import { fsCommand, FS_NOUN } from './fs/index.js';
+import { procCommand, PROC_NOUN } from './proc/index.js';
+import { ptyCommand, PTY_NOUN } from './pty/index.js';
 import { runCommand } from './run.js';
-import { localCommand } from './local/index.js';
-import { sandboxCommand } from './sandbox/index.js';
+import { localCommand, LOCAL_NOUN } from './local/index.js';
+import { sandboxCommand, SANDBOX_NOUN } from './sandbox/index.js';
+
+interface Noun {
+  meta: { name: string; aliases: string[]; summary: string };
+  build(ctx: Context): Command;
+}
+
+/** The nouns in the order `--help` lists them (exec and run sit between sandbox and proc). */
+const NOUNS: Record<string, Noun> = {
+  sandbox: { meta: SANDBOX_NOUN, build: sandboxCommand },
+  proc: { meta: PROC_NOUN, build: procCommand },
+  pty: { meta: PTY_NOUN, build: ptyCommand },
+  fs: { meta: FS_NOUN, build: fsCommand },
+  local: { meta: LOCAL_NOUN, build: localCommand },
+};
+
+/** Global options that take a value, so the word after them is not the command. */
+const VALUE_OPTIONS = new Set(['--api-key', '--domain', '--api-url', '--profile']);
+
+/**
+ * Which nouns a run needs in full: the one named on the command line (also after `help`), or all
+ * of them for `completion`. Undefined means all (no argv: tests and tools inspecting the tree).
+ */
+export function nounsNeeded(argv: readonly string[] | undefined): Set<string> | undefined {
+  if (argv === undefined) return undefined;
+  const words: string[] = [];
+  for (let i = 0; i < argv.length && words.length < 2; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') break;
+    if (arg.startsWith('-')) {
+      if (VALUE_OPTIONS.has(arg)) i++;
+      continue;
+    }
+    words.push(arg);
+  }
+  const [first, second] = words;
+  if (first === COMPLETION_VERB.name) return undefined;
+  const target = first === 'help' ? second : first;
+  const noun = Object.values(NOUNS).find((n) => n.meta.name === target || n.meta.aliases.includes(target ?? ''));
+  return new Set(noun ? [noun.meta.name] : []);
+}
+
+/** A noun as `--help` lists it, without its verbs: building every verb of every noun costs start-up time. */
+function placeholder(meta: Noun['meta']): Command {
+  return new Command(meta.name).aliases(meta.aliases).description(meta.summary);
+}
 
 /** Adds the global options (they work before or after the command words). */
 function addGlobalOptions(program: Command): Command {
@@ -63,7 +108,11 @@ function configureTree(command: Command, ctx: Context): void {
   for (const sub of command.commands) configureTree(sub, ctx);
 }
 
-export function buildProgram(ctx: Context): Command {
+/**
+ * Builds the command tree. With argv, only the noun that runs is built in full; the others are
+ * listed by name and summary, which is all `--help` and commander's suggestions need.
+ */
+export function buildProgram(ctx: Context, argv?: readonly string[]): Command {
   const program = new Command('e2b-ts')
     .description(
       'E2B sandboxes from the terminal: create, run commands, move files. --local runs an E2B-compatible backend on this machine.',
@@ -72,7 +121,20 @@ export function buildProgram(ctx: Context): Command {
     .helpOption('-h, --help', 'show help')
     .helpCommand('help [command]', 'show help for a command');
   addGlobalOptions(program);
-  program.addCommand(sandboxCommand(ctx)).addCommand(execCommand(ctx)).addCommand(runCommand(ctx)).addCommand(procCommand(ctx)).addCommand(ptyCommand(ctx)).addCommand(fsCommand(ctx)).addCommand(localCommand(ctx)).addCommand(completionCommand(ctx, () => program));
+  const needed = nounsNeeded(argv);
+  const noun = (name: string) => {
+    const n = NOUNS[name]!;
+    return !needed || needed.has(name) ? n.build(ctx) : placeholder(n.meta);
+  };
+  program
+    .addCommand(noun('sandbox'))
+    .addCommand(execCommand(ctx))
+    .addCommand(runCommand(ctx))
+    .addCommand(noun('proc'))
+    .addCommand(noun('pty'))
+    .addCommand(noun('fs'))
+    .addCommand(noun('local'))
+    .addCommand(completionCommand(ctx, () => program));
   program.addHelpText(
     'after',
     `

@@ -4,7 +4,7 @@ import type { SandboxCreateOpts } from '../../client/sandbox-api.js';
 import type { Context } from '../context.js';
 import { CancelError, ExecError, SilentError, UsageError } from '../errors.js';
 import { collectKeyValues, parsePositiveDuration } from '../parse.js';
-import { runRemote, type RemoteCommand } from '../remote-exec.js';
+import type { RemoteCommand } from '../remote-exec.js';
 import { splitCommandLine, wordsAfterDashDash } from './exec.js';
 import { collect } from './sandbox/shared.js';
 
@@ -29,9 +29,12 @@ export interface RunOptions {
   internet: boolean;
 }
 
+/** Name and one-line summary (root help lists them without building the command). */
+export const RUN_VERB = { name: 'run', aliases: [] as string[], summary: 'Run a command in a new sandbox that is killed afterwards (like docker run --rm)' };
+
 export function runCommand(ctx: Context, run = runRun): Command {
   return new Command('run')
-    .description('Run a command in a new sandbox that is killed afterwards (like docker run --rm)')
+    .description(RUN_VERB.summary)
     .usage('[options] [template] -- <command> [args...]')
     .argument('[words...]', 'an optional template, then -- and the command with its arguments')
     .allowUnknownOption()
@@ -102,6 +105,7 @@ export async function runRun(opts: RunOptions, ctx: Context): Promise<void> {
   }, KEEPALIVE_EVERY_MS);
   try {
     if (ctx.signal.aborted) throw new CancelError('interrupted');
+    const { runRemote } = await import('../remote-exec.js');
     await runRemote(ctx, sandbox, {
       command: opts.command,
       timeoutMs: opts.timeoutMs,

@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { pipeline } from 'node:stream/promises';
 import type { Context } from '../../context.js';
 import { parseSandboxLocation } from '../../fs/location.js';
 import { fsCall, fsSandbox } from './shared.js';
@@ -15,5 +14,7 @@ export function catCommand(ctx: Context, run = runCat): Command {
 export async function runCat(opts: { sandboxId: string; path: string; user?: string }, ctx: Context): Promise<void> {
   const sandbox = await fsSandbox(ctx, opts.sandboxId);
   const body = await sandbox.files.readStream(opts.path, fsCall(ctx, opts.user));
+  // loaded here, not at start-up: every CLI run pays for what the entry module imports
+  const { pipeline } = await import('node:stream/promises');
   await pipeline(body, ctx.io.stdout, { end: false });
 }

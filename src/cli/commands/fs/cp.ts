@@ -2,7 +2,6 @@ import { Command } from 'commander';
 import type { Context } from '../../context.js';
 import { SilentError, UsageError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
-import { copy } from '../../fs/copy.js';
 import { parseLocation, type Location } from '../../fs/location.js';
 import { printJson, success } from '../../output.js';
 import { parseInteger } from '../../parse.js';
@@ -51,6 +50,7 @@ Examples:
 }
 
 export async function runCp(opts: CpOptions, ctx: Context): Promise<void> {
+  const { copy } = await import('../../fs/copy.js');
   const results = await copy(ctx, opts.sources, opts.destination, {
     parallel: opts.parallel,
     ...(opts.user ? { user: opts.user } : {}),

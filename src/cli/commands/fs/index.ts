@@ -11,9 +11,13 @@ import { urlCommand } from './url.js';
 import { watchCommand } from './watch.js';
 import { writeCommand } from './write.js';
 
+/** Name, aliases and one-line summary (root help lists them without building the subtree). */
+export const FS_NOUN = { name: 'fs', aliases: [], summary: 'Files in sandboxes: copy, list, read, write, watch' };
+
 export function fsCommand(ctx: Context): Command {
-  return new Command('fs')
-    .description('Files in sandboxes: copy, list, read, write, watch')
+  return new Command(FS_NOUN.name)
+    .aliases(FS_NOUN.aliases)
+    .description(FS_NOUN.summary)
     .addCommand(cpCommand(ctx))
     .addCommand(lsCommand(ctx))
     .addCommand(statCommand(ctx))

@@ -1,7 +1,5 @@
 import { Command } from 'commander';
-import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
-import { Readable } from 'node:stream';
 import type { Context } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import { parseSandboxLocation } from '../../fs/location.js';
@@ -20,6 +18,8 @@ export function writeCommand(ctx: Context, run = runWrite): Command {
 export async function runWrite(opts: { sandboxId: string; path: string; user?: string }, ctx: Context): Promise<void> {
   if (ctx.io.isStdinTTY) throw new UsageError('stdin is a terminal; pipe the content in (e.g. `echo hi | e2b-ts fs write ID:/path`)');
   const sandbox = await fsSandbox(ctx, opts.sandboxId);
+  // loaded here, not at start-up: every CLI run pays for what the entry module imports
+  const [{ randomBytes }, { Readable }] = await Promise.all([import('node:crypto'), import('node:stream')]);
   // Written under a temporary name and renamed, so an interrupted write leaves the old file intact.
   const tmp = posix.join(posix.dirname(opts.path), `.${posix.basename(opts.path)}.e2bts-${randomBytes(5).toString('hex')}`);
   try {

@@ -6,9 +6,13 @@ import { startCommand } from './start.js';
 import { statusCommand } from './status.js';
 import { stopCommand } from './stop.js';
 
+/** Name, aliases and one-line summary (root help lists them without building the subtree). */
+export const LOCAL_NOUN = { name: 'local', aliases: [], summary: 'Run the local E2B-compatible backend (offline sandboxes; no account needed)' };
+
 export function localCommand(ctx: Context): Command {
-  return new Command('local')
-    .description('Run the local E2B-compatible backend (offline sandboxes; no account needed)')
+  return new Command(LOCAL_NOUN.name)
+    .aliases(LOCAL_NOUN.aliases)
+    .description(LOCAL_NOUN.summary)
     .addCommand(startCommand(ctx))
     .addCommand(stopCommand(ctx))
     .addCommand(statusCommand(ctx))

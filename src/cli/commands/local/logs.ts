@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { open, stat } from 'node:fs/promises';
 import type { Context } from '../../context.js';
 import { parseInteger } from '../../parse.js';
 import { sleep } from '../../sleep.js';
@@ -19,6 +18,7 @@ export function localLogsCommand(ctx: Context, run = runLocalLogs): Command {
 }
 
 async function readFrom(path: string, offset: number): Promise<{ text: string; end: number }> {
+  const { open } = await import('node:fs/promises');
   const handle = await open(path, 'r');
   try {
     const { size } = await handle.stat();
@@ -49,7 +49,7 @@ export async function runLocalLogs(opts: LocalLogsOptions, ctx: Context): Promis
   while (opts.follow) {
     await sleep(500, ctx.signal);
     try {
-      const size = (await stat(log)).size;
+      const size = (await (await import('node:fs/promises')).stat(log)).size;
       if (size < offset) offset = 0;
       const { text, end } = await readFrom(log, offset);
       if (text) ctx.io.stdout.write(text);

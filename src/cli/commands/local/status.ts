@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { request } from 'node:http';
 import type { Context } from '../../context.js';
 import { SilentError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
@@ -12,7 +11,8 @@ export function statusCommand(ctx: Context, run = runStatus): Command {
     .action(async () => run({}, ctx));
 }
 
-function daemonStatus(url: string, apiKey: string): Promise<Record<string, unknown>> {
+async function daemonStatus(url: string, apiKey: string): Promise<Record<string, unknown>> {
+  const { request } = await import('node:http');
   return new Promise((resolve, reject) => {
     const req = request(`${url}/_e2b-ts/status`, { headers: { 'x-api-key': apiKey }, timeout: 5000 }, (res) => {
       const chunks: Buffer[] = [];

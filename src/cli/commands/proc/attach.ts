@@ -4,7 +4,7 @@ import type { Context } from '../../context.js';
 import { SilentError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
 import { parseSandboxId } from '../../parse.js';
-import { exitStatusOf } from '../../remote-exec.js';
+import { exitStatusOf } from '../../exit-status.js';
 import { attachSandbox, parsePid } from './shared.js';
 
 export interface ProcAttachOptions {

@@ -5,9 +5,13 @@ import { procKillCommand } from './kill.js';
 import { procListCommand } from './list.js';
 import { procStdinCommand } from './stdin.js';
 
+/** Name, aliases and one-line summary (root help lists them without building the subtree). */
+export const PROC_NOUN = { name: 'proc', aliases: [], summary: 'Processes in a sandbox: list, signal, attach to, feed stdin' };
+
 export function procCommand(ctx: Context): Command {
-  return new Command('proc')
-    .description('Processes in a sandbox: list, signal, attach to, feed stdin')
+  return new Command(PROC_NOUN.name)
+    .aliases(PROC_NOUN.aliases)
+    .description(PROC_NOUN.summary)
     .addCommand(procListCommand(ctx))
     .addCommand(procKillCommand(ctx))
     .addCommand(procAttachCommand(ctx))

@@ -2,8 +2,6 @@ import { Command } from 'commander';
 import type { Context } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import { collectKeyValues } from '../../parse.js';
-import { parseDetachKeys } from '../../detach-keys.js';
-import { bridgeTerminal } from '../../terminal-bridge.js';
 import { parsePid } from '../proc/shared.js';
 import { collect, resolveSandboxId } from '../sandbox/shared.js';
 
@@ -54,6 +52,7 @@ Examples:
 }
 
 export async function runPtyAttach(opts: PtyAttachOptions, ctx: Context): Promise<void> {
+  const { parseDetachKeys } = await import('../../detach-keys.js');
   let detachKeys: Uint8Array;
   try {
     detachKeys = parseDetachKeys(opts.detachKeys);
@@ -69,6 +68,7 @@ export async function runPtyAttach(opts: PtyAttachOptions, ctx: Context): Promis
   const id = await resolveSandboxId(ctx, opts.sandboxId, 'pty attach');
   const { Sandbox } = await ctx.client();
   const sandbox = await Sandbox.attach(id, { ...(await ctx.connection()), signal: ctx.signal });
+  const { bridgeTerminal } = await import('../../terminal-bridge.js');
   await bridgeTerminal(ctx, sandbox, {
     ...(opts.pid !== undefined ? { pid: opts.pid } : {}),
     create: {

@@ -4,9 +4,13 @@ import { ptyAttachCommand } from './attach.js';
 import { ptyKillCommand } from './kill.js';
 import { ptyListCommand } from './list.js';
 
+/** Name, aliases and one-line summary (root help lists them without building the subtree). */
+export const PTY_NOUN = { name: 'pty', aliases: [], summary: 'Interactive terminals in sandboxes' };
+
 export function ptyCommand(ctx: Context): Command {
-  return new Command('pty')
-    .description('Interactive terminals in sandboxes')
+  return new Command(PTY_NOUN.name)
+    .aliases(PTY_NOUN.aliases)
+    .description(PTY_NOUN.summary)
     .addCommand(ptyAttachCommand(ctx))
     .addCommand(ptyListCommand(ctx))
     .addCommand(ptyKillCommand(ctx));

@@ -13,10 +13,13 @@ import { timeoutCommand } from './timeout.js';
 import { urlCommand } from './url.js';
 import { ptyAttachCommand } from '../pty/attach.js';
 
+/** Name, aliases and one-line summary (root help lists them without building the subtree). */
+export const SANDBOX_NOUN = { name: 'sandbox', aliases: ['sbx'], summary: 'Create, list and manage sandboxes' };
+
 export function sandboxCommand(ctx: Context): Command {
-  return new Command('sandbox')
-    .alias('sbx')
-    .description('Create, list and manage sandboxes')
+  return new Command(SANDBOX_NOUN.name)
+    .aliases(SANDBOX_NOUN.aliases)
+    .description(SANDBOX_NOUN.summary)
     .addCommand(createCommand(ctx))
     .addCommand(listCommand(ctx))
     .addCommand(infoCommand(ctx))
