@@ -699,6 +699,8 @@ describe('fs cp: large transfers, overwrites and Ctrl-C', () => {
     const r = await interrupt(proc);
     expect(r.code, show(r)).toBe(130);
     expect(readdirSync(dir)).toEqual([]);
+    // the sandbox-side hasher that followed the upload is gone too
+    await pollUntil('the sandbox hasher to end', async () => ((await sh(sbx, 'ps -eo args | grep -c "[h]ashlib" || true')).trim() === '0' ? true : undefined), 20_000, 100);
   }, 180_000);
 
   it('Ctrl-C during a file download: exit 130, no destination file, no local temporary', async () => {
@@ -975,6 +977,18 @@ describe('fs watch', () => {
     expect(about.filter((l) => l.startsWith('CREATE ')), all).toHaveLength(1);
     expect(about.filter((l) => l.startsWith('RENAME ')), all).toEqual([]);
     expect(lines(proc)).toContain('CREATE /home/user/watched-burst/sub/deep.txt');
+    proc.child.kill('SIGINT');
+    expect((await proc.exited).code).toBe(130);
+  });
+
+  it('a move within the folder: RENAME for the old name, CREATE for the new one', async () => {
+    await sh(sbx, 'mkdir -p ~/watched-mv && echo x > ~/watched-mv/a.txt');
+    const proc = spawnLocal(['fs', 'watch', `${sbx}:/home/user/watched-mv`], { stdin: 'ignore' });
+    await untilWatching(proc, '/home/user/watched-mv');
+    await sh(sbx, 'mv ~/watched-mv/a.txt ~/watched-mv/b.txt');
+    await proc.waitFor(() => lines(proc).includes('CREATE /home/user/watched-mv/b.txt'));
+    const all = lines(proc).join('\n');
+    expect(lines(proc).filter((l) => l.endsWith('/a.txt')), all).toEqual(['RENAME /home/user/watched-mv/a.txt']);
     proc.child.kill('SIGINT');
     expect((await proc.exited).code).toBe(130);
   });

@@ -18,7 +18,7 @@ import type { Context } from '../context.js';
 import { CancelError, UsageError } from '../errors.js';
 import type { Location } from './location.js';
 import { createProgress, type Progress } from './progress.js';
-import { remoteDigests, remoteFileDigest, remoteTarCreate, remoteTarExtract, runRemote } from './remote.js';
+import { followFileDigest, remoteDigests, remoteFileDigest, remoteTarCreate, remoteTarExtract, runRemote } from './remote.js';
 import { digestTarStream, extractSafely, hashing, packTree, walkLocal, type Digests, type TreeEntry } from './tar.js';
 
 export interface CopyOptions {
@@ -166,10 +166,20 @@ class Copier {
       await this.guarded(
         async () => {
           const body = createReadStream(localPath, { highWaterMark: 1 << 20 }).pipe(hashing((d) => (local = d), (n) => progress.add(n)));
-          await sandbox.files.write(tmp, body, this.call());
+          // the sandbox hashes the file as it arrives, instead of reading it all again afterwards
+          const follower = await followFileDigest(sandbox, tmp, st.size, this.call());
+          try {
+            await sandbox.files.write(tmp, body, { ...this.call(), size: st.size });
+          } catch (error) {
+            await follower.kill();
+            throw error;
+          }
           const mode = (st.mode & 0o7777).toString(8);
-          await runRemote(sandbox, 'chmod', [mode, '--', tmp], this.call());
-          const remote = await remoteFileDigest(sandbox, tmp, this.call());
+          const [info] = await Promise.all([sandbox.files.getInfo(tmp, this.call()), runRemote(sandbox, 'chmod', [mode, '--', tmp], this.call())]);
+          // The follower stops after the size we sent; a file of another size cannot match anyway.
+          if (info.size !== st.size) await follower.kill();
+          const followed = info.size === st.size ? await follower.digest : undefined;
+          const remote = followed ? { sha256: followed.sha256, size: info.size } : await remoteFileDigest(sandbox, tmp, this.call());
           verified(new Map([['f', local!]]), new Map([['f', remote]]));
           await sandbox.files.rename(tmp, target, this.call());
         },

@@ -10,13 +10,18 @@ import type { Digests } from './tar.js';
 /** Largest stdin frame: large enough to keep the pipe busy, well under envd's message limit. */
 const STDIN_CHUNK = 256 * 1024;
 
-/** Runs a program with exact argv; resolves with stdout when it exits 0, rejects with stderr otherwise. */
-export async function runRemote(
+type RemoteOpts = { user?: string; signal?: AbortSignal; envs?: Record<string, string> };
+
+/**
+ * Starts a program with exact argv. `done` resolves with its stdout when it exits 0 and rejects
+ * with its stderr otherwise; `kill` ends it early.
+ */
+export async function startRemote(
   sandbox: Sandbox,
   program: string,
   args: string[],
-  opts: { user?: string; signal?: AbortSignal; envs?: Record<string, string> } = {},
-): Promise<Buffer> {
+  opts: RemoteOpts = {},
+): Promise<{ done: Promise<Buffer>; kill(): Promise<void> }> {
   const chunks: Buffer[] = [];
   const stderr: Buffer[] = [];
   const handle = await sandbox.commands.start(program, {
@@ -31,15 +36,29 @@ export async function runRemote(
       else stderr.push(Buffer.from(data));
     },
   });
+  const kill = () => handle.kill().then(
+    () => {},
+    () => {},
+  );
   // Our helper processes end with the copy: an interrupt kills them rather than leaving them behind.
-  const onAbort = () => void handle.kill().catch(() => {});
+  const onAbort = () => void kill();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
-  const result = await handle.finished().finally(() => opts.signal?.removeEventListener('abort', onAbort));
-  if (result.exitCode !== 0) {
-    const message = lastLines(stderr) || result.error || `exit ${result.exitCode}`;
-    throw new Error(`${program} in the sandbox failed: ${message}`);
-  }
-  return Buffer.concat(chunks);
+  const done = handle
+    .finished()
+    .finally(() => opts.signal?.removeEventListener('abort', onAbort))
+    .then((result) => {
+      if (result.exitCode !== 0) {
+        const message = lastLines(stderr) || result.error || `exit ${result.exitCode}`;
+        throw new Error(`${program} in the sandbox failed: ${message}`);
+      }
+      return Buffer.concat(chunks);
+    });
+  return { done, kill };
+}
+
+/** Runs a program with exact argv; resolves with stdout when it exits 0, rejects with stderr otherwise. */
+export async function runRemote(sandbox: Sandbox, program: string, args: string[], opts: RemoteOpts = {}): Promise<Buffer> {
+  return (await startRemote(sandbox, program, args, opts)).done;
 }
 
 /**
@@ -100,6 +119,63 @@ export async function remoteFileDigest(sandbox: Sandbox, path: string, opts: { u
   const digest = digests.get(posix.basename(path));
   if (!digest) throw new Error(`cannot read ${path} in the sandbox to verify it`);
   return digest;
+}
+
+/**
+ * The Python side of followFileDigest: waits for the file to appear, then hashes it as it grows
+ * until `size` bytes have been read. Gives up when the file stops growing for FOLLOW_IDLE_S, so a
+ * copy that died without killing it does not leave it behind for long.
+ */
+const FOLLOW_IDLE_S = 300;
+const FOLLOW_PY = [
+  'import hashlib, sys, time',
+  'path, size = sys.argv[1], int(sys.argv[2])',
+  `idle_limit = ${FOLLOW_IDLE_S}`,
+  'last = time.monotonic()',
+  'while True:',
+  '    try:',
+  '        f = open(path, "rb")',
+  '        break',
+  '    except FileNotFoundError:',
+  '        if time.monotonic() - last > idle_limit: sys.exit("no file " + path)',
+  '        time.sleep(0.005)',
+  'h, n, pause = hashlib.sha256(), 0, 0.002',
+  'while n < size:',
+  '    block = f.read(min(1 << 20, size - n))',
+  '    if block:',
+  '        h.update(block)',
+  '        n += len(block)',
+  '        pause, last = 0.002, time.monotonic()',
+  '    elif time.monotonic() - last > idle_limit:',
+  '        sys.exit("%s stopped growing at %d bytes" % (path, n))',
+  '    else:',
+  '        time.sleep(pause)',
+  '        pause = min(pause * 2, 0.05)',
+  'sys.stdout.write("%s %d" % (h.hexdigest(), n))',
+].join('\n');
+
+/**
+ * Hashes a file in the sandbox while an upload is still writing it, so verifying a large upload
+ * costs little more than the upload (envd writes uploads in order, straight to their path).
+ * Start it before the upload. `digest` is the SHA-256 of the first `size` bytes, or undefined when
+ * the sandbox cannot do this (no python3) or the follower failed: then hash after the upload.
+ */
+export async function followFileDigest(
+  sandbox: Sandbox,
+  path: string,
+  size: number,
+  opts: { user?: string; signal?: AbortSignal } = {},
+): Promise<{ digest: Promise<{ size: number; sha256: string } | undefined>; kill(): Promise<void> }> {
+  const script = 'command -v python3 >/dev/null 2>&1 || exit 97; exec python3 -c "$PY" "$1" "$2"';
+  const follower = await startRemote(sandbox, 'sh', ['-c', script, 'sh', path, String(size)], { ...opts, envs: { PY: FOLLOW_PY } });
+  const digest = follower.done.then(
+    (out) => {
+      const match = /^([0-9a-f]{64}) (\d+)$/.exec(out.toString('utf8').trim());
+      return match ? { sha256: match[1], size: Number(match[2]) } : undefined;
+    },
+    () => undefined,
+  );
+  return { digest, kill: follower.kill };
 }
 
 /** `tar -c` of `parent/name` in the sandbox, as a stream, plus its completion. */

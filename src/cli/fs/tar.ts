@@ -9,8 +9,8 @@
  *   written.
  */
 import { createHash } from 'node:crypto';
-import { chmodSync, createReadStream, createWriteStream, linkSync, mkdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { chmod, lstat, mkdir, readFile, readdir, readlink, utimes } from 'node:fs/promises';
+import { chmodSync, createReadStream, createWriteStream, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmod, mkdir, utimes } from 'node:fs/promises';
 import { basename, join, posix, sep } from 'node:path';
 import { PassThrough, Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -41,17 +41,26 @@ const SMALL_FILE = 256 * 1024;
 /** Size and SHA-256 of a file, by its name relative to the tree's parent. */
 export type Digests = Map<string, { size: number; sha256: string }>;
 
-/** Walks a local file or folder without following symlinks; parents come before children. */
+/** Entries the walk handles between turns of the event loop (so Ctrl-C is still heard). */
+const WALK_BATCH = 512;
+
+/**
+ * Walks a local file or folder without following symlinks; parents come before children.
+ * Synchronous calls, a turn of the event loop every WALK_BATCH entries: an lstat is a few
+ * microseconds, a round trip through libuv's thread pool far more (measured here: 0.4 s for
+ * 5,000 files async, a tenth of that sync).
+ */
 export async function walkLocal(root: string): Promise<TreeEntry[]> {
   const out: TreeEntry[] = [];
   const visit = async (hostPath: string, rel: string) => {
-    const st = await lstat(hostPath);
+    if (out.length % WALK_BATCH === WALK_BATCH - 1) await new Promise((resolve) => setImmediate(resolve));
+    const st = lstatSync(hostPath);
     const base = { rel, mode: st.mode & 0o7777, mtime: st.mtime, hostPath };
     if (st.isSymbolicLink()) {
-      out.push({ ...base, type: 'symlink', size: 0, linkTarget: await readlink(hostPath) });
+      out.push({ ...base, type: 'symlink', size: 0, linkTarget: readlinkSync(hostPath) });
     } else if (st.isDirectory()) {
       out.push({ ...base, type: 'dir', size: 0 });
-      for (const name of (await readdir(hostPath)).sort()) await visit(join(hostPath, name), `${rel}/${name}`);
+      for (const name of readdirSync(hostPath).sort()) await visit(join(hostPath, name), `${rel}/${name}`);
     } else if (st.isFile()) {
       out.push({ ...base, type: 'file', size: st.size });
     }
@@ -96,7 +105,8 @@ export async function packTree(entries: TreeEntry[], digests: Digests, onBytes?:
         } else if (entry.type === 'dir') {
           await new Promise<void>((resolve, reject) => pack.entry(header, (e) => (e ? reject(e) : resolve())));
         } else if (entry.size <= SMALL_FILE) {
-          const data = await readFile(entry.hostPath);
+          // one synchronous read: four thread-pool round trips per small file would dominate
+          const data = readFileSync(entry.hostPath);
           digests.set(name, { size: data.length, sha256: createHash('sha256').update(data).digest('hex') });
           onBytes?.(data.length);
           await new Promise<void>((resolve, reject) => pack.entry({ ...header, size: data.length }, data, (e) => (e ? reject(e) : resolve())));

@@ -111,11 +111,12 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
   /**
    * Watches a directory, calling `emit` per event. fs.watch only says "rename" or "change";
    * events are classified per notification burst (see flushBatch): names appearing → CREATE,
-   * disappearing → REMOVE (RENAME when another name appeared in the same burst), a mode change
-   * alone → CHMOD, anything else → WRITE.
+   * disappearing → REMOVE (RENAME when its inode appeared under another name in the same burst),
+   * a mode change alone → CHMOD, anything else → WRITE.
    */
   const startWatch = (t: Target, opts: { recursive: boolean; includeEntry: boolean }, emit: (ev: FilesystemEvent) => void, fail: (e: Error) => void): { close(): void } => {
-    const known = new Map<string, { mode: number; mtimeMs: number; size: number }>();
+    const known = new Map<string, { mode: number; mtimeMs: number; size: number; ino: number }>();
+    const record = (st: Stats | undefined) => ({ mode: st?.mode ?? 0, mtimeMs: st?.mtimeMs ?? 0, size: st?.size ?? 0, ino: st?.ino ?? 0 });
     const look = async (rel: string) => lstat(posix.join(t.host, rel)).catch(() => undefined);
     let batch: Array<{ kind: string; rel: string }> = [];
     let scheduled = false;
@@ -131,7 +132,7 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
       items.forEach((item, index) => item.kind === 'rename' && lastRename.set(item.rel, index));
       const now = new Map<string, Stats | undefined>();
       for (const rel of new Set(items.map((i) => i.rel))) now.set(rel, await look(rel));
-      const results: Array<{ rel: string; type: EventType }> = [];
+      const results: Array<{ rel: string; type: EventType; ino?: number }> = [];
       const createdHere = new Set<string>();
       items.forEach(({ kind, rel }, index) => {
         const before = known.get(rel);
@@ -140,12 +141,12 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
           if (!before) {
             results.push({ rel, type: EventType.CREATE });
             createdHere.add(rel);
-            known.set(rel, { mode: st?.mode ?? 0, mtimeMs: st?.mtimeMs ?? 0, size: st?.size ?? 0 });
+            known.set(rel, record(st));
           } else if (lastRename.get(rel) === index && st) {
             // moved onto an existing name: the name stays, its content changed
             results.push({ rel, type: EventType.WRITE });
           } else {
-            results.push({ rel, type: EventType.REMOVE });
+            results.push({ rel, type: EventType.REMOVE, ino: before.ino });
             known.delete(rel);
           }
           return;
@@ -156,13 +157,14 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
         const previous = results[results.length - 1];
         // repeated modify notifications of one write come as one event
         if (!(previous && previous.rel === rel && previous.type === type)) results.push({ rel, type });
-        if (!before && st) known.set(rel, { mode: st.mode, mtimeMs: st.mtimeMs, size: st.size });
+        if (!before && st) known.set(rel, record(st));
       });
-      for (const [rel, st] of now) if (st && known.has(rel)) known.set(rel, { mode: st.mode, mtimeMs: st.mtimeMs, size: st.size });
-      // A name that existed and went away while another appeared in the same burst was moved.
-      const appeared = [...createdHere];
+      for (const [rel, st] of now) if (st && known.has(rel)) known.set(rel, record(st));
+      // A name that went away while its inode appeared under another name in the same burst was
+      // moved; matching the inode keeps "delete one file, create another" a REMOVE.
+      const appearedInodes = new Set([...createdHere].map((rel) => now.get(rel)?.ino).filter((ino): ino is number => !!ino));
       for (const r of results) {
-        const renamedAway = r.type === EventType.REMOVE && !createdHere.has(r.rel) && appeared.some((other) => other !== r.rel);
+        const renamedAway = r.type === EventType.REMOVE && !createdHere.has(r.rel) && !!r.ino && appearedInodes.has(r.ino);
         const type = renamedAway ? EventType.RENAME : r.type;
         const st = now.get(r.rel);
         const withEntry = opts.includeEntry && st && (type === EventType.CREATE || type === EventType.WRITE || type === EventType.CHMOD);
@@ -186,7 +188,7 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
         const childRel = rel ? `${rel}/${name}` : name;
         const st = await look(childRel);
         if (!st) continue;
-        if (!known.has(childRel)) known.set(childRel, { mode: st.mode, mtimeMs: st.mtimeMs, size: st.size });
+        if (!known.has(childRel)) known.set(childRel, record(st));
         if (opts.recursive && st.isDirectory() && depth < 32) await seed(posix.join(dir, name), childRel, depth + 1);
       }
     };
