@@ -145,9 +145,16 @@ export async function run(ctx) {
     if (got !== size) throw new Error(`${path} has ${got} bytes, expected ${size}`);
   };
   const sdkRow = (op, a, b) => ({ cmd: ctx.commands.node, args: ['--input-type=module', '-e', SDK_SCRIPT, op, id, a, b] });
+  /**
+   * A row's clean-up (when it succeeded), then `sync`: a 1 GiB write leaves its pages dirty, and
+   * without the flush the next row, whichever it is, would pay for writing them back.
+   */
   const ifOk = (fn) => async (r) => {
-    if (r.status !== 0) return;
-    await fn(r);
+    try {
+      if (r.status === 0) await fn(r);
+    } finally {
+      spawnSync('sync');
+    }
   };
 
   // ---------------------------------------------------------------- 1 GiB, up and down
@@ -159,6 +166,7 @@ export async function run(ctx) {
   ctx.log('files: uploading the download source');
   await sdk.files.write(source, (await openAsBlob(big)).stream());
   expectRemoteSize(source, BIG_BYTES);
+  spawnSync('sync');
 
   /** curl's arguments for a raw upload of the big file to `path` (after -sS -f). */
   const upCurlArgs = (path) => ['-o', '/dev/null', '-X', 'POST', '-H', 'Expect:', '-H', 'Content-Type: application/octet-stream', ...curlHeaders, '-T', big, filesUrl(path)];
@@ -370,7 +378,7 @@ export async function run(ctx) {
       label: 'local cp -a (reference)',
       cmd: 'cp',
       args: ['-a', dir, join(work, 'small-cp')],
-      after: () => rmSync(join(work, 'small-cp'), { recursive: true, force: true }),
+      after: ifOk(() => rmSync(join(work, 'small-cp'), { recursive: true, force: true })),
     },
     {
       key: 'ours',

@@ -11,12 +11,13 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { chmod, cp, lstat, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, posix, resolve } from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Sandbox } from '../../client/sandbox.js';
 import type { Context } from '../context.js';
 import { CancelError, UsageError } from '../errors.js';
 import type { Location } from './location.js';
+import { hashFileOnThread, THREAD_HASH_MIN_BYTES } from './hash-thread.js';
 import { createProgress, type Progress } from './progress.js';
 import { followFileDigest, remoteDigests, remoteFileDigest, remoteTarCreate, remoteTarExtract, runRemote } from './remote.js';
 import { digestTarStream, extractSafely, hashing, packTree, walkLocal, type Digests, type TreeEntry } from './tar.js';
@@ -72,6 +73,38 @@ function stripDot(digests: Digests): Digests {
   const out: Digests = new Map();
   for (const [name, digest] of digests) out.set(name.replace(/^\.\//, ''), digest);
   return out;
+}
+
+type Digest = { size: number; sha256: string };
+
+/**
+ * The local side's digest of a one-file transfer: a pass-through stage for its pipeline (counting
+ * bytes for the progress bar) and the digest once the bytes are through. A large file is hashed
+ * on a thread, reading the file itself (`file`: the source of an upload, the temporary of a
+ * download, still being written); a small one inline.
+ */
+function localDigest(file: string, size: number, onBytes: (n: number) => void): { stage: Transform; digest(): Promise<Digest>; stop(): Promise<void> } {
+  if (size < THREAD_HASH_MIN_BYTES) {
+    let digest: Digest | undefined;
+    return {
+      stage: hashing((d) => (digest = d), onBytes),
+      digest: async () => digest!,
+      stop: async () => {},
+    };
+  }
+  const hasher = hashFileOnThread(file);
+  let counted = 0;
+  return {
+    stage: new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        counted += chunk.length;
+        onBytes(chunk.length);
+        callback(null, chunk);
+      },
+    }),
+    digest: () => hasher.finish(counted),
+    stop: () => hasher.stop(),
+  };
 }
 
 const sum = (digests: Digests) => [...digests.values()].reduce((total, d) => total + d.size, 0);
@@ -162,10 +195,11 @@ class Copier {
     const tmp = posix.join(posix.dirname(target), tempName(target));
     if (st.isFile()) {
       const progress = createProgress(this.ctx, `→ ${target}`, st.size);
-      let local: { size: number; sha256: string } | undefined;
+      let local: Digest | undefined;
+      const measure = localDigest(localPath, st.size, (n) => progress.add(n));
       await this.guarded(
         async () => {
-          const body = createReadStream(localPath, { highWaterMark: 1 << 20 }).pipe(hashing((d) => (local = d), (n) => progress.add(n)));
+          const body = createReadStream(localPath, { highWaterMark: 1 << 20 }).pipe(measure.stage);
           // the sandbox hashes the file as it arrives, instead of reading it all again afterwards
           const follower = await followFileDigest(sandbox, tmp, st.size, this.call());
           try {
@@ -174,6 +208,7 @@ class Copier {
             await follower.kill();
             throw error;
           }
+          local = await measure.digest();
           const mode = (st.mode & 0o7777).toString(8);
           const [info] = await Promise.all([sandbox.files.getInfo(tmp, this.call()), runRemote(sandbox, 'chmod', [mode, '--', tmp], this.call())]);
           // The follower stops after the size we sent; a file of another size cannot match anyway.
@@ -184,7 +219,10 @@ class Copier {
           await sandbox.files.rename(tmp, target, this.call());
         },
         () => sandbox.files.remove(tmp, this.userOpt()),
-      ).finally(() => progress.done());
+      ).finally(() => {
+        progress.done();
+        return measure.stop();
+      });
       this.results.push({ source: localPath, destination: `${sandboxId}:${target}`, files: 1, bytes: local!.size, refused: [] });
       return;
     }
@@ -253,24 +291,32 @@ class Copier {
     if (kind.kind === 'file') {
       const info = await sandbox.files.getInfo(sourcePath, this.call());
       const progress = createProgress(this.ctx, `← ${sourcePath}`, info.size);
-      let local: { size: number; sha256: string } | undefined;
+      let local: Digest | undefined;
+      const measure = localDigest(tmp, info.size, (n) => progress.add(n));
       await this.guarded(
         async () => {
           const [remote] = await Promise.all([
             remoteFileDigest(sandbox, sourcePath, this.call()),
             (async () => {
               const body = await sandbox.files.readStream(sourcePath, this.call());
-              await pipeline(body, hashing((d) => (local = d), (n) => progress.add(n)), createWriteStream(tmp, { flags: 'wx', mode: 0o600, highWaterMark: 1 << 20 }), {
+              await pipeline(body, measure.stage, createWriteStream(tmp, { flags: 'wx', mode: 0o600, highWaterMark: 1 << 20 }), {
                 signal: this.ctx.signal,
               });
+              local = await measure.digest();
             })(),
           ]);
           verified(new Map([['f', remote]]), new Map([['f', local!]]));
           await chmod(tmp, info.mode & 0o777);
           await rename(tmp, target);
         },
-        () => rm(tmp, { force: true }),
-      ).finally(() => progress.done());
+        async () => {
+          await measure.stop();
+          await rm(tmp, { force: true });
+        },
+      ).finally(() => {
+        progress.done();
+        return measure.stop();
+      });
       this.results.push({ source: `${sandboxId}:${sourcePath}`, destination: target, files: 1, bytes: local!.size, refused: [] });
       return;
     }

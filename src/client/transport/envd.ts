@@ -115,14 +115,24 @@ export class EnvdHttp {
   ): Promise<HttpResponse> {
     const idle = opts.requestTimeoutMs ?? this.config.requestTimeoutMs;
     const headers: Record<string, string> = { ...envdHeaders(this.target, this.config), ...(opts.headers ?? {}) };
+    // the query is left out of the log: a signed link's signature is as good as the token
+    const route = path.split('?')[0];
+    this.config.logger?.(`→ ${method} ${route} (sandbox ${this.target.sandboxId})`);
+    const started = Date.now();
     try {
-      return await httpRequest(this.config, `${this.target.url}${path}`, {
+      const res = await httpRequest(this.config, `${this.target.url}${path}`, {
         method,
         headers,
         body: opts.body,
         signal: opts.signal,
         ...(idle > 0 ? { idleTimeoutMs: idle } : {}),
       });
+      if (this.config.logger) {
+        const logger = this.config.logger;
+        logger(`← ${res.status} ${method} ${route} (${Date.now() - started} ms to the answer)`);
+        res.body.once('end', () => logger(`  ${method} ${route} body done (${Date.now() - started} ms)`));
+      }
+      return res;
     } catch (error) {
       throw transferError(error, opts.signal, this.target.url);
     }
