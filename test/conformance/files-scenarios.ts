@@ -755,7 +755,7 @@ export function defineFilesScenarios(client: () => FilesClient, env: () => Local
         let from = log.mark();
         await f.write(`${dir}/sub/deep/x.txt`, 'xyz');
         const created = await log.expect('create', 'sub/deep/x.txt', from);
-        expect(plainEntry(created.entry!)).toMatchObject({ name: 'x.txt', type: 'file', path: `${dir}/sub/deep/x.txt` });
+        expect(plainEntry(created.entry!)).toMatchObject({ name: 'x.txt', type: 'file', path: `${dir}/sub/deep/x.txt`, owner: 'user' });
         const write = await log.until((e) => e.type === 'write' && e.name === 'sub/deep/x.txt' && e.entry?.size === 3, 'write sub/deep/x.txt (3 bytes)', from);
         // envd chowns a new file before writing into it: by the time it has content, it is the user's.
         expect(plainEntry(write.entry!)).toMatchObject({ name: 'x.txt', type: 'file', path: `${dir}/sub/deep/x.txt`, size: 3, mode: 0o644, owner: 'user' });
@@ -777,12 +777,33 @@ export function defineFilesScenarios(client: () => FilesClient, env: () => Local
         // A folder made while watching is watched too.
         from = log.mark();
         await f.makeDir(`${dir}/fresh`);
-        expect(plainEntry((await log.expect('create', 'fresh', from)).entry!)).toMatchObject({ name: 'fresh', type: 'dir', path: `${dir}/fresh` });
+        expect(plainEntry((await log.expect('create', 'fresh', from)).entry!)).toMatchObject({ name: 'fresh', type: 'dir', path: `${dir}/fresh`, owner: 'user' });
         from = log.mark();
         await f.write(`${dir}/fresh/z.txt`, 'z');
         await log.expect('create', 'fresh/z.txt', from);
         // Entries only ever come with create, write and chmod.
         for (const e of log.events) if (e.entry) expect(['create', 'write', 'chmod']).toContain(e.type);
+      } finally {
+        await watch.stop();
+      }
+    });
+
+    it('entries of names envd creates for the user show the user as owner, never the root moment before', async () => {
+      const dir = `/home/user/owned-${unique()}`;
+      await f.makeDir(dir);
+      const log = new EventLog();
+      const watch = await f.watchDir(dir, log.push, { recursive: true, includeEntry: true });
+      const names = Array.from({ length: 12 }, (_, i) => `n${i}`);
+      try {
+        const from = log.mark();
+        await Promise.all(names.map((n) => f.makeDir(`${dir}/${n}/inner`)));
+        await Promise.all(names.map((n) => f.write(`${dir}/file-${n}.txt`, n)));
+        for (const n of names) {
+          for (const name of [n, `${n}/inner`, `file-${n}.txt`]) {
+            const created = await log.expect('create', name, from);
+            expect({ name, owner: created.entry?.owner }).toEqual({ name, owner: 'user' });
+          }
+        }
       } finally {
         await watch.stop();
       }

@@ -13,6 +13,7 @@ import { createGunzip, createGzip } from 'node:zlib';
 import { getSignature, type FileOperation } from '../../protocol/signature.js';
 import type { EnvdConfig } from './config.js';
 import { makeParents } from './filesystem/service.js';
+import { settling } from './filesystem/settling.js';
 import { metadataProblem, type MetadataStore } from './filesystem/metadata.js';
 import { sendEnvdError, sendJson } from './http.js';
 import { resolveSandboxPath, toHostPath } from './paths.js';
@@ -227,14 +228,22 @@ async function writeFile(
   }
   let file: FileHandle;
   try {
-    file = await open(host, 'w', 0o666);
+    // The user owns the file before any byte lands, as in envd (watchers see the user's file).
+    file = await settling(async () => {
+      const handle = await open(host, 'w', 0o666);
+      try {
+        if (process.getuid?.() === 0) await handle.chown(user.uid, user.gid);
+      } catch (error) {
+        await handle.close().catch(() => undefined);
+        throw error;
+      }
+      return handle;
+    });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOSPC') throw new HttpError(507, `not enough inodes available: ${path}`);
     throw error;
   }
   try {
-    // The user owns the file before any byte lands, as in envd (watchers see the user's file).
-    if (process.getuid?.() === 0) await file.chown(user.uid, user.gid);
     await pipeline(body, file.createWriteStream({ highWaterMark: READ_CHUNK }));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

@@ -22,6 +22,7 @@ import { resolveSandboxPath, toHostPath } from '../paths.js';
 import { basicUserName, resolveUser, type ResolvedUser } from '../users.js';
 import { entryInfo } from './entry.js';
 import type { MetadataStore } from './metadata.js';
+import { settled, settling } from './settling.js';
 
 const DEFAULT_KEEPALIVE_S = 90;
 
@@ -41,7 +42,11 @@ interface Target {
 }
 
 /** Creates missing directories of `hostDir` (0755), owned by the user; returns the created ones. */
-export async function makeParents(hostDir: string, user: ResolvedUser): Promise<void> {
+export function makeParents(hostDir: string, user: ResolvedUser): Promise<void> {
+  return settling(() => makeParentsNow(hostDir, user));
+}
+
+async function makeParentsNow(hostDir: string, user: ResolvedUser): Promise<void> {
   const created = await mkdir(hostDir, { recursive: true, mode: 0o755 });
   if (created === undefined || process.getuid?.() !== 0) return;
   // mkdir reports the first directory it created; everything below it is new too.
@@ -91,7 +96,7 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
       if (st.isFile()) metadata.set(await lstat(to), metadata.get(st));
       await lutimes(to, keep(st.atimeMs), keep(st.mtimeMs));
     };
-    await carry(source, destination);
+    await settling(() => carry(source, destination));
     await rm(source, { recursive: true, force: true });
   };
 
@@ -125,6 +130,8 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
       scheduled = false;
       const items = batch;
       batch = [];
+      // a name envd created for the user is looked at once it is the user's
+      await settled();
       // fs.watch's "rename" is inotify's create/delete/move: it toggles a name between absent
       // and present. Following that toggle in order (rather than looking at the end state only)
       // reports a burst like "create, write, remove" as it happened.
