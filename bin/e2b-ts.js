@@ -1,4 +1,8 @@
 #!/usr/bin/env node
-import { createSystemContext, main } from '../dist/bin/cli.js';
+import { printQuickAnswer } from '../dist/bin/quick.js';
 
-process.exitCode = await main(process.argv.slice(2), createSystemContext());
+const argv = process.argv.slice(2);
+if (!printQuickAnswer(argv)) {
+  const { createSystemContext, main } = await import('../dist/bin/cli.js');
+  process.exitCode = await main(argv, createSystemContext());
+}

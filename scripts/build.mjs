@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -52,6 +52,22 @@ try {
     outdir: join(staging, 'bin'),
     splitting: true,
     define: { __E2B_TS_VERSION__: JSON.stringify(version) },
+  });
+
+  // `--version` and `--help` are answered by a tiny module without the command tree (src/cli/quick.ts);
+  // its help text is what the bundle just built prints, through a pipe.
+  const help = spawnSync(
+    process.execPath,
+    ['--input-type=module', '-e', "const m = await import(process.argv[1]); process.exitCode = await m.main(['--help'], m.createSystemContext());", pathToFileURL(join(staging, 'bin', 'cli.js')).href],
+    { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  if (help.status !== 0 || !help.stdout.startsWith('Usage: e2b-ts')) throw new Error('the built CLI did not print its help');
+  await esbuild.build({
+    ...bundle,
+    banner: {},
+    entryPoints: { quick: join(root, 'src/cli/quick.ts') },
+    outdir: join(staging, 'bin'),
+    define: { __E2B_TS_VERSION__: JSON.stringify(version), __E2B_TS_ROOT_HELP__: JSON.stringify(help.stdout) },
   });
 
   const old = `${dist}.old-${process.pid}`;

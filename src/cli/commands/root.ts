@@ -11,6 +11,7 @@ import { fsCommand, FS_NOUN } from './fs/index.js';
 import { procCommand, PROC_NOUN } from './proc/index.js';
 import { ptyCommand, PTY_NOUN } from './pty/index.js';
 import { runCommand } from './run.js';
+import { HELP_WIDTH } from '../quick.js';
 import { localCommand, LOCAL_NOUN } from './local/index.js';
 import { sandboxCommand, SANDBOX_NOUN } from './sandbox/index.js';
 
@@ -102,8 +103,9 @@ function configureTree(command: Command, ctx: Context): void {
       writeErr: (s) => ctx.io.stderr.write(s),
       // one line per error: commander puts its suggestion on a line of its own
       outputError: (s, write) => write(`${s.trim().replace(/\s*\n\s*/g, ' ')}\n`),
-      getOutHelpWidth: () => ctx.io.terminalWidth() ?? 100,
-      getErrHelpWidth: () => 100,
+      // wider lines are hard to read; a fixed width also lets `--help` be answered from a prebuilt text (quick.ts)
+      getOutHelpWidth: () => Math.min(ctx.io.terminalWidth() ?? HELP_WIDTH, HELP_WIDTH),
+      getErrHelpWidth: () => HELP_WIDTH,
     });
   for (const sub of command.commands) configureTree(sub, ctx);
 }
