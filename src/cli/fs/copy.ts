@@ -78,10 +78,10 @@ function stripDot(digests: Digests): Digests {
 type Digest = { size: number; sha256: string };
 
 /**
- * The local side's digest of a one-file transfer: a pass-through stage for its pipeline (counting
+ * The local side's digest of a one-file upload: a pass-through stage for its pipeline (counting
  * bytes for the progress bar) and the digest once the bytes are through. A large file is hashed
- * on a thread, reading the file itself (`file`: the source of an upload, the temporary of a
- * download, still being written); a small one inline.
+ * on a thread, reading the source file itself; a small one inline. (Downloads hash as they
+ * write: files.download.)
  */
 function localDigest(file: string, size: number, onBytes: (n: number) => void): { stage: Transform; digest(): Promise<Digest>; stop(): Promise<void> } {
   if (size < THREAD_HASH_MIN_BYTES) {
@@ -292,31 +292,25 @@ class Copier {
       const info = await sandbox.files.getInfo(sourcePath, this.call());
       const progress = createProgress(this.ctx, `← ${sourcePath}`, info.size);
       let local: Digest | undefined;
-      const measure = localDigest(tmp, info.size, (n) => progress.add(n));
+      let shown = 0;
+      const onProgress = (bytes: number) => {
+        progress.add(bytes - shown);
+        shown = bytes;
+      };
       await this.guarded(
         async () => {
-          const [remote] = await Promise.all([
+          // the sandbox hashes its copy while ours arrives (and is hashed as it lands)
+          const [remote, written] = await Promise.all([
             remoteFileDigest(sandbox, sourcePath, this.call()),
-            (async () => {
-              const body = await sandbox.files.readStream(sourcePath, this.call());
-              await pipeline(body, measure.stage, createWriteStream(tmp, { flags: 'wx', mode: 0o600, highWaterMark: 1 << 20 }), {
-                signal: this.ctx.signal,
-              });
-              local = await measure.digest();
-            })(),
+            sandbox.files.download(sourcePath, tmp, { ...this.call(), exclusive: true, mode: 0o600, onProgress }),
           ]);
-          verified(new Map([['f', remote]]), new Map([['f', local!]]));
+          local = written;
+          verified(new Map([['f', remote]]), new Map([['f', local]]));
           await chmod(tmp, info.mode & 0o777);
           await rename(tmp, target);
         },
-        async () => {
-          await measure.stop();
-          await rm(tmp, { force: true });
-        },
-      ).finally(() => {
-        progress.done();
-        return measure.stop();
-      });
+        () => rm(tmp, { force: true }),
+      ).finally(() => progress.done());
       this.results.push({ source: `${sandboxId}:${sourcePath}`, destination: target, files: 1, bytes: local!.size, refused: [] });
       return;
     }

@@ -138,6 +138,34 @@ export class EnvdHttp {
     }
   }
 
+  /**
+   * GETs an envd path straight into `onChunk` over one connection read into a reused buffer
+   * (raw-get.ts), for large bodies at local speeds. Undefined when the body must come the
+   * ordinary way instead (TLS, an injected dispatcher, or an answer that is not a plain 200);
+   * nothing was passed to `onChunk` then.
+   */
+  async getDirect(path: string, onChunk: (chunk: Buffer) => void, opts: CallOptions = {}): Promise<number | undefined> {
+    const url = new URL(`${this.target.url}${path}`);
+    if (url.protocol !== 'http:' || this.config.dispatcher) return undefined;
+    const idle = opts.requestTimeoutMs ?? this.config.requestTimeoutMs;
+    const headers: Record<string, string> = { ...envdHeaders(this.target, this.config), ...(opts.headers ?? {}) };
+    const route = path.split('?')[0];
+    this.config.logger?.(`→ GET ${route} (sandbox ${this.target.sandboxId}, read into one buffer)`);
+    const started = Date.now();
+    const { rawGet } = await import('./raw-get.js');
+    try {
+      const res = await rawGet(url, headers, onChunk, { signal: opts.signal, ...(idle > 0 ? { idleTimeoutMs: idle } : {}) });
+      if (res.kind === 'unsupported') {
+        this.config.logger?.(`← ${res.status} GET ${route}: asking again the ordinary way`);
+        return undefined;
+      }
+      this.config.logger?.(`  GET ${route} body done (${res.bytes} bytes, ${Date.now() - started} ms)`);
+      return res.bytes;
+    } catch (error) {
+      throw transferError(error, opts.signal, this.target.url);
+    }
+  }
+
   /** True when envd answers its health check; false when the platform says the sandbox is gone (502). */
   async health(opts: CallOptions = {}): Promise<boolean> {
     const res = await this.call('GET', '/health', opts);

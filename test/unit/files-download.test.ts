@@ -1,0 +1,169 @@
+/**
+ * `files.download`: bytes go to disk as they arrive, with their SHA-256. Over plain HTTP the body
+ * is read into one reused buffer (raw-get.ts); answers that path does not take (chunked, gzip,
+ * errors) are asked for again the ordinary way. Checked on a real server playing the API
+ * (sandbox lookup) and envd (/files), with the answers each case needs.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Sandbox } from '../../src/client/sandbox.js';
+import { parseResponseHead, rawGet } from '../../src/client/transport/raw-get.js';
+
+type Envd = (res: ServerResponse, url: URL) => void;
+let server: Server | undefined;
+let sockets: Socket[] = [];
+let dir: string;
+const seen: Array<{ url: string; headers: Record<string, unknown> }> = [];
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'e2bts-download-'));
+  seen.length = 0;
+});
+afterEach(async () => {
+  for (const s of sockets) s.destroy();
+  sockets = [];
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  server = undefined;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function sandboxWith(envd: Envd): Promise<{ sandbox: Sandbox; url: string }> {
+  server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname.startsWith('/sandboxes/')) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          sandboxID: 'isbx1', templateID: 'base', clientID: 'c', envdVersion: '0.2.0', envdAccessToken: 'tok', state: 'running',
+          startedAt: new Date().toISOString(), endAt: new Date(Date.now() + 60_000).toISOString(), cpuCount: 2, memoryMB: 512, diskSizeMB: 1024,
+        }),
+      );
+      return;
+    }
+    seen.push({ url: req.url ?? '', headers: req.headers });
+    envd(res, url);
+  });
+  server.on('connection', (s) => sockets.push(s));
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const sandbox = await Sandbox.attach('isbx1', { apiKey: `e2b_${'a'.repeat(40)}`, apiUrl: url, sandboxUrl: url });
+  return { sandbox, url };
+}
+
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+describe('files.download', () => {
+  it('a plain answer: every byte on disk, its SHA-256 and size; auth and routing headers sent; progress reaches the size', async () => {
+    const data = randomBytes(5 * 1024 * 1024 + 123);
+    const { sandbox } = await sandboxWith((res) => {
+      res.writeHead(200, { 'content-length': String(data.length), 'content-type': 'application/octet-stream' });
+      // in pieces, so the body crosses many reads
+      for (let at = 0; at < data.length; at += 300_000) res.write(data.subarray(at, at + 300_000));
+      res.end();
+    });
+    const file = join(dir, 'out.bin');
+    const progress: number[] = [];
+    const info = await sandbox.files.download('/home/user/big file.bin', file, { user: 'root', onProgress: (n) => progress.push(n) });
+    expect(info).toEqual({ size: data.length, sha256: sha256(data) });
+    expect(sha256(readFileSync(file))).toBe(sha256(data));
+    expect(progress.at(-1)).toBe(data.length);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.url).toBe('/files?path=%2Fhome%2Fuser%2Fbig+file.bin&username=root');
+    expect(seen[0]!.headers).toMatchObject({ 'x-access-token': 'tok', 'e2b-sandbox-id': 'isbx1', 'accept-encoding': 'identity' });
+  });
+
+  it('an empty file, and mode and exclusive creation', async () => {
+    const { sandbox } = await sandboxWith((res) => {
+      res.writeHead(200, { 'content-length': '0' });
+      res.end();
+    });
+    const file = join(dir, 'empty');
+    expect(await sandbox.files.download('/e', file, { mode: 0o600, exclusive: true })).toEqual({ size: 0, sha256: sha256(Buffer.alloc(0)) });
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    writeFileSync(join(dir, 'taken'), 'mine');
+    await expect(sandbox.files.download('/e', join(dir, 'taken'), { exclusive: true })).rejects.toMatchObject({ code: 'EEXIST' });
+    expect(readFileSync(join(dir, 'taken'), 'utf8')).toBe('mine');
+  });
+
+  it('a chunked answer is asked for again and read as a stream: same bytes', async () => {
+    const data = randomBytes(300_000);
+    const { sandbox } = await sandboxWith((res) => {
+      res.writeHead(200, { 'transfer-encoding': 'chunked' });
+      res.write(data.subarray(0, 1000));
+      res.end(data.subarray(1000));
+    });
+    const file = join(dir, 'chunked');
+    expect(await sandbox.files.download('/c', file)).toEqual({ size: data.length, sha256: sha256(data) });
+    expect(seen).toHaveLength(2);
+  });
+
+  it('a missing file is a FileNotFoundError and leaves no file behind', async () => {
+    const { sandbox } = await sandboxWith((res) => {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ code: 404, message: "path '/nope' does not exist" }));
+    });
+    const file = join(dir, 'nope');
+    const error = await sandbox.files.download('/nope', file).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'FileNotFoundError' });
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('a connection that ends early is a ConnectionError and leaves no file behind', async () => {
+    const { sandbox } = await sandboxWith((res) => {
+      res.writeHead(200, { 'content-length': '1000000' });
+      res.write(Buffer.alloc(1000));
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    const file = join(dir, 'cut');
+    const error = await sandbox.files.download('/cut', file).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'ConnectionError' });
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('an abort mid-body is an AbortError; a stalled body is a TimeoutError; neither leaves a file', async () => {
+    const { sandbox } = await sandboxWith((res) => {
+      res.writeHead(200, { 'content-length': '1000000' });
+      res.write(Buffer.alloc(1000)); // and then nothing
+    });
+    const controller = new AbortController();
+    const aborted = sandbox.files.download('/a', join(dir, 'aborted'), { signal: controller.signal, onProgress: () => controller.abort() });
+    expect(await aborted.catch((e: unknown) => e)).toMatchObject({ name: 'AbortError' });
+    const stalled = await sandbox.files.download('/s', join(dir, 'stalled'), { requestTimeoutMs: 200 }).catch((e: unknown) => e);
+    expect(stalled).toMatchObject({ name: 'TimeoutError' });
+    expect(existsSync(join(dir, 'aborted'))).toBe(false);
+    expect(existsSync(join(dir, 'stalled'))).toBe(false);
+  });
+});
+
+describe('rawGet', () => {
+  it('parses response heads: status, lower-cased names, repeats joined; refuses what is not HTTP/1.x', () => {
+    expect(parseResponseHead('HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A: 1\r\nx-a: 2')).toEqual({ status: 200, headers: { 'content-length': '5', 'x-a': '1, 2' } });
+    expect(parseResponseHead('HTTP/1.0 404')).toEqual({ status: 404, headers: {} });
+    expect(parseResponseHead('HTTP/2 200 OK')).toBeUndefined();
+    expect(parseResponseHead('HTTP/1.1 200 OK\r\nno colon here')).toBeUndefined();
+  });
+
+  it('reports gzip answers and errors as unsupported before passing on any byte; an error thrown by the sink comes back as it is', async () => {
+    const { url } = await sandboxWith((res, u) => {
+      if (u.pathname === '/gz') res.writeHead(200, { 'content-encoding': 'gzip', 'content-length': '3' }).end('abc');
+      else if (u.pathname === '/err') res.writeHead(500, { 'content-length': '4' }).end('oops');
+      else res.writeHead(200, { 'content-length': '3' }).end('abc');
+    });
+    const chunks: Buffer[] = [];
+    const keep = (c: Buffer) => chunks.push(Buffer.from(c));
+    expect(await rawGet(new URL(`${url}/gz`), {}, keep)).toEqual({ kind: 'unsupported', status: 200 });
+    expect(await rawGet(new URL(`${url}/err`), {}, keep)).toEqual({ kind: 'unsupported', status: 500 });
+    expect(chunks).toEqual([]);
+    expect(await rawGet(new URL(`${url}/ok`), {}, keep)).toEqual({ kind: 'body', bytes: 3 });
+    expect(Buffer.concat(chunks).toString()).toBe('abc');
+    const full = new Error('disk full');
+    await expect(rawGet(new URL(`${url}/ok`), {}, () => { throw full; })).rejects.toBe(full);
+    expect(() => rawGet(new URL('https://example.com/'), {}, keep)).toThrow(/plain HTTP only/);
+    await expect(rawGet(new URL(`${url}/ok`), { 'x-bad': 'a\r\nb' }, keep)).rejects.toThrow(/line break/);
+  });
+});
