@@ -114,6 +114,20 @@ export interface DownloadInfo {
   sha256: string;
 }
 
+export interface UploadOpts extends FilesystemOpts {
+  /** Upload metadata (see WriteOpts.metadata). */
+  metadata?: Record<string, string>;
+  /** Called with the bytes sent so far. */
+  onProgress?: (bytes: number) => void;
+}
+
+/** What `upload` wrote and sent. */
+export interface UploadInfo extends WriteInfo {
+  size: number;
+  /** SHA-256 of the bytes sent, hex. */
+  sha256: string;
+}
+
 export interface WatchOpts extends FilesystemOpts {
   recursive?: boolean;
   includeEntry?: boolean;
@@ -122,6 +136,29 @@ export interface WatchOpts extends FilesystemOpts {
 }
 
 const EVENT_TYPES: Record<number, FilesystemEventType> = { 1: 'create', 2: 'write', 3: 'remove', 4: 'rename', 5: 'chmod' };
+
+/** `X-Metadata-*` headers of upload metadata, checked as envd checks them. */
+function metadataHeaders(metadata: Record<string, string> | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [key, value] of Object.entries(metadata ?? {})) {
+    if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(key)) throw new InvalidArgumentError(`invalid metadata key "${key}"`);
+    if (!/^[\x20-\x7e]*$/.test(value)) throw new InvalidArgumentError(`invalid metadata value for "${key}": printable ASCII only`);
+    headers[`x-metadata-${key}`] = value;
+  }
+  return headers;
+}
+
+/** The written files an upload's answer reports, or its error. */
+function writeAnswer(status: number, text: string): WriteInfo[] {
+  if (status !== 200) throw errorFromEnvdHttp(status, text, { filesystem: true });
+  const written = (JSON.parse(text) as Array<{ path: string; name: string; type?: string; metadata?: Record<string, string> }>).map((w) => {
+    const info: WriteInfo = { name: w.name, path: w.path, type: 'file' };
+    if (w.metadata) info.metadata = w.metadata;
+    return info;
+  });
+  if (written.length === 0) throw new SandboxError('the sandbox reported no written file');
+  return written;
+}
 
 function entryFromWire(wire: WireEntry): EntryInfo {
   const out: EntryInfo = {
@@ -345,12 +382,7 @@ export class Files {
   async write(pathOrFiles: string | Array<{ path: string; data: WriteData }>, dataOrOpts?: WriteData | WriteOpts, maybeOpts?: WriteOpts): Promise<WriteInfo | WriteInfo[]> {
     const single = typeof pathOrFiles === 'string';
     const opts = ((single ? maybeOpts : dataOrOpts) ?? {}) as WriteOpts;
-    const headers: Record<string, string> = { ...(opts.headers ?? {}) };
-    for (const [key, value] of Object.entries(opts.metadata ?? {})) {
-      if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(key)) throw new InvalidArgumentError(`invalid metadata key "${key}"`);
-      if (!/^[\x20-\x7e]*$/.test(value)) throw new InvalidArgumentError(`invalid metadata value for "${key}": printable ASCII only`);
-      headers[`x-metadata-${key}`] = value;
-    }
+    const headers: Record<string, string> = { ...(opts.headers ?? {}), ...metadataHeaders(opts.metadata) };
     let body: Readable;
     let query: string;
     let length: number | undefined;
@@ -374,15 +406,51 @@ export class Files {
       headers['content-length'] = String(length);
     }
     const res: HttpResponse = await this.sandbox.envdHttp.open('POST', `/files${query}`, { ...opts, headers, body });
-    const text = await res.text();
-    if (res.status !== 200) throw errorFromEnvdHttp(res.status, text, { filesystem: true });
-    const written = (JSON.parse(text) as Array<{ path: string; name: string; type?: string; metadata?: Record<string, string> }>).map((w) => {
-      const info: WriteInfo = { name: w.name, path: w.path, type: 'file' };
-      if (w.metadata) info.metadata = w.metadata;
-      return info;
-    });
-    if (written.length === 0) throw new SandboxError('the sandbox reported no written file');
-    return single ? written[0] : written;
+    const written = writeAnswer(res.status, await res.text());
+    return single ? written[0]! : written;
+  }
+
+  /**
+   * Uploads a file of this machine to `path` and returns what was written with the size and
+   * SHA-256 of the bytes sent. From the local backend the file is sent from two reused buffers
+   * (EnvdHttp.postFileDirect), which takes half the CPU of a stream. The file's size is taken
+   * when the upload starts; a file that shrinks meanwhile fails the upload.
+   */
+  async upload(file: string, path: string, opts: UploadOpts = {}): Promise<UploadInfo> {
+    const { open } = await import('node:fs/promises');
+    const { createHash } = await import('node:crypto');
+    const handle = await open(file, 'r');
+    try {
+      const size = (await handle.stat()).size;
+      const hash = createHash('sha256');
+      let sent = 0;
+      const onChunk = (chunk: Buffer) => {
+        hash.update(chunk);
+        sent += chunk.length;
+        opts.onProgress?.(sent);
+      };
+      const headers: Record<string, string> = { ...(opts.headers ?? {}), ...metadataHeaders(opts.metadata), 'content-type': 'application/octet-stream' };
+      const query = `/files${this.filesQuery(path, opts.user)}`;
+      const direct = await this.sandbox.envdHttp.postFileDirect(query, handle, size, onChunk, { ...opts, headers });
+      let info: WriteInfo;
+      if (direct) {
+        info = writeAnswer(direct.status, direct.text)[0]!;
+      } else {
+        const { Transform } = await import('node:stream');
+        const counted = new Transform({
+          transform(chunk: Buffer, _encoding, callback) {
+            onChunk(chunk);
+            callback(null, chunk);
+          },
+        });
+        const body = handle.createReadStream({ start: 0, end: Math.max(size - 1, 0), autoClose: false, highWaterMark: 1 << 20 });
+        info = await this.write(path, size === 0 ? '' : body.pipe(counted), { ...opts, size });
+      }
+      if (sent !== size) throw new SandboxError(`the file changed while it was uploaded (${sent} of ${size} bytes sent)`);
+      return { ...info, size, sha256: hash.digest('hex') };
+    } finally {
+      await handle.close();
+    }
   }
 
   /** Lists a directory (depth 1 = its entries; more descends). */

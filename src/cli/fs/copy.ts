@@ -8,16 +8,14 @@
  * nothing from a sandbox can write outside the local destination (see tar.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
 import { chmod, cp, lstat, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, posix, resolve } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Sandbox } from '../../client/sandbox.js';
 import type { Context } from '../context.js';
 import { CancelError, UsageError } from '../errors.js';
 import type { Location } from './location.js';
-import { hashFileOnThread, THREAD_HASH_MIN_BYTES } from './hash-thread.js';
 import { createProgress, type Progress } from './progress.js';
 import { followFileDigest, remoteDigests, remoteFileDigest, remoteTarCreate, remoteTarExtract, runRemote } from './remote.js';
 import { digestTarStream, extractSafely, hashing, packTree, walkLocal, type Digests, type TreeEntry } from './tar.js';
@@ -76,36 +74,6 @@ function stripDot(digests: Digests): Digests {
 }
 
 type Digest = { size: number; sha256: string };
-
-/**
- * The local side's digest of a one-file upload: a pass-through stage for its pipeline (counting
- * bytes for the progress bar) and the digest once the bytes are through. A large file is hashed
- * on a thread, reading the source file itself; a small one inline. (Downloads hash as they
- * write: files.download.)
- */
-function localDigest(file: string, size: number, onBytes: (n: number) => void): { stage: Transform; digest(): Promise<Digest>; stop(): Promise<void> } {
-  if (size < THREAD_HASH_MIN_BYTES) {
-    let digest: Digest | undefined;
-    return {
-      stage: hashing((d) => (digest = d), onBytes),
-      digest: async () => digest!,
-      stop: async () => {},
-    };
-  }
-  const hasher = hashFileOnThread(file);
-  let counted = 0;
-  return {
-    stage: new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        counted += chunk.length;
-        onBytes(chunk.length);
-        callback(null, chunk);
-      },
-    }),
-    digest: () => hasher.finish(counted),
-    stop: () => hasher.stop(),
-  };
-}
 
 const sum = (digests: Digests) => [...digests.values()].reduce((total, d) => total + d.size, 0);
 
@@ -196,33 +164,33 @@ class Copier {
     if (st.isFile()) {
       const progress = createProgress(this.ctx, `→ ${target}`, st.size);
       let local: Digest | undefined;
-      const measure = localDigest(localPath, st.size, (n) => progress.add(n));
+      let shown = 0;
+      const onProgress = (bytes: number) => {
+        progress.add(bytes - shown);
+        shown = bytes;
+      };
       await this.guarded(
         async () => {
-          const body = createReadStream(localPath, { highWaterMark: 1 << 20 }).pipe(measure.stage);
           // the sandbox hashes the file as it arrives, instead of reading it all again afterwards
           const follower = await followFileDigest(sandbox, tmp, st.size, this.call());
           try {
-            await sandbox.files.write(tmp, body, { ...this.call(), size: st.size });
+            const sent = await sandbox.files.upload(localPath, tmp, { ...this.call(), onProgress });
+            local = { size: sent.size, sha256: sent.sha256 };
           } catch (error) {
             await follower.kill();
             throw error;
           }
-          local = await measure.digest();
           const mode = (st.mode & 0o7777).toString(8);
           const [info] = await Promise.all([sandbox.files.getInfo(tmp, this.call()), runRemote(sandbox, 'chmod', [mode, '--', tmp], this.call())]);
           // The follower stops after the size we sent; a file of another size cannot match anyway.
-          if (info.size !== st.size) await follower.kill();
-          const followed = info.size === st.size ? await follower.digest : undefined;
+          if (info.size !== local.size) await follower.kill();
+          const followed = info.size === local.size ? await follower.digest : undefined;
           const remote = followed ? { sha256: followed.sha256, size: info.size } : await remoteFileDigest(sandbox, tmp, this.call());
-          verified(new Map([['f', local!]]), new Map([['f', remote]]));
+          verified(new Map([['f', local]]), new Map([['f', remote]]));
           await sandbox.files.rename(tmp, target, this.call());
         },
         () => sandbox.files.remove(tmp, this.userOpt()),
-      ).finally(() => {
-        progress.done();
-        return measure.stop();
-      });
+      ).finally(() => progress.done());
       this.results.push({ source: localPath, destination: `${sandboxId}:${target}`, files: 1, bytes: local!.size, refused: [] });
       return;
     }

@@ -5,6 +5,7 @@
  * selection (Basic auth) and stream keepalive are added by the callers through call headers.
  */
 import type { Interceptor, Transport } from '@connectrpc/connect';
+import type { FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { IdleTimeoutError, httpRequest, type HttpResponse } from './fetch.js';
 import { ENVD_PORT, type CallOptions, type Config } from '../config.js';
@@ -161,6 +162,35 @@ export class EnvdHttp {
       }
       this.config.logger?.(`  GET ${route} body done (${res.bytes} bytes, ${Date.now() - started} ms)`);
       return res.bytes;
+    } catch (error) {
+      throw transferError(error, opts.signal, this.target.url);
+    }
+  }
+
+  /**
+   * POSTs the first `size` bytes of an open file to an envd path over one connection, from two
+   * reused buffers (raw-post.ts). Undefined when the target needs the ordinary way (TLS or an
+   * injected dispatcher); nothing was read or sent then.
+   */
+  async postFileDirect(
+    path: string,
+    file: FileHandle,
+    size: number,
+    onChunk: (chunk: Buffer) => void,
+    opts: CallOptions = {},
+  ): Promise<{ status: number; headers: Record<string, string>; text: string } | undefined> {
+    const url = new URL(`${this.target.url}${path}`);
+    if (url.protocol !== 'http:' || this.config.dispatcher) return undefined;
+    const idle = opts.requestTimeoutMs ?? this.config.requestTimeoutMs;
+    const headers: Record<string, string> = { ...envdHeaders(this.target, this.config), ...(opts.headers ?? {}) };
+    const route = path.split('?')[0];
+    this.config.logger?.(`→ POST ${route} (sandbox ${this.target.sandboxId}, ${size} bytes from two buffers)`);
+    const started = Date.now();
+    const { rawPostFile } = await import('./raw-post.js');
+    try {
+      const answer = await rawPostFile(url, headers, file, size, onChunk, { signal: opts.signal, ...(idle > 0 ? { idleTimeoutMs: idle } : {}) });
+      this.config.logger?.(`← ${answer.status} POST ${route} (${Date.now() - started} ms)`);
+      return answer;
     } catch (error) {
       throw transferError(error, opts.signal, this.target.url);
     }

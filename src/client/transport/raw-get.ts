@@ -41,6 +41,16 @@ export function parseResponseHead(head: string): { status: number; headers: Reco
   return { status: Number(match[1]), headers };
 }
 
+/** The request line and headers of an HTTP/1.1 request, up to and including the blank line. */
+export function requestHead(method: string, url: URL, headers: Record<string, string>): string {
+  const lines = [`${method} ${url.pathname}${url.search} HTTP/1.1`, `host: ${url.host}`];
+  for (const [name, value] of Object.entries(headers)) {
+    if (/[\r\n]/.test(name) || /[\r\n]/.test(value)) throw new Error(`header ${name} holds a line break`);
+    lines.push(`${name}: ${value}`);
+  }
+  return `${lines.join('\r\n')}\r\n\r\n`;
+}
+
 /**
  * GETs `url` (http: only) and passes every body byte to `onChunk`, which must be done with the
  * buffer when it returns (the next read overwrites it). Errors `onChunk` throws end the GET and
@@ -118,11 +128,12 @@ export function rawGet(url: URL, headers: Record<string, string>, onChunk: (chun
       const ms = opts.idleTimeoutMs;
       socket.setTimeout(ms, () => finish(new IdleTimeoutError(`no data for ${ms} ms`)));
     }
-    const lines = [`GET ${url.pathname}${url.search} HTTP/1.1`, `host: ${url.host}`];
-    for (const [name, value] of Object.entries({ ...headers, 'accept-encoding': 'identity', connection: 'close' })) {
-      if (/[\r\n]/.test(name) || /[\r\n]/.test(value)) return finish(new Error(`header ${name} holds a line break`));
-      lines.push(`${name}: ${value}`);
+    let requestText: string;
+    try {
+      requestText = requestHead('GET', url, { ...headers, 'accept-encoding': 'identity', connection: 'close' });
+    } catch (error) {
+      return finish(error);
     }
-    socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+    socket.write(requestText);
   });
 }

@@ -1,20 +1,22 @@
 /**
- * `files.download`: bytes go to disk as they arrive, with their SHA-256. Over plain HTTP the body
- * is read into one reused buffer (raw-get.ts); answers that path does not take (chunked, gzip,
- * errors) are asked for again the ordinary way. Checked on a real server playing the API
- * (sandbox lookup) and envd (/files), with the answers each case needs.
+ * `files.download` and `files.upload`: a file of this machine to or from the sandbox, with the
+ * SHA-256 of the bytes. Over plain HTTP the bytes go through reused buffers (raw-get.ts,
+ * raw-post.ts); downloads that path does not take (chunked, gzip, errors) are asked for again
+ * the ordinary way, and an injected dispatcher takes the ordinary way throughout. Checked on a
+ * real server playing the API (sandbox lookup) and envd (/files), with the answers each case needs.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Sandbox } from '../../src/client/sandbox.js';
 import { parseResponseHead, rawGet } from '../../src/client/transport/raw-get.js';
+import { dechunk } from '../../src/client/transport/raw-post.js';
 
-type Envd = (res: ServerResponse, url: URL) => void;
+type Envd = (res: ServerResponse, url: URL, req: IncomingMessage) => void;
 let server: Server | undefined;
 let sockets: Socket[] = [];
 let dir: string;
@@ -32,7 +34,7 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function sandboxWith(envd: Envd): Promise<{ sandbox: Sandbox; url: string }> {
+async function sandboxWith(envd: Envd, extra: Record<string, unknown> = {}): Promise<{ sandbox: Sandbox; url: string }> {
   server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname.startsWith('/sandboxes/')) {
@@ -46,12 +48,12 @@ async function sandboxWith(envd: Envd): Promise<{ sandbox: Sandbox; url: string 
       return;
     }
     seen.push({ url: req.url ?? '', headers: req.headers });
-    envd(res, url);
+    envd(res, url, req);
   });
   server.on('connection', (s) => sockets.push(s));
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const sandbox = await Sandbox.attach('isbx1', { apiKey: `e2b_${'a'.repeat(40)}`, apiUrl: url, sandboxUrl: url });
+  const sandbox = await Sandbox.attach('isbx1', { apiKey: `e2b_${'a'.repeat(40)}`, apiUrl: url, sandboxUrl: url, ...extra });
   return { sandbox, url };
 }
 
@@ -165,5 +167,106 @@ describe('rawGet', () => {
     await expect(rawGet(new URL(`${url}/ok`), {}, () => { throw full; })).rejects.toBe(full);
     expect(() => rawGet(new URL('https://example.com/'), {}, keep)).toThrow(/plain HTTP only/);
     await expect(rawGet(new URL(`${url}/ok`), { 'x-bad': 'a\r\nb' }, keep)).rejects.toThrow(/line break/);
+  });
+});
+
+/** An envd /files POST that keeps the body and answers as envd does (or as `answer` says). */
+function uploadEnvd(received: Buffer[], answer?: (res: ServerResponse) => void): Envd {
+  return (res, url, req) => {
+    const parts: Buffer[] = [];
+    req.on('data', (c: Buffer) => parts.push(c));
+    req.on('end', () => {
+      received.push(Buffer.concat(parts));
+      if (answer) return answer(res);
+      const path = url.searchParams.get('path') ?? '';
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify([{ path, name: path.split('/').pop(), type: 'file' }]));
+    });
+  };
+}
+
+describe('files.upload', () => {
+  it('sends the file whole with Content-Length, metadata and auth headers; returns what was written, size and SHA-256', async () => {
+    const data = randomBytes(3 * 1024 * 1024 + 17);
+    writeFileSync(join(dir, 'src.bin'), data);
+    const received: Buffer[] = [];
+    const { sandbox } = await sandboxWith(uploadEnvd(received));
+    const progress: number[] = [];
+    const info = await sandbox.files.upload(join(dir, 'src.bin'), '/home/user/dst.bin', { user: 'root', metadata: { k: 'v' }, onProgress: (n) => progress.push(n) });
+    expect(info).toEqual({ path: '/home/user/dst.bin', name: 'dst.bin', type: 'file', size: data.length, sha256: sha256(data) });
+    expect(sha256(received[0]!)).toBe(sha256(data));
+    expect(progress.at(-1)).toBe(data.length);
+    expect(seen[0]!.url).toBe('/files?path=%2Fhome%2Fuser%2Fdst.bin&username=root');
+    expect(seen[0]!.headers).toMatchObject({
+      'content-length': String(data.length),
+      'content-type': 'application/octet-stream',
+      'x-metadata-k': 'v',
+      'x-access-token': 'tok',
+      'e2b-sandbox-id': 'isbx1',
+      connection: 'close', // the one-connection path (raw-post.ts)
+    });
+  });
+
+  it('through an injected dispatcher (the ordinary stream): the same bytes and answer', async () => {
+    const { Agent } = await import('undici');
+    const data = randomBytes(300_000);
+    writeFileSync(join(dir, 'src.bin'), data);
+    const received: Buffer[] = [];
+    const dispatcher = new Agent();
+    try {
+      const { sandbox } = await sandboxWith(uploadEnvd(received), { dispatcher });
+      const info = await sandbox.files.upload(join(dir, 'src.bin'), '/d', {});
+      expect(info).toMatchObject({ path: '/d', size: data.length, sha256: sha256(data) });
+      expect(sha256(received[0]!)).toBe(sha256(data));
+      expect(seen[0]!.headers.connection).not.toBe('close');
+    } finally {
+      await dispatcher.close();
+    }
+  });
+
+  it('an empty file; a chunked answer; a refusal is the error envd words', async () => {
+    writeFileSync(join(dir, 'empty'), '');
+    const received: Buffer[] = [];
+    const chunked = await sandboxWith(
+      uploadEnvd(received, (res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+        res.write('[{"path":"/e","na');
+        res.end('me":"e","type":"file"}]');
+      }),
+    );
+    expect(await chunked.sandbox.files.upload(join(dir, 'empty'), '/e')).toEqual({ path: '/e', name: 'e', type: 'file', size: 0, sha256: sha256(Buffer.alloc(0)) });
+    expect(received[0]!.length).toBe(0);
+    await new Promise<void>((resolve) => server!.close(() => resolve()));
+    for (const s of sockets) s.destroy();
+    writeFileSync(join(dir, 'f'), 'x');
+    const refusing = await sandboxWith(
+      uploadEnvd([], (res) => {
+        res.writeHead(507, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ code: 507, message: 'not enough disk space available' }));
+      }),
+    );
+    const error = await refusing.sandbox.files.upload(join(dir, 'f'), '/f').catch((e: unknown) => e);
+    expect(error).toMatchObject({ message: expect.stringContaining('not enough disk space available') });
+  });
+
+  it('a missing local file is ENOENT before anything is sent; an abort mid-body is an AbortError', async () => {
+    const { sandbox } = await sandboxWith(() => {
+      // takes the body and never answers
+    });
+    await expect(sandbox.files.upload(join(dir, 'missing'), '/m')).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(seen).toHaveLength(0);
+    writeFileSync(join(dir, 'big'), randomBytes(8 * 1024 * 1024));
+    const controller = new AbortController();
+    const upload = sandbox.files.upload(join(dir, 'big'), '/b', { signal: controller.signal, onProgress: () => controller.abort() });
+    expect(await upload.catch((e: unknown) => e)).toMatchObject({ name: 'AbortError' });
+  });
+});
+
+describe('dechunk', () => {
+  it('joins chunks, ignores extensions, waits for the last one', () => {
+    expect(dechunk(Buffer.from('3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n'))?.toString()).toBe('abcde');
+    expect(dechunk(Buffer.from('3\r\nabc\r\n'))).toBeUndefined();
+    expect(dechunk(Buffer.from('3\r\nab'))).toBeUndefined();
+    expect(() => dechunk(Buffer.from('zz\r\n'))).toThrow(/malformed/);
   });
 });
