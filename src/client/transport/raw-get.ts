@@ -41,6 +41,32 @@ export function parseResponseHead(head: string): { status: number; headers: Reco
   return { status: Number(match[1]), headers };
 }
 
+/**
+ * One outcome for a raw exchange: the first call of `finish` settles the promise and runs
+ * `cleanup` (destroying the socket); later calls do nothing. An abort of `signal` finishes it
+ * with the signal's reason (at once when it is already aborted).
+ */
+export function settleOnce<T>(
+  resolve: (value: T) => void,
+  reject: (error: unknown) => void,
+  signal: AbortSignal | undefined,
+  cleanup: () => void,
+): { finish(error: unknown, result?: T): void; settled(): boolean } {
+  let done = false;
+  const onAbort = () => finish(signal!.reason ?? new Error('aborted'));
+  const finish = (error: unknown, result?: T) => {
+    if (done) return;
+    done = true;
+    signal?.removeEventListener('abort', onAbort);
+    cleanup();
+    if (error) reject(error);
+    else resolve(result as T);
+  };
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
+  return { finish, settled: () => done };
+}
+
 /** The request line and headers of an HTTP/1.1 request, up to and including the blank line. */
 export function requestHead(method: string, url: URL, headers: Record<string, string>): string {
   const lines = [`${method} ${url.pathname}${url.search} HTTP/1.1`, `host: ${url.host}`];
@@ -62,19 +88,9 @@ export function rawGet(url: URL, headers: Record<string, string>, onChunk: (chun
     let head: Buffer | undefined = Buffer.alloc(0);
     let remaining = 0;
     let bytes = 0;
-    let settled = false;
     let socket: Socket | undefined;
-    const finish = (error: unknown, result?: RawGetResult) => {
-      if (settled) return;
-      settled = true;
-      opts.signal?.removeEventListener('abort', onAbort);
-      socket?.destroy();
-      if (error) reject(error);
-      else resolve(result!);
-    };
-    const onAbort = () => finish(opts.signal!.reason ?? new Error('aborted'));
-    if (opts.signal?.aborted) return onAbort();
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    const { finish, settled } = settleOnce(resolve, reject, opts.signal, () => socket?.destroy());
+    if (settled()) return;
 
     /** Passes body bytes on; resolves once the declared length is through. */
     const body = (chunk: Buffer) => {
@@ -87,7 +103,7 @@ export function rawGet(url: URL, headers: Record<string, string>, onChunk: (chun
     };
 
     const onRead = (nread: number, buffer: Uint8Array): boolean => {
-      if (!settled) read(Buffer.from(buffer.buffer, buffer.byteOffset, nread));
+      if (!settled()) read(Buffer.from(buffer.buffer, buffer.byteOffset, nread));
       return true;
     };
     const read = (chunk: Buffer): void => {

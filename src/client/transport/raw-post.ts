@@ -8,7 +8,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { IdleTimeoutError } from './fetch.js';
-import { parseResponseHead, requestHead, type RawGetOptions } from './raw-get.js';
+import { parseResponseHead, requestHead, settleOnce, type RawGetOptions } from './raw-get.js';
 
 /** The server's answer, read whole (an upload's answer is a short JSON document). */
 export interface RawAnswer {
@@ -55,19 +55,9 @@ export function rawPostFile(
 ): Promise<RawAnswer> {
   if (url.protocol !== 'http:') throw new Error(`rawPostFile speaks plain HTTP only, not ${url.protocol}`);
   return new Promise<RawAnswer>((resolve, reject) => {
-    let settled = false;
     let socket: Socket | undefined;
-    const finish = (error: unknown, answer?: RawAnswer) => {
-      if (settled) return;
-      settled = true;
-      opts.signal?.removeEventListener('abort', onAbort);
-      socket?.destroy();
-      if (error) reject(error);
-      else resolve(answer!);
-    };
-    const onAbort = () => finish(opts.signal!.reason ?? new Error('aborted'));
-    if (opts.signal?.aborted) return onAbort();
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    const { finish, settled } = settleOnce(resolve, reject, opts.signal, () => socket?.destroy());
+    if (settled()) return;
 
     // ---- the answer ----
     let received = Buffer.alloc(0);
@@ -108,13 +98,13 @@ export function rawPostFile(
     let position = 0;
     let reading = false;
     const pump = () => {
-      if (settled || reading || position >= size || free.length === 0) return;
+      if (settled() || reading || position >= size || free.length === 0) return;
       const buffer = free.pop()!;
       reading = true;
       file.read(buffer, 0, Math.min(buffer.length, size - position), position).then(
         ({ bytesRead }) => {
           reading = false;
-          if (settled) return;
+          if (settled()) return;
           if (bytesRead === 0) return finish(new Error(`the file shrank while it was sent (${position} of ${size} bytes)`));
           position += bytesRead;
           const part = buffer.subarray(0, bytesRead);
