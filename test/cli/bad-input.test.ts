@@ -10,12 +10,13 @@
  * Exit codes: 0 ok, 1 runtime, 2 usage (also server 400), 3 not found, 4 auth, 5 timeout,
  * 6 rate limit / quota, 130 interrupted.
  */
+import { describeResult, expectClearFailure, type BadInputCase } from '../helpers/bad-input.js';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, runCli, type CliResult } from '../helpers/cli.js';
+import { cleanEnv, runCli } from '../helpers/cli.js';
 import { cliBin } from '../helpers/paths.js';
 import { e2bError, startFakeApi, type FakeApi, type FakeScenario } from '../helpers/fake-api.js';
 import { startLocalBackend, type LocalBackend } from '../helpers/local-backend.js';
@@ -45,16 +46,10 @@ const SCENARIOS: Record<string, FakeScenario> = {
   lsBadJson: { status: 200, body: '{"this is": not json', headers: { 'content-type': 'application/json' } },
 };
 
-interface Case {
-  name: string;
+interface Case extends BadInputCase {
   /** `$FAKE/<scenario>`, `$BACKEND` and `$RUNNING` (a running sandbox) are substituted. */
   args: string[];
   env?: Record<string, string>;
-  input?: string;
-  expectCode: number;
-  expectStderr: RegExp;
-  /** What the line must not show (besides the stack-trace signs every case checks). */
-  rejectStderr?: RegExp;
   /** [scenario, number of requests the fake server must have seen]. */
   attempts?: [string, number];
 }
@@ -161,16 +156,6 @@ const CASES: Case[] = [
   { name: 'server answers 200 with a broken body', args: ['sandbox', 'ls', '--api-url', '$FAKE/lsBadJson'], env: { E2B_API_KEY: WRONG_KEY }, expectCode: 1, expectStderr: /./ },
 ];
 
-/** Signs of a stack trace, an error class dump or internals leaking into a message. */
-const NOT_CLEAR: Array<[string, RegExp]> = [
-  ['a stack frame', /^\s+at\s/m],
-  ['a node internal', /node:internal|node_modules/],
-  ['a source path', /\/dist\/|\/src\/|\.(?:m?js|ts):\d+/],
-  ['an error class name', /\b[A-Z][A-Za-z]*Error\b/],
-  ['an unexpected-error marker', /unexpected; rerun with --debug/],
-  ['a JS artefact', /\[object Object\]|\bundefined\b|\bNaN\b/],
-];
-
 let backend: LocalBackend;
 let fake: FakeApi;
 let configDir: string;
@@ -197,10 +182,6 @@ function substitute(text: string): string {
   return text.replaceAll('$FAKE', fake.url).replaceAll('$BACKEND', backend.url).replaceAll('$RUNNING', running);
 }
 
-function describeResult(c: Case, res: CliResult): string {
-  return `${c.name}: e2b-ts ${c.args.map(substitute).join(' ')}\n  code ${res.code}${res.signal ? ` (signal ${res.signal})` : ''}\n  stderr ${JSON.stringify(res.stderr)}\n  stdout ${JSON.stringify(res.stdout)}`;
-}
-
 describe('bad input: one clear line on stderr and the exit code of the table', () => {
   it('has at least 30 distinct cases', () => {
     expect(CASES.length).toBeGreaterThanOrEqual(30);
@@ -212,18 +193,8 @@ describe('bad input: one clear line on stderr and the exit code of the table', (
     const env: Record<string, string> = { E2B_TS_HOME: backend.home, E2B_TS_CONFIG_DIR: configDir };
     for (const [k, v] of Object.entries(c.env ?? {})) env[k] = substitute(v);
     const res = await runCli(c.args.map(substitute), { env, ...(c.input !== undefined ? { input: c.input } : {}), timeoutMs: 30_000 });
-    const what = describeResult(c, res);
-    // BAD_INPUT_SHOW=1 prints every case's result (to review the messages by eye).
-    if (process.env.BAD_INPUT_SHOW) console.log(what);
-
-    expect(res.code, what).toBe(c.expectCode);
-    expect(res.stdout, what).toBe('');
-    expect(res.stderr, `${what}\n  → stderr must be exactly one non-empty line`).toMatch(/^[^\n]*\S[^\n]*\n$/);
-    expect(res.stderr, what).toMatch(c.expectStderr);
-    if (c.rejectStderr) expect(res.stderr, what).not.toMatch(c.rejectStderr);
-    for (const [sign, pattern] of NOT_CLEAR) {
-      expect(pattern.test(res.stderr), `${what}\n  → stderr shows ${sign} (${pattern})`).toBe(false);
-    }
+    const what = describeResult(c, c.args.map(substitute), res);
+    expectClearFailure(c, res, what);
     if (c.attempts) {
       const [scenario, n] = c.attempts;
       expect(fake.attempts(scenario), `${what}\n  → requests seen by the fake server for ${scenario}`).toBe(n);

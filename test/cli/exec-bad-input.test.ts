@@ -7,7 +7,8 @@
  * Exit codes: 2 usage, 3 not found, 125 the CLI failed around the remote process (exec/run).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, type CliResult } from '../helpers/cli.js';
+import { describeResult, expectClearFailure, type BadInputCase } from '../helpers/bad-input.js';
+import { runCli } from '../helpers/cli.js';
 import { startLocalBackend, type LocalBackend } from '../helpers/local-backend.js';
 
 /** A well-formed sandbox ID that does not exist. */
@@ -15,15 +16,9 @@ const NO_SUCH_ID = 'i0nosuchsandbox0000000';
 /** A PID no process in a fresh sandbox has (envd and bwrap are 1 and 2; ours start above). */
 const NO_SUCH_PID = '99999';
 
-interface Case {
-  name: string;
+interface Case extends BadInputCase {
   /** `$RUNNING` (a running sandbox) is substituted. */
   args: string[];
-  input?: string;
-  expectCode: number;
-  expectStderr: RegExp;
-  /** What the line must not show (besides the stack-trace signs every case checks). */
-  rejectStderr?: RegExp;
 }
 
 const L = '--local';
@@ -100,16 +95,6 @@ const CASES: Case[] = [
   { name: 'proc ls: no sandbox off a terminal', args: [L, 'proc', 'ls'], expectCode: 2, expectStderr: /missing sandbox ID/, rejectStderr: /sandbox proc/ },
 ];
 
-/** Signs of a stack trace, an error class dump or internals leaking into a message. */
-const NOT_CLEAR: Array<[string, RegExp]> = [
-  ['a stack frame', /^\s+at\s/m],
-  ['a node internal', /node:internal|node_modules/],
-  ['a source path', /\/dist\/|\/src\/|\.(?:m?js|ts):\d+/],
-  ['an error class name', /\b[A-Z][A-Za-z]*Error\b/],
-  ['an unexpected-error marker', /unexpected; rerun with --debug/],
-  ['a JS artefact', /\[object Object\]|\bundefined\b|\bNaN\b/],
-];
-
 let backend: LocalBackend;
 let running: string;
 
@@ -129,10 +114,6 @@ afterAll(async () => {
 
 const substitute = (text: string) => text.replaceAll('$RUNNING', running);
 
-function describeResult(c: Case, res: CliResult): string {
-  return `${c.name}: e2b-ts ${c.args.map(substitute).join(' ')}\n  code ${res.code}${res.signal ? ` (signal ${res.signal})` : ''}\n  stderr ${JSON.stringify(res.stderr)}\n  stdout ${JSON.stringify(res.stdout)}`;
-}
-
 describe('exec / run / proc bad input: one clear line on stderr and the exit code of the table', () => {
   it('has distinct cases', () => {
     expect(new Set(CASES.map((c) => c.name)).size).toBe(CASES.length);
@@ -141,18 +122,8 @@ describe('exec / run / proc bad input: one clear line on stderr and the exit cod
 
   it.concurrent.each(CASES)('$name → exit $expectCode', async (c) => {
     const res = await cli(c.args.map(substitute), c.input);
-    const what = describeResult(c, res);
-    // BAD_INPUT_SHOW=1 prints every case's result (to review the messages by eye).
-    if (process.env.BAD_INPUT_SHOW) console.log(what);
-
-    expect(res.code, what).toBe(c.expectCode);
-    expect(res.stdout, what).toBe('');
-    expect(res.stderr, `${what}\n  → stderr must be exactly one non-empty line`).toMatch(/^[^\n]*\S[^\n]*\n$/);
-    expect(res.stderr, what).toMatch(c.expectStderr);
-    if (c.rejectStderr) expect(res.stderr, what).not.toMatch(c.rejectStderr);
-    for (const [sign, pattern] of NOT_CLEAR) {
-      expect(pattern.test(res.stderr), `${what}\n  → stderr shows ${sign} (${pattern})`).toBe(false);
-    }
+    const what = describeResult(c, c.args.map(substitute), res);
+    expectClearFailure(c, res, what);
   });
 
   // After every case above: none of them left a process in the fixture sandbox or a `run` sandbox.

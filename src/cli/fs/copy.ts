@@ -77,6 +77,15 @@ type Digest = { size: number; sha256: string };
 
 const sum = (digests: Digests) => [...digests.values()].reduce((total, d) => total + d.size, 0);
 
+/** A sandbox path that exists, as getInfo reports it. */
+interface RemoteKind {
+  kind: 'file' | 'dir';
+  mode: number;
+  size: number;
+  /** Absolute. */
+  path: string;
+}
+
 class Copier {
   private readonly sandboxes = new Map<string, Promise<Sandbox>>();
   readonly results: CopyResult[] = [];
@@ -103,11 +112,11 @@ class Copier {
     return { ...this.userOpt(), signal: this.ctx.signal };
   }
 
-  /** Kind of a sandbox path ('missing' when it does not exist). */
-  private async remoteKind(sandbox: Sandbox, path: string): Promise<{ kind: 'file' | 'dir' | 'missing'; mode?: number; path?: string }> {
+  /** Kind of a sandbox path ('missing' when it does not exist), with its mode, size and absolute path. */
+  private async remoteKind(sandbox: Sandbox, path: string): Promise<RemoteKind | { kind: 'missing'; path?: undefined }> {
     try {
       const info = await sandbox.files.getInfo(path, this.call());
-      return { kind: info.type === 'dir' ? 'dir' : 'file', mode: info.mode, path: info.path };
+      return { kind: info.type === 'dir' ? 'dir' : 'file', mode: info.mode, size: info.size, path: info.path };
     } catch (error) {
       if ((error as { name?: string }).name === 'FileNotFoundError') return { kind: 'missing' };
       throw error;
@@ -115,13 +124,13 @@ class Copier {
   }
 
   /** Like remoteKind, for a source that must exist. */
-  private async existingRemote(sandbox: Sandbox, sandboxId: string, path: string): Promise<{ kind: 'file' | 'dir'; mode?: number; path?: string }> {
+  private async existingRemote(sandbox: Sandbox, sandboxId: string, path: string): Promise<RemoteKind> {
     const kind = await this.remoteKind(sandbox, path);
     if (kind.kind === 'missing') {
       const { FileNotFoundError } = await this.ctx.client();
       throw new FileNotFoundError(`${sandboxId}:${path}: no such file or folder in the sandbox`);
     }
-    return kind as { kind: 'file' | 'dir'; mode?: number; path?: string };
+    return kind;
   }
 
   /** Where `name` lands for a destination that may be an existing folder. */
@@ -164,11 +173,7 @@ class Copier {
     if (st.isFile()) {
       const progress = createProgress(this.ctx, `→ ${target}`, st.size);
       let local: Digest | undefined;
-      let shown = 0;
-      const onProgress = (bytes: number) => {
-        progress.add(bytes - shown);
-        shown = bytes;
-      };
+      const onProgress = (bytes: number) => progress.at(bytes);
       await this.guarded(
         async () => {
           // the sandbox hashes the file as it arrives, instead of reading it all again afterwards
@@ -252,19 +257,14 @@ class Copier {
   async download(sandboxId: string, path: string, localDest: string, multi: boolean): Promise<void> {
     const sandbox = await this.sandbox(sandboxId);
     const kind = await this.existingRemote(sandbox, sandboxId, path);
-    const sourcePath = kind.path ?? path;
+    const sourcePath = kind.path;
     const target = await this.localTarget(localDest, posix.basename(sourcePath), multi);
     await mkdir(dirname(target), { recursive: true });
     const tmp = join(dirname(target), tempName(target));
     if (kind.kind === 'file') {
-      const info = await sandbox.files.getInfo(sourcePath, this.call());
-      const progress = createProgress(this.ctx, `← ${sourcePath}`, info.size);
+      const progress = createProgress(this.ctx, `← ${sourcePath}`, kind.size);
       let local: Digest | undefined;
-      let shown = 0;
-      const onProgress = (bytes: number) => {
-        progress.add(bytes - shown);
-        shown = bytes;
-      };
+      const onProgress = (bytes: number) => progress.at(bytes);
       await this.guarded(
         async () => {
           // the sandbox hashes its copy while ours arrives (and is hashed as it lands)
@@ -274,7 +274,7 @@ class Copier {
           ]);
           local = written;
           verified(new Map([['f', remote]]), new Map([['f', local]]));
-          await chmod(tmp, info.mode & 0o777);
+          await chmod(tmp, kind.mode & 0o777);
           await rename(tmp, target);
         },
         () => rm(tmp, { force: true }),
@@ -334,7 +334,7 @@ class Copier {
     const source = await this.sandbox(fromId);
     const dest = await this.sandbox(toId);
     const kind = await this.existingRemote(source, fromId, fromPath);
-    const sourcePath = kind.path ?? fromPath;
+    const sourcePath = kind.path;
     const target = await this.remoteTarget(dest, toDest, posix.basename(sourcePath), multi);
     const tmp = posix.join(posix.dirname(target), tempName(target));
     const progress = createProgress(this.ctx, `${fromId}:${sourcePath} → ${toId}:${target}`);
@@ -345,7 +345,7 @@ class Copier {
         if (kind.kind === 'file') {
           const body = await source.files.readStream(sourcePath, this.call());
           await dest.files.write(tmp, body.pipe(hashing(() => {}, (n) => progress.add(n))), this.call());
-          await runRemote(dest, 'chmod', [(kind.mode ?? 0o644).toString(8), '--', tmp], this.call());
+          await runRemote(dest, 'chmod', [kind.mode.toString(8), '--', tmp], this.call());
           const [a, b] = await Promise.all([remoteFileDigest(source, sourcePath, this.call()), remoteFileDigest(dest, tmp, this.call())]);
           verified(new Map([['f', a]]), new Map([['f', b]]));
           await dest.files.rename(tmp, target, this.call());
@@ -393,7 +393,7 @@ class Copier {
   async toStdout(sandboxId: string, path: string): Promise<void> {
     const sandbox = await this.sandbox(sandboxId);
     const kind = await this.existingRemote(sandbox, sandboxId, path);
-    const sourcePath = kind.path ?? path;
+    const sourcePath = kind.path;
     const parent = posix.dirname(sourcePath);
     const name = posix.basename(sourcePath);
     const { stream, done } = await remoteTarCreate(sandbox, parent, [name], this.call());

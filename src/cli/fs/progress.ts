@@ -7,12 +7,14 @@ import { formatBytes, formatDuration } from '../render/format.js';
 
 export interface Progress {
   add(bytes: number): void;
+  /** Sets how many bytes are through (for callers that count them themselves). */
+  at(bytes: number): void;
   setTotal(bytes: number): void;
   /** Clears the line. */
   done(): void;
 }
 
-const SILENT: Progress = { add() {}, setTotal() {}, done() {} };
+const SILENT: Progress = { add() {}, at() {}, setTotal() {}, done() {} };
 
 /** The text of a progress line (pure, for tests). */
 export function progressLine(label: string, done: number, total: number | undefined, elapsedMs: number, width = 80): string {
@@ -44,6 +46,10 @@ export function createProgress(ctx: Context, label: string, total?: number): Pro
   return {
     add(bytes) {
       done += bytes;
+      draw();
+    },
+    at(bytes) {
+      done = bytes;
       draw();
     },
     setTotal(bytes) {
