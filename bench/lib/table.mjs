@@ -11,6 +11,8 @@
  *   }
  */
 
+import { ratio } from './stats.mjs';
+
 export const NA = 'n/a';
 
 export function fmtMs(ms) {
@@ -24,6 +26,15 @@ export function fmtMiB(kib) {
 
 export function fmtRatio(r) {
   return Number.isFinite(r) ? `${r.toFixed(2)}x` : '';
+}
+
+/**
+ * A "vs" cell: `stat` of a row over `stat` of a reference row (the reference itself shows
+ * 1.00x). A reference that is missing or failed shows `missing`.
+ */
+export function vsCell(result, reference, stat, missing = NA) {
+  if (result === reference) return '1.00x';
+  return reference?.ok ? fmtRatio(ratio(stat(result), stat(reference))) : missing;
 }
 
 /** Notes for measured rows that failed (their cells say `failed*`). */

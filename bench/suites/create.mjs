@@ -13,8 +13,7 @@
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { measureAsync, measureCommands, reasonOf } from '../lib/measure.mjs';
-import { ratio } from '../lib/stats.mjs';
-import { failures, fmtMiB, fmtMs, fmtRatio, NA } from '../lib/table.mjs';
+import { failures, fmtMiB, fmtMs, NA, vsCell } from '../lib/table.mjs';
 
 export const name = 'create';
 export const order = 20;
@@ -91,8 +90,8 @@ export async function run(ctx) {
         p50: fmtMs(r.wallStats.p50),
         p99: fmtMs(r.wallStats.p99),
         min: fmtMs(r.wallStats.min),
-        floor: r.row.key === 'floor' ? '1.00x' : fmtRatio(ratio(r.wallStats.p50, p50(apiBy.floor))),
-        official: r.row.peer ? (peer?.ok ? fmtRatio(ratio(r.wallStats.p50, peer.wallStats.p50)) : NA) : '',
+        floor: vsCell(r, apiBy.floor, p50, ''),
+        official: r.row.peer ? vsCell(r, peer, p50) : '',
       };
     }),
     checks: [
@@ -150,7 +149,7 @@ export async function run(ctx) {
         p99: fmtMs(r.wallStats.p99),
         min: fmtMs(r.wallStats.min),
         rss: fmtMiB(r.rssStats.median),
-        floor: r.row.key === 'floor' ? '1.00x' : fmtRatio(ratio(r.wallStats.p50, p50(cliBy.floor))),
+        floor: vsCell(r, cliBy.floor, p50, ''),
       };
     }),
     checks: [

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { measureAsync, measureCommands, reasonOf } from '../lib/measure.mjs';
 import { median, ratio } from '../lib/stats.mjs';
-import { failures, fmtMiB, fmtMs, fmtRatio, NA } from '../lib/table.mjs';
+import { failures, fmtMiB, fmtMs, fmtRatio, NA, vsCell } from '../lib/table.mjs';
 
 export const name = 'exec';
 export const order = 30;
@@ -223,8 +223,8 @@ async function cliLatency(ctx, { backend, env, id, cpu }) {
       cpu: fmtCpu(r.cpuStats.median),
       backend: cpu.available ? fmtCpu(cpu.median(r.row.key, 'daemon') + cpu.median(r.row.key, 'sandbox')) : NA,
       rss: fmtMiB(r.rssStats.median),
-      floor: r === by.floor ? '1.00x' : fmtRatio(ratio(r.wallStats.median, med(by.floor))),
-      official: r.row.peer ? (peer?.ok ? fmtRatio(ratio(r.wallStats.median, peer.wallStats.median)) : NA) : '',
+      floor: vsCell(r, by.floor, med, ''),
+      official: r.row.peer ? vsCell(r, peer, med) : '',
     };
   });
 
@@ -362,8 +362,8 @@ async function roundTrip(ctx, { backend, conn, id }) {
         p99: fmtMs(r.wallStats.p99),
         min: fmtMs(r.wallStats.min),
         mean: fmtMs(r.wallStats.mean),
-        floor: r.row.key === 'health' ? '1.00x' : fmtRatio(ratio(r.wallStats.p50, p50(by.health))),
-        official: r.row.peer ? (peer?.ok ? fmtRatio(ratio(r.wallStats.p50, peer.wallStats.p50)) : NA) : '',
+        floor: vsCell(r, by.health, p50, ''),
+        official: r.row.peer ? vsCell(r, peer, p50) : '',
       };
     }),
     checks: [

@@ -27,7 +27,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { reasonOf } from '../lib/measure.mjs';
 import { ratio, summarize } from '../lib/stats.mjs';
-import { failures, fmtMs, fmtRatio, NA } from '../lib/table.mjs';
+import { failures, fmtMs, fmtRatio, vsCell } from '../lib/table.mjs';
 
 export const name = 'pty';
 export const order = 40;
@@ -376,8 +376,8 @@ export async function run(ctx) {
           p90: fmtMs(r.stats.p90),
           p99: fmtMs(r.stats.p99),
           max: fmtMs(r.stats.max),
-          floor: r.row.key === 'floor' ? '1.00x' : fmtRatio(ratio(r.stats.p50, p50(by.floor))),
-          official: r.row.peer ? (peer?.ok ? fmtRatio(ratio(r.stats.p50, peer.stats.p50)) : NA) : '',
+          floor: vsCell(r, by.floor, p50, ''),
+          official: r.row.peer ? vsCell(r, peer, p50) : '',
         };
       }),
       checks: [check],

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { measureCommands } from '../lib/measure.mjs';
 import { ratio } from '../lib/stats.mjs';
-import { failures, fmtMiB, fmtMs, fmtRatio, NA } from '../lib/table.mjs';
+import { failures, fmtMiB, fmtMs, NA, vsCell } from '../lib/table.mjs';
 
 export const name = 'startup';
 export const order = 10;
@@ -91,8 +91,8 @@ export async function run(ctx) {
       min: fmtMs(r.wallStats.min),
       p99: fmtMs(r.wallStats.p99),
       rss: fmtMiB(r.rssStats.median),
-      floor: r === floor ? '1.00x' : fmtRatio(ratio(r.wallStats.median, med(floor))),
-      official: r.row.peer ? (peer?.ok ? fmtRatio(ratio(r.wallStats.median, peer.wallStats.median)) : missingOfficial ?? 'n/a') : '',
+      floor: vsCell(r, floor, med, ''),
+      official: r.row.peer ? vsCell(r, peer, med, missingOfficial ?? 'n/a') : '',
     };
   });
 
