@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as ours from '../../src/index.js';
-import { startLocalBackend, type LocalBackend } from '../helpers/local-backend.js';
+import type { LocalBackend } from '../helpers/local-backend.js';
 import {
   CREATE_ENVS,
   SILENT_CMD,
@@ -40,7 +40,7 @@ import {
   type ProcInfo,
   type RunOpts,
 } from './commands-scenarios.js';
-import { localEnv, rejection, useLocalEnv, type LocalEnv } from './sandbox-scenarios.js';
+import { rejection, startLocalEnv, type LocalEnv } from './sandbox-scenarios.js';
 
 let backend: LocalBackend;
 let env: LocalEnv;
@@ -48,9 +48,7 @@ let oursClient: CommandsClient;
 const sdkClient = sdkCommandsClient;
 
 beforeAll(async () => {
-  backend = await startLocalBackend();
-  env = await localEnv(backend);
-  useLocalEnv(env);
+  ({ backend, env } = await startLocalEnv());
   oursClient = ourCommandsClient(env);
 });
 afterAll(async () => {

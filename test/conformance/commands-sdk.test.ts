@@ -10,15 +10,14 @@
  * commands-differential.test.ts.
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { startLocalBackend, type LocalBackend } from '../helpers/local-backend.js';
+import type { LocalBackend } from '../helpers/local-backend.js';
 import { defineCommandScenarios, expectSilentOutcome, runSilent, sdkCommandsClient, type CommandsSandbox } from './commands-scenarios.js';
-import { localEnv, useLocalEnv } from './sandbox-scenarios.js';
+import { startLocalEnv } from './sandbox-scenarios.js';
 
 let backend: LocalBackend;
 
 beforeAll(async () => {
-  backend = await startLocalBackend();
-  useLocalEnv(await localEnv(backend));
+  ({ backend } = await startLocalEnv());
 });
 afterAll(async () => {
   await backend?.dispose();

@@ -19,7 +19,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as ours from '../../src/index.js';
-import { startLocalBackend, type LocalBackend } from '../helpers/local-backend.js';
+import type { LocalBackend } from '../helpers/local-backend.js';
 import { sha256, unique } from './commands-scenarios.js';
 import {
   EventLog,
@@ -42,7 +42,7 @@ import {
   type FilesUnderTest,
   type Written,
 } from './files-scenarios.js';
-import { localEnv, rejection, useLocalEnv, type LocalEnv } from './sandbox-scenarios.js';
+import { rejection, startLocalEnv, type LocalEnv } from './sandbox-scenarios.js';
 
 let backend: LocalBackend;
 let env: LocalEnv;
@@ -50,9 +50,7 @@ let oursClient: FilesClient;
 const sdkClient = sdkFilesClient;
 
 beforeAll(async () => {
-  backend = await startLocalBackend();
-  env = await localEnv(backend);
-  useLocalEnv(env);
+  ({ backend, env } = await startLocalEnv());
   oursClient = ourFilesClient(env);
 });
 afterAll(async () => {

@@ -12,18 +12,14 @@
  * files-differential.test.ts.
  */
 import { afterAll, beforeAll, describe } from 'vitest';
-import { startLocalBackend, type LocalBackend } from '../helpers/local-backend.js';
+import type { LocalBackend } from '../helpers/local-backend.js';
 import { defineFilesScenarios, sdkFilesClient } from './files-scenarios.js';
-import { localEnv, useLocalEnv, type LocalEnv } from './sandbox-scenarios.js';
+import { startLocalEnv, type LocalEnv } from './sandbox-scenarios.js';
 
 let backend: LocalBackend;
 let env: LocalEnv;
 
-beforeAll(async () => {
-  backend = await startLocalBackend();
-  env = await localEnv(backend);
-  useLocalEnv(env);
-});
+beforeAll(async () => ({ backend, env } = await startLocalEnv()));
 afterAll(async () => {
   await backend?.dispose();
 });

@@ -12,9 +12,9 @@
 import * as e2b from 'e2b';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as ours from '../../src/index.js';
-import { startLocalBackend, type LocalBackend } from '../helpers/local-backend.js';
+import type { LocalBackend } from '../helpers/local-backend.js';
 import { OutputLog } from '../helpers/terminal.js';
-import { localEnv, useLocalEnv, type LocalEnv } from './sandbox-scenarios.js';
+import { startLocalEnv, type LocalEnv } from './sandbox-scenarios.js';
 
 /** What both clients' PTY handles offer and the scenarios use. */
 interface PtyHandleLike {
@@ -56,11 +56,7 @@ interface PtyClient {
 let backend: LocalBackend;
 let env: LocalEnv;
 
-beforeAll(async () => {
-  backend = await startLocalBackend();
-  env = await localEnv(backend);
-  useLocalEnv(env);
-});
+beforeAll(async () => ({ backend, env } = await startLocalEnv()));
 afterAll(async () => {
   await backend?.dispose();
 });

@@ -9,18 +9,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalBackend, type LocalBackend } from '../helpers/local-backend.js';
+import type { LocalBackend } from '../helpers/local-backend.js';
 import { ourClient, sdkClient } from './clients.js';
 import {
-  METRIC_FIELDS,
-  UNKNOWN_ID,
   defineSandboxScenarios,
   envdEnvs,
   itemsOf,
-  localEnv,
+  METRIC_FIELDS,
   pagesOf,
   rejection,
-  useLocalEnv,
+  startLocalEnv,
+  UNKNOWN_ID,
   type Client,
   type Handle,
   type Info,
@@ -34,9 +33,7 @@ let ours: Client;
 const sdk = sdkClient;
 
 beforeAll(async () => {
-  backend = await startLocalBackend();
-  env = await localEnv(backend);
-  useLocalEnv(env);
+  ({ backend, env } = await startLocalEnv());
   ours = ourClient(env);
 });
 afterAll(async () => {

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ENVD_VERSION } from '../../src/local/envd/config.js';
 import { runCli } from '../helpers/cli.js';
-import type { LocalBackend } from '../helpers/local-backend.js';
+import { startLocalBackend, type LocalBackend } from '../helpers/local-backend.js';
 
 /** What `e2b-ts local env --json` prints: the values that point an SDK at the local backend. */
 export interface LocalEnv {
@@ -33,6 +33,14 @@ export async function localEnv(backend: LocalBackend): Promise<LocalEnv> {
 export function useLocalEnv(env: LocalEnv): void {
   for (const key of Object.keys(process.env)) if (key.startsWith('E2B_')) delete process.env[key];
   Object.assign(process.env, env);
+}
+
+/** Starts a local backend and points the official SDK at it by the values of `e2b-ts local env`. */
+export async function startLocalEnv(): Promise<{ backend: LocalBackend; env: LocalEnv }> {
+  const backend = await startLocalBackend();
+  const env = await localEnv(backend);
+  useLocalEnv(env);
+  return { backend, env };
 }
 
 export interface Info {

@@ -10,18 +10,14 @@
  */
 import { Sandbox } from 'e2b';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalBackend, type LocalBackend } from '../helpers/local-backend.js';
+import type { LocalBackend } from '../helpers/local-backend.js';
 import { sdkClient } from './clients.js';
-import { defineSandboxScenarios, envdGet, localEnv, useLocalEnv, type LocalEnv } from './sandbox-scenarios.js';
+import { defineSandboxScenarios, envdGet, startLocalEnv, type LocalEnv } from './sandbox-scenarios.js';
 
 let backend: LocalBackend;
 let env: LocalEnv;
 
-beforeAll(async () => {
-  backend = await startLocalBackend();
-  env = await localEnv(backend);
-  useLocalEnv(env);
-});
+beforeAll(async () => ({ backend, env } = await startLocalEnv()));
 afterAll(async () => {
   await backend?.dispose();
 });
