@@ -231,7 +231,7 @@ complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts fs'" -a cp -d 'Copy files and
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts fs'" -a help -d 'display help for command'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts fs'" -a ls -d 'List a folder in a sandbox'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts fs'" -a mkdir -d 'Create a folder (and its parents) in a sandbox'
-complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts fs'" -a mv -d 'Move or rename a file or folder within a sandbox'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts fs'" -a mv -d 'Move or rename a file or folder within a sandbox (into DESTINATION when it is a folder or ends with /)'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts fs'" -a rm -d 'Remove files (and, with -r, folders) in a sandbox'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts fs'" -a stat -d 'Show a file or folder in a sandbox'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts fs'" -a url -d 'Print a signed URL that downloads (or, with --upload, uploads) one file with plain HTTP'

@@ -311,7 +311,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $tips['e2b-ts fs|help'] = 'display help for command'
     $tips['e2b-ts fs|ls'] = 'List a folder in a sandbox'
     $tips['e2b-ts fs|mkdir'] = 'Create a folder (and its parents) in a sandbox'
-    $tips['e2b-ts fs|mv'] = 'Move or rename a file or folder within a sandbox'
+    $tips['e2b-ts fs|mv'] = 'Move or rename a file or folder within a sandbox (into DESTINATION when it is a folder or ends with /)'
     $tips['e2b-ts fs|rm'] = 'Remove files (and, with -r, folders) in a sandbox'
     $tips['e2b-ts fs|stat'] = 'Show a file or folder in a sandbox'
     $tips['e2b-ts fs|url'] = 'Print a signed URL that downloads (or, with --upload, uploads) one file with plain HTTP'

@@ -31,3 +31,11 @@ export class ExecError extends Error {
     super(message, options);
   }
 }
+
+/**
+ * fs cp failed for a reason it can state: verification, a refusal, a helper process in the
+ * sandbox that failed. Exit 1, reported as it is (not as an unexpected failure).
+ */
+export class CopyError extends Error {
+  override name = 'CopyError';
+}

@@ -843,6 +843,11 @@ describe('fs ls / stat / cat / write / rm / mv / mkdir', () => {
     expect(rec.code, show(rec)).toBe(0);
     expect(existsSync(hostPath(sbx, '/home/user/rmme/d'))).toBe(false);
 
+    const root = await cli(['fs', 'rm', '-r', '-f', `${sbx}:/`]);
+    expect(root.code, show(root)).toBe(2);
+    expect(root.stderr).toMatch(/refusing to remove/);
+    expect(existsSync(hostPath(sbx, '/home/user/rmme'))).toBe(true);
+
     const missing = await cli(['fs', 'rm', `${sbx}:/home/user/rmme/nope`]);
     expect(missing.code, show(missing)).toBe(3);
     const forced = await cli(['fs', 'rm', '-f', `${sbx}:/home/user/rmme/nope`]);
@@ -863,6 +868,25 @@ describe('fs ls / stat / cat / write / rm / mv / mkdir', () => {
     expect(across.code, show(across)).toBe(2);
     const missing = await cli(['fs', 'mv', `${sbx}:/home/user/mv/nope`, `${sbx}:/home/user/mv/nope2`]);
     expect(missing.code, show(missing)).toBe(3);
+  });
+
+  it('fs mv: into an existing folder or a path written with a trailing slash, as mv does; refusals say why', async () => {
+    await sh(sbx, 'mkdir -p ~/mvin/into && echo one > ~/mvin/a.txt && echo two > ~/mvin/b.txt');
+    const into = await cli(['fs', 'mv', '--json', `${sbx}:/home/user/mvin/a.txt`, `${sbx}:/home/user/mvin/into`]);
+    expect(into.code, show(into)).toBe(0);
+    expect(readFileSync(hostPath(sbx, '/home/user/mvin/into/a.txt'), 'utf8')).toBe('one\n');
+    expect(JSON.parse(into.stdout).path).toBe('/home/user/mvin/into/a.txt');
+
+    const slash = await cli(['fs', 'mv', `${sbx}:/home/user/mvin/b.txt`, '/home/user/mvin/new/']);
+    expect(slash.code, show(slash)).toBe(0);
+    expect(readFileSync(hostPath(sbx, '/home/user/mvin/new/b.txt'), 'utf8')).toBe('two\n');
+
+    const itself = await cli(['fs', 'mv', `${sbx}:/home/user/mvin/into`, `${sbx}:/home/user/mvin/into/deeper`]);
+    expect(itself.code, show(itself)).not.toBe(0);
+    expect(itself.stderr.trim().split('\n'), show(itself)).toHaveLength(1);
+    expect(itself.stderr).toMatch(/cannot move into itself/);
+    expect(itself.stderr).not.toMatch(/sandboxes\/|internal error$/);
+    expect(existsSync(hostPath(sbx, '/home/user/mvin/into/a.txt'))).toBe(true);
   });
 
   it('fs mkdir: parents are created; an existing folder is an error unless -p', async () => {
@@ -1047,6 +1071,52 @@ describe('fs: bad input', () => {
     const r = await cli(['fs', 'cat', `${sbx}:/home/user/no-such-file`]);
     expect(r.code, show(r)).toBe(3);
     expect(r.stdout).toBe('');
+  });
+
+  it('a destination under a file: one clear line naming the destination (not the temporary), exit 1, nothing left', async () => {
+    for (const args of [
+      ['fs', 'cp', join(tree, 'private.key'), `${sbx}:/home/user/bad/file.txt/sub/x.key`],
+      ['fs', 'write', `${sbx}:/home/user/bad/file.txt/sub/y.txt`],
+    ]) {
+      const r = await cli(args);
+      expect(r.code, show(r)).toBe(1);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines, show(r)).toHaveLength(1);
+      expect(lines[0]).toMatch(/^error: .*\/home\/user\/bad\/file\.txt\/sub\/[xy]\.(key|txt): not a directory$/);
+      expect(r.stderr).not.toMatch(/e2bts-|unexpected|\bat /);
+      expect(temps(hostPath(sbx, '/home/user/bad'))).toEqual([]);
+    }
+  });
+
+  it("a sandbox file the user cannot read: one line naming it and the user, exit 1, nothing left locally", async () => {
+    const made = await cli(['exec', '--user', 'root', sbx, '--', 'sh', '-c', 'printf secret > /home/user/bad/secret && chown root:root /home/user/bad/secret && chmod 600 /home/user/bad/secret']);
+    expect(made.code, show(made)).toBe(0);
+    const dest = join(scratch, 'secret');
+    const r = await cli(['fs', 'cp', `${sbx}:/home/user/bad/secret`, dest]);
+    if ((await cli(['exec', sbx, '--', 'test', '-r', '/home/user/bad/secret'])).code === 0) {
+      // unprivileged runtime (not root here): root and user share one uid, so the user can read it
+      console.log('the sandbox user can read a root-only file here (unprivileged runtime): checking the copy instead');
+      expect(r.code, show(r)).toBe(0);
+      expect(readFileSync(dest, 'utf8')).toBe('secret');
+      return;
+    }
+    expect(r.code, show(r)).toBe(1);
+    expect(r.stderr.trim()).toBe('error: cannot read /home/user/bad/secret in the sandbox as user: permission denied');
+    expect(existsSync(dest)).toBe(false);
+    expect(temps(scratch)).toEqual([]);
+  });
+
+  it('~ and relative sandbox paths are under the user home for uploads, as envd reads them', async () => {
+    for (const [dest, landed] of [
+      ['~/tilde/k1', '/home/user/tilde/k1'],
+      ['~', '/home/user/private.key'],
+      ['rel/k2', '/home/user/rel/k2'],
+    ]) {
+      const r = await cli(['fs', 'cp', join(tree, 'private.key'), `${sbx}:${dest}`]);
+      expect(r.code, show(r)).toBe(0);
+      expect(readFileSync(hostPath(sbx, landed)).equals(readFileSync(join(tree, 'private.key'))), landed).toBe(true);
+      expect(statSync(hostPath(sbx, landed)).mode & 0o777).toBe(statSync(join(tree, 'private.key')).mode & 0o777);
+    }
   });
 
   it('an unknown sandbox is not found (3)', async () => {

@@ -7,17 +7,17 @@
  * Trees travel as one tar stream (or several with --parallel); modes and symlinks are kept, and
  * nothing from a sandbox can write outside the local destination (see tar.ts).
  */
-import { randomBytes } from 'node:crypto';
 import { chmod, cp, lstat, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, posix, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Sandbox } from '../../client/sandbox.js';
 import type { Context } from '../context.js';
-import { CancelError, UsageError } from '../errors.js';
+import { CancelError, CopyError, UsageError } from '../errors.js';
 import type { Location } from './location.js';
 import { createProgress, type Progress } from './progress.js';
 import { followFileDigest, remoteDigests, remoteFileDigest, remoteTarCreate, remoteTarExtract, runRemote } from './remote.js';
+import { naming, tempName } from './temp-name.js';
 import { digestTarStream, extractSafely, hashing, packTree, walkLocal, type Digests, type TreeEntry } from './tar.js';
 
 export interface CopyOptions {
@@ -37,7 +37,6 @@ export interface CopyResult {
   refused: Array<{ name: string; reason: string }>;
 }
 
-const tempName = (path: string) => `.${basename(path)}.e2bts-${randomBytes(5).toString('hex')}`;
 
 /** Compares two digest maps; returns a one-line description of the first difference. */
 export function digestMismatch(expected: Digests, actual: Digests, ignore: Set<string> = new Set()): string | undefined {
@@ -56,7 +55,7 @@ export function digestMismatch(expected: Digests, actual: Digests, ignore: Set<s
 
 function verified(expected: Digests, actual: Digests, ignore?: Set<string>): void {
   const problem = digestMismatch(expected, actual, ignore);
-  if (problem) throw new Error(`verification failed: ${problem}`);
+  if (problem) throw new CopyError(`verification failed: ${problem}`);
 }
 
 /** Renames each digest key's first path component (`src/...` → `target/...`). */
@@ -133,12 +132,23 @@ class Copier {
     return kind;
   }
 
-  /** Where `name` lands for a destination that may be an existing folder. */
+  /** Where `name` lands for a destination that may be an existing folder (always absolute). */
   private async remoteTarget(sandbox: Sandbox, dest: string, name: string, mustBeDir: boolean): Promise<string> {
     const kind = await this.remoteKind(sandbox, dest);
-    if (kind.kind === 'dir' || dest.endsWith('/')) return posix.join(kind.path ?? dest, name);
+    const path = kind.path ?? (await this.absolute(sandbox, dest));
+    if (kind.kind === 'dir' || dest.endsWith('/')) return posix.join(path, name);
     if (mustBeDir) throw new UsageError(`copying several sources needs an existing folder as destination; ${dest} is not one`);
-    return kind.path ?? dest;
+    return path;
+  }
+
+  /**
+   * A sandbox path made absolute the way envd reads it ("~", "~/x" and relative paths are under
+   * the user's home), for the helper processes, which take paths literally.
+   */
+  private async absolute(sandbox: Sandbox, path: string): Promise<string> {
+    if (posix.isAbsolute(path)) return path;
+    const home = (await sandbox.files.getInfo('~', this.call())).path;
+    return posix.join(home, path === '~' ? '.' : path.startsWith('~/') ? path.slice(2) : path);
   }
 
   private async localTarget(dest: string, name: string, mustBeDir: boolean): Promise<string> {
@@ -148,8 +158,12 @@ class Copier {
     return dest;
   }
 
-  /** Runs a copy step, removing its temporary leftovers when it fails or is interrupted. */
-  private async guarded<T>(work: () => Promise<T>, cleanup: () => Promise<unknown>): Promise<T> {
+  /**
+   * Runs a copy step, removing its temporary leftovers when it fails or is interrupted. Errors
+   * that name the temporary (a sandbox refusing to create it, say) name the destination instead:
+   * that is the name the user knows.
+   */
+  private async guarded<T>(names: { tmp: string; target: string }, work: () => Promise<T>, cleanup: () => Promise<unknown>): Promise<T> {
     try {
       const value = await work();
       if (this.ctx.signal.aborted) throw new CancelError('interrupted');
@@ -157,7 +171,7 @@ class Copier {
     } catch (error) {
       await cleanup().catch(() => {});
       if (this.ctx.signal.aborted) throw new CancelError('interrupted; nothing was left at the destination');
-      throw error;
+      throw naming(error, names.tmp, names.target);
     }
   }
 
@@ -175,6 +189,7 @@ class Copier {
       let local: Digest | undefined;
       const onProgress = (bytes: number) => progress.at(bytes);
       await this.guarded(
+        { tmp, target },
         async () => {
           // the sandbox hashes the file as it arrives, instead of reading it all again afterwards
           const follower = await followFileDigest(sandbox, tmp, st.size, this.call());
@@ -207,6 +222,7 @@ class Copier {
     const progress = createProgress(this.ctx, `→ ${target}`, total);
     const digests: Digests = new Map();
     await this.guarded(
+      { tmp, target },
       async () => {
         for (const group of this.groups(entries)) {
           await Promise.all(group.map(async (part) => remoteTarExtract(sandbox, tmp, await packTree(part, digests, (n) => progress.add(n), rename), this.call())));
@@ -266,6 +282,7 @@ class Copier {
       let local: Digest | undefined;
       const onProgress = (bytes: number) => progress.at(bytes);
       await this.guarded(
+        { tmp, target },
         async () => {
           // the sandbox hashes its copy while ours arrives (and is hashed as it lands)
           const [remote, written] = await Promise.all([
@@ -288,6 +305,7 @@ class Copier {
     const progress = createProgress(this.ctx, `← ${sourcePath}`, total);
     let extracted: Awaited<ReturnType<typeof extractSafely>> | undefined;
     await this.guarded(
+      { tmp, target },
       async () => {
         const { stream, done } = await remoteTarCreate(sandbox, parent, [name], this.call());
         extracted = await extractSafely(stream, tmp, (n) => progress.add(n));
@@ -326,7 +344,7 @@ class Copier {
       await rename(from, target);
       return;
     }
-    if (!existing.isDirectory()) throw new Error(`cannot overwrite ${target} (not a folder) with a folder`);
+    if (!existing.isDirectory()) throw new CopyError(`cannot overwrite ${target} (not a folder) with a folder`);
     await cp(from, target, { recursive: true, force: true, verbatimSymlinks: true, preserveTimestamps: true });
   }
 
@@ -341,6 +359,7 @@ class Copier {
     let files = 0;
     let bytes = 0;
     await this.guarded(
+      { tmp, target },
       async () => {
         if (kind.kind === 'file') {
           const body = await source.files.readStream(sourcePath, this.call());
@@ -372,11 +391,12 @@ class Copier {
     const sandbox = await this.sandbox(sandboxId);
     const kind = await this.remoteKind(sandbox, dest);
     if (kind.kind === 'file') throw new UsageError(`${dest} is a file; a tar stream needs a folder as destination`);
-    const target = kind.path ?? dest;
+    const target = kind.path ?? (await this.absolute(sandbox, dest));
     const tmp = posix.join(posix.dirname(target), tempName(target));
     const progress = createProgress(this.ctx, `→ ${target}`);
     let digests: Digests = new Map();
     await this.guarded(
+      { tmp, target },
       async () => {
         const { output, digests: sent } = await digestTarStream(Readable.from(this.ctx.io.stdin).pipe(hashing(() => {}, (n) => progress.add(n))));
         await remoteTarExtract(sandbox, tmp, output, this.call());

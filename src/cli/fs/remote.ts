@@ -5,12 +5,16 @@
 import { posix } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import type { Sandbox } from '../../client/sandbox.js';
+import { CopyError } from '../errors.js';
 import type { Digests } from './tar.js';
 
 /** Largest stdin frame: large enough to keep the pipe busy, well under envd's message limit. */
 const STDIN_CHUNK = 256 * 1024;
 
 type RemoteOpts = { user?: string; signal?: AbortSignal; envs?: Record<string, string> };
+
+/** Prefix of a stderr line in which a helper script states why it failed, for the user. */
+const STATED = 'e2b-ts: ';
 
 /**
  * Starts a program with exact argv. `done` resolves with its stdout when it exits 0 and rejects
@@ -48,8 +52,11 @@ export async function startRemote(
     .finally(() => opts.signal?.removeEventListener('abort', onAbort))
     .then((result) => {
       if (result.exitCode !== 0) {
+        // our helper scripts state their failures on a line of their own, meant for the user
+        const stated = Buffer.concat(stderr).toString('utf8').split('\n').findLast((line) => line.startsWith(STATED));
+        if (stated) throw new CopyError(stated.slice(STATED.length));
         const message = lastLines(stderr) || result.error || `exit ${result.exitCode}`;
-        throw new Error(`${program} in the sandbox failed: ${message}`);
+        throw new CopyError(`${program} in the sandbox failed: ${message}`);
       }
       return Buffer.concat(chunks);
     });
@@ -78,14 +85,20 @@ const DIGEST_SCRIPT = [
 
 /** The Python side of DIGEST_SCRIPT: walks without following links, one record per regular file. */
 const DIGEST_PY = [
-  'import hashlib, os, stat, sys',
+  'import hashlib, os, pwd, stat, sys',
   'out = sys.stdout.buffer',
+  'def user():',
+  '    try: return pwd.getpwuid(os.getuid()).pw_name',
+  '    except KeyError: return "uid %d" % os.getuid()',
   'def emit(path):',
-  '    st = os.lstat(path)',
-  '    if not stat.S_ISREG(st.st_mode): return',
-  '    h = hashlib.sha256()',
-  '    with open(path, "rb") as f:',
-  '        for block in iter(lambda: f.read(1 << 20), b""): h.update(block)',
+  '    try:',
+  '        st = os.lstat(path)',
+  '        if not stat.S_ISREG(st.st_mode): return',
+  '        h = hashlib.sha256()',
+  '        with open(path, "rb") as f:',
+  '            for block in iter(lambda: f.read(1 << 20), b""): h.update(block)',
+  '    except OSError as e:',
+  `        sys.exit("${STATED}cannot read %s in the sandbox as %s: %s" % (os.path.abspath(path), user(), (e.strerror or str(e)).lower()))`,
   '    out.write(("%s %d " % (h.hexdigest(), st.st_size)).encode() + os.fsencode(path) + b"\\0")',
   'root = sys.argv[1]',
   'if os.path.isdir(root) and not os.path.islink(root):',
@@ -117,7 +130,7 @@ export async function remoteDigests(sandbox: Sandbox, parent: string, name: stri
 export async function remoteFileDigest(sandbox: Sandbox, path: string, opts: { user?: string; signal?: AbortSignal } = {}): Promise<{ size: number; sha256: string }> {
   const digests = await remoteDigests(sandbox, posix.dirname(path), posix.basename(path), opts);
   const digest = digests.get(posix.basename(path));
-  if (!digest) throw new Error(`cannot read ${path} in the sandbox to verify it`);
+  if (!digest) throw new CopyError(`cannot read ${path} in the sandbox to verify it`);
   return digest;
 }
 
@@ -213,7 +226,7 @@ export async function remoteTarCreate(
   const done = handle.finished().then(
     (result) => {
       if (result.exitCode !== 0) {
-        const error = new Error(`tar in the sandbox failed: ${lastLines(stderr) || result.error}`);
+        const error = new CopyError(`tar in the sandbox failed: ${lastLines(stderr) || result.error}`);
         stream.destroy(error);
         throw error;
       }
@@ -276,7 +289,7 @@ export async function remoteTarExtract(sandbox: Sandbox, dir: string, input: Rea
     throw inputError ?? new Error('interrupted');
   }
   const result = await finished;
-  if (result.exitCode !== 0) throw new Error(`tar in the sandbox failed: ${lastLines(stderr) || result.error}`);
+  if (result.exitCode !== 0) throw new CopyError(`tar in the sandbox failed: ${lastLines(stderr) || result.error}`);
   const name = (inputError as { name?: string } | undefined)?.name;
   if (inputError && name !== 'NotFoundError' && !/EPIPE|stdin not enabled or closed/.test(String((inputError as Error).message))) throw inputError;
 }

@@ -15,6 +15,7 @@ import type { EnvdConfig } from './config.js';
 import { makeParents } from './filesystem/service.js';
 import { settling } from './filesystem/settling.js';
 import { metadataProblem, type MetadataStore } from './filesystem/metadata.js';
+import { errnoOf, errnoText } from './errno.js';
 import { sendEnvdError, sendJson } from './http.js';
 import { resolveSandboxPath, toHostPath } from './paths.js';
 import { boundaryOf, readMultipart } from './multipart.js';
@@ -223,8 +224,8 @@ async function writeFile(
   if (existing?.isDirectory()) throw new HttpError(400, `path is a directory: ${path}`);
   try {
     await makeParents(posix.dirname(host), user);
-  } catch {
-    throw new HttpError(500, `cannot create the parent directories of ${path}`);
+  } catch (error) {
+    throw new HttpError(500, `error ensuring directories for ${path}: ${errnoText(error)}`);
   }
   let file: FileHandle;
   try {
@@ -240,13 +241,13 @@ async function writeFile(
       return handle;
     });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOSPC') throw new HttpError(507, `not enough inodes available: ${path}`);
-    throw error;
+    if (errnoOf(error) === 'ENOSPC') throw new HttpError(507, `not enough inodes available: ${path}`);
+    throw new HttpError(500, `error opening file ${path}: ${errnoText(error)}`);
   }
   try {
     await pipeline(body, file.createWriteStream({ highWaterMark: READ_CHUNK }));
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errnoOf(error);
     if (code === 'ENOSPC') throw new HttpError(507, 'not enough disk space available');
     if (code === 'EDQUOT') throw new HttpError(507, 'not enough disk quota available');
     if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR') throw new HttpError(400, 'invalid gzip request body');
@@ -321,7 +322,7 @@ export function createFilesRoute(store: MetadataStore) {
         sendEnvdError(res, error.status, error.message);
         return;
       }
-      if (!res.headersSent) sendEnvdError(res, 500, error instanceof Error ? error.message : String(error));
+      if (!res.headersSent) sendEnvdError(res, 500, errnoText(error));
       else res.destroy();
     }
   };

@@ -1,4 +1,6 @@
+import { posix } from 'node:path';
 import { Command } from 'commander';
+import type { Sandbox } from '../../../client/sandbox.js';
 import type { Context } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import { parseSandboxLocation } from '../../fs/location.js';
@@ -7,7 +9,7 @@ import { fsCall, fsSandbox } from './shared.js';
 
 export function mvCommand(ctx: Context, run = runMv): Command {
   return new Command('mv')
-    .description('Move or rename a file or folder within a sandbox')
+    .description('Move or rename a file or folder within a sandbox (into DESTINATION when it is a folder or ends with /)')
     .argument('<source>', 'SANDBOX:PATH')
     .argument('<destination>', 'SANDBOX:PATH (or just a path in the same sandbox)')
     .option('--user <user>', 'sandbox user (decides relative paths and ~)')
@@ -21,7 +23,24 @@ export function mvCommand(ctx: Context, run = runMv): Command {
 
 export async function runMv(opts: { sandboxId: string; from: string; to: string; user?: string }, ctx: Context): Promise<void> {
   const sandbox = await fsSandbox(ctx, opts.sandboxId);
-  const info = await sandbox.files.rename(opts.from, opts.to, fsCall(ctx, opts.user));
+  const call = fsCall(ctx, opts.user);
+  const info = await sandbox.files.rename(opts.from, await destinationOf(sandbox, opts.from, opts.to, call), call);
   if (ctx.globals.json) printJson(ctx, info);
   else success(ctx, `Moved to ${info.path}`);
+}
+
+/**
+ * Where the source lands, as mv(1) decides: inside the destination when that is an existing
+ * folder or is written with a trailing slash (a missing one is created), else at it.
+ */
+async function destinationOf(sandbox: Sandbox, from: string, to: string, call: { user?: string; signal: AbortSignal }): Promise<string> {
+  const name = posix.basename(from);
+  if (to.endsWith('/')) return posix.join(to, name);
+  try {
+    const info = await sandbox.files.getInfo(to, call);
+    return info.type === 'dir' ? posix.join(info.path, name) : to;
+  } catch (error) {
+    if ((error as { name?: string }).name === 'FileNotFoundError') return to;
+    throw error;
+  }
 }

@@ -31,6 +31,8 @@ export async function runRm(
       if (error instanceof FileNotFoundError && opts.force) continue;
       throw error;
     }
+    // as GNU rm does: removing / would take the whole sandbox filesystem with it, and is never meant
+    if (info.path === '/') throw new UsageError(`refusing to remove ${location.sandboxId}:/ (the whole filesystem); name what is under it`);
     if (info.type === 'dir' && !info.symlinkTarget && !opts.recursive) {
       throw new UsageError(`${location.sandboxId}:${info.path} is a folder; add -r to remove it and its contents`);
     }

@@ -19,9 +19,9 @@ export async function runWrite(opts: { sandboxId: string; path: string; user?: s
   if (ctx.io.isStdinTTY) throw new UsageError('stdin is a terminal; pipe the content in (e.g. `echo hi | e2b-ts fs write ID:/path`)');
   const sandbox = await fsSandbox(ctx, opts.sandboxId);
   // loaded here, not at start-up: every CLI run pays for what the entry module imports
-  const [{ randomBytes }, { Readable }] = await Promise.all([import('node:crypto'), import('node:stream')]);
+  const [{ naming, tempName }, { Readable }] = await Promise.all([import('../../fs/temp-name.js'), import('node:stream')]);
   // Written under a temporary name and renamed, so an interrupted write leaves the old file intact.
-  const tmp = posix.join(posix.dirname(opts.path), `.${posix.basename(opts.path)}.e2bts-${randomBytes(5).toString('hex')}`);
+  const tmp = posix.join(posix.dirname(opts.path), tempName(opts.path));
   try {
     await sandbox.files.write(tmp, Readable.from(ctx.io.stdin), fsCall(ctx, opts.user));
     const info = await sandbox.files.rename(tmp, opts.path, fsCall(ctx, opts.user));
@@ -29,6 +29,6 @@ export async function runWrite(opts: { sandboxId: string; path: string; user?: s
     else success(ctx, `Wrote ${info.path}`);
   } catch (error) {
     await sandbox.files.remove(tmp, opts.user ? { user: opts.user } : {}).catch(() => {});
-    throw error;
+    throw naming(error, tmp, opts.path);
   }
 }

@@ -18,6 +18,7 @@ import {
   type FilesystemEvent,
 } from '../../../gen/envd/filesystem/filesystem_pb.js';
 import type { EnvdConfig } from '../config.js';
+import { errnoOf, errnoText } from '../errno.js';
 import { resolveSandboxPath, toHostPath } from '../paths.js';
 import { basicUserName, resolveUser, type ResolvedUser } from '../users.js';
 import { entryInfo } from './entry.js';
@@ -26,12 +27,16 @@ import { settled, settling } from './settling.js';
 
 const DEFAULT_KEEPALIVE_S = 90;
 
-function errnoOf(error: unknown): string | undefined {
-  return (error as NodeJS.ErrnoException).code;
-}
 
 function notFound(path: string): ConnectError {
   return new ConnectError(`file not found: ${path}`, Code.NotFound);
+}
+
+/** envd answers a failed rename as an internal error naming the cause; so does this backend. */
+function renameFailed(source: string, destination: string, error: unknown): ConnectError {
+  // rename(2) says EINVAL for a folder moved into itself; say it the way people ask about it
+  const reason = errnoOf(error) === 'EINVAL' ? 'a folder cannot move into itself' : errnoText(error);
+  return new ConnectError(`error renaming ${source} to ${destination}: ${reason}`, Code.Internal);
 }
 
 /** A request's user and the sandbox and host forms of its path. */
@@ -292,13 +297,18 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
       const source = target(ctx, req.source);
       const destination = target(ctx, req.destination);
       if (!(await lstat(source.host).catch(() => undefined))) throw notFound(source.path);
-      await makeParents(posix.dirname(destination.host), destination.user);
       try {
-        await rename(source.host, destination.host);
+        await makeParents(posix.dirname(destination.host), destination.user);
+        try {
+          await rename(source.host, destination.host);
+        } catch (error) {
+          // /home and /tmp are separate mounts inside the sandbox: move across them like mv does.
+          if (errnoOf(error) !== 'EXDEV') throw error;
+          await moveAcross(source.host, destination.host);
+        }
       } catch (error) {
-        // /home and /tmp are separate mounts inside the sandbox: move across them like mv does.
-        if (errnoOf(error) !== 'EXDEV') throw error;
-        await moveAcross(source.host, destination.host);
+        if (error instanceof ConnectError) throw error;
+        throw renameFailed(source.path, destination.path, error);
       }
       return { entry: await info(destination) };
     },
