@@ -29,7 +29,6 @@ export interface RemoteCommand {
   json: boolean;
 }
 
-
 /** Writes a chunk, resolving when the stream can take more (or undefined right away). */
 function write(stream: Writable, chunk: Uint8Array): Promise<void> | undefined {
   if (stream.write(chunk)) return undefined;

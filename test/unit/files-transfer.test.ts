@@ -12,6 +12,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DownloadOpts } from '../../src/client/filesystem.js';
 import { Sandbox } from '../../src/client/sandbox.js';
 import { parseResponseHead, rawGet } from '../../src/client/transport/raw-get.js';
 import { dechunk } from '../../src/client/transport/raw-post.js';
@@ -58,6 +59,13 @@ async function sandboxWith(envd: Envd, extra: Record<string, unknown> = {}): Pro
 }
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** A download into the scratch folder that is expected to fail: its error, and whether a file is left. */
+async function failedDownload(sandbox: Sandbox, path: string, opts: DownloadOpts = {}): Promise<{ error: unknown; left: boolean }> {
+  const file = join(dir, path.slice(1));
+  const error = await sandbox.files.download(path, file, opts).catch((e: unknown) => e);
+  return { error, left: existsSync(file) };
+}
 
 describe('files.download', () => {
   it('a plain answer: every byte on disk, its SHA-256 and size; auth and routing headers sent; progress reaches the size', async () => {
@@ -109,10 +117,9 @@ describe('files.download', () => {
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ code: 404, message: "path '/nope' does not exist" }));
     });
-    const file = join(dir, 'nope');
-    const error = await sandbox.files.download('/nope', file).catch((e: unknown) => e);
+    const { error, left } = await failedDownload(sandbox, '/nope');
     expect(error).toMatchObject({ name: 'FileNotFoundError' });
-    expect(existsSync(file)).toBe(false);
+    expect(left).toBe(false);
   });
 
   it('a connection that ends early is a ConnectionError and leaves no file behind', async () => {
@@ -121,10 +128,9 @@ describe('files.download', () => {
       res.write(Buffer.alloc(1000));
       setTimeout(() => res.socket?.destroy(), 20);
     });
-    const file = join(dir, 'cut');
-    const error = await sandbox.files.download('/cut', file).catch((e: unknown) => e);
+    const { error, left } = await failedDownload(sandbox, '/cut');
     expect(error).toMatchObject({ name: 'ConnectionError' });
-    expect(existsSync(file)).toBe(false);
+    expect(left).toBe(false);
   });
 
   it('an abort mid-body is an AbortError; a stalled body is a TimeoutError; neither leaves a file', async () => {
@@ -133,12 +139,12 @@ describe('files.download', () => {
       res.write(Buffer.alloc(1000)); // and then nothing
     });
     const controller = new AbortController();
-    const aborted = sandbox.files.download('/a', join(dir, 'aborted'), { signal: controller.signal, onProgress: () => controller.abort() });
-    expect(await aborted.catch((e: unknown) => e)).toMatchObject({ name: 'AbortError' });
-    const stalled = await sandbox.files.download('/s', join(dir, 'stalled'), { requestTimeoutMs: 200 }).catch((e: unknown) => e);
-    expect(stalled).toMatchObject({ name: 'TimeoutError' });
-    expect(existsSync(join(dir, 'aborted'))).toBe(false);
-    expect(existsSync(join(dir, 'stalled'))).toBe(false);
+    const aborted = await failedDownload(sandbox, '/aborted', { signal: controller.signal, onProgress: () => controller.abort() });
+    expect(aborted.error).toMatchObject({ name: 'AbortError' });
+    const stalled = await failedDownload(sandbox, '/stalled', { requestTimeoutMs: 200 });
+    expect(stalled.error).toMatchObject({ name: 'TimeoutError' });
+    expect(aborted.left).toBe(false);
+    expect(stalled.left).toBe(false);
   });
 });
 

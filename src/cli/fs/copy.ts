@@ -37,7 +37,6 @@ export interface CopyResult {
   refused: Array<{ name: string; reason: string }>;
 }
 
-
 /** Compares two digest maps; returns a one-line description of the first difference. */
 export function digestMismatch(expected: Digests, actual: Digests, ignore: Set<string> = new Set()): string | undefined {
   for (const [name, want] of expected) {

@@ -105,6 +105,23 @@ export class EnvdHttp {
     }
   }
 
+  /** Headers, log route and signal + idle timeout of one streaming exchange with envd. */
+  private exchange(path: string, opts: CallOptions): { headers: Record<string, string>; route: string; timing: { signal?: AbortSignal | undefined; idleTimeoutMs?: number } } {
+    const idle = opts.requestTimeoutMs ?? this.config.requestTimeoutMs;
+    return {
+      headers: { ...envdHeaders(this.target, this.config), ...(opts.headers ?? {}) },
+      // the query is left out of the log: a signed link's signature is as good as the token
+      route: path.split('?')[0]!,
+      timing: { signal: opts.signal, ...(idle > 0 ? { idleTimeoutMs: idle } : {}) },
+    };
+  }
+
+  /** The URL of a raw HTTP/1.1 exchange, or undefined when the target needs the ordinary way (TLS, an injected dispatcher). */
+  private directUrl(path: string): URL | undefined {
+    const url = new URL(`${this.target.url}${path}`);
+    return url.protocol === 'http:' && !this.config.dispatcher ? url : undefined;
+  }
+
   /**
    * Opens a streaming request to envd (file transfers): the body may be a stream, the response
    * is returned as soon as its headers arrive. `requestTimeoutMs` acts as an idle timeout here.
@@ -114,20 +131,11 @@ export class EnvdHttp {
     path: string,
     opts: CallOptions & { body?: string | Uint8Array | Readable } = {},
   ): Promise<HttpResponse> {
-    const idle = opts.requestTimeoutMs ?? this.config.requestTimeoutMs;
-    const headers: Record<string, string> = { ...envdHeaders(this.target, this.config), ...(opts.headers ?? {}) };
-    // the query is left out of the log: a signed link's signature is as good as the token
-    const route = path.split('?')[0];
+    const { headers, route, timing } = this.exchange(path, opts);
     this.config.logger?.(`→ ${method} ${route} (sandbox ${this.target.sandboxId})`);
     const started = Date.now();
     try {
-      const res = await httpRequest(this.config, `${this.target.url}${path}`, {
-        method,
-        headers,
-        body: opts.body,
-        signal: opts.signal,
-        ...(idle > 0 ? { idleTimeoutMs: idle } : {}),
-      });
+      const res = await httpRequest(this.config, `${this.target.url}${path}`, { method, headers, body: opts.body, ...timing });
       if (this.config.logger) {
         const logger = this.config.logger;
         logger(`← ${res.status} ${method} ${route} (${Date.now() - started} ms to the answer)`);
@@ -146,16 +154,14 @@ export class EnvdHttp {
    * nothing was passed to `onChunk` then.
    */
   async getDirect(path: string, onChunk: (chunk: Buffer) => void, opts: CallOptions = {}): Promise<number | undefined> {
-    const url = new URL(`${this.target.url}${path}`);
-    if (url.protocol !== 'http:' || this.config.dispatcher) return undefined;
-    const idle = opts.requestTimeoutMs ?? this.config.requestTimeoutMs;
-    const headers: Record<string, string> = { ...envdHeaders(this.target, this.config), ...(opts.headers ?? {}) };
-    const route = path.split('?')[0];
+    const url = this.directUrl(path);
+    if (!url) return undefined;
+    const { headers, route, timing } = this.exchange(path, opts);
     this.config.logger?.(`→ GET ${route} (sandbox ${this.target.sandboxId}, read into one buffer)`);
     const started = Date.now();
     const { rawGet } = await import('./raw-get.js');
     try {
-      const res = await rawGet(url, headers, onChunk, { signal: opts.signal, ...(idle > 0 ? { idleTimeoutMs: idle } : {}) });
+      const res = await rawGet(url, headers, onChunk, timing);
       if (res.kind === 'unsupported') {
         this.config.logger?.(`← ${res.status} GET ${route}: asking again the ordinary way`);
         return undefined;
@@ -179,16 +185,14 @@ export class EnvdHttp {
     onChunk: (chunk: Buffer) => void,
     opts: CallOptions = {},
   ): Promise<{ status: number; headers: Record<string, string>; text: string } | undefined> {
-    const url = new URL(`${this.target.url}${path}`);
-    if (url.protocol !== 'http:' || this.config.dispatcher) return undefined;
-    const idle = opts.requestTimeoutMs ?? this.config.requestTimeoutMs;
-    const headers: Record<string, string> = { ...envdHeaders(this.target, this.config), ...(opts.headers ?? {}) };
-    const route = path.split('?')[0];
+    const url = this.directUrl(path);
+    if (!url) return undefined;
+    const { headers, route, timing } = this.exchange(path, opts);
     this.config.logger?.(`→ POST ${route} (sandbox ${this.target.sandboxId}, ${size} bytes from two buffers)`);
     const started = Date.now();
     const { rawPostFile } = await import('./raw-post.js');
     try {
-      const answer = await rawPostFile(url, headers, file, size, onChunk, { signal: opts.signal, ...(idle > 0 ? { idleTimeoutMs: idle } : {}) });
+      const answer = await rawPostFile(url, headers, file, size, onChunk, timing);
       this.config.logger?.(`← ${answer.status} POST ${route} (${Date.now() - started} ms)`);
       return answer;
     } catch (error) {

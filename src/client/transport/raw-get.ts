@@ -78,6 +78,22 @@ export function requestHead(method: string, url: URL, headers: Record<string, st
 }
 
 /**
+ * A plain TCP connection to `url`'s host and port for one raw exchange; a socket error, or no
+ * traffic for `opts.idleTimeoutMs`, ends the exchange through `finish`.
+ */
+export function rawConnect(url: URL, opts: RawGetOptions, finish: (error: unknown) => void, onread?: { buffer: Buffer; callback: (nread: number, buffer: Uint8Array) => boolean }): Socket {
+  // URL keeps the brackets of an IPv6 literal; connect wants the bare address
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const socket = connect({ host, port: Number(url.port || 80), noDelay: true, ...(onread ? { onread } : {}) });
+  socket.on('error', (error) => finish(error));
+  if (opts.idleTimeoutMs) {
+    const ms = opts.idleTimeoutMs;
+    socket.setTimeout(ms, () => finish(new IdleTimeoutError(`no data for ${ms} ms`)));
+  }
+  return socket;
+}
+
+/**
  * GETs `url` (http: only) and passes every body byte to `onChunk`, which must be done with the
  * buffer when it returns (the next read overwrites it). Errors `onChunk` throws end the GET and
  * are rethrown as they are; connection failures reject with the socket's error.
@@ -85,6 +101,7 @@ export function requestHead(method: string, url: URL, headers: Record<string, st
 export function rawGet(url: URL, headers: Record<string, string>, onChunk: (chunk: Buffer) => void, opts: RawGetOptions = {}): Promise<RawGetResult> {
   if (url.protocol !== 'http:') throw new Error(`rawGet speaks plain HTTP only, not ${url.protocol}`);
   return new Promise<RawGetResult>((resolve, reject) => {
+    const requestText = requestHead('GET', url, { ...headers, 'accept-encoding': 'identity', connection: 'close' });
     let head: Buffer | undefined = Buffer.alloc(0);
     let remaining = 0;
     let bytes = 0;
@@ -134,22 +151,8 @@ export function rawGet(url: URL, headers: Record<string, string>, onChunk: (chun
       }
     };
 
-    const port = Number(url.port || 80);
-    // URL keeps the brackets of an IPv6 literal; connect wants the bare address
-    const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-    socket = connect({ host, port, noDelay: true, onread: { buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES), callback: onRead } });
-    socket.on('error', (error) => finish(error));
+    socket = rawConnect(url, opts, finish, { buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES), callback: onRead });
     socket.on('close', () => finish(new Error('the connection closed before the whole answer arrived')));
-    if (opts.idleTimeoutMs) {
-      const ms = opts.idleTimeoutMs;
-      socket.setTimeout(ms, () => finish(new IdleTimeoutError(`no data for ${ms} ms`)));
-    }
-    let requestText: string;
-    try {
-      requestText = requestHead('GET', url, { ...headers, 'accept-encoding': 'identity', connection: 'close' });
-    } catch (error) {
-      return finish(error);
-    }
     socket.write(requestText);
   });
 }

@@ -6,9 +6,8 @@
  * See raw-get.ts for the other direction.
  */
 import type { FileHandle } from 'node:fs/promises';
-import { connect, type Socket } from 'node:net';
-import { IdleTimeoutError } from './fetch.js';
-import { parseResponseHead, requestHead, settleOnce, type RawGetOptions } from './raw-get.js';
+import type { Socket } from 'node:net';
+import { parseResponseHead, rawConnect, requestHead, settleOnce, type RawGetOptions } from './raw-get.js';
 
 /** The server's answer, read whole (an upload's answer is a short JSON document). */
 export interface RawAnswer {
@@ -55,6 +54,7 @@ export function rawPostFile(
 ): Promise<RawAnswer> {
   if (url.protocol !== 'http:') throw new Error(`rawPostFile speaks plain HTTP only, not ${url.protocol}`);
   return new Promise<RawAnswer>((resolve, reject) => {
+    const requestText = requestHead('POST', url, { ...headers, 'content-length': String(size), connection: 'close' });
     let socket: Socket | undefined;
     const { finish, settled } = settleOnce(resolve, reject, opts.signal, () => socket?.destroy());
     if (settled()) return;
@@ -123,26 +123,13 @@ export function rawPostFile(
       );
     };
 
-    const port = Number(url.port || 80);
-    const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-    socket = connect({ host, port, noDelay: true });
+    socket = rawConnect(url, opts, finish);
     socket.on('data', onData);
-    socket.on('error', (error) => finish(error));
     socket.on('close', () => {
       // an answer delimited by the end of the connection is complete now
       if (head && !head.headers['transfer-encoding'] && head.headers['content-length'] === undefined) return answer(received.subarray(head.bodyAt));
       finish(new Error('the connection closed before the whole answer arrived'));
     });
-    if (opts.idleTimeoutMs) {
-      const ms = opts.idleTimeoutMs;
-      socket.setTimeout(ms, () => finish(new IdleTimeoutError(`no data for ${ms} ms`)));
-    }
-    let requestText: string;
-    try {
-      requestText = requestHead('POST', url, { ...headers, 'content-length': String(size), connection: 'close' });
-    } catch (error) {
-      return finish(error);
-    }
     socket.write(requestText);
     pump();
   });

@@ -27,7 +27,6 @@ import { settled, settling } from './settling.js';
 
 const DEFAULT_KEEPALIVE_S = 90;
 
-
 function notFound(path: string): ConnectError {
   return new ConnectError(`file not found: ${path}`, Code.NotFound);
 }
