@@ -303,20 +303,25 @@ class Copier {
     const total = await this.remoteSize(sandbox, sourcePath);
     const progress = createProgress(this.ctx, `← ${sourcePath}`, total);
     let extracted: Awaited<ReturnType<typeof extractSafely>> | undefined;
-    await this.guarded(
-      { tmp, target },
-      async () => {
-        const { stream, done } = await remoteTarCreate(sandbox, parent, [name], this.call());
-        extracted = await extractSafely(stream, tmp, (n) => progress.add(n));
-        await done;
-        const refusedNames = new Set(extracted.refused.map((r) => r.name.split('/').filter((p) => p && p !== '.').join('/')));
-        verified(await remoteDigests(sandbox, parent, name, this.call()), extracted.digests, refusedNames);
-        await this.placeLocal(join(tmp, name), target);
-        await rm(tmp, { recursive: true, force: true });
-      },
-      () => rm(tmp, { recursive: true, force: true }),
-    ).finally(() => progress.done());
-    for (const refused of extracted!.refused) this.ctx.warn(`refused ${refused.name}: ${refused.reason}`);
+    try {
+      await this.guarded(
+        { tmp, target },
+        async () => {
+          const { stream, done } = await remoteTarCreate(sandbox, parent, [name], this.call());
+          extracted = await extractSafely(stream, tmp, { root: name, onBytes: (n) => progress.add(n) });
+          await done;
+          const refusedNames = new Set(extracted.refused.map((r) => r.name.split('/').filter((p) => p && p !== '.').join('/')));
+          verified(await remoteDigests(sandbox, parent, name, this.call()), extracted.digests, refusedNames);
+          if (!(await lstat(join(tmp, name)).catch(() => undefined))) throw new CopyError(`${sandboxId}:${sourcePath}: nothing of it could be copied`);
+          await this.placeLocal(join(tmp, name), target);
+          await rm(tmp, { recursive: true, force: true });
+        },
+        () => rm(tmp, { recursive: true, force: true }),
+      ).finally(() => progress.done());
+    } finally {
+      // also when the copy failed: what was refused may be why
+      for (const refused of extracted?.refused ?? []) this.ctx.warn(`refused ${refused.name}: ${refused.reason}`);
+    }
     this.results.push({
       source: `${sandboxId}:${sourcePath}`,
       destination: target,
