@@ -14,11 +14,12 @@ import { pipeline } from 'node:stream/promises';
 import type { Sandbox } from '../../client/sandbox.js';
 import type { Context } from '../context.js';
 import { CancelError, CopyError, UsageError } from '../errors.js';
+import { sanitize } from '../render/sanitize.js';
 import type { Location } from './location.js';
 import { createProgress, type Progress } from './progress.js';
 import { followFileDigest, remoteDigests, remoteFileDigest, remoteTarCreate, remoteTarExtract, runRemote } from './remote.js';
 import { naming, tempName } from './temp-name.js';
-import { digestTarStream, extractSafely, hashing, packTree, walkLocal, type Digests, type TreeEntry } from './tar.js';
+import { digestTarStream, extractSafely, hashing, packTree, unsafeName, walkLocal, type Digests, type TreeEntry } from './tar.js';
 
 export interface CopyOptions {
   /** Sandbox user for the sandbox side. */
@@ -69,6 +70,18 @@ function stripDot(digests: Digests): Digests {
   const out: Digests = new Map();
   for (const [name, digest] of digests) out.set(name.replace(/^\.\//, ''), digest);
   return out;
+}
+
+/**
+ * The local name of a download into a folder: the last part of the path the sandbox reported,
+ * which a hostile sandbox chooses, so it must be one plain name (not "..", not "a\..\.." on
+ * Windows).
+ */
+function localName(sandboxId: string, sourcePath: string): string {
+  const name = posix.basename(sourcePath);
+  const problem = unsafeName(name);
+  if (problem) throw new CopyError(sanitize(`${sandboxId}:${sourcePath}: cannot be downloaded under its own name here: "${name}" ${problem}`));
+  return name;
 }
 
 type Digest = { size: number; sha256: string };
@@ -273,7 +286,7 @@ class Copier {
     const sandbox = await this.sandbox(sandboxId);
     const kind = await this.existingRemote(sandbox, sandboxId, path);
     const sourcePath = kind.path;
-    const target = await this.localTarget(localDest, posix.basename(sourcePath), multi);
+    const target = await this.localTarget(localDest, localName(sandboxId, sourcePath), multi);
     await mkdir(dirname(target), { recursive: true });
     const tmp = join(dirname(target), tempName(target));
     if (kind.kind === 'file') {
@@ -319,8 +332,8 @@ class Copier {
         () => rm(tmp, { recursive: true, force: true }),
       ).finally(() => progress.done());
     } finally {
-      // also when the copy failed: what was refused may be why
-      for (const refused of extracted?.refused ?? []) this.ctx.warn(`refused ${refused.name}: ${refused.reason}`);
+      // also when the copy failed: what was refused may be why (names and targets are the sandbox's: no control sequences)
+      for (const refused of extracted?.refused ?? []) this.ctx.warn(sanitize(`refused ${refused.name}: ${refused.reason}`));
     }
     this.results.push({
       source: `${sandboxId}:${sourcePath}`,

@@ -25,7 +25,8 @@ export function cpCommand(ctx: Context, run = runCp): Command {
       `
 Folders are copied recursively, keeping file modes and symlinks. Every file is verified (size
 and SHA-256) and lands under a temporary name first, so a failed copy leaves nothing behind.
-A download never writes outside its destination: entries that would are refused.
+A download never writes outside its destination, nor leaves a symlink there that leads outside
+it: entries that would are refused.
 
 Examples:
   $ e2b-ts fs cp ./src "$id":/home/user/app
@@ -63,7 +64,7 @@ export async function runCp(opts: CpOptions, ctx: Context): Promise<void> {
     }
   }
   if (refused.length) {
-    ctx.io.stderr.write(`error: ${refused.length} entr${refused.length === 1 ? 'y was' : 'ies were'} refused (they would have been written outside the destination)\n`);
+    ctx.io.stderr.write(`error: ${refused.length} entr${refused.length === 1 ? 'y was' : 'ies were'} refused (they would have been written, or led, outside the destination)\n`);
     throw new SilentError(ExitCode.ERROR);
   }
 }
