@@ -3,14 +3,14 @@
  * process, in a fresh state folder (E2B_TS_HOME), on a free port.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Starts the daemon; resolves once it published daemon.json with its own pid.
- * Returns { home, port, url, apiKey, pid, runtime, output(), killAllSandboxes(), stop() }.
+ * Returns { home, port, url, apiKey, pid, runtime, output(), sandboxDir(id), killAllSandboxes(), stop() }.
  */
 export async function startBackend({ root, home, env = process.env, timeoutMs = 15_000 }) {
   const daemonMain = join(root, 'dist', 'local', 'daemon', 'main.js');
@@ -74,6 +74,18 @@ export async function startBackend({ root, home, env = process.env, timeoutMs = 
       const body = { templateID: 'base', timeout: 300, secure: true, allow_internet_access: true, ...extra };
       const created = await api('POST', '/sandboxes', body);
       return created.sandboxID;
+    },
+    /** The sandbox's host folder (folders have opaque names: found by their records). */
+    sandboxDir(id) {
+      const root = join(home, 'sandboxes');
+      for (const name of readdirSync(root)) {
+        try {
+          if (JSON.parse(readFileSync(join(root, name, 'sandbox.json'), 'utf8')).sandboxID === id) return join(root, name);
+        } catch {
+          // not a sandbox folder
+        }
+      }
+      throw new Error(`no folder holds sandbox ${id}`);
     },
     async killSandbox(id) {
       await api('DELETE', `/sandboxes/${encodeURIComponent(id)}`);

@@ -128,7 +128,8 @@ export async function run(ctx) {
   ctx.log('files: creating a sandbox');
   const id = await backend.createSandbox({ timeout: 3600 });
   ctx.defer(() => backend.killSandbox(id));
-  const token = JSON.parse(readFileSync(join(backend.home, 'sandboxes', id, 'sandbox.json'), 'utf8')).envdAccessToken;
+  const sandboxDir = backend.sandboxDir(id);
+  const token = JSON.parse(readFileSync(join(sandboxDir, 'sandbox.json'), 'utf8')).envdAccessToken;
   const sdk = await e2b.Sandbox.connect(id, conn);
   const filesUrl = (path) => `${backend.url}/files?path=${encodeURIComponent(path)}`;
   const curlHeaders = ['-H', `E2b-Sandbox-Id: ${id}`, ...(token ? ['-H', `X-Access-Token: ${token}`] : [])];
@@ -138,7 +139,7 @@ export async function run(ctx) {
   // Checks and clean-ups between runs look at the sandbox's files on this machine: the runner's
   // synchronous spawns block this process for minutes, so pooled connections of an in-process
   // client go stale in between.
-  const hostPath = (path) => join(backend.home, 'sandboxes', id, 'fs', path);
+  const hostPath = (path) => join(sandboxDir, 'fs', path);
   /** Removes a sandbox path (file or folder) outside the timed part. */
   const removeRemote = (path) => rmSync(hostPath(path), { recursive: true, force: true });
   /** Fails the row unless the sandbox file has `size` bytes. */

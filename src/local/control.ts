@@ -4,12 +4,13 @@
  * two CLIs from starting two daemons at once.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { packageRoot } from '../version.js';
 import { isAlive } from './runtime/proctree.js';
 import { DEFAULT_LOCAL_PORT, statePaths, type DaemonInfo, type StatePaths } from './paths.js';
+import { secureStateRoot } from './state-root.js';
 import { readJsonSync } from './store.js';
 
 /** How long `start` waits for a new daemon to publish itself. */
@@ -99,7 +100,7 @@ export interface StartOptions {
  * it answers. Returns the running daemon, which may be one another CLI started meanwhile.
  */
 export async function startDaemonProcess(paths: StatePaths = statePaths(), opts: StartOptions = {}): Promise<RunningDaemon> {
-  mkdirSync(paths.root, { recursive: true, mode: 0o700 });
+  secureStateRoot(paths.root);
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (!takeLock(paths.startLock)) {
     const running = await findDaemon(paths);

@@ -2,30 +2,90 @@
  * Copies a folder tree keeping what a sandbox's files need kept: modes, symlinks as symlinks,
  * timestamps and, when running as root, owners (Node's fs.cp drops owners, which would leave
  * `user`'s files owned by root in the copy).
+ *
+ * The source is a sandbox's files (snapshots, forks) or a template made from them, so it may be
+ * hostile: the walk holds each folder open and never follows a symlink (see nofollow.ts), and
+ * anything that is not a folder, file or symlink is left out.
+ *
+ * The destination may already hold a fresh sandbox's skeleton (a warm spare's folders, whose
+ * `/var/run` is a symlink to `/run`): what is there is replaced, never followed, so a template
+ * with a real `var/run/x` cannot write to the host's `/run/x`. The top-level folders are mount
+ * points of a running spare and are never replaced by something else.
  */
-import { chmod, copyFile, lchown, lstat, lutimes, mkdir, readdir, readlink, symlink, utimes } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { chmod, constants, copyFile, lchown, lstat, lutimes, mkdir, readlink, rm, symlink, unlink, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
+import { holdDir, openFileNoFollow, type HeldDir } from './nofollow.js';
 
 export async function copyTree(src: string, dst: string): Promise<void> {
   const keepOwners = process.getuid?.() === 0;
   const st = await lstat(src);
-  if (st.isSymbolicLink()) {
-    await symlink(await readlink(src), dst);
-    if (keepOwners) await lchown(dst, st.uid, st.gid);
-    await lutimes(dst, st.atime, st.mtime).catch(() => {});
-    return;
-  }
   if (st.isDirectory()) {
-    await mkdir(dst, { recursive: true });
-    for (const name of await readdir(src)) await copyTree(join(src, name), join(dst, name));
-  } else if (st.isFile()) {
-    await copyFile(src, dst);
+    const dir = holdDir(src);
+    try {
+      await mkdir(dst, { recursive: true });
+      await copyFolder(dir, dst, keepOwners, true);
+    } finally {
+      dir.close();
+    }
+    await finish(dst, st, keepOwners);
   } else {
-    // sockets, FIFOs and devices are not part of a sandbox's saved state
+    await copyEntry(src, st, dst, keepOwners);
+  }
+}
+
+async function copyFolder(dir: HeldDir, dst: string, keepOwners: boolean, top: boolean): Promise<void> {
+  for (const name of await dir.names()) {
+    const from = dir.entry(name);
+    const to = join(dst, name);
+    const st = await lstat(from).catch(() => undefined);
+    if (!st) continue; // gone meanwhile
+    const there = await lstat(to).catch(() => undefined);
+    if (st.isDirectory()) {
+      if (there && !there.isDirectory()) await unlink(to);
+      if (!there?.isDirectory()) await mkdir(to);
+      // holdDir refuses a symlink swapped in since the lstat
+      const sub = holdDir(from);
+      try {
+        await copyFolder(sub, to, keepOwners, false);
+      } finally {
+        sub.close();
+      }
+      await finish(to, st, keepOwners);
+      continue;
+    }
+    if (there?.isDirectory()) {
+      if (top) throw new Error(`${from} is not a folder, but the sandbox's ${name} must be one`);
+      await rm(to, { recursive: true });
+    } else if (there) {
+      await unlink(to);
+    }
+    await copyEntry(from, st, to, keepOwners);
+  }
+}
+
+/** Copies a symlink or a regular file to a free name; sockets, FIFOs and devices are not saved state. */
+async function copyEntry(from: string, st: Stats, to: string, keepOwners: boolean): Promise<void> {
+  if (st.isSymbolicLink()) {
+    await symlink(await readlink(from), to);
+    if (keepOwners) await lchown(to, st.uid, st.gid);
+    await lutimes(to, st.atime, st.mtime).catch(() => {});
     return;
   }
+  if (!st.isFile()) return;
+  const file = await openFileNoFollow(from);
+  try {
+    // EXCL: the name was freed just before; never write through something that appeared there
+    await copyFile(file.path, to, constants.COPYFILE_EXCL);
+    await finish(to, await file.handle.stat(), keepOwners);
+  } finally {
+    await file.handle.close();
+  }
+}
+
+async function finish(path: string, st: Stats, keepOwners: boolean): Promise<void> {
   // owner before mode: chown clears set-id bits that chmod must put back
-  if (keepOwners) await lchown(dst, st.uid, st.gid);
-  await chmod(dst, st.mode & 0o7777);
-  await utimes(dst, st.atime, st.mtime);
+  if (keepOwners) await lchown(path, st.uid, st.gid);
+  await chmod(path, st.mode & 0o7777);
+  await utimes(path, st.atime, st.mtime);
 }

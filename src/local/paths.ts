@@ -30,6 +30,8 @@ export interface StatePaths {
   log: string;
   sandboxes: string;
   templates: string;
+  /** envd's listening sockets: only the daemon reaches them (runtime/socket.ts). */
+  sockets: string;
 }
 
 export function statePaths(root: string = stateRoot()): StatePaths {
@@ -41,6 +43,7 @@ export function statePaths(root: string = stateRoot()): StatePaths {
     log: join(root, 'daemon.log'),
     sandboxes: join(root, 'sandboxes'),
     templates: join(root, 'templates'),
+    sockets: join(root, 'sockets'),
   };
 }
 

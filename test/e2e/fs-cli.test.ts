@@ -44,7 +44,7 @@ import tarStream from 'tar-stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { pollUntil, reap, spawnBash, spawnCli, type CliProcess } from '../helpers/cli-process.js';
-import { startLocalBackend, type LocalBackend } from '../helpers/local-backend.js';
+import { requireSandboxFolder, startLocalBackend, type LocalBackend } from '../helpers/local-backend.js';
 import { cliBin } from '../helpers/paths.js';
 
 let backend: LocalBackend;
@@ -94,7 +94,7 @@ async function sha256File(path: string): Promise<string> {
 }
 
 /** Where a sandbox path is on this machine. */
-const hostPath = (id: string, path: string) => join(backend.home, 'sandboxes', id, 'fs', path);
+const hostPath = (id: string, path: string) => join(requireSandboxFolder(backend.home, id), 'fs', path);
 
 async function createSandbox(...extra: string[]): Promise<string> {
   const r = await cli(['sandbox', 'create', '--timeout', '1h', '--metadata', 'suite=fs-cli', ...extra]);

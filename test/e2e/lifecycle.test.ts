@@ -2,11 +2,11 @@
  * Lifecycle semantics of the local backend through the CLI: timeouts kill or pause, pause and
  * resume, connecting never shortens a lifetime, and a daemon restart keeps every sandbox's files.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { startLocalBackend, type LocalBackend } from '../helpers/local-backend.js';
+import { requireSandboxFolder, sandboxFolder, startLocalBackend, type LocalBackend } from '../helpers/local-backend.js';
 
 let backend: LocalBackend;
 const cli = (...args: string[]) => runCli(['--local', ...args], { env: { E2B_TS_HOME: backend.home } });
@@ -39,7 +39,7 @@ describe('timeouts', () => {
     expect((await info(id))?.state).toBe('running');
     const gone = await eventually(() => info(id), (v) => v === undefined);
     expect(gone).toBeUndefined();
-    expect(existsSync(join(backend.home, 'sandboxes', id))).toBe(false);
+    expect(sandboxFolder(backend.home, id)).toBeUndefined();
     expect((await cli('sandbox', 'kill', id)).code).toBe(3);
   });
 
@@ -94,7 +94,7 @@ describe('daemon restart', () => {
     const paused = (await cli('sandbox', 'create', '--metadata', 'restart=1')).stdout.trim();
     expect((await cli('sandbox', 'pause', paused)).code).toBe(0);
     // Files written into the sandboxes' own folders (the filesystem API arrives with the files issue).
-    const fileOf = (id: string) => join(backend.home, 'sandboxes', id, 'fs', 'home', 'user', 'keep.txt');
+    const fileOf = (id: string) => join(requireSandboxFolder(backend.home, id), 'fs', 'home', 'user', 'keep.txt');
     writeFileSync(fileOf(running), 'running sandbox data');
     writeFileSync(fileOf(paused), 'paused sandbox data');
 
@@ -144,13 +144,13 @@ describe('metrics, logs, snapshots, url', () => {
 
   it('snapshot create / ls / rm, and a sandbox from the snapshot has the files', async () => {
     const id = (await cli('sandbox', 'create')).stdout.trim();
-    writeFileSync(join(backend.home, 'sandboxes', id, 'fs', 'home', 'user', 'snap.txt'), 'snapshot me');
+    writeFileSync(join(requireSandboxFolder(backend.home, id), 'fs', 'home', 'user', 'snap.txt'), 'snapshot me');
     const snap = (await cli('sandbox', 'snapshot', 'create', id, '--name', 'e2e-snap')).stdout.trim();
     expect(snap).toBe('local/e2e-snap:default');
     const listed = JSON.parse((await cli('sandbox', 'snapshot', 'ls', '--sandbox', id, '--json')).stdout) as Array<{ snapshotId: string }>;
     expect(listed.map((s) => s.snapshotId)).toEqual([snap]);
     const child = (await cli('sandbox', 'create', 'e2e-snap')).stdout.trim();
-    expect(readFileSync(join(backend.home, 'sandboxes', child, 'fs', 'home', 'user', 'snap.txt'), 'utf8')).toBe('snapshot me');
+    expect(readFileSync(join(requireSandboxFolder(backend.home, child), 'fs', 'home', 'user', 'snap.txt'), 'utf8')).toBe('snapshot me');
     expect((await cli('sandbox', 'snapshot', 'rm', snap)).code).toBe(0);
     expect((await cli('sandbox', 'snapshot', 'rm', snap)).code).toBe(3);
   });

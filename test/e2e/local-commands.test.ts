@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanEnv, runCli } from '../helpers/cli.js';
+import { requireSandboxFolder } from '../helpers/local-backend.js';
 import { cliBin } from '../helpers/paths.js';
 
 const homes: string[] = [];
@@ -87,7 +88,7 @@ describe('unisolated runtime', () => {
     const id = (await runCli(['--local', 'sandbox', 'create', '--env', 'HELLO=world'], { env })).stdout.trim();
     expect(id).toMatch(/^i[a-z0-9]{20}$/);
     const url = start.stdout.trim();
-    const record = JSON.parse(readFileSync(join(home, 'sandboxes', id, 'sandbox.json'), 'utf8')) as { envdAccessToken: string };
+    const record = JSON.parse(readFileSync(join(requireSandboxFolder(home, id), 'sandbox.json'), 'utf8')) as { envdAccessToken: string };
     const res = await fetch(`${url}/envs`, { headers: { 'E2b-Sandbox-Id': id, 'X-Access-Token': record.envdAccessToken } });
     expect(await res.json()).toMatchObject({ HELLO: 'world', E2B_SANDBOX: 'true', E2B_SANDBOX_ID: id });
   });

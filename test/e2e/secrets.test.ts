@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { e2bError, startFakeApi, type FakeApi } from '../helpers/fake-api.js';
-import { startLocalBackend, type LocalBackend } from '../helpers/local-backend.js';
+import { requireSandboxFolder, startLocalBackend, type LocalBackend } from '../helpers/local-backend.js';
 
 const hex = (seed: string, length: number) => {
   let out = '';
@@ -118,7 +118,7 @@ const mode = (path: string) => statSync(path).mode & 0o777;
 
 /** Records the envd access token of a sandbox (secure is the default, so there must be one). */
 function recordToken(home: string, sandboxId: string): void {
-  const path = join(home, 'sandboxes', sandboxId, 'sandbox.json');
+  const path = join(requireSandboxFolder(home, sandboxId), 'sandbox.json');
   const record = JSON.parse(readFileSync(path, 'utf8')) as { envdAccessToken?: string };
   expect(record.envdAccessToken, `sandbox ${sandboxId} was created secure, so it has an access token`).toMatch(/^\S{16,}$/);
   secrets.set(`envd access token of ${sandboxId}`, record.envdAccessToken!);
@@ -244,7 +244,7 @@ describe('secrets never reach an output or a log', () => {
     expectOk(created, 'create');
     const id = created.stdout.trim();
     recordToken(ownHome, id);
-    expect(mode(join(ownHome, 'sandboxes', id)), 'sandbox folder').toBe(0o700);
+    expect(mode(requireSandboxFolder(ownHome, id)), 'sandbox folder').toBe(0o700);
     expectOk(await run('own backend', ['--local', '--debug', 'sandbox', 'info', id], env), 'info');
     expectOk(await run('own backend', ['--local', '--debug', 'sandbox', 'logs', id], env), 'logs');
     expectOk(await run('own backend', ['--debug', 'local', 'logs'], env), 'local logs');

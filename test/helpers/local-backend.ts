@@ -3,7 +3,7 @@
  * on a free port, for one test file.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { daemonMain } from './paths.js';
@@ -28,6 +28,36 @@ export interface LocalBackend {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The host folder of a sandbox in a state folder, or undefined when there is none. Folders have
+ * opaque names (not the sandbox ID), so this reads each folder's record.
+ */
+export function sandboxFolder(home: string, sandboxId: string): string | undefined {
+  const root = join(home, 'sandboxes');
+  let names: string[] = [];
+  try {
+    names = readdirSync(root);
+  } catch {
+    return undefined;
+  }
+  for (const name of names) {
+    try {
+      const record = JSON.parse(readFileSync(join(root, name, 'sandbox.json'), 'utf8')) as { sandboxID?: string };
+      if (record.sandboxID === sandboxId) return join(root, name);
+    } catch {
+      // not a sandbox folder (spare, staging) or being written
+    }
+  }
+  return undefined;
+}
+
+/** {@link sandboxFolder}, failing when the sandbox has none. */
+export function requireSandboxFolder(home: string, sandboxId: string): string {
+  const dir = sandboxFolder(home, sandboxId);
+  if (!dir) throw new Error(`no folder holds sandbox ${sandboxId} in ${home}`);
+  return dir;
+}
 
 async function launch(home: string, port: number, extraEnv: Record<string, string>): Promise<{ child: ChildProcess; port: number; out: string[] }> {
   const out: string[] = [];

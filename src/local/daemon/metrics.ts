@@ -3,8 +3,8 @@
  * process tree) and from the sandbox's files folder (disk), sampled periodically so a metrics
  * query can return a time series as E2B's does.
  */
-import { lstat, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { lstat } from 'node:fs/promises';
+import { holdDir, type HeldDir } from '../nofollow.js';
 import { descendants, readAllStats, type ProcStat } from '../runtime/proctree.js';
 
 /** Seconds between samples. @default 5, E2B's own sampling interval. */
@@ -27,30 +27,45 @@ export interface MetricSample {
   diskTotal: number;
 }
 
-/** Bytes used by a folder tree (allocated blocks, as `du`), walking at most `limit` entries. */
+/**
+ * Bytes used by a folder tree (allocated blocks, as `du`), walking at most `limit` entries. The
+ * tree belongs to a running sandbox, so folders are held open while walked (nofollow.ts): a
+ * symlink swapped in for a folder cannot send the walk across the host.
+ */
 export async function diskUsage(root: string, limit = 200_000): Promise<number> {
   let total = 0;
   let seen = 0;
-  const stack = [root];
-  while (stack.length && seen < limit) {
-    const dir = stack.pop()!;
-    let names: string[];
-    try {
-      names = await readdir(dir);
-    } catch {
-      continue;
-    }
-    for (const name of names) {
-      seen++;
-      const path = join(dir, name);
+  const walk = async (dir: HeldDir): Promise<void> => {
+    for (const name of await dir.names().catch(() => [] as string[])) {
+      if (++seen > limit) return;
+      const path = dir.entry(name);
+      const st = await lstat(path).catch(() => undefined);
+      if (!st) continue; // vanished
+      total += st.blocks !== undefined ? st.blocks * 512 : st.size;
+      if (!st.isDirectory()) continue;
+      let sub: HeldDir;
       try {
-        const st = await lstat(path);
-        total += st.blocks !== undefined ? st.blocks * 512 : st.size;
-        if (st.isDirectory()) stack.push(path);
+        sub = holdDir(path);
       } catch {
-        // vanished
+        continue;
+      }
+      try {
+        await walk(sub);
+      } finally {
+        sub.close();
       }
     }
+  };
+  let top: HeldDir;
+  try {
+    top = holdDir(root);
+  } catch {
+    return 0;
+  }
+  try {
+    await walk(top);
+  } finally {
+    top.close();
   }
   return total;
 }

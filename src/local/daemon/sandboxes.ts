@@ -4,7 +4,13 @@
  * connect that resumes, a daemon restart that brings dead sandboxes back as paused).
  *
  * Operations on one sandbox are serialized, so a kill arriving during a resume waits for it.
+ *
+ * A sandbox's host folder has an opaque random name, not its ID: mount tables of sandbox
+ * processes (`/proc/<pid>/mountinfo`) are readable by every local user, and an ID is all it takes
+ * to use an unsecured sandbox. Which folder holds which sandbox is read from the folders'
+ * records at start-up.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NewSandbox, SandboxNetworkConfig, SandboxVolumeMount } from '../../gen/api/schemas.js';
@@ -12,6 +18,7 @@ import { copyTree } from '../copy-tree.js';
 import { ENVD_VERSION } from '../envd/config.js';
 import type { StatePaths } from '../paths.js';
 import type { Runtime, SandboxProcess } from '../runtime/index.js';
+import { SocketDir } from '../runtime/socket.js';
 import { readJson, writeJsonAtomic } from '../store.js';
 import { ApiError } from './http.js';
 import { newAccessToken, newSandboxId } from './ids.js';
@@ -93,22 +100,22 @@ export class SandboxManager {
   private readonly records = new Map<string, SandboxRecord>();
   private readonly live = new Map<string, Live>();
   private readonly logs = new Map<string, SandboxLog>();
+  /** Sandbox ID → name of its folder under `sandboxes/`. */
+  private readonly folders = new Map<string, string>();
   readonly metrics = new MetricsStore();
   private sampler?: NodeJS.Timeout;
-  private readonly spare: WarmSpare;
+  private sockets?: SocketDir;
+  private spare?: WarmSpare;
 
-  constructor(private readonly opts: SandboxManagerOptions) {
-    this.spare = new WarmSpare({
-      runtime: opts.runtime,
-      sandboxesDir: opts.paths.sandboxes,
-      stateRoot: opts.paths.root,
-      enabled: opts.runtime.relocatable && opts.warmSpare !== false,
-      log: opts.log,
-    });
-  }
+  constructor(private readonly opts: SandboxManagerOptions) {}
 
   private dir(id: string): string {
-    return join(this.opts.paths.sandboxes, id);
+    return join(this.opts.paths.sandboxes, this.folders.get(id) ?? id);
+  }
+
+  private socketDir(): SocketDir {
+    if (!this.sockets) throw new Error('the sandbox manager is not loaded');
+    return this.sockets;
   }
 
   private filesDir(id: string): string {
@@ -151,12 +158,15 @@ export class SandboxManager {
    * were running come back paused, with every file kept.
    */
   async load(): Promise<void> {
-    await mkdir(this.opts.paths.sandboxes, { recursive: true });
+    await mkdir(this.opts.paths.sandboxes, { recursive: true, mode: 0o700 });
+    this.sockets = SocketDir.open(this.opts.paths.sockets);
     await WarmSpare.removeLeftovers(this.opts.paths.sandboxes);
-    for (const id of await readdir(this.opts.paths.sandboxes)) {
-      if (id.startsWith('.')) continue;
-      const record = await readJson<SandboxRecord>(join(this.dir(id), 'sandbox.json'));
-      if (!record) continue;
+    for (const folder of await readdir(this.opts.paths.sandboxes)) {
+      if (folder.startsWith('.')) continue;
+      const record = await readJson<SandboxRecord>(join(this.opts.paths.sandboxes, folder, 'sandbox.json'));
+      if (!record || typeof record.sandboxID !== 'string' || this.records.has(record.sandboxID)) continue;
+      const id = record.sandboxID;
+      this.folders.set(id, folder);
       this.records.set(id, record);
       if (record.state === 'running') {
         record.state = 'paused';
@@ -167,6 +177,14 @@ export class SandboxManager {
     }
     this.sampler = setInterval(() => this.sample(), METRICS_INTERVAL_MS);
     this.sampler.unref();
+    this.spare = new WarmSpare({
+      runtime: this.opts.runtime,
+      sandboxesDir: this.opts.paths.sandboxes,
+      stateRoot: this.opts.paths.root,
+      sockets: this.sockets,
+      enabled: this.opts.runtime.relocatable && this.opts.warmSpare !== false,
+      log: this.opts.log,
+    });
     this.spare.refill();
   }
 
@@ -224,10 +242,11 @@ export class SandboxManager {
     if (body.secure === true) record.envdAccessToken = newAccessToken();
     if (body.network) record.network = body.network;
 
+    this.folders.set(id, randomBytes(10).toString('hex'));
     return this.serialize(id, async () => {
       try {
         // A warm spare's folder becomes this sandbox's folder, so take it before writing anything.
-        const spare = await this.spare.take(this.dir(id), record.allowInternetAccess);
+        const spare = await this.spare?.take(this.dir(id), record.allowInternetAccess);
         if (!spare) await mkdir(this.dir(id), { recursive: true, mode: 0o700 });
         if (seedFiles) await copyTree(seedFiles, this.filesDir(id));
         else if (template.hasFiles) await copyTree(this.opts.templates.filesDir(template.templateID), this.filesDir(id));
@@ -240,7 +259,7 @@ export class SandboxManager {
         if (spare) {
           spare.logTo((line) => this.log(id).add('info', line, { source: 'envd' }));
           this.adopt(id, spare.proc);
-          await postInit(spare.proc.socketPath, {
+          await postInit(spare.proc, {
             sandboxId: id,
             templateId: record.templateID,
             envVars: record.envVars,
@@ -250,7 +269,7 @@ export class SandboxManager {
         } else {
           await this.start(record);
         }
-        this.spare.refill();
+        this.spare?.refill();
         this.arm(record);
         await this.opts.templates.recordSpawn(template.templateID);
         this.opts.log('info', `created sandbox ${id} (template ${alias ?? template.templateID}, timeout ${timeout}s)`);
@@ -278,6 +297,8 @@ export class SandboxManager {
       sandboxId: id,
       dir: this.dir(id),
       stateRoot: this.opts.paths.root,
+      sockets: this.socketDir(),
+      hostKey: this.folders.get(id) ?? randomBytes(10).toString('hex'),
       allowInternetAccess: record.allowInternetAccess,
       envd,
       onLog: (line) => this.log(id).add('info', line, { source: 'envd' }),
@@ -342,6 +363,7 @@ export class SandboxManager {
     await this.logs.get(id)?.flush();
     this.logs.delete(id);
     await rm(this.dir(id), { recursive: true, force: true });
+    this.folders.delete(id);
   }
 
   /** Kills a sandbox: false when it does not exist. */
@@ -628,7 +650,7 @@ export class SandboxManager {
   /** Stops every process (for daemon shutdown); running sandboxes are saved as paused. */
   async shutdown(): Promise<void> {
     if (this.sampler) clearInterval(this.sampler);
-    await this.spare.close();
+    await this.spare?.close();
     await Promise.all(
       this.all().map((record) =>
         this.serialize(record.sandboxID, async () => {
@@ -646,5 +668,6 @@ export class SandboxManager {
         }),
       ),
     );
+    this.sockets?.close();
   }
 }

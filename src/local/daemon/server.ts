@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { packageVersion } from '../../version.js';
 import type { DaemonInfo, StatePaths } from '../paths.js';
 import { selectRuntime, type Runtime } from '../runtime/index.js';
+import { secureStateRoot } from '../state-root.js';
 import { releaseStaleGroups } from '../runtime/freezer.js';
 import { writeJsonAtomic, writeSecretSync } from '../store.js';
 import { createApi } from './api.js';
@@ -84,6 +85,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const host = opts.host ?? '127.0.0.1';
   if (!LOOPBACK_HOSTS.has(host)) throw new Error(`the local backend only binds loopback addresses, not ${host}`);
   const { paths } = opts;
+  const stateCheck = secureStateRoot(paths.root);
   trimLog(paths.log);
   const log = (level: 'info' | 'warn' | 'error', message: string) => {
     const line = `${new Date().toISOString()} ${level.toUpperCase()} ${message}`;
@@ -95,6 +97,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     opts.onLog?.(line);
   };
 
+  if (stateCheck.tightenedFrom !== undefined) {
+    log('warn', `the state folder ${paths.root} was open to other users (mode ${stateCheck.tightenedFrom.toString(8).padStart(4, '0')}); it is now 0700`);
+  }
   const apiKey = loadOrCreateApiKey(paths);
   const runtime = opts.runtime ?? selectRuntime();
   await releaseStaleGroups(paths.root);

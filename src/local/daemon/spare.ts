@@ -3,14 +3,16 @@
  * for its envd to boot (most of a local create's time). On create, the spare's folder is renamed
  * to the new sandbox's, and envd learns its identity through `/init`. Only runtimes whose
  * sandboxes survive a rename of their host folder (bubblewrap: every path is a mount point) can
- * use it; `E2B_TS_WARM_SPARE=0` turns it off.
+ * use it; `E2B_TS_WARM_SPARE=0` turns it off. envd's socket lives in the daemon's own folder,
+ * so it does not move with the rename.
  */
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ENVD_VERSION } from '../envd/config.js';
+import { ENVD_VERSION, PLATFORM_HEADER } from '../envd/config.js';
 import type { Runtime, SandboxProcess } from '../runtime/index.js';
+import type { SocketDir } from '../runtime/socket.js';
 
 const PREFIX = '.spare-';
 
@@ -28,12 +30,14 @@ export interface TakenSpare {
   logTo(log: (line: string) => void): void;
 }
 
-/** POSTs a JSON body to envd's `/init` over its socket. */
-export function postInit(socketPath: string, body: Record<string, unknown>): Promise<void> {
+/** POSTs a JSON body to envd's `/init` over its socket, with the secret of the platform. */
+export function postInit(proc: SandboxProcess, body: Record<string, unknown>): Promise<void> {
   return new Promise((resolve, reject) => {
     const payload = JSON.stringify(body);
+    const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)), [PLATFORM_HEADER]: proc.platformSecret };
     const req = request(
-      { socketPath, path: '/init', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+      // no keep-alive: this connection is used once, and must not linger in a shared pool
+      { socketPath: proc.socketPath, path: '/init', method: 'POST', headers, agent: false },
       (res) => {
         res.resume();
         if (res.statusCode === 204) resolve();
@@ -54,6 +58,7 @@ export class WarmSpare {
       runtime: Runtime;
       sandboxesDir: string;
       stateRoot: string;
+      sockets: SocketDir;
       enabled: boolean;
       log: (level: 'info' | 'warn' | 'error', message: string) => void;
     },
@@ -78,6 +83,8 @@ export class WarmSpare {
         sandboxId: name,
         dir,
         stateRoot: this.opts.stateRoot,
+        sockets: this.opts.sockets,
+        hostKey: randomBytes(10).toString('hex'),
         // The common case; sandboxes without internet need their own network namespace.
         allowInternetAccess: true,
         envd: { sandboxId: name, templateId: '', envVars: {}, defaultUser: 'user', version: ENVD_VERSION },
@@ -110,7 +117,6 @@ export class WarmSpare {
       this.opts.log('warn', `could not use the warm spare: ${error instanceof Error ? error.message : String(error)}`);
       return undefined;
     }
-    spare.proc.moveSocket(join(dir, 'run', 'envd.sock'));
     return {
       proc: spare.proc,
       logTo: (log) => {

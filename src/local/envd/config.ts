@@ -22,8 +22,19 @@ export interface PathMapping {
 export interface EnvdConfig {
   sandboxId: string;
   templateId: string;
-  /** Unix socket envd listens on (a path inside the sandbox). */
-  socketPath: string;
+  /**
+   * What envd listens on: a listening socket it inherits (the daemon binds it where nothing in
+   * the sandbox can reach its path; see runtime/socket.ts), or a named pipe on Windows.
+   */
+  listen: { fd: number } | { path: string };
+  /** envd's private folder for its own state (upload metadata); none on Windows. */
+  runDir?: string;
+  /**
+   * Required in `X-E2b-Ts-Platform` on platform-only routes (`/init`): a secret only the daemon
+   * holds, made afresh for every start of envd, so no request from outside can reach them
+   * whatever path tricks it plays at the edge.
+   */
+  platformSecret: string;
   /** Required in X-Access-Token when set (secured sandboxes). */
   accessToken?: string;
   /** Sandbox-wide environment variables (create-time envVars). */
@@ -40,6 +51,9 @@ export interface EnvdConfig {
   /** Version envd reports. */
   version: string;
 }
+
+/** Header carrying the daemon's secret on platform-only envd routes (see EnvdConfig.platformSecret). */
+export const PLATFORM_HEADER = 'x-e2b-ts-platform';
 
 /** The envd version the local backend reports: current upstream envd, so every SDK gate is open. */
 export const ENVD_VERSION = '0.6.13';

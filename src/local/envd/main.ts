@@ -1,10 +1,9 @@
 /**
  * Entry point of envd inside a sandbox (bundled to dist/envd.mjs). Reads its configuration as
- * JSON from stdin, listens on the unix socket it names, and prints READY when it accepts
+ * JSON from stdin, listens on the socket the daemon hands it, and prints READY when it accepts
  * connections. Logs go to stderr, which the daemon records as the sandbox's log.
  */
-import { rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { MetadataStore } from './filesystem/metadata.js';
 import { createFilesRoute } from './files.js';
 import type { EnvdConfig } from './config.js';
@@ -18,11 +17,10 @@ async function readStdin(): Promise<string> {
 
 async function main(): Promise<void> {
   const config = JSON.parse(await readStdin()) as EnvdConfig;
-  // Metadata lives beside the socket: in the sandbox's private run folder, outside its files.
-  const metadata = new MetadataStore(process.platform === 'win32' ? undefined : join(dirname(config.socketPath), 'metadata.json'));
+  // Metadata lives in envd's private run folder, outside the sandbox's files.
+  const metadata = new MetadataStore(config.runDir ? join(config.runDir, 'metadata.json') : undefined);
   const server = createEnvdServer({ config, metadata }, { '/files': createFilesRoute(metadata) });
-  if (process.platform !== 'win32') rmSync(config.socketPath, { force: true });
-  server.listen(config.socketPath, () => {
+  server.listen('fd' in config.listen ? { fd: config.listen.fd } : config.listen.path, () => {
     process.stdout.write('READY\n');
     process.stderr.write(`envd ${config.version} listening for sandbox ${config.sandboxId}\n`);
   });

@@ -5,11 +5,14 @@
  *
  * Middleware order follows E2B's envd: access token first (everything but `GET /health`,
  * `GET|POST /files` and `POST /init` needs it when the sandbox is secured), then the handler.
+ * `/init` is the platform's alone: it needs the daemon's secret (see EnvdConfig.platformSecret),
+ * as E2B's envd needs the orchestrator's. Only canonical request targets are served, so a path
+ * means here exactly what it meant to the daemon that forwarded it.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { freemem, totalmem, cpus, loadavg } from 'node:os';
-import type { EnvdConfig } from './config.js';
+import { PLATFORM_HEADER, type EnvdConfig } from './config.js';
 import type { MetadataStore } from './filesystem/metadata.js';
 import { sendEnvdError, sendJson } from './http.js';
 
@@ -24,6 +27,17 @@ export interface EnvdState {
 }
 
 const TOKEN_EXEMPT = new Set(['GET /health', 'GET /files', 'POST /files', 'POST /init']);
+/** Routes only the platform (the local daemon) may call. */
+const PLATFORM_ONLY = new Set(['/init']);
+
+/**
+ * Whether a request target is the one spelling of its path: origin-form, no dot segments, no
+ * empty segments, no backslashes, no percent-encoding (envd's paths are fixed ASCII names).
+ */
+export function canonicalTarget(target: string): boolean {
+  const path = target.split('?', 1)[0];
+  return /^(\/[A-Za-z0-9_.-]+)+$|^\/$/.test(path) && !path.split('/').some((s) => s === '.' || s === '..');
+}
 
 function tokenMatches(expected: string, given: string | string[] | undefined): boolean {
   if (typeof given !== 'string') return false;
@@ -74,9 +88,17 @@ export function sandboxEnv(config: EnvdConfig): Record<string, string> {
 export function createEnvdServer(state: EnvdState, routes: Record<string, EnvdRoute> = {}): Server {
   let rpc: Promise<(req: IncomingMessage, res: ServerResponse) => void> | undefined;
   const server = createServer(async (req, res) => {
+    if (!canonicalTarget(req.url ?? '')) {
+      sendEnvdError(res, 400, 'request target is not canonical');
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://envd');
     const key = `${req.method} ${url.pathname}`;
     try {
+      if (PLATFORM_ONLY.has(url.pathname) && !tokenMatches(state.config.platformSecret, req.headers[PLATFORM_HEADER])) {
+        sendEnvdError(res, 403, `${url.pathname} is for the platform only`);
+        return;
+      }
       const token = state.config.accessToken;
       if (token && !TOKEN_EXEMPT.has(key) && !tokenMatches(token, req.headers['x-access-token'])) {
         sendEnvdError(res, 401, 'unauthorized access, please provide a valid access token or method signing if supported');

@@ -1,23 +1,32 @@
 /**
- * The isolated runtime: each sandbox is a bubblewrap container. The host's `/` is mounted
- * read-only, `/home`, `/root` and `/tmp` are the sandbox's own folders, `/run` is private, the
- * sandbox has its own PID, IPC and UTS namespaces (and its own empty network namespace when
- * internet access is off), and it keeps only a container-like set of root capabilities.
+ * The isolated runtime: each sandbox is a bubblewrap container. Its root is assembled from the
+ * host's programs without the host's secrets or data (rootfs.ts); `/home`, `/root`, `/tmp` and
+ * `/var` are the sandbox's own folders; it has its own PID, IPC and UTS namespaces (and its own
+ * empty network namespace when internet access is off), and root in it keeps only a
+ * container-like set of capabilities, without raw sockets.
  *
  * envd runs inside as root and starts processes as `user` (uid 1000) or `root`, so paths, users
- * and permissions behave as in an E2B sandbox without any translation.
+ * and permissions behave as in an E2B sandbox without any translation. It inherits its
+ * listening socket from the daemon (socket.ts), and bubblewrap reads its arguments from a pipe,
+ * so no host path naming the sandbox appears on any command line.
  */
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { chmodSync, existsSync, lchownSync, lstatSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, posix } from 'node:path';
 import type { EnvdConfig, EnvdUser } from '../envd/config.js';
 import { createFreezer } from './freezer.js';
-import { envdBundlePath, launch } from './launch.js';
+import { ARGS_FD, envdBundlePath, launch } from './launch.js';
+import { GENERATED_ETC, generatedTarget, hostEtcHidden, kernelMounts, programMounts } from './rootfs.js';
 import type { Runtime, SandboxProcess, SandboxSpec } from './types.js';
 
-/** The capabilities root keeps inside a sandbox (Docker's default set: no mount, no module loading). */
-const KEPT_CAPS = [
+/**
+ * The capabilities root keeps inside a sandbox: Docker's default set without CAP_NET_RAW. A
+ * sandbox with internet access shares the host's network namespace, where a raw or packet
+ * socket would read every other program's loopback traffic (API keys, access tokens).
+ */
+export const KEPT_CAPS = [
   'CAP_CHOWN',
   'CAP_DAC_OVERRIDE',
   'CAP_FOWNER',
@@ -27,7 +36,6 @@ const KEPT_CAPS = [
   'CAP_SETUID',
   'CAP_SETPCAP',
   'CAP_NET_BIND_SERVICE',
-  'CAP_NET_RAW',
   'CAP_SYS_CHROOT',
   'CAP_MKNOD',
   'CAP_AUDIT_WRITE',
@@ -36,6 +44,9 @@ const KEPT_CAPS = [
 
 export const SANDBOX_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const USER_UID = 1000;
+/** Accounts of the host kept in the sandbox's passwd/group: system accounts, not people. */
+const SYSTEM_ID_LIMIT = 1000;
+const NOBODY_ID = 65534;
 
 /**
  * Host folder of the node-pty package, which envd loads for terminals. envd sees only its own
@@ -60,45 +71,221 @@ export function bubblewrapWorks(binary = 'bwrap'): boolean {
   return probe.status === 0;
 }
 
-/** passwd/group of the sandbox: the host's system entries plus `user` (1000) and `root`. */
-function accountFiles(dir: string): { passwd: string; group: string } {
-  const read = (path: string) => {
-    try {
-      return readFileSync(path, 'utf8').split('\n').filter(Boolean);
-    } catch {
-      return [];
-    }
-  };
-  const keep = (line: string, idField: number) => {
-    const fields = line.split(':');
-    return fields[0] !== 'user' && fields[0] !== 'root' && Number(fields[idField]) !== USER_UID;
-  };
-  const passwd = [
-    'root:x:0:0:root:/root:/bin/bash',
-    ...read('/etc/passwd').filter((l) => keep(l, 2)),
-    `user:x:${USER_UID}:${USER_UID}:E2B sandbox user:/home/user:/bin/bash`,
-  ];
-  const group = ['root:x:0:', ...read('/etc/group').filter((l) => keep(l, 2)), `user:x:${USER_UID}:`];
-  const etc = join(dir, 'etc');
-  mkdirSync(etc, { recursive: true });
-  writeFileSync(join(etc, 'passwd'), `${passwd.join('\n')}\n`);
-  writeFileSync(join(etc, 'group'), `${group.join('\n')}\n`);
-  return { passwd: join(etc, 'passwd'), group: join(etc, 'group') };
+function readLines(path: string): string[] {
+  try {
+    return readFileSync(path, 'utf8').split('\n').filter(Boolean);
+  } catch {
+    return [];
+  }
 }
 
-/** Creates the sandbox's own folders with the owners and modes a fresh E2B sandbox has. */
-export function prepareSandboxFs(dir: string, privileged: boolean): { home: string; root: string; tmp: string } {
+/** The host's system accounts of a passwd or group file (id field `idField`), without root and user. */
+function systemEntries(path: string, idField: number): string[] {
+  return readLines(path).filter((line) => {
+    const fields = line.split(':');
+    const id = Number(fields[idField]);
+    return fields[0] !== 'root' && fields[0] !== 'user' && Number.isInteger(id) && id > 0 && (id < SYSTEM_ID_LIMIT || id === NOBODY_ID);
+  });
+}
+
+/**
+ * The sandbox's own /etc files: accounts (the host's system accounts plus `root` and `user`,
+ * all passwords locked), its host name, hosts, a machine ID of its own (kept across restarts)
+ * and the host's DNS servers. Written to `<dir>/etc`, a folder no sandbox can see or change.
+ */
+export function generatedEtc(dir: string): Map<string, string> {
+  const etc = join(dir, 'etc');
+  mkdirSync(etc, { recursive: true, mode: 0o700 });
+  const passwd = [
+    'root:x:0:0:root:/root:/bin/bash',
+    ...systemEntries('/etc/passwd', 2),
+    `user:x:${USER_UID}:${USER_UID}:E2B sandbox user:/home/user:/bin/bash`,
+  ];
+  const group = ['root:x:0:', ...systemEntries('/etc/group', 2), `user:x:${USER_UID}:`];
+  const locked = (line: string) => `${line.split(':')[0]}:*:20000:0:99999:7:::`;
+  const lockedGroup = (line: string) => `${line.split(':')[0]}:*::`;
+  const machineIdFile = join(etc, 'machine-id');
+  const machineId = existsSync(machineIdFile) ? readFileSync(machineIdFile, 'utf8') : `${randomBytes(16).toString('hex')}\n`;
+  let resolv = '';
+  try {
+    resolv = readFileSync('/etc/resolv.conf', 'utf8');
+  } catch {
+    // no DNS on the host either
+  }
+  const content: Record<string, { text: string; mode: number }> = {
+    passwd: { text: passwd.join('\n'), mode: 0o644 },
+    group: { text: group.join('\n'), mode: 0o644 },
+    shadow: { text: passwd.map(locked).join('\n'), mode: 0o600 },
+    gshadow: { text: group.map(lockedGroup).join('\n'), mode: 0o600 },
+    hostname: { text: 'e2b', mode: 0o644 },
+    hosts: { text: '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\te2b', mode: 0o644 },
+    'machine-id': { text: machineId.trim(), mode: 0o444 },
+    'resolv.conf': { text: resolv.trimEnd(), mode: 0o644 },
+  };
+  const files = new Map<string, string>();
+  for (const name of GENERATED_ETC) {
+    const file = join(etc, name);
+    writeFileSync(file, `${content[name].text}\n`, { mode: content[name].mode });
+    chmodSync(file, content[name].mode);
+    files.set(name, file);
+  }
+  return files;
+}
+
+/** The sandbox's own folders and their modes when first made (`/tmp` is sticky and open to all). */
+const OWN_FOLDERS: Array<{ name: string; mode: number }> = [
+  { name: 'home', mode: 0o755 },
+  { name: 'root', mode: 0o700 },
+  { name: 'tmp', mode: 0o1777 },
+  { name: 'var', mode: 0o755 },
+];
+/** A fresh /var, as a Debian system has it. */
+const VAR_FOLDERS: Array<{ name: string; mode: number }> = [
+  { name: 'tmp', mode: 0o1777 },
+  ...['log', 'cache', 'lib', 'spool', 'mail', 'local', 'opt', 'backups'].map((name) => ({ name, mode: 0o755 })),
+];
+
+/** Makes a folder with `mode` unless something is there; true when it made it. */
+function makeFolder(path: string, mode: number): boolean {
+  try {
+    mkdirSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  chmodSync(path, mode);
+  return true;
+}
+
+/**
+ * Creates the sandbox's own folders with the owners and modes a fresh E2B sandbox has.
+ *
+ * Everything below them belongs to the sandbox, whose root may have replaced any name with a
+ * symlink to a host folder (`/home/user -> /etc`), so what exists is left as it is: nothing is
+ * chowned, chmodded or followed. The folders themselves are only ever made by the daemon; one
+ * that is not a real folder means the state was tampered with, and the sandbox does not start.
+ */
+export function prepareSandboxFs(dir: string, privileged: boolean): { home: string; root: string; tmp: string; var: string } {
   const fs = join(dir, 'fs');
-  const home = join(fs, 'home');
-  const root = join(fs, 'root');
-  const tmp = join(fs, 'tmp');
-  mkdirSync(join(home, 'user'), { recursive: true });
-  mkdirSync(root, { recursive: true });
-  mkdirSync(tmp, { recursive: true });
-  chmodSync(tmp, 0o1777);
-  chmodSync(root, 0o700);
-  if (privileged) chownSync(join(home, 'user'), USER_UID, USER_UID);
-  return { home, root, tmp };
+  mkdirSync(fs, { recursive: true });
+  const paths: Record<string, string> = {};
+  for (const { name, mode } of OWN_FOLDERS) {
+    const path = join(fs, name);
+    const made = makeFolder(path, mode);
+    if (!made && !lstatSync(path).isDirectory()) throw new Error(`the sandbox's /${name} is not a folder on the host (${path}); refusing to start it`);
+    if (made && name === 'var') {
+      for (const sub of VAR_FOLDERS) makeFolder(join(path, sub.name), sub.mode);
+      symlinkSync('/run', join(path, 'run'));
+      symlinkSync('/run/lock', join(path, 'lock'));
+    }
+    paths[name] = path;
+  }
+  const home = join(paths.home, 'user');
+  if (makeFolder(home, 0o755) && privileged) lchownSync(home, USER_UID, USER_UID);
+  return { home: paths.home, root: paths.root, tmp: paths.tmp, var: paths.var };
+}
+
+/** An empty file and folder, owned by the daemon, mounted over what the sandbox must not see. */
+function emptyMasks(stateRoot: string): { file: string; dir: string } {
+  const masks = join(stateRoot, 'masks');
+  const file = join(masks, 'empty-file');
+  const dir = join(masks, 'empty-dir');
+  if (!existsSync(file) || !existsSync(dir)) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(file, '', { mode: 0o000 });
+  }
+  return { file, dir };
+}
+
+/** Folders a mount inside /run needs on the way, readable by every user (bubblewrap would make them 0700). */
+function runParents(target: string): string[] {
+  const out: string[] = [];
+  for (let dir = posix.dirname(target); dir !== '/run' && dir !== '/'; dir = posix.dirname(dir)) out.unshift('--dir', dir);
+  return out;
+}
+
+/** The real path of the state folder when it lies in a tree the sandbox sees (then it is hidden). */
+function visibleState(stateRoot: string): string | undefined {
+  let real: string;
+  try {
+    real = realpathSync(stateRoot);
+  } catch {
+    return undefined;
+  }
+  return ['/usr', '/etc', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32'].some((p) => real === p || real.startsWith(`${p}/`)) ? real : undefined;
+}
+
+/** The bubblewrap arguments of one sandbox (everything but the command). */
+export function bubblewrapArgs(spec: SandboxSpec, opts: { privileged: boolean; ptyDir: string | undefined; envdBundle: string }): string[] {
+  const { privileged } = opts;
+  const own = prepareSandboxFs(spec.dir, privileged);
+  const run = join(spec.dir, 'run');
+  mkdirSync(run, { recursive: true, mode: 0o700 });
+  const generated = generatedEtc(spec.dir);
+  const masks = emptyMasks(spec.stateRoot);
+  const hidden = hostEtcHidden();
+  const hiddenState = visibleState(spec.stateRoot);
+
+  const generatedMounts: string[] = [];
+  for (const [name, file] of generated) {
+    const target = generatedTarget(name);
+    if (!target) continue;
+    if (target.startsWith('/run/')) generatedMounts.push(...runParents(target));
+    generatedMounts.push('--ro-bind', file, target);
+  }
+  return [
+    '--die-with-parent',
+    '--new-session',
+    '--unshare-pid',
+    '--unshare-ipc',
+    '--unshare-uts',
+    '--hostname',
+    'e2b',
+    ...(spec.allowInternetAccess ? [] : ['--unshare-net']),
+    ...(privileged ? [] : ['--unshare-user', '--uid', String(USER_UID), '--gid', String(USER_UID)]),
+    ...programMounts(),
+    '--ro-bind',
+    '/etc',
+    '/etc',
+    ...hidden.files.flatMap((path) => ['--ro-bind', masks.file, `/etc/${path}`]),
+    ...hidden.dirs.flatMap((path) => ['--ro-bind', masks.dir, `/etc/${path}`]),
+    '--dev',
+    '/dev',
+    ...kernelMounts(masks),
+    '--tmpfs',
+    '/run',
+    '--bind',
+    run,
+    '/run/e2b',
+    '--ro-bind',
+    process.execPath,
+    '/run/e2b-bin/node',
+    '--ro-bind',
+    opts.envdBundle,
+    '/run/e2b-bin/envd.mjs',
+    ...(opts.ptyDir ? ['--ro-bind', opts.ptyDir, '/run/e2b-bin/node_modules/node-pty'] : []),
+    ...generatedMounts,
+    '--bind',
+    own.home,
+    '/home',
+    '--bind',
+    own.root,
+    '/root',
+    '--bind',
+    own.tmp,
+    '/tmp',
+    '--bind',
+    own.var,
+    '/var',
+    ...['/mnt', '/media', '/srv', '/opt'].flatMap((d) => ['--dir', d]),
+    // The state root holds the API key and every other sandbox's files.
+    ...(hiddenState ? ['--tmpfs', hiddenState] : []),
+    '--remount-ro',
+    '/',
+    ...(privileged ? ['--cap-drop', 'ALL', ...KEPT_CAPS.flatMap((c) => ['--cap-add', c])] : []),
+    '--chdir',
+    '/',
+  ];
 }
 
 export function createBubblewrapRuntime(binary = 'bwrap'): Runtime {
@@ -108,14 +295,9 @@ export function createBubblewrapRuntime(binary = 'bwrap'): Runtime {
     isolated: true,
     relocatable: true,
     description: privileged
-      ? 'bubblewrap: read-only host, private /home /root /tmp /run, own PID/IPC/UTS namespaces'
+      ? 'bubblewrap: the host\'s programs read-only, none of its secrets or data; own /home /root /tmp /var, PID/IPC/UTS namespaces'
       : 'bubblewrap (unprivileged): isolated, but user and root share one uid inside the sandbox',
     async start(spec: SandboxSpec): Promise<SandboxProcess> {
-      const { home, root, tmp } = prepareSandboxFs(spec.dir, privileged);
-      const run = join(spec.dir, 'run');
-      mkdirSync(run, { recursive: true, mode: 0o700 });
-      const accounts = accountFiles(spec.dir);
-      const socketInside = '/run/e2b/envd.sock';
       const users: Record<string, EnvdUser> = privileged
         ? {
             root: { uid: 0, gid: 0, home: '/root', shell: '/bin/bash' },
@@ -125,76 +307,18 @@ export function createBubblewrapRuntime(binary = 'bwrap'): Runtime {
             root: { uid: USER_UID, gid: USER_UID, home: '/root', shell: '/bin/bash' },
             user: { uid: USER_UID, gid: USER_UID, home: '/home/user', shell: '/bin/bash' },
           };
-      const config: EnvdConfig = { ...spec.envd, socketPath: socketInside, users, pathMap: [], path: SANDBOX_PATH };
-      const ptyDir = nodePtyDir();
-
-      const args = [
-        '--die-with-parent',
-        '--new-session',
-        '--unshare-pid',
-        '--unshare-ipc',
-        '--unshare-uts',
-        '--hostname',
-        'e2b',
-        ...(spec.allowInternetAccess ? [] : ['--unshare-net']),
-        ...(privileged ? [] : ['--unshare-user', '--uid', String(USER_UID), '--gid', String(USER_UID)]),
-        '--ro-bind',
-        '/',
-        '/',
-        '--dev',
-        '/dev',
-        '--proc',
-        '/proc',
-        '--tmpfs',
-        '/run',
-        '--bind',
-        run,
-        '/run/e2b',
-        '--ro-bind',
-        process.execPath,
-        '/run/e2b-bin/node',
-        '--ro-bind',
-        envdBundlePath(),
-        '/run/e2b-bin/envd.mjs',
-        ...(ptyDir ? ['--ro-bind', ptyDir, '/run/e2b-bin/node_modules/node-pty'] : []),
-        '--bind',
-        home,
-        '/home',
-        '--bind',
-        root,
-        '/root',
-        '--bind',
-        tmp,
-        '/tmp',
-        '--ro-bind',
-        accounts.passwd,
-        '/etc/passwd',
-        '--ro-bind',
-        accounts.group,
-        '/etc/group',
-        // The state root holds the API key and every other sandbox's files.
-        ...(hiddenAlready(spec.stateRoot) ? [] : ['--tmpfs', resolve(spec.stateRoot)]),
-        ...(privileged ? ['--cap-drop', 'ALL', ...KEPT_CAPS.flatMap((c) => ['--cap-add', c])] : []),
-        '--chdir',
-        '/',
-        '/run/e2b-bin/node',
-        '/run/e2b-bin/envd.mjs',
-      ];
+      const config: Omit<EnvdConfig, 'listen' | 'platformSecret'> = { ...spec.envd, runDir: '/run/e2b', users, pathMap: [], path: SANDBOX_PATH };
+      const args = bubblewrapArgs(spec, { privileged, ptyDir: nodePtyDir(), envdBundle: envdBundlePath() });
       return launch({
         command: binary,
-        args,
+        args: ['--args', String(ARGS_FD), '/run/e2b-bin/node', '/run/e2b-bin/envd.mjs'],
+        argsOnFd: args,
         env: { PATH: SANDBOX_PATH, LANG: 'C.UTF-8' },
         config,
-        socketPath: join(run, 'envd.sock'),
-        freezer: createFreezer(spec.stateRoot, spec.sandboxId),
+        listener: await spec.sockets.listen(),
+        freezer: createFreezer(spec.stateRoot, spec.hostKey),
         onLog: spec.onLog,
       });
     },
   };
-}
-
-/** Paths under folders the sandbox replaces anyway need no extra hiding (and no mount point). */
-function hiddenAlready(path: string): boolean {
-  const abs = resolve(path);
-  return ['/home', '/root', '/tmp', '/run', '/proc', '/dev'].some((p) => abs === p || abs.startsWith(`${p}/`));
 }

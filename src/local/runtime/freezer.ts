@@ -51,11 +51,15 @@ function detectCgroup(): CgroupFlavor {
   return detected;
 }
 
-/** Creates the freezer of one sandbox; `scope` keeps groups of different state dirs apart. */
-export function createFreezer(scope: string, sandboxId: string): Freezer {
+/**
+ * Creates the freezer of one sandbox; `scope` keeps groups of different state dirs apart. Every
+ * local user can list cgroups, so the group is named by `key`, an opaque name of the sandbox,
+ * never by its ID.
+ */
+export function createFreezer(scope: string, key: string): Freezer {
   const flavor = detectCgroup();
   if (!flavor) return signalFreezer();
-  const group = join(flavor.base, `e2b-ts-${createHash('sha256').update(scope).digest('hex').slice(0, 10)}-${sandboxId}`);
+  const group = join(flavor.base, `e2b-ts-${createHash('sha256').update(scope).digest('hex').slice(0, 10)}-${key}`);
   return cgroupFreezer(flavor.kind, group);
 }
 

@@ -1,8 +1,11 @@
 /**
- * Starting envd and watching it, shared by every runtime: the config goes in on stdin, envd
- * prints READY on stdout once its socket accepts connections, and its stderr is its log.
+ * Starting envd and watching it, shared by every runtime: the config goes in on stdin, the
+ * listening socket as fd 3 (see socket.ts), envd prints READY on stdout once it accepts
+ * connections, and its stderr is its log. What the runtime's wrapper (bubblewrap) prints before
+ * envd is up is kept, so a sandbox that cannot start says why.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type StdioOptions } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -10,10 +13,15 @@ import { packageRoot } from '../../version.js';
 import type { EnvdConfig } from '../envd/config.js';
 import type { Freezer } from './freezer.js';
 import { descendants } from './proctree.js';
+import { ENVD_LISTEN_FD, type EnvdListener } from './socket.js';
 import type { SandboxProcess } from './types.js';
 
 /** How long envd may take to start before the sandbox counts as failed. */
 const READY_TIMEOUT_MS = 15_000;
+/** Lines of start-up output quoted when a sandbox fails to start. */
+const STARTUP_LINES = 6;
+/** The descriptor a wrapper reads its arguments from (bubblewrap's `--args 4`). */
+export const ARGS_FD = 4;
 
 /** The self-contained envd bundle built next to the package's dist/ (see scripts/build.mjs). */
 export function envdBundlePath(): string {
@@ -40,30 +48,64 @@ export async function killTree(rootPid: number): Promise<void> {
   }
 }
 
-/** Spawns `command args`, feeds it the envd config and wraps it as a SandboxProcess. */
+/**
+ * Spawns `command args`, feeds it the envd config and wraps it as a SandboxProcess. `argsOnFd`
+ * are more arguments for the wrapper, written NUL-separated to fd 4 rather than put on its
+ * command line, where every local user could read them (`ps`).
+ */
 export function launch(opts: {
   command: string;
   args: string[];
+  argsOnFd?: string[];
   env: Record<string, string>;
-  config: EnvdConfig;
-  socketPath: string;
+  config: Omit<EnvdConfig, 'listen' | 'platformSecret'>;
+  listener: EnvdListener;
   freezer: Freezer;
   onLog: (line: string) => void;
 }): SandboxProcess {
-  const child = spawn(opts.command, opts.args, {
-    stdio: ['pipe', 'pipe', 'pipe'],
-    env: opts.env,
-    detached: true,
+  const { listener } = opts;
+  const platformSecret = randomBytes(32).toString('hex');
+  const config: EnvdConfig = {
+    ...opts.config,
+    listen: listener.fd === undefined ? { path: listener.pipePath! } : { fd: ENVD_LISTEN_FD },
+    platformSecret,
+  };
+  const stdio: StdioOptions = ['pipe', 'pipe', 'pipe'];
+  if (listener.fd !== undefined) stdio[ENVD_LISTEN_FD] = listener.fd;
+  if (opts.argsOnFd) stdio[ARGS_FD] = 'pipe';
+  const child = (() => {
+    try {
+      return spawn(opts.command, opts.args, { stdio, env: opts.env, detached: true });
+    } finally {
+      // the child has its own copy of the listening socket now (or never will)
+      listener.handOver();
+    }
+  })();
+  if (opts.argsOnFd) {
+    const argsPipe = child.stdio[ARGS_FD] as NodeJS.WritableStream;
+    argsPipe.on('error', () => {});
+    argsPipe.end(opts.argsOnFd.map((a) => `${a}\0`).join(''));
+  }
+  child.stdin!.on('error', () => {});
+  child.stdin!.end(JSON.stringify(config));
+  let started = false;
+  const early: string[] = [];
+  createInterface({ input: child.stderr! }).on('line', (line) => {
+    if (!started) {
+      early.push(line);
+      if (early.length > STARTUP_LINES) early.shift();
+    }
+    opts.onLog(line);
   });
-  child.stdin.end(JSON.stringify(opts.config));
-  createInterface({ input: child.stderr }).on('line', (line) => opts.onLog(line));
+  const said = () => (early.length ? `: ${early.join(' / ')}` : '');
 
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`envd did not start within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
-    const lines = createInterface({ input: child.stdout });
+    const timer = setTimeout(() => reject(new Error(`envd did not start within ${READY_TIMEOUT_MS} ms${said()}`)), READY_TIMEOUT_MS);
+    const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       if (line.trim() === 'READY') {
+        started = true;
         clearTimeout(timer);
         resolve();
       }
@@ -74,22 +116,24 @@ export function launch(opts: {
     });
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      reject(new Error(`envd exited before it was ready (${signal ?? `exit code ${code}`})`));
+      const fail = () => reject(new Error(`the sandbox exited before envd was ready (${signal ?? `exit code ${code}`})${said()}`));
+      // the wrapper's last words may still be in the stderr pipe: read them first
+      if (child.stderr!.readableEnded) return fail();
+      const wait = setTimeout(fail, 200);
+      child.stderr!.once('end', () => {
+        clearTimeout(wait);
+        setImmediate(fail);
+      });
     });
   });
   ready.catch(() => {});
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not start ${opts.command}`);
 
-  let socketPath = opts.socketPath;
   return {
     pid,
-    get socketPath() {
-      return socketPath;
-    },
-    moveSocket(path: string) {
-      socketPath = path;
-    },
+    socketPath: listener.connectPath,
+    platformSecret,
     ready,
     exited,
     async kill() {
@@ -97,6 +141,7 @@ export function launch(opts: {
       await killTree(pid);
       await opts.freezer.release();
       await Promise.race([exited, sleep(2000)]);
+      listener.remove();
     },
     freeze: () => opts.freezer.freeze(pid),
     thaw: () => opts.freezer.thaw(pid),

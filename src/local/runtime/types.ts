@@ -3,17 +3,25 @@
  * handle the daemon uses to wait for it, freeze it, and kill it.
  */
 import type { EnvdConfig } from '../envd/config.js';
+import type { SocketDir } from './socket.js';
 
 /** What a runtime needs to start one sandbox. */
 export interface SandboxSpec {
   sandboxId: string;
-  /** The sandbox's state folder (`<state>/sandboxes/<id>`). */
+  /** The sandbox's state folder (`<state>/sandboxes/<opaque name>`). */
   dir: string;
   /** Root of the local backend's state, hidden from inside the sandbox. */
   stateRoot: string;
+  /** Where envd's listening socket is made (never inside the sandbox). */
+  sockets: SocketDir;
+  /**
+   * A name for host-side resources of the sandbox that other local users can see (cgroups):
+   * not the sandbox ID, which would let them address an unsecured sandbox.
+   */
+  hostKey: string;
   allowInternetAccess: boolean;
   /** envd's configuration; the runtime fills in socket path, users and path mapping. */
-  envd: Omit<EnvdConfig, 'socketPath' | 'users' | 'pathMap' | 'path'>;
+  envd: Omit<EnvdConfig, 'listen' | 'runDir' | 'platformSecret' | 'users' | 'pathMap' | 'path'>;
   /** Receives envd's log lines (its stderr). */
   onLog: (line: string) => void;
 }
@@ -22,10 +30,10 @@ export interface SandboxSpec {
 export interface SandboxProcess {
   /** Host pid of the top of the sandbox's process tree. */
   readonly pid: number;
-  /** Host path of envd's unix socket. */
+  /** Host path of envd's unix socket, in the daemon's own folder. */
   readonly socketPath: string;
-  /** Records that the sandbox's folder (and so the socket) moved on the host. */
-  moveSocket(path: string): void;
+  /** The secret envd wants on platform-only routes (`/init`), in `X-E2b-Ts-Platform`. */
+  readonly platformSecret: string;
   /** Resolves when envd accepts connections; rejects if it died first. */
   readonly ready: Promise<void>;
   /** Resolves when the process tree has ended. */

@@ -4,7 +4,6 @@
  * `/home`, `/root` and `/tmp` are still its own folders (envd maps those paths), but nothing
  * stops its processes from reading or writing the rest of the machine. It says so loudly.
  */
-import { join } from 'node:path';
 import type { EnvdConfig, EnvdUser } from '../envd/config.js';
 import { createFreezer } from './freezer.js';
 import { envdBundlePath, launch } from './launch.js';
@@ -30,11 +29,10 @@ export function createUnisolatedRuntime(): Runtime {
         root: { uid, gid, home: '/root', shell },
         user: { uid, gid, home: '/home/user', shell },
       };
-      const socketPath =
-        process.platform === 'win32' ? `\\\\.\\pipe\\e2b-ts-${spec.sandboxId}` : join(spec.dir, 'envd.sock');
-      const config: EnvdConfig = {
+      const config: Omit<EnvdConfig, 'listen' | 'platformSecret'> = {
         ...spec.envd,
-        socketPath,
+        // upload metadata stays where earlier versions kept it, beside the sandbox's files
+        ...(process.platform === 'win32' ? {} : { runDir: spec.dir }),
         users,
         pathMap: [
           { sandbox: '/home', host: home },
@@ -48,8 +46,8 @@ export function createUnisolatedRuntime(): Runtime {
         args: [envdBundlePath()],
         env: { PATH: config.path, ...(process.env.SystemRoot ? { SystemRoot: process.env.SystemRoot } : {}) },
         config,
-        socketPath,
-        freezer: createFreezer(spec.stateRoot, spec.sandboxId),
+        listener: await spec.sockets.listen(),
+        freezer: createFreezer(spec.stateRoot, spec.hostKey),
         onLog: spec.onLog,
       });
     },

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { type Stats, watch, type FSWatcher } from 'node:fs';
-import { chown, cp, lchown, lstat, lutimes, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { chown, cp, lchown, lstat, lutimes, mkdir, readdir, rename, rm, stat, statfs } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import { Code, ConnectError, type HandlerContext, type ServiceImpl } from '@connectrpc/connect';
@@ -45,23 +45,66 @@ interface Target {
   host: string;
 }
 
-/** Creates missing directories of `hostDir` (0755), owned by the user; returns the created ones. */
+/** Creates missing directories of `hostDir` (0755), owned by the user. */
 export function makeParents(hostDir: string, user: ResolvedUser): Promise<void> {
   return settling(() => makeParentsNow(hostDir, user));
 }
 
-async function makeParentsNow(hostDir: string, user: ResolvedUser): Promise<void> {
-  const created = await mkdir(hostDir, { recursive: true, mode: 0o755 });
-  if (created === undefined || process.getuid?.() !== 0) return;
-  // mkdir reports the first directory it created; everything below it is new too.
-  let dir = hostDir;
-  const fresh: string[] = [];
-  while (dir.length >= created.length) {
-    fresh.push(dir);
-    const parent = posix.dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
+/**
+ * `mkdir -p` that tries each missing level once. Node's recursive mkdir retries a level whose
+ * parent it believes it just made; on procfs and sysfs, where mkdir answers ENOENT under a
+ * folder that exists, that retry never ends (a caller could spin envd at full CPU for ever).
+ */
+export async function makeDirs(hostDir: string): Promise<string[]> {
+  const missing: string[] = [];
+  for (let dir = hostDir; ; dir = posix.dirname(dir)) {
+    const st = await stat(dir).catch((error: unknown) => {
+      if (errnoOf(error) === 'ENOENT') return undefined;
+      throw error;
+    });
+    if (st) {
+      if (!st.isDirectory()) throw Object.assign(new Error(`${dir} is not a directory`), { code: 'ENOTDIR' });
+      break;
+    }
+    if (posix.dirname(dir) === dir) break;
+    missing.unshift(dir);
   }
+  for (const dir of missing) {
+    try {
+      await mkdir(dir, { mode: 0o755 });
+    } catch (error) {
+      // made meanwhile by someone else: fine, as long as it is a folder
+      if (errnoOf(error) !== 'EEXIST' || !(await stat(dir)).isDirectory()) throw error;
+    }
+  }
+  return missing;
+}
+
+/** Kernel pseudo file systems by statfs magic number. */
+const PSEUDO_FS: Record<number, string> = {
+  0x9fa0: 'procfs',
+  0x62656572: 'sysfs',
+  0x27e0eb: 'cgroupfs',
+  0x63677270: 'cgroup2fs',
+  0x64626720: 'debugfs',
+  0x74726163: 'tracefs',
+  0x73636673: 'securityfs',
+  0xcafe4a11: 'bpffs',
+  0x1cd1: 'devpts',
+};
+
+/** The pseudo file system holding the nearest existing folder of `path`, if it is one. */
+async function pseudoFilesystem(path: string): Promise<string | undefined> {
+  for (let dir = path; ; dir = posix.dirname(dir)) {
+    const fs = await statfs(dir).catch(() => undefined);
+    if (fs) return PSEUDO_FS[Number(fs.type)];
+    if (posix.dirname(dir) === dir) return undefined;
+  }
+}
+
+async function makeParentsNow(hostDir: string, user: ResolvedUser): Promise<void> {
+  const fresh = await makeDirs(hostDir);
+  if (process.getuid?.() !== 0) return;
   for (const path of fresh) await chown(path, user.uid, user.gid);
 }
 
@@ -287,7 +330,9 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
         if (errnoOf(error) === 'ENOTDIR' || errnoOf(error) === 'EEXIST') {
           throw new ConnectError(`a parent of ${t.path} is not a directory`, Code.InvalidArgument);
         }
-        throw error;
+        const pseudo = await pseudoFilesystem(t.host);
+        const reason = pseudo ? `it is on ${pseudo}, a pseudo file system where folders cannot be made` : errnoText(error);
+        throw new ConnectError(`error creating directory ${t.path}: ${reason}`, errnoOf(error) === 'EACCES' || errnoOf(error) === 'EPERM' ? Code.PermissionDenied : Code.Internal);
       }
       return { entry: await info(t) };
     },
