@@ -84,8 +84,8 @@ async function launch(home: string, port: number, extraEnv: Record<string, strin
   throw new Error(`daemon did not start: ${out.join('')}`);
 }
 
-export async function startLocalBackend(opts: { env?: Record<string, string> } = {}): Promise<LocalBackend> {
-  const home = mkdtempSync(join(tmpdir(), 'e2bts-test-'));
+export async function startLocalBackend(opts: { env?: Record<string, string>; home?: string } = {}): Promise<LocalBackend> {
+  const home = opts.home ?? mkdtempSync(join(tmpdir(), 'e2bts-test-'));
   let current = await launch(home, 0, opts.env ?? {});
   const apiKey = readFileSync(join(home, 'api-key'), 'utf8').trim();
   const stopChild = async () => {

@@ -13,7 +13,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { chmodSync, existsSync, lchownSync, lstatSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lchownSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import type { EnvdConfig, EnvdUser } from '../envd/config.js';
 import { createFreezer } from './freezer.js';
@@ -185,16 +185,35 @@ export function prepareSandboxFs(dir: string, privileged: boolean): { home: stri
   return { home: paths.home, root: paths.root, tmp: paths.tmp, var: paths.var };
 }
 
-/** An empty file and folder, owned by the daemon, mounted over what the sandbox must not see. */
+/**
+ * An empty file and folder, owned by the daemon, mounted over what the sandbox must not see.
+ * Anything else found under those names (a file with content, a folder with entries) is made
+ * empty again: sandboxes would see it in place of the host's secrets.
+ */
 function emptyMasks(stateRoot: string): { file: string; dir: string } {
   const masks = join(stateRoot, 'masks');
   const file = join(masks, 'empty-file');
   const dir = join(masks, 'empty-dir');
-  if (!existsSync(file) || !existsSync(dir)) {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    writeFileSync(file, '', { mode: 0o000 });
+  mkdirSync(masks, { recursive: true, mode: 0o700 });
+  const fileSt = lstatOrUndefined(file);
+  if (!fileSt?.isFile() || fileSt.size !== 0) {
+    rmSync(file, { recursive: true, force: true });
+    writeFileSync(file, '', { mode: 0o000, flag: 'wx' });
+  }
+  const dirSt = lstatOrUndefined(dir);
+  if (!dirSt?.isDirectory() || readdirSync(dir).length > 0) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { mode: 0o700 });
   }
   return { file, dir };
+}
+
+function lstatOrUndefined(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Folders a mount inside /run needs on the way, readable by every user (bubblewrap would make them 0700). */

@@ -3,18 +3,38 @@
  * `E2B_TS_RUNTIME=bubblewrap|unisolated` forces one (forcing bubblewrap where it cannot run is
  * an error rather than a silent downgrade).
  */
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { bubblewrapWorks, createBubblewrapRuntime } from './bubblewrap.js';
 import type { Runtime } from './types.js';
 import { createUnisolatedRuntime } from './unisolated.js';
 
+/**
+ * The program `name` as the daemon's PATH finds it. Sandboxes start with a PATH of their own, so
+ * the binary is looked up once here: the one that passed the probe is the one that runs.
+ */
+function findProgram(name: string, path = process.env.PATH ?? ''): string | undefined {
+  for (const dir of path.split(delimiter).filter(Boolean)) {
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
 export function selectRuntime(env: Record<string, string | undefined> = process.env): Runtime {
   const forced = env.E2B_TS_RUNTIME;
   if (forced === 'unisolated') return createUnisolatedRuntime();
-  const works = bubblewrapWorks();
+  const bwrap = findProgram('bwrap', env.PATH);
+  const works = bwrap !== undefined && bubblewrapWorks(bwrap);
   if (forced === 'bubblewrap' && !works) {
     throw new Error('E2B_TS_RUNTIME=bubblewrap, but bubblewrap cannot create sandboxes here (is `bwrap` installed?)');
   }
-  return works ? createBubblewrapRuntime() : createUnisolatedRuntime();
+  return works ? createBubblewrapRuntime(bwrap) : createUnisolatedRuntime();
 }
 
 export type { Runtime, SandboxProcess, SandboxSpec } from './types.js';
