@@ -12,8 +12,10 @@ import { selectRuntime, type Runtime } from '../runtime/index.js';
 import { releaseStaleGroups } from '../runtime/freezer.js';
 import { writeJsonAtomic, writeSecretSync } from '../store.js';
 import { createApi } from './api.js';
+import { checkRequest } from './edge.js';
+import { sendApiError } from './http.js';
 import { newApiKey } from './ids.js';
-import { createEnvdProxy, isEnvdRequest } from './proxy.js';
+import { createEnvdProxy } from './proxy.js';
 import { SandboxManager } from './sandboxes.js';
 import { TemplateStore } from './templates.js';
 
@@ -120,8 +122,15 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   });
   const api = createApi({ sandboxes, templates, apiKey, status });
 
+  // Known once listening, which is before the first request can arrive.
+  let port = 0;
   const server = createServer((req, res) => {
-    const work = isEnvdRequest(req) ? proxy.handle(req, res) : api(req, res);
+    const route = checkRequest(req, port);
+    if ('status' in route) {
+      sendApiError(res, route.status, route.message);
+      return;
+    }
+    const work = route.kind === 'envd' ? proxy.handle(req, res, route) : api(req, res);
     work.catch((error: unknown) => {
       log('error', `request ${req.method} ${req.url} failed: ${error instanceof Error ? error.message : String(error)}`);
       if (!res.headersSent) res.writeHead(500).end();
@@ -142,7 +151,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     }
     await listen(server, 0, host);
   }
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
   const info: DaemonInfo = {
     pid: process.pid,
     port,
