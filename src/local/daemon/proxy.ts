@@ -9,6 +9,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { Agent, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { getSignature } from '../../protocol/signature.js';
 import { ENVD_PORT, type EdgeRoute } from './edge.js';
 import type { SandboxManager } from './sandboxes.js';
@@ -61,6 +62,27 @@ function notFound(res: ServerResponse, sandboxId: string, message = 'The sandbox
   sendJson(res, 502, { sandboxId, message, code: 502 });
 }
 
+const ignore = () => {};
+
+/**
+ * Keep-alive connections to one envd. Every socket gets an error listener of its own for its
+ * whole life: Node's request machinery detaches its listener at moments a write error can still
+ * be on its way (a request finishing as its last write fails with EPIPE because envd just
+ * died, or a pooled socket being handed over), and an 'error' with no listener ends the daemon.
+ * The request still learns of the failure through its own 'error' event.
+ */
+export class EnvdAgent extends Agent {
+  constructor() {
+    super({ keepAlive: true, maxFreeSockets: 16 });
+  }
+
+  override createConnection(...args: Parameters<Agent['createConnection']>): ReturnType<Agent['createConnection']> {
+    const socket = super.createConnection(...args) as Socket;
+    socket.on('error', ignore);
+    return socket;
+  }
+}
+
 export function createEnvdProxy(sandboxes: SandboxManager): {
   handle: (req: IncomingMessage, res: ServerResponse, route: Extract<EdgeRoute, { kind: 'envd' }>) => Promise<void>;
   close: () => void;
@@ -69,7 +91,7 @@ export function createEnvdProxy(sandboxes: SandboxManager): {
   const agentFor = (socketPath: string) => {
     let agent = agents.get(socketPath);
     if (!agent) {
-      agent = new Agent({ keepAlive: true, maxFreeSockets: 16 });
+      agent = new EnvdAgent();
       agents.set(socketPath, agent);
     }
     return agent;
