@@ -1,47 +1,47 @@
 /**
  * Forwards sandbox (envd) traffic from the daemon's port to the sandbox's envd socket, as E2B's
- * edge proxy does: routed by the `E2b-Sandbox-Id` header (what the SDKs send through a shared
- * `E2B_SANDBOX_URL`), by a `49983-<id>.<domain>` host name, or, for signed `/files` links that
- * carry no sandbox ID, by the sandbox whose access token verifies the signature.
+ * edge proxy does. The edge (edge.ts) has already checked the request and found the sandbox it
+ * names (the `E2b-Sandbox-Id` header or a `49983-<id>.localhost` host); a signed `/files` link
+ * that names none goes to the sandbox whose access token verifies its signature.
  *
  * Bodies stream in both directions unbuffered (process output, uploads), so a Connect stream's
  * frames reach the client as envd writes them.
  */
+import { timingSafeEqual } from 'node:crypto';
 import { Agent, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { getSignature } from '../../protocol/signature.js';
+import { ENVD_PORT, type EdgeRoute } from './edge.js';
 import type { SandboxManager } from './sandboxes.js';
 import { sendJson } from './http.js';
 
-const ENVD_PORT = '49983';
 /** envd endpoints only the orchestrator may call (x-internal in envd.yaml); the edge refuses them. */
-const INTERNAL_PATHS = new Set(['/init', '/freeze', '/unfreeze', '/collapse', '/fsfreeze', '/fsthaw', '/upgrade', '/files/compose']);
+const INTERNAL_PATHS = ['/init', '/freeze', '/unfreeze', '/collapse', '/fsfreeze', '/fsthaw', '/upgrade', '/files/compose'];
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer'];
-
-/** Sandbox ID named by a host like `49983-i123abc.localhost:49982`, if any. */
-export function sandboxFromHost(host: string | undefined): { id: string; port: string } | undefined {
-  if (!host) return undefined;
-  const match = /^(\d+)-([a-z0-9]+)\./.exec(host);
-  return match ? { port: match[1], id: match[2] } : undefined;
-}
-
-/** Whether a request is sandbox traffic rather than control-plane traffic. */
-export function isEnvdRequest(req: IncomingMessage): boolean {
-  if (req.headers['e2b-sandbox-id'] !== undefined) return true;
-  if (sandboxFromHost(req.headers.host)) return true;
-  const path = (req.url ?? '').split('?')[0];
-  return path === '/files';
-}
-
 /**
- * Finds the sandbox a signed `/files` link belongs to. Unsigned links (unsecured sandboxes) are
- * routed only when exactly one sandbox is running, since nothing else could name it.
+ * The header that proves a request to envd comes from the daemon itself (its `/init`); only the
+ * daemon may set it, so no client's copy is ever forwarded.
  */
-function sandboxForSignedLink(req: IncomingMessage, sandboxes: SandboxManager): string | undefined {
-  const url = new URL(req.url ?? '/', 'http://local');
+export const PLATFORM_HEADER = 'x-e2b-ts-platform';
+
+/** Whether a (canonical) envd path is one only the platform may call. */
+export function isInternalPath(path: string): boolean {
+  const lower = path.toLowerCase();
+  return INTERNAL_PATHS.some((p) => lower === p || lower.startsWith(`${p}/`));
+}
+
+function sameString(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** The sandbox whose access token verifies a signed `/files` link, if any. */
+function sandboxForSignedLink(target: string, method: string | undefined, sandboxes: SandboxManager): string | undefined {
+  const url = new URL(target, 'http://local');
   const signature = url.searchParams.get('signature');
-  const running = sandboxes.all().filter((s) => s.state === 'running' || s.lifecycle.autoResume);
-  if (!signature) return running.length === 1 ? running[0].sandboxID : undefined;
-  const operation = req.method === 'POST' ? 'write' : 'read';
+  if (!signature) return undefined;
+  const operation = method === 'POST' ? 'write' : 'read';
   const expirationRaw = url.searchParams.get('signature_expiration');
   const expiration = expirationRaw === null ? undefined : Number(expirationRaw);
   for (const s of sandboxes.all()) {
@@ -53,7 +53,7 @@ function sandboxForSignedLink(req: IncomingMessage, sandboxes: SandboxManager): 
       accessToken: s.envdAccessToken,
       ...(expiration !== undefined && Number.isFinite(expiration) ? { expiration } : {}),
     });
-    if (expected === signature) return s.sandboxID;
+    if (sameString(expected, signature)) return s.sandboxID;
   }
   return undefined;
 }
@@ -62,51 +62,62 @@ function notFound(res: ServerResponse, sandboxId: string, message = 'The sandbox
   sendJson(res, 502, { sandboxId, message, code: 502 });
 }
 
+const ignore = () => {};
+
+/**
+ * Keep-alive connections to one envd. Every socket gets an error listener of its own for its
+ * whole life: Node's request machinery detaches its listener at moments a write error can still
+ * be on its way (a request finishing as its last write fails with EPIPE because envd just
+ * died, or a pooled socket being handed over), and an 'error' with no listener ends the daemon.
+ * The request still learns of the failure through its own 'error' event.
+ */
+export class EnvdAgent extends Agent {
+  constructor() {
+    super({ keepAlive: true, maxFreeSockets: 16 });
+  }
+
+  override createConnection(...args: Parameters<Agent['createConnection']>): ReturnType<Agent['createConnection']> {
+    const socket = super.createConnection(...args) as Socket;
+    socket.on('error', ignore);
+    return socket;
+  }
+}
+
 export function createEnvdProxy(sandboxes: SandboxManager): {
-  handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  handle: (req: IncomingMessage, res: ServerResponse, route: Extract<EdgeRoute, { kind: 'envd' }>) => Promise<void>;
   close: () => void;
 } {
   const agents = new Map<string, Agent>();
   const agentFor = (socketPath: string) => {
     let agent = agents.get(socketPath);
     if (!agent) {
-      agent = new Agent({ keepAlive: true, maxFreeSockets: 16 });
+      agent = new EnvdAgent();
       agents.set(socketPath, agent);
     }
     return agent;
   };
 
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const fromHost = sandboxFromHost(req.headers.host);
-    const header = req.headers['e2b-sandbox-id'];
-    let sandboxId = typeof header === 'string' ? header : fromHost?.id;
-    const port = typeof req.headers['e2b-sandbox-port'] === 'string' ? req.headers['e2b-sandbox-port'] : (fromHost?.port ?? ENVD_PORT);
-    const path = (req.url ?? '/').split('?')[0];
-
-    if (!sandboxId) {
-      sandboxId = sandboxForSignedLink(req, sandboxes);
-      if (!sandboxId) {
-        // A signature no sandbox's token verifies would be refused by any of them.
-        if (new URL(req.url ?? '/', 'http://local').searchParams.has('signature')) {
+  const handle = async (req: IncomingMessage, res: ServerResponse, route: Extract<EdgeRoute, { kind: 'envd' }>) => {
+    let sandboxId = route.sandboxId;
+    if (sandboxId === undefined) {
+      // Only a signed link may leave the sandbox unnamed: with several sandboxes (or a web page
+      // guessing at "the only one") nothing else says which sandbox a request is for.
+      sandboxId = route.path === '/files' ? sandboxForSignedLink(route.target, req.method, sandboxes) : undefined;
+      if (sandboxId === undefined) {
+        if (route.path === '/files' && new URL(route.target, 'http://local').searchParams.has('signature')) {
           sendJson(res, 401, { code: 401, message: 'invalid signature' });
         } else {
-          sendJson(res, 400, { code: 400, message: 'Missing header: E2b-Sandbox-Id (or a signed link of a running sandbox)' });
+          sendJson(res, 400, { code: 400, message: 'Missing header: E2b-Sandbox-Id (or use a signed link of a secured sandbox)' });
         }
         return;
       }
     }
-    // E2B's edge accepts IDs with a client suffix ("<id>-<clientID>").
-    sandboxId = sandboxId.split('-')[0];
-    if (!/^[a-z0-9]+$/.test(sandboxId)) {
-      sendJson(res, 400, { code: 400, message: 'Invalid sandbox ID' });
+    if (route.port !== ENVD_PORT) {
+      notFound(res, sandboxId, `port ${route.port} of the sandbox is not forwarded by the local backend`);
       return;
     }
-    if (port !== ENVD_PORT) {
-      notFound(res, sandboxId, `port ${port} of the sandbox is not forwarded by the local backend`);
-      return;
-    }
-    if (INTERNAL_PATHS.has(path)) {
-      sendJson(res, 403, { code: 403, message: `${path} is internal to the platform` });
+    if (isInternalPath(route.path)) {
+      sendJson(res, 403, { code: 403, message: `${route.path} is internal to the platform` });
       return;
     }
     let socketPath: string | undefined;
@@ -119,32 +130,41 @@ export function createEnvdProxy(sandboxes: SandboxManager): {
       notFound(res, sandboxId, sandboxes.get(sandboxId) ? 'The sandbox is paused' : 'The sandbox was not found');
       return;
     }
+    // The client may have gone while a paused sandbox resumed.
+    if (res.destroyed) return;
 
     const headers = { ...req.headers };
     for (const name of HOP_BY_HOP) delete headers[name];
+    delete headers[PLATFORM_HEADER];
     const upstream = request({
       socketPath,
       agent: agentFor(socketPath),
       method: req.method,
-      path: req.url,
+      // Exactly the target the edge checked, never a re-serialization of it.
+      path: route.target,
       headers,
     });
     upstream.on('response', (up) => {
       const out = { ...up.headers };
       for (const name of HOP_BY_HOP) delete out[name];
+      // Sandbox content (a downloaded .html) served on the daemon's origin must not run as that
+      // origin: a sandboxed document has an opaque one, and its requests carry `Origin: null`.
+      out['content-security-policy'] = 'sandbox';
+      out['x-content-type-options'] = 'nosniff';
       res.writeHead(up.statusCode ?? 502, out);
       res.flushHeaders();
       up.pipe(res);
       up.on('error', () => res.destroy());
     });
     upstream.on('error', () => {
-      if (!res.headersSent) notFound(res, sandboxId!, 'The sandbox stopped answering');
+      if (!res.headersSent) notFound(res, sandboxId, 'The sandbox stopped answering');
       else res.destroy();
     });
     // A client that goes away must stop the upstream call (envd sees the abort).
     res.on('close', () => {
       if (!res.writableFinished) upstream.destroy();
     });
+    req.on('error', () => upstream.destroy());
     req.pipe(upstream);
   };
 

@@ -13,8 +13,10 @@ import { secureStateRoot } from '../state-root.js';
 import { releaseStaleGroups } from '../runtime/freezer.js';
 import { writeJsonAtomic, writeSecretSync } from '../store.js';
 import { createApi } from './api.js';
+import { checkRequest } from './edge.js';
+import { sendApiError } from './http.js';
 import { newApiKey } from './ids.js';
-import { createEnvdProxy, isEnvdRequest } from './proxy.js';
+import { createEnvdProxy } from './proxy.js';
 import { SandboxManager } from './sandboxes.js';
 import { TemplateStore } from './templates.js';
 
@@ -22,6 +24,27 @@ import { TemplateStore } from './templates.js';
 export const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
 /** The daemon log is cut back to its last part past this size at start-up. */
 const LOG_LIMIT_BYTES = 5 * 1024 * 1024;
+/**
+ * Parser settings fixed here rather than inherited from NODE_OPTIONS (`--max-http-header-size`,
+ * `--insecure-http-parser`), so every daemon parses requests the same strict way: 16 KiB of
+ * request line and headers (Node's default) and no lenient parsing a smuggled request could hide
+ * in. A missing Host is left to the edge, which refuses it like any foreign one.
+ */
+const SERVER_OPTIONS = { maxHeaderSize: 16 * 1024, insecureHTTPParser: false, requireHostHeader: false } as const;
+/** How long a connection refused for a malformed request may still send before it is cut. */
+const DRAIN_MS = 2_000;
+
+/** E2B's error body on a connection whose request could not be parsed. */
+function rawError(status: number, reason: string, message: string): string {
+  const body = JSON.stringify({ code: status, message });
+  return `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
+}
+
+const CLIENT_ERRORS: Record<string, [number, string, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'request line and headers exceed 16 KiB'],
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'Payload Too Large', 'chunk extensions too large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'request headers took too long'],
+};
 
 export interface DaemonOptions {
   paths: StatePaths;
@@ -125,13 +148,40 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   });
   const api = createApi({ sandboxes, templates, apiKey, status });
 
-  const server = createServer((req, res) => {
-    const work = isEnvdRequest(req) ? proxy.handle(req, res) : api(req, res);
+  // Requests in progress per connection: an answer to a malformed request that follows one on
+  // the same connection would be read as part of the earlier answer.
+  const busy = new WeakMap<object, number>();
+  // Known once listening, which is before the first request can arrive.
+  let port = 0;
+  const server = createServer(SERVER_OPTIONS, (req, res) => {
+    busy.set(req.socket, (busy.get(req.socket) ?? 0) + 1);
+    res.once('close', () => busy.set(req.socket, (busy.get(req.socket) ?? 1) - 1));
+    const route = checkRequest(req, port);
+    if ('status' in route) {
+      sendApiError(res, route.status, route.message);
+      return;
+    }
+    const work = route.kind === 'envd' ? proxy.handle(req, res, route) : api(req, res);
     work.catch((error: unknown) => {
       log('error', `request ${req.method} ${req.url} failed: ${error instanceof Error ? error.message : String(error)}`);
       if (!res.headersSent) res.writeHead(500).end();
       else res.destroy();
     });
+  });
+  // Node's own answer to a malformed request is written just before the socket is destroyed, and
+  // a client still sending then gets a reset that can erase it. Answer, half-close, and read
+  // (the parser re-reports each further chunk here) until the client is done or DRAIN_MS passes.
+  const answered = new WeakSet<object>();
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (answered.has(socket)) return;
+    answered.add(socket);
+    const known = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'Bad Request', 'malformed HTTP request'];
+    if (!socket.writable || (busy.get(socket) ?? 0) > 0 || error.code === 'ECONNRESET') {
+      socket.destroy();
+      return;
+    }
+    socket.end(rawError(...known));
+    setTimeout(() => socket.destroy(), DRAIN_MS).unref();
   });
   // Process output and watches stream for as long as they run.
   server.requestTimeout = 0;
@@ -147,7 +197,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     }
     await listen(server, 0, host);
   }
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
   const info: DaemonInfo = {
     pid: process.pid,
     port,

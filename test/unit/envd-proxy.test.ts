@@ -1,0 +1,142 @@
+/**
+ * The envd proxy in-process, in front of a stand-in envd on a unix socket: what it forwards
+ * (exactly the checked target; never a client's platform header) and that an envd connection
+ * failing at the worst moment cannot end the process.
+ */
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkRequest } from '../../src/local/daemon/edge.js';
+import { createEnvdProxy, EnvdAgent } from '../../src/local/daemon/proxy.js';
+import type { SandboxManager } from '../../src/local/daemon/sandboxes.js';
+import { rawRequest } from '../helpers/raw-http.js';
+
+const ID = 'iproxytest0000000000';
+let dir: string;
+let envdSocket: string;
+let envd: Server;
+let daemon: Server;
+let port: number;
+const seen: Array<{ url: string; headers: IncomingHttpHeaders }> = [];
+let closeProxy: () => void;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'e2bts-proxy-'));
+  envdSocket = join(dir, 'envd.sock');
+  envd = createServer((req, res) => {
+    seen.push({ url: req.url ?? '', headers: req.headers });
+    req.resume();
+    req.on('end', () => res.writeHead(204).end());
+  });
+  envd.listen(envdSocket);
+  await once(envd, 'listening');
+  const sandboxes = {
+    all: () => [],
+    get: (id: string) => (id === ID ? {} : undefined),
+    envdSocket: async (id: string) => (id === ID ? envdSocket : undefined),
+  } as unknown as SandboxManager;
+  const proxy = createEnvdProxy(sandboxes);
+  closeProxy = proxy.close;
+  daemon = createServer((req, res) => {
+    const route = checkRequest(req, port);
+    if ('status' in route || route.kind !== 'envd') {
+      res.writeHead(599).end();
+      return;
+    }
+    void proxy.handle(req, res, route);
+  });
+  daemon.listen(0, '127.0.0.1');
+  await once(daemon, 'listening');
+  port = (daemon.address() as AddressInfo).port;
+});
+
+afterAll(() => {
+  closeProxy?.();
+  daemon?.close();
+  envd?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('createEnvdProxy', () => {
+  it('never forwards a client-supplied x-e2b-ts-platform header, however spelled', async () => {
+    for (const name of ['x-e2b-ts-platform', 'X-E2B-TS-Platform', 'X-E2b-Ts-PLATFORM']) {
+      seen.length = 0;
+      const res = await rawRequest(port, {
+        method: 'POST',
+        target: '/process.Process/Start',
+        headers: [['Host', `127.0.0.1:${port}`], ['E2b-Sandbox-Id', ID], [name, 'forged'], [name, 'forged again'], ['X-Access-Token', 'tok']],
+        body: 'x',
+      });
+      expect(res.status).toBe(204);
+      expect(seen).toHaveLength(1);
+      expect(seen[0].headers['x-e2b-ts-platform']).toBeUndefined();
+      expect(JSON.stringify(seen[0].headers).toLowerCase()).not.toContain('forged');
+      // Everything else the client sent still reaches envd.
+      expect(seen[0].headers['x-access-token']).toBe('tok');
+    }
+  });
+
+  it('forwards exactly the target the edge checked, and marks answers as sandboxed content', async () => {
+    seen.length = 0;
+    const target = "/files?path=%2Fhome%2Fuser%2Fit's%20a%2Bb.txt&username=user";
+    const res = await rawRequest(port, { target, headers: [['Host', `49983-${ID}.localhost:${port}`]] });
+    expect(res.status).toBe(204);
+    expect(seen.map((s) => s.url)).toEqual([target]);
+    expect(res.headers['content-security-policy']).toBe('sandbox');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('refuses platform-only paths, and unsigned /files links that name no sandbox', async () => {
+    seen.length = 0;
+    for (const target of ['/init', '/INIT', '/files/compose', '/freeze']) {
+      const res = await rawRequest(port, { method: 'POST', target, headers: [['Host', `127.0.0.1:${port}`], ['E2b-Sandbox-Id', ID]], body: '{}' });
+      expect(res.status, target).toBe(403);
+    }
+    const unnamed = await rawRequest(port, { target: '/files?path=/etc/passwd', headers: [['Host', `127.0.0.1:${port}`]] });
+    expect(unnamed.status).toBe(400);
+    expect(JSON.parse(unnamed.body)).toMatchObject({ code: 400, message: expect.stringContaining('E2b-Sandbox-Id') });
+    expect(seen).toEqual([]);
+  });
+});
+
+describe('EnvdAgent', () => {
+  // The crash seen in the daemon: envd answers before the request body is done, then goes away;
+  // the body's last write fails with EPIPE just as the finished request hands its socket back,
+  // and Node emits the socket's error with no listener left. With a plain keep-alive Agent this
+  // test ends the worker with "Unhandled error: write EPIPE".
+  it('a request whose last write fails as envd dies after answering does not throw', async () => {
+    const socketPath = join(dir, 'dying.sock');
+    const dying = createServer((req, res) => {
+      res.writeHead(401, { 'content-length': 0 });
+      res.end(() => req.socket.destroy());
+    });
+    dying.listen(socketPath);
+    await once(dying, 'listening');
+    const agent = new EnvdAgent();
+    try {
+      for (let i = 0; i < 20; i++) {
+        const upstream = request({ socketPath, agent, method: 'POST', path: '/files', headers: { 'transfer-encoding': 'chunked' } });
+        const failed = new Promise<void>((resolve) => {
+          upstream.on('error', () => resolve());
+          upstream.on('close', () => resolve());
+        });
+        upstream.on('response', (res) => {
+          res.resume();
+          // Ending in the same tick as the answer: the peer is gone, the EOF not yet seen.
+          res.on('end', () => upstream.end());
+        });
+        upstream.write('first');
+        await failed;
+      }
+      // Give a stray socket error the ticks it needs to surface.
+      await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      agent.destroy();
+      dying.close();
+    }
+  });
+});
