@@ -11,6 +11,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { Agent, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { getSignature } from '../../protocol/signature.js';
+import { PLATFORM_HEADER } from '../envd/config.js';
 import { ENVD_PORT, type EdgeRoute } from './edge.js';
 import type { SandboxManager } from './sandboxes.js';
 import { sendJson } from './http.js';
@@ -18,11 +19,6 @@ import { sendJson } from './http.js';
 /** envd endpoints only the orchestrator may call (x-internal in envd.yaml); the edge refuses them. */
 const INTERNAL_PATHS = ['/init', '/freeze', '/unfreeze', '/collapse', '/fsfreeze', '/fsthaw', '/upgrade', '/files/compose'];
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer'];
-/**
- * The header that proves a request to envd comes from the daemon itself (its `/init`); only the
- * daemon may set it, so no client's copy is ever forwarded.
- */
-export const PLATFORM_HEADER = 'x-e2b-ts-platform';
 
 /** Whether a (canonical) envd path is one only the platform may call. */
 export function isInternalPath(path: string): boolean {
@@ -135,6 +131,7 @@ export function createEnvdProxy(sandboxes: SandboxManager): {
 
     const headers = { ...req.headers };
     for (const name of HOP_BY_HOP) delete headers[name];
+    // only the daemon speaks as the platform (envd's /init): no client's copy is forwarded
     delete headers[PLATFORM_HEADER];
     const upstream = request({
       socketPath,
