@@ -25,56 +25,23 @@ describe.skipIf(skip !== undefined)('chain 1: /init through a non-canonical path
   let backend: LocalBackend;
   let sandbox: TestSandbox;
 
-  /** `curl --path-as-is -X POST <url><target> -H E2b-Sandbox-Id: <id> -d <body>` as the attacker; the HTTP status. */
-  const curlInit = async (target: string, extra: string[] = []): Promise<string> => {
-    const r = await attacker.run('curl', [
-      '-sS',
-      '--path-as-is',
-      '-o',
-      '/dev/null',
-      '-w',
-      '%{http_code}',
-      '-X',
-      'POST',
-      `${backend.url}${target}`,
-      '-H',
-      `E2b-Sandbox-Id: ${sandbox.id}`,
-      ...extra,
-      '-d',
-      INIT_BODY,
-    ]);
+  /** `curl -X POST <url><target> …` as the attacker, path sent as written; the HTTP status. */
+  const curlPost = async (target: string, args: string[], input?: Buffer): Promise<string> => {
+    const r = await attacker.run('curl', ['-sS', '--path-as-is', '-o', '/dev/null', '-w', '%{http_code}', '-X', 'POST', `${backend.url}${target}`, ...args], input === undefined ? {} : { input });
     expect(r.stderr).toBe('');
     return r.stdout;
   };
 
+  /** `curl --path-as-is -X POST <url><target> -H E2b-Sandbox-Id: <id> -d <body>` as the attacker. */
+  const curlInit = (target: string, extra: string[] = []) => curlPost(target, ['-H', `E2b-Sandbox-Id: ${sandbox.id}`, ...extra, '-d', INIT_BODY]);
+
   /** A command started by the attacker without any token: the HTTP status envd's edge answers. */
-  const tokenlessCommand = async (): Promise<string> => {
-    const r = await attacker.run(
-      'curl',
-      [
-        '-sS',
-        '-o',
-        '/dev/null',
-        '-w',
-        '%{http_code}',
-        '-X',
-        'POST',
-        `${backend.url}/process.Process/Start`,
-        '-H',
-        `E2b-Sandbox-Id: ${sandbox.id}`,
-        '-H',
-        'E2b-Sandbox-Port: 49983',
-        '-H',
-        'Content-Type: application/connect+json',
-        '-H',
-        'Connect-Protocol-Version: 1',
-        '--data-binary',
-        '@-',
-      ],
-      { input: connectEnvelope({ process: { cmd: '/bin/sh', args: ['-c', 'id -u > /tmp/pwned'] }, stdin: false }) },
+  const tokenlessCommand = () =>
+    curlPost(
+      '/process.Process/Start',
+      ['-H', `E2b-Sandbox-Id: ${sandbox.id}`, '-H', 'E2b-Sandbox-Port: 49983', '-H', 'Content-Type: application/connect+json', '-H', 'Connect-Protocol-Version: 1', '--data-binary', '@-'],
+      connectEnvelope({ process: { cmd: '/bin/sh', args: ['-c', 'id -u > /tmp/pwned'] }, stdin: false }),
     );
-    return r.stdout;
-  };
 
   beforeAll(async () => {
     backend = await startLocalBackend();
@@ -115,23 +82,8 @@ describe.skipIf(skip !== undefined)('chain 1: /init through a non-canonical path
   });
 
   it('POST /init by host name, with or without a client suffix, is refused with 403', async () => {
-    const byHost = await attacker.run('curl', [
-      '-sS',
-      '-o',
-      '/dev/null',
-      '-w',
-      '%{http_code}',
-      '-X',
-      'POST',
-      `${backend.url}/init`,
-      '-H',
-      `Host: 49983-${sandbox.id}.localhost:${backend.port}`,
-      '-d',
-      INIT_BODY,
-    ]);
-    expect(byHost.stdout).toBe('403');
-    const suffixed = await attacker.run('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code}', '-X', 'POST', `${backend.url}/init`, '-H', `E2b-Sandbox-Id: ${sandbox.id}-client`, '-d', INIT_BODY]);
-    expect(suffixed.stdout).toBe('403');
+    expect(await curlPost('/init', ['-H', `Host: 49983-${sandbox.id}.localhost:${backend.port}`, '-d', INIT_BODY])).toBe('403');
+    expect(await curlPost('/init', ['-H', `E2b-Sandbox-Id: ${sandbox.id}-client`, '-d', INIT_BODY])).toBe('403');
   });
 
   it('after every attempt the sandbox still refuses commands without its token, and its default user is unchanged', async () => {

@@ -9,15 +9,16 @@
  *
  * End to end: the built CLI against a real local backend (bubblewrap sandboxes).
  */
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, sep } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext } from '../../src/cli/context.js';
 import { copy } from '../../src/cli/fs/copy.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { createTestIO } from '../helpers/io.js';
 import { startLocalBackend, type LocalBackend } from '../helpers/local-backend.js';
+import { linksOutside, treeOf } from '../helpers/trees.js';
 
 let scratch: string;
 
@@ -25,45 +26,6 @@ beforeAll(() => {
   scratch = mkdtempSync(join(tmpdir(), 'e2bts-sec05-'));
 });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-/** A folder's entries without following links: `file:<content>`, `dir`, `link:<target>`. */
-function treeOf(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const visit = (dir: string, rel: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const path = join(dir, name);
-      const r = rel ? `${rel}/${name}` : name;
-      const st = lstatSync(path);
-      if (st.isSymbolicLink()) out[r] = `link:${readlinkSync(path)}`;
-      else if (st.isDirectory()) {
-        out[r] = 'dir';
-        visit(path, r);
-      } else out[r] = `file:${readFileSync(path, 'utf8')}`;
-    }
-  };
-  visit(root, '');
-  return out;
-}
-
-/**
- * Links under `root` that resolve outside it, by the kernel's realpath (Node's own
- * realpathSync applies ".." after a link lexically and would miss these very chains).
- */
-function linksOutside(root: string): string[] {
-  const top = realpathSync.native(root);
-  const out: string[] = [];
-  for (const [rel, kind] of Object.entries(treeOf(root))) {
-    if (!kind.startsWith('link:')) continue;
-    let real: string;
-    try {
-      real = realpathSync.native(join(root, rel));
-    } catch {
-      continue; // dangling: leads nowhere
-    }
-    if (real !== top && !real.startsWith(top + sep)) out.push(`${rel} -> ${real}`);
-  }
-  return out;
-}
 
 describe('fs cp download from a hostile sandbox (real backend, built CLI)', () => {
   let backend: LocalBackend;

@@ -6,13 +6,14 @@
  * untouched, no link in dest resolves (realpath) outside dest, exactly the expected entries were
  * refused, and dest holds exactly the expected tree. Legit trees must still extract exactly.
  */
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, sep } from 'node:path';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import tarStream from 'tar-stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { extractSafely, type ExtractResult } from '../../src/cli/fs/tar.js';
+import { linksOutside, treeOf } from '../helpers/trees.js';
 
 interface Entry {
   name: string;
@@ -39,46 +40,6 @@ async function tarOf(entries: Entry[]): Promise<Buffer> {
   }
   pack.finalize();
   return bytes;
-}
-
-/** A folder's tree without following links: `file:<content>`, `dir`, or `link:<target>` by relative path. */
-function treeOf(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const visit = (dir: string, rel: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const path = join(dir, name);
-      const r = rel ? `${rel}/${name}` : name;
-      const st = lstatSync(path);
-      if (st.isSymbolicLink()) out[r] = `link:${readlinkSync(path)}`;
-      else if (st.isDirectory()) {
-        out[r] = 'dir';
-        visit(path, r);
-      } else out[r] = `file:${readFileSync(path, 'utf8')}`;
-    }
-  };
-  visit(root, '');
-  return out;
-}
-
-/**
- * Links in `root` that resolve (through any chain) to somewhere outside it. The kernel's
- * realpath: Node's own realpathSync applies ".." after a link lexically, and would miss
- * `a -> .`, `b -> a/../x`.
- */
-function linksOutside(root: string): string[] {
-  const top = realpathSync.native(root);
-  const out: string[] = [];
-  for (const [rel, kind] of Object.entries(treeOf(root))) {
-    if (!kind.startsWith('link:')) continue;
-    let real: string;
-    try {
-      real = realpathSync.native(join(root, rel));
-    } catch {
-      continue; // dangling or a loop: leads nowhere
-    }
-    if (real !== top && !real.startsWith(top + sep)) out.push(`${rel} -> ${real}`);
-  }
-  return out;
 }
 
 let base: string;

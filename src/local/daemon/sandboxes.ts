@@ -269,10 +269,16 @@ export class SandboxManager {
         } else {
           await this.start(record);
         }
-        this.spare?.refill();
         this.arm(record);
-        await this.opts.templates.recordSpawn(template.templateID);
         this.opts.log('info', `created sandbox ${id} (template ${alias ?? template.templateID}, timeout ${timeout}s)`);
+        // The template's spawn count is saved while the answer goes out (counted at once, written
+        // to disk on the way), and the next spare starts after the answer is written (that happens
+        // in the microtasks after this return, before any immediate): its start does synchronous
+        // work (its root, its /etc) that would otherwise run while the caller waits.
+        this.opts.templates.recordSpawn(template.templateID).catch((error: unknown) => {
+          this.opts.log('warn', `could not record a spawn of template ${template.templateID}: ${error instanceof Error ? error.message : String(error)}`);
+        });
+        setImmediate(() => this.spare?.refill());
         return record;
       } catch (error) {
         await this.destroy(id);
