@@ -18,7 +18,7 @@ import { dirname, join, posix } from 'node:path';
 import type { EnvdConfig, EnvdUser } from '../envd/config.js';
 import { createFreezer } from './freezer.js';
 import { ARGS_FD, envdBundlePath, launch } from './launch.js';
-import { GENERATED_ETC, generatedTarget, hostEtcHidden, kernelMounts, programMounts } from './rootfs.js';
+import { etcHidden, GENERATED_ETC, generatedTarget, kernelMounts, programMounts } from './rootfs.js';
 import type { Runtime, SandboxProcess, SandboxSpec } from './types.js';
 
 /**
@@ -242,7 +242,8 @@ export function bubblewrapArgs(spec: SandboxSpec, opts: { privileged: boolean; p
   mkdirSync(run, { recursive: true, mode: 0o700 });
   const generated = generatedEtc(spec.dir);
   const masks = emptyMasks(spec.stateRoot);
-  const hidden = hostEtcHidden();
+  // Walked at every start: a secret that appeared in /etc since the last one is hidden too.
+  const hidden = etcHidden('/etc');
   const hiddenState = visibleState(spec.stateRoot);
 
   const generatedMounts: string[] = [];
@@ -327,17 +328,28 @@ export function createBubblewrapRuntime(binary = 'bwrap'): Runtime {
             user: { uid: USER_UID, gid: USER_UID, home: '/home/user', shell: '/bin/bash' },
           };
       const config: Omit<EnvdConfig, 'listen' | 'platformSecret'> = { ...spec.envd, runDir: '/run/e2b', users, pathMap: [], path: SANDBOX_PATH };
-      const args = bubblewrapArgs(spec, { privileged, ptyDir: nodePtyDir(), envdBundle: envdBundlePath() });
-      return launch({
-        command: binary,
-        args: ['--args', String(ARGS_FD), '/run/e2b-bin/node', '/run/e2b-bin/envd.mjs'],
-        argsOnFd: args,
-        env: { PATH: SANDBOX_PATH, LANG: 'C.UTF-8' },
-        config,
-        listener: await spec.sockets.listen(),
-        freezer: createFreezer(spec.stateRoot, spec.hostKey),
-        onLog: spec.onLog,
-      });
+      for (let attempt = 1; ; attempt++) {
+        const proc = launch({
+          command: binary,
+          args: ['--args', String(ARGS_FD), '/run/e2b-bin/node', '/run/e2b-bin/envd.mjs'],
+          argsOnFd: bubblewrapArgs(spec, { privileged, ptyDir: nodePtyDir(), envdBundle: envdBundlePath() }),
+          env: { PATH: SANDBOX_PATH, LANG: 'C.UTF-8' },
+          config,
+          listener: await spec.sockets.listen(),
+          freezer: createFreezer(spec.stateRoot, spec.hostKey),
+          onLog: spec.onLog,
+        });
+        try {
+          await proc.ready;
+          return proc;
+        } catch (error) {
+          await proc.kill();
+          // A file hidden in /etc went away between the walk and bubblewrap's mounts (the lock
+          // files of useradd and passwd come and go): walk again and retry, once.
+          if (attempt === 1 && /bwrap: .*\/etc\//.test(error instanceof Error ? error.message : '')) continue;
+          throw error;
+        }
+      }
     },
   };
 }

@@ -103,17 +103,6 @@ export function etcHidden(etc = '/etc'): EtcHidden {
   return hidden;
 }
 
-let cached: { at: number; value: EtcHidden } | undefined;
-/** How long a walk of /etc is reused: sandboxes started together share one. */
-const ETC_CACHE_MS = 2_000;
-
-/** {@link etcHidden} of the host's /etc, walked at most every couple of seconds. */
-export function hostEtcHidden(): EtcHidden {
-  const now = Date.now();
-  if (!cached || now - cached.at > ETC_CACHE_MS) cached = { at: now, value: etcHidden('/etc') };
-  return cached.value;
-}
-
 /**
  * Where a generated /etc file must be mounted: /etc/NAME itself, or, when the host's
  * /etc/NAME is a symlink into /run (systemd-resolved's resolv.conf), the place it points to
