@@ -18,6 +18,7 @@
  *
  * Waits are polls with deadlines, never fixed sleeps.
  */
+import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import {
   chmodSync,
@@ -927,6 +928,24 @@ describe('fs url', () => {
 
     const json = await cli(['fs', 'url', '--json', `${sbx}:/home/user/url-down.bin`]);
     expect(JSON.parse(json.stdout)).toMatchObject({ path: '/home/user/url-down.bin', upload: false });
+  });
+
+  it('an unsecured sandbox gets links that name it by host (the backend routes only by sandbox ID), usable with curl', async () => {
+    const created = await cli(['sandbox', 'create', '--no-secure']);
+    expect(created.code, show(created)).toBe(0);
+    const open = created.stdout.trim();
+    writeFileSync(hostPath(open, '/home/user/plain.txt'), 'no token needed\n');
+    const r = await cli(['fs', 'url', `${open}:/home/user/plain.txt`]);
+    expect(r.code, show(r)).toBe(0);
+    const url = r.stdout.trim();
+    expect(url).toMatch(new RegExp(`^http://49983-${open}\\.localhost:${backend.port}/files\\?path=`));
+    const got = spawnSync('curl', ['-sS', '--fail', url], { encoding: 'utf8' });
+    expect(got.status, got.stderr).toBe(0);
+    expect(got.stdout).toBe('no token needed\n');
+    const up = await cli(['fs', 'url', '--upload', `${open}:/home/user/plain-up.txt`]);
+    const posted = spawnSync('curl', ['-sS', '--fail', '-F', 'file=@-', up.stdout.trim()], { input: 'sent\n', encoding: 'utf8' });
+    expect(posted.status, posted.stderr).toBe(0);
+    expect(readFileSync(hostPath(open, '/home/user/plain-up.txt'), 'utf8')).toBe('sent\n');
   });
 
   it('--expires: the URL stops working after that long', async () => {

@@ -35,7 +35,23 @@ export async function runUrl(opts: { sandboxId: string; path: string; upload: bo
     ...(opts.user ? { user: opts.user } : {}),
     ...(opts.expiresMs !== undefined ? { useSignatureExpiration: Math.ceil(opts.expiresMs / 1000) } : {}),
   };
-  const url = opts.upload ? await sandbox.uploadUrl(opts.path, urlOpts) : await sandbox.downloadUrl(opts.path, urlOpts);
+  const signed = opts.upload ? await sandbox.uploadUrl(opts.path, urlOpts) : await sandbox.downloadUrl(opts.path, urlOpts);
+  const url = namedByHost(signed, opts.sandboxId);
   if (ctx.globals.json) printJson(ctx, { url, path: opts.path, upload: opts.upload });
   else ctx.io.stdout.write(`${url}\n`);
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * An unsigned link (an unsecured sandbox's) to a local backend names its sandbox in the host, as
+ * E2B's `49983-<id>.<domain>` links do: the local backend routes sandbox traffic only by an
+ * explicit sandbox ID, and a link cannot carry the `E2b-Sandbox-Id` header. Browsers and curl
+ * resolve `*.localhost` to loopback themselves.
+ */
+export function namedByHost(link: string, sandboxId: string): string {
+  const url = new URL(link);
+  if (url.searchParams.has('signature') || !LOOPBACK.has(url.hostname)) return link;
+  url.hostname = `49983-${sandboxId.split('-')[0]}.localhost`;
+  return url.toString();
 }
