@@ -46,7 +46,7 @@ export class SocketDir {
   /** Creates (0700) and opens the folder; sockets a previous daemon left are removed. */
   static open(dir: string): SocketDir {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    for (const name of readdirSync(dir)) rmSync(join(dir, name), { force: true });
+    for (const name of readdirSync(dir)) rmSync(join(dir, name), { recursive: true, force: true });
     return new SocketDir(dir);
   }
 
