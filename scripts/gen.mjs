@@ -2,6 +2,8 @@
 // Generates src/gen/ from spec/:
 //   spec/envd/**/*.proto   -> src/gen/envd/**/*_pb.ts   (buf + protoc-gen-es, spec/buf.gen.yaml)
 //   spec/rest/openapi.yml  -> src/gen/api/schemas.ts     (the small generator below)
+//                          -> src/gen/api/operations.ts  (the table the local backend routes by)
+//                          -> src/gen/api/validate.ts    (request validators, compiled by ajv)
 //
 //   node scripts/gen.mjs           regenerate src/gen/
 //   node scripts/gen.mjs --check   regenerate into a temporary directory and compare it with
@@ -18,11 +20,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import standaloneCode from 'ajv/dist/standalone/index.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const genDir = 'src/gen';
 const openapiSource = 'spec/rest/openapi.yml';
 const schemasTarget = 'src/gen/api/schemas.ts';
+const operationsTarget = 'src/gen/api/operations.ts';
+const validateTarget = 'src/gen/api/validate.ts';
 
 function main(argv) {
   const check = argv.includes('--check');
@@ -53,6 +60,9 @@ function generate(outRoot) {
   const target = path.join(outRoot, schemasTarget);
   mkdirSync(path.dirname(target), { recursive: true });
   writeFileSync(target, renderSchemas(doc));
+  const { operations, validators } = requestModel(doc);
+  writeFileSync(path.join(outRoot, operationsTarget), renderOperations(operations));
+  writeFileSync(path.join(outRoot, validateTarget), renderValidators(doc, validators));
 }
 
 function runBuf(outRoot) {
@@ -187,6 +197,161 @@ function refName(ref) {
 /** Wraps unions and intersections so `[]` and `&` bind to the whole type. */
 function parenthesize(type) {
   return /[|&]/.test(type) ? `(${type})` : type;
+}
+
+// ---- OpenAPI operations -> the routing table and request validators ----------------------
+
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch'];
+const INT32 = { minimum: -2147483648, maximum: 2147483647 };
+
+/** Follows `#/components/...` references inside the spec. */
+function resolve(doc, node) {
+  let current = node;
+  while (current && typeof current.$ref === 'string') {
+    current = current.$ref
+      .slice(2)
+      .split('/')
+      .reduce((at, key) => at?.[key], doc);
+  }
+  return current;
+}
+
+/**
+ * Every operation with what a request to it must carry, and the validators that checks need:
+ * one per request body (by schema) and one per parameter. Validator names are plain
+ * identifiers, as they become exports of validate.ts.
+ */
+function requestModel(doc) {
+  const operations = [];
+  const validators = new Map();
+  for (const [template, item] of Object.entries(doc.paths ?? {})) {
+    for (const method of HTTP_METHODS) {
+      const op = item[method];
+      if (op === undefined) continue;
+      const key = `${method.toUpperCase()} ${template}`;
+      const slug = key.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, '');
+      const params = [...(item.parameters ?? []), ...(op.parameters ?? [])].map((raw) => resolve(doc, raw));
+      const parameters = params.map((param) => {
+        const schema = param.schema ?? {};
+        const validator = `param_${slug}_${param.in}_${param.name.replace(/\W/g, '_')}`;
+        validators.set(validator, schema);
+        const resolved = resolve(doc, schema) ?? {};
+        return {
+          name: param.name,
+          in: param.in,
+          required: param.required === true,
+          type: resolved.type ?? 'string',
+          ...(resolved.type === 'array' ? { itemType: resolve(doc, resolved.items)?.type ?? 'string', explode: param.explode ?? (param.style ?? 'form') === 'form' } : {}),
+          validator,
+        };
+      });
+      let body;
+      const bodyDef = resolve(doc, op.requestBody);
+      const bodySchema = bodyDef?.content?.['application/json']?.schema;
+      if (bodySchema) {
+        const ref = bodySchema.$ref;
+        const name = ref ? ref.slice(ref.lastIndexOf('/') + 1) : `${slug}_body`;
+        const validator = `body_${name}`;
+        validators.set(validator, bodySchema);
+        body = { required: bodyDef.required === true, schema: ref ? name : undefined, validator };
+      }
+      operations.push({
+        key,
+        method: method.toUpperCase(),
+        path: template,
+        // `{param}` matches one raw segment; a parameter may carry %2F, never a real slash
+        pattern: `^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{\w+\}/g, '([^/]+)')}$`,
+        parameters,
+        ...(body ? { body } : {}),
+        secured: !(Array.isArray(op.security) && op.security.length === 0),
+        ...(op['x-e2b-ts-source'] ? { unpublished: true } : {}),
+      });
+    }
+  }
+  return { operations, validators };
+}
+
+function renderOperations(operations) {
+  return [
+    `// @generated by scripts/gen.mjs from ${openapiSource} — do not edit`,
+    '//',
+    '// Every operation of the control-plane API the project describes: what the local backend',
+    '// routes by, and what a request must carry. Validators are named exports of validate.ts.',
+    '',
+    '/** One query or path parameter of an operation. */',
+    'export interface OperationParameter {',
+    '  name: string;',
+    "  in: 'path' | 'query' | 'header';",
+    '  required: boolean;',
+    '  /** The JSON type of the parameter (what a query string is converted to before validation). */',
+    '  type: string;',
+    '  /** For arrays: the type of the items, and whether they come as repeated parameters. */',
+    '  itemType?: string;',
+    '  explode?: boolean;',
+    '  validator: string;',
+    '}',
+    '',
+    '/** One operation: `METHOD /path/{param}`. */',
+    'export interface Operation {',
+    '  key: string;',
+    '  method: string;',
+    '  path: string;',
+    '  /** Matches the raw (still percent-encoded) request path; groups are the path parameters in order. */',
+    '  pattern: string;',
+    '  parameters: OperationParameter[];',
+    '  body?: { required: boolean; schema?: string; validator: string };',
+    '  /** Whether the API key is required (every operation but GET /health). */',
+    '  secured: boolean;',
+    '  /** Served by E2B and used by its SDK, not yet in the published spec. */',
+    '  unpublished?: boolean;',
+    '}',
+    '',
+    `export const OPERATIONS: readonly Operation[] = ${JSON.stringify(operations, null, 2)};`,
+    '',
+  ].join('\n');
+}
+
+/** OpenAPI 3.0 schema objects as the JSON Schema ajv compiles: int32 becomes its bounds. */
+function jsonSchema(node) {
+  if (Array.isArray(node)) return node.map(jsonSchema);
+  if (!node || typeof node !== 'object') return node;
+  const out = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'description' || key === 'example' || key === 'deprecated' || key.startsWith('x-')) continue;
+    if (key === '$ref') out.$ref = `openapi${value}`;
+    else if (key === 'format' && (value === 'int32' || value === 'int64')) continue;
+    else out[key] = jsonSchema(value);
+  }
+  if (node.format === 'int32') {
+    out.minimum = Math.max(out.minimum ?? INT32.minimum, INT32.minimum);
+    out.maximum = Math.min(out.maximum ?? INT32.maximum, INT32.maximum);
+  }
+  return out;
+}
+
+function renderValidators(doc, validators) {
+  const ajv = new Ajv.default({ code: { source: true, esm: true, lines: false }, strict: false, allErrors: false });
+  addFormats.default(ajv, ['date-time']);
+  ajv.addSchema({ $id: 'openapi', components: { schemas: jsonSchema(doc.components?.schemas ?? {}) } });
+  const exports = {};
+  for (const [name, schema] of [...validators.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    ajv.addSchema({ $id: name, ...jsonSchema(schema) });
+    exports[name] = name;
+  }
+  const code = standaloneCode.default(ajv, exports);
+  return [
+    `// @generated by scripts/gen.mjs from ${openapiSource} with ajv — do not edit`,
+    '// @ts-nocheck: ajv writes plain JavaScript; operations.ts names what each export checks.',
+    '//',
+    '// One validator per request body schema and per parameter of the API; each returns true or',
+    '// false and leaves the first problem in its `errors` property.',
+    "import { createRequire } from 'node:module';",
+    '',
+    '// ajv refers to its runtime helpers (string length, formats) with require().',
+    'const require = createRequire(import.meta.url);',
+    code.replace(/^"use strict";/, ''),
+    '',
+  ].join('\n');
 }
 
 // ---- comparing and mirroring trees ---------------------------------------------------------

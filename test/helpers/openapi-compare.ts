@@ -131,10 +131,17 @@ export function compareSchema(myDoc: Json, mine: Json, refDoc: Json, theirs: Jso
 }
 
 /** Every schema in the project's components.schemas against the reference's same-named one. */
+/**
+ * Marks what E2B serves and its SDK uses but its published spec does not have yet: such
+ * operations and schemas have no reference to agree with.
+ */
+export const UNPUBLISHED = 'x-e2b-ts-source';
+
 export function compareComponentSchemas(mine: Json, theirs: Json): string[] {
   const out: string[] = [];
   const theirSchemas = theirs.components?.schemas ?? {};
-  for (const [name, schema] of Object.entries(mine.components?.schemas ?? {})) {
+  for (const [name, schema] of Object.entries<Json>(mine.components?.schemas ?? {})) {
+    if (schema?.[UNPUBLISHED] !== undefined) continue;
     if (!(name in theirSchemas)) out.push(`schema ${name}: not in the reference`);
     else out.push(...compareSchema(mine, schema, theirs, theirSchemas[name], `schema ${name}`));
   }
@@ -180,6 +187,7 @@ function jsonSchemaOf(doc: Json, node: Json): Json {
 
 /** One of the project's operations against the reference's operation at the same path+method. */
 export function compareOperation(mine: Json, theirs: Json, op: OperationRef): string[] {
+  if (mine.paths[op.path][op.method][UNPUBLISHED] !== undefined) return [];
   const at = `${op.method.toUpperCase()} ${op.path}`;
   const theirItem = theirs.paths?.[op.path];
   if (theirItem?.[op.method] === undefined) return [`${at}: operation not in the reference`];

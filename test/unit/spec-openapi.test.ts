@@ -27,6 +27,7 @@ const project = load(path.join(repoRoot, 'spec/rest/openapi.yml'));
 const EXPECTED_OPERATIONS = [
   'GET /health',
   'POST /sandboxes',
+  'POST /v2/sandboxes',
   'GET /sandboxes',
   'GET /v2/sandboxes',
   'GET /sandboxes/metrics',
@@ -38,6 +39,7 @@ const EXPECTED_OPERATIONS = [
   'POST /sandboxes/{sandboxID}/pause',
   'POST /sandboxes/{sandboxID}/resume',
   'POST /sandboxes/{sandboxID}/connect',
+  'POST /v2/sandboxes/{sandboxID}/connect',
   'POST /sandboxes/{sandboxID}/timeout',
   'PUT /sandboxes/{sandboxID}/network',
   'POST /sandboxes/{sandboxID}/refreshes',

@@ -71,6 +71,28 @@ export interface NewSandbox {
   volumeMounts?: SandboxVolumeMount[];
 }
 
+/** Body of POST /v2/sandboxes; NewSandbox without secure (v2 sandboxes are always secured). */
+export interface NewSandboxV2 {
+  /** Template id or name (a snapshot id works too). */
+  templateID: string;
+  /** Seconds until the sandbox ends (or pauses, with autoPause). */
+  timeout?: number;
+  /** Pause instead of kill when the timeout expires. */
+  autoPause?: boolean;
+  /** With autoPause, keep memory in the snapshot; false persists only the filesystem and the sandbox reboots on resume. */
+  autoPauseMemory?: boolean;
+  autoResume?: SandboxAutoResumeConfig;
+  /** Outbound internet access; false equals denying 0.0.0.0/0 in the network config. */
+  allow_internet_access?: boolean;
+  network?: SandboxNetworkConfig;
+  metadata?: SandboxMetadata;
+  envVars?: EnvVars;
+  mcp?: Mcp;
+  iam?: SandboxIam;
+  /** Volumes to mount. */
+  volumeMounts?: SandboxVolumeMount[];
+}
+
 /** Whether traffic to a paused sandbox resumes it. */
 export type SandboxAutoResumeEnabled = boolean;
 
@@ -267,6 +289,14 @@ export interface ResumedSandbox {
 export interface ConnectSandbox {
   /** Seconds from now the sandbox should live at least (only ever extends). */
   timeout: number;
+}
+
+/** Optional body of POST /v2/sandboxes/{sandboxID}/connect. */
+export interface ConnectSandboxV2 {
+  /** Seconds from now the sandbox should live at least (only ever extends). */
+  timeout?: number;
+  /** Defaults to true; false resumes a paused sandbox from its files only (a cold boot). */
+  memory?: boolean;
 }
 
 /** Body of POST /sandboxes/{sandboxID}/timeout. */

@@ -2,25 +2,40 @@
  * The control-plane REST API of the local backend: E2B's status codes, bodies and headers
  * (201/204/409 semantics, `X-Next-Token` paging, triple-encoded metadata filters, JSON errors
  * on every error status), served from the sandbox manager and the template store.
+ *
+ * Routing and request checks come from the spec (requests.ts over the generated operation
+ * table and validators): a handler exists for every operation of spec/rest/openapi.yml, and what
+ * reaches it already has the types and bounds the spec gives. Handlers keep only the rules
+ * E2B's own handlers apply (a tag in a template filter, the 24-hour lifetime cap, …).
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { OPERATIONS } from '../../gen/api/operations.js';
 import type {
+  ConnectSandbox,
+  ConnectSandboxV2,
   ListedSandbox,
   NewSandbox,
+  NewSandboxV2,
+  ResumedSandbox,
   Sandbox as WireSandbox,
   SandboxDetail,
+  SandboxForkRequest,
   SandboxMetric,
+  SandboxNetworkUpdateConfig,
+  SandboxPauseRequest,
+  SandboxRefreshRequest,
+  SandboxSnapshotRequest,
+  SandboxTimeoutRequest,
   SnapshotInfo,
   Template,
 } from '../../gen/api/schemas.js';
-import { ApiError, readJsonBody, sendApiError, sendEmpty, sendJson } from './http.js';
+import { ApiError, sendApiError, sendEmpty, sendJson } from './http.js';
 import type { MetricSample } from './metrics.js';
 import type { SandboxManager, SandboxRecord } from './sandboxes.js';
+import { checkBody, checkParameters, findOperation } from './requests.js';
 import { TemplateStore, type TemplateRecord } from './templates.js';
 
-/** Create body of `POST /v2/sandboxes`: NewSandbox without `secure` (v2 sandboxes are always secured). */
-type NewSandboxV2 = Omit<NewSandbox, 'secure'>;
 /** Lifetime, in seconds, of a v2 create or connect that names none (E2B's v2 default). */
 const V2_DEFAULT_TIMEOUT_S = 300;
 
@@ -32,26 +47,15 @@ export interface ApiDeps {
   status: () => Record<string, unknown>;
 }
 
-type Params = Record<string, string>;
-type Handler = (ctx: { req: IncomingMessage; res: ServerResponse; params: Params; query: URLSearchParams }) => Promise<void>;
-
-interface Route {
-  method: string;
-  pattern: RegExp;
-  keys: string[];
-  handler: Handler;
+/** What a handler gets: the request's values, already checked against the spec. */
+interface HandlerInput {
+  req: IncomingMessage;
+  res: ServerResponse;
+  params: Record<string, string>;
+  query: Record<string, unknown>;
+  body: unknown;
 }
-
-function route(method: string, path: string, handler: Handler): Route {
-  const keys: string[] = [];
-  const pattern = new RegExp(
-    `^${path.replace(/\{(\w+)\}/g, (_, key: string) => {
-      keys.push(key);
-      return '([^/]+)';
-    })}$`,
-  );
-  return { method, pattern, keys, handler };
-}
+type Handler = (input: HandlerInput) => Promise<void>;
 
 function keyMatches(expected: string, given: string | string[] | undefined): boolean {
   if (typeof given !== 'string') return false;
@@ -161,14 +165,6 @@ export function parseMetadataFilter(value: string | null): Record<string, string
   return out;
 }
 
-function parseLimit(query: URLSearchParams): number {
-  const raw = query.get('limit');
-  if (raw === null || raw === '') return 100;
-  const limit = Number(raw);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new ApiError(400, 'limit must be an integer from 1 to 100');
-  return limit;
-}
-
 /** Opaque cursor: base64url of "<startedAt>__<id>". */
 const encodeCursor = (record: SandboxRecord) => Buffer.from(`${record.startedAt}__${record.sandboxID}`).toString('base64url');
 
@@ -184,61 +180,85 @@ function matchesTemplate(record: SandboxRecord, template: string, templates: Tem
   return found ? record.templateID === found.templateID : record.templateID === template;
 }
 
-function optionalUnix(query: URLSearchParams, key: string): number | undefined {
-  const raw = query.get(key);
-  if (raw === null || raw === '') return undefined;
-  const value = Number(raw);
-  if (!Number.isFinite(value)) throw new ApiError(400, `${key} must be a unix timestamp in seconds`);
-  return Math.floor(value);
-}
+/** Answers the local backend's own status (not part of E2B's API): the daemon's runtime and counts. */
+const STATUS_PATH = '/_e2b-ts/status';
 
 export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  const handlers = createHandlers(deps);
+  const missing = OPERATIONS.filter((op) => !handlers[op.key]).map((op) => op.key);
+  if (missing.length > 0) throw new Error(`the local API has no handler for ${missing.join(', ')}`);
+
+  const requireKey = (req: IncomingMessage) => {
+    if (keyMatches(deps.apiKey, req.headers['x-api-key'])) return;
+    const reason = req.headers['x-api-key'] === undefined ? 'missing X-API-Key header' : 'invalid API key';
+    throw new ApiError(401, `${reason} (the local backend's key is printed by \`e2b-ts local env\`)`);
+  };
+
+  return async (req, res) => {
+    const target = req.url ?? '/';
+    const url = new URL(target, 'http://local');
+    const rawPath = target.split('?')[0];
+    try {
+      if (req.method === 'GET' && rawPath === STATUS_PATH) {
+        requireKey(req);
+        sendJson(res, 200, deps.status());
+        return;
+      }
+      const found = findOperation(req.method ?? 'GET', rawPath);
+      // As E2B's API: credentials first, so an unknown path tells nothing to a caller without them.
+      if ('status' in found || found.op.secured) requireKey(req);
+      if ('status' in found) {
+        throw new ApiError(found.status, found.status === 405 ? `method ${req.method} not allowed on ${url.pathname}` : `no such endpoint: ${req.method} ${url.pathname}`);
+      }
+      const { params, query } = checkParameters(found.op, found.values, url.searchParams);
+      const body = await checkBody(found.op, req);
+      await handlers[found.op.key]({ req, res, params, query, body });
+    } catch (error) {
+      if (error instanceof ApiError) sendApiError(res, error.status, error.message);
+      else sendApiError(res, 500, error instanceof Error ? error.message : String(error));
+    }
+  };
+}
+
+/** One handler per operation of the spec, keyed `METHOD /path/{param}`; inputs are already valid. */
+function createHandlers(deps: ApiDeps): Record<string, Handler> {
   const { sandboxes, templates } = deps;
+  return {
+    'GET /health': async ({ res }) => sendEmpty(res, 204),
 
-  const routes: Route[] = [
-    route('GET', '/_e2b-ts/status', async ({ res }) => sendJson(res, 200, deps.status())),
-
-    route('POST', '/sandboxes', async ({ req, res }) => {
-      const record = await sandboxes.create(await readJsonBody<NewSandbox>(req));
+    'POST /sandboxes': async ({ res, body }) => {
+      const record = await sandboxes.create(body as NewSandbox);
       sendJson(res, 201, wireSandbox(record));
-    }),
+    },
 
     // The v2 create (what the official SDK sends since 2.46): every sandbox is secured, and a
     // request without a timeout gets the v2 default of 300 s rather than v1's 15 s.
-    route('POST', '/v2/sandboxes', async ({ req, res }) => {
-      const body = await readJsonBody<NewSandboxV2>(req);
-      if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
-        throw new ApiError(400, 'templateID is required');
-      }
-      const record = await sandboxes.create({ ...body, timeout: body.timeout ?? V2_DEFAULT_TIMEOUT_S, secure: true });
+    'POST /v2/sandboxes': async ({ res, body }) => {
+      const v2 = body as NewSandboxV2;
+      const record = await sandboxes.create({ ...v2, timeout: v2.timeout ?? V2_DEFAULT_TIMEOUT_S, secure: true });
       sendJson(res, 201, wireSandbox(record));
-    }),
+    },
 
-    route('GET', '/sandboxes', async ({ res, query }) => {
-      const metadata = parseMetadataFilter(query.get('metadata'));
+    'GET /sandboxes': async ({ res, query }) => {
+      const metadata = parseMetadataFilter((query.metadata as string | undefined) ?? null);
       const list = sandboxes
         .all()
         .filter((s) => s.state === 'running' && matchesMetadata(s, metadata))
         .sort(byStart('desc'))
         .map(wireListed);
       sendJson(res, 200, list);
-    }),
+    },
 
-    route('GET', '/v2/sandboxes', async ({ res, query }) => {
-      const metadata = parseMetadataFilter(query.get('metadata'));
-      const states = (query.get('state') ?? '').split(',').filter(Boolean);
-      for (const state of states) {
-        if (state !== 'running' && state !== 'paused') throw new ApiError(400, `invalid state "${state}"`);
-      }
+    'GET /v2/sandboxes': async ({ res, query }) => {
+      const metadata = parseMetadataFilter((query.metadata as string | undefined) ?? null);
+      const states = (query.state as string[] | undefined) ?? [];
       const wanted = new Set(states.length ? states : ['running', 'paused']);
-      const order = query.get('order') ?? 'desc';
-      if (order !== 'asc' && order !== 'desc') throw new ApiError(400, 'order must be asc or desc');
-      const startedAfterRaw = query.get('startedAfter');
-      const startedAfter = startedAfterRaw ? Date.parse(startedAfterRaw) : undefined;
-      if (startedAfter !== undefined && Number.isNaN(startedAfter)) throw new ApiError(400, 'startedAfter must be an RFC 3339 time');
-      const template = query.get('template');
+      const order = (query.order as 'asc' | 'desc' | undefined) ?? 'desc';
+      const startedAfter = query.startedAfter === undefined ? undefined : Date.parse(query.startedAfter as string);
+      const template = query.template as string | undefined;
+      // E2B's handler refuses a tag here: sandboxes run a build, not a tag of it
       if (template?.includes(':')) throw new ApiError(400, 'template must not include a tag');
-      const limit = parseLimit(query);
+      const limit = (query.limit as number | undefined) ?? 100;
       let list = sandboxes
         .all()
         .filter(
@@ -249,7 +269,7 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
             (!template || matchesTemplate(s, template, templates)),
         )
         .sort(byStart(order));
-      const token = query.get('nextToken');
+      const token = query.nextToken as string | undefined;
       if (token) {
         const cursor = decodeCursor(token);
         const index = list.findIndex((s) => s.startedAt === cursor.startedAt && s.sandboxID === cursor.id);
@@ -261,140 +281,125 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
       if (list.length > limit) headers['X-Next-Token'] = encodeCursor(page[page.length - 1]);
       if (wanted.has('running')) headers['X-Total-Running'] = String(sandboxes.all().filter((s) => s.state === 'running').length);
       sendJson(res, 200, page.map(wireListed), headers);
-    }),
+    },
 
-    route('GET', '/sandboxes/metrics', async ({ res, query }) => {
-      const ids = (query.get('sandbox_ids') ?? '').split(',').filter(Boolean);
-      if (ids.length > 100) throw new ApiError(400, 'at most 100 sandbox_ids');
+    'GET /sandboxes/metrics': async ({ res, query }) => {
       const out: Record<string, SandboxMetric> = {};
-      for (const id of ids) {
-        if (!sandboxes.get(id)) continue;
+      for (const id of query.sandbox_ids as string[]) {
+        if (!id || !sandboxes.get(id)) continue;
         const samples = await sandboxes.metricsOf(id);
         const last = samples[samples.length - 1];
         if (last) out[id] = wireMetric(last);
       }
       sendJson(res, 200, { sandboxes: out });
-    }),
+    },
 
-    route('GET', '/sandboxes/{id}', async ({ res, params }) => {
-      sendJson(res, 200, wireDetail(sandboxes.require(params.id)));
-    }),
+    'GET /sandboxes/{sandboxID}': async ({ res, params }) => {
+      sendJson(res, 200, wireDetail(sandboxes.require(params.sandboxID)));
+    },
 
-    route('DELETE', '/sandboxes/{id}', async ({ res, params }) => {
-      if (!(await sandboxes.kill(params.id))) {
-        throw new ApiError(404, `Sandbox "${params.id}" doesn't exist or you don't have access to it`);
+    'DELETE /sandboxes/{sandboxID}': async ({ res, params }) => {
+      if (!(await sandboxes.kill(params.sandboxID))) {
+        throw new ApiError(404, `Sandbox "${params.sandboxID}" doesn't exist or you don't have access to it`);
       }
       sendEmpty(res, 204);
-    }),
+    },
 
-    route('GET', '/sandboxes/{id}/logs', async ({ res, params, query }) => {
-      sandboxes.require(params.id);
-      const start = query.get('start');
-      const limit = Number(query.get('limit') ?? 1000);
-      const entries = sandboxes.log(params.id).query({
-        ...(start ? { cursorMs: Number(start) } : {}),
-        limit: Number.isFinite(limit) ? limit : 1000,
+    'GET /sandboxes/{sandboxID}/logs': async ({ res, params, query }) => {
+      sandboxes.require(params.sandboxID);
+      const start = query.start as number | undefined;
+      const entries = sandboxes.log(params.sandboxID).query({
+        ...(start !== undefined ? { cursorMs: start } : {}),
+        limit: (query.limit as number | undefined) ?? 1000,
       });
       sendJson(res, 200, {
         logs: entries.map((e) => ({ timestamp: e.timestamp, line: e.message })),
         logEntries: entries,
       });
-    }),
+    },
 
-    route('GET', '/v2/sandboxes/{id}/logs', async ({ res, params, query }) => {
-      sandboxes.require(params.id);
-      const cursor = query.get('cursor');
-      const direction = query.get('direction') ?? 'forward';
-      if (direction !== 'forward' && direction !== 'backward') throw new ApiError(400, 'direction must be forward or backward');
-      const level = query.get('level');
-      if (level && !['debug', 'info', 'warn', 'error'].includes(level)) throw new ApiError(400, 'invalid level');
-      const limit = Number(query.get('limit') ?? 1000);
-      const entries = sandboxes.log(params.id).query({
-        ...(cursor ? { cursorMs: Number(cursor) } : {}),
-        limit: Number.isFinite(limit) ? limit : 1000,
-        direction,
-        ...(level ? { level: level as 'debug' | 'info' | 'warn' | 'error' } : {}),
-        ...(query.get('search') ? { search: query.get('search')! } : {}),
+    'GET /v2/sandboxes/{sandboxID}/logs': async ({ res, params, query }) => {
+      sandboxes.require(params.sandboxID);
+      const cursor = query.cursor as number | undefined;
+      const level = query.level as 'debug' | 'info' | 'warn' | 'error' | undefined;
+      const search = query.search as string | undefined;
+      const entries = sandboxes.log(params.sandboxID).query({
+        ...(cursor !== undefined ? { cursorMs: cursor } : {}),
+        limit: (query.limit as number | undefined) ?? 1000,
+        direction: (query.direction as 'forward' | 'backward' | undefined) ?? 'forward',
+        ...(level ? { level } : {}),
+        ...(search ? { search } : {}),
       });
       sendJson(res, 200, { logs: entries });
-    }),
+    },
 
-    route('GET', '/sandboxes/{id}/metrics', async ({ res, params, query }) => {
-      const samples = await sandboxes.metricsOf(params.id, optionalUnix(query, 'start'), optionalUnix(query, 'end'));
+    'GET /sandboxes/{sandboxID}/metrics': async ({ res, params, query }) => {
+      const unix = (key: string) => (query[key] === undefined ? undefined : Math.floor(query[key] as number));
+      const samples = await sandboxes.metricsOf(params.sandboxID, unix('start'), unix('end'));
       sendJson(res, 200, samples.map(wireMetric));
-    }),
+    },
 
-    route('POST', '/sandboxes/{id}/pause', async ({ req, res, params }) => {
-      const body = await readJsonBody<{ memory?: boolean }>(req);
-      if (!(await sandboxes.pause(params.id, body?.memory !== false))) {
-        throw new ApiError(409, `Sandbox ${params.id} is already paused`);
+    'POST /sandboxes/{sandboxID}/pause': async ({ res, params, body }) => {
+      const pause = body as SandboxPauseRequest | undefined;
+      if (!(await sandboxes.pause(params.sandboxID, pause?.memory !== false))) {
+        throw new ApiError(409, `Sandbox ${params.sandboxID} is already paused`);
       }
       sendEmpty(res, 204);
-    }),
+    },
 
-    route('POST', '/sandboxes/{id}/resume', async ({ req, res, params }) => {
-      const body = await readJsonBody<{ timeout?: number }>(req);
-      sendJson(res, 201, wireSandbox(await sandboxes.resume(params.id, body?.timeout)));
-    }),
+    'POST /sandboxes/{sandboxID}/resume': async ({ res, params, body }) => {
+      const resume = body as ResumedSandbox;
+      sendJson(res, 201, wireSandbox(await sandboxes.resume(params.sandboxID, resume.timeout)));
+    },
 
-    route('POST', '/sandboxes/{id}/connect', async ({ req, res, params }) => {
-      const body = await readJsonBody<{ timeout?: number }>(req);
-      if (body?.timeout === undefined) throw new ApiError(400, 'timeout is required');
-      const { record, resumed } = await sandboxes.connect(params.id, body.timeout);
+    'POST /sandboxes/{sandboxID}/connect': async ({ res, params, body }) => {
+      const { record, resumed } = await sandboxes.connect(params.sandboxID, (body as ConnectSandbox).timeout);
       sendJson(res, resumed ? 201 : 200, wireSandbox(record));
-    }),
+    },
 
     // The v2 connect (the official SDK's since 2.46): the body is optional, the timeout defaults
     // to 300 s, and `memory: false` resumes a paused sandbox from its files only (a cold boot).
-    route('POST', '/v2/sandboxes/{id}/connect', async ({ req, res, params }) => {
-      const body = await readJsonBody<{ timeout?: number | null; memory?: boolean | null }>(req);
-      if (body !== undefined && (body === null || typeof body !== 'object' || Array.isArray(body))) {
-        throw new ApiError(400, 'the request body must be a JSON object');
-      }
-      const memory = body?.memory ?? true;
-      if (typeof memory !== 'boolean') throw new ApiError(400, 'memory must be a boolean');
-      const { record, resumed } = await sandboxes.connect(params.id, body?.timeout ?? V2_DEFAULT_TIMEOUT_S, { memory });
+    'POST /v2/sandboxes/{sandboxID}/connect': async ({ res, params, body }) => {
+      const v2 = (body as ConnectSandboxV2 | undefined) ?? {};
+      const { record, resumed } = await sandboxes.connect(params.sandboxID, v2.timeout ?? V2_DEFAULT_TIMEOUT_S, { memory: v2.memory ?? true });
       sendJson(res, resumed ? 201 : 200, wireSandbox(record));
-    }),
+    },
 
-    route('POST', '/sandboxes/{id}/timeout', async ({ req, res, params }) => {
-      const body = await readJsonBody<{ timeout?: number }>(req);
-      if (body?.timeout === undefined) throw new ApiError(400, 'timeout is required');
-      await sandboxes.setTimeout(params.id, body.timeout);
+    'POST /sandboxes/{sandboxID}/timeout': async ({ res, params, body }) => {
+      // The spec lets the body be absent, but E2B's handler cannot parse an absent one either.
+      if (body === undefined) throw new ApiError(400, 'timeout is required');
+      await sandboxes.setTimeout(params.sandboxID, (body as SandboxTimeoutRequest).timeout);
       sendEmpty(res, 204);
-    }),
+    },
 
-    route('POST', '/sandboxes/{id}/refreshes', async ({ req, res, params }) => {
-      const body = await readJsonBody<{ duration?: number }>(req);
-      await sandboxes.refresh(params.id, body?.duration);
+    'POST /sandboxes/{sandboxID}/refreshes': async ({ res, params, body }) => {
+      await sandboxes.refresh(params.sandboxID, (body as SandboxRefreshRequest | undefined)?.duration);
       sendEmpty(res, 204);
-    }),
+    },
 
-    route('PUT', '/sandboxes/{id}/network', async ({ req, res, params }) => {
-      await sandboxes.updateNetwork(params.id, await readJsonBody<Record<string, unknown>>(req));
+    'PUT /sandboxes/{sandboxID}/network': async ({ res, params, body }) => {
+      await sandboxes.updateNetwork(params.sandboxID, body as SandboxNetworkUpdateConfig);
       sendEmpty(res, 204);
-    }),
+    },
 
-    route('POST', '/sandboxes/{id}/fork', async ({ req, res, params }) => {
-      const results = await sandboxes.fork(params.id, await readJsonBody(req));
+    'POST /sandboxes/{sandboxID}/fork': async ({ res, params, body }) => {
+      const results = await sandboxes.fork(params.sandboxID, body as SandboxForkRequest | undefined);
       sendJson(
         res,
         201,
         results.map((r) => ('sandbox' in r ? { sandbox: wireSandbox(r.sandbox) } : r)),
       );
-    }),
+    },
 
-    route('POST', '/sandboxes/{id}/snapshots', async ({ req, res, params }) => {
-      const body = await readJsonBody<{ name?: unknown }>(req);
-      if (body?.name !== undefined && typeof body.name !== 'string') throw new ApiError(400, 'name must be a string');
-      const snapshot = await sandboxes.snapshot(params.id, (body?.name as string | undefined) || undefined);
+    'POST /sandboxes/{sandboxID}/snapshots': async ({ res, params, body }) => {
+      const snapshot = await sandboxes.snapshot(params.sandboxID, (body as SandboxSnapshotRequest).name || undefined);
       sendJson(res, 201, wireSnapshot(snapshot));
-    }),
+    },
 
-    route('GET', '/snapshots', async ({ res, query }) => {
-      const limit = parseLimit(query);
-      const sandboxId = query.get('sandboxID');
-      const name = query.get('name');
+    'GET /snapshots': async ({ res, query }) => {
+      const limit = (query.limit as number | undefined) ?? 100;
+      const sandboxId = query.sandboxID as string | undefined;
+      const name = query.name as string | undefined;
       const named = name ? templates.find(name) : undefined;
       let list = templates
         .all()
@@ -402,7 +407,7 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
         .filter((t) => !sandboxId || t.sourceSandboxID === sandboxId)
         .filter((t) => !name || t === named || t.templateID === name)
         .sort((a, b) => (a.createdAt === b.createdAt ? a.templateID.localeCompare(b.templateID) : b.createdAt.localeCompare(a.createdAt)));
-      const token = query.get('nextToken');
+      const token = query.nextToken as string | undefined;
       if (token) {
         const after = Buffer.from(token, 'base64url').toString('utf8');
         const index = list.findIndex((t) => t.templateID === after);
@@ -412,51 +417,16 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
       const headers: Record<string, string> = {};
       if (list.length > limit) headers['X-Next-Token'] = Buffer.from(page[page.length - 1].templateID).toString('base64url');
       sendJson(res, 200, page.map(wireSnapshot), headers);
-    }),
+    },
 
-    route('GET', '/templates', async ({ res }) => {
+    'GET /templates': async ({ res }) => {
       sendJson(res, 200, templates.all().map(wireTemplate));
-    }),
+    },
 
-    route('DELETE', '/templates/{id}', async ({ res, params }) => {
-      if (!(await templates.delete(params.id))) throw new ApiError(404, `template '${params.id}' not found`);
+    'DELETE /templates/{templateID}': async ({ res, params }) => {
+      if (!(await templates.delete(params.templateID))) throw new ApiError(404, `template '${params.templateID}' not found`);
       sendEmpty(res, 204);
-    }),
-  ];
-
-  return async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://local');
-    try {
-      if (req.method === 'GET' && url.pathname === '/health') {
-        sendEmpty(res, 204);
-        return;
-      }
-      if (!keyMatches(deps.apiKey, req.headers['x-api-key'])) {
-        const reason = req.headers['x-api-key'] === undefined ? 'missing X-API-Key header' : 'invalid API key';
-        sendApiError(res, 401, `${reason} (the local backend's key is printed by \`e2b-ts local env\`)`);
-        return;
-      }
-      let methodMismatch = false;
-      for (const r of routes) {
-        const match = r.pattern.exec(url.pathname);
-        if (!match) continue;
-        if (r.method !== req.method) {
-          methodMismatch = true;
-          continue;
-        }
-        const params: Params = {};
-        r.keys.forEach((key, i) => {
-          params[key] = decodeURIComponent(match[i + 1]);
-        });
-        await r.handler({ req, res, params, query: url.searchParams });
-        return;
-      }
-      if (methodMismatch) sendApiError(res, 405, `method ${req.method} not allowed on ${url.pathname}`);
-      else sendApiError(res, 404, `no such endpoint: ${req.method} ${url.pathname}`);
-    } catch (error) {
-      if (error instanceof ApiError) sendApiError(res, error.status, error.message);
-      else sendApiError(res, 500, error instanceof Error ? error.message : String(error));
-    }
+    },
   };
 }
 

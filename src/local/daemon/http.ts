@@ -1,5 +1,5 @@
 /** Request and response helpers of the control-plane API (E2B's JSON error shape). */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 
 /** An error that becomes an API error response. */
 export class ApiError extends Error {
@@ -33,22 +33,4 @@ export function sendApiError(res: ServerResponse, status: number, message: strin
     return;
   }
   sendJson(res, status, { code: status, message });
-}
-
-/** Reads a JSON body (empty body = undefined); 400 on malformed JSON, 413 past the limit. */
-export async function readJsonBody<T>(req: IncomingMessage, limit = 1 << 20): Promise<T | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new ApiError(413, 'request body too large');
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8').trim();
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    throw new ApiError(400, 'request body is not valid JSON');
-  }
 }

@@ -13,7 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { NewSandbox, SandboxNetworkConfig, SandboxVolumeMount } from '../../gen/api/schemas.js';
+import type { NewSandbox, SandboxForkRequest, SandboxNetworkConfig, SandboxNetworkUpdateConfig, SandboxVolumeMount } from '../../gen/api/schemas.js';
 import { copyTree } from '../copy-tree.js';
 import { ENVD_VERSION } from '../envd/config.js';
 import type { StatePaths } from '../paths.js';
@@ -79,21 +79,15 @@ export interface SandboxManagerOptions {
   warmSpare?: boolean;
 }
 
-function validTimeout(value: unknown, fallback: number): number {
-  if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw new ApiError(400, 'timeout must be an integer number of seconds');
+/**
+ * A lifetime in seconds, with E2B's handler rules (the spec has already made it an integer of at
+ * least 0): positive, and at most 24 hours.
+ */
+function validTimeout(value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
   if (value <= 0) throw new ApiError(400, 'Timeout must be greater than 0');
   if (value > MAX_TIMEOUT_S) throw new ApiError(400, `Timeout cannot be greater than ${MAX_TIMEOUT_S / 3600} hours`);
   return value;
-}
-
-function stringMap(value: unknown, what: string): Record<string, string> {
-  if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw new ApiError(400, `${what} must be an object of strings`);
-  for (const [k, v] of Object.entries(value)) {
-    if (typeof v !== 'string') throw new ApiError(400, `${what}.${k} must be a string`);
-  }
-  return { ...(value as Record<string, string>) };
 }
 
 export class SandboxManager {
@@ -207,13 +201,12 @@ export class SandboxManager {
    * Creates and starts a sandbox; resolves once its envd accepts connections. Its files come
    * from the template, or from `seedFiles` (a fork's copy of another sandbox).
    */
-  async create(body: NewSandbox | undefined, seedFiles?: string): Promise<SandboxRecord> {
-    if (!body || typeof body.templateID !== 'string' || !body.templateID) throw new ApiError(400, 'templateID is required');
+  async create(body: NewSandbox, seedFiles?: string): Promise<SandboxRecord> {
     const template = this.opts.templates.find(body.templateID);
     if (!template) throw new ApiError(404, `template '${body.templateID}' not found`);
     const timeout = validTimeout(body.timeout, DEFAULT_TIMEOUT_S);
-    const metadata = stringMap(body.metadata, 'metadata');
-    const envVars = stringMap(body.envVars, 'envVars');
+    const metadata = { ...(body.metadata ?? {}) };
+    const envVars = { ...(body.envVars ?? {}) };
     if (body.autoResume?.enabled && !body.autoPause) throw new ApiError(400, 'autoResume requires autoPause');
     const denyAll = body.network?.denyOut?.includes('0.0.0.0/0') ?? false;
     const id = newSandboxId();
@@ -416,7 +409,7 @@ export class SandboxManager {
    */
   async connect(
     id: string,
-    timeoutSeconds: unknown,
+    timeoutSeconds: number | undefined,
     opts: { memory?: boolean } = {},
   ): Promise<{ record: SandboxRecord; resumed: boolean }> {
     this.require(id);
@@ -439,7 +432,7 @@ export class SandboxManager {
   }
 
   /** The deprecated resume endpoint: 409 when the sandbox is already running. */
-  async resume(id: string, timeoutSeconds: unknown): Promise<SandboxRecord> {
+  async resume(id: string, timeoutSeconds: number | undefined): Promise<SandboxRecord> {
     this.require(id);
     const timeout = validTimeout(timeoutSeconds, DEFAULT_TIMEOUT_S);
     return this.serialize(id, async () => {
@@ -474,7 +467,7 @@ export class SandboxManager {
   }
 
   /** Sets the remaining lifetime to `timeout` seconds from now (may shorten it). */
-  async setTimeout(id: string, timeoutSeconds: unknown): Promise<void> {
+  async setTimeout(id: string, timeoutSeconds: number): Promise<void> {
     this.require(id);
     const timeout = validTimeout(timeoutSeconds, DEFAULT_TIMEOUT_S);
     await this.serialize(id, async () => {
@@ -487,7 +480,7 @@ export class SandboxManager {
   }
 
   /** Keep-alive: extends the lifetime to at least `duration` seconds from now. */
-  async refresh(id: string, duration: unknown): Promise<void> {
+  async refresh(id: string, duration: number | undefined): Promise<void> {
     this.require(id);
     const seconds = duration === undefined ? DEFAULT_TIMEOUT_S : validTimeout(duration, DEFAULT_TIMEOUT_S);
     await this.serialize(id, async () => {
@@ -532,12 +525,9 @@ export class SandboxManager {
    * Forks a sandbox: its files are copied once (processes frozen meanwhile) and `count` new
    * sandboxes start from the copy. Each fork succeeds or fails on its own.
    */
-  async fork(id: string, body: { count?: unknown; timeout?: unknown } | undefined): Promise<Array<{ sandbox: SandboxRecord } | { error: { code: number; message: string } }>> {
+  async fork(id: string, body: SandboxForkRequest | undefined): Promise<Array<{ sandbox: SandboxRecord } | { error: { code: number; message: string } }>> {
     const source = this.require(id);
     const count = body?.count ?? 1;
-    if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > 100) {
-      throw new ApiError(400, 'count must be an integer from 1 to 100');
-    }
     const timeout = validTimeout(body?.timeout, source.timeoutSeconds);
     const staging = join(this.dir(id), `fork-${process.pid}-${Date.now()}`);
     await this.serialize(id, async () => {
@@ -578,18 +568,19 @@ export class SandboxManager {
   }
 
   /** Records a new network configuration; it takes effect when the sandbox's processes next start. */
-  async updateNetwork(id: string, body: Record<string, unknown> | undefined): Promise<void> {
+  async updateNetwork(id: string, body: SandboxNetworkUpdateConfig): Promise<void> {
     this.require(id);
     await this.serialize(id, async () => {
       const record = this.require(id);
       const network: SandboxNetworkConfig = { ...(record.network ?? {}) };
+      // PUT replaces: what the body leaves out is cleared
       for (const key of ['allowOut', 'denyOut', 'egressProxy', 'rules'] as const) {
-        if (body && key in body) (network as Record<string, unknown>)[key] = body[key];
-        else delete (network as Record<string, unknown>)[key];
+        if (body[key] !== undefined) (network as Record<string, unknown>)[key] = body[key];
+        else delete network[key];
       }
       record.network = network;
       const denyAll = network.denyOut?.includes('0.0.0.0/0') ?? false;
-      const allow = body?.allow_internet_access !== false && !denyAll;
+      const allow = body.allow_internet_access !== false && !denyAll;
       if (allow !== record.allowInternetAccess) {
         record.allowInternetAccess = allow;
         this.log(id).add('warn', 'internet access changed; it applies when the sandbox is next resumed from a stop');
