@@ -185,6 +185,12 @@ const hostile: Case[] = [
     tree: { sub: 'dir', s: 'link:sub', ok: 'file:ok\n' },
   },
   {
+    name: 'hard links to themselves (once removed the file before linking it: ENOENT)',
+    entries: [file('x'), hard('x', 'x'), file('y'), hard('./y', 'y/')],
+    refused: ['x', './y'],
+    tree: { x: 'file:x\n', y: 'file:y\n' },
+  },
+  {
     name: 'a folder replaced by a symlink',
     entries: [dir('d'), file('d/f'), link('d', '../sentinel'), dir('e'), link('e', '.')],
     refused: ['d', 'e'],

@@ -244,7 +244,9 @@ export interface ExtractResult {
 /**
  * Extracts a tar stream into `dest` (a fresh folder), never writing outside it, and leaves no
  * symlink there that leads outside it. Directory modes are applied last, so read-only folders
- * can still be filled.
+ * can still be filled. Hostile entries are refused (reported in the result), not thrown: it
+ * rejects only when the stream fails or is not a tar archive (tar-stream's parse errors), and
+ * what it wrote until then is inside `dest` all the same.
  */
 export async function extractSafely(input: Readable, dest: string, opts: ExtractOptions = {}): Promise<ExtractResult> {
   const { onBytes, root } = opts;
@@ -376,6 +378,11 @@ export async function extractSafely(input: Readable, dest: string, opts: Extract
         const sourceRel = components(source).join('/');
         if (unsafeName(source) || made.get(sourceRel) !== 'file' || existing === 'dir') {
           refuse(`hard link to ${source}, which is not a file of this copy`);
+          break;
+        }
+        // Replacing the file by a link to itself would remove the only copy before linking it.
+        if (sourceRel === rel) {
+          refuse('hard link to itself');
           break;
         }
         remove(rel, target);
