@@ -62,6 +62,8 @@ export async function fuzz<Ts>(property: fc.IAsyncProperty<Ts> | fc.IProperty<Ts
   const params: fc.Parameters<Ts> = {
     seed: settings.seed,
     numRuns: settings.runs(opts.runs),
+    // the assertion that failed belongs in the report itself, next to the counterexample
+    includeErrorInReport: true,
     ...(settings.path ? { path: settings.path } : {}),
     ...(opts.hangMs ? { plugins: [fc.timeout(opts.hangMs)] } : {}),
   };
@@ -71,5 +73,5 @@ export async function fuzz<Ts>(property: fc.IAsyncProperty<Ts> | fc.IProperty<Ts
   const file = state.testPath ? state.testPath.replace(`${process.cwd()}/`, '') : 'test/fuzz';
   const name = state.currentTestName ? ` -t ${shellQuote(`^${regexQuote(state.currentTestName.replace(/ > /g, ' '))}$`)}` : '';
   const replay = `FUZZ_SEED=${details.seed} FUZZ_PATH=${details.counterexamplePath ?? ''} npx vitest run ${file}${name}`;
-  throw new Error(`${fc.defaultReportMessage(details) ?? 'property failed'}\n\nReplay: ${replay}`);
+  throw new Error(`${fc.defaultReportMessage(details) ?? 'property failed'}\n\nReplay: ${replay}`, { cause: details.errorInstance });
 }
