@@ -337,6 +337,26 @@ describe('extractSafely with a root (a download: the copied folder is moved into
   });
 });
 
+describe('extractSafely: a truncated archive', () => {
+  it('rejects with the parse error only once nothing more will be written (a large file was still opening)', async () => {
+    // Before: the pipeline failed while the write stream was opening its file, and the file
+    // appeared after the rejection, under the caller's clean-up (rm: ENOTEMPTY). A race, so
+    // several rounds, each watching dest for a moment after the rejection.
+    for (let round = 0; round < 10; round++) {
+      const pack = tarStream.pack();
+      const chunks: Buffer[] = [];
+      pack.on('data', (c: unknown) => chunks.push(c as Buffer));
+      pack.entry({ name: `big${round}`, type: 'file', size: 300_000 }).write(Buffer.alloc(1000));
+      await new Promise((resolve) => setImmediate(resolve));
+      const at = join(base, `dest${round}`);
+      await expect(extractSafely(Readable.from([Buffer.concat(chunks)]), at)).rejects.toThrow(/Unexpected end of data/);
+      const atRejection = readdirSync(at);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(readdirSync(at), `round ${round}`).toEqual(atRejection);
+    }
+  });
+});
+
 describe('extractSafely: once the whole tree is there, the filesystem has the last word', () => {
   it('a link that the tree as recorded calls dangling but that resolves outside on disk is removed and reported', async () => {
     // A destination not as fresh as promised: something the extractor did not make is already there.

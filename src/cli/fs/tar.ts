@@ -11,6 +11,7 @@
  *   the tree made lead outside, removed).
  */
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { chmodSync, createReadStream, createWriteStream, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { chmod, mkdir, utimes } from 'node:fs/promises';
 import { basename, join, sep } from 'node:path';
@@ -365,7 +366,15 @@ export async function extractSafely(input: Readable, dest: string, opts: Extract
           chmodSync(target, mode);
           if (header.mtime) utimesSync(target, header.mtime, header.mtime);
         } else {
-          await pipeline(entry, hashing((d) => digests.set(rel, d), onBytes), createWriteStream(target, { flags: 'wx', mode: 0o600 }));
+          const sink = createWriteStream(target, { flags: 'wx', mode: 0o600 });
+          try {
+            await pipeline(entry, hashing((d) => digests.set(rel, d), onBytes), sink);
+          } catch (error) {
+            // A truncated archive fails the pipeline while the file may still be opening; it
+            // would be created after this rejects, under the caller's clean-up of dest.
+            if (!sink.closed) await once(sink, 'close');
+            throw error;
+          }
           await chmod(target, mode);
           if (header.mtime) await utimes(target, header.mtime, header.mtime);
         }
