@@ -237,6 +237,7 @@ describe('checkRequest', () => {
     ['an out-of-range E2b-Sandbox-Port', '/health', { ...host, 'E2b-Sandbox-Id': ID, 'E2b-Sandbox-Port': '70000' }, 400, /E2b-Sandbox-Port/],
     ['an empty E2b-Sandbox-Port', '/health', { ...host, 'E2b-Sandbox-Id': ID, 'E2b-Sandbox-Port': '' }, 400, /E2b-Sandbox-Port/],
     ['header and host naming different ports', '/health', { Host: `49983-${ID}.localhost:${P}`, 'E2b-Sandbox-Port': '3000' }, 400, /different ports/],
+    ['E2b-Sandbox-Port without a sandbox', '/health', { ...host, 'E2b-Sandbox-Port': '49983' }, 400, /Missing header: E2b-Sandbox-Id/],
     ['percent-encoding in an envd path', '/file%73', { ...host, 'E2b-Sandbox-Id': ID }, 400, /plain ASCII/],
     ['an encoded slash in an envd path', '/process.Process%2FStart', { ...host, 'E2b-Sandbox-Id': ID }, 400, /plain ASCII/],
   ];

@@ -185,6 +185,12 @@ const hostile: Case[] = [
     tree: { sub: 'dir', s: 'link:sub', ok: 'file:ok\n' },
   },
   {
+    name: 'hard links to themselves (once removed the file before linking it: ENOENT)',
+    entries: [file('x'), hard('x', 'x'), file('y'), hard('./y', 'y/')],
+    refused: ['x', './y'],
+    tree: { x: 'file:x\n', y: 'file:y\n' },
+  },
+  {
     name: 'a folder replaced by a symlink',
     entries: [dir('d'), file('d/f'), link('d', '../sentinel'), dir('e'), link('e', '.')],
     refused: ['d', 'e'],
@@ -328,6 +334,26 @@ describe('extractSafely with a root (a download: the copied folder is moved into
     const result = await extract([link('d', '.')], { root: 'd' });
     expect(result.refused.map((r) => r.name)).toEqual(['d']);
     expect(treeOf(dest)).toEqual({});
+  });
+});
+
+describe('extractSafely: a truncated archive', () => {
+  it('rejects with the parse error only once nothing more will be written (a large file was still opening)', async () => {
+    // Before: the pipeline failed while the write stream was opening its file, and the file
+    // appeared after the rejection, under the caller's clean-up (rm: ENOTEMPTY). A race, so
+    // several rounds, each watching dest for a moment after the rejection.
+    for (let round = 0; round < 10; round++) {
+      const pack = tarStream.pack();
+      const chunks: Buffer[] = [];
+      pack.on('data', (c: unknown) => chunks.push(c as Buffer));
+      pack.entry({ name: `big${round}`, type: 'file', size: 300_000 }).write(Buffer.alloc(1000));
+      await new Promise((resolve) => setImmediate(resolve));
+      const at = join(base, `dest${round}`);
+      await expect(extractSafely(Readable.from([Buffer.concat(chunks)]), at)).rejects.toThrow(/Unexpected end of data/);
+      const atRejection = readdirSync(at);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(readdirSync(at), `round ${round}`).toEqual(atRejection);
+    }
   });
 });
 

@@ -11,6 +11,7 @@
  *   the tree made lead outside, removed).
  */
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { chmodSync, createReadStream, createWriteStream, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { chmod, mkdir, utimes } from 'node:fs/promises';
 import { basename, join, sep } from 'node:path';
@@ -244,7 +245,9 @@ export interface ExtractResult {
 /**
  * Extracts a tar stream into `dest` (a fresh folder), never writing outside it, and leaves no
  * symlink there that leads outside it. Directory modes are applied last, so read-only folders
- * can still be filled.
+ * can still be filled. Hostile entries are refused (reported in the result), not thrown: it
+ * rejects only when the stream fails or is not a tar archive (tar-stream's parse errors), and
+ * what it wrote until then is inside `dest` all the same.
  */
 export async function extractSafely(input: Readable, dest: string, opts: ExtractOptions = {}): Promise<ExtractResult> {
   const { onBytes, root } = opts;
@@ -363,7 +366,15 @@ export async function extractSafely(input: Readable, dest: string, opts: Extract
           chmodSync(target, mode);
           if (header.mtime) utimesSync(target, header.mtime, header.mtime);
         } else {
-          await pipeline(entry, hashing((d) => digests.set(rel, d), onBytes), createWriteStream(target, { flags: 'wx', mode: 0o600 }));
+          const sink = createWriteStream(target, { flags: 'wx', mode: 0o600 });
+          try {
+            await pipeline(entry, hashing((d) => digests.set(rel, d), onBytes), sink);
+          } catch (error) {
+            // A truncated archive fails the pipeline while the file may still be opening; it
+            // would be created after this rejects, under the caller's clean-up of dest.
+            if (!sink.closed) await once(sink, 'close');
+            throw error;
+          }
           await chmod(target, mode);
           if (header.mtime) await utimes(target, header.mtime, header.mtime);
         }
@@ -376,6 +387,11 @@ export async function extractSafely(input: Readable, dest: string, opts: Extract
         const sourceRel = components(source).join('/');
         if (unsafeName(source) || made.get(sourceRel) !== 'file' || existing === 'dir') {
           refuse(`hard link to ${source}, which is not a file of this copy`);
+          break;
+        }
+        // Replacing the file by a link to itself would remove the only copy before linking it.
+        if (sourceRel === rel) {
+          refuse('hard link to itself');
           break;
         }
         remove(rel, target);

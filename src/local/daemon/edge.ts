@@ -30,7 +30,8 @@
  * another connection), with E2B's `{"code","message"}` body.
  *
  * Routing. envd traffic names its sandbox explicitly: the `E2b-Sandbox-Id` header or a
- * `<port>-<id>.localhost` host; a `/files` request with neither is routed later by its signature.
+ * `<port>-<id>.localhost` host; a `/files` request with neither is routed later by its signature,
+ * and any other request with an `E2b-Sandbox-Port` but neither is refused.
  * The headers the edge reads must each appear once (Node would join a repeated
  * `E2b-Sandbox-Id` into "a, b" and keep only the first `Host`).
  */
@@ -235,6 +236,8 @@ export function checkRequest(req: EdgeRequest, daemonPort: number): EdgeRoute | 
     if (fromHost && fromHost.id !== idHeader) return { status: 400, message: 'E2b-Sandbox-Id and the host name name different sandboxes' };
     sandboxId = idHeader;
   }
+  // Only a signed `/files` link may leave its sandbox unnamed; E2b-Sandbox-Port alone names none.
+  if (sandboxId === undefined && canonical.path !== '/files') return { status: 400, message: 'Missing header: E2b-Sandbox-Id' };
   let port = fromHost?.port ?? ENVD_PORT;
   if (portHeader !== undefined) {
     if (!PORT.test(portHeader) || Number(portHeader) > 65535) return { status: 400, message: 'invalid E2b-Sandbox-Port header' };
