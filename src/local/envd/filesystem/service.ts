@@ -45,8 +45,8 @@ interface Target {
   host: string;
 }
 
-/** Creates missing directories of `hostDir` (0755), owned by the user. */
-export function makeParents(hostDir: string, user: ResolvedUser): Promise<void> {
+/** Creates missing directories of `hostDir` (0755), owned by the user; returns those it made, outermost first. */
+export function makeParents(hostDir: string, user: ResolvedUser): Promise<string[]> {
   return settling(() => makeParentsNow(hostDir, user));
 }
 
@@ -54,6 +54,7 @@ export function makeParents(hostDir: string, user: ResolvedUser): Promise<void> 
  * `mkdir -p` that tries each missing level once. Node's recursive mkdir retries a level whose
  * parent it believes it just made; on procfs and sysfs, where mkdir answers ENOENT under a
  * folder that exists, that retry never ends (a caller could spin envd at full CPU for ever).
+ * Returns the folders it made, outermost first.
  */
 export async function makeDirs(hostDir: string): Promise<string[]> {
   const missing: string[] = [];
@@ -69,15 +70,17 @@ export async function makeDirs(hostDir: string): Promise<string[]> {
     if (posix.dirname(dir) === dir) break;
     missing.unshift(dir);
   }
+  const made: string[] = [];
   for (const dir of missing) {
     try {
       await mkdir(dir, { mode: 0o755 });
+      made.push(dir);
     } catch (error) {
-      // made meanwhile by someone else: fine, as long as it is a folder
+      // made meanwhile by someone else: fine, as long as it is a folder (and it stays theirs)
       if (errnoOf(error) !== 'EEXIST' || !(await stat(dir)).isDirectory()) throw error;
     }
   }
-  return missing;
+  return made;
 }
 
 /** Kernel pseudo file systems by statfs magic number. */
@@ -102,10 +105,10 @@ async function pseudoFilesystem(path: string): Promise<string | undefined> {
   }
 }
 
-async function makeParentsNow(hostDir: string, user: ResolvedUser): Promise<void> {
+async function makeParentsNow(hostDir: string, user: ResolvedUser): Promise<string[]> {
   const fresh = await makeDirs(hostDir);
-  if (process.getuid?.() !== 0) return;
-  for (const path of fresh) await chown(path, user.uid, user.gid);
+  if (process.getuid?.() === 0) for (const path of fresh) await chown(path, user.uid, user.gid);
+  return fresh;
 }
 
 export class Watchers {
