@@ -8,6 +8,8 @@ import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FORM_LIMITS, FormDataError, headerBytes, multipartBoundary, partInfo, readFormData, type FormLimits } from '../../src/local/envd/form-data.js';
+import { isUploadTemp, uploadTempName } from '../../src/local/envd/filesystem/upload-temp.js';
+import { partPath } from '../../src/local/envd/files.js';
 
 const B = 'unitB0undary';
 
@@ -237,5 +239,21 @@ describe('readFormData', () => {
       ),
       { numRuns: 400 },
     );
+  });
+});
+
+describe('upload pieces', () => {
+  it('partPath: the path query wins, else the filename taken whole; neither is a 400', () => {
+    expect(partPath('/q', 'a/b')).toBe('/q');
+    expect(partPath(null, 'a/b/c.txt')).toBe('a/b/c.txt');
+    expect(() => partPath(null, undefined)).toThrow(expect.objectContaining({ status: 400 }));
+    expect(() => partPath(null, '')).toThrow(expect.objectContaining({ status: 400 }));
+  });
+
+  it('temporary names are fresh and recognized, and nothing else is taken for one', () => {
+    const a = uploadTempName();
+    expect(a).not.toBe(uploadTempName());
+    expect(isUploadTemp(a)).toBe(true);
+    for (const other of ['.e2b-ts-upload-', `${a}x`, `x${a}`, 'keep.txt', `.e2b-ts-upload-${'g'.repeat(24)}`]) expect(isUploadTemp(other)).toBe(false);
   });
 });

@@ -193,9 +193,18 @@ export function readFormData(body: Readable, boundary: string, onFile: (file: Fi
     dicer.on('finish', () => {
       if (failure === undefined) settle();
     });
-    body.on('error', (error: Error) => fail(new FormDataError(400, `upload aborted: ${error.message}`)));
+    const broken = (error: NodeJS.ErrnoException | null | undefined) =>
+      fail(
+        new FormDataError(400, /^Z_/.test(error?.code ?? '') ? 'invalid gzip request body' : `upload aborted: ${error?.message ?? 'the request body ended early'}`),
+      );
+    // A body that failed before it got here has already said so, and will not again.
+    if (body.destroyed) {
+      broken(body.errored);
+      return;
+    }
+    body.on('error', broken);
     body.on('close', () => {
-      if (!body.readableEnded) fail(new FormDataError(400, 'upload aborted: the request body ended early'));
+      if (!body.readableEnded) broken(undefined);
     });
     body.pipe(dicer);
   });

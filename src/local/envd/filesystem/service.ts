@@ -24,6 +24,7 @@ import { basicUserName, resolveUser, type ResolvedUser } from '../users.js';
 import { entryInfo } from './entry.js';
 import type { MetadataStore } from './metadata.js';
 import { settled, settling } from './settling.js';
+import { isUploadTemp } from './upload-temp.js';
 
 const DEFAULT_KEEPALIVE_S = 90;
 
@@ -167,7 +168,7 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
    * Watches a directory, calling `emit` per event. fs.watch only says "rename" or "change";
    * events are classified per notification burst (see flushBatch): names appearing → CREATE,
    * disappearing → REMOVE (RENAME when its inode appeared under another name in the same burst),
-   * a mode change alone → CHMOD, anything else → WRITE.
+   * a mode change alone → CHMOD, anything else → WRITE. Upload temporaries are left out.
    */
   const startWatch = (t: Target, opts: { recursive: boolean; includeEntry: boolean }, emit: (ev: FilesystemEvent) => void, fail: (e: Error) => void): { close(): void } => {
     const known = new Map<string, { mode: number; mtimeMs: number; size: number; ino: number }>();
@@ -178,10 +179,16 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
     let chain = Promise.resolve();
     const flushBatch = async () => {
       scheduled = false;
-      const items = batch;
+      const items = batch.filter((item) => item.kind !== 'upload');
+      const temps = batch.filter((item) => item.kind === 'upload');
       batch = [];
       // a name envd created for the user is looked at once it is the user's
       await settled();
+      // An upload temporary that went away in this burst was renamed into place (or discarded,
+      // and then no name appears): the name it landed on is reported as E2B's in-place write
+      // reports it, created and then written.
+      let landed = false;
+      for (const temp of temps) if (!(await look(temp.rel))) landed = true;
       // fs.watch's "rename" is inotify's create/delete/move: it toggles a name between absent
       // and present. Following that toggle in order (rather than looking at the end state only)
       // reports a burst like "create, write, remove" as it happened.
@@ -220,6 +227,13 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
       // A name that went away while its inode appeared under another name in the same burst was
       // moved; matching the inode keeps "delete one file, create another" a REMOVE.
       const appearedInodes = new Set([...createdHere].map((rel) => now.get(rel)?.ino).filter((ino): ino is number => !!ino));
+      if (landed) {
+        for (let i = results.length - 1; i >= 0; i--) {
+          const r = results[i];
+          const st = now.get(r.rel);
+          if (r.type === EventType.CREATE && st?.isFile() && st.size > 0) results.splice(i + 1, 0, { rel: r.rel, type: EventType.WRITE });
+        }
+      }
       for (const r of results) {
         const renamedAway = r.type === EventType.REMOVE && !createdHere.has(r.rel) && !!r.ino && appearedInodes.has(r.ino);
         const type = renamedAway ? EventType.RENAME : r.type;
@@ -242,6 +256,7 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
         return;
       }
       for (const name of names) {
+        if (isUploadTemp(name)) continue;
         const childRel = rel ? `${rel}/${name}` : name;
         const st = await look(childRel);
         if (!st) continue;
@@ -269,6 +284,11 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
         watcher = watch(rel ? posix.join(t.host, rel) : t.host, (kind, filename) => {
           if (!filename) return;
           const child = rel ? `${rel}/${filename.toString()}` : filename.toString();
+          // envd's own upload temporaries are not reported (E2B has none); see flushBatch
+          if (isUploadTemp(filename.toString())) {
+            if (kind === 'rename') onEvent('upload', child);
+            return;
+          }
           onEvent(kind, child);
           if (opts.recursive && kind === 'rename') void adoptFolder(child);
         });
@@ -294,6 +314,7 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
       watchFolder(rel);
       // what was created in it before its watch started
       for (const name of await readdir(posix.join(t.host, rel)).catch(() => [] as string[])) {
+        if (isUploadTemp(name)) continue;
         onEvent('rename', `${rel}/${name}`);
         void adoptFolder(`${rel}/${name}`);
       }
