@@ -30,6 +30,9 @@ import type { ResolvedUser } from './users.js';
  */
 const READ_CHUNK = 1 << 20;
 
+/** Renames in flight while an upload lands: twice libuv's default thread pool, to keep it busy. */
+const LANDING_CONCURRENCY = 8;
+
 class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -322,10 +325,19 @@ class UploadBatch {
     staged.stats = await stat(temp);
   }
 
-  /** Renames every staged file into place, in request order. */
+  /**
+   * Renames every staged file into place, a few at a time: one after another, a request of
+   * thousands of small files took longer to land than to send (a rename is a thread-pool round
+   * trip). A target named twice gets the later file, as when they were written in order.
+   */
   async land(): Promise<Written[]> {
-    const written: Written[] = [];
-    for (const s of this.staged) {
+    const last = new Map<string, Staged>();
+    for (const s of this.staged) last.set(s.target, s);
+    const landOne = async (s: Staged) => {
+      if (last.get(s.target) !== s) {
+        await rm(s.temp, { force: true });
+        return;
+      }
       // The metadata is there before the name appears, so no one sees the file without it.
       this.store.set(s.stats!, this.metadata);
       try {
@@ -337,11 +349,25 @@ class UploadBatch {
       }
       // The replaced file is gone (unless another name still links it), and its metadata with it.
       if (s.replaced && s.replaced.nlink === 1) this.store.set(s.replaced, {});
-      const out: Written = { path: s.path, name: posix.basename(s.path), type: 'file' };
-      if (Object.keys(this.metadata).length) out.metadata = this.metadata;
-      written.push(out);
-    }
-    return written;
+    };
+    let next = 0;
+    let failure: unknown;
+    const worker = async () => {
+      while (failure === undefined && next < this.staged.length) {
+        const s = this.staged[next++];
+        await landOne(s).catch((error: unknown) => {
+          failure ??= error;
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: LANDING_CONCURRENCY }, worker));
+    if (failure !== undefined) throw failure;
+    return this.staged.map((s) => ({
+      path: s.path,
+      name: posix.basename(s.path),
+      type: 'file' as const,
+      ...(Object.keys(this.metadata).length ? { metadata: this.metadata } : {}),
+    }));
   }
 
   /** Removes what is still staged and the folders made for it (those still empty). */
