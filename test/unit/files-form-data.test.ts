@@ -192,6 +192,18 @@ describe('readFormData', () => {
     expect(order).toEqual(['/a']);
   });
 
+  it("an error of onFile's own (a full disk destroying the part it reads) is the error, not a malformed body", async () => {
+    const full = Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+    const result = readFormData(streamOf(body([file('/a', 'x'.repeat(100_000)), file('/b', 'b')])), B, async (part) => {
+      await new Promise<void>((resolve, reject) => {
+        part.body.once('data', () => part.body.destroy(full));
+        part.body.once('error', reject);
+        part.body.once('end', resolve);
+      });
+    });
+    await expect(result).rejects.toBe(full);
+  });
+
   it('a part still being read when the body fails is ended for its reader, which then settles', async () => {
     const src = new Readable({ read() {} });
     src.push(body([file('/a', 'x'.repeat(1000))], false).subarray(0, 500));

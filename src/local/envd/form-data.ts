@@ -163,8 +163,13 @@ export function readFormData(body: Readable, boundary: string, onFile: (file: Fi
     const malformed = (error: Error) => fail(new FormDataError(400, `invalid multipart body: ${error.message}`));
 
     dicer.on('part', (part: Readable) => {
-      // Dicer reports a body that ends inside a part on the part itself; unheard, that ends the process.
-      part.on('error', malformed);
+      let handedOver = false;
+      // Dicer reports a body that ends inside a part on the part itself (after the same on
+      // itself); unheard, that ends the process. Once onFile has the part, an error on it is
+      // onFile's to report (a full disk fails the write, which destroys the part with ENOSPC).
+      part.on('error', (error: Error) => {
+        if (!handedOver) malformed(error);
+      });
       open.add(part);
       part.once('close', () => open.delete(part));
       part.once('end', () => open.delete(part));
@@ -186,7 +191,13 @@ export function readFormData(body: Readable, boundary: string, onFile: (file: Fi
           return;
         }
         const file: FilePart = { ...(info.filename !== undefined ? { filename: info.filename } : {}), body: part };
-        chain = chain.then(() => (failure === undefined ? onFile(file) : undefined)).catch(fail);
+        chain = chain
+          .then(() => {
+            if (failure !== undefined) return undefined;
+            handedOver = true;
+            return onFile(file);
+          })
+          .catch(fail);
       });
     });
     dicer.on('error', malformed);
