@@ -12,7 +12,7 @@
  *
  * Every case has a sandbox of its own, so one that kills envd cannot hide the verdict of the next.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -253,6 +253,33 @@ describe('POST /files with a malformed multipart body: 4xx, nothing written, the
       expectEnvdError(await post(sandbox, body, undefined, `path=${encodeURIComponent(`${dir}/keep.txt`)}`), 400, /unsupported content type/);
       return post(sandbox, body, 'text/plain', `path=${encodeURIComponent(`${dir}/keep.txt`)}`);
     }, 400);
+  });
+});
+
+describe('uploads that succeed land as in-place writes did', () => {
+  it('a replaced file keeps its mode and becomes the user\'s; a symlink is written through; no temporary stays', async () => {
+    const v = await victim();
+    try {
+      const keep = join(v.host, 'keep.txt');
+      chmodSync(keep, 0o750);
+      chownSync(keep, 0, 0);
+      symlinkSync('keep.txt', join(v.host, 'link.txt'));
+      const form = new FormData();
+      form.append('file', new Blob(['through the link']), `${v.dir}/link.txt`);
+      form.append('file', new Blob(['first']), `${v.dir}/twice.txt`);
+      form.append('file', new Blob(['second']), `${v.dir}/twice.txt`);
+      const res = await fetch(`${backend.url}/files?username=user`, { method: 'POST', headers: envdHeaders(v.sandbox), body: form });
+      expect(res.status, await res.clone().text()).toBe(200);
+      expect(((await res.json()) as Array<{ name: string }>).map((w) => w.name)).toEqual(['link.txt', 'twice.txt', 'twice.txt']);
+      expect(lstatSync(join(v.host, 'link.txt')).isSymbolicLink()).toBe(true);
+      expect(readFileSync(keep, 'utf8')).toBe('through the link');
+      const st = statSync(keep);
+      expect({ mode: st.mode & 0o7777, uid: st.uid }).toEqual({ mode: 0o750, uid: statSync(join(v.host, '..')).uid });
+      expect(readFileSync(join(v.host, 'twice.txt'), 'utf8')).toBe('second');
+      expect(listing(v.host)).toEqual(['keep.txt', 'link.txt', 'twice.txt']);
+    } finally {
+      await kill(v.sandbox);
+    }
   });
 });
 
