@@ -201,6 +201,28 @@ describe('POST /files with a malformed multipart body: 4xx, nothing written, the
     }
   });
 
+  it('a raw (octet-stream) upload cut off, to a new file and over an existing one: neither lands', async () => {
+    const v = await victim();
+    try {
+      for (const path of [`${v.dir}/sub/new.bin`, `${v.dir}/keep.txt`]) {
+        const socket = connect(backend.port, '127.0.0.1');
+        await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+        const headers = Object.entries({ ...envdHeaders(v.sandbox), 'Content-Type': 'application/octet-stream', 'Content-Length': String(1 << 20), Host: `127.0.0.1:${backend.port}` });
+        socket.write(`POST /files?username=root&path=${encodeURIComponent(path)} HTTP/1.1\r\n${headers.map(([k, h]) => `${k}: ${h}\r\n`).join('')}\r\n`);
+        for (let i = 0; i < 16; i++) {
+          socket.write(Buffer.alloc(16 << 10, 'r'));
+          await sleep(20);
+        }
+        socket.destroy();
+        for (let i = 0; i < 200 && (listing(v.host).length !== 1 || readFileSync(join(v.host, 'keep.txt'), 'utf8') !== ORIGINAL); i++) await sleep(50);
+        expectUntouched(v.host);
+      }
+      await expectWorking(v.sandbox);
+    } finally {
+      await kill(v.sandbox);
+    }
+  });
+
   it('a nested multipart (multipart/mixed inside the file part)', async () => {
     const inner = `--inner\r\nContent-Disposition: file; filename="a.txt"\r\n\r\nA\r\n--inner\r\nContent-Disposition: file; filename="b.txt"\r\n\r\nB\r\n--inner--`;
     await attack(

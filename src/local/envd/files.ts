@@ -14,12 +14,12 @@ import { createGunzip, createGzip } from 'node:zlib';
 import { getSignature, type FileOperation } from '../../protocol/signature.js';
 import type { EnvdConfig } from './config.js';
 import { makeParents } from './filesystem/service.js';
-import { settling } from './filesystem/settling.js';
 import { metadataProblem, type MetadataStore } from './filesystem/metadata.js';
 import { errnoOf, errnoText } from './errno.js';
 import { sendEnvdError, sendJson } from './http.js';
 import { resolveSandboxPath, toHostPath } from './paths.js';
 import { FormDataError, multipartBoundary, readFormData } from './form-data.js';
+import { settling } from './filesystem/settling.js';
 import { uploadTempName } from './filesystem/upload-temp.js';
 import type { ResolvedUser } from './users.js';
 
@@ -221,8 +221,11 @@ interface Staged {
   path: string;
   /** Where it lands (symlinks followed, as an open(2) of the path would). */
   target: string;
+  /** Where it is written: a temporary, or the target itself for a new file written in place. */
   temp: string;
-  /** The temporary once complete (metadata is keyed by the file's identity). */
+  /** For a new file written in place: the file this upload made (so a failure removes only it). */
+  made?: Stats;
+  /** The written file once complete (metadata is keyed by the file's identity). */
   stats?: Stats;
   /** The file it replaces, whose metadata goes with it. */
   replaced?: Stats;
@@ -250,9 +253,11 @@ async function writeTarget(host: string): Promise<{ target: string; existing?: S
 }
 
 /**
- * The files of one request. Each is written under a temporary name in its target's folder,
- * owned by the user before any byte lands (as in E2B's envd); all of them are renamed into place
- * only when the whole request was read, or all removed, with the folders made for them.
+ * The files of one request. Each is written under a temporary name in its target's folder and
+ * is the user's before its name appears (E2B's envd chowns before writing, so watchers never see
+ * root's file); all of them are renamed into place only when the whole request was read, or all
+ * removed, with the folders made for them. (A raw upload to a new path is written in place, and
+ * removed on failure: see stage.)
  *
  * E2B's envd writes each part straight to its target and, at the first bad part, answers and
  * keeps what it wrote before (its "you cannot upload multiple files to the same path" message
@@ -270,7 +275,13 @@ class UploadBatch {
     private readonly metadata: Record<string, string>,
   ) {}
 
-  async stage(path: string, body: NodeJS.ReadableStream): Promise<void> {
+  /**
+   * Writes one file of the request. `inPlace`: a file that does not exist yet is written under
+   * its own name, as E2B's envd writes every file (and removed again if the request fails), so
+   * a reader can follow it as it grows: `fs cp` hashes an upload while it arrives. A file that
+   * exists is always written beside it and swapped in, so a failed upload leaves it as it was.
+   */
+  async stage(path: string, body: NodeJS.ReadableStream, opts: { inPlace?: boolean } = {}): Promise<void> {
     if (path.includes('\0')) throw new HttpError(400, 'a path cannot hold a NUL byte');
     let target: string;
     let existing: Stats | undefined;
@@ -280,24 +291,43 @@ class UploadBatch {
       throw new HttpError(500, `error opening file ${path}: ${errnoText(error)}`);
     }
     if (existing?.isDirectory()) throw new HttpError(400, `path is a directory: ${path}`);
-    const temp = posix.join(posix.dirname(target), uploadTempName());
+    const inPlace = opts.inPlace === true && existing === undefined;
+    const temp = inPlace ? target : posix.join(posix.dirname(target), uploadTempName());
     let file: FileHandle;
+    let made: Stats | undefined;
+    let owning: Promise<unknown>;
     try {
-      file = await settling(() => this.createTemp(temp, path));
+      if (inPlace) {
+        // Seen by watchers from the start: the user owns it before any byte lands, as in envd.
+        [file, made] = await settling(async () => {
+          const handle = await this.create(temp, path);
+          try {
+            const [st] = await Promise.all([handle.stat(), this.own(handle, undefined)]);
+            return [handle, st] as const;
+          } catch (error) {
+            await handle.close().catch(() => undefined);
+            await rm(temp, { force: true });
+            throw error;
+          }
+        });
+        owning = Promise.resolve();
+      } else {
+        // Not in settling(): no watcher sees a temporary (the folders it needs are made through
+        // makeParents, which is), and its name appears only once it is the user's. So the
+        // chown runs beside the writes: one file-system round trip less for every small file.
+        file = await this.create(temp, path);
+        owning = this.own(file, existing).catch((error: unknown) => {
+          throw new HttpError(500, `error opening file ${path}: ${errnoText(error)}`);
+        });
+        owning.catch(() => undefined);
+      }
     } catch (error) {
       if (error instanceof HttpError) throw error;
       if (errnoOf(error) === 'ENOSPC') throw new HttpError(507, `not enough inodes available: ${path}`);
       throw new HttpError(500, `error opening file ${path}: ${errnoText(error)}`);
     }
-    const staged: Staged = { path, target, temp, ...(existing?.isFile() ? { replaced: existing } : {}) };
+    const staged: Staged = { path, target, temp, ...(made ? { made } : {}), ...(existing?.isFile() ? { replaced: existing } : {}) };
     this.staged.push(staged);
-    // The file is the user's before its name appears (E2B's envd chowns before writing, so
-    // watchers never see root's file). Nobody sees the temporary, so the chown runs beside the
-    // writes instead of before them: one file-system round trip less for every small file.
-    const owning = this.own(file, existing).catch((error: unknown) => {
-      throw new HttpError(500, `error opening file ${path}: ${errnoText(error)}`);
-    });
-    owning.catch(() => undefined);
     try {
       await pipeline(body, file.createWriteStream({ highWaterMark: READ_CHUNK }));
       await owning;
@@ -329,12 +359,12 @@ class UploadBatch {
   }
 
   /**
-   * Opens a fresh temporary ('wx': never something already there, nor a symlink planted in its
-   * place). Its folder is made only when missing: trying first spares the common upload, into a
-   * folder that exists, the walk up its parents (one file-system call of the few each file costs,
-   * which the rename into place brings back).
+   * Creates a file ('wx': never something already there, nor a symlink planted in its place).
+   * Its folder is made only when missing: trying first spares the common upload, into a folder
+   * that exists, the walk up its parents (one file-system call of the few each file costs, which
+   * the rename into place brings back).
    */
-  private async createTemp(temp: string, path: string): Promise<FileHandle> {
+  private async create(temp: string, path: string): Promise<FileHandle> {
     try {
       return await open(temp, 'wx', 0o666);
     } catch (error) {
@@ -364,6 +394,7 @@ class UploadBatch {
       }
       // The metadata is there before the name appears, so no one sees the file without it.
       this.store.set(s.stats!, this.metadata);
+      if (s.made) return;
       try {
         await rename(s.temp, s.target);
       } catch (error) {
@@ -396,7 +427,15 @@ class UploadBatch {
 
   /** Removes what is still staged and the folders made for it (those still empty). */
   async discard(): Promise<void> {
-    await Promise.all(this.staged.map((s) => rm(s.temp, { force: true }).catch(() => undefined)));
+    const remove = async (s: Staged) => {
+      if (s.made) {
+        // written in place: removed only while it is still the file this upload made
+        const now = await lstat(s.temp).catch(() => undefined);
+        if (!now || now.ino !== s.made.ino || now.dev !== s.made.dev) return;
+      }
+      await rm(s.temp, { force: true });
+    };
+    await Promise.all(this.staged.map((s) => remove(s).catch(() => undefined)));
     for (const dir of this.dirs.reverse()) await rmdir(dir).catch(() => undefined);
   }
 }
@@ -441,7 +480,7 @@ async function upload(config: EnvdConfig, store: MetadataStore, req: IncomingMes
   if (media === 'application/octet-stream') {
     if (!queryPath) throw new HttpError(400, 'path query parameter is required for raw body upload');
     try {
-      await batch.stage(resolveSandboxPath(queryPath, user), requestBody(req, encoding));
+      await batch.stage(resolveSandboxPath(queryPath, user), requestBody(req, encoding), { inPlace: true });
       sendJson(res, 200, await batch.land());
     } catch (error) {
       await batch.discard();
