@@ -6,7 +6,7 @@
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +29,12 @@ beforeAll(async () => {
   envdSocket = join(dir, 'envd.sock');
   envd = createServer((req, res) => {
     seen.push({ url: req.url ?? '', headers: req.headers });
+    if (req.url?.startsWith('/files?refuse')) {
+      // envd refusing an upload as soon as it saw enough of it, then reading on to drain it
+      res.writeHead(413, { 'content-length': 2 }).end('no');
+      req.resume();
+      return;
+    }
     req.resume();
     req.on('end', () => res.writeHead(204).end());
   });
@@ -100,6 +106,31 @@ describe('createEnvdProxy', () => {
     expect(unnamed.status).toBe(400);
     expect(JSON.parse(unnamed.body)).toMatchObject({ code: 400, message: expect.stringContaining('E2b-Sandbox-Id') });
     expect(seen).toEqual([]);
+  });
+});
+
+describe('an answer that comes before the whole request body', () => {
+  // Seen with envd refusing a multipart upload after its first 64 KiB: the proxy's upstream
+  // request stopped taking data once envd's answer was complete, the client's body stalled after
+  // a few MiB, and the client's connection hung for good.
+  it('reaches the client, whose body is taken whole, and the connection serves the next request', async () => {
+    const socket = connect(port, '127.0.0.1');
+    await once(socket, 'connect');
+    let received = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (d: string) => (received += d));
+    const body = Buffer.alloc(16 << 20, 'x');
+    const head = (target: string, length: number) => `POST ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nE2b-Sandbox-Id: ${ID}\r\nContent-Length: ${length}\r\n\r\n`;
+    socket.write(head('/files?refuse', body.length));
+    const sent = (async () => {
+      for (let at = 0; at < body.length; at += 1 << 16) if (!socket.write(body.subarray(at, at + (1 << 16)))) await once(socket, 'drain');
+      return 'all sent';
+    })();
+    expect(await Promise.race([sent, new Promise((r) => setTimeout(() => r('stalled'), 10_000))])).toBe('all sent');
+    socket.write(head('/process.Process/Start', 1) + 'x');
+    while (!/HTTP\/1\.1 204[^]*$/.test(received)) await once(socket, 'data');
+    expect(received).toMatch(/^HTTP\/1\.1 413 [^]*\r\n\r\nnoHTTP\/1\.1 204 /);
+    socket.destroy();
   });
 });
 

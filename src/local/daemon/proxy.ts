@@ -152,6 +152,16 @@ export function createEnvdProxy(sandboxes: SandboxManager): {
       res.flushHeaders();
       up.pipe(res);
       up.on('error', () => res.destroy());
+      // envd answered before it had the whole body (an upload it refused). Node's client request
+      // stops taking more then (it drops its socket's drain listener with the response), so the
+      // piped body would stall for good, and with it a client still sending, which never gets to
+      // read the answer or to send its next request. The rest of the body is not needed: drop it.
+      up.on('end', () => {
+        if (upstream.writableFinished) return;
+        req.unpipe(upstream);
+        upstream.destroy();
+        req.resume();
+      });
     });
     upstream.on('error', () => {
       if (!res.headersSent) notFound(res, sandboxId, 'The sandbox stopped answering');

@@ -1,24 +1,26 @@
 /**
  * envd's `GET /files` (download) and `POST /files` (upload), e2b-protocol.md §5.1–5.3: signed
  * links, users, gzip both ways, ranges, multipart (many files per request) and octet-stream
- * bodies, upload metadata, 507 on a full disk.
+ * bodies, upload metadata, 507 on a full disk. Uploads land whole or not at all (UploadBatch).
  */
 import { timingSafeEqual } from 'node:crypto';
 import { createReadStream, type Stats } from 'node:fs';
-import { lstat, open, stat, type FileHandle } from 'node:fs/promises';
+import { lstat, open, readlink, rename, rm, rmdir, stat, type FileHandle } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { posix } from 'node:path';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { getSignature, type FileOperation } from '../../protocol/signature.js';
 import type { EnvdConfig } from './config.js';
 import { makeParents } from './filesystem/service.js';
-import { settling } from './filesystem/settling.js';
 import { metadataProblem, type MetadataStore } from './filesystem/metadata.js';
 import { errnoOf, errnoText } from './errno.js';
 import { sendEnvdError, sendJson } from './http.js';
 import { resolveSandboxPath, toHostPath } from './paths.js';
-import { boundaryOf, readMultipart } from './multipart.js';
+import { FormDataError, multipartBoundary, readFormData } from './form-data.js';
+import { settling } from './filesystem/settling.js';
+import { uploadTempName } from './filesystem/upload-temp.js';
 import type { ResolvedUser } from './users.js';
 
 /**
@@ -27,6 +29,9 @@ import type { ResolvedUser } from './users.js';
  * download by a measured ~40%.
  */
 const READ_CHUNK = 1 << 20;
+
+/** Renames in flight while an upload lands: twice libuv's default thread pool, to keep it busy. */
+const LANDING_CONCURRENCY = 8;
 
 class HttpError extends Error {
   constructor(
@@ -210,55 +215,253 @@ interface Written {
   metadata?: Record<string, string>;
 }
 
-/** Writes one uploaded file: parents made and owned by the user, then the file truncated and filled. */
-async function writeFile(
-  config: EnvdConfig,
-  store: MetadataStore,
-  user: ResolvedUser,
-  path: string,
-  body: AsyncIterable<Buffer> | NodeJS.ReadableStream,
-  metadata: Record<string, string>,
-): Promise<Written> {
-  const host = toHostPath(config, path);
-  const existing = await lstat(host).catch(() => undefined);
-  if (existing?.isDirectory()) throw new HttpError(400, `path is a directory: ${path}`);
-  try {
-    await makeParents(posix.dirname(host), user);
-  } catch (error) {
-    throw new HttpError(500, `error ensuring directories for ${path}: ${errnoText(error)}`);
+/** A file written under its temporary name, waiting to be renamed into place. */
+interface Staged {
+  /** Sandbox path, as the answer reports it. */
+  path: string;
+  /** Where it lands (symlinks followed, as an open(2) of the path would). */
+  target: string;
+  /** Where it is written: a temporary, or the target itself for a new file written in place. */
+  temp: string;
+  /** For a new file written in place: the file this upload made (so a failure removes only it). */
+  made?: Stats;
+  /** The written file once complete (metadata is keyed by the file's identity). */
+  stats?: Stats;
+  /** The file it replaces, whose metadata goes with it. */
+  replaced?: Stats;
+}
+
+/**
+ * The final component of `host` followed through symlinks, as open(2) would follow it, and what
+ * is there now (undefined when nothing is, or when a parent is missing or not a folder:
+ * making the parents reports that).
+ */
+async function writeTarget(host: string): Promise<{ target: string; existing?: Stats }> {
+  let target = host;
+  for (let hops = 0; hops < 40; hops++) {
+    let st: Stats;
+    try {
+      st = await lstat(target);
+    } catch (error) {
+      if (errnoOf(error) === 'ENOENT' || errnoOf(error) === 'ENOTDIR') return { target };
+      throw error;
+    }
+    if (!st.isSymbolicLink()) return { target, existing: st };
+    target = posix.resolve(posix.dirname(target), await readlink(target));
   }
-  let file: FileHandle;
-  try {
-    // The user owns the file before any byte lands, as in envd (watchers see the user's file).
-    file = await settling(async () => {
-      const handle = await open(host, 'w', 0o666);
-      try {
-        if (process.getuid?.() === 0) await handle.chown(user.uid, user.gid);
-      } catch (error) {
-        await handle.close().catch(() => undefined);
-        throw error;
+  throw Object.assign(new Error(`too many levels of symbolic links: ${host}`), { code: 'ELOOP' });
+}
+
+/**
+ * The files of one request. Each is written under a temporary name in its target's folder and
+ * is the user's before its name appears (E2B's envd chowns before writing, so watchers never see
+ * root's file); all of them are renamed into place only when the whole request was read, or all
+ * removed, with the folders made for them. (A raw upload to a new path is written in place, and
+ * removed on failure: see stage.)
+ *
+ * E2B's envd writes each part straight to its target and, at the first bad part, answers and
+ * keeps what it wrote before (its "you cannot upload multiple files to the same path" message
+ * lists them). Here a request refused or cut short changes nothing: a client told "invalid"
+ * cannot know which of its files landed, and a half-sent file is worse than the old one.
+ */
+class UploadBatch {
+  private readonly staged: Staged[] = [];
+  private readonly dirs: string[] = [];
+
+  constructor(
+    private readonly config: EnvdConfig,
+    private readonly store: MetadataStore,
+    private readonly user: ResolvedUser,
+    private readonly metadata: Record<string, string>,
+  ) {}
+
+  /**
+   * Writes one file of the request. `inPlace`: a file that does not exist yet is written under
+   * its own name, as E2B's envd writes every file (and removed again if the request fails), so
+   * a reader can follow it as it grows: `fs cp` hashes an upload while it arrives. A file that
+   * exists is always written beside it and swapped in, so a failed upload leaves it as it was.
+   */
+  async stage(path: string, body: NodeJS.ReadableStream, opts: { inPlace?: boolean } = {}): Promise<void> {
+    if (path.includes('\0')) throw new HttpError(400, 'a path cannot hold a NUL byte');
+    let target: string;
+    let existing: Stats | undefined;
+    try {
+      ({ target, existing } = await writeTarget(toHostPath(this.config, path)));
+    } catch (error) {
+      throw new HttpError(500, `error opening file ${path}: ${errnoText(error)}`);
+    }
+    if (existing?.isDirectory()) throw new HttpError(400, `path is a directory: ${path}`);
+    const inPlace = opts.inPlace === true && existing === undefined;
+    const temp = inPlace ? target : posix.join(posix.dirname(target), uploadTempName());
+    let file: FileHandle;
+    let made: Stats | undefined;
+    let owning: Promise<unknown>;
+    try {
+      if (inPlace) {
+        // Seen by watchers from the start: the user owns it before any byte lands, as in envd.
+        [file, made] = await settling(async () => {
+          const handle = await this.create(temp, path);
+          try {
+            const [st] = await Promise.all([handle.stat(), this.own(handle, undefined)]);
+            return [handle, st] as const;
+          } catch (error) {
+            await handle.close().catch(() => undefined);
+            await rm(temp, { force: true });
+            throw error;
+          }
+        });
+        owning = Promise.resolve();
+      } else {
+        // Not in settling(): no watcher sees a temporary (the folders it needs are made through
+        // makeParents, which is), and its name appears only once it is the user's. So the
+        // chown runs beside the writes: one file-system round trip less for every small file.
+        file = await this.create(temp, path);
+        owning = this.own(file, existing).catch((error: unknown) => {
+          throw new HttpError(500, `error opening file ${path}: ${errnoText(error)}`);
+        });
+        owning.catch(() => undefined);
       }
-      return handle;
-    });
-  } catch (error) {
-    if (errnoOf(error) === 'ENOSPC') throw new HttpError(507, `not enough inodes available: ${path}`);
-    throw new HttpError(500, `error opening file ${path}: ${errnoText(error)}`);
+    } catch (error) {
+      if (error instanceof HttpError) throw error;
+      if (errnoOf(error) === 'ENOSPC') throw new HttpError(507, `not enough inodes available: ${path}`);
+      throw new HttpError(500, `error opening file ${path}: ${errnoText(error)}`);
+    }
+    const staged: Staged = { path, target, temp, ...(made ? { made } : {}), ...(existing?.isFile() ? { replaced: existing } : {}) };
+    this.staged.push(staged);
+    try {
+      await pipeline(body, file.createWriteStream({ highWaterMark: READ_CHUNK }));
+      await owning;
+    } catch (error) {
+      if (error instanceof HttpError) throw error;
+      const code = errnoOf(error);
+      if (code === 'ENOSPC') throw new HttpError(507, 'not enough disk space available');
+      if (code === 'EDQUOT') throw new HttpError(507, 'not enough disk quota available');
+      if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR') throw new HttpError(400, 'invalid gzip request body');
+      throw error;
+    } finally {
+      await file.close().catch(() => undefined);
+    }
+    staged.stats = await stat(temp);
   }
-  try {
-    await pipeline(body, file.createWriteStream({ highWaterMark: READ_CHUNK }));
-  } catch (error) {
-    const code = errnoOf(error);
-    if (code === 'ENOSPC') throw new HttpError(507, 'not enough disk space available');
-    if (code === 'EDQUOT') throw new HttpError(507, 'not enough disk quota available');
-    if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR') throw new HttpError(400, 'invalid gzip request body');
-    throw error;
-  } finally {
-    await file.close().catch(() => undefined);
+
+  /**
+   * Hands a temporary to the user, with the mode of the file it replaces (if any). Both calls
+   * start at once: the write stream closes the file as soon as the last byte is written (at once
+   * for an empty file), and a FileHandle closes only after the calls already started on it.
+   */
+  private own(file: FileHandle, replaced: Stats | undefined): Promise<unknown> {
+    return Promise.all([
+      process.getuid?.() === 0 ? file.chown(this.user.uid, this.user.gid) : undefined,
+      // A replaced file keeps its permissions, as when envd writes into it in place; the set-ID
+      // bits go, as a chown or a write clears them (so the order of the two does not matter).
+      replaced?.isFile() ? file.chmod(replaced.mode & 0o1777) : undefined,
+    ]);
   }
-  store.set(await stat(host), metadata);
-  const out: Written = { path, name: posix.basename(path), type: 'file' };
-  if (Object.keys(metadata).length) out.metadata = metadata;
-  return out;
+
+  /**
+   * Creates a file ('wx': never something already there, nor a symlink planted in its place).
+   * Its folder is made only when missing: trying first spares the common upload, into a folder
+   * that exists, the walk up its parents (one file-system call of the few each file costs, which
+   * the rename into place brings back).
+   */
+  private async create(temp: string, path: string): Promise<FileHandle> {
+    try {
+      return await open(temp, 'wx', 0o666);
+    } catch (error) {
+      const code = errnoOf(error);
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
+    }
+    try {
+      this.dirs.push(...(await makeParents(posix.dirname(temp), this.user)));
+    } catch (error) {
+      throw new HttpError(500, `error ensuring directories for ${path}: ${errnoText(error)}`);
+    }
+    return open(temp, 'wx', 0o666);
+  }
+
+  /**
+   * Renames every staged file into place, a few at a time: one after another, a request of
+   * thousands of small files took longer to land than to send (a rename is a thread-pool round
+   * trip). A target named twice gets the later file, as when they were written in order.
+   */
+  async land(): Promise<Written[]> {
+    const last = new Map<string, Staged>();
+    for (const s of this.staged) last.set(s.target, s);
+    const landOne = async (s: Staged) => {
+      if (last.get(s.target) !== s) {
+        await rm(s.temp, { force: true });
+        return;
+      }
+      // The metadata is there before the name appears, so no one sees the file without it.
+      this.store.set(s.stats!, this.metadata);
+      if (s.made) return;
+      try {
+        await rename(s.temp, s.target);
+      } catch (error) {
+        const code = errnoOf(error);
+        if (code === 'EISDIR' || code === 'ENOTEMPTY' || code === 'EEXIST') throw new HttpError(400, `path is a directory: ${s.path}`);
+        throw new HttpError(500, `error writing file ${s.path}: ${errnoText(error)}`);
+      }
+      // The replaced file is gone (unless another name still links it), and its metadata with it.
+      if (s.replaced && s.replaced.nlink === 1) this.store.set(s.replaced, {});
+    };
+    let next = 0;
+    let failure: unknown;
+    const worker = async () => {
+      while (failure === undefined && next < this.staged.length) {
+        const s = this.staged[next++];
+        await landOne(s).catch((error: unknown) => {
+          failure ??= error;
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: LANDING_CONCURRENCY }, worker));
+    if (failure !== undefined) throw failure;
+    return this.staged.map((s) => ({
+      path: s.path,
+      name: posix.basename(s.path),
+      type: 'file' as const,
+      ...(Object.keys(this.metadata).length ? { metadata: this.metadata } : {}),
+    }));
+  }
+
+  /** Removes what is still staged and the folders made for it (those still empty). */
+  async discard(): Promise<void> {
+    const remove = async (s: Staged) => {
+      if (s.made) {
+        // written in place: removed only while it is still the file this upload made
+        const now = await lstat(s.temp).catch(() => undefined);
+        if (!now || now.ino !== s.made.ino || now.dev !== s.made.dev) return;
+      }
+      await rm(s.temp, { force: true });
+    };
+    await Promise.all(this.staged.map((s) => remove(s).catch(() => undefined)));
+    for (const dir of this.dirs.reverse()) await rmdir(dir).catch(() => undefined);
+  }
+}
+
+/**
+ * Where a `file` part goes: the `path` query when given, else the part's filename taken whole,
+ * folders included (E2B's envd does not reduce it to a base name).
+ */
+export function partPath(queryPath: string | null, filename: string | undefined): string {
+  const raw = queryPath ?? filename;
+  if (!raw) throw new HttpError(400, 'a file part has no filename and no path was given');
+  return raw;
+}
+
+/**
+ * The request body, gunzipped when it says so. Not stream.pipeline: on a gzip error it would
+ * destroy the request, and with it the connection the answer has to go back on.
+ */
+function requestBody(req: IncomingMessage, encoding: string): NodeJS.ReadableStream {
+  if (encoding !== 'gzip') return req;
+  const gunzip = createGunzip();
+  req.on('error', (error) => gunzip.destroy(error));
+  // A bad gzip body can fail before its reader is attached (while the target's folders are
+  // made); heard here, it cannot end envd, and the reader still gets it from the errored stream.
+  gunzip.on('error', () => undefined);
+  return req.pipe(gunzip);
 }
 
 async function upload(config: EnvdConfig, store: MetadataStore, req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> {
@@ -269,39 +472,39 @@ async function upload(config: EnvdConfig, store: MetadataStore, req: IncomingMes
   if (encoding !== 'gzip' && encoding !== 'identity') {
     throw new HttpError(400, `unsupported Content-Encoding: ${encoding} (use gzip or identity)`);
   }
-  const body: NodeJS.ReadableStream = encoding === 'gzip' ? req.pipe(createGunzip()) : req;
-  const contentType = (req.headers['content-type'] ?? '').toLowerCase();
+  const contentType = req.headers['content-type'] ?? '';
+  const media = contentType.split(';', 1)[0].trim().toLowerCase();
   const queryPath = query.get('path');
+  const batch = new UploadBatch(config, store, user, metadata);
 
-  if (contentType.startsWith('application/octet-stream')) {
+  if (media === 'application/octet-stream') {
     if (!queryPath) throw new HttpError(400, 'path query parameter is required for raw body upload');
-    const written = await writeFile(config, store, user, resolveSandboxPath(queryPath, user), body, metadata);
-    sendJson(res, 200, [written]);
+    try {
+      await batch.stage(resolveSandboxPath(queryPath, user), requestBody(req, encoding), { inPlace: true });
+      sendJson(res, 200, await batch.land());
+    } catch (error) {
+      await batch.discard();
+      throw error;
+    }
     return;
   }
-  if (contentType.startsWith('multipart/')) {
-    const boundary = boundaryOf(req.headers['content-type']);
-    if (!boundary) throw new HttpError(400, 'multipart upload without a boundary');
-    const written: Written[] = [];
+  if (media.startsWith('multipart/')) {
+    const boundary = multipartBoundary(contentType);
+    if (!boundary) throw new HttpError(400, 'multipart upload without a valid boundary');
     const seen = new Set<string>();
     try {
-      await readMultipart(body as AsyncIterable<Buffer>, boundary, async (part) => {
-        if (part.name !== 'file') {
-          part.body.resume();
-          return;
-        }
-        const raw = queryPath ?? part.filename;
-        if (!raw) throw new HttpError(400, 'a file part has no filename and no path was given');
-        const path = resolveSandboxPath(raw, user);
+      await readFormData(requestBody(req, encoding) as Readable, boundary, async (part) => {
+        const path = resolveSandboxPath(partPath(queryPath, part.filename), user);
         if (queryPath && seen.has(path)) throw new HttpError(400, `you cannot upload multiple files to the same path '${path}'`);
         seen.add(path);
-        written.push(await writeFile(config, store, user, path, part.body, metadata));
+        await batch.stage(path, part.body);
       });
+      sendJson(res, 200, await batch.land());
     } catch (error) {
-      if (error instanceof HttpError) throw error;
-      throw new HttpError(400, `invalid multipart body: ${(error as Error).message}`);
+      await batch.discard();
+      if (error instanceof FormDataError) throw new HttpError(error.status, error.message);
+      throw error;
     }
-    sendJson(res, 200, written);
     return;
   }
   throw new HttpError(400, `unsupported content type: ${contentType || '(none)'}, expected multipart/form-data or application/octet-stream`);
@@ -317,8 +520,12 @@ export function createFilesRoute(store: MetadataStore) {
       else throw new HttpError(405, `method ${req.method} not allowed on /files`);
     } catch (error) {
       if (error instanceof HttpError) {
-        // Drain what is left of an upload so the client reads our answer instead of a reset.
-        if (!req.complete) req.resume();
+        // Drain what is left of an upload so the client reads our answer instead of a reset
+        // (unhooked from a gunzip or parser that stopped reading it).
+        if (!req.complete) {
+          req.unpipe();
+          req.resume();
+        }
         sendEnvdError(res, error.status, error.message);
         return;
       }

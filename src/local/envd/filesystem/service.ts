@@ -24,6 +24,7 @@ import { basicUserName, resolveUser, type ResolvedUser } from '../users.js';
 import { entryInfo } from './entry.js';
 import type { MetadataStore } from './metadata.js';
 import { settled, settling } from './settling.js';
+import { isUploadTemp } from './upload-temp.js';
 
 const DEFAULT_KEEPALIVE_S = 90;
 
@@ -45,8 +46,8 @@ interface Target {
   host: string;
 }
 
-/** Creates missing directories of `hostDir` (0755), owned by the user. */
-export function makeParents(hostDir: string, user: ResolvedUser): Promise<void> {
+/** Creates missing directories of `hostDir` (0755), owned by the user; returns those it made, outermost first. */
+export function makeParents(hostDir: string, user: ResolvedUser): Promise<string[]> {
   return settling(() => makeParentsNow(hostDir, user));
 }
 
@@ -54,6 +55,7 @@ export function makeParents(hostDir: string, user: ResolvedUser): Promise<void> 
  * `mkdir -p` that tries each missing level once. Node's recursive mkdir retries a level whose
  * parent it believes it just made; on procfs and sysfs, where mkdir answers ENOENT under a
  * folder that exists, that retry never ends (a caller could spin envd at full CPU for ever).
+ * Returns the folders it made, outermost first.
  */
 export async function makeDirs(hostDir: string): Promise<string[]> {
   const missing: string[] = [];
@@ -69,15 +71,17 @@ export async function makeDirs(hostDir: string): Promise<string[]> {
     if (posix.dirname(dir) === dir) break;
     missing.unshift(dir);
   }
+  const made: string[] = [];
   for (const dir of missing) {
     try {
       await mkdir(dir, { mode: 0o755 });
+      made.push(dir);
     } catch (error) {
-      // made meanwhile by someone else: fine, as long as it is a folder
+      // made meanwhile by someone else: fine, as long as it is a folder (and it stays theirs)
       if (errnoOf(error) !== 'EEXIST' || !(await stat(dir)).isDirectory()) throw error;
     }
   }
-  return missing;
+  return made;
 }
 
 /** Kernel pseudo file systems by statfs magic number. */
@@ -102,10 +106,10 @@ async function pseudoFilesystem(path: string): Promise<string | undefined> {
   }
 }
 
-async function makeParentsNow(hostDir: string, user: ResolvedUser): Promise<void> {
+async function makeParentsNow(hostDir: string, user: ResolvedUser): Promise<string[]> {
   const fresh = await makeDirs(hostDir);
-  if (process.getuid?.() !== 0) return;
-  for (const path of fresh) await chown(path, user.uid, user.gid);
+  if (process.getuid?.() === 0) for (const path of fresh) await chown(path, user.uid, user.gid);
+  return fresh;
 }
 
 export class Watchers {
@@ -164,7 +168,7 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
    * Watches a directory, calling `emit` per event. fs.watch only says "rename" or "change";
    * events are classified per notification burst (see flushBatch): names appearing → CREATE,
    * disappearing → REMOVE (RENAME when its inode appeared under another name in the same burst),
-   * a mode change alone → CHMOD, anything else → WRITE.
+   * a mode change alone → CHMOD, anything else → WRITE. Upload temporaries are left out.
    */
   const startWatch = (t: Target, opts: { recursive: boolean; includeEntry: boolean }, emit: (ev: FilesystemEvent) => void, fail: (e: Error) => void): { close(): void } => {
     const known = new Map<string, { mode: number; mtimeMs: number; size: number; ino: number }>();
@@ -175,10 +179,16 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
     let chain = Promise.resolve();
     const flushBatch = async () => {
       scheduled = false;
-      const items = batch;
+      const items = batch.filter((item) => item.kind !== 'upload');
+      const temps = batch.filter((item) => item.kind === 'upload');
       batch = [];
       // a name envd created for the user is looked at once it is the user's
       await settled();
+      // An upload temporary that went away in this burst was renamed into place (or discarded,
+      // and then no name appears): the name it landed on is reported as E2B's in-place write
+      // reports it, created and then written.
+      let landed = false;
+      for (const temp of temps) if (!(await look(temp.rel))) landed = true;
       // fs.watch's "rename" is inotify's create/delete/move: it toggles a name between absent
       // and present. Following that toggle in order (rather than looking at the end state only)
       // reports a burst like "create, write, remove" as it happened.
@@ -217,6 +227,13 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
       // A name that went away while its inode appeared under another name in the same burst was
       // moved; matching the inode keeps "delete one file, create another" a REMOVE.
       const appearedInodes = new Set([...createdHere].map((rel) => now.get(rel)?.ino).filter((ino): ino is number => !!ino));
+      if (landed) {
+        for (let i = results.length - 1; i >= 0; i--) {
+          const r = results[i];
+          const st = now.get(r.rel);
+          if (r.type === EventType.CREATE && st?.isFile() && st.size > 0) results.splice(i + 1, 0, { rel: r.rel, type: EventType.WRITE });
+        }
+      }
       for (const r of results) {
         const renamedAway = r.type === EventType.REMOVE && !createdHere.has(r.rel) && !!r.ino && appearedInodes.has(r.ino);
         const type = renamedAway ? EventType.RENAME : r.type;
@@ -239,6 +256,7 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
         return;
       }
       for (const name of names) {
+        if (isUploadTemp(name)) continue;
         const childRel = rel ? `${rel}/${name}` : name;
         const st = await look(childRel);
         if (!st) continue;
@@ -266,6 +284,11 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
         watcher = watch(rel ? posix.join(t.host, rel) : t.host, (kind, filename) => {
           if (!filename) return;
           const child = rel ? `${rel}/${filename.toString()}` : filename.toString();
+          // envd's own upload temporaries are not reported (E2B has none); see flushBatch
+          if (isUploadTemp(filename.toString())) {
+            if (kind === 'rename') onEvent('upload', child);
+            return;
+          }
           onEvent(kind, child);
           if (opts.recursive && kind === 'rename') void adoptFolder(child);
         });
@@ -291,6 +314,7 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
       watchFolder(rel);
       // what was created in it before its watch started
       for (const name of await readdir(posix.join(t.host, rel)).catch(() => [] as string[])) {
+        if (isUploadTemp(name)) continue;
         onEvent('rename', `${rel}/${name}`);
         void adoptFolder(`${rel}/${name}`);
       }
