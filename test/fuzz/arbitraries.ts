@@ -269,3 +269,134 @@ export function requestHeaders(ctx: EdgeContext): fc.Arbitrary<Array<[string, st
     .map(([host, rest]) => (host ? [host, ...rest] : rest));
   return fc.oneof({ weight: 2, arbitrary: legit }, { weight: 3, arbitrary: slippedIn }, { weight: 3, arbitrary: random });
 }
+
+/** One part of a generated multipart body, before it is written out. */
+export interface GenPart {
+  /** `file`: a part named file; `other`: another form field; `bare`: no Content-Disposition at all. */
+  kind: 'file' | 'other' | 'bare';
+  /** The filename parameter of a file part, unescaped (absent: a file part without one). */
+  filename?: string;
+  data: Buffer;
+  /** Header lines after the Content-Disposition (media types, junk, a nested multipart, repeats). */
+  extra: string[];
+}
+
+/** A multipart body's parts and the boundary that separates them. */
+export interface GenBody {
+  boundary: string;
+  parts: GenPart[];
+}
+
+/** Boundaries clients send, and legal ones that stress the search (spaces, a `-` run, one character, 70). */
+export const LEGIT_BOUNDARIES: readonly string[] = [
+  '----formdata-undici-078913497715',
+  '----WebKitFormBoundary7MA4YWxkTrZu0gW',
+  'X-INSOMNIA-BOUNDARY',
+  'a',
+  '-',
+  'with space and (punct)',
+  'b'.repeat(70),
+  "'()+_,-./:=?",
+];
+
+/**
+ * Part bytes that are almost a delimiter (`CRLF--boundary`) or the start of one: prefixes of it,
+ * the delimiter without its CRLF, a lone CR or LF before it, the closing marker, in `data` they
+ * make the boundary search back off and resume.
+ */
+export function nearDelimiters(boundary: string): string[] {
+  const cut = Math.max(1, boundary.length - 1);
+  return [
+    '\r', '\n', '\r\n', '\r\n-', '\r\n--', `\r\n--${boundary.slice(0, cut)}`, `--${boundary}`, `\n--${boundary}`, `\r--${boundary}`,
+    `\r\r\n--${boundary.slice(0, 1)}`, `--${boundary}--`, '\r\n\r\n', `-${boundary}`,
+  ];
+}
+
+/** A part's bytes: random bytes mixed with near-delimiters, sometimes large (crossing the reader's buffers). */
+export function partData(boundary: string): fc.Arbitrary<Buffer> {
+  const pieces = fc.array(
+    fc.oneof(
+      { weight: 3, arbitrary: fc.uint8Array({ maxLength: 24 }).map((a) => Buffer.from(a)) },
+      { weight: 2, arbitrary: fc.constantFrom(...nearDelimiters(boundary)).map((s) => Buffer.from(s, 'latin1')) },
+      { weight: 1, arbitrary: hostileText({ maxPieces: 3 }).map((s) => Buffer.from(s)) },
+    ),
+    { maxLength: 8 },
+  );
+  const big = fc.tuple(fc.integer({ min: 60_000, max: 300_000 }), fc.constantFrom(...nearDelimiters(boundary))).map(([n, near]) => {
+    const b = Buffer.alloc(n, 0x61);
+    // a near-delimiter across the reader's likely chunk edges
+    b.write(near, n >> 1, 'latin1');
+    return b;
+  });
+  return fc.oneof({ weight: 12, arbitrary: pieces.map((p) => Buffer.concat(p)) }, { weight: 1, arbitrary: big });
+}
+
+/** Header lines a part may carry besides its Content-Disposition, hostile ones included. */
+export function partExtraHeaders(): fc.Arbitrary<string[]> {
+  const line = fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom('Content-Type: application/octet-stream', 'Content-Type: text/plain; charset=utf-8', 'content-type: image/png') },
+    { weight: 1, arbitrary: fc.constantFrom('Content-Type: multipart/mixed; boundary=inner', 'Content-Transfer-Encoding: base64', 'X-Empty:', 'X-Folded: a\r\n b') },
+    { weight: 1, arbitrary: fc.constantFrom('no colon here', ': no name', 'X-Nul: a\0b', 'X-Latin1: \xff\xfe') },
+    { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 300, max: 5_000 }), hostilePiece()).map(([n, p]) => `X-Long: ${p.replace(/[\r\n]/g, '').repeat(n)}`) },
+    { weight: 1, arbitrary: fc.integer({ min: 2, max: 30 }).map((n) => Array.from({ length: n }, (_, i) => `X-Line-${i}: v`).join('\r\n')) },
+  );
+  return fc.array(line, { maxLength: 3 });
+}
+
+/** Writes a generated body out, closed with the closing delimiter; a filename's `"` and `\` are escaped as in a quoted string. */
+export function writeBody(body: GenBody): Buffer {
+  const out: Buffer[] = [];
+  for (const part of body.parts) {
+    const headers: string[] = [];
+    if (part.kind === 'file') {
+      const filename = part.filename === undefined ? '' : `; filename="${part.filename.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+      headers.push(`Content-Disposition: form-data; name="file"${filename}`);
+    } else if (part.kind === 'other') headers.push('Content-Disposition: form-data; name="field"');
+    headers.push(...part.extra);
+    // header text goes on the wire as UTF-8 bytes (undici and browsers send filenames so)
+    out.push(Buffer.from(`--${body.boundary}\r\n${headers.map((h) => `${h}\r\n`).join('')}\r\n`, 'utf8'), part.data, Buffer.from('\r\n'));
+  }
+  out.push(Buffer.from(`--${body.boundary}--\r\n`));
+  return Buffer.concat(out);
+}
+
+/** Whether a part's bytes hold the delimiter itself: such a part ends where the delimiter is, not where it was generated to. */
+export function holdsDelimiter(boundary: string, data: Buffer): boolean {
+  return Buffer.concat([Buffer.from('\r\n'), data]).includes(Buffer.from(`\r\n--${boundary}`, 'latin1'));
+}
+
+/** Edits of a written body: cuts, bytes changed, hostile bytes inserted, ranges repeated or dropped. */
+export type BodyEdit =
+  | { op: 'cut'; at: number }
+  | { op: 'set'; at: number; byte: number }
+  | { op: 'insert'; at: number; text: string }
+  | { op: 'repeat'; at: number; length: number; times: number }
+  | { op: 'drop'; at: number; length: number };
+
+export function bodyEdits(boundary: string): fc.Arbitrary<BodyEdit[]> {
+  const insertions = [...nearDelimiters(boundary), `\r\n--${boundary}\r\n`, `\r\n--${boundary}--\r\n`, 'Content-Disposition: form-data; name="file"; filename="x"\r\n', '\0', '\r\n\r\n\r\n'];
+  const edit: fc.Arbitrary<BodyEdit> = fc.oneof(
+    { weight: 3, arbitrary: fc.record({ op: fc.constant('cut' as const), at: fc.nat() }) },
+    { weight: 2, arbitrary: fc.record({ op: fc.constant('set' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }) },
+    { weight: 2, arbitrary: fc.record({ op: fc.constant('insert' as const), at: fc.nat(), text: fc.oneof(fc.constantFrom(...insertions), hostileText({ maxPieces: 3 })) }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant('repeat' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 80 }), times: fc.integer({ min: 2, max: 50 }) }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant('drop' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 40 }) }) },
+  );
+  return fc.array(edit, { minLength: 1, maxLength: 3 });
+}
+
+export function applyEdits(bytes: Buffer, edits: readonly BodyEdit[]): Buffer {
+  let b = bytes;
+  for (const e of edits) {
+    const at = b.length === 0 ? 0 : e.at % (b.length + 1);
+    if (e.op === 'cut') b = b.subarray(0, at);
+    else if (e.op === 'set') {
+      if (b.length === 0) continue;
+      b = Buffer.from(b);
+      b[at % b.length] = e.byte;
+    } else if (e.op === 'insert') b = Buffer.concat([b.subarray(0, at), Buffer.from(e.text, 'latin1'), b.subarray(at)]);
+    else if (e.op === 'repeat') b = Buffer.concat([b.subarray(0, at), ...Array.from({ length: e.times }, () => b.subarray(at, at + e.length)), b.subarray(at + e.length)]);
+    else b = Buffer.concat([b.subarray(0, at), b.subarray(at + e.length)]);
+  }
+  return b;
+}

@@ -255,6 +255,50 @@ describe('POST /files with a malformed multipart body: 4xx, nothing written, the
     );
   });
 
+  it('bytes after the closing delimiter (an epilogue) are ignored, and do not stall the connection for the requests after it', async () => {
+    // Found by test/fuzz/multipart: envd answered at the closing delimiter and left the rest
+    // unread, so the next request the daemon sent on that kept-alive connection was never read.
+    // (Minimized: a body that is only the closing delimiter, then 128 KiB.)
+    const v = await victim();
+    try {
+      const epilogue = Buffer.alloc(128 << 10, 'e');
+      const bodies = [Buffer.concat([closing, epilogue]), Buffer.concat([part(fileHeaders(`${v.dir}/landed.txt`), 'landed'), closing, epilogue])];
+      for (const body of bodies) {
+        for (const chunked of [false, true]) {
+          const res = await fetch(`${backend.url}/files?username=root`, {
+            method: 'POST',
+            headers: { ...envdHeaders(v.sandbox), 'content-type': FORM },
+            body: chunked ? new Blob([body]).stream() : body,
+            ...(chunked ? { duplex: 'half' } : {}),
+            signal: AbortSignal.timeout(10_000),
+          } as RequestInit);
+          expect(res.status, await res.text()).toBe(200);
+          // the next requests go over the daemon's kept-alive connections to envd
+          for (let i = 0; i < 3; i++) {
+            const read = await fetch(`${backend.url}/files?path=${encodeURIComponent(`${v.dir}/keep.txt`)}`, { headers: envdHeaders(v.sandbox), signal: AbortSignal.timeout(10_000) });
+            expect(await read.text()).toBe(ORIGINAL);
+          }
+        }
+      }
+      expect(listing(v.host)).toEqual(['keep.txt', 'landed.txt']);
+      await expectWorking(v.sandbox);
+    } finally {
+      await kill(v.sandbox);
+    }
+  });
+
+  it('a file and a file below it in one request (`x`, then `x/y`): neither lands, nor the folder made for the second', async () => {
+    // found by test/fuzz/multipart: `x/y` landed before `x` failed to, and stayed
+    for (let round = 0; round < 3; round++) {
+      await attack(
+        ({ sandbox, dir }) =>
+          post(sandbox, Buffer.concat([part(fileHeaders(`${dir}/new/x`), 'a file'), part(fileHeaders(`${dir}/new/x/y`), 'below it'), closing]), FORM),
+        400,
+        /path is a directory/,
+      );
+    }
+  });
+
   it('a gzip request body that is not gzip after its first bytes (multipart and raw)', async () => {
     const corrupt = (bytes: Buffer) => Buffer.concat([gzipSync(bytes).subarray(0, 12), Buffer.alloc(64 << 10, 'g')]);
     await attack(async ({ sandbox, dir }) => {

@@ -387,6 +387,15 @@ class UploadBatch {
   async land(): Promise<Written[]> {
     const last = new Map<string, Staged>();
     for (const s of this.staged) last.set(s.target, s);
+    // A file named as the folder of another file of the same request (`a`, then `a/b`): the
+    // folder was made for `a/b` while `a` waited under its temporary name, so `a` can never land.
+    // Found before any rename: once renames began, those done could not be taken back.
+    for (const target of last.keys()) {
+      for (let dir = posix.dirname(target); dir !== posix.dirname(dir); dir = posix.dirname(dir)) {
+        const file = last.get(dir);
+        if (file) throw new HttpError(400, `path is a directory: ${file.path}`);
+      }
+    }
     const landOne = async (s: Staged) => {
       if (last.get(s.target) !== s) {
         await rm(s.temp, { force: true });
@@ -510,22 +519,30 @@ async function upload(config: EnvdConfig, store: MetadataStore, req: IncomingMes
   throw new HttpError(400, `unsupported content type: ${contentType || '(none)'}, expected multipart/form-data or application/octet-stream`);
 }
 
+/** Reads what is left of a request body and throws it away, unhooked from a gunzip or parser that stopped reading it. */
+function drain(req: IncomingMessage): void {
+  if (req.complete) return;
+  req.unpipe();
+  req.resume();
+}
+
 /** The `/files` route of envd. */
 export function createFilesRoute(store: MetadataStore) {
   return async (req: IncomingMessage, res: ServerResponse, state: { config: EnvdConfig }): Promise<void> => {
     const query = new URL(req.url ?? '/', 'http://envd').searchParams;
     try {
       if (req.method === 'GET' || req.method === 'HEAD') await download(state.config, req, res, query);
-      else if (req.method === 'POST') await upload(state.config, store, req, res, query);
-      else throw new HttpError(405, `method ${req.method} not allowed on /files`);
+      else if (req.method === 'POST') {
+        await upload(state.config, store, req, res, query);
+        // A multipart body is done at its closing delimiter; bytes after it (an epilogue, which
+        // RFC 2046 says to ignore) are still unread. Left so, they would stall the connection,
+        // and the next request the daemon sends on it would never be read.
+        drain(req);
+      } else throw new HttpError(405, `method ${req.method} not allowed on /files`);
     } catch (error) {
       if (error instanceof HttpError) {
-        // Drain what is left of an upload so the client reads our answer instead of a reset
-        // (unhooked from a gunzip or parser that stopped reading it).
-        if (!req.complete) {
-          req.unpipe();
-          req.resume();
-        }
+        // Drain what is left of an upload so the client reads our answer instead of a reset.
+        drain(req);
         sendEnvdError(res, error.status, error.message);
         return;
       }
