@@ -49,6 +49,30 @@ export {
   type WriteInfo,
   type WriteOpts,
 } from './client/filesystem.js';
+export {
+  Git,
+  type GitAddOpts,
+  type GitBranches,
+  type GitCloneOpts,
+  type GitCommitOpts,
+  type GitConfigOpts,
+  type GitConfigScope,
+  type GitCredentials,
+  type GitDangerouslyAuthenticateOpts,
+  type GitDeleteBranchOpts,
+  type GitFileStatus,
+  type GitInitOpts,
+  type GitProgressOpts,
+  type GitPullOpts,
+  type GitPushOpts,
+  type GitRemoteAddOpts,
+  type GitRequestOpts,
+  type GitResetMode,
+  type GitResetOpts,
+  type GitRestoreOpts,
+  type GitStatus,
+  type GitStatusLabel,
+} from './client/git.js';
 export { Pty, PTY_TAG_PREFIX, type PtyConnectOpts, type PtyCreateOpts, type PtySize } from './client/pty.js';
 export {
   resolveConfig,

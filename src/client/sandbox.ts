@@ -7,6 +7,7 @@ import type { Transport } from '@connectrpc/connect';
 import { Commands } from './commands.js';
 import { Pty } from './pty.js';
 import { Files } from './filesystem.js';
+import { Git } from './git.js';
 import {
   envdDirectUrl,
   envdUrl,
@@ -82,6 +83,7 @@ export class Sandbox {
   #commands?: Commands;
   #pty?: Pty;
   #files?: Files;
+  #git?: Git;
 
   /** Use {@link Sandbox.create} or {@link Sandbox.connect}; this wraps connection details already obtained. */
   constructor(connection: SandboxConnection, config: Config) {
@@ -222,6 +224,12 @@ export class Sandbox {
   get pty(): Pty {
     this.#pty ??= new Pty(this.commands);
     return this.#pty;
+  }
+
+  /** Git in the sandbox: clone, status, commit, push, ... (the official SDK's `sandbox.git`). */
+  get git(): Git {
+    this.#git ??= new Git(this.commands);
+    return this.#git;
   }
 
   /** Kills this sandbox: true when it was killed, false when it was already gone. */
