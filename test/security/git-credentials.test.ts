@@ -15,6 +15,8 @@
  * decodes twice turns into `A`).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Sandbox as SdkSandbox } from 'e2b';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -139,6 +141,30 @@ describe('git credentials never leak', () => {
     const cause = (error as GitAuthError).cause as { stdout: string; stderr: string };
     expect(cause.stderr).toMatch(/Authentication failed/);
     expect(leaks(`${(error as Error).message}\n${cause.stdout}\n${cause.stderr}\n${String((error as Error).stack)}`)).toEqual([]);
+  });
+
+  it('a remote that redirects elsewhere does not get the credentials sent there: they are for the remote\'s own host', async () => {
+    // A hostile (or compromised) server answers every request with a redirect to another host,
+    // which asks for Basic auth: git would hand that host whatever its credential helper gives.
+    const elsewhere = await startGitServer();
+    await elsewhere.createRepo('secret', { private: true, commits: [{ message: 'bait', files: { 'x.txt': 'x\n' } }] });
+    const redirector = createServer((req, res) => {
+      res.writeHead(302, { Location: `${elsewhere.url}${req.url ?? '/'}` });
+      res.end();
+    });
+    await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (redirector.address() as AddressInfo).port;
+      const error = await sandbox.git.clone(`http://127.0.0.1:${port}/secret.git`, { path: '/home/user/redirected', username, password }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(GitAuthError);
+      // the other host was asked (git followed the redirect), and never got a credential
+      expect(elsewhere.requests.length).toBeGreaterThan(0);
+      expect(elsewhere.requests.filter((r) => r.authorization)).toEqual([]);
+      expect(elsewhere.sawCredential(password)).toBe(false);
+    } finally {
+      redirector.close();
+      await elsewhere.close();
+    }
   });
 
   it('the backend\'s log, the sandbox\'s log and the library\'s debug log hold no credential', async () => {
