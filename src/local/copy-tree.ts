@@ -1,7 +1,7 @@
 /**
  * Copies a folder tree keeping what a sandbox's files need kept: modes, symlinks as symlinks,
  * timestamps and, when running as root, owners (Node's fs.cp drops owners, which would leave
- * `user`'s files owned by root in the copy).
+ * `user`'s files owned by root in the copy), and overlayfs whiteouts.
  *
  * The source is a sandbox's files (snapshots, forks) or a template made from them, so it may be
  * hostile: the walk holds each folder open and never follows a symlink (see nofollow.ts), and
@@ -12,10 +12,14 @@
  * with a real `var/run/x` cannot write to the host's `/run/x`. The top-level folders are mount
  * points of a running spare and are never replaced by something else.
  */
+import { execFile } from 'node:child_process';
 import type { Stats } from 'node:fs';
+import { promisify } from 'node:util';
 import { chmod, constants, copyFile, lchown, lstat, lutimes, mkdir, readlink, rm, symlink, unlink, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { holdDir, openFileNoFollow, type HeldDir } from './nofollow.js';
+
+const execFileAsync = promisify(execFile);
 
 export async function copyTree(src: string, dst: string): Promise<void> {
   const keepOwners = process.getuid?.() === 0;
@@ -64,8 +68,18 @@ async function copyFolder(dir: HeldDir, dst: string, keepOwners: boolean, top: b
   }
 }
 
-/** Copies a symlink or a regular file to a free name; sockets, FIFOs and devices are not saved state. */
+/**
+ * Copies a symlink, a regular file or an overlayfs whiteout (a character device 0:0: a host file
+ * the sandbox deleted from its writable root) to a free name; sockets, FIFOs and other devices
+ * are not saved state.
+ */
 async function copyEntry(from: string, st: Stats, to: string, keepOwners: boolean): Promise<void> {
+  if (st.isCharacterDevice() && st.rdev === 0) {
+    // Node cannot make device nodes; mknod(1) makes this one (unprivileged too, since Linux 5.8)
+    await execFileAsync('mknod', [to, 'c', '0', '0']);
+    if (keepOwners) await lchown(to, st.uid, st.gid);
+    return;
+  }
   if (st.isSymbolicLink()) {
     await symlink(await readlink(from), to);
     if (keepOwners) await lchown(to, st.uid, st.gid);

@@ -11,6 +11,7 @@
  * records at start-up.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NewSandbox, SandboxForkRequest, SandboxNetworkConfig, SandboxNetworkUpdateConfig, SandboxVolumeMount } from '../../gen/api/schemas.js';
@@ -238,11 +239,14 @@ export class SandboxManager {
     this.folders.set(id, randomBytes(10).toString('hex'));
     return this.serialize(id, async () => {
       try {
+        const seed = seedFiles ?? (template.hasFiles ? this.opts.templates.filesDir(template.templateID) : undefined);
+        // A running spare's overlay folders (fs/usr, fs/etc) are in use as upper layers: files
+        // for them can only go in before a sandbox starts.
+        const seedsOverlays = seed !== undefined && (this.opts.runtime.overlayDirs ?? []).some((name) => existsSync(join(seed, name)));
         // A warm spare's folder becomes this sandbox's folder, so take it before writing anything.
-        const spare = await this.spare?.take(this.dir(id), record.allowInternetAccess);
+        const spare = seedsOverlays ? undefined : await this.spare?.take(this.dir(id), record.allowInternetAccess);
         if (!spare) await mkdir(this.dir(id), { recursive: true, mode: 0o700 });
-        if (seedFiles) await copyTree(seedFiles, this.filesDir(id));
-        else if (template.hasFiles) await copyTree(this.opts.templates.filesDir(template.templateID), this.filesDir(id));
+        if (seed) await copyTree(seed, this.filesDir(id));
         this.records.set(id, record);
         await this.persist(record);
         this.log(id).add('info', `sandbox created from template ${alias ?? template.templateID}`, {

@@ -13,12 +13,13 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { chmodSync, existsSync, lchownSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync, type Stats } from 'node:fs';
+import { chmodSync, constants as fsConstants, copyFileSync, existsSync, lchownSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, symlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import type { EnvdConfig, EnvdUser } from '../envd/config.js';
 import { createFreezer } from './freezer.js';
 import { ARGS_FD, envdBundlePath, launch } from './launch.js';
-import { etcHidden, GENERATED_ETC, generatedTarget, kernelMounts, programMounts } from './rootfs.js';
+import { etcMaskLayer, isRealDir, mountablePath, mountCommand, probeOverlay, type OverlayMount, type OverlaySupport } from './layers.js';
+import { etcHidden, GENERATED_ETC, generatedTarget, kernelMounts, PROGRAM_DIRS, programMounts } from './rootfs.js';
 import type { Runtime, SandboxProcess, SandboxSpec } from './types.js';
 
 /**
@@ -234,44 +235,88 @@ function visibleState(stateRoot: string): string | undefined {
   return ['/usr', '/etc', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32'].some((p) => real === p || real.startsWith(`${p}/`)) ? real : undefined;
 }
 
+/** Empty folders a fresh Debian root has, made in the sandbox's own `/` (they are its to fill). */
+const EMPTY_ROOT_FOLDERS = ['mnt', 'media', 'srv', 'opt'];
+
+/** A writable root (layers.ts): the overlays to mount and where bubblewrap binds them. */
+export interface WritableRoot {
+  /** The sandbox's `/` (its `fs/` folder). */
+  root: string;
+  mounts: OverlayMount[];
+  /** [merged folder, path in the sandbox] */
+  binds: Array<[string, string]>;
+}
+
+/**
+ * Lays out a sandbox's writable root (see layers.ts) and returns its overlays. Everything made
+ * in `fs/` is made only when missing, never through a symlink, and a program folder that is not
+ * a real folder (the state was tampered with) stops the start.
+ */
+export function writableRoot(spec: SandboxSpec, privileged: boolean, etcFiles: Map<string, string>): WritableRoot {
+  prepareSandboxFs(spec.dir, privileged);
+  const fs = join(spec.dir, 'fs');
+  const mounts: OverlayMount[] = [];
+  const binds: Array<[string, string]> = [];
+  const overlay = (name: string, lower: string[]) => {
+    const upper = join(fs, name);
+    if (!existsOrLink(upper)) mkdirSync(upper, { mode: 0o755 });
+    if (!isRealDir(upper)) throw new Error(`the sandbox's /${name} is not a folder on the host (${upper}); refusing to start it`);
+    const work = join(spec.dir, 'work', name);
+    const merged = join(spec.dir, 'merged', name);
+    mkdirSync(work, { recursive: true, mode: 0o700 });
+    mkdirSync(merged, { recursive: true, mode: 0o700 });
+    mounts.push({ lower, upper, work, target: merged });
+    binds.push([merged, `/${name}`]);
+  };
+  for (const name of PROGRAM_DIRS) {
+    const host = `/${name}`;
+    let st: Stats;
+    try {
+      st = lstatSync(host);
+    } catch {
+      continue;
+    }
+    if (st.isSymbolicLink()) {
+      // merged /usr: /bin is a link into /usr, in the sandbox's / as on the host
+      if (!existsOrLink(join(fs, name))) symlinkSync(readlinkSync(host), join(fs, name));
+    } else if (st.isDirectory()) {
+      overlay(name, [host]);
+    }
+  }
+  const mask = etcMaskLayer(join(spec.stateRoot, 'layers'), etcHidden('/etc'), GENERATED_ETC);
+  overlay('etc', [mask, '/etc']);
+  // The sandbox's own account, host and DNS files, written once: from then on they are its
+  // files, which it may change (`useradd`). COPYFILE_EXCL never writes through a planted link.
+  for (const [name, file] of etcFiles) {
+    const target = join(fs, 'etc', name);
+    if (!existsOrLink(target)) copyFileSync(file, target, fsConstants.COPYFILE_EXCL);
+  }
+  for (const name of EMPTY_ROOT_FOLDERS) {
+    if (!existsOrLink(join(fs, name))) mkdirSync(join(fs, name), { mode: 0o755 });
+  }
+  return { root: fs, mounts, binds };
+}
+
+function existsOrLink(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The bubblewrap arguments of one sandbox (everything but the command). */
-export function bubblewrapArgs(spec: SandboxSpec, opts: { privileged: boolean; ptyDir: string | undefined; envdBundle: string }): string[] {
+export function bubblewrapArgs(
+  spec: SandboxSpec,
+  opts: { privileged: boolean; ptyDir: string | undefined; envdBundle: string; overlay?: OverlaySupport },
+): { args: string[]; mounts: OverlayMount[] } {
   const { privileged } = opts;
-  const own = prepareSandboxFs(spec.dir, privileged);
   const run = join(spec.dir, 'run');
   mkdirSync(run, { recursive: true, mode: 0o700 });
   const generated = generatedEtc(spec.dir);
   const masks = emptyMasks(spec.stateRoot);
-  // Walked at every start: a secret that appeared in /etc since the last one is hidden too.
-  const hidden = etcHidden('/etc');
-  const hiddenState = visibleState(spec.stateRoot);
-
-  const generatedMounts: string[] = [];
-  for (const [name, file] of generated) {
-    const target = generatedTarget(name);
-    if (!target) continue;
-    if (target.startsWith('/run/')) generatedMounts.push(...runParents(target));
-    generatedMounts.push('--ro-bind', file, target);
-  }
-  return [
-    '--die-with-parent',
-    '--new-session',
-    '--unshare-pid',
-    '--unshare-ipc',
-    '--unshare-uts',
-    '--hostname',
-    'e2b',
-    ...(spec.allowInternetAccess ? [] : ['--unshare-net']),
-    ...(privileged ? [] : ['--unshare-user', '--uid', String(USER_UID), '--gid', String(USER_UID)]),
-    ...programMounts(),
-    '--ro-bind',
-    '/etc',
-    '/etc',
-    ...hidden.files.flatMap((path) => ['--ro-bind', masks.file, `/etc/${path}`]),
-    ...hidden.dirs.flatMap((path) => ['--ro-bind', masks.dir, `/etc/${path}`]),
-    '--dev',
-    '/dev',
-    ...kernelMounts(masks),
+  const envdMounts = [
     '--tmpfs',
     '/run',
     '--bind',
@@ -284,6 +329,65 @@ export function bubblewrapArgs(spec: SandboxSpec, opts: { privileged: boolean; p
     opts.envdBundle,
     '/run/e2b-bin/envd.mjs',
     ...(opts.ptyDir ? ['--ro-bind', opts.ptyDir, '/run/e2b-bin/node_modules/node-pty'] : []),
+  ];
+  const namespaces = [
+    '--die-with-parent',
+    '--new-session',
+    '--unshare-pid',
+    '--unshare-ipc',
+    '--unshare-uts',
+    '--hostname',
+    'e2b',
+    ...(spec.allowInternetAccess ? [] : ['--unshare-net']),
+    ...(privileged ? [] : ['--unshare-user', '--uid', String(USER_UID), '--gid', String(USER_UID)]),
+  ];
+  const caps = privileged ? ['--cap-drop', 'ALL', ...KEPT_CAPS.flatMap((c) => ['--cap-add', c])] : [];
+  if (opts.overlay) {
+    const root = writableRoot(spec, privileged, generated);
+    return {
+      mounts: root.mounts,
+      args: [
+        ...namespaces,
+        '--bind',
+        root.root,
+        '/',
+        ...root.binds.flatMap(([from, to]) => ['--bind', from, to]),
+        '--dev',
+        '/dev',
+        ...kernelMounts(masks),
+        ...envdMounts,
+        ...caps,
+        '--chdir',
+        '/',
+      ],
+    };
+  }
+  const own = prepareSandboxFs(spec.dir, privileged);
+  // Walked at every start: a secret that appeared in /etc since the last one is hidden too.
+  const hidden = etcHidden('/etc');
+  const hiddenState = visibleState(spec.stateRoot);
+
+  const generatedMounts: string[] = [];
+  for (const [name, file] of generated) {
+    const target = generatedTarget(name);
+    if (!target) continue;
+    if (target.startsWith('/run/')) generatedMounts.push(...runParents(target));
+    generatedMounts.push('--ro-bind', file, target);
+  }
+  return {
+    mounts: [],
+    args: [
+    ...namespaces,
+    ...programMounts(),
+    '--ro-bind',
+    '/etc',
+    '/etc',
+    ...hidden.files.flatMap((path) => ['--ro-bind', masks.file, `/etc/${path}`]),
+    ...hidden.dirs.flatMap((path) => ['--ro-bind', masks.dir, `/etc/${path}`]),
+    '--dev',
+    '/dev',
+    ...kernelMounts(masks),
+    ...envdMounts,
     ...generatedMounts,
     '--bind',
     own.home,
@@ -302,21 +406,31 @@ export function bubblewrapArgs(spec: SandboxSpec, opts: { privileged: boolean; p
     ...(hiddenState ? ['--tmpfs', hiddenState] : []),
     '--remount-ro',
     '/',
-    ...(privileged ? ['--cap-drop', 'ALL', ...KEPT_CAPS.flatMap((c) => ['--cap-add', c])] : []),
+    ...caps,
     '--chdir',
     '/',
-  ];
+    ],
+  };
 }
 
-export function createBubblewrapRuntime(binary = 'bwrap'): Runtime {
+/**
+ * The bubblewrap runtime. `unshare` (util-linux) mounts the writable root's overlays; without it,
+ * or where overlayfs cannot be mounted, sandboxes get the read-only root of before and the
+ * description says so.
+ */
+export function createBubblewrapRuntime(binary = 'bwrap', opts: { unshare?: string; writableRoot?: boolean } = {}): Runtime {
   const privileged = process.getuid?.() === 0;
+  const probed = opts.writableRoot === false ? { reason: 'turned off (E2B_TS_WRITABLE_ROOT=0)' } : probeOverlay(opts.unshare, privileged);
+  const overlay = 'reason' in probed ? undefined : probed;
+  const rootNote = overlay ? `writable root (${overlay.description})` : `read-only root: ${'reason' in probed ? probed.reason : ''}`;
   return {
     name: 'bubblewrap',
     isolated: true,
     relocatable: true,
+    overlayDirs: overlay ? ['etc', ...PROGRAM_DIRS.filter((d) => isRealDir(`/${d}`))] : [],
     description: privileged
-      ? 'bubblewrap: the host\'s programs read-only, none of its secrets or data; own /home /root /tmp /var, PID/IPC/UTS namespaces'
-      : 'bubblewrap (unprivileged): isolated, but user and root share one uid inside the sandbox',
+      ? `bubblewrap: the host's programs, none of its secrets or data; ${rootNote}; PID/IPC/UTS namespaces`
+      : `bubblewrap (unprivileged): isolated, but user and root share one uid inside the sandbox; ${rootNote}`,
     async start(spec: SandboxSpec): Promise<SandboxProcess> {
       const users: Record<string, EnvdUser> = privileged
         ? {
@@ -328,11 +442,17 @@ export function createBubblewrapRuntime(binary = 'bwrap'): Runtime {
             user: { uid: USER_UID, gid: USER_UID, home: '/home/user', shell: '/bin/bash' },
           };
       const config: Omit<EnvdConfig, 'listen' | 'platformSecret'> = { ...spec.envd, runDir: '/run/e2b', users, pathMap: [], path: SANDBOX_PATH };
+      // overlayfs options cannot carry some characters, and an upper layer may not lie inside a
+      // lower one (a state folder under /usr): such sandboxes keep the read-only root
+      const writable = overlay && mountablePath(spec.dir) && mountablePath(spec.stateRoot) && !visibleState(spec.stateRoot) ? overlay : undefined;
       for (let attempt = 1; ; attempt++) {
+        const { args, mounts } = bubblewrapArgs(spec, { privileged, ptyDir: nodePtyDir(), envdBundle: envdBundlePath(), ...(writable ? { overlay: writable } : {}) });
+        const bwrap = [binary, '--args', String(ARGS_FD), '/run/e2b-bin/node', '/run/e2b-bin/envd.mjs'];
+        const command = writable ? mountCommand(writable, mounts) : { command: bwrap[0], args: [] };
         const proc = launch({
-          command: binary,
-          args: ['--args', String(ARGS_FD), '/run/e2b-bin/node', '/run/e2b-bin/envd.mjs'],
-          argsOnFd: bubblewrapArgs(spec, { privileged, ptyDir: nodePtyDir(), envdBundle: envdBundlePath() }),
+          command: command.command,
+          args: [...command.args, ...(writable ? bwrap : bwrap.slice(1))],
+          argsOnFd: args,
           env: { PATH: SANDBOX_PATH, LANG: 'C.UTF-8' },
           config,
           listener: await spec.sockets.listen(),

@@ -34,7 +34,8 @@ export function selectRuntime(env: Record<string, string | undefined> = process.
   if (forced === 'bubblewrap' && !works) {
     throw new Error('E2B_TS_RUNTIME=bubblewrap, but bubblewrap cannot create sandboxes here (is `bwrap` installed?)');
   }
-  return works ? createBubblewrapRuntime(bwrap) : createUnisolatedRuntime();
+  if (!works) return createUnisolatedRuntime();
+  return createBubblewrapRuntime(bwrap, { unshare: findProgram('unshare', env.PATH), writableRoot: env.E2B_TS_WRITABLE_ROOT !== '0' });
 }
 
 export type { Runtime, SandboxProcess, SandboxSpec } from './types.js';

@@ -24,7 +24,7 @@ import { lstatSync, readdirSync, readlinkSync, existsSync } from 'node:fs';
 import { join, posix } from 'node:path';
 
 /** Top-level folders of programs. */
-const PROGRAM_DIRS = ['usr', 'bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32'];
+export const PROGRAM_DIRS = ['usr', 'bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32'];
 
 /** /etc files the sandbox gets its own version of (see generated files in bubblewrap.ts). */
 export const GENERATED_ETC = ['passwd', 'group', 'shadow', 'gshadow', 'hostname', 'hosts', 'machine-id', 'resolv.conf'];

@@ -57,5 +57,10 @@ export interface Runtime {
    * paths are mount points inside the isolation). Such runtimes can keep a warm spare.
    */
   readonly relocatable: boolean;
+  /**
+   * Top-level folders of a sandbox's files (`fs/<name>`) that are overlay upper layers while it
+   * runs: nothing may write into them then (a warm spare cannot be seeded with files there).
+   */
+  readonly overlayDirs?: readonly string[];
   start(spec: SandboxSpec): Promise<SandboxProcess>;
 }

@@ -1,0 +1,180 @@
+/**
+ * A writable root for bubblewrap sandboxes, out of overlayfs layers (bubblewrap 0.8 has no
+ * `--overlay`, so the mounts are made just before it starts, in a mount namespace of the
+ * sandbox's own).
+ *
+ * The layout of a sandbox's folder `<dir>`:
+ * - `fs/`: everything the sandbox wrote, bound as its `/`. Its own `/home`, `/root`, `/tmp` and
+ *   `/var` live here as plain folders (as before), and so does anything written elsewhere
+ *   outside the host's programs (`/0/x`, `/opt/tool`).
+ * - `fs/usr`, `fs/etc` (and `fs/bin`, `fs/lib`, ... on hosts whose `/bin` is not a link into
+ *   `/usr`): the upper layers of overlays whose lower layer is the host's folder, mounted over
+ *   `/usr`, `/etc`, ... A write there (`apt install`, `/usr/local/bin/tool`, `/etc/motd`) goes
+ *   to the sandbox's copy; the host's folder is never written.
+ * - `work/<name>`: overlayfs's work folders; `merged/<name>`: where each overlay is mounted
+ *   before bubblewrap binds it into place. Neither is ever seen by the sandbox.
+ *
+ * `/etc` has one more lower layer between the host's and the sandbox's: a mask of whiteouts
+ * (content-addressed, shared by every sandbox, immutable once made) that hides what the host's
+ * permissions say is secret, and the host's identity files (rootfs.ts decides which). The
+ * sandbox's own passwd, group, shadow, hostname, ... are written into its `fs/etc` on its first
+ * start, so it can change them (`useradd`) like any other file.
+ *
+ * Why not one overlay with the host's `/` as its lower layer: overlayfs refuses an upper layer
+ * inside a lower one (the state folder is somewhere under `/`), and a lower layer of `/` would
+ * show everything on the host unless each name were masked: listing what to show is safer than
+ * listing what to hide.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { EtcHidden } from './rootfs.js';
+
+/** One overlay: lower layers (highest first), the sandbox's upper layer and where it is mounted. */
+export interface OverlayMount {
+  lower: string[];
+  upper: string;
+  work: string;
+  target: string;
+}
+
+/** How the daemon can mount overlays for sandboxes. */
+export interface OverlaySupport {
+  /** `unshare` runs the mounts: a mount namespace (and, unprivileged, a user namespace) of the sandbox's own. */
+  unshare: string;
+  /** `kernel overlayfs` (privileged), `kernel overlayfs in a user namespace` (Linux 5.11+). */
+  description: string;
+  /** Mount option the mode needs (`userxattr` in a user namespace). */
+  extraOptions: string;
+  privileged: boolean;
+}
+
+/**
+ * Mounts `$2` overlays described by the following groups of four arguments (lower, upper, work,
+ * target; `$1` is extra mount options) and then runs the rest of the arguments in their place
+ * (bubblewrap). The paths are the daemon's (opaque folder names, never sandbox IDs).
+ */
+export const MOUNT_SCRIPT = [
+  'set -e',
+  'opts=$1; n=$2; shift 2',
+  'while [ "$n" -gt 0 ]; do',
+  '  mount -t overlay overlay -o "lowerdir=$1,upperdir=$2,workdir=$3$opts" "$4"',
+  '  shift 4; n=$((n - 1))',
+  'done',
+  'exec "$@"',
+].join('\n');
+
+/** `unshare` and its arguments that give the mounts a namespace of their own. */
+export function unshareArgs(support: OverlaySupport): string[] {
+  return support.privileged
+    ? ['--mount', '--propagation', 'private']
+    : ['--user', '--map-root-user', '--mount', '--propagation', 'private'];
+}
+
+/** The full command line prefix that mounts `mounts` and then runs the command after it. */
+export function mountCommand(support: OverlaySupport, mounts: OverlayMount[]): { command: string; args: string[] } {
+  const groups = mounts.flatMap((m) => [m.lower.join(':'), m.upper, m.work, m.target]);
+  return {
+    command: support.unshare,
+    args: [...unshareArgs(support), '/bin/sh', '-c', MOUNT_SCRIPT, 'e2b-ts-root', support.extraOptions, String(mounts.length), ...groups],
+  };
+}
+
+/** Characters overlayfs's option string cannot carry in a path (`,` separates options, `:` lower layers). */
+export function mountablePath(path: string): boolean {
+  return !/[,:\\\n]/.test(path);
+}
+
+/**
+ * Whether this machine can mount overlays for sandboxes: tried once for real, in a throwaway
+ * folder, the way sandboxes will do it. Undefined (with the reason) when it cannot: sandboxes
+ * then keep a read-only root.
+ */
+export function probeOverlay(unshare: string | undefined, privileged: boolean, scratch = tmpdir()): OverlaySupport | { reason: string } {
+  if (process.platform !== 'linux') return { reason: 'overlayfs is Linux only' };
+  if (!unshare) return { reason: '`unshare` (util-linux) is not installed' };
+  const support: OverlaySupport = privileged
+    ? { unshare, description: 'kernel overlayfs', extraOptions: '', privileged }
+    : { unshare, description: 'kernel overlayfs in a user namespace', extraOptions: ',userxattr', privileged };
+  let dir: string | undefined;
+  try {
+    dir = mkdtempSync(join(scratch, 'e2b-ts-overlay-probe-'));
+    for (const name of ['lower', 'upper', 'work', 'merged']) mkdirSync(join(dir, name));
+    const { command, args } = mountCommand(support, [{ lower: [join(dir, 'lower')], upper: join(dir, 'upper'), work: join(dir, 'work'), target: join(dir, 'merged') }]);
+    const probe = spawnSync(command, [...args, '/bin/true'], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 5000, encoding: 'utf8' });
+    if (probe.status === 0) return support;
+    return { reason: `overlayfs cannot be mounted here (${(probe.stderr || probe.error?.message || `exit ${probe.status}`).trim().split('\n')[0]})` };
+  } catch (error) {
+    return { reason: `overlayfs probe failed: ${error instanceof Error ? error.message : String(error)}` };
+  } finally {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The mask layer of `/etc`: an empty tree but for whiteouts over `hidden` (and over `extra`
+ * top-level names), with the folders on the way made as the host has them (a folder of a lower
+ * layer gives the merged folder its owner and mode). Made once per distinct content under
+ * `<layers>/etc-mask-<hash>` and never changed after: overlayfs forbids changing a lower layer
+ * while it is mounted.
+ */
+export function etcMaskLayer(layersDir: string, hidden: EtcHidden, extra: readonly string[], etc = '/etc'): string {
+  const whiteouts = [...new Set([...hidden.files, ...hidden.dirs, ...extra])].sort();
+  const parents = [...new Set(whiteouts.flatMap((p) => ancestors(p)))].sort();
+  const describe = parents.map((p) => {
+    const st = statSync(join(etc, p));
+    return `${p}:${st.mode & 0o7777}:${st.uid}:${st.gid}`;
+  });
+  const hash = createHash('sha256').update(JSON.stringify({ whiteouts, describe })).digest('hex').slice(0, 20);
+  const final = join(layersDir, `etc-mask-${hash}`);
+  if (existsSync(final)) return final;
+  mkdirSync(layersDir, { recursive: true, mode: 0o700 });
+  const temp = mkdtempSync(join(layersDir, '.making-'));
+  try {
+    for (const p of parents) {
+      const st = statSync(join(etc, p));
+      mkdirSync(join(temp, p));
+      if (process.getuid?.() === 0) chownSync(join(temp, p), st.uid, st.gid);
+      chmodSync(join(temp, p), st.mode & 0o7777);
+    }
+    // A whiteout is a character device 0:0; Node cannot make one, mknod(1) can (without
+    // privileges too, since Linux 5.8). One shell for all of them.
+    if (whiteouts.length > 0) {
+      const made = spawnSync('/bin/sh', ['-c', 'for p; do mknod "$p" c 0 0 || exit 1; done', 'mknod', ...whiteouts.map((w) => join(temp, w))], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        encoding: 'utf8',
+      });
+      if (made.status !== 0) throw new Error(`could not make the /etc mask layer: ${(made.stderr || made.error?.message || '').trim()}`);
+    }
+    chmodSync(temp, 0o755);
+    try {
+      renameSync(temp, final);
+    } catch (error) {
+      // made meanwhile by another start: that one is the same
+      if (!existsSync(final)) throw error;
+      rmSync(temp, { recursive: true, force: true });
+    }
+  } catch (error) {
+    rmSync(temp, { recursive: true, force: true });
+    throw error;
+  }
+  return final;
+}
+
+/** `a/b/c` → `a`, `a/b`. */
+function ancestors(path: string): string[] {
+  const out: string[] = [];
+  for (let p = dirname(path); p !== '.' && p !== '/'; p = dirname(p)) out.unshift(p);
+  return out;
+}
+
+/** True when `path` is a real folder (not a symlink, not anything else). */
+export function isRealDir(path: string): boolean {
+  try {
+    return lstatSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * A sandbox's root is its own and writable (src/local/runtime/layers.ts): root writes anywhere,
+ * `/0/x`, `/usr/local/bin/tool`, `/etc/motd`, a new account in `/etc/passwd`, through the
+ * official SDK as E2B code does, and the files survive pause/resume, pause without memory and
+ * a daemon restart. The host's folders are never written, two sandboxes see only their own
+ * writes, and a snapshot carries them into a new sandbox.
+ *
+ * Where overlayfs cannot be mounted the backend keeps a read-only root and says so in its
+ * runtime description; this file then skips and prints why.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { Sandbox as SdkSandbox } from 'e2b';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Sandbox } from '../../src/index.js';
+import { selectRuntime } from '../../src/local/runtime/index.js';
+import { startLocalBackend, type LocalBackend } from '../helpers/local-backend.js';
+
+let backend: LocalBackend;
+// What the daemon will find: the same probe, run here before the tests are collected.
+const description = selectRuntime(process.env).description;
+const writable = /writable root/.test(description);
+if (!writable) console.warn(`skipping the writable-root tests: the runtime has no writable root here (${description})`);
+
+const conn = () => ({ apiKey: backend.apiKey, apiUrl: backend.url, sandboxUrl: backend.url });
+const FILES: Record<string, string> = {
+  '/0/x': 'zero\n',
+  '/usr/local/bin/tool': '#!/bin/sh\necho tool ran\n',
+  '/etc/motd': 'welcome to a writable root\n',
+};
+const HOST_MOTD = existsSync('/etc/motd') ? readFileSync('/etc/motd', 'utf8') : undefined;
+
+beforeAll(async () => {
+  backend = await startLocalBackend();
+  process.env.E2B_API_URL = backend.url;
+  process.env.E2B_SANDBOX_URL = backend.url;
+  process.env.E2B_API_KEY = backend.apiKey;
+}, 60_000);
+
+afterAll(async () => {
+  await backend?.dispose();
+});
+
+async function readAll(sbx: Sandbox): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const path of Object.keys(FILES)) out[path] = await sbx.files.read(path, { user: 'root' });
+  return out;
+}
+
+describe.skipIf(!writable)('a writable root', () => {
+  it('the official SDK writes /0/x, /usr/local/bin/tool and /etc/motd as root and reads them back', async () => {
+    const sdk = await SdkSandbox.create();
+    try {
+      for (const [path, text] of Object.entries(FILES)) await sdk.files.write(path, text, { user: 'root' });
+      for (const [path, text] of Object.entries(FILES)) expect(await sdk.files.read(path, { user: 'root' })).toBe(text);
+      await sdk.commands.run('chmod +x /usr/local/bin/tool', { user: 'root' });
+      expect((await sdk.commands.run('tool')).stdout).toBe('tool ran\n');
+      // the host's folders are untouched
+      expect(existsSync('/0')).toBe(false);
+      expect(existsSync('/usr/local/bin/tool')).toBe(false);
+      expect(existsSync('/etc/motd') ? readFileSync('/etc/motd', 'utf8') : undefined).toBe(HOST_MOTD);
+    } finally {
+      await sdk.kill();
+    }
+  });
+
+  it('the files survive pause and resume, pause without memory, and a daemon restart', async () => {
+    const sbx = await Sandbox.create({ ...conn(), timeoutMs: 600_000 });
+    try {
+      for (const [path, text] of Object.entries(FILES)) await sbx.files.write(path, text, { user: 'root' });
+      await sbx.pause();
+      await sbx.connect();
+      expect(await readAll(sbx)).toEqual(FILES);
+      await sbx.pause({ keepMemory: false });
+      await sbx.connect();
+      expect(await readAll(sbx)).toEqual(FILES);
+      await backend.restart();
+      const again = await Sandbox.connect(sbx.sandboxId, { ...conn() });
+      expect(await readAll(again)).toEqual(FILES);
+      // envd's own view and a process's agree
+      expect((await again.commands.run('cat /0/x /etc/motd', { user: 'root' })).stdout).toBe(`${FILES['/0/x']}${FILES['/etc/motd']}`);
+    } finally {
+      await Sandbox.kill(sbx.sandboxId, { ...conn() }).catch(() => undefined);
+    }
+  });
+
+  it('root can add an account (useradd writes /etc/passwd, group, shadow), and the host secrets stay hidden', async () => {
+    const sbx = await Sandbox.create({ ...conn() });
+    try {
+      const added = await sbx.commands.run('useradd -m bob && id -u bob && getent passwd bob | cut -d: -f6', { user: 'root' });
+      expect(added.stdout.split('\n')[1]).toBe('/home/bob');
+      // /etc/shadow is the sandbox's own (locked accounts and now bob), never the host's
+      const shadow = (await sbx.commands.run('cat /etc/shadow', { user: 'root' })).stdout;
+      expect(shadow).toMatch(/^bob:/m);
+      expect(shadow).not.toMatch(/^root:\$/m);
+    } finally {
+      await sbx.kill();
+    }
+  });
+
+  it('two sandboxes see only their own writes; a snapshot of one starts a third with its files', async () => {
+    const a = await Sandbox.create({ ...conn(), timeoutMs: 600_000 });
+    const b = await Sandbox.create({ ...conn() });
+    try {
+      await a.files.write('/usr/local/bin/only-a', 'a\n', { user: 'root' });
+      await b.files.write('/etc/only-b', 'b\n', { user: 'root' });
+      expect(await b.files.exists('/usr/local/bin/only-a', { user: 'root' })).toBe(false);
+      expect(await a.files.exists('/etc/only-b', { user: 'root' })).toBe(false);
+      // a host file deleted in one sandbox stays on the host and in the other
+      await a.commands.run('rm /etc/debian_version', { user: 'root' });
+      expect(await a.files.exists('/etc/debian_version', { user: 'root' })).toBe(false);
+      expect(await b.files.exists('/etc/debian_version', { user: 'root' })).toBe(true);
+      expect(existsSync('/etc/debian_version')).toBe(true);
+      const snapshot = await a.createSnapshot();
+      const c = await Sandbox.create(snapshot.snapshotId, { ...conn() });
+      try {
+        expect(await c.files.read('/usr/local/bin/only-a', { user: 'root' })).toBe('a\n');
+        expect(await c.files.exists('/etc/only-b', { user: 'root' })).toBe(false);
+        // the deletion is carried too (the whiteout is copied)
+        expect(await c.files.exists('/etc/debian_version', { user: 'root' })).toBe(false);
+      } finally {
+        await c.kill();
+      }
+    } finally {
+      await a.kill();
+      await b.kill();
+    }
+  });
+});
