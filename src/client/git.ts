@@ -315,25 +315,30 @@ export class Git {
     return this.run(args, rest);
   }
 
-  /** Adds a remote; with `overwrite`, sets the URL of one that exists; with `fetch`, fetches it. */
+  /**
+   * Adds a remote (`git remote add [-f]`); with `overwrite`, sets the URL when the add fails
+   * (the remote exists), then fetches when asked. The result joins the outputs of the commands
+   * run, as the SDK's `add || set-url && fetch` shell line gives them.
+   */
   async remoteAdd(path: string, remoteName: string, url: string, opts: GitRemoteAddOpts = {}): Promise<CommandFinished> {
     if (!remoteName || !url) throw new InvalidArgumentError('Both remote name and URL are required to add a git remote.');
     const { fetch, overwrite, ...rest } = opts;
     name('Remote name', remoteName);
     name('Remote URL', url);
-    let result: CommandFinished;
+    const add = ['remote', 'add', ...(fetch ? ['-f'] : []), remoteName, url];
     try {
-      result = await this.run(['remote', 'add', remoteName, url], rest, {}, path);
+      if (!overwrite) return await this.run(add, rest, {}, path);
+      const steps: CommandFinished[] = [];
+      try {
+        steps.push(await this.run(add, rest, {}, path));
+      } catch (error) {
+        if (!(error instanceof CommandExitError)) throw error;
+        steps.push(error, await this.run(['remote', 'set-url', remoteName, url], rest, {}, path));
+      }
+      if (fetch) steps.push(await this.run(['fetch', remoteName], rest, {}, path));
+      return { exitCode: 0, stdout: steps.map((r) => r.stdout).join(''), stderr: steps.map((r) => r.stderr).join('') };
     } catch (error) {
-      // git exits 3 for "remote already exists"
-      if (!overwrite || !(error instanceof CommandExitError) || error.exitCode !== 3) throw error;
-      result = await this.run(['remote', 'set-url', remoteName, url], rest, {}, path);
-    }
-    if (!fetch) return result;
-    try {
-      return await this.run(['fetch', remoteName], rest, {}, path);
-    } catch (error) {
-      throw this.classify('fetch', error, false);
+      throw fetch ? this.classify('fetch', error, false) : error;
     }
   }
 
