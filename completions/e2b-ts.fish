@@ -476,7 +476,7 @@ complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git pull'" -l user -x -d 'sandbox use
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git pull'" -l username -x -d 'username for HTTP(S) (default: $E2B_TS_GIT_USERNAME; with a token alone: x-access-token)'
 
 # e2b-ts git push
-complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git push'" -l branch -x -d 'branch to push (default: the current one)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git push'" -l branch -x -d 'branch to push (default: with --remote, the current one; without, git\'s push.default)'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git push'" -s h -l help -d 'display help for command'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git push'" -l no-set-upstream -d 'do not make the remote branch the upstream of the pushed one'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git push'" -l password-stdin -d 'read the password or token from stdin, first line (default: $E2B_TS_GIT_TOKEN)'

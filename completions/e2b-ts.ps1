@@ -621,7 +621,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $tips['e2b-ts git pull|--timeout'] = 'stop git after this long: 90, 90s, 5m (default: no limit)'
     $tips['e2b-ts git pull|--user'] = 'sandbox user git runs as (relative paths are in their home; default: user)'
     $tips['e2b-ts git pull|--username'] = 'username for HTTP(S) (default: $E2B_TS_GIT_USERNAME; with a token alone: x-access-token)'
-    $tips['e2b-ts git push|--branch'] = 'branch to push (default: the current one)'
+    $tips['e2b-ts git push|--branch'] = 'branch to push (default: with --remote, the current one; without, git''s push.default)'
     $tips['e2b-ts git push|-h'] = 'display help for command'
     $tips['e2b-ts git push|--help'] = 'display help for command'
     $tips['e2b-ts git push|--no-set-upstream'] = 'do not make the remote branch the upstream of the pushed one'

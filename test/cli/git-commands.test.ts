@@ -270,9 +270,13 @@ describe('argument parsing: what reaches git', () => {
     expectOneLine(noMessage.stderr, /required option '-m, --message <message>'/);
   });
 
-  it('push: remote, branch, upstream set unless --no-set-upstream', async () => {
+  it('push: remote, branch (with a remote, the current one by default), upstream set unless --no-set-upstream', async () => {
+    const branches = script([['for-each-ref', { stdout: BRANCHES_OUT }]]);
     expect(gitCalls(await run(['git', 'push', `${ID}:r`, '--remote', 'origin', '--branch', 'feat']))).toEqual([['push', '--set-upstream', 'origin', 'feat']]);
-    expect(gitCalls(await run(['git', 'push', `${ID}:r`, '--remote', 'origin', '--no-set-upstream']))).toEqual([['push', 'origin']]);
+    expect(gitCalls(await run(['git', 'push', `${ID}:r`, '--remote', 'origin', '--no-set-upstream'], { respond: branches }))).toEqual([
+      ['for-each-ref', '--format=%(HEAD)%09%(symref)%09%(refname)', 'refs/heads', 'refs/remotes'],
+      ['push', 'origin', 'main'],
+    ]);
     expect(gitCalls(await run(['git', 'push', `${ID}:r`]))).toEqual([['push']]);
   });
 
@@ -293,10 +297,7 @@ describe('argument parsing: what reaches git', () => {
   });
 
   it('remote add (--fetch, --overwrite) and remote get', async () => {
-    expect(gitCalls(await run(['git', 'remote', 'add', `${ID}:r`, 'up', URL_, '--fetch']))).toEqual([
-      ['remote', 'add', 'up', URL_],
-      ['fetch', 'up'],
-    ]);
+    expect(gitCalls(await run(['git', 'remote', 'add', `${ID}:r`, 'up', URL_, '--fetch']))).toEqual([['remote', 'add', '-f', 'up', URL_]]);
     const exists = script([['remote add', { exitCode: 3, stderr: 'error: remote up already exists.\n' }]]);
     expect(gitCalls(await run(['git', 'remote', 'add', `${ID}:r`, 'up', URL_, '--overwrite'], { respond: exists }))).toEqual([
       ['remote', 'add', 'up', URL_],

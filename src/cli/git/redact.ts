@@ -14,7 +14,9 @@ const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s/@:'"]*):[^\s/@'"]+@/gi;
 
 /** The spellings of a secret that text may hold: as is, percent-encoded (a URL), in a Basic header. */
 function spellings(secret: string, username?: string): string[] {
-  const forms = new Set<string>([secret, encodeURIComponent(secret)]);
+  const encoded = encodeURIComponent(secret);
+  // git writes its own percent-escapes in lower case
+  const forms = new Set<string>([secret, encoded, encoded.replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase())]);
   try {
     // the WHATWG URL encoder escapes fewer characters than encodeURIComponent
     const url = new URL('http://host/');
