@@ -757,8 +757,37 @@ describe('the secret never shows', () => {
   });
 
   it('in nothing any test in this file captured', () => {
-    // Runs last in this file: every stdout, stderr, argv and environment seen above.
+    // After every test here that runs the CLI: every stdout, stderr, argv and environment seen above.
     expect(everything.length).toBeGreaterThan(100);
     for (const text of everything) expect(text).not.toContain(SECRET);
+  });
+});
+
+describe('pure pieces', () => {
+  it('quoteName: git-style C quoting for control characters, quotes and backslashes only', async () => {
+    const { quoteName } = await import('../../src/cli/git/render.js');
+    expect(quoteName('plain name é.txt')).toBe('plain name é.txt');
+    expect(quoteName('a\tb\nc')).toBe('"a\\tb\\nc"');
+    expect(quoteName('say "hi"\\')).toBe('"say \\"hi\\"\\\\"');
+    expect(quoteName('\x1b[31mred')).toBe('"\\033[31mred"');
+    expect(quoteName('c1\u009bx')).toBe('"c1\\302\\233x"');
+  });
+
+  it('Redactor: the secret as is, percent-encoded (either case), in a URL, in a Basic header; any URL password', async () => {
+    const { Redactor } = await import('../../src/cli/git/redact.js');
+    const r = new Redactor();
+    r.add('p@ss:/w rd', 'ada');
+    const encoded = encodeURIComponent('p@ss:/w rd');
+    const basic = Buffer.from('ada:p@ss:/w rd').toString('base64');
+    expect(r.redact(`a p@ss:/w rd b ${encoded} c ${encoded.toLowerCase()} d ${basic}`)).toBe('a *** b *** c *** d ***');
+    expect(r.redact("fatal: unable to access 'https://bob:other@host/x.git/'")).toBe("fatal: unable to access 'https://bob:***@host/x.git/'");
+    expect(new Redactor().redact('nothing to hide')).toBe('nothing to hide');
+  });
+
+  it('gitReason: fatal/error/rejected/CONFLICT lines in order, else the last line that is not a hint', async () => {
+    const { gitReason } = await import('../../src/cli/git/failure.js');
+    expect(gitReason({ exitCode: 1, stdout: '', stderr: 'hint: a\nerror: one\nfatal: two\n' })).toBe('error: one; fatal: two');
+    expect(gitReason({ exitCode: 1, stdout: 'x\nlast words\n', stderr: 'hint: ignore me\n' })).toBe('last words');
+    expect(gitReason({ exitCode: 7, stdout: '', stderr: '' })).toBe('git exited with code 7');
   });
 });
