@@ -9,6 +9,7 @@ _e2b_ts_child() {
     'e2b-ts|completion') REPLY='e2b-ts completion' ;;
     'e2b-ts|exec') REPLY='e2b-ts exec' ;;
     'e2b-ts|fs') REPLY='e2b-ts fs' ;;
+    'e2b-ts|git') REPLY='e2b-ts git' ;;
     'e2b-ts|help') REPLY='e2b-ts help' ;;
     'e2b-ts|local') REPLY='e2b-ts local' ;;
     'e2b-ts|proc') REPLY='e2b-ts proc' ;;
@@ -26,6 +27,30 @@ _e2b_ts_child() {
     'e2b-ts fs|url') REPLY='e2b-ts fs url' ;;
     'e2b-ts fs|watch') REPLY='e2b-ts fs watch' ;;
     'e2b-ts fs|write') REPLY='e2b-ts fs write' ;;
+    'e2b-ts git|add') REPLY='e2b-ts git add' ;;
+    'e2b-ts git|branch') REPLY='e2b-ts git branch' ;;
+    'e2b-ts git|checkout') REPLY='e2b-ts git checkout' ;;
+    'e2b-ts git|clone') REPLY='e2b-ts git clone' ;;
+    'e2b-ts git|commit') REPLY='e2b-ts git commit' ;;
+    'e2b-ts git|config') REPLY='e2b-ts git config' ;;
+    'e2b-ts git|help') REPLY='e2b-ts git help' ;;
+    'e2b-ts git|init') REPLY='e2b-ts git init' ;;
+    'e2b-ts git|pull') REPLY='e2b-ts git pull' ;;
+    'e2b-ts git|push') REPLY='e2b-ts git push' ;;
+    'e2b-ts git|remote') REPLY='e2b-ts git remote' ;;
+    'e2b-ts git|reset') REPLY='e2b-ts git reset' ;;
+    'e2b-ts git|restore') REPLY='e2b-ts git restore' ;;
+    'e2b-ts git|status') REPLY='e2b-ts git status' ;;
+    'e2b-ts git branch|create') REPLY='e2b-ts git branch create' ;;
+    'e2b-ts git branch|delete') REPLY='e2b-ts git branch delete' ;;
+    'e2b-ts git branch|help') REPLY='e2b-ts git branch help' ;;
+    'e2b-ts git branch|ls' | 'e2b-ts git branch|list') REPLY='e2b-ts git branch ls' ;;
+    'e2b-ts git config|get') REPLY='e2b-ts git config get' ;;
+    'e2b-ts git config|help') REPLY='e2b-ts git config help' ;;
+    'e2b-ts git config|set') REPLY='e2b-ts git config set' ;;
+    'e2b-ts git remote|add') REPLY='e2b-ts git remote add' ;;
+    'e2b-ts git remote|get') REPLY='e2b-ts git remote get' ;;
+    'e2b-ts git remote|help') REPLY='e2b-ts git remote help' ;;
     'e2b-ts local|env') REPLY='e2b-ts local env' ;;
     'e2b-ts local|help') REPLY='e2b-ts local help' ;;
     'e2b-ts local|logs') REPLY='e2b-ts local logs' ;;
@@ -73,11 +98,32 @@ _e2b_ts_takes_value() {
       'e2b-ts fs ls|--user' | 'e2b-ts fs mkdir|--user' | 'e2b-ts fs mv|--user' | \
       'e2b-ts fs rm|--user' | 'e2b-ts fs stat|--user' | 'e2b-ts fs url|--expires' | \
       'e2b-ts fs url|--user' | 'e2b-ts fs watch|--user' | 'e2b-ts fs write|--user' | \
-      'e2b-ts local env|--shell' | 'e2b-ts local logs|-n' | 'e2b-ts local logs|--lines' | \
-      'e2b-ts local start|--port' | 'e2b-ts proc kill|-s' | 'e2b-ts proc kill|--signal' | \
-      'e2b-ts pty attach|--cmd' | 'e2b-ts pty attach|--cwd' | 'e2b-ts pty attach|--detach-keys' | \
-      'e2b-ts pty attach|--env' | 'e2b-ts pty attach|--pid' | 'e2b-ts pty attach|--user' | \
-      'e2b-ts run|--cwd' | 'e2b-ts run|--env' | 'e2b-ts run|--metadata' | 'e2b-ts run|--shell' | \
+      'e2b-ts git add|--timeout' | 'e2b-ts git add|--user' | \
+      'e2b-ts git branch create|--timeout' | 'e2b-ts git branch create|--user' | \
+      'e2b-ts git branch delete|--timeout' | 'e2b-ts git branch delete|--user' | \
+      'e2b-ts git branch ls|--timeout' | 'e2b-ts git branch ls|--user' | \
+      'e2b-ts git checkout|--timeout' | 'e2b-ts git checkout|--user' | \
+      'e2b-ts git clone|--branch' | 'e2b-ts git clone|--depth' | 'e2b-ts git clone|--timeout' | \
+      'e2b-ts git clone|--user' | 'e2b-ts git clone|--username' | 'e2b-ts git commit|--author' | \
+      'e2b-ts git commit|-m' | 'e2b-ts git commit|--message' | 'e2b-ts git commit|--timeout' | \
+      'e2b-ts git commit|--user' | 'e2b-ts git config get|--scope' | \
+      'e2b-ts git config get|--timeout' | 'e2b-ts git config get|--user' | \
+      'e2b-ts git config set|--scope' | 'e2b-ts git config set|--timeout' | \
+      'e2b-ts git config set|--user' | 'e2b-ts git init|--initial-branch' | \
+      'e2b-ts git init|--timeout' | 'e2b-ts git init|--user' | 'e2b-ts git pull|--branch' | \
+      'e2b-ts git pull|--remote' | 'e2b-ts git pull|--timeout' | 'e2b-ts git pull|--user' | \
+      'e2b-ts git pull|--username' | 'e2b-ts git push|--branch' | 'e2b-ts git push|--remote' | \
+      'e2b-ts git push|--timeout' | 'e2b-ts git push|--user' | 'e2b-ts git push|--username' | \
+      'e2b-ts git remote add|--timeout' | 'e2b-ts git remote add|--user' | \
+      'e2b-ts git remote get|--timeout' | 'e2b-ts git remote get|--user' | \
+      'e2b-ts git reset|--timeout' | 'e2b-ts git reset|--user' | 'e2b-ts git restore|--source' | \
+      'e2b-ts git restore|--timeout' | 'e2b-ts git restore|--user' | \
+      'e2b-ts git status|--timeout' | 'e2b-ts git status|--user' | 'e2b-ts local env|--shell' | \
+      'e2b-ts local logs|-n' | 'e2b-ts local logs|--lines' | 'e2b-ts local start|--port' | \
+      'e2b-ts proc kill|-s' | 'e2b-ts proc kill|--signal' | 'e2b-ts pty attach|--cmd' | \
+      'e2b-ts pty attach|--cwd' | 'e2b-ts pty attach|--detach-keys' | 'e2b-ts pty attach|--env' | \
+      'e2b-ts pty attach|--pid' | 'e2b-ts pty attach|--user' | 'e2b-ts run|--cwd' | \
+      'e2b-ts run|--env' | 'e2b-ts run|--metadata' | 'e2b-ts run|--shell' | \
       'e2b-ts run|--timeout' | 'e2b-ts run|--user' | 'e2b-ts sandbox connect|--cmd' | \
       'e2b-ts sandbox connect|--cwd' | 'e2b-ts sandbox connect|--detach-keys' | \
       'e2b-ts sandbox connect|--env' | 'e2b-ts sandbox connect|--pid' | \
@@ -98,6 +144,8 @@ _e2b_ts_takes_value() {
 # _e2b_ts_choices KEY FLAG: REPLY=the values of option FLAG at command KEY (fails if free)
 _e2b_ts_choices() {
   case "$1|$2" in
+    'e2b-ts git config get|--scope') REPLY='global local system' ;;
+    'e2b-ts git config set|--scope') REPLY='global local system' ;;
     'e2b-ts local env|--shell') REPLY='dotenv fish powershell sh' ;;
     'e2b-ts sandbox create|--on-timeout') REPLY='kill pause' ;;
     *) return 1 ;;
@@ -107,11 +155,21 @@ _e2b_ts_choices() {
 # _e2b_ts_words KEY: REPLY=the subcommands of command KEY, or the values of its first argument
 _e2b_ts_words() {
   case "$1" in
-    'e2b-ts') REPLY='completion exec fs help local proc pty run sandbox sbx' ;;
+    'e2b-ts') REPLY='completion exec fs git help local proc pty run sandbox sbx' ;;
     'e2b-ts completion') REPLY='bash fish powershell zsh' ;;
     'e2b-ts fs') REPLY='cat cp help ls mkdir mv rm stat url watch write' ;;
     'e2b-ts fs help') REPLY='cat cp ls mkdir mv rm stat url watch write' ;;
-    'e2b-ts help') REPLY='completion exec fs local proc pty run sandbox' ;;
+    'e2b-ts git')
+      REPLY='add branch checkout clone commit config help init pull push remote reset restore status' ;;
+    'e2b-ts git branch') REPLY='create delete help list ls' ;;
+    'e2b-ts git branch help') REPLY='create delete ls' ;;
+    'e2b-ts git config') REPLY='get help set' ;;
+    'e2b-ts git config help') REPLY='get set' ;;
+    'e2b-ts git help')
+      REPLY='add branch checkout clone commit config init pull push remote reset restore status' ;;
+    'e2b-ts git remote') REPLY='add get help' ;;
+    'e2b-ts git remote help') REPLY='add get' ;;
+    'e2b-ts help') REPLY='completion exec fs git local proc pty run sandbox' ;;
     'e2b-ts local') REPLY='env help logs start status stop' ;;
     'e2b-ts local help') REPLY='env logs start status stop' ;;
     'e2b-ts proc') REPLY='attach help kill list ls stdin' ;;
@@ -145,6 +203,30 @@ _e2b_ts_options() {
     'e2b-ts fs url') REPLY='--expires -h --help --upload --user' ;;
     'e2b-ts fs watch') REPLY='-h --help -r --recursive --user' ;;
     'e2b-ts fs write') REPLY='-h --help --user' ;;
+    'e2b-ts git') REPLY='-h --help' ;;
+    'e2b-ts git add') REPLY='-h --help --no-all --timeout --user' ;;
+    'e2b-ts git branch') REPLY='-h --help' ;;
+    'e2b-ts git branch create') REPLY='-h --help --timeout --user' ;;
+    'e2b-ts git branch delete') REPLY='-f --force -h --help --timeout --user' ;;
+    'e2b-ts git branch ls') REPLY='-h --help --timeout --user' ;;
+    'e2b-ts git checkout') REPLY='-h --help --timeout --user' ;;
+    'e2b-ts git clone')
+      REPLY='--branch --depth -h --help --password-stdin --store-credentials --timeout --user --username' ;;
+    'e2b-ts git commit') REPLY='--allow-empty --author -h --help -m --message --timeout --user' ;;
+    'e2b-ts git config') REPLY='-h --help' ;;
+    'e2b-ts git config get') REPLY='-h --help --scope --timeout --user' ;;
+    'e2b-ts git config set') REPLY='-h --help --scope --timeout --user' ;;
+    'e2b-ts git init') REPLY='--bare -h --help --initial-branch --timeout --user' ;;
+    'e2b-ts git pull')
+      REPLY='--branch -h --help --password-stdin --remote --timeout --user --username' ;;
+    'e2b-ts git push')
+      REPLY='--branch -h --help --no-set-upstream --password-stdin --remote --timeout --user --username' ;;
+    'e2b-ts git remote') REPLY='-h --help' ;;
+    'e2b-ts git remote add') REPLY='--fetch -h --help --overwrite --timeout --user' ;;
+    'e2b-ts git remote get') REPLY='-h --help --timeout --user' ;;
+    'e2b-ts git reset') REPLY='--hard -h --help --keep --merge --mixed --soft --timeout --user' ;;
+    'e2b-ts git restore') REPLY='-h --help --source --staged --timeout --user --worktree' ;;
+    'e2b-ts git status') REPLY='-h --help --timeout --user' ;;
     'e2b-ts local') REPLY='-h --help' ;;
     'e2b-ts local env') REPLY='-h --help --shell' ;;
     'e2b-ts local logs') REPLY='-f --follow -h --help -n --lines' ;;

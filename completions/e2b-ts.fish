@@ -10,6 +10,8 @@ function __e2b_ts_child --argument-names key word --description 'Prints the subc
             echo 'e2b-ts exec'
         case 'e2b-ts|fs'
             echo 'e2b-ts fs'
+        case 'e2b-ts|git'
+            echo 'e2b-ts git'
         case 'e2b-ts|help'
             echo 'e2b-ts help'
         case 'e2b-ts|local'
@@ -44,6 +46,54 @@ function __e2b_ts_child --argument-names key word --description 'Prints the subc
             echo 'e2b-ts fs watch'
         case 'e2b-ts fs|write'
             echo 'e2b-ts fs write'
+        case 'e2b-ts git|add'
+            echo 'e2b-ts git add'
+        case 'e2b-ts git|branch'
+            echo 'e2b-ts git branch'
+        case 'e2b-ts git|checkout'
+            echo 'e2b-ts git checkout'
+        case 'e2b-ts git|clone'
+            echo 'e2b-ts git clone'
+        case 'e2b-ts git|commit'
+            echo 'e2b-ts git commit'
+        case 'e2b-ts git|config'
+            echo 'e2b-ts git config'
+        case 'e2b-ts git|help'
+            echo 'e2b-ts git help'
+        case 'e2b-ts git|init'
+            echo 'e2b-ts git init'
+        case 'e2b-ts git|pull'
+            echo 'e2b-ts git pull'
+        case 'e2b-ts git|push'
+            echo 'e2b-ts git push'
+        case 'e2b-ts git|remote'
+            echo 'e2b-ts git remote'
+        case 'e2b-ts git|reset'
+            echo 'e2b-ts git reset'
+        case 'e2b-ts git|restore'
+            echo 'e2b-ts git restore'
+        case 'e2b-ts git|status'
+            echo 'e2b-ts git status'
+        case 'e2b-ts git branch|create'
+            echo 'e2b-ts git branch create'
+        case 'e2b-ts git branch|delete'
+            echo 'e2b-ts git branch delete'
+        case 'e2b-ts git branch|help'
+            echo 'e2b-ts git branch help'
+        case 'e2b-ts git branch|ls' 'e2b-ts git branch|list'
+            echo 'e2b-ts git branch ls'
+        case 'e2b-ts git config|get'
+            echo 'e2b-ts git config get'
+        case 'e2b-ts git config|help'
+            echo 'e2b-ts git config help'
+        case 'e2b-ts git config|set'
+            echo 'e2b-ts git config set'
+        case 'e2b-ts git remote|add'
+            echo 'e2b-ts git remote add'
+        case 'e2b-ts git remote|get'
+            echo 'e2b-ts git remote get'
+        case 'e2b-ts git remote|help'
+            echo 'e2b-ts git remote help'
         case 'e2b-ts local|env'
             echo 'e2b-ts local env'
         case 'e2b-ts local|help'
@@ -121,12 +171,32 @@ function __e2b_ts_takes_value --argument-names key flag --description 'Whether F
             'e2b-ts fs ls|--user' 'e2b-ts fs mkdir|--user' 'e2b-ts fs mv|--user' \
             'e2b-ts fs rm|--user' 'e2b-ts fs stat|--user' 'e2b-ts fs url|--expires' \
             'e2b-ts fs url|--user' 'e2b-ts fs watch|--user' 'e2b-ts fs write|--user' \
-            'e2b-ts local env|--shell' 'e2b-ts local logs|-n' 'e2b-ts local logs|--lines' \
-            'e2b-ts local start|--port' 'e2b-ts proc kill|-s' 'e2b-ts proc kill|--signal' \
-            'e2b-ts pty attach|--cmd' 'e2b-ts pty attach|--cwd' \
-            'e2b-ts pty attach|--detach-keys' 'e2b-ts pty attach|--env' \
-            'e2b-ts pty attach|--pid' 'e2b-ts pty attach|--user' 'e2b-ts run|--cwd' \
-            'e2b-ts run|--env' 'e2b-ts run|--metadata' 'e2b-ts run|--shell' \
+            'e2b-ts git add|--timeout' 'e2b-ts git add|--user' \
+            'e2b-ts git branch create|--timeout' 'e2b-ts git branch create|--user' \
+            'e2b-ts git branch delete|--timeout' 'e2b-ts git branch delete|--user' \
+            'e2b-ts git branch ls|--timeout' 'e2b-ts git branch ls|--user' \
+            'e2b-ts git checkout|--timeout' 'e2b-ts git checkout|--user' \
+            'e2b-ts git clone|--branch' 'e2b-ts git clone|--depth' 'e2b-ts git clone|--timeout' \
+            'e2b-ts git clone|--user' 'e2b-ts git clone|--username' 'e2b-ts git commit|--author' \
+            'e2b-ts git commit|-m' 'e2b-ts git commit|--message' 'e2b-ts git commit|--timeout' \
+            'e2b-ts git commit|--user' 'e2b-ts git config get|--scope' \
+            'e2b-ts git config get|--timeout' 'e2b-ts git config get|--user' \
+            'e2b-ts git config set|--scope' 'e2b-ts git config set|--timeout' \
+            'e2b-ts git config set|--user' 'e2b-ts git init|--initial-branch' \
+            'e2b-ts git init|--timeout' 'e2b-ts git init|--user' 'e2b-ts git pull|--branch' \
+            'e2b-ts git pull|--remote' 'e2b-ts git pull|--timeout' 'e2b-ts git pull|--user' \
+            'e2b-ts git pull|--username' 'e2b-ts git push|--branch' 'e2b-ts git push|--remote' \
+            'e2b-ts git push|--timeout' 'e2b-ts git push|--user' 'e2b-ts git push|--username' \
+            'e2b-ts git remote add|--timeout' 'e2b-ts git remote add|--user' \
+            'e2b-ts git remote get|--timeout' 'e2b-ts git remote get|--user' \
+            'e2b-ts git reset|--timeout' 'e2b-ts git reset|--user' 'e2b-ts git restore|--source' \
+            'e2b-ts git restore|--timeout' 'e2b-ts git restore|--user' \
+            'e2b-ts git status|--timeout' 'e2b-ts git status|--user' 'e2b-ts local env|--shell' \
+            'e2b-ts local logs|-n' 'e2b-ts local logs|--lines' 'e2b-ts local start|--port' \
+            'e2b-ts proc kill|-s' 'e2b-ts proc kill|--signal' 'e2b-ts pty attach|--cmd' \
+            'e2b-ts pty attach|--cwd' 'e2b-ts pty attach|--detach-keys' \
+            'e2b-ts pty attach|--env' 'e2b-ts pty attach|--pid' 'e2b-ts pty attach|--user' \
+            'e2b-ts run|--cwd' 'e2b-ts run|--env' 'e2b-ts run|--metadata' 'e2b-ts run|--shell' \
             'e2b-ts run|--timeout' 'e2b-ts run|--user' 'e2b-ts sandbox connect|--cmd' \
             'e2b-ts sandbox connect|--cwd' 'e2b-ts sandbox connect|--detach-keys' \
             'e2b-ts sandbox connect|--env' 'e2b-ts sandbox connect|--pid' \
@@ -202,6 +272,7 @@ complete -c e2b-ts -f
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a completion -d 'Print a shell completion script (bash, zsh, fish, powershell)'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a exec -d 'Run a command in a sandbox, streaming its output; exits with its exit code'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a fs -d 'Files in sandboxes: copy, list, read, write, watch'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a git -d 'Git in sandboxes: clone, status, commit, push, pull, branches'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a help -d 'show help for a command'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a local -d 'Run the local E2B-compatible backend (offline sandboxes; no account needed)'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a proc -d 'Processes in a sandbox: list, signal, attach to, feed stdin'
@@ -291,8 +362,175 @@ complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts fs watch'" -l user -x -d 'sandbox use
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts fs write'" -s h -l help -d 'display help for command'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts fs write'" -l user -x -d 'sandbox user that owns the file'
 
+# e2b-ts git
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts git'" -a add -d 'Stage changes for the next commit'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts git'" -a branch -d 'List, create and delete branches (`git branch ID[:PATH]` lists)'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts git'" -a checkout -d 'Switch to a branch'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts git'" -a clone -d 'Clone a repository into a sandbox'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts git'" -a commit -d 'Commit the staged changes; prints the new commit\'s sha'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts git'" -a config -d 'Read and write git configuration'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts git'" -a help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts git'" -a init -d 'Create a repository (the folder is created when missing)'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts git'" -a pull -d 'Fetch from a remote and merge into the current branch'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts git'" -a push -d 'Push commits to a remote'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts git'" -a remote -d 'Add a remote, or print one\'s URL'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts git'" -a reset -d 'Reset HEAD, the index and (with --hard) the working tree, or unstage paths'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts git'" -a restore -d 'Restore files in the working tree or the index'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts git'" -a status -d 'A repository\'s branch and changed files'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git'" -s h -l help -d 'display help for command'
+
+# e2b-ts git add
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git add'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git add'" -l no-all -d 'without files: stage `.` (the repository folder) instead of every change (-A)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git add'" -l timeout -x -d 'stop git after this long: 90, 90s, 5m (default: no limit)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git add'" -l user -x -d 'sandbox user git runs as (relative paths are in their home; default: user)'
+
+# e2b-ts git branch
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts git branch'" -a create -d 'Create a branch at HEAD and check it out'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts git branch'" -a delete -d 'Delete a branch'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts git branch'" -a help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts git branch'" -a ls -d 'List the local branches, then the remote-tracking ones'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts git branch'" -a list -d 'List the local branches, then the remote-tracking ones'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git branch'" -s h -l help -d 'display help for command'
+
+# e2b-ts git branch create
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git branch create'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git branch create'" -l timeout -x -d 'stop git after this long: 90, 90s, 5m (default: no limit)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git branch create'" -l user -x -d 'sandbox user git runs as (relative paths are in their home; default: user)'
+
+# e2b-ts git branch delete
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git branch delete'" -s f -l force -d 'delete it even when it is not merged'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git branch delete'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git branch delete'" -l timeout -x -d 'stop git after this long: 90, 90s, 5m (default: no limit)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git branch delete'" -l user -x -d 'sandbox user git runs as (relative paths are in their home; default: user)'
+
+# e2b-ts git branch help
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts git branch help'" -a 'create delete ls'
+
+# e2b-ts git branch ls
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git branch ls'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git branch ls'" -l timeout -x -d 'stop git after this long: 90, 90s, 5m (default: no limit)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git branch ls'" -l user -x -d 'sandbox user git runs as (relative paths are in their home; default: user)'
+
+# e2b-ts git checkout
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git checkout'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git checkout'" -l timeout -x -d 'stop git after this long: 90, 90s, 5m (default: no limit)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git checkout'" -l user -x -d 'sandbox user git runs as (relative paths are in their home; default: user)'
+
+# e2b-ts git clone
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git clone'" -l branch -x -d 'check out this branch (and fetch only it)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git clone'" -l depth -x -d 'shallow clone with this many commits'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git clone'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git clone'" -l password-stdin -d 'read the password or token from stdin, first line (default: $E2B_TS_GIT_TOKEN)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git clone'" -l store-credentials -d 'keep the credentials in origin\'s URL in .git/config (readable by anything in the sandbox)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git clone'" -l timeout -x -d 'stop git after this long: 90, 90s, 5m (default: no limit)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git clone'" -l user -x -d 'sandbox user git runs as (relative paths are in their home; default: user)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git clone'" -l username -x -d 'username for HTTP(S) (default: $E2B_TS_GIT_USERNAME; with a token alone: x-access-token)'
+
+# e2b-ts git commit
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git commit'" -l allow-empty -d 'commit even when nothing is staged'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git commit'" -l author -x -d 'author and committer, "Name <email>" (default: git\'s user.name and user.email)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git commit'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git commit'" -s m -l message -x -d 'the commit message'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git commit'" -l timeout -x -d 'stop git after this long: 90, 90s, 5m (default: no limit)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git commit'" -l user -x -d 'sandbox user git runs as (relative paths are in their home; default: user)'
+
+# e2b-ts git config
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts git config'" -a get -d 'Print a config value'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts git config'" -a help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts git config'" -a set -d 'Set a config value'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git config'" -s h -l help -d 'display help for command'
+
+# e2b-ts git config get
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git config get'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git config get'" -l scope -x -a 'global local system' -d 'which file: global (the user\'s ~/.gitconfig), local (the repository at PATH), system'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git config get'" -l timeout -x -d 'stop git after this long: 90, 90s, 5m (default: no limit)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git config get'" -l user -x -d 'sandbox user git runs as (relative paths are in their home; default: user)'
+
+# e2b-ts git config help
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts git config help'" -a 'get set'
+
+# e2b-ts git config set
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git config set'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git config set'" -l scope -x -a 'global local system' -d 'which file: global (the user\'s ~/.gitconfig), local (the repository at PATH), system'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git config set'" -l timeout -x -d 'stop git after this long: 90, 90s, 5m (default: no limit)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git config set'" -l user -x -d 'sandbox user git runs as (relative paths are in their home; default: user)'
+
+# e2b-ts git help
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts git help'" -a 'add branch checkout clone commit config init pull push remote reset restore status'
+
+# e2b-ts git init
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git init'" -l bare -d 'a bare repository (no working tree)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git init'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git init'" -l initial-branch -x -d 'name of the first branch (default: git\'s init.defaultBranch)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git init'" -l timeout -x -d 'stop git after this long: 90, 90s, 5m (default: no limit)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git init'" -l user -x -d 'sandbox user git runs as (relative paths are in their home; default: user)'
+
+# e2b-ts git pull
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git pull'" -l branch -x -d 'remote branch to merge (default: the upstream\'s)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git pull'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git pull'" -l password-stdin -d 'read the password or token from stdin, first line (default: $E2B_TS_GIT_TOKEN)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git pull'" -l remote -x -d 'remote to pull from (default: the branch\'s upstream)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git pull'" -l timeout -x -d 'stop git after this long: 90, 90s, 5m (default: no limit)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git pull'" -l user -x -d 'sandbox user git runs as (relative paths are in their home; default: user)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git pull'" -l username -x -d 'username for HTTP(S) (default: $E2B_TS_GIT_USERNAME; with a token alone: x-access-token)'
+
+# e2b-ts git push
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git push'" -l branch -x -d 'branch to push (default: with --remote, the current one; without, git\'s push.default)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git push'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git push'" -l no-set-upstream -d 'do not make the remote branch the upstream of the pushed one'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git push'" -l password-stdin -d 'read the password or token from stdin, first line (default: $E2B_TS_GIT_TOKEN)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git push'" -l remote -x -d 'remote to push to (default: the branch\'s upstream)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git push'" -l timeout -x -d 'stop git after this long: 90, 90s, 5m (default: no limit)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git push'" -l user -x -d 'sandbox user git runs as (relative paths are in their home; default: user)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git push'" -l username -x -d 'username for HTTP(S) (default: $E2B_TS_GIT_USERNAME; with a token alone: x-access-token)'
+
+# e2b-ts git remote
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts git remote'" -a add -d 'Add a remote'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts git remote'" -a get -d 'Print a remote\'s URL'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts git remote'" -a help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git remote'" -s h -l help -d 'display help for command'
+
+# e2b-ts git remote add
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git remote add'" -l fetch -d 'fetch it after adding it'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git remote add'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git remote add'" -l overwrite -d 'set the URL when the remote already exists'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git remote add'" -l timeout -x -d 'stop git after this long: 90, 90s, 5m (default: no limit)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git remote add'" -l user -x -d 'sandbox user git runs as (relative paths are in their home; default: user)'
+
+# e2b-ts git remote get
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git remote get'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git remote get'" -l timeout -x -d 'stop git after this long: 90, 90s, 5m (default: no limit)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git remote get'" -l user -x -d 'sandbox user git runs as (relative paths are in their home; default: user)'
+
+# e2b-ts git remote help
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts git remote help'" -a 'add get'
+
+# e2b-ts git reset
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git reset'" -l hard -d 'move HEAD, reset the index and the working tree (changes are lost)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git reset'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git reset'" -l keep -d 'reset, refusing when a changed file would be overwritten'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git reset'" -l merge -d 'reset, keeping the working tree\'s changes unless they conflict'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git reset'" -l mixed -d 'move HEAD and reset the index; keep the working tree (git\'s default)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git reset'" -l soft -d 'move HEAD only; keep the index and the working tree'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git reset'" -l timeout -x -d 'stop git after this long: 90, 90s, 5m (default: no limit)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git reset'" -l user -x -d 'sandbox user git runs as (relative paths are in their home; default: user)'
+
+# e2b-ts git restore
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git restore'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git restore'" -l source -x -d 'restore from this commit, branch or ref (default: the index, or HEAD for --staged)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git restore'" -l staged -d 'restore the index (unstage); with --worktree, both'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git restore'" -l timeout -x -d 'stop git after this long: 90, 90s, 5m (default: no limit)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git restore'" -l user -x -d 'sandbox user git runs as (relative paths are in their home; default: user)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git restore'" -l worktree -d 'restore the working tree (the default without --staged)'
+
+# e2b-ts git status
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git status'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git status'" -l timeout -x -d 'stop git after this long: 90, 90s, 5m (default: no limit)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git status'" -l user -x -d 'sandbox user git runs as (relative paths are in their home; default: user)'
+
 # e2b-ts help
-complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts help'" -a 'completion exec fs local proc pty run sandbox'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts help'" -a 'completion exec fs git local proc pty run sandbox'
 
 # e2b-ts local
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts local'" -a env -d 'Print the environment that points E2B SDKs and tools at the local backend (starts it if needed)'

@@ -11,6 +11,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $children['e2b-ts|completion'] = 'e2b-ts completion'
     $children['e2b-ts|exec'] = 'e2b-ts exec'
     $children['e2b-ts|fs'] = 'e2b-ts fs'
+    $children['e2b-ts|git'] = 'e2b-ts git'
     $children['e2b-ts|help'] = 'e2b-ts help'
     $children['e2b-ts|local'] = 'e2b-ts local'
     $children['e2b-ts|proc'] = 'e2b-ts proc'
@@ -29,6 +30,31 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $children['e2b-ts fs|url'] = 'e2b-ts fs url'
     $children['e2b-ts fs|watch'] = 'e2b-ts fs watch'
     $children['e2b-ts fs|write'] = 'e2b-ts fs write'
+    $children['e2b-ts git|add'] = 'e2b-ts git add'
+    $children['e2b-ts git|branch'] = 'e2b-ts git branch'
+    $children['e2b-ts git|checkout'] = 'e2b-ts git checkout'
+    $children['e2b-ts git|clone'] = 'e2b-ts git clone'
+    $children['e2b-ts git|commit'] = 'e2b-ts git commit'
+    $children['e2b-ts git|config'] = 'e2b-ts git config'
+    $children['e2b-ts git|help'] = 'e2b-ts git help'
+    $children['e2b-ts git|init'] = 'e2b-ts git init'
+    $children['e2b-ts git|pull'] = 'e2b-ts git pull'
+    $children['e2b-ts git|push'] = 'e2b-ts git push'
+    $children['e2b-ts git|remote'] = 'e2b-ts git remote'
+    $children['e2b-ts git|reset'] = 'e2b-ts git reset'
+    $children['e2b-ts git|restore'] = 'e2b-ts git restore'
+    $children['e2b-ts git|status'] = 'e2b-ts git status'
+    $children['e2b-ts git branch|create'] = 'e2b-ts git branch create'
+    $children['e2b-ts git branch|delete'] = 'e2b-ts git branch delete'
+    $children['e2b-ts git branch|help'] = 'e2b-ts git branch help'
+    $children['e2b-ts git branch|ls'] = 'e2b-ts git branch ls'
+    $children['e2b-ts git branch|list'] = 'e2b-ts git branch ls'
+    $children['e2b-ts git config|get'] = 'e2b-ts git config get'
+    $children['e2b-ts git config|help'] = 'e2b-ts git config help'
+    $children['e2b-ts git config|set'] = 'e2b-ts git config set'
+    $children['e2b-ts git remote|add'] = 'e2b-ts git remote add'
+    $children['e2b-ts git remote|get'] = 'e2b-ts git remote get'
+    $children['e2b-ts git remote|help'] = 'e2b-ts git remote help'
     $children['e2b-ts local|env'] = 'e2b-ts local env'
     $children['e2b-ts local|help'] = 'e2b-ts local help'
     $children['e2b-ts local|logs'] = 'e2b-ts local logs'
@@ -88,6 +114,56 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     [void]$valueFlags.Add('e2b-ts fs url|--user')
     [void]$valueFlags.Add('e2b-ts fs watch|--user')
     [void]$valueFlags.Add('e2b-ts fs write|--user')
+    [void]$valueFlags.Add('e2b-ts git add|--timeout')
+    [void]$valueFlags.Add('e2b-ts git add|--user')
+    [void]$valueFlags.Add('e2b-ts git branch create|--timeout')
+    [void]$valueFlags.Add('e2b-ts git branch create|--user')
+    [void]$valueFlags.Add('e2b-ts git branch delete|--timeout')
+    [void]$valueFlags.Add('e2b-ts git branch delete|--user')
+    [void]$valueFlags.Add('e2b-ts git branch ls|--timeout')
+    [void]$valueFlags.Add('e2b-ts git branch ls|--user')
+    [void]$valueFlags.Add('e2b-ts git checkout|--timeout')
+    [void]$valueFlags.Add('e2b-ts git checkout|--user')
+    [void]$valueFlags.Add('e2b-ts git clone|--branch')
+    [void]$valueFlags.Add('e2b-ts git clone|--depth')
+    [void]$valueFlags.Add('e2b-ts git clone|--timeout')
+    [void]$valueFlags.Add('e2b-ts git clone|--user')
+    [void]$valueFlags.Add('e2b-ts git clone|--username')
+    [void]$valueFlags.Add('e2b-ts git commit|--author')
+    [void]$valueFlags.Add('e2b-ts git commit|-m')
+    [void]$valueFlags.Add('e2b-ts git commit|--message')
+    [void]$valueFlags.Add('e2b-ts git commit|--timeout')
+    [void]$valueFlags.Add('e2b-ts git commit|--user')
+    [void]$valueFlags.Add('e2b-ts git config get|--scope')
+    [void]$valueFlags.Add('e2b-ts git config get|--timeout')
+    [void]$valueFlags.Add('e2b-ts git config get|--user')
+    [void]$valueFlags.Add('e2b-ts git config set|--scope')
+    [void]$valueFlags.Add('e2b-ts git config set|--timeout')
+    [void]$valueFlags.Add('e2b-ts git config set|--user')
+    [void]$valueFlags.Add('e2b-ts git init|--initial-branch')
+    [void]$valueFlags.Add('e2b-ts git init|--timeout')
+    [void]$valueFlags.Add('e2b-ts git init|--user')
+    [void]$valueFlags.Add('e2b-ts git pull|--branch')
+    [void]$valueFlags.Add('e2b-ts git pull|--remote')
+    [void]$valueFlags.Add('e2b-ts git pull|--timeout')
+    [void]$valueFlags.Add('e2b-ts git pull|--user')
+    [void]$valueFlags.Add('e2b-ts git pull|--username')
+    [void]$valueFlags.Add('e2b-ts git push|--branch')
+    [void]$valueFlags.Add('e2b-ts git push|--remote')
+    [void]$valueFlags.Add('e2b-ts git push|--timeout')
+    [void]$valueFlags.Add('e2b-ts git push|--user')
+    [void]$valueFlags.Add('e2b-ts git push|--username')
+    [void]$valueFlags.Add('e2b-ts git remote add|--timeout')
+    [void]$valueFlags.Add('e2b-ts git remote add|--user')
+    [void]$valueFlags.Add('e2b-ts git remote get|--timeout')
+    [void]$valueFlags.Add('e2b-ts git remote get|--user')
+    [void]$valueFlags.Add('e2b-ts git reset|--timeout')
+    [void]$valueFlags.Add('e2b-ts git reset|--user')
+    [void]$valueFlags.Add('e2b-ts git restore|--source')
+    [void]$valueFlags.Add('e2b-ts git restore|--timeout')
+    [void]$valueFlags.Add('e2b-ts git restore|--user')
+    [void]$valueFlags.Add('e2b-ts git status|--timeout')
+    [void]$valueFlags.Add('e2b-ts git status|--user')
     [void]$valueFlags.Add('e2b-ts local env|--shell')
     [void]$valueFlags.Add('e2b-ts local logs|-n')
     [void]$valueFlags.Add('e2b-ts local logs|--lines')
@@ -135,16 +211,55 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
 
     # "KEY|FLAG" -> the values of an option ("*|FLAG": global options)
     $choices = [System.Collections.Generic.Dictionary[string, string[]]]::new($ordinal)
+    $choices['e2b-ts git config get|--scope'] = @('global', 'local', 'system')
+    $choices['e2b-ts git config set|--scope'] = @('global', 'local', 'system')
     $choices['e2b-ts local env|--shell'] = @('dotenv', 'fish', 'powershell', 'sh')
     $choices['e2b-ts sandbox create|--on-timeout'] = @('kill', 'pause')
 
     # KEY -> the subcommands of command KEY, or the values of its first argument
     $words = [System.Collections.Generic.Dictionary[string, string[]]]::new($ordinal)
-    $words['e2b-ts'] = @('completion', 'exec', 'fs', 'help', 'local', 'proc', 'pty', 'run', 'sandbox', 'sbx')
+    $words['e2b-ts'] = @('completion', 'exec', 'fs', 'git', 'help', 'local', 'proc', 'pty', 'run', 'sandbox', 'sbx')
     $words['e2b-ts completion'] = @('bash', 'fish', 'powershell', 'zsh')
     $words['e2b-ts fs'] = @('cat', 'cp', 'help', 'ls', 'mkdir', 'mv', 'rm', 'stat', 'url', 'watch', 'write')
     $words['e2b-ts fs help'] = @('cat', 'cp', 'ls', 'mkdir', 'mv', 'rm', 'stat', 'url', 'watch', 'write')
-    $words['e2b-ts help'] = @('completion', 'exec', 'fs', 'local', 'proc', 'pty', 'run', 'sandbox')
+    $words['e2b-ts git'] = @(
+        'add'
+        'branch'
+        'checkout'
+        'clone'
+        'commit'
+        'config'
+        'help'
+        'init'
+        'pull'
+        'push'
+        'remote'
+        'reset'
+        'restore'
+        'status'
+    )
+    $words['e2b-ts git branch'] = @('create', 'delete', 'help', 'list', 'ls')
+    $words['e2b-ts git branch help'] = @('create', 'delete', 'ls')
+    $words['e2b-ts git config'] = @('get', 'help', 'set')
+    $words['e2b-ts git config help'] = @('get', 'set')
+    $words['e2b-ts git help'] = @(
+        'add'
+        'branch'
+        'checkout'
+        'clone'
+        'commit'
+        'config'
+        'init'
+        'pull'
+        'push'
+        'remote'
+        'reset'
+        'restore'
+        'status'
+    )
+    $words['e2b-ts git remote'] = @('add', 'get', 'help')
+    $words['e2b-ts git remote help'] = @('add', 'get')
+    $words['e2b-ts help'] = @('completion', 'exec', 'fs', 'git', 'local', 'proc', 'pty', 'run', 'sandbox')
     $words['e2b-ts local'] = @('env', 'help', 'logs', 'start', 'status', 'stop')
     $words['e2b-ts local help'] = @('env', 'logs', 'start', 'status', 'stop')
     $words['e2b-ts proc'] = @('attach', 'help', 'kill', 'list', 'ls', 'stdin')
@@ -211,6 +326,56 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $options['e2b-ts fs url'] = @('--expires', '-h', '--help', '--upload', '--user')
     $options['e2b-ts fs watch'] = @('-h', '--help', '-r', '--recursive', '--user')
     $options['e2b-ts fs write'] = @('-h', '--help', '--user')
+    $options['e2b-ts git'] = @('-h', '--help')
+    $options['e2b-ts git add'] = @('-h', '--help', '--no-all', '--timeout', '--user')
+    $options['e2b-ts git branch'] = @('-h', '--help')
+    $options['e2b-ts git branch create'] = @('-h', '--help', '--timeout', '--user')
+    $options['e2b-ts git branch delete'] = @('-f', '--force', '-h', '--help', '--timeout', '--user')
+    $options['e2b-ts git branch ls'] = @('-h', '--help', '--timeout', '--user')
+    $options['e2b-ts git checkout'] = @('-h', '--help', '--timeout', '--user')
+    $options['e2b-ts git clone'] = @(
+        '--branch'
+        '--depth'
+        '-h'
+        '--help'
+        '--password-stdin'
+        '--store-credentials'
+        '--timeout'
+        '--user'
+        '--username'
+    )
+    $options['e2b-ts git commit'] = @('--allow-empty', '--author', '-h', '--help', '-m', '--message', '--timeout', '--user')
+    $options['e2b-ts git config'] = @('-h', '--help')
+    $options['e2b-ts git config get'] = @('-h', '--help', '--scope', '--timeout', '--user')
+    $options['e2b-ts git config set'] = @('-h', '--help', '--scope', '--timeout', '--user')
+    $options['e2b-ts git init'] = @('--bare', '-h', '--help', '--initial-branch', '--timeout', '--user')
+    $options['e2b-ts git pull'] = @(
+        '--branch'
+        '-h'
+        '--help'
+        '--password-stdin'
+        '--remote'
+        '--timeout'
+        '--user'
+        '--username'
+    )
+    $options['e2b-ts git push'] = @(
+        '--branch'
+        '-h'
+        '--help'
+        '--no-set-upstream'
+        '--password-stdin'
+        '--remote'
+        '--timeout'
+        '--user'
+        '--username'
+    )
+    $options['e2b-ts git remote'] = @('-h', '--help')
+    $options['e2b-ts git remote add'] = @('--fetch', '-h', '--help', '--overwrite', '--timeout', '--user')
+    $options['e2b-ts git remote get'] = @('-h', '--help', '--timeout', '--user')
+    $options['e2b-ts git reset'] = @('--hard', '-h', '--help', '--keep', '--merge', '--mixed', '--soft', '--timeout', '--user')
+    $options['e2b-ts git restore'] = @('-h', '--help', '--source', '--staged', '--timeout', '--user', '--worktree')
+    $options['e2b-ts git status'] = @('-h', '--help', '--timeout', '--user')
     $options['e2b-ts local'] = @('-h', '--help')
     $options['e2b-ts local env'] = @('-h', '--help', '--shell')
     $options['e2b-ts local logs'] = @('-f', '--follow', '-h', '--help', '-n', '--lines')
@@ -286,6 +451,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $tips['e2b-ts|completion'] = 'Print a shell completion script (bash, zsh, fish, powershell)'
     $tips['e2b-ts|exec'] = 'Run a command in a sandbox, streaming its output; exits with its exit code'
     $tips['e2b-ts|fs'] = 'Files in sandboxes: copy, list, read, write, watch'
+    $tips['e2b-ts|git'] = 'Git in sandboxes: clone, status, commit, push, pull, branches'
     $tips['e2b-ts|help'] = 'show help for a command'
     $tips['e2b-ts|local'] = 'Run the local E2B-compatible backend (offline sandboxes; no account needed)'
     $tips['e2b-ts|proc'] = 'Processes in a sandbox: list, signal, attach to, feed stdin'
@@ -363,6 +529,142 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $tips['e2b-ts fs write|-h'] = 'display help for command'
     $tips['e2b-ts fs write|--help'] = 'display help for command'
     $tips['e2b-ts fs write|--user'] = 'sandbox user that owns the file'
+    $tips['e2b-ts git|add'] = 'Stage changes for the next commit'
+    $tips['e2b-ts git|branch'] = 'List, create and delete branches (`git branch ID[:PATH]` lists)'
+    $tips['e2b-ts git|checkout'] = 'Switch to a branch'
+    $tips['e2b-ts git|clone'] = 'Clone a repository into a sandbox'
+    $tips['e2b-ts git|commit'] = 'Commit the staged changes; prints the new commit''s sha'
+    $tips['e2b-ts git|config'] = 'Read and write git configuration'
+    $tips['e2b-ts git|help'] = 'display help for command'
+    $tips['e2b-ts git|init'] = 'Create a repository (the folder is created when missing)'
+    $tips['e2b-ts git|pull'] = 'Fetch from a remote and merge into the current branch'
+    $tips['e2b-ts git|push'] = 'Push commits to a remote'
+    $tips['e2b-ts git|remote'] = 'Add a remote, or print one''s URL'
+    $tips['e2b-ts git|reset'] = 'Reset HEAD, the index and (with --hard) the working tree, or unstage paths'
+    $tips['e2b-ts git|restore'] = 'Restore files in the working tree or the index'
+    $tips['e2b-ts git|status'] = 'A repository''s branch and changed files'
+    $tips['e2b-ts git|-h'] = 'display help for command'
+    $tips['e2b-ts git|--help'] = 'display help for command'
+    $tips['e2b-ts git add|-h'] = 'display help for command'
+    $tips['e2b-ts git add|--help'] = 'display help for command'
+    $tips['e2b-ts git add|--no-all'] = 'without files: stage `.` (the repository folder) instead of every change (-A)'
+    $tips['e2b-ts git add|--timeout'] = 'stop git after this long: 90, 90s, 5m (default: no limit)'
+    $tips['e2b-ts git add|--user'] = 'sandbox user git runs as (relative paths are in their home; default: user)'
+    $tips['e2b-ts git branch|create'] = 'Create a branch at HEAD and check it out'
+    $tips['e2b-ts git branch|delete'] = 'Delete a branch'
+    $tips['e2b-ts git branch|help'] = 'display help for command'
+    $tips['e2b-ts git branch|ls'] = 'List the local branches, then the remote-tracking ones'
+    $tips['e2b-ts git branch|list'] = 'List the local branches, then the remote-tracking ones'
+    $tips['e2b-ts git branch|-h'] = 'display help for command'
+    $tips['e2b-ts git branch|--help'] = 'display help for command'
+    $tips['e2b-ts git branch create|-h'] = 'display help for command'
+    $tips['e2b-ts git branch create|--help'] = 'display help for command'
+    $tips['e2b-ts git branch create|--timeout'] = 'stop git after this long: 90, 90s, 5m (default: no limit)'
+    $tips['e2b-ts git branch create|--user'] = 'sandbox user git runs as (relative paths are in their home; default: user)'
+    $tips['e2b-ts git branch delete|-f'] = 'delete it even when it is not merged'
+    $tips['e2b-ts git branch delete|--force'] = 'delete it even when it is not merged'
+    $tips['e2b-ts git branch delete|-h'] = 'display help for command'
+    $tips['e2b-ts git branch delete|--help'] = 'display help for command'
+    $tips['e2b-ts git branch delete|--timeout'] = 'stop git after this long: 90, 90s, 5m (default: no limit)'
+    $tips['e2b-ts git branch delete|--user'] = 'sandbox user git runs as (relative paths are in their home; default: user)'
+    $tips['e2b-ts git branch ls|-h'] = 'display help for command'
+    $tips['e2b-ts git branch ls|--help'] = 'display help for command'
+    $tips['e2b-ts git branch ls|--timeout'] = 'stop git after this long: 90, 90s, 5m (default: no limit)'
+    $tips['e2b-ts git branch ls|--user'] = 'sandbox user git runs as (relative paths are in their home; default: user)'
+    $tips['e2b-ts git checkout|-h'] = 'display help for command'
+    $tips['e2b-ts git checkout|--help'] = 'display help for command'
+    $tips['e2b-ts git checkout|--timeout'] = 'stop git after this long: 90, 90s, 5m (default: no limit)'
+    $tips['e2b-ts git checkout|--user'] = 'sandbox user git runs as (relative paths are in their home; default: user)'
+    $tips['e2b-ts git clone|--branch'] = 'check out this branch (and fetch only it)'
+    $tips['e2b-ts git clone|--depth'] = 'shallow clone with this many commits'
+    $tips['e2b-ts git clone|-h'] = 'display help for command'
+    $tips['e2b-ts git clone|--help'] = 'display help for command'
+    $tips['e2b-ts git clone|--password-stdin'] = 'read the password or token from stdin, first line (default: $E2B_TS_GIT_TOKEN)'
+    $tips['e2b-ts git clone|--store-credentials'] = 'keep the credentials in origin''s URL in .git/config (readable by anything in the sandbox)'
+    $tips['e2b-ts git clone|--timeout'] = 'stop git after this long: 90, 90s, 5m (default: no limit)'
+    $tips['e2b-ts git clone|--user'] = 'sandbox user git runs as (relative paths are in their home; default: user)'
+    $tips['e2b-ts git clone|--username'] = 'username for HTTP(S) (default: $E2B_TS_GIT_USERNAME; with a token alone: x-access-token)'
+    $tips['e2b-ts git commit|--allow-empty'] = 'commit even when nothing is staged'
+    $tips['e2b-ts git commit|--author'] = 'author and committer, "Name <email>" (default: git''s user.name and user.email)'
+    $tips['e2b-ts git commit|-h'] = 'display help for command'
+    $tips['e2b-ts git commit|--help'] = 'display help for command'
+    $tips['e2b-ts git commit|-m'] = 'the commit message'
+    $tips['e2b-ts git commit|--message'] = 'the commit message'
+    $tips['e2b-ts git commit|--timeout'] = 'stop git after this long: 90, 90s, 5m (default: no limit)'
+    $tips['e2b-ts git commit|--user'] = 'sandbox user git runs as (relative paths are in their home; default: user)'
+    $tips['e2b-ts git config|get'] = 'Print a config value'
+    $tips['e2b-ts git config|help'] = 'display help for command'
+    $tips['e2b-ts git config|set'] = 'Set a config value'
+    $tips['e2b-ts git config|-h'] = 'display help for command'
+    $tips['e2b-ts git config|--help'] = 'display help for command'
+    $tips['e2b-ts git config get|-h'] = 'display help for command'
+    $tips['e2b-ts git config get|--help'] = 'display help for command'
+    $tips['e2b-ts git config get|--scope'] = 'which file: global (the user''s ~/.gitconfig), local (the repository at PATH), system'
+    $tips['e2b-ts git config get|--timeout'] = 'stop git after this long: 90, 90s, 5m (default: no limit)'
+    $tips['e2b-ts git config get|--user'] = 'sandbox user git runs as (relative paths are in their home; default: user)'
+    $tips['e2b-ts git config set|-h'] = 'display help for command'
+    $tips['e2b-ts git config set|--help'] = 'display help for command'
+    $tips['e2b-ts git config set|--scope'] = 'which file: global (the user''s ~/.gitconfig), local (the repository at PATH), system'
+    $tips['e2b-ts git config set|--timeout'] = 'stop git after this long: 90, 90s, 5m (default: no limit)'
+    $tips['e2b-ts git config set|--user'] = 'sandbox user git runs as (relative paths are in their home; default: user)'
+    $tips['e2b-ts git init|--bare'] = 'a bare repository (no working tree)'
+    $tips['e2b-ts git init|-h'] = 'display help for command'
+    $tips['e2b-ts git init|--help'] = 'display help for command'
+    $tips['e2b-ts git init|--initial-branch'] = 'name of the first branch (default: git''s init.defaultBranch)'
+    $tips['e2b-ts git init|--timeout'] = 'stop git after this long: 90, 90s, 5m (default: no limit)'
+    $tips['e2b-ts git init|--user'] = 'sandbox user git runs as (relative paths are in their home; default: user)'
+    $tips['e2b-ts git pull|--branch'] = 'remote branch to merge (default: the upstream''s)'
+    $tips['e2b-ts git pull|-h'] = 'display help for command'
+    $tips['e2b-ts git pull|--help'] = 'display help for command'
+    $tips['e2b-ts git pull|--password-stdin'] = 'read the password or token from stdin, first line (default: $E2B_TS_GIT_TOKEN)'
+    $tips['e2b-ts git pull|--remote'] = 'remote to pull from (default: the branch''s upstream)'
+    $tips['e2b-ts git pull|--timeout'] = 'stop git after this long: 90, 90s, 5m (default: no limit)'
+    $tips['e2b-ts git pull|--user'] = 'sandbox user git runs as (relative paths are in their home; default: user)'
+    $tips['e2b-ts git pull|--username'] = 'username for HTTP(S) (default: $E2B_TS_GIT_USERNAME; with a token alone: x-access-token)'
+    $tips['e2b-ts git push|--branch'] = 'branch to push (default: with --remote, the current one; without, git''s push.default)'
+    $tips['e2b-ts git push|-h'] = 'display help for command'
+    $tips['e2b-ts git push|--help'] = 'display help for command'
+    $tips['e2b-ts git push|--no-set-upstream'] = 'do not make the remote branch the upstream of the pushed one'
+    $tips['e2b-ts git push|--password-stdin'] = 'read the password or token from stdin, first line (default: $E2B_TS_GIT_TOKEN)'
+    $tips['e2b-ts git push|--remote'] = 'remote to push to (default: the branch''s upstream)'
+    $tips['e2b-ts git push|--timeout'] = 'stop git after this long: 90, 90s, 5m (default: no limit)'
+    $tips['e2b-ts git push|--user'] = 'sandbox user git runs as (relative paths are in their home; default: user)'
+    $tips['e2b-ts git push|--username'] = 'username for HTTP(S) (default: $E2B_TS_GIT_USERNAME; with a token alone: x-access-token)'
+    $tips['e2b-ts git remote|add'] = 'Add a remote'
+    $tips['e2b-ts git remote|get'] = 'Print a remote''s URL'
+    $tips['e2b-ts git remote|help'] = 'display help for command'
+    $tips['e2b-ts git remote|-h'] = 'display help for command'
+    $tips['e2b-ts git remote|--help'] = 'display help for command'
+    $tips['e2b-ts git remote add|--fetch'] = 'fetch it after adding it'
+    $tips['e2b-ts git remote add|-h'] = 'display help for command'
+    $tips['e2b-ts git remote add|--help'] = 'display help for command'
+    $tips['e2b-ts git remote add|--overwrite'] = 'set the URL when the remote already exists'
+    $tips['e2b-ts git remote add|--timeout'] = 'stop git after this long: 90, 90s, 5m (default: no limit)'
+    $tips['e2b-ts git remote add|--user'] = 'sandbox user git runs as (relative paths are in their home; default: user)'
+    $tips['e2b-ts git remote get|-h'] = 'display help for command'
+    $tips['e2b-ts git remote get|--help'] = 'display help for command'
+    $tips['e2b-ts git remote get|--timeout'] = 'stop git after this long: 90, 90s, 5m (default: no limit)'
+    $tips['e2b-ts git remote get|--user'] = 'sandbox user git runs as (relative paths are in their home; default: user)'
+    $tips['e2b-ts git reset|--hard'] = 'move HEAD, reset the index and the working tree (changes are lost)'
+    $tips['e2b-ts git reset|-h'] = 'display help for command'
+    $tips['e2b-ts git reset|--help'] = 'display help for command'
+    $tips['e2b-ts git reset|--keep'] = 'reset, refusing when a changed file would be overwritten'
+    $tips['e2b-ts git reset|--merge'] = 'reset, keeping the working tree''s changes unless they conflict'
+    $tips['e2b-ts git reset|--mixed'] = 'move HEAD and reset the index; keep the working tree (git''s default)'
+    $tips['e2b-ts git reset|--soft'] = 'move HEAD only; keep the index and the working tree'
+    $tips['e2b-ts git reset|--timeout'] = 'stop git after this long: 90, 90s, 5m (default: no limit)'
+    $tips['e2b-ts git reset|--user'] = 'sandbox user git runs as (relative paths are in their home; default: user)'
+    $tips['e2b-ts git restore|-h'] = 'display help for command'
+    $tips['e2b-ts git restore|--help'] = 'display help for command'
+    $tips['e2b-ts git restore|--source'] = 'restore from this commit, branch or ref (default: the index, or HEAD for --staged)'
+    $tips['e2b-ts git restore|--staged'] = 'restore the index (unstage); with --worktree, both'
+    $tips['e2b-ts git restore|--timeout'] = 'stop git after this long: 90, 90s, 5m (default: no limit)'
+    $tips['e2b-ts git restore|--user'] = 'sandbox user git runs as (relative paths are in their home; default: user)'
+    $tips['e2b-ts git restore|--worktree'] = 'restore the working tree (the default without --staged)'
+    $tips['e2b-ts git status|-h'] = 'display help for command'
+    $tips['e2b-ts git status|--help'] = 'display help for command'
+    $tips['e2b-ts git status|--timeout'] = 'stop git after this long: 90, 90s, 5m (default: no limit)'
+    $tips['e2b-ts git status|--user'] = 'sandbox user git runs as (relative paths are in their home; default: user)'
     $tips['e2b-ts local|env'] = 'Print the environment that points E2B SDKs and tools at the local backend (starts it if needed)'
     $tips['e2b-ts local|help'] = 'display help for command'
     $tips['e2b-ts local|logs'] = 'Show the local backend''s own log'

@@ -39,3 +39,14 @@ export class ExecError extends Error {
 export class CopyError extends Error {
   override name = 'CopyError';
 }
+
+/**
+ * A git command in a sandbox failed: a conflict, not a repository, a rejected push. The message
+ * carries git's own reason (its `fatal:`/`error:` lines). Exit 1.
+ */
+export class GitError extends Error {
+  override name = 'GitError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}

@@ -14,6 +14,8 @@ export interface Choice<T> {
 export interface Prompter {
   confirm(message: string, opts?: { default?: boolean }): Promise<boolean>;
   select<T>(message: string, choices: Choice<T>[]): Promise<T>;
+  /** A secret typed without echo (nothing is shown, not even a mask). */
+  password(message: string): Promise<string>;
 }
 
 export function createPrompter(io: () => IOStreams, signal: AbortSignal): Prompter {
@@ -31,6 +33,10 @@ export function createPrompter(io: () => IOStreams, signal: AbortSignal): Prompt
     async select<T>(message: string, choices: Choice<T>[]) {
       const { select } = await import('@inquirer/prompts');
       return select<T>({ message, choices, pageSize: 12 }, context()).catch(cancelled);
+    },
+    async password(message) {
+      const { password } = await import('@inquirer/prompts');
+      return password({ message }, context()).catch(cancelled);
     },
   };
 }

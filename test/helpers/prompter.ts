@@ -4,7 +4,7 @@
  */
 import type { Choice, Prompter } from '../../src/cli/prompter.js';
 
-export type Expectation = { confirm: RegExp; answer: boolean } | { select: RegExp; answer: unknown };
+export type Expectation = { confirm: RegExp; answer: boolean } | { select: RegExp; answer: unknown } | { password: RegExp; answer: string };
 
 export class FakePrompter implements Prompter {
   private readonly pending: Expectation[];
@@ -29,7 +29,13 @@ export class FakePrompter implements Prompter {
     return next.answer as T;
   }
 
+  async password(message: string): Promise<string> {
+    const next = this.pending.shift();
+    if (!next || !('password' in next) || !next.password.test(message)) throw new Error(`unexpected password prompt: ${message}`);
+    return next.answer;
+  }
+
   verify(): void {
-    if (this.pending.length) throw new Error(`prompts never shown: ${this.pending.map((p) => ('confirm' in p ? p.confirm : p.select)).join(', ')}`);
+    if (this.pending.length) throw new Error(`prompts never shown: ${this.pending.map((p) => ('confirm' in p ? p.confirm : 'select' in p ? p.select : p.password)).join(', ')}`);
   }
 }

@@ -43,7 +43,7 @@ describe('completionModel', () => {
   it('names the program and lists the nouns, with aliases and the help command', () => {
     expect(model.program).toBe('e2b-ts');
     expect(model.root.path).toEqual([]);
-    expect(model.root.subcommands.map((s) => s.name)).toEqual(['completion', 'exec', 'fs', 'help', 'local', 'proc', 'pty', 'run', 'sandbox']);
+    expect(model.root.subcommands.map((s) => s.name)).toEqual(['completion', 'exec', 'fs', 'git', 'help', 'local', 'proc', 'pty', 'run', 'sandbox']);
     expect(find(model, 'sandbox').aliases).toEqual(['sbx']);
   });
 
@@ -62,6 +62,20 @@ describe('completionModel', () => {
     expect(words(find(model, 'sandbox', 'snapshot'))).toEqual(expect.arrayContaining(['create', 'ls', 'list', 'rm', 'delete']));
     expect(find(model, 'sandbox', 'snapshot', 'ls').path).toEqual(['sandbox', 'snapshot', 'ls']);
     expect(words(find(model, 'local'))).toEqual(expect.arrayContaining(['start', 'stop', 'status', 'env', 'logs']));
+  });
+
+  it('has the git verbs, nested ones included, and never offers --password', () => {
+    expect(words(find(model, 'git'))).toEqual(
+      expect.arrayContaining(['clone', 'init', 'status', 'add', 'commit', 'push', 'pull', 'branch', 'checkout', 'remote', 'config', 'reset', 'restore']),
+    );
+    expect(words(find(model, 'git', 'branch'))).toEqual(expect.arrayContaining(['ls', 'list', 'create', 'delete']));
+    expect(words(find(model, 'git', 'remote'))).toEqual(expect.arrayContaining(['add', 'get']));
+    expect(option(find(model, 'git', 'config', 'get').options, '--scope')?.choices).toEqual(['global', 'local', 'system']);
+    for (const verb of ['clone', 'push', 'pull']) {
+      const flags = find(model, 'git', verb).options.flatMap((o) => o.flags);
+      expect(flags).toEqual(expect.arrayContaining(['--username', '--password-stdin', '--user', '--timeout']));
+      expect(flags).not.toContain('--password');
+    }
   });
 
   it('keeps the root options apart as global options', () => {
@@ -90,7 +104,7 @@ describe('completionModel', () => {
 
   it('knows the fixed positional values: the shells of `completion`, the siblings of `help`', () => {
     expect(find(model, 'completion').positionalChoices).toEqual(['bash', 'fish', 'powershell', 'zsh']);
-    expect(find(model, 'help').positionalChoices).toEqual(['completion', 'exec', 'fs', 'local', 'proc', 'pty', 'run', 'sandbox']);
+    expect(find(model, 'help').positionalChoices).toEqual(['completion', 'exec', 'fs', 'git', 'local', 'proc', 'pty', 'run', 'sandbox']);
     expect(find(model, 'sandbox', 'snapshot', 'help').positionalChoices).toEqual(['create', 'ls', 'rm']);
     expect(find(model, 'sandbox', 'create').positionalChoices).toEqual([]);
   });
@@ -247,7 +261,7 @@ const SANDBOX_VERBS = ['connect', 'create', 'help', 'info', 'kill', 'list', 'log
 /** What every shell completes the same way. */
 const CASES: Case[] = [
   { line: 'e2b-ts sa', exact: ['sandbox'] },
-  { line: 'e2b-ts ', exact: ['completion', 'exec', 'fs', 'help', 'local', 'proc', 'pty', 'run', 'sandbox', 'sbx'] },
+  { line: 'e2b-ts ', exact: ['completion', 'exec', 'fs', 'git', 'help', 'local', 'proc', 'pty', 'run', 'sandbox', 'sbx'] },
   { line: 'e2b-ts sandbox ', exact: SANDBOX_VERBS },
   { line: 'e2b-ts sbx ', exact: SANDBOX_VERBS },
   { line: 'e2b-ts sandbox snapshot ', exact: ['create', 'delete', 'help', 'list', 'ls', 'rm'] },
@@ -265,9 +279,12 @@ const CASES: Case[] = [
   { line: 'e2b-ts sandbox kill -', contains: ['-h', '-y', '--all', '--state', '--local'], excludes: ['--limit'] },
   { line: 'e2b-ts completion ', exact: ['bash', 'fish', 'powershell', 'zsh'] },
   { line: 'e2b-ts completion z', exact: ['zsh'] },
-  { line: 'e2b-ts help ', exact: ['completion', 'exec', 'fs', 'local', 'proc', 'pty', 'run', 'sandbox'] },
+  { line: 'e2b-ts help ', exact: ['completion', 'exec', 'fs', 'git', 'local', 'proc', 'pty', 'run', 'sandbox'] },
   { line: 'e2b-ts pty ', exact: ['attach', 'help', 'kill', 'list', 'ls'] },
   { line: 'e2b-ts exec --ti', exact: ['--timeout'] },
+  { line: 'e2b-ts git branch ', exact: ['create', 'delete', 'help', 'list', 'ls'] },
+  { line: 'e2b-ts git config set --scope ', exact: ['global', 'local', 'system'] },
+  { line: 'e2b-ts git clone --pass', exact: ['--password-stdin'] },
   { line: 'e2b-ts sandbox help sn', exact: ['snapshot'] },
   // global options before the noun, and between the words, with and without values
   { line: 'e2b-ts --local sandbox ', exact: SANDBOX_VERBS },

@@ -8,6 +8,7 @@ import type { Context, GlobalOptions } from '../context.js';
 import { completionCommand, COMPLETION_VERB } from './completion.js';
 import { execCommand } from './exec.js';
 import { fsCommand, FS_NOUN } from './fs/index.js';
+import { gitCommand, GIT_NOUN } from './git/index.js';
 import { procCommand, PROC_NOUN } from './proc/index.js';
 import { ptyCommand, PTY_NOUN } from './pty/index.js';
 import { runCommand } from './run.js';
@@ -26,6 +27,7 @@ const NOUNS: Record<string, Noun> = {
   proc: { meta: PROC_NOUN, build: procCommand },
   pty: { meta: PTY_NOUN, build: ptyCommand },
   fs: { meta: FS_NOUN, build: fsCommand },
+  git: { meta: GIT_NOUN, build: gitCommand },
   local: { meta: LOCAL_NOUN, build: localCommand },
 };
 
@@ -117,7 +119,7 @@ function configureTree(command: Command, ctx: Context): void {
 export function buildProgram(ctx: Context, argv?: readonly string[]): Command {
   const program = new Command('e2b-ts')
     .description(
-      'E2B sandboxes from the terminal: create, run commands, move files. --local runs an E2B-compatible backend on this machine.',
+      'E2B sandboxes from the terminal: create, run commands, move files, drive git. --local runs an E2B-compatible backend on this machine.',
     )
     .version(packageVersion(), '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
@@ -135,6 +137,7 @@ export function buildProgram(ctx: Context, argv?: readonly string[]): Command {
     .addCommand(noun('proc'))
     .addCommand(noun('pty'))
     .addCommand(noun('fs'))
+    .addCommand(noun('git'))
     .addCommand(noun('local'))
     .addCommand(completionCommand(ctx, () => program));
   program.addHelpText(

@@ -15,3 +15,11 @@ export function sanitize(text: string): string {
 export function sanitizeKeepNewlines(text: string): string {
   return text.split('\n').map((line) => line.replace(CONTROL, '')).join('\n');
 }
+
+// The same sequences, but keeping carriage returns: git's progress meter redraws its line with `\r`.
+const CONTROL_KEEP_CR = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]/g;
+
+/** Like {@link sanitizeKeepNewlines} but also keeps `\r` (progress meters of tools run in a sandbox). */
+export function sanitizeKeepLineBreaks(text: string): string {
+  return text.replace(CONTROL_KEEP_CR, '');
+}

@@ -1,0 +1,8 @@
+import { Command } from 'commander';
+import type { Context } from '../../../context.js';
+import { remoteAddCommand } from './add.js';
+import { remoteGetCommand } from './get.js';
+
+export function remoteCommand(ctx: Context): Command {
+  return new Command('remote').description("Add a remote, or print one's URL").addCommand(remoteAddCommand(ctx)).addCommand(remoteGetCommand(ctx));
+}
