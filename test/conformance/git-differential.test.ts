@@ -285,6 +285,17 @@ describe('push and pull', () => {
       await sh(who, 'cd ~/priv && git reset -q --hard origin/topic');
     }
     await both((git, who) => git.remoteAdd('/home/user/priv', 'origin', url('priv', who), { overwrite: true, envs }));
+    // one local commit, one upstream commit fetched: ahead 1, behind 1
+    for (const who of ['sdk', 'ours'] as const) {
+      // (a fetch of the private repository, outside the module under test)
+      await (who === 'sdk' ? sdk : mine).files.write('/home/user/.test-cred', `username=${username}\npassword=${password}\n`);
+      await sh(who, "cd ~/priv && git commit -q --allow-empty -m local && git -c credential.helper='!cat ~/.test-cred' fetch -q && rm ~/.test-cred");
+    }
+    const diverged = await both((git) => git.status('/home/user/priv', { envs }));
+    expect(diverged.ours).toMatchObject({ value: { currentBranch: 'topic', upstream: 'origin/topic', ahead: 1, behind: 1 } });
+    for (const who of ['sdk', 'ours'] as const) await sh(who, 'cd ~/priv && git reset -q --hard HEAD~1');
+    const behind = await both((git) => git.status('/home/user/priv', { envs }));
+    expect(behind.ours).toMatchObject({ value: { ahead: 0, behind: 1 } });
     await both((git) => git.pull('/home/user/priv', { username, password, envs }));
     const status = await both((git) => git.status('/home/user/priv', { envs }));
     expect(status.ours).toMatchObject({ value: { currentBranch: 'topic', ahead: 0, behind: 0 } });
