@@ -21,14 +21,15 @@ import { holdDir, openFileNoFollow, type HeldDir } from './nofollow.js';
 
 const execFileAsync = promisify(execFile);
 
-export async function copyTree(src: string, dst: string): Promise<void> {
+/** `exclude`: top-level names of `src` left out (a sandbox's overlay folders, copied apart). */
+export async function copyTree(src: string, dst: string, opts: { exclude?: readonly string[] } = {}): Promise<void> {
   const keepOwners = process.getuid?.() === 0;
   const st = await lstat(src);
   if (st.isDirectory()) {
     const dir = holdDir(src);
     try {
       await mkdir(dst, { recursive: true });
-      await copyFolder(dir, dst, keepOwners, true);
+      await copyFolder(dir, dst, keepOwners, true, opts.exclude ?? []);
     } finally {
       dir.close();
     }
@@ -38,8 +39,9 @@ export async function copyTree(src: string, dst: string): Promise<void> {
   }
 }
 
-async function copyFolder(dir: HeldDir, dst: string, keepOwners: boolean, top: boolean): Promise<void> {
+async function copyFolder(dir: HeldDir, dst: string, keepOwners: boolean, top: boolean, exclude: readonly string[] = []): Promise<void> {
   for (const name of await dir.names()) {
+    if (top && exclude.includes(name)) continue;
     const from = dir.entry(name);
     const to = join(dst, name);
     const st = await lstat(from).catch(() => undefined);

@@ -288,7 +288,9 @@ describe('push and pull', () => {
     // one local commit, one upstream commit fetched: ahead 1, behind 1
     for (const who of ['sdk', 'ours'] as const) {
       // (a fetch of the private repository, outside the module under test)
-      await (who === 'sdk' ? sdk : mine).files.write('/home/user/.test-cred', `username=${username}\npassword=${password}\n`);
+      const cred = `username=${username}\npassword=${password}\n`;
+      if (who === 'sdk') await sdk.files.write('/home/user/.test-cred', cred);
+      else await mine.files.write('/home/user/.test-cred', cred);
       await sh(who, "cd ~/priv && git commit -q --allow-empty -m local && git -c credential.helper='!cat ~/.test-cred' fetch -q && rm ~/.test-cred");
     }
     const diverged = await both((git) => git.status('/home/user/priv', { envs }));

@@ -936,7 +936,7 @@ describe('fs url', () => {
     const created = await cli(['sandbox', 'create', '--no-secure']);
     expect(created.code, show(created)).toBe(0);
     const open = created.stdout.trim();
-    writeFileSync(hostPath(open, '/home/user/plain.txt'), 'no token needed\n');
+    await sh(open, "printf 'no token needed\\n' > /home/user/plain.txt");
     const r = await cli(['fs', 'url', `${open}:/home/user/plain.txt`]);
     expect(r.code, show(r)).toBe(0);
     const url = r.stdout.trim();

@@ -92,11 +92,15 @@ describe('daemon restart', () => {
   it('keeps every sandbox and its files; dead sandboxes come back paused and resume', async () => {
     const running = (await cli('sandbox', 'create', '--metadata', 'restart=1')).stdout.trim();
     const paused = (await cli('sandbox', 'create', '--metadata', 'restart=1')).stdout.trim();
-    expect((await cli('sandbox', 'pause', paused)).code).toBe(0);
-    // Files written into the sandboxes' own folders (the filesystem API arrives with the files issue).
+    // Files written in the sandboxes (they land in the sandbox's own upper layer on the host).
     const fileOf = (id: string) => join(requireSandboxFolder(backend.home, id), 'fs', 'home', 'user', 'keep.txt');
-    writeFileSync(fileOf(running), 'running sandbox data');
-    writeFileSync(fileOf(paused), 'paused sandbox data');
+    for (const [id, text] of [
+      [running, 'running sandbox data'],
+      [paused, 'paused sandbox data'],
+    ]) {
+      expect((await cli('exec', id, '--', 'sh', '-c', `printf '${text}' > /home/user/keep.txt`)).code).toBe(0);
+    }
+    expect((await cli('sandbox', 'pause', paused)).code).toBe(0);
 
     await backend.restart();
 
@@ -144,13 +148,13 @@ describe('metrics, logs, snapshots, url', () => {
 
   it('snapshot create / ls / rm, and a sandbox from the snapshot has the files', async () => {
     const id = (await cli('sandbox', 'create')).stdout.trim();
-    writeFileSync(join(requireSandboxFolder(backend.home, id), 'fs', 'home', 'user', 'snap.txt'), 'snapshot me');
+    expect((await cli('exec', id, '--', 'sh', '-c', 'printf "snapshot me" > /home/user/snap.txt')).code).toBe(0);
     const snap = (await cli('sandbox', 'snapshot', 'create', id, '--name', 'e2e-snap')).stdout.trim();
     expect(snap).toBe('local/e2e-snap:default');
     const listed = JSON.parse((await cli('sandbox', 'snapshot', 'ls', '--sandbox', id, '--json')).stdout) as Array<{ snapshotId: string }>;
     expect(listed.map((s) => s.snapshotId)).toEqual([snap]);
     const child = (await cli('sandbox', 'create', 'e2e-snap')).stdout.trim();
-    expect(readFileSync(join(requireSandboxFolder(backend.home, child), 'fs', 'home', 'user', 'snap.txt'), 'utf8')).toBe('snapshot me');
+    expect((await cli('fs', 'cat', `${child}:/home/user/snap.txt`)).stdout).toBe('snapshot me');
     expect((await cli('sandbox', 'snapshot', 'rm', snap)).code).toBe(0);
     expect((await cli('sandbox', 'snapshot', 'rm', snap)).code).toBe(3);
   });

@@ -8,12 +8,13 @@
  * Where overlayfs cannot be mounted the backend keeps a read-only root and says so in its
  * runtime description; this file then skips and prints why.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Sandbox as SdkSandbox } from 'e2b';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sandbox } from '../../src/index.js';
 import { selectRuntime } from '../../src/local/runtime/index.js';
-import { startLocalBackend, type LocalBackend } from '../helpers/local-backend.js';
+import { requireSandboxFolder, startLocalBackend, type LocalBackend } from '../helpers/local-backend.js';
 
 let backend: LocalBackend;
 // What the daemon will find: the same probe, run here before the tests are collected.
@@ -94,6 +95,50 @@ describe.skipIf(!writable)('a writable root', () => {
       expect(shadow).not.toMatch(/^root:\$/m);
     } finally {
       await sbx.kill();
+    }
+  });
+
+  it('templates are layers: a sandbox from a snapshot copies nothing, snapshots stack, a deleted template stays while used', async () => {
+    const a = await Sandbox.create({ ...conn(), timeoutMs: 600_000 });
+    let b: Sandbox | undefined;
+    let c: Sandbox | undefined;
+    try {
+      await a.commands.run('mkdir -p /opt/data && head -c 4194304 /dev/urandom > /opt/data/blob && echo one > /usr/local/share/one && echo mine > /home/user/a.txt', { user: 'root' });
+      const sumA = (await a.commands.run('sha256sum /opt/data/blob', { user: 'root' })).stdout;
+      const first = await a.createSnapshot();
+      b = await Sandbox.create(first.snapshotId, { ...conn(), timeoutMs: 600_000 });
+      expect((await b.commands.run('sha256sum /opt/data/blob', { user: 'root' })).stdout).toBe(sumA);
+      expect(await b.files.read('/usr/local/share/one')).toBe('one\n');
+      expect(await b.files.read('/home/user/a.txt')).toBe('mine\n');
+      // nothing was copied into b's own folder: its files stand on the snapshot's layer
+      const bDir = requireSandboxFolder(backend.home, b.sandboxId);
+      expect(existsSync(join(bDir, 'fs', 'opt', 'data', 'blob'))).toBe(false);
+      expect(existsSync(join(bDir, 'upper', 'usr', 'local', 'share', 'one'))).toBe(false);
+      // b changes and deletes some, snapshots: the second stacks on the first
+      await b.commands.run('echo two > /usr/local/share/two && rm /home/user/a.txt', { user: 'root' });
+      const second = await b.createSnapshot();
+      c = await Sandbox.create(second.snapshotId, { ...conn(), timeoutMs: 600_000 });
+      expect(await c.files.read('/usr/local/share/one')).toBe('one\n');
+      expect(await c.files.read('/usr/local/share/two')).toBe('two\n');
+      expect(await c.files.exists('/home/user/a.txt')).toBe(false);
+      expect((await c.commands.run('sha256sum /opt/data/blob', { user: 'root' })).stdout).toBe(sumA);
+      // deleting the templates while c stands on them keeps c whole, through a restart too
+      await Sandbox.deleteSnapshot(second.snapshotId, { ...conn() });
+      await Sandbox.deleteSnapshot(first.snapshotId, { ...conn() });
+      await c.pause({ keepMemory: false });
+      await backend.restart();
+      const again = await Sandbox.connect(c.sandboxId, { ...conn() });
+      expect(await again.files.read('/usr/local/share/one')).toBe('one\n');
+      expect((await again.commands.run('sha256sum /opt/data/blob', { user: 'root' })).stdout).toBe(sumA);
+      // once nothing stands on them, a restart removes their folders
+      await again.kill();
+      await b.kill();
+      await backend.restart();
+      const templates = join(backend.home, 'templates');
+      const left = readdirSync(templates).filter((n) => !existsSync(join(templates, n, 'template.json')));
+      expect(left).toEqual([]);
+    } finally {
+      for (const s of [a, b, c]) if (s) await Sandbox.kill(s.sandboxId, { ...conn() }).catch(() => undefined);
     }
   });
 

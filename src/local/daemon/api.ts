@@ -424,7 +424,7 @@ function createHandlers(deps: ApiDeps): Record<string, Handler> {
     },
 
     'DELETE /templates/{templateID}': async ({ res, params }) => {
-      if (!(await templates.delete(params.templateID))) throw new ApiError(404, `template '${params.templateID}' not found`);
+      if (!(await templates.delete(params.templateID, (dir) => sandboxes.standsOn(dir)))) throw new ApiError(404, `template '${params.templateID}' not found`);
       sendEmpty(res, 204);
     },
   };

@@ -26,7 +26,7 @@ import { newAccessToken, newSandboxId } from './ids.js';
 import { SandboxLog } from './logs.js';
 import { WarmSpare, postInit } from './spare.js';
 import { METRICS_INTERVAL_MS, MetricsStore, type MetricSample, type MetricsTarget } from './metrics.js';
-import { TemplateStore, type TemplateRecord } from './templates.js';
+import { BASE_TEMPLATE_ID, TemplateStore, type TemplateRecord } from './templates.js';
 
 /** The longest lifetime a sandbox may be given, in seconds (E2B's Pro limit: 24 hours). */
 export const MAX_TIMEOUT_S = 86_400;
@@ -59,6 +59,11 @@ export interface SandboxRecord {
   volumeMounts: SandboxVolumeMount[];
   /** Last lifetime given, reused when traffic auto-resumes the sandbox. */
   timeoutSeconds: number;
+  /**
+   * The template layers the sandbox stands on, highest first, fixed at its creation (where the
+   * runtime mounts layers; elsewhere they were copied into its files).
+   */
+  layers?: string[];
   pausedAt?: string;
 }
 
@@ -117,6 +122,32 @@ export class SandboxManager {
     return join(this.dir(id), 'fs');
   }
 
+  /** Folders of the sandbox's files that the runtime keeps as upper layers of their own (`upper/usr`, ...). */
+  private overlayDirs(): readonly string[] {
+    return this.opts.runtime.overlayDirs ?? [];
+  }
+
+  /**
+   * Copies a tree of sandbox files (a layer, a fork's copy) into a sandbox: the overlay folders'
+   * parts (`usr/`, `etc/`, ...) into their upper layers, the rest into its `/`.
+   */
+  private async seedInto(src: string, id: string): Promise<void> {
+    const split = this.overlayDirs();
+    await copyTree(src, this.filesDir(id), { exclude: split });
+    for (const name of split) {
+      if (existsSync(join(src, name))) await copyTree(join(src, name), join(this.dir(id), 'upper', name));
+    }
+  }
+
+  /** Writes what the sandbox itself wrote (its upper layers) into `dst`, as one tree. */
+  private async writeOwnFiles(id: string, dst: string): Promise<void> {
+    await copyTree(this.filesDir(id), dst, { exclude: this.overlayDirs() });
+    for (const name of this.overlayDirs()) {
+      const upper = join(this.dir(id), 'upper', name);
+      if (existsSync(upper)) await copyTree(upper, join(dst, name));
+    }
+  }
+
   private async persist(record: SandboxRecord): Promise<void> {
     await writeJsonAtomic(join(this.dir(record.sandboxID), 'sandbox.json'), record, 0o600);
   }
@@ -172,6 +203,10 @@ export class SandboxManager {
     }
     this.sampler = setInterval(() => this.sample(), METRICS_INTERVAL_MS);
     this.sampler.unref();
+    // layers of deleted templates and old builds that no sandbox stands on any more
+    await this.opts.templates.collect(new Set(this.all().flatMap((r) => r.layers ?? []))).catch((error: unknown) => {
+      this.opts.log('warn', `could not clean up unused template layers: ${error instanceof Error ? error.message : String(error)}`);
+    });
     this.spare = new WarmSpare({
       runtime: this.opts.runtime,
       sandboxesDir: this.opts.paths.sandboxes,
@@ -185,6 +220,11 @@ export class SandboxManager {
 
   all(): SandboxRecord[] {
     return [...this.records.values()];
+  }
+
+  /** Whether a sandbox stands on a layer inside `dir` (then it must not be removed). */
+  standsOn(dir: string): boolean {
+    return this.all().some((r) => (r.layers ?? []).some((layer) => layer === dir || layer.startsWith(`${dir}/`)));
   }
 
   get(id: string): SandboxRecord | undefined {
@@ -239,14 +279,18 @@ export class SandboxManager {
     this.folders.set(id, randomBytes(10).toString('hex'));
     return this.serialize(id, async () => {
       try {
-        const seed = seedFiles ?? (template.hasFiles ? this.opts.templates.filesDir(template.templateID) : undefined);
-        // A running spare's overlay folders (fs/usr, fs/etc) are in use as upper layers: files
-        // for them can only go in before a sandbox starts.
-        const seedsOverlays = seed !== undefined && (this.opts.runtime.overlayDirs ?? []).some((name) => existsSync(join(seed, name)));
+        const layers = this.opts.templates.layersOf(template.templateID);
+        const mountsLayers = this.overlayDirs().length > 0;
+        if (mountsLayers && layers.length > 0) record.layers = layers;
+        // A running spare stands on no template layer, and its upper layers are in use: it fits
+        // only a sandbox of a template without files and no files of its own to seed.
+        const fitsSpare = layers.length === 0 && (!seedFiles || !this.overlayDirs().some((name) => existsSync(join(seedFiles, name))));
         // A warm spare's folder becomes this sandbox's folder, so take it before writing anything.
-        const spare = seedsOverlays ? undefined : await this.spare?.take(this.dir(id), record.allowInternetAccess);
+        const spare = fitsSpare ? await this.spare?.take(this.dir(id), record.allowInternetAccess) : undefined;
         if (!spare) await mkdir(this.dir(id), { recursive: true, mode: 0o700 });
-        if (seed) await copyTree(seed, this.filesDir(id));
+        // Where layers cannot be mounted, they are copied in, lowest first.
+        if (!mountsLayers) for (const layer of [...layers].reverse()) await this.seedInto(layer, id);
+        if (seedFiles) await this.seedInto(seedFiles, id);
         this.records.set(id, record);
         await this.persist(record);
         this.log(id).add('info', `sandbox created from template ${alias ?? template.templateID}`, {
@@ -303,6 +347,7 @@ export class SandboxManager {
       sockets: this.socketDir(),
       hostKey: this.folders.get(id) ?? randomBytes(10).toString('hex'),
       allowInternetAccess: record.allowInternetAccess,
+      layers: record.layers ?? [],
       envd,
       onLog: (line) => this.log(id).add('info', line, { source: 'envd' }),
     });
@@ -510,7 +555,10 @@ export class SandboxManager {
         const snapshot = await this.opts.templates.createSnapshot(
           {
             sandboxID: id,
-            filesDir: this.filesDir(id),
+            // the sandbox's own files, on top of the layers it stands on (where they were copied
+            // in instead, its files hold them all)
+            writeFiles: (dst) => this.writeOwnFiles(id, dst),
+            parentTemplateID: record.layers ? record.templateID : BASE_TEMPLATE_ID,
             cpuCount: record.cpuCount,
             memoryMB: record.memoryMB,
             diskSizeMB: record.diskSizeMB,
@@ -539,7 +587,7 @@ export class SandboxManager {
       const freezeNow = source.state === 'running' && live.proc !== undefined && !live.frozen;
       if (freezeNow) await live.proc!.freeze();
       try {
-        await copyTree(this.filesDir(id), staging);
+        await this.writeOwnFiles(id, staging);
       } finally {
         if (freezeNow) await live.proc?.thaw();
       }

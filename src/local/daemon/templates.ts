@@ -1,7 +1,14 @@
 /**
- * Templates of the local backend: the built-in `base` and the snapshots taken from sandboxes
- * (a snapshot is a template whose files are a copy of a sandbox's). Names follow E2B's
- * `[namespace/]alias[:tag]` rules; lookups accept the ID or any spelling of a name.
+ * Templates of the local backend: the built-in `base` and the snapshots taken from sandboxes.
+ * Names follow E2B's `[namespace/]alias[:tag]` rules; lookups accept the ID or any spelling of a
+ * name.
+ *
+ * A template is a stack of layers: its own files (a snapshot's: what the sandbox wrote) on top
+ * of its parent's stack (the template the sandbox came from), down to `base`, the host's
+ * programs (see runtime/layers.ts). Where the runtime mounts layers, a new sandbox uses them as
+ * read-only lower layers and copies nothing; elsewhere they are copied into its files, lowest
+ * first. A layer never changes once written: a new build of a name gets a folder of its own, and
+ * a deleted template's folders stay while a sandbox still stands on them (collect()).
  */
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { copyTree } from '../copy-tree.js';
@@ -32,8 +39,12 @@ export interface TemplateRecord {
   spawnCount: number;
   /** Set for snapshots: the sandbox it was taken from. */
   sourceSandboxID?: string;
-  /** Whether the template has a files folder to copy into new sandboxes. */
+  /** Whether the template has a layer of files of its own. */
   hasFiles: boolean;
+  /** Name of that layer's folder in the template's folder (`files` for older builds). */
+  filesName?: string;
+  /** The template its layer lies on (a snapshot's source sandbox's template). */
+  parentTemplateID?: string;
 }
 
 /** Splits `ns/alias:tag` into its parts, lower-cased, with the implicit tag `default`. */
@@ -115,9 +126,27 @@ export class TemplateStore {
     );
   }
 
-  /** Folder whose contents seed new sandboxes of this template. */
-  filesDir(templateID: string): string {
-    return join(this.dir, templateID, 'files');
+  /** The folder of the template's own layer (undefined for one without files). */
+  filesDir(templateID: string): string | undefined {
+    const record = this.records.get(templateID);
+    if (!record?.hasFiles) return undefined;
+    return join(this.dir, templateID, record.filesName ?? 'files');
+  }
+
+  /**
+   * The template's layers, highest first: its own files, then its parent's stack. A parent that
+   * is gone (deleted) ends the stack there; its folders stay while anything stands on them.
+   */
+  layersOf(templateID: string): string[] {
+    const out: string[] = [];
+    const seen = new Set<string>();
+    for (let id: string | undefined = templateID; id && !seen.has(id); id = this.records.get(id)?.parentTemplateID) {
+      seen.add(id);
+      const files = this.filesDir(id);
+      if (files) out.push(files);
+      if (!this.records.has(id)) break;
+    }
+    return out;
   }
 
   async save(record: TemplateRecord): Promise<void> {
@@ -134,31 +163,37 @@ export class TemplateStore {
   }
 
   /**
-   * Creates a snapshot template from a sandbox's files folder. Snapshotting again under a name
-   * already in use gives that snapshot a new build (same ID, new files), as E2B does.
+   * Creates a snapshot template: `writeFiles` writes the sandbox's own files (its upper layers)
+   * into a new folder, which becomes the template's layer on top of `parentTemplateID`'s stack.
+   * Snapshotting again under a name already in use gives that snapshot a new build (same ID, a
+   * new layer folder), as E2B does; the old folder stays for the sandboxes standing on it.
    */
   async createSnapshot(
-    source: { sandboxID: string; filesDir: string; cpuCount: number; memoryMB: number; diskSizeMB: number },
+    source: { sandboxID: string; writeFiles: (dst: string) => Promise<void>; parentTemplateID: string; cpuCount: number; memoryMB: number; diskSizeMB: number },
     name?: string,
   ): Promise<TemplateRecord> {
     const canonical = name ? canonicalSnapshotName(name) : undefined;
     const existing = canonical ? this.all().find((t) => t.names.includes(canonical)) : undefined;
     const templateID = existing?.templateID ?? newTemplateId();
-    const files = this.filesDir(templateID);
+    const buildID = newBuildId();
+    const filesName = `files-${buildID}`;
+    const files = join(this.dir, templateID, filesName);
     const staging = `${files}.new-${process.pid}-${Date.now()}`;
     await mkdir(join(this.dir, templateID), { recursive: true });
     try {
-      await copyTree(source.filesDir, staging);
-      await rm(files, { recursive: true, force: true });
+      await mkdir(staging, { recursive: true });
+      await source.writeFiles(staging);
       await rename(staging, files);
     } catch (error) {
       await rm(staging, { recursive: true, force: true });
       throw error;
     }
     const now = new Date().toISOString();
+    // a snapshot of a snapshot of itself (same name) keeps standing on what it stood on
+    const parent = source.parentTemplateID === templateID ? existing?.parentTemplateID : source.parentTemplateID;
     const record: TemplateRecord = {
       templateID,
-      buildID: newBuildId(),
+      buildID,
       names: canonical ? [canonical] : [],
       aliases: canonical ? [parseName(canonical).alias] : [],
       cpuCount: source.cpuCount,
@@ -171,19 +206,53 @@ export class TemplateStore {
       spawnCount: existing?.spawnCount ?? 0,
       sourceSandboxID: source.sandboxID,
       hasFiles: true,
+      filesName,
+      ...(parent ? { parentTemplateID: parent } : {}),
     };
     await this.save(record);
     return record;
   }
 
-  /** Deletes a template; false when unknown. The built-in base cannot be deleted. */
-  async delete(idOrName: string): Promise<boolean> {
+  /**
+   * Deletes a template; false when unknown. The built-in base cannot be deleted. Its folder is
+   * kept (without its record) when `inUse` says a sandbox stands on one of its layers (a lower
+   * layer must not change while mounted); collect() removes it once none does.
+   */
+  async delete(idOrName: string, inUse: (dir: string) => boolean = () => false): Promise<boolean> {
     const record = this.find(idOrName);
     if (!record) return false;
     if (record.templateID === BASE_TEMPLATE_ID) throw new ApiError(400, 'the base template cannot be deleted');
     this.records.delete(record.templateID);
-    await rm(join(this.dir, record.templateID), { recursive: true, force: true });
+    const dir = join(this.dir, record.templateID);
+    // Sandboxes name their layers by path: the folder stays where it is, without its record.
+    if (inUse(dir)) await rm(join(dir, 'template.json'), { force: true });
+    else await rm(dir, { recursive: true, force: true });
     return true;
+  }
+
+  /**
+   * Removes what no template and no sandbox uses any more: deleted templates' folders and old
+   * builds' layers. `used` holds the layer folders sandboxes stand on.
+   */
+  async collect(used: ReadonlySet<string>): Promise<void> {
+    const standsOn = (dir: string) => [...used].some((layer) => layer === dir || layer.startsWith(`${dir}/`));
+    for (const entry of await readdir(this.dir)) {
+      const dir = join(this.dir, entry);
+      const record = this.records.get(entry);
+      if (!record) {
+        // a deleted template's folder, kept while sandboxes stood on it
+        if (!standsOn(dir)) await rm(dir, { recursive: true, force: true });
+        continue;
+      }
+      const current = this.filesDir(entry);
+      for (const name of await readdir(dir).catch(() => [] as string[])) {
+        if (!/^files(-|$)/.test(name) || name.includes('.new-')) continue;
+        const layer = join(dir, name);
+        if (layer !== current && !standsOn(layer) && !this.all().some((t) => this.layersOf(t.templateID).includes(layer))) {
+          await rm(layer, { recursive: true, force: true });
+        }
+      }
+    }
   }
 
   /** The snapshot ID E2B reports: the canonical name when it has one, else the template ID. */

@@ -11,9 +11,9 @@
  * so no host path naming the sandbox appears on any command line.
  */
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { chmodSync, constants as fsConstants, copyFileSync, existsSync, lchownSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, symlinkSync, writeFileSync, type Stats } from 'node:fs';
+import { chmodSync, constants as fsConstants, copyFileSync, existsSync, lchownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import type { EnvdConfig, EnvdUser } from '../envd/config.js';
 import { createFreezer } from './freezer.js';
@@ -166,8 +166,7 @@ function makeFolder(path: string, mode: number): boolean {
  * chowned, chmodded or followed. The folders themselves are only ever made by the daemon; one
  * that is not a real folder means the state was tampered with, and the sandbox does not start.
  */
-export function prepareSandboxFs(dir: string, privileged: boolean): { home: string; root: string; tmp: string; var: string } {
-  const fs = join(dir, 'fs');
+export function prepareSandboxFs(dir: string, privileged: boolean, fs = join(dir, 'fs')): { home: string; root: string; tmp: string; var: string } {
   mkdirSync(fs, { recursive: true });
   const paths: Record<string, string> = {};
   for (const { name, mode } of OWN_FOLDERS) {
@@ -235,66 +234,100 @@ function visibleState(stateRoot: string): string | undefined {
   return ['/usr', '/etc', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32'].some((p) => real === p || real.startsWith(`${p}/`)) ? real : undefined;
 }
 
-/** Empty folders a fresh Debian root has, made in the sandbox's own `/` (they are its to fill). */
-const EMPTY_ROOT_FOLDERS = ['mnt', 'media', 'srv', 'opt'];
-
-/** A writable root (layers.ts): the overlays to mount and where bubblewrap binds them. */
+/** A writable root (layers.ts): the overlays to mount and the merged `/` bubblewrap binds. */
 export interface WritableRoot {
-  /** The sandbox's `/` (its `fs/` folder). */
+  /** The merged `/` (its overlays mounted below it). */
   root: string;
   mounts: OverlayMount[];
-  /** [merged folder, path in the sandbox] */
-  binds: Array<[string, string]>;
 }
 
 /**
- * Lays out a sandbox's writable root (see layers.ts) and returns its overlays. Everything made
- * in `fs/` is made only when missing, never through a symlink, and a program folder that is not
- * a real folder (the state was tampered with) stops the start.
+ * Lays out a sandbox's writable root (see layers.ts) and returns its overlays: the root, then
+ * one per folder of the host's programs and `/etc`, mounted below it. Everything made in the
+ * sandbox's upper layers is made only when missing and never through a symlink root left there.
  */
 export function writableRoot(spec: SandboxSpec, privileged: boolean, etcFiles: Map<string, string>): WritableRoot {
-  prepareSandboxFs(spec.dir, privileged);
   const fs = join(spec.dir, 'fs');
-  const mounts: OverlayMount[] = [];
-  const binds: Array<[string, string]> = [];
-  const overlay = (name: string, lower: string[]) => {
-    const upper = join(fs, name);
-    if (!existsOrLink(upper)) mkdirSync(upper, { mode: 0o755 });
-    if (!isRealDir(upper)) throw new Error(`the sandbox's /${name} is not a folder on the host (${upper}); refusing to start it`);
-    const work = join(spec.dir, 'work', name);
-    const merged = join(spec.dir, 'merged', name);
-    mkdirSync(work, { recursive: true, mode: 0o700 });
-    mkdirSync(merged, { recursive: true, mode: 0o700 });
-    mounts.push({ lower, upper, work, target: merged });
-    binds.push([merged, `/${name}`]);
-  };
+  // Its own /home, /root, /tmp and /var come from the skeleton (or a template above it), and
+  // land in fs/ as the sandbox writes to them.
+  if (!existsOrLink(fs)) mkdirSync(fs, { mode: 0o755 });
+  if (!isRealDir(fs)) throw new Error(`the sandbox's / is not a folder on the host (${fs}); refusing to start it`);
+  const layersDir = join(spec.stateRoot, 'layers');
+  const templateLayers = spec.layers ?? [];
+  const overlayNames: string[] = [];
+  const links: Array<[string, string]> = [];
   for (const name of PROGRAM_DIRS) {
-    const host = `/${name}`;
     let st: Stats;
     try {
-      st = lstatSync(host);
+      st = lstatSync(`/${name}`);
     } catch {
       continue;
     }
-    if (st.isSymbolicLink()) {
-      // merged /usr: /bin is a link into /usr, in the sandbox's / as on the host
-      if (!existsOrLink(join(fs, name))) symlinkSync(readlinkSync(host), join(fs, name));
-    } else if (st.isDirectory()) {
-      overlay(name, [host]);
-    }
+    // merged /usr: /bin is a link into /usr, in the sandbox as on the host
+    if (st.isSymbolicLink()) links.push([name, readlinkSync(`/${name}`)]);
+    else if (st.isDirectory()) overlayNames.push(name);
   }
-  const mask = etcMaskLayer(join(spec.stateRoot, 'layers'), etcHidden('/etc'), GENERATED_ETC);
-  overlay('etc', [mask, '/etc']);
-  // The sandbox's own account, host and DNS files, written once: from then on they are its
-  // files, which it may change (`useradd`). COPYFILE_EXCL never writes through a planted link.
+  overlayNames.push('etc');
+  const merged = join(spec.dir, 'merged');
+  const mounts: OverlayMount[] = [];
+  const dirFor = (kind: 'work' | 'upper', name: string) => {
+    const path = join(spec.dir, kind, name);
+    mkdirSync(path, { recursive: true, mode: kind === 'work' ? 0o700 : 0o755 });
+    if (!isRealDir(path)) throw new Error(`the sandbox's ${kind} layer ${name} is not a folder on the host (${path}); refusing to start it`);
+    return path;
+  };
+  mkdirSync(merged, { recursive: true, mode: 0o700 });
+  mounts.push({ lower: [...templateLayers, skeletonLayer(layersDir, overlayNames, links, privileged)], upper: fs, work: dirFor('work', 'root'), target: merged });
+  const mask = etcMaskLayer(layersDir, etcHidden('/etc'), GENERATED_ETC);
+  for (const name of overlayNames) {
+    const lower = [...templateLayers.map((l) => join(l, name)).filter(isRealDir), ...(name === 'etc' ? [mask] : []), `/${name}`];
+    mounts.push({ lower, upper: dirFor('upper', name), work: dirFor('work', name), target: join(merged, name) });
+  }
+  // The sandbox's own account, host and DNS files, written once into its upper /etc: from then
+  // on they are its files, which it may change (`useradd`). COPYFILE_EXCL never writes through
+  // a link planted there.
   for (const [name, file] of etcFiles) {
-    const target = join(fs, 'etc', name);
+    const target = join(spec.dir, 'upper', 'etc', name);
     if (!existsOrLink(target)) copyFileSync(file, target, fsConstants.COPYFILE_EXCL);
   }
-  for (const name of EMPTY_ROOT_FOLDERS) {
-    if (!existsOrLink(join(fs, name))) mkdirSync(join(fs, name), { mode: 0o755 });
+  return { root: merged, mounts };
+}
+
+/** Empty folders of a fresh root, and where bubblewrap mounts /dev, /proc, /sys and /run. */
+const SKELETON_FOLDERS = ['mnt', 'media', 'srv', 'opt', 'dev', 'proc', 'sys', 'run'];
+
+/**
+ * The lowest layer of every writable root: a fresh root's own folders (`/home/user` the user's,
+ * `/root`, a sticky `/tmp`, a Debian `/var`), the mount points of the overlays and of
+ * bubblewrap, the empty folders a root has, and the host's links into /usr. Made once per
+ * distinct content (immutable once made, as a lower layer must be); templates lie above it, so
+ * a snapshot's `/home/user` (whatever it became) wins over this one.
+ */
+function skeletonLayer(layersDir: string, overlayNames: string[], links: Array<[string, string]>, privileged: boolean): string {
+  const folders = [...new Set([...overlayNames, ...SKELETON_FOLDERS])].sort();
+  const hash = createHash('sha256').update(JSON.stringify({ folders, links, own: OWN_FOLDERS, var: VAR_FOLDERS, privileged, v: 2 })).digest('hex').slice(0, 20);
+  const final = join(layersDir, `skeleton-${hash}`);
+  if (existsSync(final)) return final;
+  mkdirSync(layersDir, { recursive: true, mode: 0o700 });
+  const temp = mkdtempSync(join(layersDir, '.making-'));
+  try {
+    for (const name of folders) mkdirSync(join(temp, name), { mode: 0o755 });
+    for (const [name, target] of links) symlinkSync(target, join(temp, name));
+    prepareSandboxFs(temp, privileged, join(temp, 'own'));
+    for (const name of readdirSync(join(temp, 'own'))) renameSync(join(temp, 'own', name), join(temp, name));
+    rmSync(join(temp, 'own'), { recursive: true });
+    chmodSync(temp, 0o755);
+    try {
+      renameSync(temp, final);
+    } catch (error) {
+      if (!existsSync(final)) throw error;
+      rmSync(temp, { recursive: true, force: true });
+    }
+  } catch (error) {
+    rmSync(temp, { recursive: true, force: true });
+    throw error;
   }
-  return { root: fs, mounts, binds };
+  return final;
 }
 
 function existsOrLink(path: string): boolean {
@@ -348,10 +381,10 @@ export function bubblewrapArgs(
       mounts: root.mounts,
       args: [
         ...namespaces,
+        // recursive: the overlays of /usr, /etc, ... mounted below it come along
         '--bind',
         root.root,
         '/',
-        ...root.binds.flatMap(([from, to]) => ['--bind', from, to]),
         '--dev',
         '/dev',
         ...kernelMounts(masks),

@@ -4,21 +4,26 @@
  * sandbox's own).
  *
  * The layout of a sandbox's folder `<dir>`:
- * - `fs/`: everything the sandbox wrote, bound as its `/`. Its own `/home`, `/root`, `/tmp` and
- *   `/var` live here as plain folders (as before), and so does anything written elsewhere
- *   outside the host's programs (`/0/x`, `/opt/tool`).
- * - `fs/usr`, `fs/etc` (and `fs/bin`, `fs/lib`, ... on hosts whose `/bin` is not a link into
- *   `/usr`): the upper layers of overlays whose lower layer is the host's folder, mounted over
- *   `/usr`, `/etc`, ... A write there (`apt install`, `/usr/local/bin/tool`, `/etc/motd`) goes
- *   to the sandbox's copy; the host's folder is never written.
- * - `work/<name>`: overlayfs's work folders; `merged/<name>`: where each overlay is mounted
- *   before bubblewrap binds it into place. Neither is ever seen by the sandbox.
+ * - `merged/`: its `/`, an overlay of its upper layer `fs/` on the template's layers (a
+ *   snapshot's files, highest first) on a skeleton layer (the mount points and empty folders of
+ *   a root, the host's links into /usr). Its own `/home`, `/root`, `/tmp` and `/var` live in
+ *   `fs/`, and so does anything written elsewhere outside the host's programs (`/0/x`).
+ * - `merged/usr`, `merged/etc` (and `bin`, `lib`, ... on hosts whose `/bin` is not a link into
+ *   `/usr`): overlays mounted below it, whose upper layers are `upper/usr`, `upper/etc`, ...,
+ *   whose lower layers are the templates' `usr/` (...) folders and, lowest, the host's folder. A
+ *   write there (`apt install`, `/usr/local/bin/tool`, `/etc/motd`) goes to the sandbox's copy;
+ *   the host's folder is never written.
+ * - `work/<name>`: overlayfs's work folders. Neither these nor the mount points are ever seen by
+ *   the sandbox.
  *
- * `/etc` has one more lower layer between the host's and the sandbox's: a mask of whiteouts
+ * Creating a sandbox from a template copies nothing: its layers are lower layers. A layer never
+ * changes once made (templates.ts keeps each build's folder apart).
+ *
+ * `/etc` has one more lower layer between the host's and the templates': a mask of whiteouts
  * (content-addressed, shared by every sandbox, immutable once made) that hides what the host's
  * permissions say is secret, and the host's identity files (rootfs.ts decides which). The
- * sandbox's own passwd, group, shadow, hostname, ... are written into its `fs/etc` on its first
- * start, so it can change them (`useradd`) like any other file.
+ * sandbox's own passwd, group, shadow, hostname, ... are written into its `upper/etc` on its
+ * first start, so it can change them (`useradd`) like any other file.
  *
  * Why not one overlay with the host's `/` as its lower layer: overlayfs refuses an upper layer
  * inside a lower one (the state folder is somewhere under `/`), and a lower layer of `/` would

@@ -20,6 +20,8 @@ export interface SandboxSpec {
    */
   hostKey: string;
   allowInternetAccess: boolean;
+  /** Template layers to stand on, highest first (runtimes that mount layers; others get them copied). */
+  layers?: string[];
   /** envd's configuration; the runtime fills in socket path, users and path mapping. */
   envd: Omit<EnvdConfig, 'listen' | 'runDir' | 'platformSecret' | 'users' | 'pathMap' | 'path'>;
   /** Receives envd's log lines (its stderr). */
