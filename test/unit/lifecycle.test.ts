@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/local/daemon/http.js';
-import { removeUploadTemps, type ProcessIdentity } from '../../src/local/daemon/leftovers.js';
+import { identifyProcess, removeUploadTemps, stillRunning, type ProcessIdentity } from '../../src/local/daemon/leftovers.js';
 import {
   describeExit,
   IllegalTransitionError,
@@ -743,6 +743,17 @@ describe('SandboxManager: start-up repairs what a dead daemon left', () => {
     expect(existsSync(temp)).toBe(false);
     expect(readFileSync(join(home, 'real.txt'), 'utf8')).toBe('a file');
     expect(next.manager.log(id).query({}).map((e) => e.message)).toContain('removed 1 temporary file(s) of interrupted uploads');
+  });
+});
+
+describe('process identity', () => {
+  it.skipIf(process.platform !== 'linux')('names a process by pid, start time and boot, so a reused pid is never taken for it', () => {
+    const me = identifyProcess(process.pid);
+    expect(me).toMatchObject({ pid: process.pid, startTicks: expect.any(Number), bootId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(stillRunning(me!)).toBe(true);
+    expect(stillRunning({ ...me!, startTicks: me!.startTicks + 1 })).toBe(false);
+    expect(stillRunning({ ...me!, bootId: '00000000-0000-0000-0000-000000000000' })).toBe(false);
+    expect(identifyProcess(5_000_000)).toBeUndefined();
   });
 });
 
