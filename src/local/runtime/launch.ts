@@ -138,7 +138,8 @@ export function launch(opts: {
     exited,
     async kill() {
       await opts.freezer.thaw(pid);
-      await killTree(pid);
+      // Once the root has ended its pid is free: another program may have it by now.
+      if (child.exitCode === null && child.signalCode === null) await killTree(pid);
       await opts.freezer.release();
       await Promise.race([exited, sleep(2000)]);
       listener.remove();
