@@ -253,7 +253,7 @@ export class SandboxManager {
     return run;
   }
 
-  /** Resolves once every operation queued so far on the sandbox has finished (for tests and shutdown). */
+  /** Resolves once every operation queued on the sandbox, including those queued meanwhile, has finished. */
   async settled(id: string): Promise<void> {
     for (let live = this.live.get(id); live; ) {
       const queue = live.queue;
