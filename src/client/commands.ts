@@ -16,9 +16,11 @@ import {
   CommandExitError,
   SandboxError,
   SandboxNotFoundError,
+  SandboxRestartingError,
   TimeoutError,
   connectCodeName,
   errorFromConnect,
+  restartingError,
   type CommandResult,
   type ConnectErrorOverrides,
 } from './errors.js';
@@ -195,10 +197,9 @@ class ByteQueue implements AsyncIterable<Uint8Array> {
 async function streamError(error: unknown, sandbox: Sandbox, sawStart: boolean, attached = false): Promise<SandboxError> {
   if (error instanceof SandboxError) return error;
   if (isConnectError(error)) {
+    const restarting = restartingError({ headers: error.metadata }, error);
+    if (restarting) return restarting;
     const name = connectCodeName(error.code);
-    if (name === 'unavailable' && !sawStart) {
-      return new SandboxNotFoundError('the sandbox is probably not running anymore', { cause: error });
-    }
     if (name === 'deadline_exceeded') {
       return new TimeoutError(
         attached
@@ -207,9 +208,15 @@ async function streamError(error: unknown, sandbox: Sandbox, sawStart: boolean, 
         { cause: error },
       );
     }
-    if (name === 'unknown' || name === 'internal' || name === 'unavailable' || name === 'canceled') {
-      // A dropped connection: tell apart "the sandbox is gone" from a network blip.
-      const alive = await sandbox.isRunning().catch(() => true);
+    if (name === 'unknown' || name === 'internal' || name === 'unavailable' || name === 'canceled' || name === 'aborted') {
+      // A dropped connection: tell apart "the sandbox is gone" (or restarting) from a network blip.
+      const alive = await sandbox.isRunning().catch((e: unknown) => (e instanceof SandboxRestartingError ? e : true));
+      if (alive instanceof SandboxRestartingError) {
+        return new SandboxRestartingError("the sandbox's envd stopped while the command ran (the command was lost) and is starting again on the same files", { cause: error });
+      }
+      if (name === 'unavailable' && !sawStart) {
+        return new SandboxNotFoundError('the sandbox is probably not running anymore', { cause: error });
+      }
       if (!alive) {
         return new TimeoutError('the sandbox was killed or reached its end of life while the command ran', { cause: error });
       }

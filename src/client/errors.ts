@@ -11,6 +11,7 @@
  * REST API, {@link errorFromEnvdHttp} for envd's plain HTTP endpoints and {@link errorFromConnect}
  * for envd Connect-RPC codes.
  */
+import { RESTARTING, RESTARTING_STATUS, SANDBOX_STATE_HEADER } from '../protocol/sandbox-state.js';
 
 /** Stable machine-readable error codes. */
 export type ErrorCode =
@@ -20,6 +21,7 @@ export type ErrorCode =
   | 'E2B_NOT_ENOUGH_SPACE'
   | 'E2B_NOT_FOUND'
   | 'E2B_SANDBOX_NOT_FOUND'
+  | 'E2B_SANDBOX_RESTARTING'
   | 'E2B_FILE_NOT_FOUND'
   | 'E2B_RATE_LIMIT'
   | 'E2B_TIMEOUT'
@@ -78,6 +80,42 @@ export class NotFoundError extends SandboxError {
 /** The sandbox does not exist (never did, was killed, or its timeout passed). */
 export class SandboxNotFoundError extends NotFoundError {
   override readonly code: ErrorCode = 'E2B_SANDBOX_NOT_FOUND';
+}
+
+/**
+ * The sandbox's envd stopped and is being started again on the same files (the local backend
+ * restarts it when it dies): the request did not run; retry in a moment. Processes that ran in
+ * the sandbox were lost, its files were not.
+ */
+export class SandboxRestartingError extends SandboxError {
+  override readonly code: ErrorCode = 'E2B_SANDBOX_RESTARTING';
+}
+
+const RESTARTING_TEXT = 'the sandbox is restarting (its envd stopped and is starting again on the same files; running processes were lost): try again in a moment';
+
+/**
+ * The restarting error of a failed envd exchange, if that is what it was: an answer marked by the
+ * local backend's edge (protocol/sandbox-state.ts), as a Connect error's metadata or as plain
+ * HTTP (status, headers, body message).
+ */
+export function restartingError(failure: { status?: number; headers?: { get(name: string): string | null } | Record<string, string | string[] | undefined>; message?: string }, cause?: unknown): SandboxRestartingError | undefined {
+  const headers = failure.headers;
+  const marked =
+    headers === undefined
+      ? undefined
+      : typeof (headers as { get?: unknown }).get === 'function'
+        ? (headers as { get(name: string): string | null }).get(SANDBOX_STATE_HEADER)
+        : (headers as Record<string, string | string[] | undefined>)[SANDBOX_STATE_HEADER];
+  const restarting = marked === RESTARTING || (failure.status === RESTARTING_STATUS && /\brestarting\b/i.test(failure.message ?? ''));
+  if (!restarting) return undefined;
+  return new SandboxRestartingError(RESTARTING_TEXT, { ...(failure.status !== undefined ? { status: failure.status } : {}), ...(cause !== undefined ? { cause } : {}) });
+}
+
+/** The restarting error behind a Connect error (connect-es keeps the answer's headers as `metadata`). */
+function restartingFromConnect(cause: unknown): SandboxRestartingError | undefined {
+  const metadata = (cause as { metadata?: unknown } | undefined)?.metadata;
+  if (!metadata || typeof (metadata as { get?: unknown }).get !== 'function') return undefined;
+  return restartingError({ headers: metadata as { get(name: string): string | null } }, cause);
 }
 
 /** A path inside the sandbox does not exist. */
@@ -256,9 +294,15 @@ export function errorFromApi(status: number, body: unknown, context: ApiErrorCon
 }
 
 /** Maps an error response from envd's plain HTTP endpoints (`/files`, `/health`, `/envs`). */
-export function errorFromEnvdHttp(status: number, body: unknown, opts: { filesystem?: boolean } = {}): SandboxError {
+export function errorFromEnvdHttp(
+  status: number,
+  body: unknown,
+  opts: { filesystem?: boolean; headers?: Record<string, string | string[] | undefined> } = {},
+): SandboxError {
   const detail = messageFromBody(body) ?? `envd answered ${status}`;
   const options = { status, cause: { status, body } };
+  const restarting = restartingError({ status, message: detail, ...(opts.headers ? { headers: opts.headers } : {}) }, options.cause);
+  if (restarting) return restarting;
   switch (status) {
     case 400:
       return new InvalidArgumentError(detail, options);
@@ -341,6 +385,9 @@ export function errorFromConnect(
   cause: unknown,
   overrides: ConnectErrorOverrides = {},
 ): SandboxError {
+  // before any override: whatever the call, it did not reach envd
+  const restarting = restartingFromConnect(cause);
+  if (restarting) return restarting;
   const override = overrides[code];
   if (override) return override(message, cause);
   const options = { cause };

@@ -21,8 +21,10 @@ export interface LocalBackend {
   output(): string;
   /** Stops the daemon (running sandboxes are saved as paused). */
   stop(): Promise<void>;
-  /** Starts it again on the same state folder (and port when possible). */
+  /** Starts it again on the same state folder (and port when possible); after {@link crash} too. */
   restart(): Promise<void>;
+  /** Kills the daemon with SIGKILL, as a crash would: no shutdown, nothing saved or stopped. */
+  crash(): Promise<void>;
   /** Stops it and deletes its state folder. */
   dispose(): Promise<void>;
 }
@@ -114,6 +116,13 @@ export async function startLocalBackend(opts: { env?: Record<string, string>; ho
     },
     output: () => current.out.join(''),
     stop: stopChild,
+    async crash() {
+      const child = current.child;
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+    },
     async restart() {
       await stopChild();
       current = await launch(home, current.port, opts.env ?? {});

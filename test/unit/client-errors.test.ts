@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { exitCodeFor } from '../../src/cli/exit-codes.js';
+import { RESTARTING_MESSAGE } from '../../src/protocol/sandbox-state.js';
 import {
   AbortError,
   AuthenticationError,
@@ -13,6 +15,7 @@ import {
   RateLimitError,
   SandboxError,
   SandboxNotFoundError,
+  SandboxRestartingError,
   TimeoutError,
   VolumeError,
   connectCodeName,
@@ -101,6 +104,20 @@ describe('errorFromEnvdHttp', () => {
     expect(errorFromEnvdHttp(401, 'x')).toBeInstanceOf(AuthenticationError);
     expect(errorFromEnvdHttp(418, 'x').message).toBe('418: x');
   });
+
+  it('503 "restarting" from the local backend\'s edge is a SandboxRestartingError (exit 1), not a timeout (exit 5)', () => {
+    const body = JSON.stringify({ sandboxId: 'isb', code: 503, message: RESTARTING_MESSAGE });
+    for (const error of [errorFromEnvdHttp(503, body, { filesystem: true }), errorFromEnvdHttp(503, '{}', { headers: { 'x-e2b-ts-sandbox-state': 'restarting' } })]) {
+      expect(error).toBeInstanceOf(SandboxRestartingError);
+      expect(error).not.toBeInstanceOf(TimeoutError);
+      expect(error.code).toBe('E2B_SANDBOX_RESTARTING');
+      expect(error.status).toBe(503);
+      expect(error.message).toMatch(/^the sandbox is restarting/);
+      expect(exitCodeFor(error)).toBe(1);
+    }
+    // another 503 stays what it was
+    expect(errorFromEnvdHttp(503, 'overloaded')).not.toBeInstanceOf(SandboxRestartingError);
+  });
 });
 
 describe('errorFromConnect', () => {
@@ -113,6 +130,15 @@ describe('errorFromConnect', () => {
     expect(errorFromConnect('canceled', 'm', null)).toBeInstanceOf(AbortError);
     expect(errorFromConnect('resource_exhausted', 'm', null)).toBeInstanceOf(RateLimitError);
     expect(errorFromConnect('internal', 'm', null).message).toBe('internal: m');
+  });
+
+  it('a Connect failure whose answer was marked restarting is a SandboxRestartingError, whatever the overrides', () => {
+    // connect-es keeps the failed answer's headers as the error's metadata
+    const cause = Object.assign(new Error('HTTP 503'), { metadata: new Headers({ 'x-e2b-ts-sandbox-state': 'restarting' }) });
+    const error = errorFromConnect('unavailable', 'HTTP 503', cause, { unavailable: () => new SandboxNotFoundError('x') });
+    expect(error).toBeInstanceOf(SandboxRestartingError);
+    expect(error.cause).toBe(cause);
+    expect(errorFromConnect('unavailable', 'HTTP 503', Object.assign(new Error('HTTP 503'), { metadata: new Headers() }))).toBeInstanceOf(TimeoutError);
   });
 
   it('numbers follow the gRPC numbering', () => {

@@ -12,10 +12,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkRequest } from '../../src/local/daemon/edge.js';
 import { createEnvdProxy, EnvdAgent } from '../../src/local/daemon/proxy.js';
-import type { SandboxManager } from '../../src/local/daemon/sandboxes.js';
+import { SandboxUnavailableError, type SandboxManager } from '../../src/local/daemon/sandboxes.js';
+import { RESTARTING_MESSAGE } from '../../src/protocol/sandbox-state.js';
 import { rawRequest } from '../helpers/raw-http.js';
 
 const ID = 'iproxytest0000000000';
+/** A sandbox whose envd is being restarted. */
+const RESTARTING_ID = 'iproxyrestarting0000';
+/** A running sandbox whose envd has just died (nothing listens on its socket). */
+const DEAD_ID = 'iproxydeadenvd000000';
+/** A sandbox that is gone while its socket is dead. */
+const GONE_ID = 'iproxygoneenvd000000';
 let dir: string;
 let envdSocket: string;
 let envd: Server;
@@ -40,10 +47,16 @@ beforeAll(async () => {
   });
   envd.listen(envdSocket);
   await once(envd, 'listening');
+  const deadSocket = join(dir, 'dead.sock');
   const sandboxes = {
     all: () => [],
-    get: (id: string) => (id === ID ? {} : undefined),
-    envdSocket: async (id: string) => (id === ID ? envdSocket : undefined),
+    get: (id: string) => (id === ID || id === DEAD_ID ? {} : undefined),
+    envdSocket: async (id: string) => {
+      if (id === RESTARTING_ID) throw new SandboxUnavailableError(503, 'restarting', RESTARTING_MESSAGE);
+      if (id === DEAD_ID || id === GONE_ID) return deadSocket;
+      return id === ID ? envdSocket : undefined;
+    },
+    envdLost: (id: string, died: boolean) => id === DEAD_ID && died,
   } as unknown as SandboxManager;
   const proxy = createEnvdProxy(sandboxes);
   closeProxy = proxy.close;
@@ -106,6 +119,24 @@ describe('createEnvdProxy', () => {
     expect(unnamed.status).toBe(400);
     expect(JSON.parse(unnamed.body)).toMatchObject({ code: 400, message: expect.stringContaining('E2b-Sandbox-Id') });
     expect(seen).toEqual([]);
+  });
+});
+
+describe('a sandbox whose envd restarts', () => {
+  it('gets 503 in the shape of E2B\'s proxy errors, saying "restarting", and a header Connect clients can read', async () => {
+    for (const id of [RESTARTING_ID, DEAD_ID]) {
+      const res = await rawRequest(port, { method: 'POST', target: '/process.Process/Start', headers: [['Host', `127.0.0.1:${port}`], ['E2b-Sandbox-Id', id]], body: 'x' });
+      expect(res.status, id).toBe(503);
+      expect(res.headers['x-e2b-ts-sandbox-state']).toBe('restarting');
+      expect(res.headers['retry-after']).toBe('1');
+      expect(JSON.parse(res.body)).toEqual({ sandboxId: id, code: 503, message: expect.stringContaining('restarting') });
+    }
+  });
+
+  it('a dead socket of a sandbox that is not running is still "stopped answering" (502)', async () => {
+    const res = await rawRequest(port, { target: '/health', headers: [['Host', `127.0.0.1:${port}`], ['E2b-Sandbox-Id', GONE_ID]] });
+    expect(res.status).toBe(502);
+    expect(JSON.parse(res.body)).toMatchObject({ code: 502, message: 'The sandbox stopped answering' });
   });
 });
 

@@ -31,6 +31,7 @@ import type {
   Template,
 } from '../../gen/api/schemas.js';
 import { ApiError, sendApiError, sendEmpty, sendJson } from './http.js';
+import { wireState } from './lifecycle.js';
 import type { MetricSample } from './metrics.js';
 import type { SandboxManager, SandboxRecord } from './sandboxes.js';
 import { checkBody, checkParameters, findOperation } from './requests.js';
@@ -89,7 +90,8 @@ function wireListed(record: SandboxRecord): ListedSandbox {
     cpuCount: record.cpuCount,
     memoryMB: record.memoryMB,
     diskSizeMB: record.diskSizeMB,
-    state: record.state,
+    // the manager lists no killed sandbox
+    state: wireState(record)!,
     envdVersion: record.envdVersion,
     metadata: record.metadata,
     volumeMounts: record.volumeMounts,
@@ -243,7 +245,7 @@ function createHandlers(deps: ApiDeps): Record<string, Handler> {
       const metadata = parseMetadataFilter((query.metadata as string | undefined) ?? null);
       const list = sandboxes
         .all()
-        .filter((s) => s.state === 'running' && matchesMetadata(s, metadata))
+        .filter((s) => wireState(s) === 'running' && matchesMetadata(s, metadata))
         .sort(byStart('desc'))
         .map(wireListed);
       sendJson(res, 200, list);
@@ -263,7 +265,7 @@ function createHandlers(deps: ApiDeps): Record<string, Handler> {
         .all()
         .filter(
           (s) =>
-            wanted.has(s.state) &&
+            wanted.has(wireState(s) ?? '') &&
             matchesMetadata(s, metadata) &&
             (startedAfter === undefined || Date.parse(s.startedAt) >= startedAfter) &&
             (!template || matchesTemplate(s, template, templates)),
@@ -279,7 +281,7 @@ function createHandlers(deps: ApiDeps): Record<string, Handler> {
       const page = list.slice(0, limit);
       const headers: Record<string, string> = {};
       if (list.length > limit) headers['X-Next-Token'] = encodeCursor(page[page.length - 1]);
-      if (wanted.has('running')) headers['X-Total-Running'] = String(sandboxes.all().filter((s) => s.state === 'running').length);
+      if (wanted.has('running')) headers['X-Total-Running'] = String(sandboxes.all().filter((s) => wireState(s) === 'running').length);
       sendJson(res, 200, page.map(wireListed), headers);
     },
 

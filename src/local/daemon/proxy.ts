@@ -9,11 +9,12 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { Agent, request, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
+import { RESTARTING, RESTARTING_MESSAGE, RESTARTING_STATUS, SANDBOX_STATE_HEADER } from '../../protocol/sandbox-state.js';
 import { getSignature } from '../../protocol/signature.js';
 import { PLATFORM_HEADER } from '../envd/config.js';
 import { ENVD_PORT, type EdgeRoute } from './edge.js';
-import type { SandboxManager } from './sandboxes.js';
+import { SandboxUnavailableError, type SandboxManager } from './sandboxes.js';
 import { sendJson } from './http.js';
 
 /** envd endpoints only the orchestrator may call (x-internal in envd.yaml); the edge refuses them. */
@@ -58,7 +59,38 @@ function notFound(res: ServerResponse, sandboxId: string, message = 'The sandbox
   sendJson(res, 502, { sandboxId, message, code: 502 });
 }
 
+/**
+ * envd of a running sandbox died and another is starting on the same files: 503, in the shape
+ * of E2B's proxy errors, with a header Connect clients can read (protocol/sandbox-state.ts).
+ */
+function restarting(res: ServerResponse, sandboxId: string): void {
+  sendJson(res, RESTARTING_STATUS, { sandboxId, message: RESTARTING_MESSAGE, code: RESTARTING_STATUS }, { [SANDBOX_STATE_HEADER]: RESTARTING, 'retry-after': '1' });
+}
+
 const ignore = () => {};
+
+/** Whether something still accepts connections on a unix socket (only envd holds envd's). */
+function accepting(socketPath: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = connect(socketPath);
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * Whether a request that failed before envd answered met envd's death: refused (or the socket
+ * removed) is proof; a connection reset is proof only when nothing accepts on the socket any
+ * more (a pooled connection to an envd that has just died is reset, not refused).
+ */
+async function envdDied(error: NodeJS.ErrnoException, socketPath: string): Promise<boolean> {
+  if (error.code === 'ECONNREFUSED' || error.code === 'ENOENT') return true;
+  if (error.code === 'ECONNRESET' || error.code === 'EPIPE') return !(await accepting(socketPath));
+  return false;
+}
 
 /**
  * Keep-alive connections to one envd. Every socket gets an error listener of its own for its
@@ -119,7 +151,11 @@ export function createEnvdProxy(sandboxes: SandboxManager): {
     let socketPath: string | undefined;
     try {
       socketPath = await sandboxes.envdSocket(sandboxId);
-    } catch {
+    } catch (error) {
+      if (error instanceof SandboxUnavailableError) {
+        restarting(res, sandboxId);
+        return;
+      }
       socketPath = undefined;
     }
     if (!socketPath) {
@@ -163,9 +199,17 @@ export function createEnvdProxy(sandboxes: SandboxManager): {
         req.resume();
       });
     });
-    upstream.on('error', () => {
-      if (!res.headersSent) notFound(res, sandboxId, 'The sandbox stopped answering');
-      else res.destroy();
+    upstream.on('error', (error: NodeJS.ErrnoException) => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      // envd died under the request: the daemon is starting it again (or is about to)
+      void envdDied(error, socketPath).then((died) => {
+        if (res.headersSent || res.destroyed) return;
+        if (sandboxes.envdLost(sandboxId, died)) restarting(res, sandboxId);
+        else notFound(res, sandboxId, 'The sandbox stopped answering');
+      });
     });
     // A client that goes away must stop the upstream call (envd sees the abort).
     res.on('close', () => {

@@ -1,9 +1,11 @@
 /**
- * The sandboxes of the local backend: their records (persisted atomically), their processes
- * (through the runtime), and their lifecycle (timeouts that kill or pause, pause that freezes,
- * connect that resumes, a daemon restart that brings dead sandboxes back as paused).
+ * The sandboxes of the local backend: their records, their processes (through the runtime), and
+ * their lifecycle: timeouts that kill or pause, pause that freezes, connect that resumes, envd
+ * restarted when it dies, and a daemon start-up that repairs what a dead daemon left.
  *
- * Operations on one sandbox are serialized, so a kill arriving during a resume waits for it.
+ * Every change of state goes through the table of lifecycle.ts, which persists the record
+ * before the change is reported. Operations on one sandbox are serialized, so a kill arriving
+ * during a resume waits for it. Time comes from an injected clock (clock.ts).
  *
  * A sandbox's host folder has an opaque random name, not its ID: mount tables of sandbox
  * processes (`/proc/<pid>/mountinfo`) are readable by every local user, and an ID is all it takes
@@ -12,17 +14,32 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NewSandbox, SandboxForkRequest, SandboxNetworkConfig, SandboxNetworkUpdateConfig, SandboxVolumeMount } from '../../gen/api/schemas.js';
+import { RESTARTING_MESSAGE } from '../../protocol/sandbox-state.js';
 import { copyTree } from '../copy-tree.js';
 import { ENVD_VERSION } from '../envd/config.js';
 import type { StatePaths } from '../paths.js';
 import type { Runtime, SandboxProcess } from '../runtime/index.js';
+import type { SandboxExit } from '../runtime/types.js';
 import { SocketDir } from '../runtime/socket.js';
 import { readJson, writeJsonAtomic } from '../store.js';
+import { realClock, type Clock, type ClockTimer } from './clock.js';
 import { ApiError } from './http.js';
 import { newAccessToken, newSandboxId } from './ids.js';
+import { identifyProcess, reapProcessTree, removeUploadTemps, type ProcessIdentity } from './leftovers.js';
+import {
+  describeExit,
+  Lifecycle,
+  lifetimeRuns,
+  mayRestart,
+  RESTART_POLICY,
+  wireState,
+  type PauseReason,
+  type RecordStore,
+  type SandboxState,
+} from './lifecycle.js';
 import { SandboxLog } from './logs.js';
 import { WarmSpare, postInit } from './spare.js';
 import { METRICS_INTERVAL_MS, MetricsStore, type MetricSample, type MetricsTarget } from './metrics.js';
@@ -34,6 +51,8 @@ export const MAX_TIMEOUT_S = 86_400;
 const DEFAULT_TIMEOUT_S = 15;
 /** Constant client ID E2B reports (the field is deprecated but required by the Python SDK). */
 const CLIENT_ID = '6532622b';
+/** Folders of killed sandboxes on their way out (renamed first, so the kill is atomic). */
+const KILLED_PREFIX = '.killed-';
 
 /** What is persisted about a sandbox. */
 export interface SandboxRecord {
@@ -48,7 +67,8 @@ export interface SandboxRecord {
   cpuCount: number;
   memoryMB: number;
   diskSizeMB: number;
-  state: 'running' | 'paused';
+  /** The lifecycle state (lifecycle.ts); the API shows `wireState(state)`. */
+  state: SandboxState;
   metadata: Record<string, string>;
   envVars: Record<string, string>;
   allowInternetAccess: boolean;
@@ -65,13 +85,29 @@ export interface SandboxRecord {
    */
   layers?: string[];
   pausedAt?: string;
+  pauseReason?: PauseReason;
+  /** The root of the sandbox's process tree while it has one (a dead daemon's are reaped). */
+  process?: ProcessIdentity;
+  /** How many times envd was started again after it died on its own. */
+  restarts?: number;
 }
 
 interface Live {
   proc?: SandboxProcess;
   frozen: boolean;
-  timer?: NodeJS.Timeout;
+  timer?: ClockTimer;
   queue: Promise<unknown>;
+  /** When envd was restarted after dying (for RESTART_POLICY). */
+  restartTimes: number[];
+  /** No upload temporary is left in the files: they were cleaned and no envd ran since. */
+  uploadsClean: boolean;
+}
+
+/** How the manager finds and stops process trees a dead daemon left (tests replace it). */
+export interface ProcessReaper {
+  identify(pid: number): ProcessIdentity | undefined;
+  /** Stops the tree if it still runs; true when it did. */
+  reap(identity: ProcessIdentity): Promise<boolean>;
 }
 
 /** Options of {@link SandboxManager}. */
@@ -83,6 +119,32 @@ export interface SandboxManagerOptions {
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
   /** Keep a warm spare sandbox process ready (where the runtime allows). @default true */
   warmSpare?: boolean;
+  /** Time for lifetimes and the restart policy. @default the real clock */
+  clock?: Clock;
+  /**
+   * Wraps the record store: `sandbox.json` in each sandbox's folder, written atomically (tests
+   * watch the order of writes through it).
+   */
+  store?: (folders: RecordStore<SandboxRecord>) => RecordStore<SandboxRecord>;
+  /** @default /proc (pid, start time, boot) */
+  processes?: ProcessReaper;
+  /** When to stop restarting a dying envd. @default RESTART_POLICY (3 restarts within 60 s) */
+  restartPolicy?: { limit: number; windowMs: number };
+}
+
+/**
+ * Why envd cannot take a request for a sandbox that exists: the edge answers with `status`
+ * (503 while envd restarts).
+ */
+export class SandboxUnavailableError extends Error {
+  constructor(
+    readonly status: 503,
+    readonly state: 'restarting',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SandboxUnavailableError';
+  }
 }
 
 /**
@@ -96,18 +158,62 @@ function validTimeout(value: number | undefined, fallback: number): number {
   return value;
 }
 
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** Records as `sandbox.json` in each sandbox's folder; a kill renames the folder away, then deletes it. */
+class FolderStore implements RecordStore<SandboxRecord> {
+  constructor(
+    private readonly sandboxesDir: string,
+    private readonly dirOf: (id: string) => string,
+  ) {}
+
+  save(record: SandboxRecord): Promise<void> {
+    return writeJsonAtomic(join(this.dirOf(record.sandboxID), 'sandbox.json'), record, 0o600);
+  }
+
+  async remove(record: SandboxRecord): Promise<void> {
+    const gone = join(this.sandboxesDir, `${KILLED_PREFIX}${randomBytes(6).toString('hex')}`);
+    try {
+      await rename(this.dirOf(record.sandboxID), gone);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    await rm(gone, { recursive: true, force: true });
+  }
+}
+
+const realReaper: ProcessReaper = { identify: identifyProcess, reap: reapProcessTree };
+
 export class SandboxManager {
   private readonly records = new Map<string, SandboxRecord>();
   private readonly live = new Map<string, Live>();
   private readonly logs = new Map<string, SandboxLog>();
   /** Sandbox ID → name of its folder under `sandboxes/`. */
   private readonly folders = new Map<string, string>();
+  /** How processes ended, kept from the moment they did (before their death is handled). */
+  private readonly exits = new WeakMap<SandboxProcess, SandboxExit>();
   readonly metrics = new MetricsStore();
+  private readonly clock: Clock;
+  private readonly lifecycle: Lifecycle<SandboxRecord>;
+  private readonly processes: ProcessReaper;
   private sampler?: NodeJS.Timeout;
   private sockets?: SocketDir;
   private spare?: WarmSpare;
+  private closing = false;
 
-  constructor(private readonly opts: SandboxManagerOptions) {}
+  constructor(private readonly opts: SandboxManagerOptions) {
+    this.clock = opts.clock ?? realClock;
+    this.processes = opts.processes ?? realReaper;
+    const folders = new FolderStore(opts.paths.sandboxes, (id) => this.dir(id));
+    this.lifecycle = new Lifecycle<SandboxRecord>({
+      store: opts.store ? opts.store(folders) : folders,
+      onTransition: (record, t) => {
+        if (t.to === 'killed') this.forget(record.sandboxID);
+        else this.arm(record);
+      },
+    });
+  }
 
   private dir(id: string): string {
     return join(this.opts.paths.sandboxes, this.folders.get(id) ?? id);
@@ -148,8 +254,8 @@ export class SandboxManager {
     }
   }
 
-  private async persist(record: SandboxRecord): Promise<void> {
-    await writeJsonAtomic(join(this.dir(record.sandboxID), 'sandbox.json'), record, 0o600);
+  private iso(ms: number = this.clock.now()): string {
+    return new Date(ms).toISOString();
   }
 
   /** The log of a sandbox (created on first use). */
@@ -165,7 +271,7 @@ export class SandboxManager {
   private liveOf(id: string): Live {
     let live = this.live.get(id);
     if (!live) {
-      live = { frozen: false, queue: Promise.resolve() };
+      live = { frozen: false, queue: Promise.resolve(), restartTimes: [], uploadsClean: false };
       this.live.set(id, live);
     }
     return live;
@@ -179,26 +285,51 @@ export class SandboxManager {
     return run;
   }
 
+  /** Resolves once every operation queued on the sandbox, including those queued meanwhile, has finished. */
+  async settled(id: string): Promise<void> {
+    for (let live = this.live.get(id); live; ) {
+      const queue = live.queue;
+      await queue;
+      const now = this.live.get(id);
+      if (now === live && now.queue === queue) return;
+      live = now;
+    }
+  }
+
+  /** Drops everything kept in memory about a killed sandbox. */
+  private forget(id: string): void {
+    const live = this.live.get(id);
+    if (live?.timer) this.clock.clearTimeout(live.timer);
+    this.records.delete(id);
+    this.live.delete(id);
+    this.metrics.forget(id);
+    this.logs.delete(id);
+    this.folders.delete(id);
+  }
+
   /**
-   * Loads saved sandboxes. Their processes did not survive the previous daemon, so any that
-   * were running come back paused, with every file kept.
+   * Loads saved sandboxes and repairs what a daemon that died left behind: a create it never
+   * answered is undone, a kill it began is finished, process trees it left (frozen ones too) are
+   * stopped, a sandbox whose lifetime ended while no daemon ran is killed (or paused, per its
+   * onTimeout), every other one comes back paused with its files, and upload temporaries of
+   * interrupted transfers are removed.
    */
   async load(): Promise<void> {
     await mkdir(this.opts.paths.sandboxes, { recursive: true, mode: 0o700 });
     this.sockets = SocketDir.open(this.opts.paths.sockets);
     await WarmSpare.removeLeftovers(this.opts.paths.sandboxes);
     for (const folder of await readdir(this.opts.paths.sandboxes)) {
+      if (folder.startsWith(KILLED_PREFIX)) await rm(join(this.opts.paths.sandboxes, folder), { recursive: true, force: true });
       if (folder.startsWith('.')) continue;
       const record = await readJson<SandboxRecord>(join(this.opts.paths.sandboxes, folder, 'sandbox.json'));
       if (!record || typeof record.sandboxID !== 'string' || this.records.has(record.sandboxID)) continue;
       const id = record.sandboxID;
       this.folders.set(id, folder);
       this.records.set(id, record);
-      if (record.state === 'running') {
-        record.state = 'paused';
-        record.pausedAt = new Date().toISOString();
-        await this.persist(record);
-        this.log(id).add('warn', 'the local daemon restarted; the sandbox was paused (files kept, processes lost)');
+      try {
+        await this.recover(record);
+      } catch (error) {
+        this.opts.log('error', `could not recover sandbox ${id}: ${messageOf(error)}`);
       }
     }
     this.sampler = setInterval(() => this.sample(), METRICS_INTERVAL_MS);
@@ -218,8 +349,63 @@ export class SandboxManager {
     this.spare.refill();
   }
 
+  /** One saved sandbox at start-up (see load). */
+  private async recover(record: SandboxRecord): Promise<void> {
+    const id = record.sandboxID;
+    if (record.process && (await this.processes.reap(record.process))) {
+      this.log(id).add('warn', 'processes left running by the previous daemon were stopped');
+      this.opts.log('warn', `stopped the processes sandbox ${id} had left from the previous daemon`);
+    }
+    const was = record.state;
+    if (was === 'creating') {
+      this.opts.log('warn', `sandbox ${id} was being created when the previous daemon stopped; it is removed`);
+      await this.lifecycle.apply(record, 'createFailed');
+      return;
+    }
+    if (was === 'killing') {
+      await this.lifecycle.apply(record, 'removed');
+      this.opts.log('info', `finished killing sandbox ${id}`);
+      return;
+    }
+    // Its lifetime ran on while no daemon ran: it was running, or stopped with the daemon.
+    const lifetimeRan = was === 'running' || was === 'restarting' || was === 'pausing' || (was === 'paused' && record.pauseReason === 'daemon-stopped');
+    const ended = lifetimeRan && Date.parse(record.endAt) <= this.clock.now();
+    if (was !== 'paused' || record.process || record.pauseReason === 'daemon-stopped') {
+      const reason: PauseReason | undefined = ended ? 'timeout' : lifetimeRan ? 'daemon-restarted' : record.pauseReason;
+      await this.lifecycle.apply(record, 'recovered', {
+        process: undefined,
+        pauseReason: reason,
+        pausedAt: was === 'paused' || was === 'resuming' ? record.pausedAt : this.iso(),
+      });
+      if (was !== 'paused' && !ended) this.log(id).add('warn', 'the local daemon restarted; the sandbox was paused (files kept, processes lost)');
+    }
+    if (ended) {
+      if (record.lifecycle.onTimeout === 'kill') {
+        this.log(id).add('info', 'its timeout passed while the local daemon was down; killing');
+        await this.killLocked(id);
+        this.opts.log('info', `sandbox ${id} reached its timeout while the daemon was down (kill)`);
+        return;
+      }
+      this.log(id).add('info', 'its timeout passed while the local daemon was down; paused (files kept)');
+    }
+    // Before anything else touches its files (a resume, a snapshot, a fork).
+    void this.serialize(id, () => this.cleanUploads(id)).catch((error: unknown) => {
+      this.opts.log('warn', `could not clean upload temporaries of sandbox ${id}: ${messageOf(error)}`);
+    });
+  }
+
+  /** Removes upload temporaries an envd killed mid-transfer left, unless none can be there. */
+  private async cleanUploads(id: string): Promise<void> {
+    const live = this.liveOf(id);
+    if (live.uploadsClean || !this.records.has(id)) return;
+    const removed = await removeUploadTemps(this.filesDir(id));
+    live.uploadsClean = true;
+    if (removed > 0) this.log(id).add('info', `removed ${removed} temporary file(s) of interrupted uploads`);
+  }
+
+  /** Every sandbox the API shows (all but the killed, which are forgotten at once anyway). */
   all(): SandboxRecord[] {
-    return [...this.records.values()];
+    return [...this.records.values()].filter((r) => wireState(r) !== undefined);
   }
 
   /** Whether a sandbox stands on a layer inside `dir` (then it must not be removed). */
@@ -228,12 +414,13 @@ export class SandboxManager {
   }
 
   get(id: string): SandboxRecord | undefined {
-    return this.records.get(id);
+    const record = this.records.get(id);
+    return record && wireState(record) !== undefined ? record : undefined;
   }
 
   /** The record, or a 404 in E2B's words. */
   require(id: string): SandboxRecord {
-    const record = this.records.get(id);
+    const record = this.get(id);
     if (!record) throw new ApiError(404, `Sandbox "${id}" doesn't exist or you don't have access to it`);
     return record;
   }
@@ -251,18 +438,17 @@ export class SandboxManager {
     if (body.autoResume?.enabled && !body.autoPause) throw new ApiError(400, 'autoResume requires autoPause');
     const denyAll = body.network?.denyOut?.includes('0.0.0.0/0') ?? false;
     const id = newSandboxId();
-    const now = Date.now();
-    const record: SandboxRecord = {
+    const now = this.clock.now();
+    const draft: Omit<SandboxRecord, 'state'> = {
       sandboxID: id,
       templateID: template.templateID,
       clientID: CLIENT_ID,
       envdVersion: ENVD_VERSION,
-      startedAt: new Date(now).toISOString(),
-      endAt: new Date(now + timeout * 1000).toISOString(),
+      startedAt: this.iso(now),
+      endAt: this.iso(now + timeout * 1000),
       cpuCount: template.cpuCount,
       memoryMB: template.memoryMB,
       diskSizeMB: template.diskSizeMB,
-      state: 'running',
       metadata,
       envVars,
       allowInternetAccess: body.allow_internet_access !== false && !denyAll,
@@ -272,35 +458,40 @@ export class SandboxManager {
       timeoutSeconds: timeout,
     };
     const alias = template.aliases[0] ?? template.names[0];
-    if (alias) record.alias = alias;
-    if (body.secure === true) record.envdAccessToken = newAccessToken();
-    if (body.network) record.network = body.network;
+    if (alias) draft.alias = alias;
+    if (body.secure === true) draft.envdAccessToken = newAccessToken();
+    if (body.network) draft.network = body.network;
 
     this.folders.set(id, randomBytes(10).toString('hex'));
     return this.serialize(id, async () => {
+      let record: SandboxRecord | undefined;
       try {
         const layers = this.opts.templates.layersOf(template.templateID);
         const mountsLayers = this.overlayDirs().length > 0;
-        if (mountsLayers && layers.length > 0) record.layers = layers;
+        if (mountsLayers && layers.length > 0) draft.layers = layers;
         // A running spare stands on no template layer, and its upper layers are in use: it fits
         // only a sandbox of a template without files and no files of its own to seed.
         const fitsSpare = layers.length === 0 && (!seedFiles || !this.overlayDirs().some((name) => existsSync(join(seedFiles, name))));
         // A warm spare's folder becomes this sandbox's folder, so take it before writing anything.
-        const spare = fitsSpare ? await this.spare?.take(this.dir(id), record.allowInternetAccess) : undefined;
+        const spare = fitsSpare ? await this.spare?.take(this.dir(id), draft.allowInternetAccess) : undefined;
         if (!spare) await mkdir(this.dir(id), { recursive: true, mode: 0o700 });
+        record = await this.lifecycle.create(draft);
+        this.records.set(id, record);
         // Where layers cannot be mounted, they are copied in, lowest first.
         if (!mountsLayers) for (const layer of [...layers].reverse()) await this.seedInto(layer, id);
         if (seedFiles) await this.seedInto(seedFiles, id);
-        this.records.set(id, record);
-        await this.persist(record);
+        // fresh copies: no upload can have been interrupted in them
+        this.liveOf(id).uploadsClean = true;
         this.log(id).add('info', `sandbox created from template ${alias ?? template.templateID}`, {
           templateID: template.templateID,
           runtime: this.opts.runtime.name,
         });
+        let proc: SandboxProcess;
         if (spare) {
           spare.logTo((line) => this.log(id).add('info', line, { source: 'envd' }));
-          this.adopt(id, spare.proc);
-          await postInit(spare.proc, {
+          proc = spare.proc;
+          this.adopt(id, proc);
+          await postInit(proc, {
             sandboxId: id,
             templateId: record.templateID,
             envVars: record.envVars,
@@ -308,30 +499,51 @@ export class SandboxManager {
             defaultUser: 'user',
           });
         } else {
-          await this.start(record);
+          proc = await this.startEnvd(record);
         }
-        this.arm(record);
+        await this.lifecycle.apply(record, 'started', { process: this.processes.identify(proc.pid) });
         this.opts.log('info', `created sandbox ${id} (template ${alias ?? template.templateID}, timeout ${timeout}s)`);
         // The template's spawn count is saved while the answer goes out (counted at once, written
         // to disk on the way), and the next spare starts after the answer is written (that happens
         // in the microtasks after this return, before any immediate): its start does synchronous
         // work (its root, its /etc) that would otherwise run while the caller waits.
         this.opts.templates.recordSpawn(template.templateID).catch((error: unknown) => {
-          this.opts.log('warn', `could not record a spawn of template ${template.templateID}: ${error instanceof Error ? error.message : String(error)}`);
+          this.opts.log('warn', `could not record a spawn of template ${template.templateID}: ${messageOf(error)}`);
         });
         setImmediate(() => this.spare?.refill());
         return record;
       } catch (error) {
-        await this.destroy(id);
+        await this.undoCreate(id, record);
         if (error instanceof ApiError) throw error;
-        throw new ApiError(500, `could not start the sandbox: ${error instanceof Error ? error.message : String(error)}`);
+        throw new ApiError(500, `could not start the sandbox: ${messageOf(error)}`);
       }
     });
   }
 
-  /** Starts envd for a record and waits for it. */
-  private async start(record: SandboxRecord): Promise<void> {
+  /** Removes what a failed create made. */
+  private async undoCreate(id: string, record: SandboxRecord | undefined): Promise<void> {
+    try {
+      await this.stopProcesses(id);
+      if (record?.state === 'creating') {
+        await this.logs.get(id)?.flush();
+        await this.lifecycle.apply(record, 'createFailed');
+        return;
+      }
+      if (record && record.state !== 'killed') {
+        await this.killLocked(id);
+        return;
+      }
+      await rm(this.dir(id), { recursive: true, force: true });
+      this.forget(id);
+    } catch (error) {
+      this.opts.log('error', `could not clean up the failed sandbox ${id}: ${messageOf(error)}`);
+    }
+  }
+
+  /** Starts envd on a sandbox's files and waits for it (a cold start: create, resume, reboot). */
+  private async startEnvd(record: SandboxRecord): Promise<SandboxProcess> {
     const id = record.sandboxID;
+    await this.cleanUploads(id);
     const envd: Parameters<Runtime['start']>[0]['envd'] = {
       sandboxId: id,
       templateId: record.templateID,
@@ -351,8 +563,14 @@ export class SandboxManager {
       envd,
       onLog: (line) => this.log(id).add('info', line, { source: 'envd' }),
     });
+    try {
+      await proc.ready;
+    } catch (error) {
+      await proc.kill().catch(() => {});
+      throw error;
+    }
     this.adopt(id, proc);
-    await proc.ready;
+    return proc;
   }
 
   /** Makes `proc` the sandbox's running process and notices when it dies. */
@@ -360,69 +578,121 @@ export class SandboxManager {
     const live = this.liveOf(id);
     live.proc = proc;
     live.frozen = false;
-    void proc.exited.then(() => {
-      if (live.proc === proc) {
-        live.proc = undefined;
-        if (this.records.get(id)?.state === 'running') this.log(id).add('warn', 'envd exited unexpectedly');
-      }
+    live.uploadsClean = false;
+    void proc.exited.then((exit) => this.onExit(id, proc, exit));
+  }
+
+  /**
+   * A sandbox's process tree ended. Unless the daemon stopped it (it lets go of a process before
+   * it stops it), envd died on its own: that is a transition (running → restarting), handled in
+   * turn with the sandbox's other operations.
+   */
+  private onExit(id: string, proc: SandboxProcess, exit: SandboxExit): void {
+    this.exits.set(proc, exit);
+    if (this.closing || this.live.get(id)?.proc !== proc) return;
+    this.serialize(id, () => this.rebootLocked(id, proc, exit)).catch((error: unknown) => {
+      this.opts.log('error', `sandbox ${id}: could not handle the end of envd: ${messageOf(error)}`);
     });
   }
 
-  /** (Re)arms the timeout of a running sandbox. */
+  /** Lets go of a sandbox's processes and stops them (they may be gone already). */
+  private async stopProcesses(id: string): Promise<void> {
+    const live = this.live.get(id);
+    const proc = live?.proc;
+    if (!live || !proc) return;
+    live.proc = undefined;
+    live.frozen = false;
+    try {
+      await proc.kill();
+    } catch (error) {
+      this.opts.log('warn', `sandbox ${id}: stopping its processes failed: ${messageOf(error)}`);
+    }
+  }
+
+  /** envd died while the sandbox ran: start it again on the same files, or give up (RESTART_POLICY). */
+  private async rebootLocked(id: string, proc: SandboxProcess, exit: SandboxExit): Promise<void> {
+    const record = this.records.get(id);
+    const live = this.live.get(id);
+    if (this.closing || !record || !live || live.proc !== proc || record.state !== 'running') return;
+    const why = describeExit(exit);
+    this.log(id).add('warn', `envd exited unexpectedly (${why}); restarting it on the same files`);
+    this.opts.log('warn', `sandbox ${id}: envd exited unexpectedly (${why}); restarting it`);
+    await this.lifecycle.apply(record, 'envdExited');
+    // its socket file and freezer group go with it
+    await this.stopProcesses(id);
+    const policy = this.opts.restartPolicy ?? RESTART_POLICY;
+    for (;;) {
+      const now = this.clock.now();
+      if (!mayRestart(live.restartTimes, now, policy)) {
+        await this.lifecycle.apply(record, 'gaveUp', { pausedAt: this.iso(now), pauseReason: 'crashed', process: undefined });
+        const message = `envd stopped ${policy.limit + 1} times within ${policy.windowMs / 1000} s; the sandbox was paused (files kept): resume it to start envd again`;
+        this.log(id).add('error', message);
+        this.opts.log('error', `sandbox ${id}: ${message}`);
+        return;
+      }
+      live.restartTimes = [...live.restartTimes.filter((t) => now - t < policy.windowMs), now];
+      try {
+        const fresh = await this.startEnvd(record);
+        const restarts = (record.restarts ?? 0) + 1;
+        await this.lifecycle.apply(record, 'rebooted', { process: this.processes.identify(fresh.pid), restarts });
+        this.log(id).add('info', `envd restarted (restart ${restarts}); files kept, processes lost`);
+        this.opts.log('info', `sandbox ${id}: envd restarted (restart ${restarts})`);
+        return;
+      } catch (error) {
+        this.log(id).add('warn', `envd could not be started again: ${messageOf(error)}`);
+      }
+    }
+  }
+
+  /** (Re)arms the lifetime timer: armed exactly while the lifetime runs. */
   private arm(record: SandboxRecord): void {
     const live = this.liveOf(record.sandboxID);
-    if (live.timer) clearTimeout(live.timer);
+    if (live.timer) this.clock.clearTimeout(live.timer);
     live.timer = undefined;
-    if (record.state !== 'running') return;
-    const wait = Math.max(0, Date.parse(record.endAt) - Date.now());
-    live.timer = setTimeout(() => void this.expire(record.sandboxID), Math.min(wait, 2 ** 31 - 1));
-    live.timer.unref();
+    if (!lifetimeRuns(record.state)) return;
+    const wait = Date.parse(record.endAt) - this.clock.now();
+    live.timer = this.clock.setTimeout(() => this.expire(record.sandboxID), wait);
   }
 
-  private async expire(id: string): Promise<void> {
-    const record = this.records.get(id);
-    if (!record || record.state !== 'running') return;
-    if (Date.parse(record.endAt) > Date.now()) {
-      this.arm(record);
-      return;
-    }
-    try {
+  /** The timer fired: kill or pause, unless the lifetime was extended meanwhile. */
+  private expire(id: string): void {
+    if (!this.records.has(id)) return;
+    this.serialize(id, async () => {
+      const record = this.records.get(id);
+      if (!record || !lifetimeRuns(record.state)) return;
+      if (Date.parse(record.endAt) > this.clock.now()) {
+        this.arm(record);
+        return;
+      }
       if (record.lifecycle.onTimeout === 'pause') {
         this.log(id).add('info', 'timeout reached; pausing');
-        await this.pause(id, record.autoPauseMemory);
+        await this.pauseLocked(id, record.autoPauseMemory, 'timeout');
       } else {
         this.log(id).add('info', 'timeout reached; killing');
-        await this.kill(id);
+        await this.killLocked(id);
       }
       this.opts.log('info', `sandbox ${id} reached its timeout (${record.lifecycle.onTimeout})`);
-    } catch (error) {
-      this.opts.log('error', `timeout of sandbox ${id} failed: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-
-  /** Stops a sandbox's processes and deletes its record and files. */
-  private async destroy(id: string): Promise<void> {
-    const live = this.live.get(id);
-    if (live?.timer) clearTimeout(live.timer);
-    await live?.proc?.kill();
-    this.records.delete(id);
-    this.live.delete(id);
-    this.metrics.forget(id);
-    await this.logs.get(id)?.flush();
-    this.logs.delete(id);
-    await rm(this.dir(id), { recursive: true, force: true });
-    this.folders.delete(id);
+    }).catch((error: unknown) => {
+      this.opts.log('error', `timeout of sandbox ${id} failed: ${messageOf(error)}`);
+    });
   }
 
   /** Kills a sandbox: false when it does not exist. */
   async kill(id: string): Promise<boolean> {
-    if (!this.records.has(id)) return false;
-    return this.serialize(id, async () => {
-      if (!this.records.has(id)) return false;
-      await this.destroy(id);
-      this.opts.log('info', `killed sandbox ${id}`);
-      return true;
-    });
+    if (!this.get(id)) return false;
+    return this.serialize(id, () => this.killLocked(id));
+  }
+
+  /** Kill: always ends with the sandbox gone, whether its processes were still there or not. */
+  private async killLocked(id: string): Promise<boolean> {
+    const record = this.records.get(id);
+    if (!record) return false;
+    if (record.state !== 'killing') await this.lifecycle.apply(record, 'kill');
+    await this.stopProcesses(id);
+    await this.logs.get(id)?.flush();
+    await this.lifecycle.apply(record, 'removed');
+    this.opts.log('info', `killed sandbox ${id}`);
+    return true;
   }
 
   /**
@@ -431,24 +701,41 @@ export class SandboxManager {
    */
   async pause(id: string, keepMemory = true): Promise<boolean> {
     this.require(id);
-    return this.serialize(id, async () => {
-      const record = this.require(id);
-      if (record.state === 'paused') return false;
-      const live = this.liveOf(id);
-      if (live.timer) clearTimeout(live.timer);
-      if (live.proc && keepMemory) {
-        await live.proc.freeze();
+    return this.serialize(id, () => this.pauseLocked(id, keepMemory, 'requested'));
+  }
+
+  private async pauseLocked(id: string, keepMemory: boolean, reason: PauseReason): Promise<boolean> {
+    const record = this.require(id);
+    if (record.state === 'paused') return false;
+    await this.lifecycle.apply(record, 'pause');
+    const live = this.liveOf(id);
+    const proc = live.proc;
+    const freeze = proc !== undefined && keepMemory;
+    try {
+      if (proc && freeze) {
+        await proc.freeze();
         live.frozen = true;
-      } else if (live.proc) {
-        await live.proc.kill();
+      } else if (proc) {
         live.proc = undefined;
+        await proc.kill();
       }
-      record.state = 'paused';
-      record.pausedAt = new Date().toISOString();
-      await this.persist(record);
-      this.log(id).add('info', keepMemory && live.proc ? 'sandbox paused (processes frozen)' : 'sandbox paused (files kept, processes stopped)');
-      return true;
-    });
+    } catch (error) {
+      // Back to running, as it was: thawed, or with the envd that could not be stopped.
+      if (proc) {
+        if (freeze) await proc.thaw().catch(() => {});
+        live.proc = proc;
+        live.frozen = false;
+      }
+      await this.lifecycle.apply(record, 'pauseFailed');
+      this.log(id).add('error', `pause failed (${messageOf(error)}); the sandbox keeps running`);
+      // envd may have died meanwhile, unwatched: its end is handled now
+      const exit = proc && this.exits.get(proc);
+      if (proc && exit) this.onExit(id, proc, exit);
+      throw new ApiError(500, `could not pause the sandbox: ${messageOf(error)}`);
+    }
+    await this.lifecycle.apply(record, 'paused', { pausedAt: this.iso(), pauseReason: reason, process: freeze ? record.process : undefined });
+    this.log(id).add('info', freeze ? 'sandbox paused (processes frozen)' : 'sandbox paused (files kept, processes stopped)');
+    return true;
   }
 
   /**
@@ -465,12 +752,10 @@ export class SandboxManager {
     const timeout = validTimeout(timeoutSeconds, DEFAULT_TIMEOUT_S);
     return this.serialize(id, async () => {
       const record = this.require(id);
-      const target = Date.now() + timeout * 1000;
-      if (record.state === 'running') {
+      if (lifetimeRuns(record.state)) {
+        const target = this.clock.now() + timeout * 1000;
         if (target > Date.parse(record.endAt)) {
-          record.endAt = new Date(target).toISOString();
-          record.timeoutSeconds = timeout;
-          await this.persist(record);
+          await this.lifecycle.update(record, { endAt: this.iso(target), timeoutSeconds: timeout });
           this.arm(record);
         }
         return { record, resumed: false };
@@ -486,33 +771,48 @@ export class SandboxManager {
     const timeout = validTimeout(timeoutSeconds, DEFAULT_TIMEOUT_S);
     return this.serialize(id, async () => {
       const record = this.require(id);
-      if (record.state === 'running') throw new ApiError(409, `Sandbox ${id} is already running`);
+      if (wireState(record) === 'running') throw new ApiError(409, `Sandbox ${id} is already running`);
       await this.resumeLocked(record, timeout);
       return record;
     });
   }
 
-  /** Resumes a paused sandbox; `memory: false` discards frozen processes and boots envd afresh. */
+  /**
+   * Resumes a paused sandbox; `memory: false` discards frozen processes and boots envd afresh.
+   * A resume that fails leaves it paused, as it was, in memory and on disk.
+   */
   private async resumeLocked(record: SandboxRecord, timeout: number, memory = true): Promise<void> {
     const id = record.sandboxID;
+    await this.lifecycle.apply(record, 'resume');
     const live = this.liveOf(id);
-    if (live.proc && live.frozen && memory) {
-      await live.proc.thaw();
-      live.frozen = false;
-      this.log(id).add('info', 'sandbox resumed (processes thawed)');
-    } else {
-      if (live.proc) await live.proc.kill();
-      live.proc = undefined;
-      record.state = 'running';
-      await this.start(record);
-      this.log(id).add('info', 'sandbox resumed (envd restarted; files kept)');
+    let how: string;
+    try {
+      if (live.proc && live.frozen && memory) {
+        await live.proc.thaw();
+        live.frozen = false;
+        how = 'processes thawed';
+      } else {
+        await this.stopProcesses(id);
+        await this.startEnvd(record);
+        how = 'envd restarted; files kept';
+      }
+    } catch (error) {
+      if (live.proc && live.frozen) await live.proc.freeze().catch(() => {});
+      await this.lifecycle.apply(record, 'resumeFailed', { process: live.proc ? record.process : undefined });
+      this.log(id).add('error', `resume failed (${messageOf(error)}); the sandbox stays paused`);
+      throw new ApiError(500, `could not resume the sandbox: ${messageOf(error)}`);
     }
-    record.state = 'running';
-    delete record.pausedAt;
-    record.endAt = new Date(Date.now() + timeout * 1000).toISOString();
-    record.timeoutSeconds = timeout;
-    await this.persist(record);
-    this.arm(record);
+    // a resume is a fresh start for the restart policy as well
+    live.restartTimes = [];
+    const proc = live.proc;
+    await this.lifecycle.apply(record, 'resumed', {
+      endAt: this.iso(this.clock.now() + timeout * 1000),
+      timeoutSeconds: timeout,
+      pausedAt: undefined,
+      pauseReason: undefined,
+      process: proc ? this.processes.identify(proc.pid) : undefined,
+    });
+    this.log(id).add('info', `sandbox resumed (${how})`);
   }
 
   /** Sets the remaining lifetime to `timeout` seconds from now (may shorten it). */
@@ -521,9 +821,8 @@ export class SandboxManager {
     const timeout = validTimeout(timeoutSeconds, DEFAULT_TIMEOUT_S);
     await this.serialize(id, async () => {
       const record = this.require(id);
-      record.timeoutSeconds = timeout;
-      if (record.state === 'running') record.endAt = new Date(Date.now() + timeout * 1000).toISOString();
-      await this.persist(record);
+      const endAt = lifetimeRuns(record.state) ? this.iso(this.clock.now() + timeout * 1000) : record.endAt;
+      await this.lifecycle.update(record, { timeoutSeconds: timeout, endAt });
       this.arm(record);
     });
   }
@@ -534,10 +833,9 @@ export class SandboxManager {
     const seconds = duration === undefined ? DEFAULT_TIMEOUT_S : validTimeout(duration, DEFAULT_TIMEOUT_S);
     await this.serialize(id, async () => {
       const record = this.require(id);
-      const target = Date.now() + seconds * 1000;
-      if (record.state === 'running' && target > Date.parse(record.endAt)) {
-        record.endAt = new Date(target).toISOString();
-        await this.persist(record);
+      const target = this.clock.now() + seconds * 1000;
+      if (lifetimeRuns(record.state) && target > Date.parse(record.endAt)) {
+        await this.lifecycle.update(record, { endAt: this.iso(target) });
         this.arm(record);
       }
     });
@@ -581,7 +879,7 @@ export class SandboxManager {
     const source = this.require(id);
     const count = body?.count ?? 1;
     const timeout = validTimeout(body?.timeout, source.timeoutSeconds);
-    const staging = join(this.dir(id), `fork-${process.pid}-${Date.now()}`);
+    const staging = join(this.dir(id), `fork-${process.pid}-${this.clock.now()}`);
     await this.serialize(id, async () => {
       const live = this.liveOf(id);
       const freezeNow = source.state === 'running' && live.proc !== undefined && !live.frozen;
@@ -610,7 +908,7 @@ export class SandboxManager {
           results.push({ sandbox: await this.create(forkBody, staging) });
         } catch (error) {
           const status = error instanceof ApiError ? error.status : 500;
-          results.push({ error: { code: status, message: error instanceof Error ? error.message : String(error) } });
+          results.push({ error: { code: status, message: messageOf(error) } });
         }
       }
       return results;
@@ -630,32 +928,51 @@ export class SandboxManager {
         if (body[key] !== undefined) (network as Record<string, unknown>)[key] = body[key];
         else delete network[key];
       }
-      record.network = network;
       const denyAll = network.denyOut?.includes('0.0.0.0/0') ?? false;
       const allow = body.allow_internet_access !== false && !denyAll;
+      await this.lifecycle.update(record, { network, allowInternetAccess: allow });
       if (allow !== record.allowInternetAccess) {
-        record.allowInternetAccess = allow;
         this.log(id).add('warn', 'internet access changed; it applies when the sandbox is next resumed from a stop');
       }
-      await this.persist(record);
     });
   }
 
   /**
    * The envd socket of a sandbox, for the proxy. A paused sandbox with autoResume is resumed
-   * first; otherwise undefined means "not reachable" (the edge answers 502).
+   * first; otherwise undefined means "not reachable" (the edge answers 502). Throws
+   * {@link SandboxUnavailableError} while envd restarts (the edge answers 503).
    */
   async envdSocket(id: string): Promise<string | undefined> {
-    const record = this.records.get(id);
+    let record = this.get(id);
     if (!record) return undefined;
-    if (record.state === 'paused') {
-      if (!record.lifecycle.autoResume) return undefined;
+    if (record.state === 'paused' && record.lifecycle.autoResume) {
       await this.connect(id, record.timeoutSeconds);
+      record = this.get(id);
+      if (!record) return undefined;
     }
     const live = this.live.get(id);
-    if (!live?.proc || live.frozen) return undefined;
+    if (this.restarting(record, live)) throw new SandboxUnavailableError(503, 'restarting', RESTARTING_MESSAGE);
+    if (record.state !== 'running' || !live?.proc || live.frozen) return undefined;
     await live.proc.ready;
     return live.proc.socketPath;
+  }
+
+  /** envd is being restarted, or died and is about to be. */
+  private restarting(record: SandboxRecord, live: Live | undefined): boolean {
+    if (record.state === 'restarting') return true;
+    return record.state === 'running' && (!live?.proc || this.exits.has(live.proc));
+  }
+
+  /**
+   * Whether a request that failed on envd's socket met an envd restart. `died`: nothing accepts
+   * on the socket any more (only envd holds it), so envd of a running sandbox is dead even if
+   * the daemon has not heard yet; otherwise only a death the daemon knows of counts.
+   */
+  envdLost(id: string, died: boolean): boolean {
+    const record = this.get(id);
+    if (!record) return false;
+    if (died) return record.state === 'running' || record.state === 'restarting';
+    return this.restarting(record, this.live.get(id));
   }
 
   /** Metric samples in a time range (seconds); a running sandbox always yields a fresh one. */
@@ -696,26 +1013,34 @@ export class SandboxManager {
     this.metrics.sampleAll(targets);
   }
 
-  /** Stops every process (for daemon shutdown); running sandboxes are saved as paused. */
+  /**
+   * Stops every process (for daemon shutdown). Running sandboxes are saved as paused with the
+   * reason "daemon-stopped": their lifetime counts on while the daemon is down (see load).
+   */
   async shutdown(): Promise<void> {
+    this.closing = true;
     if (this.sampler) clearInterval(this.sampler);
     await this.spare?.close();
     await Promise.all(
-      this.all().map((record) =>
-        this.serialize(record.sandboxID, async () => {
-          const live = this.live.get(record.sandboxID);
-          if (live?.timer) clearTimeout(live.timer);
-          await live?.proc?.kill();
-          if (live) live.proc = undefined;
-          if (record.state === 'running') {
-            record.state = 'paused';
-            record.pausedAt = new Date().toISOString();
-            this.log(record.sandboxID).add('info', 'the local daemon stopped; the sandbox was paused (files kept)');
+      [...this.records.values()].map((record) => {
+        const id = record.sandboxID;
+        return this.serialize(id, async () => {
+          if (!this.records.has(id)) return;
+          const live = this.live.get(id);
+          if (live?.timer) this.clock.clearTimeout(live.timer);
+          await this.stopProcesses(id);
+          if (record.state === 'running' || record.state === 'restarting') {
+            await this.lifecycle.apply(record, 'daemonStopped', { pausedAt: this.iso(), pauseReason: 'daemon-stopped', process: undefined });
+            this.log(id).add('info', 'the local daemon stopped; the sandbox was paused (files kept)');
+          } else if (record.state === 'paused' && record.process) {
+            await this.lifecycle.apply(record, 'daemonStopped', { process: undefined });
+            this.log(id).add('info', 'the local daemon stopped; the frozen processes were stopped (files kept)');
           }
-          await this.persist(record);
-          await this.logs.get(record.sandboxID)?.flush();
-        }),
-      ),
+          await this.logs.get(id)?.flush();
+        }).catch((error: unknown) => {
+          this.opts.log('error', `could not stop sandbox ${id}: ${messageOf(error)}`);
+        });
+      }),
     );
     this.sockets?.close();
   }

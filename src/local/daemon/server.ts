@@ -16,6 +16,7 @@ import { createApi } from './api.js';
 import { checkRequest } from './edge.js';
 import { sendApiError } from './http.js';
 import { newApiKey } from './ids.js';
+import { wireState } from './lifecycle.js';
 import { createEnvdProxy } from './proxy.js';
 import { SandboxManager } from './sandboxes.js';
 import { TemplateStore } from './templates.js';
@@ -141,8 +142,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     isolated: runtime.isolated,
     runtimeDescription: runtime.description,
     sandboxes: {
-      running: sandboxes.all().filter((s) => s.state === 'running').length,
-      paused: sandboxes.all().filter((s) => s.state === 'paused').length,
+      running: sandboxes.all().filter((s) => wireState(s) === 'running').length,
+      paused: sandboxes.all().filter((s) => wireState(s) === 'paused').length,
     },
     templates: templates.all().length,
   });

@@ -14,7 +14,7 @@ import type { EnvdConfig } from '../envd/config.js';
 import type { Freezer } from './freezer.js';
 import { descendants } from './proctree.js';
 import { ENVD_LISTEN_FD, type EnvdListener } from './socket.js';
-import type { SandboxProcess } from './types.js';
+import type { SandboxExit, SandboxProcess } from './types.js';
 
 /** How long envd may take to start before the sandbox counts as failed. */
 const READY_TIMEOUT_MS = 15_000;
@@ -99,7 +99,7 @@ export function launch(opts: {
   });
   const said = () => (early.length ? `: ${early.join(' / ')}` : '');
 
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<SandboxExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const ready = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`envd did not start within ${READY_TIMEOUT_MS} ms${said()}`)), READY_TIMEOUT_MS);
     const lines = createInterface({ input: child.stdout! });
@@ -138,7 +138,8 @@ export function launch(opts: {
     exited,
     async kill() {
       await opts.freezer.thaw(pid);
-      await killTree(pid);
+      // Once the root has ended its pid is free: another program may have it by now.
+      if (child.exitCode === null && child.signalCode === null) await killTree(pid);
       await opts.freezer.release();
       await Promise.race([exited, sleep(2000)]);
       listener.remove();

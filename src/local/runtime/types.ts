@@ -28,6 +28,12 @@ export interface SandboxSpec {
   onLog: (line: string) => void;
 }
 
+/** How a sandbox's root process ended (as Node's `exit` event reports it). */
+export interface SandboxExit {
+  code: number | null;
+  signal: string | null;
+}
+
 /** A started sandbox. */
 export interface SandboxProcess {
   /** Host pid of the top of the sandbox's process tree. */
@@ -38,8 +44,8 @@ export interface SandboxProcess {
   readonly platformSecret: string;
   /** Resolves when envd accepts connections; rejects if it died first. */
   readonly ready: Promise<void>;
-  /** Resolves when the process tree has ended. */
-  readonly exited: Promise<void>;
+  /** Resolves when the process tree's root has ended, with how it ended. */
+  readonly exited: Promise<SandboxExit>;
   /** Stops every process of the sandbox. */
   kill(): Promise<void>;
   freeze(): Promise<void>;
