@@ -200,6 +200,8 @@ export class SandboxManager {
   private sampler?: NodeJS.Timeout;
   private sockets?: SocketDir;
   private spare?: WarmSpare;
+  /** A spare standing on the layers of the template last created from. */
+  private templateSpare?: WarmSpare;
   private closing = false;
 
   constructor(private readonly opts: SandboxManagerOptions) {
@@ -338,14 +340,16 @@ export class SandboxManager {
     await this.opts.templates.collect(new Set(this.all().flatMap((r) => r.layers ?? []))).catch((error: unknown) => {
       this.opts.log('warn', `could not clean up unused template layers: ${error instanceof Error ? error.message : String(error)}`);
     });
-    this.spare = new WarmSpare({
+    const spareOpts = {
       runtime: this.opts.runtime,
       sandboxesDir: this.opts.paths.sandboxes,
       stateRoot: this.opts.paths.root,
       sockets: this.sockets,
       enabled: this.opts.runtime.relocatable && this.opts.warmSpare !== false,
       log: this.opts.log,
-    });
+    };
+    this.spare = new WarmSpare(spareOpts);
+    this.templateSpare = new WarmSpare(spareOpts);
     this.spare.refill();
   }
 
@@ -398,7 +402,12 @@ export class SandboxManager {
   private async cleanUploads(id: string): Promise<void> {
     const live = this.liveOf(id);
     if (live.uploadsClean || !this.records.has(id)) return;
-    const removed = await removeUploadTemps(this.filesDir(id));
+    let removed = await removeUploadTemps(this.filesDir(id));
+    // uploads into /usr, /etc, ... land in their upper layers
+    for (const name of this.overlayDirs()) {
+      const upper = join(this.dir(id), 'upper', name);
+      if (existsSync(upper)) removed += await removeUploadTemps(upper);
+    }
     live.uploadsClean = true;
     if (removed > 0) this.log(id).add('info', `removed ${removed} temporary file(s) of interrupted uploads`);
   }
@@ -410,6 +419,8 @@ export class SandboxManager {
 
   /** Whether a sandbox stands on a layer inside `dir` (then it must not be removed). */
   standsOn(dir: string): boolean {
+    // a spare on those layers serves a template that is going away: stop it
+    if (this.templateSpare?.standsOn(dir)) void this.templateSpare.drop();
     return this.all().some((r) => (r.layers ?? []).some((layer) => layer === dir || layer.startsWith(`${dir}/`)));
   }
 
@@ -469,11 +480,12 @@ export class SandboxManager {
         const layers = this.opts.templates.layersOf(template.templateID);
         const mountsLayers = this.overlayDirs().length > 0;
         if (mountsLayers && layers.length > 0) draft.layers = layers;
-        // A running spare stands on no template layer, and its upper layers are in use: it fits
-        // only a sandbox of a template without files and no files of its own to seed.
-        const fitsSpare = layers.length === 0 && (!seedFiles || !this.overlayDirs().some((name) => existsSync(join(seedFiles, name))));
+        // A spare stands on its layers, and its upper layers are in use: it fits a sandbox on the
+        // same layers with no files of its own to seed in them.
+        const fitsSpare = (layers.length === 0 || mountsLayers) && (!seedFiles || !this.overlayDirs().some((name) => existsSync(join(seedFiles, name))));
+        const spareOf = layers.length > 0 ? this.templateSpare : this.spare;
         // A warm spare's folder becomes this sandbox's folder, so take it before writing anything.
-        const spare = fitsSpare ? await this.spare?.take(this.dir(id), draft.allowInternetAccess) : undefined;
+        const spare = fitsSpare ? await spareOf?.take(this.dir(id), draft.allowInternetAccess, draft.layers ?? []) : undefined;
         if (!spare) await mkdir(this.dir(id), { recursive: true, mode: 0o700 });
         record = await this.lifecycle.create(draft);
         this.records.set(id, record);
@@ -510,7 +522,11 @@ export class SandboxManager {
         this.opts.templates.recordSpawn(template.templateID).catch((error: unknown) => {
           this.opts.log('warn', `could not record a spawn of template ${template.templateID}: ${messageOf(error)}`);
         });
-        setImmediate(() => this.spare?.refill());
+        setImmediate(() => {
+          this.spare?.refill();
+          // the next sandbox of this template finds one ready too
+          if (mountsLayers && layers.length > 0) this.templateSpare?.refill(layers);
+        });
         return record;
       } catch (error) {
         await this.undoCreate(id, record);
@@ -1021,6 +1037,7 @@ export class SandboxManager {
     this.closing = true;
     if (this.sampler) clearInterval(this.sampler);
     await this.spare?.close();
+    await this.templateSpare?.close();
     await Promise.all(
       [...this.records.values()].map((record) => {
         const id = record.sandboxID;

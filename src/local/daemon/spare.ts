@@ -5,6 +5,10 @@
  * sandboxes survive a rename of their host folder (bubblewrap: every path is a mount point) can
  * use it; `E2B_TS_WARM_SPARE=0` turns it off. envd's socket lives in the daemon's own folder,
  * so it does not move with the rename.
+ *
+ * A spare stands on the template layers it was started with (none for `base`): it serves only a
+ * sandbox of those layers. The daemon keeps one for `base` and one for the template last created
+ * from.
  */
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
@@ -51,6 +55,8 @@ export function postInit(proc: SandboxProcess, body: Record<string, unknown>): P
 
 export class WarmSpare {
   private pending?: Promise<Spare | undefined>;
+  /** The layers the pending spare stands on. */
+  private layers: readonly string[] = [];
   private closed = false;
 
   constructor(
@@ -71,9 +77,15 @@ export class WarmSpare {
     }
   }
 
-  /** Starts a spare in the background unless one is already there or coming. */
-  refill(): void {
-    if (!this.opts.enabled || this.closed || this.pending) return;
+  /**
+   * Starts a spare standing on `layers` in the background, unless one on the same layers is
+   * already there or coming (one on other layers is stopped first).
+   */
+  refill(layers: readonly string[] = []): void {
+    if (!this.opts.enabled || this.closed) return;
+    if (this.pending && sameLayers(this.layers, layers)) return;
+    if (this.pending) void this.discard();
+    this.layers = [...layers];
     const name = `${PREFIX}${randomBytes(6).toString('hex')}`;
     const dir = join(this.opts.sandboxesDir, name);
     const sink = { log: (_line: string) => {} };
@@ -87,6 +99,7 @@ export class WarmSpare {
         hostKey: randomBytes(10).toString('hex'),
         // The common case; sandboxes without internet need their own network namespace.
         allowInternetAccess: true,
+        layers: [...layers],
         envd: { sandboxId: name, templateId: '', envVars: {}, defaultUser: 'user', version: ENVD_VERSION },
         onLog: (line) => sink.log(line),
       });
@@ -103,8 +116,8 @@ export class WarmSpare {
    * Hands the spare to a new sandbox whose folder will be `dir` (which must not exist yet).
    * Undefined when there is no usable spare (then the caller starts a sandbox the usual way).
    */
-  async take(dir: string, allowInternetAccess: boolean): Promise<TakenSpare | undefined> {
-    if (!allowInternetAccess || !this.pending) return undefined;
+  async take(dir: string, allowInternetAccess: boolean, layers: readonly string[] = []): Promise<TakenSpare | undefined> {
+    if (!allowInternetAccess || !this.pending || !sameLayers(this.layers, layers)) return undefined;
     const pending = this.pending;
     this.pending = undefined;
     const spare = await pending;
@@ -128,11 +141,31 @@ export class WarmSpare {
   /** Stops the spare for good. */
   async close(): Promise<void> {
     this.closed = true;
-    const spare = await this.pending;
+    await this.discard();
+  }
+
+  /** Whether the pending spare stands on a layer inside `dir`. */
+  standsOn(dir: string): boolean {
+    return this.pending !== undefined && this.layers.some((layer) => layer === dir || layer.startsWith(`${dir}/`));
+  }
+
+  /** Stops the pending spare (a later refill starts another). */
+  drop(): Promise<void> {
+    return this.discard();
+  }
+
+  /** Stops the pending spare, if any. */
+  private async discard(): Promise<void> {
+    const pending = this.pending;
     this.pending = undefined;
+    const spare = await pending;
     if (spare) {
       await spare.proc.kill();
       await rm(spare.dir, { recursive: true, force: true });
     }
   }
+}
+
+function sameLayers(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((layer, i) => layer === b[i]);
 }
