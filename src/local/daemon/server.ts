@@ -10,7 +10,7 @@ import { packageVersion } from '../../version.js';
 import type { DaemonInfo, StatePaths } from '../paths.js';
 import { selectRuntime, type Runtime } from '../runtime/index.js';
 import { secureStateRoot } from '../state-root.js';
-import { releaseStaleGroups } from '../runtime/freezer.js';
+import { releaseAllGroups, releaseStaleGroups } from '../runtime/freezer.js';
 import { writeJsonAtomic, writeSecretSync } from '../store.js';
 import { createApi } from './api.js';
 import { checkRequest } from './edge.js';
@@ -218,6 +218,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       server.closeAllConnections();
       proxy.close();
       await sandboxes.shutdown();
+      await releaseAllGroups(paths.root);
       try {
         const current = JSON.parse(readFileSync(paths.daemon, 'utf8')) as DaemonInfo;
         if (current.pid === process.pid) rmSync(paths.daemon, { force: true });
