@@ -1,10 +1,15 @@
 /**
- * Resource metrics of sandboxes, read from the host's /proc (CPU and memory of the sandbox's
- * process tree) and from the sandbox's files folder (disk), sampled periodically so a metrics
- * query can return a time series as E2B's does.
+ * Resource metrics of sandboxes, sampled periodically so a metrics query can return a time series
+ * as E2B's does. They come from the same places the limits are enforced: CPU time, memory in use
+ * and the memory limit from the sandbox's cgroup (runtime/cgroup.ts), used and total disk from
+ * its disk's file system (runtime/disk.ts). Where a sandbox has no cgroup or disk of its own,
+ * CPU and memory are summed over its process tree in the host's /proc, and disk use is a walk of
+ * its files folder, with the template's sizes as totals.
  */
 import { lstat } from 'node:fs/promises';
 import { holdDir, type HeldDir } from '../nofollow.js';
+import type { CgroupUsage } from '../runtime/cgroup.js';
+import type { DiskStats } from '../runtime/disk.js';
 import { descendants, readAllStats, type ProcStat } from '../runtime/proctree.js';
 
 /** Seconds between samples. @default 5, E2B's own sampling interval. */
@@ -73,8 +78,10 @@ export async function diskUsage(root: string, limit = 200_000): Promise<number> 
 interface Series {
   samples: MetricSample[];
   lastTicks?: number;
+  /** CPU time of the cgroup at the last sample (µs). */
+  lastCpuUsec?: number;
   lastAt?: number;
-  disk?: { bytes: number; at: number; pending?: Promise<void> };
+  disk?: { bytes: number; total?: number; at: number; pending?: Promise<void> };
 }
 
 /** What the sampler needs to know about a sandbox. */
@@ -85,6 +92,10 @@ export interface MetricsTarget {
   diskSizeMB: number;
   filesDir: string;
   startedAtMs: number;
+  /** Usage from the sandbox's cgroup (undefined, or fields missing, where it has none). */
+  usage?: () => CgroupUsage | undefined;
+  /** Used and total bytes of the sandbox's own disk (undefined where it has none). */
+  disk?: () => Promise<DiskStats | undefined>;
 }
 
 export class MetricsStore {
@@ -100,41 +111,56 @@ export class MetricsStore {
   sampleOne(id: string, target: MetricsTarget, stats: Map<number, ProcStat> = readAllStats()): MetricSample {
     const series = this.series.get(id) ?? { samples: [] };
     this.series.set(id, series);
-    const tree = descendants(target.rootPid, stats);
-    const ticks = tree.reduce((sum, p) => sum + p.cpuTicks, 0);
-    const rss = tree.reduce((sum, p) => sum + p.rssPages, 0) * PAGE_SIZE;
+    const cgroup = target.usage?.();
+    const fromCgroup = cgroup?.cpuUsec !== undefined && cgroup.memoryBytes !== undefined;
+    const tree = fromCgroup ? [] : descendants(target.rootPid, stats);
     const now = Date.now();
     const sinceMs = series.lastAt !== undefined ? now - series.lastAt : now - target.startedAtMs;
-    const deltaTicks = series.lastTicks !== undefined ? Math.max(0, ticks - series.lastTicks) : ticks;
-    const cpuSeconds = deltaTicks / CLOCK_TICKS;
+    let cpuSeconds: number;
+    if (cgroup?.cpuUsec !== undefined) {
+      cpuSeconds = (series.lastCpuUsec !== undefined ? Math.max(0, cgroup.cpuUsec - series.lastCpuUsec) : cgroup.cpuUsec) / 1e6;
+      series.lastCpuUsec = cgroup.cpuUsec;
+    } else {
+      const ticks = tree.reduce((sum, p) => sum + p.cpuTicks, 0);
+      cpuSeconds = (series.lastTicks !== undefined ? Math.max(0, ticks - series.lastTicks) : ticks) / CLOCK_TICKS;
+      series.lastTicks = ticks;
+    }
     const pct = sinceMs > 0 ? (cpuSeconds / (sinceMs / 1000) / target.cpuCount) * 100 : 0;
-    series.lastTicks = ticks;
     series.lastAt = now;
-    this.refreshDisk(series, target.filesDir);
+    this.refreshDisk(series, target);
     const sample: MetricSample = {
       timestampUnix: Math.floor(now / 1000),
       cpuCount: target.cpuCount,
       cpuUsedPct: Math.round(Math.min(100, Math.max(0, pct)) * 100) / 100,
-      memUsed: rss,
-      memTotal: target.memoryMB * 1024 * 1024,
-      memCache: 0,
+      memUsed: cgroup?.memoryBytes ?? tree.reduce((sum, p) => sum + p.rssPages, 0) * PAGE_SIZE,
+      memTotal: cgroup?.memoryLimit ?? target.memoryMB * 1024 * 1024,
+      memCache: cgroup?.cacheBytes ?? 0,
       diskUsed: series.disk?.bytes ?? 0,
-      diskTotal: target.diskSizeMB * 1024 * 1024,
+      diskTotal: series.disk?.total ?? target.diskSizeMB * 1024 * 1024,
     };
     series.samples.push(sample);
     if (series.samples.length > KEEP) series.samples.shift();
     return sample;
   }
 
-  private refreshDisk(series: Series, filesDir: string): void {
+  private refreshDisk(series: Series, target: MetricsTarget): void {
     const now = Date.now();
-    if (series.disk?.pending || (series.disk && now - series.disk.at < DISK_REFRESH_MS)) return;
-    const previous = series.disk?.bytes ?? 0;
-    const entry: { bytes: number; at: number; pending?: Promise<void> } = { bytes: previous, at: now };
-    entry.pending = diskUsage(filesDir).then((bytes) => {
-      entry.bytes = bytes;
+    // A disk of its own answers at once (statfs); a walk of the files is refreshed less often.
+    const ownDisk = series.disk?.total !== undefined;
+    if (series.disk?.pending || (series.disk && !ownDisk && now - series.disk.at < DISK_REFRESH_MS)) return;
+    const entry: Series['disk'] & object = { bytes: series.disk?.bytes ?? 0, at: now };
+    if (series.disk?.total !== undefined) entry.total = series.disk.total;
+    entry.pending = (async () => {
+      const own = await target.disk?.().catch(() => undefined);
+      if (own) {
+        entry.bytes = own.used;
+        entry.total = own.total;
+      } else {
+        entry.bytes = await diskUsage(target.filesDir);
+        delete entry.total;
+      }
       delete entry.pending;
-    });
+    })();
     series.disk = entry;
   }
 
@@ -143,7 +169,10 @@ export class MetricsStore {
     const series = this.series.get(id);
     await series?.disk?.pending;
     const latest = series?.samples[series.samples.length - 1];
-    if (latest && series?.disk) latest.diskUsed = series.disk.bytes;
+    if (latest && series?.disk) {
+      latest.diskUsed = series.disk.bytes;
+      if (series.disk.total !== undefined) latest.diskTotal = series.disk.total;
+    }
   }
 
   /** Samples between two unix times (inclusive). */

@@ -18,6 +18,7 @@ import { copyTree } from '../copy-tree.js';
 import { ENVD_VERSION } from '../envd/config.js';
 import type { StatePaths } from '../paths.js';
 import type { Runtime, SandboxProcess } from '../runtime/index.js';
+import type { Disks } from '../runtime/disk.js';
 import { SocketDir } from '../runtime/socket.js';
 import { readJson, writeJsonAtomic } from '../store.js';
 import { ApiError } from './http.js';
@@ -77,6 +78,8 @@ export interface SandboxManagerOptions {
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
   /** Keep a warm spare sandbox process ready (where the runtime allows). @default true */
   warmSpare?: boolean;
+  /** Sandbox disks held to the template's size (where enforced; see runtime/disk.ts). */
+  disks?: Disks;
 }
 
 /**
@@ -178,6 +181,9 @@ export class SandboxManager {
       sockets: this.sockets,
       enabled: this.opts.runtime.relocatable && this.opts.warmSpare !== false,
       log: this.opts.log,
+      disks: this.opts.disks,
+      // the common case (the base template's); a create with another size starts afresh
+      diskSizeMB: this.opts.templates.find('base')?.diskSizeMB,
     });
     this.spare.refill();
   }
@@ -239,8 +245,9 @@ export class SandboxManager {
     return this.serialize(id, async () => {
       try {
         // A warm spare's folder becomes this sandbox's folder, so take it before writing anything.
-        const spare = await this.spare?.take(this.dir(id), record.allowInternetAccess);
+        const spare = await this.spare?.take(this.dir(id), record.allowInternetAccess, record.diskSizeMB);
         if (!spare) await mkdir(this.dir(id), { recursive: true, mode: 0o700 });
+        if (!spare) await this.makeDisk(id, record.diskSizeMB);
         if (seedFiles) await copyTree(seedFiles, this.filesDir(id));
         else if (template.hasFiles) await copyTree(this.opts.templates.filesDir(template.templateID), this.filesDir(id));
         this.records.set(id, record);
@@ -306,9 +313,19 @@ export class SandboxManager {
     await proc.ready;
   }
 
+  /** Makes and mounts a new sandbox folder's disk (runtime/disk.ts), where disks are enforced. */
+  private async makeDisk(id: string, sizeMB: number): Promise<void> {
+    const disk = await this.opts.disks?.create(this.dir(id), sizeMB);
+    if (disk?.capped) this.log(id).add('warn', `the host has little free disk space: the sandbox's disk is ${disk.sizeMB} MiB, not ${sizeMB} MiB`);
+  }
+
   /** Makes `proc` the sandbox's running process and notices when it dies. */
   private adopt(id: string, proc: SandboxProcess): void {
     const live = this.liveOf(id);
+    const record = this.records.get(id);
+    // A warm spare started before its template was known: its limits are set now.
+    const problems = record ? proc.applyLimits({ cpuCount: record.cpuCount, memoryMB: record.memoryMB }) : [];
+    if (problems.length) this.log(id).add('warn', `some limits could not be set: ${problems.join('; ')}`);
     live.proc = proc;
     live.frozen = false;
     void proc.exited.then(() => {
@@ -355,7 +372,13 @@ export class SandboxManager {
   private async destroy(id: string): Promise<void> {
     const live = this.live.get(id);
     if (live?.timer) clearTimeout(live.timer);
-    await live?.proc?.kill();
+    // The disk is detached lazily, so it can go while the processes that use it are killed.
+    await Promise.all([
+      live?.proc?.kill(),
+      this.opts.disks?.unmount(this.dir(id)).catch((error: unknown) => {
+        this.opts.log('error', `could not unmount the disk of sandbox ${id}: ${error instanceof Error ? error.message : String(error)}`);
+      }),
+    ]);
     this.records.delete(id);
     this.live.delete(id);
     this.metrics.forget(id);
@@ -625,13 +648,17 @@ export class SandboxManager {
   private metricsTarget(record: SandboxRecord): MetricsTarget | undefined {
     const live = this.live.get(record.sandboxID);
     if (record.state !== 'running' || !live?.proc || live.frozen) return undefined;
+    const proc = live.proc;
+    const dir = this.dir(record.sandboxID);
     return {
-      rootPid: live.proc.pid,
+      rootPid: proc.pid,
       cpuCount: record.cpuCount,
       memoryMB: record.memoryMB,
       diskSizeMB: record.diskSizeMB,
       filesDir: this.filesDir(record.sandboxID),
       startedAtMs: Date.parse(record.startedAt),
+      usage: () => proc.usage(),
+      disk: this.opts.disks ? () => this.opts.disks!.stats(dir) : undefined,
     };
   }
 

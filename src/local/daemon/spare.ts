@@ -4,13 +4,16 @@
  * to the new sandbox's, and envd learns its identity through `/init`. Only runtimes whose
  * sandboxes survive a rename of their host folder (bubblewrap: every path is a mount point) can
  * use it; `E2B_TS_WARM_SPARE=0` turns it off. envd's socket lives in the daemon's own folder,
- * so it does not move with the rename.
+ * so it does not move with the rename. Where sandbox disks are enforced, the spare's disk is made
+ * ahead too, at the base template's size (a sandbox of another size starts afresh), and its
+ * cpu and memory limits are set when it is taken (they can change at any time).
  */
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { ENVD_VERSION, PLATFORM_HEADER } from '../envd/config.js';
+import type { Disks } from '../runtime/disk.js';
 import type { Runtime, SandboxProcess } from '../runtime/index.js';
 import type { SocketDir } from '../runtime/socket.js';
 
@@ -51,6 +54,8 @@ export function postInit(proc: SandboxProcess, body: Record<string, unknown>): P
 
 export class WarmSpare {
   private pending?: Promise<Spare | undefined>;
+  /** The folder of the next spare, its disk already made and mounted (made while a spare boots). */
+  private nextFolder?: Promise<string | undefined>;
   private closed = false;
 
   constructor(
@@ -61,8 +66,17 @@ export class WarmSpare {
       sockets: SocketDir;
       enabled: boolean;
       log: (level: 'info' | 'warn' | 'error', message: string) => void;
+      disks?: Disks;
+      /** Size of the spare's disk. */
+      diskSizeMB?: number;
     },
   ) {}
+
+  /** Unmounts a spare folder's disk and deletes the folder. */
+  private async discard(dir: string): Promise<void> {
+    await this.opts.disks?.unmount(dir).catch(() => {});
+    await rm(dir, { recursive: true, force: true });
+  }
 
   /** Deletes spares a previous daemon left behind (their processes died with it). */
   static async removeLeftovers(sandboxesDir: string): Promise<void> {
@@ -71,14 +85,42 @@ export class WarmSpare {
     }
   }
 
+  /** Makes a spare's folder, with its disk where disks are enforced. */
+  private async makeFolder(): Promise<string> {
+    const dir = join(this.opts.sandboxesDir, `${PREFIX}${randomBytes(6).toString('hex')}`);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    try {
+      if (this.opts.diskSizeMB !== undefined) await this.opts.disks?.create(dir, this.opts.diskSizeMB);
+    } catch (error) {
+      await this.discard(dir);
+      throw error;
+    }
+    return dir;
+  }
+
+  /**
+   * Starts making the next spare's folder now, so that its disk (mkfs and mounts, tens of
+   * milliseconds) is made while this spare's envd boots rather than before the next one's.
+   */
+  private prepareNextFolder(): void {
+    if (this.nextFolder || this.closed || !this.opts.disks?.enforced) return;
+    this.nextFolder = this.makeFolder().catch((error: unknown) => {
+      this.opts.log('warn', `could not prepare a disk for the warm spare: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    });
+  }
+
   /** Starts a spare in the background unless one is already there or coming. */
   refill(): void {
     if (!this.opts.enabled || this.closed || this.pending) return;
-    const name = `${PREFIX}${randomBytes(6).toString('hex')}`;
-    const dir = join(this.opts.sandboxesDir, name);
     const sink = { log: (_line: string) => {} };
+    let dir: string | undefined;
     this.pending = (async () => {
-      await mkdir(dir, { recursive: true, mode: 0o700 });
+      const prepared = this.nextFolder;
+      this.nextFolder = undefined;
+      dir = (await prepared) ?? (await this.makeFolder());
+      this.prepareNextFolder();
+      const name = basename(dir);
       const proc = await this.opts.runtime.start({
         sandboxId: name,
         dir,
@@ -94,17 +136,19 @@ export class WarmSpare {
       return { dir, proc, sink };
     })().catch(async (error: unknown) => {
       this.opts.log('warn', `warm spare failed to start: ${error instanceof Error ? error.message : String(error)}`);
-      await rm(dir, { recursive: true, force: true });
+      if (dir) await this.discard(dir);
       return undefined;
     });
   }
 
   /**
    * Hands the spare to a new sandbox whose folder will be `dir` (which must not exist yet).
-   * Undefined when there is no usable spare (then the caller starts a sandbox the usual way).
+   * Undefined when there is no usable spare (then the caller starts a sandbox the usual way);
+   * a spare whose disk has another size stays for the next sandbox.
    */
-  async take(dir: string, allowInternetAccess: boolean): Promise<TakenSpare | undefined> {
+  async take(dir: string, allowInternetAccess: boolean, diskSizeMB?: number): Promise<TakenSpare | undefined> {
     if (!allowInternetAccess || !this.pending) return undefined;
+    if (this.opts.disks?.enforced && diskSizeMB !== this.opts.diskSizeMB) return undefined;
     const pending = this.pending;
     this.pending = undefined;
     const spare = await pending;
@@ -113,7 +157,7 @@ export class WarmSpare {
       await rename(spare.dir, dir);
     } catch (error) {
       await spare.proc.kill();
-      await rm(spare.dir, { recursive: true, force: true });
+      await this.discard(spare.dir);
       this.opts.log('warn', `could not use the warm spare: ${error instanceof Error ? error.message : String(error)}`);
       return undefined;
     }
@@ -132,7 +176,10 @@ export class WarmSpare {
     this.pending = undefined;
     if (spare) {
       await spare.proc.kill();
-      await rm(spare.dir, { recursive: true, force: true });
+      await this.discard(spare.dir);
     }
+    const next = await this.nextFolder;
+    this.nextFolder = undefined;
+    if (next) await this.discard(next);
   }
 }

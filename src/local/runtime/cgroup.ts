@@ -483,6 +483,8 @@ function makeGroup(version: 'v1' | 'v2', dirs: Map<Controller, string>, enforced
     },
     async thaw(rootPid) {
       if (!freezerDir) return signals.thaw(rootPid);
+      // (writing the v1 state takes milliseconds even when nothing is frozen)
+      if (io.read(join(freezerDir, stateFile))?.trim() === thawedValue) return;
       try {
         io.write(join(freezerDir, stateFile), thawedValue);
       } catch {
@@ -569,14 +571,14 @@ function makeGroup(version: 'v1' | 'v2', dirs: Map<Controller, string>, enforced
     },
     async release() {
       if (!unique.some((d) => io.exists(d))) return;
-      if (freezerDir) {
+      if (freezerDir && io.read(join(freezerDir, stateFile))?.trim() !== thawedValue) {
         try {
           io.write(join(freezerDir, stateFile), thawedValue);
         } catch {
-          // not frozen, or gone
+          // gone
         }
       }
-      for (let round = 0; round < 50; round++) {
+      for (let round = 0; round < 150; round++) {
         if (version === 'v2' && round === 0 && io.exists(join(unique[0]!, 'cgroup.kill'))) {
           try {
             io.write(join(unique[0]!, 'cgroup.kill'), '1');
@@ -600,9 +602,9 @@ function makeGroup(version: 'v1' | 'v2', dirs: Map<Controller, string>, enforced
             left++;
           }
         }
-        // processes are still being reaped; rmdir succeeds once the group is empty
+        // processes are still exiting; rmdir succeeds once the group is empty
         if (left === 0) return;
-        await sleep(10);
+        await sleep(round < 20 ? 2 : 10);
       }
     },
   };

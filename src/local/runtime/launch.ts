@@ -154,6 +154,9 @@ export function launch(opts: {
     exited,
     async kill() {
       await opts.freezer.thaw(pid);
+      // The group holds every process of the sandbox: killing it is one read of cgroup.procs. The
+      // walk of the process tree after it finds what a group could not hold (none, normally).
+      if (opts.freezer.procsFiles.length) await opts.freezer.release();
       await killTree(pid);
       await opts.freezer.release();
       await Promise.race([exited, sleep(2000)]);
