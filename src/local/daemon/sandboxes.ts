@@ -299,6 +299,7 @@ export class SandboxManager {
       version: record.envdVersion,
     };
     if (record.envdAccessToken) envd.accessToken = record.envdAccessToken;
+    await this.opts.disks?.mount(this.dir(id));
     const proc = await this.opts.runtime.start({
       sandboxId: id,
       dir: this.dir(id),

@@ -198,6 +198,7 @@ export class Disks {
     if (!mkfs) return Disks.unenforced('mkfs.ext4 is not installed (e2fsprogs)');
     if (!mount || !umount) return Disks.unenforced('mount/umount are not installed (util-linux)');
     if (!existsSync('/dev/loop-control')) return Disks.unenforced('this system has no loop devices (/dev/loop-control is missing)');
+    await Disks.removeProbes(stateRoot);
     const disks = new Disks({ kind: 'disk', enforced: true, detail: 'an ext4 image of the template\'s disk size per sandbox, on a loop device' }, { mkfs, mount, umount });
     const probe = join(stateRoot, `.disk-probe-${randomBytes(4).toString('hex')}`);
     try {
@@ -210,6 +211,21 @@ export class Disks {
     } finally {
       await disks.unmount(probe).catch(() => {});
       rmSync(probe, { recursive: true, force: true });
+    }
+  }
+
+  /** Removes the probes of a daemon that died while probing. */
+  private static async removeProbes(stateRoot: string): Promise<void> {
+    let names: string[] = [];
+    try {
+      names = readdirSync(stateRoot).filter((n) => n.startsWith('.disk-probe-'));
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const points = mountsUnder(join(stateRoot, name));
+      if (points.length) await run(findProgram('umount') ?? 'umount', ['-l', ...points]).catch(() => {});
+      rmSync(join(stateRoot, name), { recursive: true, force: true });
     }
   }
 
@@ -269,11 +285,13 @@ export class Disks {
   }
 
   /**
-   * Mounts the disk of a kept sandbox again (after a restart). False when it has none (a
-   * sandbox made before disks were enforced, or where they are not).
+   * Makes sure the disk of a sandbox is mounted (after a restart, before its processes start).
+   * False when it has none (a sandbox made before disks were enforced). Throws when it has one
+   * that cannot be mounted here: started without it, the sandbox would find its files gone.
    */
   async mount(dir: string): Promise<boolean> {
-    if (!this.tools || !existsSync(join(dir, DISK_IMAGE))) return false;
+    if (!existsSync(join(dir, DISK_IMAGE))) return false;
+    if (!this.tools) throw new Error(`the sandbox's files are on its disk image, which cannot be mounted here (${this.status.detail})`);
     await this.mountImage(dir);
     return true;
   }
