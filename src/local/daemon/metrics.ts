@@ -81,7 +81,7 @@ interface Series {
   /** CPU time of the cgroup at the last sample (µs). */
   lastCpuUsec?: number;
   lastAt?: number;
-  disk?: { bytes: number; total?: number; at: number; pending?: Promise<void> };
+  disk?: { bytes: number; at: number; pending?: Promise<void> };
 }
 
 /** What the sampler needs to know about a sandbox. */
@@ -95,7 +95,7 @@ export interface MetricsTarget {
   /** Usage from the sandbox's cgroup (undefined, or fields missing, where it has none). */
   usage?: () => CgroupUsage | undefined;
   /** Used and total bytes of the sandbox's own disk (undefined where it has none). */
-  disk?: () => Promise<DiskStats | undefined>;
+  disk?: () => DiskStats | undefined;
 }
 
 export class MetricsStore {
@@ -127,7 +127,9 @@ export class MetricsStore {
     }
     const pct = sinceMs > 0 ? (cpuSeconds / (sinceMs / 1000) / target.cpuCount) * 100 : 0;
     series.lastAt = now;
-    this.refreshDisk(series, target);
+    // A disk of its own answers at once (statfs); otherwise the files are walked now and then.
+    const disk = target.disk?.();
+    if (!disk) this.refreshDisk(series, target.filesDir);
     const sample: MetricSample = {
       timestampUnix: Math.floor(now / 1000),
       cpuCount: target.cpuCount,
@@ -135,32 +137,23 @@ export class MetricsStore {
       memUsed: cgroup?.memoryBytes ?? tree.reduce((sum, p) => sum + p.rssPages, 0) * PAGE_SIZE,
       memTotal: cgroup?.memoryLimit ?? target.memoryMB * 1024 * 1024,
       memCache: cgroup?.cacheBytes ?? 0,
-      diskUsed: series.disk?.bytes ?? 0,
-      diskTotal: series.disk?.total ?? target.diskSizeMB * 1024 * 1024,
+      diskUsed: disk?.used ?? series.disk?.bytes ?? 0,
+      diskTotal: disk?.total ?? target.diskSizeMB * 1024 * 1024,
     };
     series.samples.push(sample);
     if (series.samples.length > KEEP) series.samples.shift();
     return sample;
   }
 
-  private refreshDisk(series: Series, target: MetricsTarget): void {
+  private refreshDisk(series: Series, filesDir: string): void {
     const now = Date.now();
-    // A disk of its own answers at once (statfs); a walk of the files is refreshed less often.
-    const ownDisk = series.disk?.total !== undefined;
-    if (series.disk?.pending || (series.disk && !ownDisk && now - series.disk.at < DISK_REFRESH_MS)) return;
-    const entry: Series['disk'] & object = { bytes: series.disk?.bytes ?? 0, at: now };
-    if (series.disk?.total !== undefined) entry.total = series.disk.total;
-    entry.pending = (async () => {
-      const own = await target.disk?.().catch(() => undefined);
-      if (own) {
-        entry.bytes = own.used;
-        entry.total = own.total;
-      } else {
-        entry.bytes = await diskUsage(target.filesDir);
-        delete entry.total;
-      }
+    if (series.disk?.pending || (series.disk && now - series.disk.at < DISK_REFRESH_MS)) return;
+    const previous = series.disk?.bytes ?? 0;
+    const entry: { bytes: number; at: number; pending?: Promise<void> } = { bytes: previous, at: now };
+    entry.pending = diskUsage(filesDir).then((bytes) => {
+      entry.bytes = bytes;
       delete entry.pending;
-    })();
+    });
     series.disk = entry;
   }
 
@@ -169,10 +162,7 @@ export class MetricsStore {
     const series = this.series.get(id);
     await series?.disk?.pending;
     const latest = series?.samples[series.samples.length - 1];
-    if (latest && series?.disk) {
-      latest.diskUsed = series.disk.bytes;
-      if (series.disk.total !== undefined) latest.diskTotal = series.disk.total;
-    }
+    if (latest && series?.disk) latest.diskUsed = series.disk.bytes;
   }
 
   /** Samples between two unix times (inclusive). */

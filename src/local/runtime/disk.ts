@@ -34,7 +34,7 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { open, statfs } from 'node:fs/promises';
 import { delimiter, dirname, join, sep } from 'node:path';
 import type { LimitStatus } from './cgroup.js';
@@ -332,11 +332,11 @@ export class Disks {
     return problems;
   }
 
-  /** Used and total bytes of a sandbox's disk; undefined when it has none. */
-  async stats(dir: string): Promise<DiskStats | undefined> {
+  /** Used and total bytes of a sandbox's disk (a statfs, microseconds); undefined when it has none. */
+  stats(dir: string): DiskStats | undefined {
     const fs = join(dir, 'fs');
     if (!this.tools || !isMountPoint(fs)) return undefined;
-    const st = await statfs(fs);
+    const st = statfsSync(fs);
     return { used: (st.blocks - st.bfree) * st.bsize, total: st.blocks * st.bsize };
   }
 }
