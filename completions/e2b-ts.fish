@@ -537,7 +537,7 @@ complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts local'" -a env -d 'Print the 
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts local'" -a help -d 'display help for command'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts local'" -a logs -d 'Show the local backend\'s own log'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts local'" -a start -d 'Start the local backend (an E2B-compatible server on 127.0.0.1) and print its URL'
-complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts local'" -a status -d 'Show whether the local backend runs, where, and how it isolates sandboxes (exit 3 when stopped)'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts local'" -a status -d 'Show whether the local backend runs, where, how it isolates sandboxes and which limits it enforces (exit 3 when stopped)'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts local'" -a stop -d 'Stop the local backend (running sandboxes are paused; their files are kept)'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts local'" -s h -l help -d 'display help for command'
 

@@ -669,7 +669,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $tips['e2b-ts local|help'] = 'display help for command'
     $tips['e2b-ts local|logs'] = 'Show the local backend''s own log'
     $tips['e2b-ts local|start'] = 'Start the local backend (an E2B-compatible server on 127.0.0.1) and print its URL'
-    $tips['e2b-ts local|status'] = 'Show whether the local backend runs, where, and how it isolates sandboxes (exit 3 when stopped)'
+    $tips['e2b-ts local|status'] = 'Show whether the local backend runs, where, how it isolates sandboxes and which limits it enforces (exit 3 when stopped)'
     $tips['e2b-ts local|stop'] = 'Stop the local backend (running sandboxes are paused; their files are kept)'
     $tips['e2b-ts local|-h'] = 'display help for command'
     $tips['e2b-ts local|--help'] = 'display help for command'

@@ -2,6 +2,7 @@
  * A runtime without processes, for lifecycle tests: each "sandbox" is an object the test can
  * make die, refuse to freeze or thaw, or start slowly; every call is counted.
  */
+import type { CgroupUsage, SandboxLimits } from '../../src/local/runtime/cgroup.js';
 import type { Runtime, SandboxProcess, SandboxSpec } from '../../src/local/runtime/index.js';
 import type { SandboxExit } from '../../src/local/runtime/types.js';
 
@@ -48,6 +49,18 @@ export class FakeProcess implements SandboxProcess {
     if (this.dead) return;
     this.dead = true;
     this.exit.resolve(exit);
+  }
+
+  /** Limits the sandbox was given (a fake enforces nothing). */
+  limits?: SandboxLimits;
+
+  applyLimits(limits: SandboxLimits): string[] {
+    this.limits = limits;
+    return [];
+  }
+
+  usage(): CgroupUsage | undefined {
+    return undefined;
   }
 
   async kill(): Promise<void> {

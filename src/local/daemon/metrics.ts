@@ -1,10 +1,15 @@
 /**
- * Resource metrics of sandboxes, read from the host's /proc (CPU and memory of the sandbox's
- * process tree) and from the sandbox's files folder (disk), sampled periodically so a metrics
- * query can return a time series as E2B's does.
+ * Resource metrics of sandboxes, sampled periodically so a metrics query can return a time series
+ * as E2B's does. They come from the same places the limits are enforced: CPU time, memory in use
+ * and the memory limit from the sandbox's cgroup (runtime/cgroup.ts), used and total disk from
+ * its disk's file system (runtime/disk.ts). Where a sandbox has no cgroup or disk of its own,
+ * CPU and memory are summed over its process tree in the host's /proc, and disk use is a walk of
+ * its files folder, with the template's sizes as totals.
  */
 import { lstat } from 'node:fs/promises';
 import { holdDir, type HeldDir } from '../nofollow.js';
+import type { CgroupUsage } from '../runtime/cgroup.js';
+import type { DiskStats } from '../runtime/disk.js';
 import { descendants, readAllStats, type ProcStat } from '../runtime/proctree.js';
 
 /** Seconds between samples. @default 5, E2B's own sampling interval. */
@@ -73,6 +78,8 @@ export async function diskUsage(root: string, limit = 200_000): Promise<number> 
 interface Series {
   samples: MetricSample[];
   lastTicks?: number;
+  /** CPU time of the cgroup at the last sample (µs). */
+  lastCpuUsec?: number;
   lastAt?: number;
   disk?: { bytes: number; at: number; pending?: Promise<void> };
 }
@@ -85,6 +92,10 @@ export interface MetricsTarget {
   diskSizeMB: number;
   filesDir: string;
   startedAtMs: number;
+  /** Usage from the sandbox's cgroup (undefined, or fields missing, where it has none). */
+  usage?: () => CgroupUsage | undefined;
+  /** Used and total bytes of the sandbox's own disk (undefined where it has none). */
+  disk?: () => DiskStats | undefined;
 }
 
 export class MetricsStore {
@@ -100,26 +111,34 @@ export class MetricsStore {
   sampleOne(id: string, target: MetricsTarget, stats: Map<number, ProcStat> = readAllStats()): MetricSample {
     const series = this.series.get(id) ?? { samples: [] };
     this.series.set(id, series);
-    const tree = descendants(target.rootPid, stats);
-    const ticks = tree.reduce((sum, p) => sum + p.cpuTicks, 0);
-    const rss = tree.reduce((sum, p) => sum + p.rssPages, 0) * PAGE_SIZE;
+    const cgroup = target.usage?.();
+    const fromCgroup = cgroup?.cpuUsec !== undefined && cgroup.memoryBytes !== undefined;
+    const tree = fromCgroup ? [] : descendants(target.rootPid, stats);
     const now = Date.now();
     const sinceMs = series.lastAt !== undefined ? now - series.lastAt : now - target.startedAtMs;
-    const deltaTicks = series.lastTicks !== undefined ? Math.max(0, ticks - series.lastTicks) : ticks;
-    const cpuSeconds = deltaTicks / CLOCK_TICKS;
+    let cpuSeconds: number;
+    if (cgroup?.cpuUsec !== undefined) {
+      cpuSeconds = (series.lastCpuUsec !== undefined ? Math.max(0, cgroup.cpuUsec - series.lastCpuUsec) : cgroup.cpuUsec) / 1e6;
+      series.lastCpuUsec = cgroup.cpuUsec;
+    } else {
+      const ticks = tree.reduce((sum, p) => sum + p.cpuTicks, 0);
+      cpuSeconds = (series.lastTicks !== undefined ? Math.max(0, ticks - series.lastTicks) : ticks) / CLOCK_TICKS;
+      series.lastTicks = ticks;
+    }
     const pct = sinceMs > 0 ? (cpuSeconds / (sinceMs / 1000) / target.cpuCount) * 100 : 0;
-    series.lastTicks = ticks;
     series.lastAt = now;
-    this.refreshDisk(series, target.filesDir);
+    // A disk of its own answers at once (statfs); otherwise the files are walked now and then.
+    const disk = target.disk?.();
+    if (!disk) this.refreshDisk(series, target.filesDir);
     const sample: MetricSample = {
       timestampUnix: Math.floor(now / 1000),
       cpuCount: target.cpuCount,
       cpuUsedPct: Math.round(Math.min(100, Math.max(0, pct)) * 100) / 100,
-      memUsed: rss,
-      memTotal: target.memoryMB * 1024 * 1024,
-      memCache: 0,
-      diskUsed: series.disk?.bytes ?? 0,
-      diskTotal: target.diskSizeMB * 1024 * 1024,
+      memUsed: cgroup?.memoryBytes ?? tree.reduce((sum, p) => sum + p.rssPages, 0) * PAGE_SIZE,
+      memTotal: cgroup?.memoryLimit ?? target.memoryMB * 1024 * 1024,
+      memCache: cgroup?.cacheBytes ?? 0,
+      diskUsed: disk?.used ?? series.disk?.bytes ?? 0,
+      diskTotal: disk?.total ?? target.diskSizeMB * 1024 * 1024,
     };
     series.samples.push(sample);
     if (series.samples.length > KEEP) series.samples.shift();

@@ -23,6 +23,7 @@ import { ENVD_VERSION } from '../envd/config.js';
 import type { StatePaths } from '../paths.js';
 import type { Runtime, SandboxProcess } from '../runtime/index.js';
 import type { SandboxExit } from '../runtime/types.js';
+import type { Disks } from '../runtime/disk.js';
 import { SocketDir } from '../runtime/socket.js';
 import { readJson, writeJsonAtomic } from '../store.js';
 import { realClock, type Clock, type ClockTimer } from './clock.js';
@@ -130,6 +131,8 @@ export interface SandboxManagerOptions {
   processes?: ProcessReaper;
   /** When to stop restarting a dying envd. @default RESTART_POLICY (3 restarts within 60 s) */
   restartPolicy?: { limit: number; windowMs: number };
+  /** Sandbox disks held to the template's size (where enforced; see runtime/disk.ts). */
+  disks?: Disks;
 }
 
 /**
@@ -347,6 +350,9 @@ export class SandboxManager {
       sockets: this.sockets,
       enabled: this.opts.runtime.relocatable && this.opts.warmSpare !== false,
       log: this.opts.log,
+      disks: this.opts.disks,
+      // the common case (the base template's); a create with another size starts afresh
+      diskSizeMB: this.opts.templates.find('base')?.diskSizeMB,
     };
     this.spare = new WarmSpare(spareOpts);
     this.templateSpare = new WarmSpare(spareOpts);
@@ -485,8 +491,9 @@ export class SandboxManager {
         const fitsSpare = (layers.length === 0 || mountsLayers) && (!seedFiles || !this.overlayDirs().some((name) => existsSync(join(seedFiles, name))));
         const spareOf = layers.length > 0 ? this.templateSpare : this.spare;
         // A warm spare's folder becomes this sandbox's folder, so take it before writing anything.
-        const spare = fitsSpare ? await spareOf?.take(this.dir(id), draft.allowInternetAccess, draft.layers ?? []) : undefined;
+        const spare = fitsSpare ? await spareOf?.take(this.dir(id), draft.allowInternetAccess, draft.diskSizeMB, draft.layers ?? []) : undefined;
         if (!spare) await mkdir(this.dir(id), { recursive: true, mode: 0o700 });
+        if (!spare) await this.makeDisk(id, draft.diskSizeMB);
         record = await this.lifecycle.create(draft);
         this.records.set(id, record);
         // Where layers cannot be mounted, they are copied in, lowest first.
@@ -536,6 +543,13 @@ export class SandboxManager {
     });
   }
 
+  /** Detaches a sandbox's disk (where disks are enforced); a failure is logged, not thrown. */
+  private async unmountDisk(id: string): Promise<void> {
+    await this.opts.disks?.unmount(this.dir(id)).catch((error: unknown) => {
+      this.opts.log('error', `could not unmount the disk of sandbox ${id}: ${messageOf(error)}`);
+    });
+  }
+
   /** Removes what a failed create made. */
   private async undoCreate(id: string, record: SandboxRecord | undefined): Promise<void> {
     try {
@@ -549,6 +563,7 @@ export class SandboxManager {
         await this.killLocked(id);
         return;
       }
+      await this.unmountDisk(id);
       await rm(this.dir(id), { recursive: true, force: true });
       this.forget(id);
     } catch (error) {
@@ -568,6 +583,7 @@ export class SandboxManager {
       version: record.envdVersion,
     };
     if (record.envdAccessToken) envd.accessToken = record.envdAccessToken;
+    await this.opts.disks?.mount(this.dir(id));
     const proc = await this.opts.runtime.start({
       sandboxId: id,
       dir: this.dir(id),
@@ -589,9 +605,19 @@ export class SandboxManager {
     return proc;
   }
 
+  /** Makes and mounts a new sandbox folder's disk (runtime/disk.ts), where disks are enforced. */
+  private async makeDisk(id: string, sizeMB: number): Promise<void> {
+    const disk = await this.opts.disks?.create(this.dir(id), sizeMB);
+    if (disk?.capped) this.log(id).add('warn', `the host has little free disk space: the sandbox's disk is ${disk.sizeMB} MiB, not ${sizeMB} MiB`);
+  }
+
   /** Makes `proc` the sandbox's running process and notices when it dies. */
   private adopt(id: string, proc: SandboxProcess): void {
     const live = this.liveOf(id);
+    const record = this.records.get(id);
+    // A warm spare started before its template was known: its limits are set now.
+    const problems = record ? proc.applyLimits({ cpuCount: record.cpuCount, memoryMB: record.memoryMB }) : [];
+    if (problems.length) this.log(id).add('warn', `some limits could not be set: ${problems.join('; ')}`);
     live.proc = proc;
     live.frozen = false;
     live.uploadsClean = false;
@@ -704,7 +730,8 @@ export class SandboxManager {
     const record = this.records.get(id);
     if (!record) return false;
     if (record.state !== 'killing') await this.lifecycle.apply(record, 'kill');
-    await this.stopProcesses(id);
+    // The disk is detached lazily, so it can go while the processes that use it are killed.
+    await Promise.all([this.stopProcesses(id), this.unmountDisk(id)]);
     await this.logs.get(id)?.flush();
     await this.lifecycle.apply(record, 'removed');
     this.opts.log('info', `killed sandbox ${id}`);
@@ -1010,13 +1037,17 @@ export class SandboxManager {
   private metricsTarget(record: SandboxRecord): MetricsTarget | undefined {
     const live = this.live.get(record.sandboxID);
     if (record.state !== 'running' || !live?.proc || live.frozen) return undefined;
+    const proc = live.proc;
+    const dir = this.dir(record.sandboxID);
     return {
-      rootPid: live.proc.pid,
+      rootPid: proc.pid,
       cpuCount: record.cpuCount,
       memoryMB: record.memoryMB,
       diskSizeMB: record.diskSizeMB,
       filesDir: this.filesDir(record.sandboxID),
       startedAtMs: Date.parse(record.startedAt),
+      usage: () => proc.usage(),
+      disk: this.opts.disks ? () => this.opts.disks!.stats(dir) : undefined,
     };
   }
 

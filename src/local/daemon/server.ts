@@ -6,11 +6,14 @@
 import { existsSync, readFileSync, statSync, truncateSync, appendFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { packageVersion } from '../../version.js';
 import type { DaemonInfo, StatePaths } from '../paths.js';
 import { selectRuntime, type Runtime } from '../runtime/index.js';
 import { secureStateRoot } from '../state-root.js';
-import { releaseStaleGroups } from '../runtime/freezer.js';
+import type { LimitStatus } from '../runtime/cgroup.js';
+import { Disks } from '../runtime/disk.js';
+import { cgroupsFor, releaseAllGroups, releaseStaleGroups } from '../runtime/freezer.js';
 import { writeJsonAtomic, writeSecretSync } from '../store.js';
 import { createApi } from './api.js';
 import { checkRequest } from './edge.js';
@@ -63,7 +66,21 @@ export interface Daemon {
   server: Server;
   info: DaemonInfo;
   runtime: Runtime;
+  /** Each kind of sandbox limit, enforced or not (and why). */
+  limits: LimitStatus[];
   close(): Promise<void>;
+}
+
+/**
+ * The limits part of the start-up line: `limits: cpu, memory, pids, disk enforced` or, with
+ * some that this machine cannot enforce, `...; NOT enforced: disk` (the reasons follow in
+ * warnings and in `local status`).
+ */
+export function limitsSummary(limits: LimitStatus[]): string {
+  const on = limits.filter((l) => l.enforced).map((l) => l.kind);
+  const off = limits.filter((l) => !l.enforced).map((l) => l.kind);
+  if (off.length === 0) return `limits: ${on.join(', ')} enforced`;
+  return `limits: ${on.length ? `${on.join(', ')} enforced; ` : ''}NOT enforced: ${off.join(', ')}`;
 }
 
 /** Reads the API key, creating it (mode 0600) on first start. */
@@ -127,9 +144,12 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const apiKey = loadOrCreateApiKey(paths);
   const runtime = opts.runtime ?? selectRuntime();
   await releaseStaleGroups(paths.root);
+  const disks = await Disks.detect(paths.root);
+  for (const problem of await disks.recover(paths.sandboxes, (dir) => existsSync(join(dir, 'sandbox.json')))) log('warn', problem);
+  const limits = [...cgroupsFor(paths.root).limits, disks.status];
   const templates = new TemplateStore(paths.templates);
   await templates.load();
-  const sandboxes = new SandboxManager({ paths, runtime, templates, log, warmSpare: process.env.E2B_TS_WARM_SPARE !== '0' });
+  const sandboxes = new SandboxManager({ paths, runtime, templates, log, warmSpare: process.env.E2B_TS_WARM_SPARE !== '0', disks });
   await sandboxes.load();
   const proxy = createEnvdProxy(sandboxes);
 
@@ -141,6 +161,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     runtime: runtime.name,
     isolated: runtime.isolated,
     runtimeDescription: runtime.description,
+    limits,
     sandboxes: {
       running: sandboxes.all().filter((s) => wireState(s) === 'running').length,
       paused: sandboxes.all().filter((s) => wireState(s) === 'paused').length,
@@ -194,6 +215,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   } catch (error) {
     if (!opts.portFallback || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') {
       await sandboxes.shutdown();
+      await releaseAllGroups(paths.root);
+      await disks.unmount(paths.sandboxes).catch(() => {});
       throw error;
     }
     await listen(server, 0, host);
@@ -208,8 +231,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     runtime: runtime.name,
   };
   await writeJsonAtomic(paths.daemon, info);
-  log('info', `listening on http://${host}:${port} (runtime: ${runtime.description})`);
+  log('info', `listening on http://${host}:${port} (runtime: ${runtime.description}; ${limitsSummary(limits)})`);
   if (!runtime.isolated) log('warn', runtime.description);
+  for (const limit of limits.filter((l) => !l.enforced)) log('warn', `sandbox ${limit.kind} limit not enforced: ${limit.detail}; sandboxes work without it`);
 
   let closing: Promise<void> | undefined;
   const close = () => {
@@ -219,6 +243,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       server.closeAllConnections();
       proxy.close();
       await sandboxes.shutdown();
+      await releaseAllGroups(paths.root);
+      await disks.unmount(paths.sandboxes, true).catch((error: unknown) => {
+        log('error', `could not unmount sandbox disks: ${error instanceof Error ? error.message : String(error)}`);
+      });
       try {
         const current = JSON.parse(readFileSync(paths.daemon, 'utf8')) as DaemonInfo;
         if (current.pid === process.pid) rmSync(paths.daemon, { force: true });
@@ -229,5 +257,5 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     })();
     return closing;
   };
-  return { server, info, runtime, close };
+  return { server, info, runtime, limits, close };
 }

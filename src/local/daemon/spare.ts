@@ -4,7 +4,9 @@
  * to the new sandbox's, and envd learns its identity through `/init`. Only runtimes whose
  * sandboxes survive a rename of their host folder (bubblewrap: every path is a mount point) can
  * use it; `E2B_TS_WARM_SPARE=0` turns it off. envd's socket lives in the daemon's own folder,
- * so it does not move with the rename.
+ * so it does not move with the rename. Where sandbox disks are enforced, the spare's disk is made
+ * ahead too, at the base template's size (a sandbox of another size starts afresh), and its
+ * cpu and memory limits are set when it is taken (they can change at any time).
  *
  * A spare stands on the template layers it was started with (none for `base`): it serves only a
  * sandbox of those layers. The daemon keeps one for `base` and one for the template last created
@@ -13,8 +15,9 @@
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { ENVD_VERSION, PLATFORM_HEADER } from '../envd/config.js';
+import type { Disks } from '../runtime/disk.js';
 import type { Runtime, SandboxProcess } from '../runtime/index.js';
 import type { SocketDir } from '../runtime/socket.js';
 
@@ -55,6 +58,8 @@ export function postInit(proc: SandboxProcess, body: Record<string, unknown>): P
 
 export class WarmSpare {
   private pending?: Promise<Spare | undefined>;
+  /** The folder of the next spare, its disk already made and mounted (made while a spare boots). */
+  private nextFolder?: Promise<string | undefined>;
   /** The layers the pending spare stands on. */
   private layers: readonly string[] = [];
   private closed = false;
@@ -67,14 +72,48 @@ export class WarmSpare {
       sockets: SocketDir;
       enabled: boolean;
       log: (level: 'info' | 'warn' | 'error', message: string) => void;
+      disks?: Disks;
+      /** Size of the spare's disk. */
+      diskSizeMB?: number;
     },
   ) {}
+
+  /** Unmounts a spare folder's disk and deletes the folder. */
+  private async discard(dir: string): Promise<void> {
+    await this.opts.disks?.unmount(dir).catch(() => {});
+    await rm(dir, { recursive: true, force: true });
+  }
 
   /** Deletes spares a previous daemon left behind (their processes died with it). */
   static async removeLeftovers(sandboxesDir: string): Promise<void> {
     for (const name of await readdir(sandboxesDir).catch(() => [] as string[])) {
       if (name.startsWith(PREFIX)) await rm(join(sandboxesDir, name), { recursive: true, force: true });
     }
+  }
+
+  /** Makes a spare's folder, with its disk where disks are enforced. */
+  private async makeFolder(): Promise<string> {
+    const dir = join(this.opts.sandboxesDir, `${PREFIX}${randomBytes(6).toString('hex')}`);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    try {
+      if (this.opts.diskSizeMB !== undefined) await this.opts.disks?.create(dir, this.opts.diskSizeMB);
+    } catch (error) {
+      await this.discard(dir);
+      throw error;
+    }
+    return dir;
+  }
+
+  /**
+   * Starts making the next spare's folder now, so that its disk (mkfs and mounts, tens of
+   * milliseconds) is made while this spare's envd boots rather than before the next one's.
+   */
+  private prepareNextFolder(): void {
+    if (this.nextFolder || this.closed || !this.opts.disks?.enforced) return;
+    this.nextFolder = this.makeFolder().catch((error: unknown) => {
+      this.opts.log('warn', `could not prepare a disk for the warm spare: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    });
   }
 
   /**
@@ -84,13 +123,16 @@ export class WarmSpare {
   refill(layers: readonly string[] = []): void {
     if (!this.opts.enabled || this.closed) return;
     if (this.pending && sameLayers(this.layers, layers)) return;
-    if (this.pending) void this.discard();
+    if (this.pending) void this.drop();
     this.layers = [...layers];
-    const name = `${PREFIX}${randomBytes(6).toString('hex')}`;
-    const dir = join(this.opts.sandboxesDir, name);
     const sink = { log: (_line: string) => {} };
+    let dir: string | undefined;
     this.pending = (async () => {
-      await mkdir(dir, { recursive: true, mode: 0o700 });
+      const prepared = this.nextFolder;
+      this.nextFolder = undefined;
+      dir = (await prepared) ?? (await this.makeFolder());
+      this.prepareNextFolder();
+      const name = basename(dir);
       const proc = await this.opts.runtime.start({
         sandboxId: name,
         dir,
@@ -107,17 +149,19 @@ export class WarmSpare {
       return { dir, proc, sink };
     })().catch(async (error: unknown) => {
       this.opts.log('warn', `warm spare failed to start: ${error instanceof Error ? error.message : String(error)}`);
-      await rm(dir, { recursive: true, force: true });
+      if (dir) await this.discard(dir);
       return undefined;
     });
   }
 
   /**
    * Hands the spare to a new sandbox whose folder will be `dir` (which must not exist yet).
-   * Undefined when there is no usable spare (then the caller starts a sandbox the usual way).
+   * Undefined when there is no usable spare (then the caller starts a sandbox the usual way);
+   * a spare whose disk has another size stays for the next sandbox.
    */
-  async take(dir: string, allowInternetAccess: boolean, layers: readonly string[] = []): Promise<TakenSpare | undefined> {
+  async take(dir: string, allowInternetAccess: boolean, diskSizeMB?: number, layers: readonly string[] = []): Promise<TakenSpare | undefined> {
     if (!allowInternetAccess || !this.pending || !sameLayers(this.layers, layers)) return undefined;
+    if (this.opts.disks?.enforced && diskSizeMB !== this.opts.diskSizeMB) return undefined;
     const pending = this.pending;
     this.pending = undefined;
     const spare = await pending;
@@ -126,7 +170,7 @@ export class WarmSpare {
       await rename(spare.dir, dir);
     } catch (error) {
       await spare.proc.kill();
-      await rm(spare.dir, { recursive: true, force: true });
+      await this.discard(spare.dir);
       this.opts.log('warn', `could not use the warm spare: ${error instanceof Error ? error.message : String(error)}`);
       return undefined;
     }
@@ -138,31 +182,29 @@ export class WarmSpare {
     };
   }
 
-  /** Stops the spare for good. */
-  async close(): Promise<void> {
-    this.closed = true;
-    await this.discard();
-  }
-
   /** Whether the pending spare stands on a layer inside `dir`. */
   standsOn(dir: string): boolean {
     return this.pending !== undefined && this.layers.some((layer) => layer === dir || layer.startsWith(`${dir}/`));
   }
 
   /** Stops the pending spare (a later refill starts another). */
-  drop(): Promise<void> {
-    return this.discard();
-  }
-
-  /** Stops the pending spare, if any. */
-  private async discard(): Promise<void> {
+  async drop(): Promise<void> {
     const pending = this.pending;
     this.pending = undefined;
     const spare = await pending;
     if (spare) {
       await spare.proc.kill();
-      await rm(spare.dir, { recursive: true, force: true });
+      await this.discard(spare.dir);
     }
+  }
+
+  /** Stops the spare for good. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.drop();
+    const next = await this.nextFolder;
+    this.nextFolder = undefined;
+    if (next) await this.discard(next);
   }
 }
 

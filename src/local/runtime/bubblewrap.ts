@@ -13,11 +13,12 @@
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { chmodSync, constants as fsConstants, copyFileSync, existsSync, lchownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync, type Stats } from 'node:fs';
+import { chmodSync, constants as fsConstants, copyFileSync, existsSync, lchownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import type { EnvdConfig, EnvdUser } from '../envd/config.js';
 import { createFreezer } from './freezer.js';
 import { ARGS_FD, envdBundlePath, launch } from './launch.js';
+import { writableRoot as diskRoot } from './disk.js';
 import { etcMaskLayer, isRealDir, mountablePath, mountCommand, probeOverlay, type OverlayMount, type OverlaySupport } from './layers.js';
 import { etcHidden, GENERATED_ETC, generatedTarget, kernelMounts, PROGRAM_DIRS, programMounts } from './rootfs.js';
 import type { Runtime, SandboxProcess, SandboxSpec } from './types.js';
@@ -247,7 +248,12 @@ export interface WritableRoot {
  * sandbox's upper layers is made only when missing and never through a symlink root left there.
  */
 export function writableRoot(spec: SandboxSpec, privileged: boolean, etcFiles: Map<string, string>): WritableRoot {
-  const fs = join(spec.dir, 'fs');
+  // Where the sandbox has a disk of its own (runtime/disk.ts), its upper and work folders are
+  // on it, and the overlays are mounted from there: overlayfs wants upper and work folders on
+  // one mount, and the daemon's views of them (`<dir>/fs`, `<dir>/upper`) are bind mounts.
+  const rw = diskRoot(spec.dir);
+  const base = onOwnMount(rw, spec.dir) ? rw : spec.dir;
+  const fs = join(base, 'fs');
   // Its own /home, /root, /tmp and /var come from the skeleton (or a template above it), and
   // land in fs/ as the sandbox writes to them.
   if (!existsOrLink(fs)) mkdirSync(fs, { mode: 0o755 });
@@ -271,7 +277,7 @@ export function writableRoot(spec: SandboxSpec, privileged: boolean, etcFiles: M
   const merged = join(spec.dir, 'merged');
   const mounts: OverlayMount[] = [];
   const dirFor = (kind: 'work' | 'upper', name: string) => {
-    const path = join(spec.dir, kind, name);
+    const path = join(base, kind, name);
     mkdirSync(path, { recursive: true, mode: kind === 'work' ? 0o700 : 0o755 });
     if (!isRealDir(path)) throw new Error(`the sandbox's ${kind} layer ${name} is not a folder on the host (${path}); refusing to start it`);
     return path;
@@ -287,7 +293,7 @@ export function writableRoot(spec: SandboxSpec, privileged: boolean, etcFiles: M
   // on they are its files, which it may change (`useradd`). COPYFILE_EXCL never writes through
   // a link planted there.
   for (const [name, file] of etcFiles) {
-    const target = join(spec.dir, 'upper', 'etc', name);
+    const target = join(base, 'upper', 'etc', name);
     if (!existsOrLink(target)) copyFileSync(file, target, fsConstants.COPYFILE_EXCL);
   }
   return { root: merged, mounts };
@@ -328,6 +334,15 @@ function skeletonLayer(layersDir: string, overlayNames: string[], links: Array<[
     throw error;
   }
   return final;
+}
+
+/** Whether `path` is a mount of its own (another file system than `parent`'s). */
+function onOwnMount(path: string, parent: string): boolean {
+  try {
+    return statSync(path).dev !== statSync(parent).dev;
+  } catch {
+    return false;
+  }
 }
 
 function existsOrLink(path: string): boolean {

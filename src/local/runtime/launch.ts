@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { packageRoot } from '../../version.js';
 import type { EnvdConfig } from '../envd/config.js';
-import type { Freezer } from './freezer.js';
+import type { SandboxCgroup } from './cgroup.js';
 import { descendants } from './proctree.js';
 import { ENVD_LISTEN_FD, type EnvdListener } from './socket.js';
 import type { SandboxExit, SandboxProcess } from './types.js';
@@ -49,9 +49,24 @@ export async function killTree(rootPid: number): Promise<void> {
 }
 
 /**
+ * The command and arguments that run `command args` inside the sandbox's cgroup: a shell writes
+ * its own pid into every `cgroup.procs` file and then execs the command, so the sandbox's first
+ * process (and so all of them) is limited and counted from its start, with no window in which a
+ * child could be forked outside. A group that cannot be joined is reported on stderr (the
+ * sandbox's log) and the sandbox starts without it.
+ */
+export function joinCgroupCommand(procsFiles: string[], command: string, args: string[]): { command: string; args: string[] } {
+  if (procsFiles.length === 0) return { command, args };
+  const script =
+    'while [ "$1" != -- ]; do echo $$ 2>/dev/null >"$1" || echo "e2b-ts: could not join the cgroup $1; this sandbox runs without its limits" >&2; shift; done; shift; exec "$@"';
+  return { command: '/bin/sh', args: ['-c', script, 'sh', ...procsFiles, '--', command, ...args] };
+}
+
+/**
  * Spawns `command args`, feeds it the envd config and wraps it as a SandboxProcess. `argsOnFd`
  * are more arguments for the wrapper, written NUL-separated to fd 4 rather than put on its
- * command line, where every local user could read them (`ps`).
+ * command line, where every local user could read them (`ps`). The process starts inside the
+ * sandbox's cgroup (`freezer`).
  */
 export function launch(opts: {
   command: string;
@@ -60,7 +75,7 @@ export function launch(opts: {
   env: Record<string, string>;
   config: Omit<EnvdConfig, 'listen' | 'platformSecret'>;
   listener: EnvdListener;
-  freezer: Freezer;
+  freezer: SandboxCgroup;
   onLog: (line: string) => void;
 }): SandboxProcess {
   const { listener } = opts;
@@ -75,7 +90,8 @@ export function launch(opts: {
   if (opts.argsOnFd) stdio[ARGS_FD] = 'pipe';
   const child = (() => {
     try {
-      return spawn(opts.command, opts.args, { stdio, env: opts.env, detached: true });
+      const run = joinCgroupCommand(opts.freezer.procsFiles, opts.command, opts.args);
+      return spawn(run.command, run.args, { stdio, env: opts.env, detached: true });
     } finally {
       // the child has its own copy of the listening socket now (or never will)
       listener.handOver();
@@ -138,6 +154,9 @@ export function launch(opts: {
     exited,
     async kill() {
       await opts.freezer.thaw(pid);
+      // The group holds every process of the sandbox: killing it is one read of cgroup.procs. The
+      // walk of the process tree after it finds what a group could not hold (none, normally).
+      if (opts.freezer.procsFiles.length) await opts.freezer.release();
       // Once the root has ended its pid is free: another program may have it by now.
       if (child.exitCode === null && child.signalCode === null) await killTree(pid);
       await opts.freezer.release();
@@ -146,5 +165,7 @@ export function launch(opts: {
     },
     freeze: () => opts.freezer.freeze(pid),
     thaw: () => opts.freezer.thaw(pid),
+    applyLimits: (limits) => opts.freezer.apply(limits),
+    usage: () => opts.freezer.usage(),
   };
 }

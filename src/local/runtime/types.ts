@@ -3,6 +3,7 @@
  * handle the daemon uses to wait for it, freeze it, and kill it.
  */
 import type { EnvdConfig } from '../envd/config.js';
+import type { CgroupUsage, SandboxLimits } from './cgroup.js';
 import type { SocketDir } from './socket.js';
 
 /** What a runtime needs to start one sandbox. */
@@ -50,6 +51,14 @@ export interface SandboxProcess {
   kill(): Promise<void>;
   freeze(): Promise<void>;
   thaw(): Promise<void>;
+  /**
+   * Writes cpu, memory and process limits into the sandbox's cgroup (possible at any time, so a
+   * warm spare gets its template's limits when it is taken); returns what could not be set.
+   * Nothing is written where the machine cannot enforce limits.
+   */
+  applyLimits(limits: SandboxLimits): string[];
+  /** Resource usage from the sandbox's cgroup; undefined without one. */
+  usage(): CgroupUsage | undefined;
 }
 
 /** A way of running sandboxes. */

@@ -7,7 +7,7 @@ import { localPaths } from './shared.js';
 
 export function statusCommand(ctx: Context, run = runStatus): Command {
   return new Command('status')
-    .description('Show whether the local backend runs, where, and how it isolates sandboxes (exit 3 when stopped)')
+    .description('Show whether the local backend runs, where, how it isolates sandboxes and which limits it enforces (exit 3 when stopped)')
     .action(async () => run({}, ctx));
 }
 
@@ -42,6 +42,7 @@ export async function runStatus(_opts: Record<string, never>, ctx: Context): Pro
   }
   const status = await daemonStatus(daemon.url, daemon.apiKey);
   const sandboxes = (status.sandboxes ?? {}) as { running?: number; paused?: number };
+  const limits = Array.isArray(status.limits) ? (status.limits as LimitRow[]) : [];
   if (ctx.globals.json) {
     printJson(ctx, { running: true, url: daemon.url, pid: daemon.pid, port: daemon.port, stateDir: paths.root, ...status });
     return;
@@ -53,7 +54,17 @@ export async function runStatus(_opts: Record<string, never>, ctx: Context): Pro
     ['version', String(status.version ?? daemon.version)],
     ['runtime', String(status.runtimeDescription ?? daemon.runtime)],
     ['sandboxes', `${sandboxes.running ?? 0} running, ${sandboxes.paused ?? 0} paused`],
+    ...limits.map((l): [string, string] => [`${l.kind} limit`, l.enforced ? `enforced: ${l.detail}` : `NOT enforced: ${l.detail}`]),
     ['state', paths.root],
   ]);
   if (status.isolated === false) ctx.warn('sandboxes are NOT isolated on this machine (bubblewrap is unavailable)');
+  const off = limits.filter((l) => !l.enforced).map((l) => l.kind);
+  if (off.length) ctx.warn(`this machine cannot enforce the sandboxes' ${off.join(', ')} limit${off.length > 1 ? 's' : ''}; sandboxes work without ${off.length > 1 ? 'them' : 'it'}`);
+}
+
+/** One kind of sandbox limit as the daemon reports it (`limits` of its status). */
+interface LimitRow {
+  kind: string;
+  enforced: boolean;
+  detail: string;
 }

@@ -2,9 +2,12 @@
  * Per-file user metadata (`X-Metadata-*` on upload, `metadata` in EntryInfo).
  *
  * E2B keeps it in `user.e2b.*` extended attributes; Node has no xattr API, so envd keeps a small
- * table keyed by the file's identity (device, inode, birth time): it follows the file through
+ * table keyed by the file's identity (inode and birth time): it follows the file through
  * renames, as an xattr would, and a recycled inode never inherits a stranger's metadata. The
- * table lives next to envd's socket, outside the sandbox's files, and survives restarts.
+ * table lives next to envd's socket, outside the sandbox's files, and survives restarts. The
+ * device is not part of the key: a sandbox's writable files live on one file system, whose
+ * device number changes whenever it is mounted again (its disk image gets another loop device
+ * after a restart). Keys of earlier versions (`device:inode:birth`) are still read.
  */
 import type { Stats } from 'node:fs';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -40,16 +43,21 @@ export class MetadataStore {
   }
 
   private key(st: Stats): string {
-    return `${st.dev}:${st.ino}:${Math.floor(st.birthtimeMs)}`;
+    return `${st.ino}:${Math.floor(st.birthtimeMs)}`;
+  }
+
+  private legacyKey(st: Stats): string {
+    return `${st.dev}:${this.key(st)}`;
   }
 
   get(st: Stats): Record<string, string> {
-    return { ...(this.table[this.key(st)] ?? {}) };
+    return { ...(this.table[this.key(st)] ?? this.table[this.legacyKey(st)] ?? {}) };
   }
 
   /** Replaces a file's metadata (an empty record clears it). */
   set(st: Stats, metadata: Record<string, string>): void {
     const key = this.key(st);
+    delete this.table[this.legacyKey(st)];
     if (Object.keys(metadata).length === 0) delete this.table[key];
     else this.table[key] = { ...metadata };
     this.scheduleSave();

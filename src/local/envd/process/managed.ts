@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import type { Writable } from 'node:stream';
+import { spawnKillableFirst } from './oom.js';
 import { endInfo, type EndInfo } from './signals.js';
 
 /** Largest data event, as envd reads pipes (32 KiB). */
@@ -248,15 +249,17 @@ export class ManagedProcess {
   /** Spawns the process with pipes; rejects (before any start event) when it cannot be started. */
   static spawn(opts: SpawnOptions): Promise<ManagedProcess> {
     return new Promise((resolve, reject) => {
-      const child = spawn(opts.spec.cmd, opts.spec.args, {
-        cwd: opts.hostCwd,
-        env: opts.env,
-        stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
-        // Its own process group, so a signal reaches everything it started.
-        detached: true,
-        ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
-        ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
-      });
+      const child = spawnKillableFirst(() =>
+        spawn(opts.spec.cmd, opts.spec.args, {
+          cwd: opts.hostCwd,
+          env: opts.env,
+          stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+          // Its own process group, so a signal reaches everything it started.
+          detached: true,
+          ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
+          ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
+        }),
+      );
       child.once('error', reject);
       child.once('spawn', () => {
         child.off('error', reject);
@@ -276,17 +279,19 @@ export class ManagedProcess {
       default?: { spawn: (file: string, args: string[], options: Record<string, unknown>) => PtyChild };
     };
     const spawnPty = nodePty.spawn ?? nodePty.default!.spawn;
-    const child = spawnPty(opts.spec.cmd, opts.spec.args, {
-      name: opts.env.TERM ?? 'xterm-256color',
-      cols: Math.max(1, opts.cols),
-      rows: Math.max(1, opts.rows),
-      cwd: opts.hostCwd,
-      env: opts.env,
-      // bytes in, bytes out: nothing decoded on the way
-      encoding: null,
-      ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
-      ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
-    });
+    const child = spawnKillableFirst(() =>
+      spawnPty(opts.spec.cmd, opts.spec.args, {
+        name: opts.env.TERM ?? 'xterm-256color',
+        cols: Math.max(1, opts.cols),
+        rows: Math.max(1, opts.rows),
+        cwd: opts.hostCwd,
+        env: opts.env,
+        // bytes in, bytes out: nothing decoded on the way
+        encoding: null,
+        ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
+        ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
+      }),
+    );
     return new ManagedProcess(ptyDriver(child), opts);
   }
 
