@@ -59,6 +59,15 @@ function errorLine(text) {
 }
 
 /** Short reason a result is not usable, from an Error or anything thrown. */
+/** Imports a module: `{ mod }`, or `{ error }` (a reason) when it cannot be loaded. */
+export async function importOr(specifier) {
+  try {
+    return { mod: await import(specifier) };
+  } catch (e) {
+    return { error: reasonOf(e) };
+  }
+}
+
 export function reasonOf(error) {
   const text = error instanceof Error ? error.message : String(error);
   return firstLine(text) || 'failed';

@@ -12,7 +12,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
-import { measureAsync, measureCommands, reasonOf } from '../lib/measure.mjs';
+import { importOr, measureAsync, measureCommands } from '../lib/measure.mjs';
 import { failures, fmtMiB, fmtMs, NA, vsCell } from '../lib/table.mjs';
 
 export const name = 'create';
@@ -21,13 +21,6 @@ export const description = 'local sandbox create p50/p99: raw HTTP, e2b-ts libra
 
 const TARGET_MS = 150;
 
-async function importOr(specifier) {
-  try {
-    return { mod: await import(specifier) };
-  } catch (e) {
-    return { error: reasonOf(e) };
-  }
-}
 
 export async function run(ctx) {
   const apiRuns = ctx.runs(20);

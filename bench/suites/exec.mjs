@@ -17,7 +17,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cpuTracker } from '../lib/backend-cpu.mjs';
-import { measureAsync, measureCommands, reasonOf } from '../lib/measure.mjs';
+import { importOr, measureAsync, measureCommands, reasonOf } from '../lib/measure.mjs';
 import { median, ratio } from '../lib/stats.mjs';
 import { failures, fmtMiB, fmtMs, fmtRatio, NA, vsCell } from '../lib/table.mjs';
 
@@ -33,13 +33,6 @@ const PEER_STREAM_BYTES = 256 * MiB;
 /** A CLI run slower than this is called out in the notes (hangs would otherwise hide in p99). */
 const SLOW_MS = 5_000;
 
-async function importOr(specifier) {
-  try {
-    return { mod: await import(specifier) };
-  } catch (e) {
-    return { error: reasonOf(e) };
-  }
-}
 
 // ---- helpers ----
 

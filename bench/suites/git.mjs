@@ -9,7 +9,7 @@
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { measureAsync, reasonOf } from '../lib/measure.mjs';
+import { importOr, measureAsync } from '../lib/measure.mjs';
 import { failures, fmtMs, NA, vsCell } from '../lib/table.mjs';
 
 export const name = 'git';
@@ -28,13 +28,6 @@ const SETUP = [
   'for i in 1 2 3 4 5; do echo change >> d$i/f$((i + 10)).txt; done; echo new > untracked.txt; git mv d1/f1.txt d1/renamed.txt',
 ].join('\n');
 
-async function importOr(specifier) {
-  try {
-    return { mod: await import(specifier) };
-  } catch (e) {
-    return { error: reasonOf(e) };
-  }
-}
 
 export async function run(ctx) {
   const runs = ctx.runs(15);

@@ -6,20 +6,13 @@
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { measureAsync, reasonOf } from '../lib/measure.mjs';
+import { importOr, measureAsync } from '../lib/measure.mjs';
 import { failures, fmtMs } from '../lib/table.mjs';
 
 export const name = 'pause';
 export const order = 25;
 export const description = 'local pause/resume p50: with and without memory, e2b-ts library and official SDK';
 
-async function importOr(specifier) {
-  try {
-    return { mod: await import(specifier) };
-  } catch (e) {
-    return { error: reasonOf(e) };
-  }
-}
 
 export async function run(ctx) {
   const runs = ctx.runs(10);

@@ -13,13 +13,13 @@
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { chmodSync, constants as fsConstants, copyFileSync, existsSync, lchownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync, type Stats } from 'node:fs';
+import { chmodSync, constants as fsConstants, copyFileSync, existsSync, lchownSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import type { EnvdConfig, EnvdUser } from '../envd/config.js';
 import { createFreezer } from './freezer.js';
 import { ARGS_FD, envdBundlePath, launch } from './launch.js';
 import { writableRoot as diskRoot } from './disk.js';
-import { etcMaskLayer, isRealDir, mountablePath, mountCommand, probeOverlay, type OverlayMount, type OverlaySupport } from './layers.js';
+import { etcMaskLayer, immutableLayer, isRealDir, mountablePath, mountCommand, probeOverlay, type OverlayMount, type OverlaySupport } from './layers.js';
 import { etcHidden, GENERATED_ETC, generatedTarget, kernelMounts, PROGRAM_DIRS, programMounts } from './rootfs.js';
 import type { Runtime, SandboxProcess, SandboxSpec } from './types.js';
 
@@ -312,28 +312,13 @@ const SKELETON_FOLDERS = ['mnt', 'media', 'srv', 'opt', 'dev', 'proc', 'sys', 'r
 function skeletonLayer(layersDir: string, overlayNames: string[], links: Array<[string, string]>, privileged: boolean): string {
   const folders = [...new Set([...overlayNames, ...SKELETON_FOLDERS])].sort();
   const hash = createHash('sha256').update(JSON.stringify({ folders, links, own: OWN_FOLDERS, var: VAR_FOLDERS, privileged, v: 2 })).digest('hex').slice(0, 20);
-  const final = join(layersDir, `skeleton-${hash}`);
-  if (existsSync(final)) return final;
-  mkdirSync(layersDir, { recursive: true, mode: 0o700 });
-  const temp = mkdtempSync(join(layersDir, '.making-'));
-  try {
+  return immutableLayer(layersDir, `skeleton-${hash}`, (temp) => {
     for (const name of folders) mkdirSync(join(temp, name), { mode: 0o755 });
     for (const [name, target] of links) symlinkSync(target, join(temp, name));
     prepareSandboxFs(temp, privileged, join(temp, 'own'));
     for (const name of readdirSync(join(temp, 'own'))) renameSync(join(temp, 'own', name), join(temp, name));
     rmSync(join(temp, 'own'), { recursive: true });
-    chmodSync(temp, 0o755);
-    try {
-      renameSync(temp, final);
-    } catch (error) {
-      if (!existsSync(final)) throw error;
-      rmSync(temp, { recursive: true, force: true });
-    }
-  } catch (error) {
-    rmSync(temp, { recursive: true, force: true });
-    throw error;
-  }
-  return final;
+  });
 }
 
 /** Whether `path` is a mount of its own (another file system than `parent`'s). */

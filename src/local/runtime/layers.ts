@@ -133,11 +133,7 @@ export function etcMaskLayer(layersDir: string, hidden: EtcHidden, extra: readon
     return `${p}:${st.mode & 0o7777}:${st.uid}:${st.gid}`;
   });
   const hash = createHash('sha256').update(JSON.stringify({ whiteouts, describe })).digest('hex').slice(0, 20);
-  const final = join(layersDir, `etc-mask-${hash}`);
-  if (existsSync(final)) return final;
-  mkdirSync(layersDir, { recursive: true, mode: 0o700 });
-  const temp = mkdtempSync(join(layersDir, '.making-'));
-  try {
+  return immutableLayer(layersDir, `etc-mask-${hash}`, (temp) => {
     for (const p of parents) {
       const st = statSync(join(etc, p));
       mkdirSync(join(temp, p));
@@ -153,6 +149,21 @@ export function etcMaskLayer(layersDir: string, hidden: EtcHidden, extra: readon
       });
       if (made.status !== 0) throw new Error(`could not make the /etc mask layer: ${(made.stderr || made.error?.message || '').trim()}`);
     }
+  });
+}
+
+/**
+ * The layer `<layersDir>/<name>`, made by `build` into a temporary folder and renamed into place
+ * unless it exists: named by a hash of its content, it is the same whoever made it, and it is
+ * never changed once there (overlayfs forbids changing a lower layer while it is mounted).
+ */
+export function immutableLayer(layersDir: string, name: string, build: (temp: string) => void): string {
+  const final = join(layersDir, name);
+  if (existsSync(final)) return final;
+  mkdirSync(layersDir, { recursive: true, mode: 0o700 });
+  const temp = mkdtempSync(join(layersDir, '.making-'));
+  try {
+    build(temp);
     chmodSync(temp, 0o755);
     try {
       renameSync(temp, final);
