@@ -9,6 +9,9 @@
  * nothing in the host's /tmp and touches nothing but the named target; `sandbox kill` ends a
  * process that called setsid and forked again (reparented out of the sandbox's tree), checked by
  * pid from the host.
+ *
+ * Why not the exec and fs suites as they are: they name `/home/user/...` literally, which here is
+ * the host's /home/user (the model's trade-off), so they would write into the machine's own home.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,6 +39,8 @@ async function create(): Promise<string> {
   return (await ok(['sandbox', 'create', '--timeout', '10m'])).stdout.trim();
 }
 /** Names in the host's /tmp that our tools would make (temporaries, helpers), the test's own state folder aside. */
+/** Entries of the host's /home/user (what the old path mapping made `tar` in the sandbox write into). */
+const hostHomeUser = () => (existsSync('/home/user') ? readdirSync('/home/user').sort() : []);
 const toolNamesInTmp = () => readdirSync(tmpdir()).filter((n) => /e2bts|e2b-ts/.test(n) && !n.startsWith('e2bts-test-') && !n.startsWith('e2bts-unisolated-'));
 
 beforeAll(async () => {
@@ -95,6 +100,7 @@ describe('unisolated runtime: fs cp touches only what it is told', () => {
     const tmpBefore = toolNamesInTmp();
     const homeBefore = readdirSync(sbxHome).sort();
     const scratchBefore = readdirSync(scratch).sort();
+    const hostHomeBefore = hostHomeUser();
 
     await ok(['fs', 'cp', tree, `${sbx}:${sbxHome}/tree-up`]);
     await ok(['fs', 'cp', join(tree, 'a.txt'), `${sbx}:${sbxHome}/file-up.txt`]);
@@ -106,6 +112,7 @@ describe('unisolated runtime: fs cp touches only what it is told', () => {
     expect(readdirSync(sbxHome).sort()).toEqual([...homeBefore, 'file-up.txt', 'tree-up'].sort());
     expect(readdirSync(scratch).sort()).toEqual([...scratchBefore, 'file-down.txt', 'tree-down'].sort());
     expect(toolNamesInTmp()).toEqual(tmpBefore);
+    expect(hostHomeUser()).toEqual(hostHomeBefore);
   });
 });
 
