@@ -46,6 +46,11 @@ export interface EnvdConfig {
   users: Record<string, EnvdUser>;
   /** Empty when envd runs inside the isolation (paths are real); host folders otherwise. */
   pathMap: PathMapping[];
+  /**
+   * More environment every process gets, before its own (unisolated runtime: TMPDIR, and the
+   * marker by which the daemon finds every process of the sandbox to kill it).
+   */
+  processEnv?: Record<string, string>;
   /** PATH given to processes. */
   path: string;
   /** Version envd reports. */

@@ -1,17 +1,20 @@
 /**
  * Path resolution inside the sandbox: `~` and `~/x` expand to the user's home, relative paths
- * resolve against it (as E2B's envd does), and in the unisolated runtime sandbox paths map to
- * the host folders that stand in for them.
+ * resolve against it (as E2B's envd does). The path map is empty in every runtime now (the
+ * unisolated one gives paths their host meaning, as its processes see them); it stays for
+ * configs that carry one.
  */
-import { posix } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { EnvdConfig } from './config.js';
 import type { ResolvedUser } from './users.js';
 
 /** The absolute sandbox path a request's path names, for a user. */
 export function resolveSandboxPath(path: string, user: ResolvedUser): string {
   if (path === '~') return user.home;
-  if (path.startsWith('~/')) return posix.join(user.home, path.slice(2));
-  return posix.resolve(user.home, path);
+  // the platform's rules: the same as POSIX's inside a sandbox, a Windows path where envd runs
+  // unisolated on Windows (its home is a Windows folder)
+  if (path.startsWith('~/')) return join(user.home, path.slice(2));
+  return resolve(user.home, path);
 }
 
 /** Where a sandbox path lives on the filesystem envd sees (identity inside the isolation). */

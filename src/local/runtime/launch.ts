@@ -12,7 +12,7 @@ import { createInterface } from 'node:readline';
 import { packageRoot } from '../../version.js';
 import type { EnvdConfig } from '../envd/config.js';
 import type { SandboxCgroup } from './cgroup.js';
-import { descendants } from './proctree.js';
+import { descendants, processesWithEnv } from './proctree.js';
 import { ENVD_LISTEN_FD, type EnvdListener } from './socket.js';
 import type { SandboxExit, SandboxProcess } from './types.js';
 
@@ -40,6 +40,29 @@ export async function killTree(rootPid: number): Promise<void> {
     for (const p of tree) {
       try {
         process.kill(p.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    await sleep(round === 0 ? 5 : 20);
+  }
+}
+
+/** The variable that marks every process of an unisolated sandbox (see {@link killMarked}). */
+export const SANDBOX_MARK_ENV = 'E2B_TS_SANDBOX_MARK';
+
+/**
+ * Kills every process of this user carrying the sandbox's marker in its environment, until none
+ * is left: what a sandbox without a cgroup started and then moved out of its tree (`setsid` and
+ * a second fork reparent a daemon to init or a subreaper).
+ */
+export async function killMarked(mark: string): Promise<void> {
+  for (let round = 0; round < 20; round++) {
+    const pids = processesWithEnv(SANDBOX_MARK_ENV, mark);
+    if (pids.length === 0) return;
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
       } catch {
         // already gone
       }
@@ -77,6 +100,8 @@ export function launch(opts: {
   listener: EnvdListener;
   freezer: SandboxCgroup;
   onLog: (line: string) => void;
+  /** The value of {@link SANDBOX_MARK_ENV} in every process of the sandbox, if it is marked. */
+  mark?: string;
 }): SandboxProcess {
   const { listener } = opts;
   const platformSecret = randomBytes(32).toString('hex');
@@ -159,6 +184,8 @@ export function launch(opts: {
       if (opts.freezer.procsFiles.length) await opts.freezer.release();
       // Once the root has ended its pid is free: another program may have it by now.
       if (child.exitCode === null && child.signalCode === null) await killTree(pid);
+      // Processes that left the tree: the cgroup held them where there is one, the marker here.
+      if (opts.mark) await killMarked(opts.mark);
       await opts.freezer.release();
       await Promise.race([exited, sleep(2000)]);
       listener.remove();

@@ -74,3 +74,31 @@ export function isAlive(pid: number): boolean {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
+
+/**
+ * Processes of this user whose environment holds `NAME=value` (Linux; none elsewhere). A process
+ * keeps the environment it started with whatever it does after (`setsid`, forking twice,
+ * reparenting to init), so a marker variable follows every descendant that did not drop it.
+ */
+export function processesWithEnv(name: string, value: string): number[] {
+  const wanted = Buffer.from(`${name}=${value}\0`);
+  const out: number[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return out;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const environ = readFileSync(`/proc/${entry}/environ`);
+      if (environ.subarray(0, wanted.length).equals(wanted) || environ.includes(Buffer.concat([Buffer.from([0]), wanted]))) {
+        out.push(Number(entry));
+      }
+    } catch {
+      // gone, or another user's
+    }
+  }
+  return out;
+}

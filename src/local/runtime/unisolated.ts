@@ -1,12 +1,31 @@
 /**
  * The fallback runtime where bubblewrap is unavailable (macOS, Windows, locked-down Linux):
- * envd runs as a plain child process of the daemon, as the daemon's own user. The sandbox's
- * `/home`, `/root` and `/tmp` are still its own folders (envd maps those paths), but nothing
- * stops its processes from reading or writing the rest of the machine. It says so loudly.
+ * envd runs as a plain child process of the daemon, as the daemon's own user, and nothing stops
+ * its processes from reading or writing the rest of the machine. It says so loudly.
+ *
+ * The model: a path means the host's path, to the file API and to processes alike. Without
+ * namespaces a process cannot be made to see `/home/user` as some other folder, so the file API
+ * does not pretend either (no path mapping: `/home/user/x` in `files.read` is the host's
+ * /home/user/x, exactly what `cat /home/user/x` in the sandbox reads). What makes the sandbox its
+ * own is where things start: each user's home is a real folder of the sandbox
+ * (`<sandbox>/fs/home/user`, `<sandbox>/fs/root`), given to processes as HOME and as the default
+ * cwd and reported by envd as the home, so `~`, relative paths and the default working folder
+ * all land in the sandbox's folder; TMPDIR is the sandbox's `fs/tmp`.
+ *
+ * The trade-off: SDK code that names `/home/user/...` literally reaches the host's /home/user,
+ * not the sandbox's home (write `~/...` or relative paths, or ask for the home); a template's
+ * workdir under `/home/user` or `/root` is moved to the sandbox's own folder once, at start.
+ *
+ * Killing: every process gets a per-sandbox random marker in its environment
+ * (SANDBOX_MARK_ENV), so `sandbox kill` finds the ones that left envd's process tree (`setsid`
+ * plus a second fork) where no cgroup holds them; only a process that drops the variable on
+ * purpose escapes.
  */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import type { EnvdConfig, EnvdUser } from '../envd/config.js';
 import { createFreezer } from './freezer.js';
-import { envdBundlePath, launch } from './launch.js';
+import { envdBundlePath, launch, SANDBOX_MARK_ENV } from './launch.js';
 import { prepareSandboxFs, SANDBOX_PATH } from './bubblewrap.js';
 import type { Runtime, SandboxProcess, SandboxSpec } from './types.js';
 
@@ -17,7 +36,7 @@ export function createUnisolatedRuntime(): Runtime {
   return {
     name: 'unisolated',
     isolated: false,
-    // envd maps sandbox paths to host folders by name, so the folder cannot move under it.
+    // processes know the sandbox's folder by its host path, so it cannot move under them.
     relocatable: false,
     description: `unisolated (${UNISOLATED_WARNING})`,
     async start(spec: SandboxSpec): Promise<SandboxProcess> {
@@ -25,31 +44,42 @@ export function createUnisolatedRuntime(): Runtime {
       const uid = process.getuid?.() ?? 0;
       const gid = process.getgid?.() ?? 0;
       const shell = process.platform === 'win32' ? 'cmd.exe' : '/bin/sh';
+      const userHome = join(home, 'user');
       const users: Record<string, EnvdUser> = {
-        root: { uid, gid, home: '/root', shell },
-        user: { uid, gid, home: '/home/user', shell },
+        root: { uid, gid, home: root, shell },
+        user: { uid, gid, home: userHome, shell },
       };
+      const mark = randomBytes(16).toString('hex');
+      const workdir = spec.envd.defaultWorkdir;
       const config: Omit<EnvdConfig, 'listen' | 'platformSecret'> = {
         ...spec.envd,
+        ...(workdir !== undefined ? { defaultWorkdir: hostFolder(workdir, { '/home/user': userHome, '/root': root }) } : {}),
         // upload metadata stays where earlier versions kept it, beside the sandbox's files
         ...(process.platform === 'win32' ? {} : { runDir: spec.dir }),
         users,
-        pathMap: [
-          { sandbox: '/home', host: home },
-          { sandbox: '/root', host: root },
-          { sandbox: '/tmp', host: tmp },
-        ],
+        pathMap: [],
+        processEnv: { TMPDIR: tmp, [SANDBOX_MARK_ENV]: mark },
         path: process.env.PATH ?? SANDBOX_PATH,
       };
       return launch({
         command: process.execPath,
         args: [envdBundlePath()],
-        env: { PATH: config.path, ...(process.env.SystemRoot ? { SystemRoot: process.env.SystemRoot } : {}) },
+        env: { PATH: config.path, [SANDBOX_MARK_ENV]: mark, ...(process.env.SystemRoot ? { SystemRoot: process.env.SystemRoot } : {}) },
         config,
         listener: await spec.sockets.listen(),
         freezer: createFreezer(spec.stateRoot, spec.hostKey),
         onLog: spec.onLog,
+        mark,
       });
     },
   };
+}
+
+/** A template's workdir under a home it names by its sandbox path, moved to the sandbox's folder. */
+function hostFolder(path: string, homes: Record<string, string>): string {
+  for (const [sandbox, host] of Object.entries(homes)) {
+    if (path === sandbox) return host;
+    if (path.startsWith(`${sandbox}/`)) return host + path.slice(sandbox.length);
+  }
+  return path;
 }

@@ -129,6 +129,7 @@ export function createProcessService(config: () => EnvdConfig, table: ProcessTab
         USER: user.name,
         LOGNAME: user.name,
         ...sandboxEnv(conf),
+        ...conf.processEnv,
         ...spec.envs,
       };
       const ids = process.getuid?.() === 0 ? { uid: user.uid, gid: user.gid } : {};
