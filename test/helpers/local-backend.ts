@@ -70,7 +70,10 @@ async function launch(home: string, port: number, extraEnv: Record<string, strin
   child.stdout!.on('data', (d: Buffer) => out.push(d.toString()));
   child.stderr!.on('data', (d: Buffer) => out.push(d.toString()));
   const infoPath = join(home, 'daemon.json');
-  for (let i = 0; i < 400; i++) {
+  // Generous: a restart mounts every kept sandbox's disk, and waits for loop devices a stopped
+  // daemon released lazily; on a loaded machine that takes seconds.
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
     if (existsSync(infoPath)) {
       try {
         const info = JSON.parse(readFileSync(infoPath, 'utf8')) as { pid: number; port: number };

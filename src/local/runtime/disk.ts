@@ -324,15 +324,18 @@ export class Disks {
     } catch {
       return problems;
     }
-    for (const name of names) {
-      const dir = join(sandboxesDir, name);
-      try {
-        if (hasRecord(dir)) await this.mount(dir);
-        else await this.unmount(dir);
-      } catch (error) {
-        problems.push(`the disk of ${name}: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
+    // All at once: each may wait (seconds) for a loop device the last daemon released lazily.
+    await Promise.all(
+      names.map(async (name) => {
+        const dir = join(sandboxesDir, name);
+        try {
+          if (hasRecord(dir)) await this.mount(dir);
+          else await this.unmount(dir);
+        } catch (error) {
+          problems.push(`the disk of ${name}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }),
+    );
     return problems;
   }
 
