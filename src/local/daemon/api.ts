@@ -426,6 +426,9 @@ function createHandlers(deps: ApiDeps): Record<string, Handler> {
     },
 
     'DELETE /templates/{templateID}': async ({ res, params }) => {
+      const found = templates.find(params.templateID);
+      // a spare on its layers would be left standing on folders about to go
+      if (found) await sandboxes.dropSparesOn(templates.folderOf(found.templateID));
       if (!(await templates.delete(params.templateID, (dir) => sandboxes.standsOn(dir)))) throw new ApiError(404, `template '${params.templateID}' not found`);
       sendEmpty(res, 204);
     },

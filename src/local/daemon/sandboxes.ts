@@ -44,7 +44,7 @@ import {
 import { SandboxLog } from './logs.js';
 import { WarmSpare, postInit } from './spare.js';
 import { METRICS_INTERVAL_MS, MetricsStore, type MetricSample, type MetricsTarget } from './metrics.js';
-import { BASE_TEMPLATE_ID, TemplateStore, type TemplateRecord } from './templates.js';
+import { BASE_TEMPLATE_ID, layerIn, TemplateStore, type TemplateRecord } from './templates.js';
 
 /** The longest lifetime a sandbox may be given, in seconds (E2B's Pro limit: 24 hours). */
 export const MAX_TIMEOUT_S = 86_400;
@@ -425,9 +425,12 @@ export class SandboxManager {
 
   /** Whether a sandbox stands on a layer inside `dir` (then it must not be removed). */
   standsOn(dir: string): boolean {
-    // a spare on those layers serves a template that is going away: stop it
-    if (this.templateSpare?.standsOn(dir)) void this.templateSpare.drop();
-    return this.all().some((r) => (r.layers ?? []).some((layer) => layer === dir || layer.startsWith(`${dir}/`)));
+    return this.all().some((r) => (r.layers ?? []).some((layer) => layerIn(layer, dir)));
+  }
+
+  /** Stops a warm spare standing on layers inside `dir` (a template that is going away). */
+  async dropSparesOn(dir: string): Promise<void> {
+    if (this.templateSpare?.standsOn(dir)) await this.templateSpare.drop();
   }
 
   get(id: string): SandboxRecord | undefined {

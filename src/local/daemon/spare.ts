@@ -20,6 +20,7 @@ import { ENVD_VERSION, PLATFORM_HEADER } from '../envd/config.js';
 import type { Disks } from '../runtime/disk.js';
 import type { Runtime, SandboxProcess } from '../runtime/index.js';
 import type { SocketDir } from '../runtime/socket.js';
+import { layerIn } from './templates.js';
 
 const PREFIX = '.spare-';
 
@@ -184,7 +185,7 @@ export class WarmSpare {
 
   /** Whether the pending spare stands on a layer inside `dir`. */
   standsOn(dir: string): boolean {
-    return this.pending !== undefined && this.layers.some((layer) => layer === dir || layer.startsWith(`${dir}/`));
+    return this.pending !== undefined && this.layers.some((layer) => layerIn(layer, dir));
   }
 
   /** Stops the pending spare (a later refill starts another). */

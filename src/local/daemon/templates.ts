@@ -73,6 +73,11 @@ export function canonicalSnapshotName(name: string): string {
   return `${LOCAL_NAMESPACE}/${parsed.alias}:${parsed.tag}`;
 }
 
+/** Whether `layer` is the folder `dir` or lies inside it. */
+export function layerIn(layer: string, dir: string): boolean {
+  return layer === dir || layer.startsWith(`${dir}/`);
+}
+
 export class TemplateStore {
   private readonly records = new Map<string, TemplateRecord>();
 
@@ -124,6 +129,11 @@ export class TemplateStore {
         );
       }),
     );
+  }
+
+  /** The template's folder (its record and its layers). */
+  folderOf(templateID: string): string {
+    return join(this.dir, templateID);
   }
 
   /** The folder of the template's own layer (undefined for one without files). */
@@ -223,7 +233,7 @@ export class TemplateStore {
     if (!record) return false;
     if (record.templateID === BASE_TEMPLATE_ID) throw new ApiError(400, 'the base template cannot be deleted');
     this.records.delete(record.templateID);
-    const dir = join(this.dir, record.templateID);
+    const dir = this.folderOf(record.templateID);
     // Sandboxes name their layers by path: the folder stays where it is, without its record.
     if (inUse(dir)) await rm(join(dir, 'template.json'), { force: true });
     else await rm(dir, { recursive: true, force: true });
@@ -235,7 +245,7 @@ export class TemplateStore {
    * builds' layers. `used` holds the layer folders sandboxes stand on.
    */
   async collect(used: ReadonlySet<string>): Promise<void> {
-    const standsOn = (dir: string) => [...used].some((layer) => layer === dir || layer.startsWith(`${dir}/`));
+    const standsOn = (dir: string) => [...used].some((layer) => layerIn(layer, dir));
     for (const entry of await readdir(this.dir)) {
       const dir = join(this.dir, entry);
       const record = this.records.get(entry);

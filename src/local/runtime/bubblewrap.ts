@@ -18,7 +18,7 @@ import { dirname, join, posix } from 'node:path';
 import type { EnvdConfig, EnvdUser } from '../envd/config.js';
 import { createFreezer } from './freezer.js';
 import { ARGS_FD, envdBundlePath, launch } from './launch.js';
-import { writableRoot as diskRoot } from './disk.js';
+import { mountsUnder, writableRoot as diskRoot } from './disk.js';
 import { etcMaskLayer, immutableLayer, isRealDir, mountablePath, mountCommand, probeOverlay, type OverlayMount, type OverlaySupport } from './layers.js';
 import { etcHidden, GENERATED_ETC, generatedTarget, kernelMounts, PROGRAM_DIRS, programMounts } from './rootfs.js';
 import type { Runtime, SandboxProcess, SandboxSpec } from './types.js';
@@ -321,6 +321,17 @@ function skeletonLayer(layersDir: string, overlayNames: string[], links: Array<[
   });
 }
 
+/** Mounts of the other sandboxes' folders (their disks), which a sandbox's namespace lets go. */
+function othersMounts(dir: string): string[] {
+  let own: string;
+  try {
+    own = realpathSync(dir);
+  } catch {
+    return [];
+  }
+  return mountsUnder(dirname(dir)).filter((p) => p !== own && !p.startsWith(`${own}/`));
+}
+
 /** Whether `path` is a mount of its own (another file system than `parent`'s). */
 function onOwnMount(path: string, parent: string): boolean {
   try {
@@ -481,7 +492,7 @@ export function createBubblewrapRuntime(binary = 'bwrap', opts: { unshare?: stri
       for (let attempt = 1; ; attempt++) {
         const { args, mounts } = bubblewrapArgs(spec, { privileged, ptyDir: nodePtyDir(), envdBundle: envdBundlePath(), ...(writable ? { overlay: writable } : {}) });
         const bwrap = [binary, '--args', String(ARGS_FD), '/run/e2b-bin/node', '/run/e2b-bin/envd.mjs'];
-        const command = writable ? mountCommand(writable, mounts) : { command: bwrap[0], args: [] };
+        const command = writable ? mountCommand(writable, mounts, othersMounts(spec.dir)) : { command: bwrap[0], args: [] };
         const proc = launch({
           command: command.command,
           args: [...command.args, ...(writable ? bwrap : bwrap.slice(1))],

@@ -57,13 +57,22 @@ export interface OverlaySupport {
 }
 
 /**
- * Mounts `$2` overlays described by the following groups of four arguments (lower, upper, work,
- * target; `$1` is extra mount options) and then runs the rest of the arguments in their place
- * (bubblewrap). The paths are the daemon's (opaque folder names, never sandbox IDs).
+ * First detaches the `$2` mount points that follow (other sandboxes' disks, which the new
+ * namespace copied from the host's: held there for this sandbox's whole life, they would keep
+ * those disks' loop devices busy after their own sandboxes let them go), then mounts as many
+ * overlays as the next argument says, each described by four arguments (lower, upper, work,
+ * target; `$1` is extra mount options), then runs the rest of the arguments in their place
+ * (bubblewrap). The paths are the
+ * daemon's (opaque folder names, never sandbox IDs).
  */
 export const MOUNT_SCRIPT = [
   'set -e',
-  'opts=$1; n=$2; shift 2',
+  'opts=$1; d=$2; shift 2',
+  'while [ "$d" -gt 0 ]; do',
+  '  umount -l "$1" 2>/dev/null || true',
+  '  shift; d=$((d - 1))',
+  'done',
+  'n=$1; shift',
   'while [ "$n" -gt 0 ]; do',
   '  mount -t overlay overlay -o "lowerdir=$1,upperdir=$2,workdir=$3$opts" "$4"',
   '  shift 4; n=$((n - 1))',
@@ -79,11 +88,11 @@ export function unshareArgs(support: OverlaySupport): string[] {
 }
 
 /** The full command line prefix that mounts `mounts` and then runs the command after it. */
-export function mountCommand(support: OverlaySupport, mounts: OverlayMount[]): { command: string; args: string[] } {
+export function mountCommand(support: OverlaySupport, mounts: OverlayMount[], detach: readonly string[] = []): { command: string; args: string[] } {
   const groups = mounts.flatMap((m) => [m.lower.join(':'), m.upper, m.work, m.target]);
   return {
     command: support.unshare,
-    args: [...unshareArgs(support), '/bin/sh', '-c', MOUNT_SCRIPT, 'e2b-ts-root', support.extraOptions, String(mounts.length), ...groups],
+    args: [...unshareArgs(support), '/bin/sh', '-c', MOUNT_SCRIPT, 'e2b-ts-root', support.extraOptions, String(detach.length), ...detach, String(mounts.length), ...groups],
   };
 }
 
