@@ -13,10 +13,12 @@
  * Each runs as root in a sandbox, then the sandbox is restarted (pause without memory, resume)
  * so the daemon lays out its root again over what root left.
  */
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/index.js';
 import { selectRuntime } from '../../src/local/runtime/index.js';
+import { requireSandboxFolder } from '../helpers/local-backend.js';
 import { connection, createSandbox, run, startLocalBackend, type LocalBackend } from './kit.js';
 
 const writable = /writable root/.test(selectRuntime(process.env).description);
@@ -78,6 +80,27 @@ describe.skipIf(!writable)('root in a sandbox against its writable root', () => 
       }
     } finally {
       await sandbox.kill();
+    }
+  });
+
+  it('a sandbox\'s mount namespace holds none of another sandbox\'s mounts (its disk, its layers)', async () => {
+    const first = await createSandbox(backend);
+    const second = await createSandbox(backend);
+    try {
+      await run(first, 'echo x > /0x');
+      const firstFolder = realpathSync(requireSandboxFolder(backend.home, first.sandboxId));
+      const secondFolder = requireSandboxFolder(backend.home, second.sandboxId);
+      // the top of the second sandbox's process tree holds its namespace of overlay mounts
+      const record = JSON.parse(readFileSync(join(secondFolder, 'sandbox.json'), 'utf8')) as { process?: { pid: number } };
+      expect(record.process?.pid).toBeGreaterThan(0);
+      const table = readFileSync(`/proc/${record.process!.pid}/mountinfo`, 'utf8');
+      const points = table.split('\n').map((line) => line.split(' ')[4] ?? '');
+      // its own overlays are there (the test looks at the right table), the first's folder is not
+      expect(points.some((p) => p.startsWith(realpathSync(secondFolder)))).toBe(true);
+      expect(points.filter((p) => p.startsWith(firstFolder))).toEqual([]);
+    } finally {
+      await first.kill();
+      await second.kill();
     }
   });
 
