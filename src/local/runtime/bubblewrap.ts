@@ -18,7 +18,7 @@ import { dirname, join, posix } from 'node:path';
 import type { EnvdConfig, EnvdUser } from '../envd/config.js';
 import { createFreezer } from './freezer.js';
 import { ARGS_FD, envdBundlePath, launch } from './launch.js';
-import { mountsUnder, writableRoot as diskRoot } from './disk.js';
+import { writableRoot as diskRoot } from './disk.js';
 import { etcMaskLayer, immutableLayer, isRealDir, mountablePath, mountCommand, probeOverlay, type OverlayMount, type OverlaySupport } from './layers.js';
 import { etcHidden, GENERATED_ETC, generatedTarget, kernelMounts, PROGRAM_DIRS, programMounts } from './rootfs.js';
 import type { Runtime, SandboxProcess, SandboxSpec } from './types.js';
@@ -321,15 +321,30 @@ function skeletonLayer(layersDir: string, overlayNames: string[], links: Array<[
   });
 }
 
-/** Mounts of the other sandboxes' folders (their disks), which a sandbox's namespace lets go. */
-function othersMounts(dir: string): string[] {
+/**
+ * Disk mounts a sandbox's namespace lets go: every mount backed by a loop device (other
+ * sandboxes' disks and their binds, of this daemon or any other on the host) except its own.
+ * The namespace copies the host's mount table and keeps it for the sandbox's whole life: held
+ * there, those disks' loop devices would stay busy after their own sandboxes let them go.
+ */
+function othersMounts(dir: string, mountinfo?: string): string[] {
   let own: string;
+  let table = mountinfo;
   try {
     own = realpathSync(dir);
+    table ??= readFileSync('/proc/self/mountinfo', 'utf8');
   } catch {
     return [];
   }
-  return mountsUnder(dirname(dir)).filter((p) => p !== own && !p.startsWith(`${own}/`));
+  const points = new Set<string>();
+  for (const line of table.split('\n')) {
+    const [before, after] = line.split(' - ');
+    if (!after) continue;
+    const source = after.split(' ')[1] ?? '';
+    const point = (before.split(' ')[4] ?? '').replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(parseInt(oct, 8)));
+    if (/^\/dev\/loop\d+$/.test(source) && point !== own && !point.startsWith(`${own}/`)) points.add(point);
+  }
+  return [...points].sort((a, b) => b.length - a.length);
 }
 
 /** Whether `path` is a mount of its own (another file system than `parent`'s). */
