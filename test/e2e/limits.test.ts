@@ -259,6 +259,11 @@ describe('cleanup', () => {
     expect((await shell(id, 'echo works')).stdout).toBe('works\n');
     await backend.stop();
     expect(mountsOf(sandboxes)).toEqual([]);
+    // The loop devices free themselves once the last user of their (lazily unmounted) file
+    // systems is gone: on a loaded machine that can be seconds after the daemon is, while the
+    // kernel and init reap what the sandboxes left. Wait for it (a deadline, not a timing check).
+    const attached = () => (spawnSync('losetup', ['-a'], { encoding: 'utf8' }).stdout ?? '').includes(home) || loopsBacking(home).length > 0;
+    for (const deadline = Date.now() + 30_000; attached() && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 200));
     const loops = spawnSync('losetup', ['-a'], { encoding: 'utf8' }).stdout ?? '';
     expect(loops).not.toContain(home);
     expect(loopsBacking(home)).toEqual([]);
