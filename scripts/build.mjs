@@ -31,6 +31,8 @@ try {
     format: 'esm',
     legalComments: 'none',
     logLevel: 'warning',
+    // Native addons load from node_modules at run time (prebuilt .node files cannot be bundled).
+    external: ['node-pty', '@napi-rs/xattr'],
     // Some bundled dependencies are CommonJS and call require(); give the ESM bundles one.
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   };
@@ -38,8 +40,7 @@ try {
     ...bundle,
     entryPoints: [join(root, 'src/local/envd/main.ts')],
     outfile: join(staging, 'envd.mjs'),
-    // A native addon: loaded from node_modules at run time (the runtime mounts it for envd).
-    external: ['node-pty'],
+    // node-pty is mounted into the sandbox for envd by the runtime (see bubblewrap.ts)
   });
 
   // The CLI as one ESM bundle with lazily loaded chunks: a CLI pays its module loading on every

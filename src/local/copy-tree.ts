@@ -1,7 +1,7 @@
 /**
  * Copies a folder tree keeping what a sandbox's files need kept: modes, symlinks as symlinks,
  * timestamps and, when running as root, owners (Node's fs.cp drops owners, which would leave
- * `user`'s files owned by root in the copy), and overlayfs whiteouts.
+ * `user`'s files owned by root in the copy), and overlayfs whiteouts and opaque folders.
  *
  * The source is a sandbox's files (snapshots, forks) or a template made from them, so it may be
  * hostile: the walk holds each folder open and never follows a symlink (see nofollow.ts), and
@@ -58,6 +58,7 @@ async function copyFolder(dir: HeldDir, dst: string, keepOwners: boolean, top: b
         sub.close();
       }
       await finish(to, st, keepOwners);
+      await copyOpaque(from, to);
       continue;
     }
     if (there?.isDirectory()) {
@@ -96,6 +97,30 @@ async function copyEntry(from: string, st: Stats, to: string, keepOwners: boolea
     await finish(to, await file.handle.stat(), keepOwners);
   } finally {
     await file.handle.close();
+  }
+}
+
+/** The extended attributes that make a folder of an upper layer opaque (it hides the layers below). */
+const OPAQUE_ATTRIBUTES = ['trusted.overlay.opaque', 'user.overlay.opaque'];
+
+type Xattr = typeof import('@napi-rs/xattr');
+let xattr: Promise<Xattr | undefined> | undefined;
+
+/**
+ * Copies overlayfs's opaque marker of a folder: a sandbox that deleted a folder of its template
+ * and made a new one by that name has an opaque folder in its upper layer; copied without the
+ * marker (into a snapshot's layer), the template's old files would show through it again.
+ * Loaded on first use, and only on Linux: overlay layers exist nowhere else.
+ */
+async function copyOpaque(from: string, to: string): Promise<void> {
+  if (process.platform !== 'linux') return;
+  xattr ??= import('@napi-rs/xattr').catch(() => undefined);
+  const api = await xattr;
+  if (!api) return;
+  for (const name of OPAQUE_ATTRIBUTES) {
+    // trusted.* needs privileges to read or write: unprivileged, only user.* is ever there
+    const value = await api.getAttribute(from, name).catch(() => null);
+    if (value !== null && value !== undefined) await api.setAttribute(to, name, value);
   }
 }
 

@@ -115,7 +115,22 @@ describe.skipIf(!writable)('a writable root', () => {
       expect(existsSync(join(bDir, 'fs', 'opt', 'data', 'blob'))).toBe(false);
       expect(existsSync(join(bDir, 'upper', 'usr', 'local', 'share', 'one'))).toBe(false);
       // b changes and deletes some, snapshots: the second stacks on the first
-      await b.commands.run('echo two > /usr/local/share/two && rm /home/user/a.txt', { user: 'root' });
+      // b also replaces a folder of the first snapshot with a new one of that name: overlayfs
+      // marks it opaque, and the mark must reach the next layer or the old files show through
+      await b.commands.run('echo two > /usr/local/share/two && rm /home/user/a.txt && mkdir -p /opt/conf && echo old > /opt/conf/old', { user: 'root' });
+      const mid = await b.createSnapshot();
+      const m = await Sandbox.create(mid.snapshotId, { ...conn(), timeoutMs: 600_000 });
+      await m.commands.run('rm -r /opt/conf && mkdir /opt/conf && echo new > /opt/conf/new', { user: 'root' });
+      const replaced = await m.createSnapshot();
+      const r = await Sandbox.create(replaced.snapshotId, { ...conn(), timeoutMs: 600_000 });
+      try {
+        expect((await r.files.list('/opt/conf', { user: 'root' })).map((e) => e.name)).toEqual(['new']);
+      } finally {
+        await r.kill();
+        await m.kill();
+        await Sandbox.deleteSnapshot(replaced.snapshotId, { ...conn() });
+        await Sandbox.deleteSnapshot(mid.snapshotId, { ...conn() });
+      }
       const second = await b.createSnapshot();
       c = await Sandbox.create(second.snapshotId, { ...conn(), timeoutMs: 600_000 });
       expect(await c.files.read('/usr/local/share/one')).toBe('one\n');
