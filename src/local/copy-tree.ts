@@ -101,7 +101,8 @@ async function copyEntry(from: string, st: Stats, to: string, keepOwners: boolea
 }
 
 /** The extended attributes that make a folder of an upper layer opaque (it hides the layers below). */
-const OPAQUE_ATTRIBUTES = ['trusted.overlay.opaque', 'user.overlay.opaque'];
+// the kernel's (privileged, and in a user namespace), and fuse-overlayfs's where trusted.* is not its to write
+const OPAQUE_ATTRIBUTES = ['trusted.overlay.opaque', 'user.overlay.opaque', 'user.fuseoverlayfs.opaque'];
 
 type Xattr = typeof import('@napi-rs/xattr');
 let xattr: Promise<Xattr | undefined> | undefined;

@@ -9,11 +9,13 @@
  * runtime description; this file then skips and prints why.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readAllStats } from '../../src/local/runtime/proctree.js';
 import { join } from 'node:path';
 import { Sandbox as SdkSandbox } from 'e2b';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sandbox } from '../../src/index.js';
 import { selectRuntime } from '../../src/local/runtime/index.js';
+import { runCli } from '../helpers/cli.js';
 import { requireSandboxFolder, startLocalBackend, type LocalBackend } from '../helpers/local-backend.js';
 
 let backend: LocalBackend;
@@ -183,6 +185,58 @@ describe.skipIf(!writable)('a writable root', () => {
     } finally {
       await a.kill();
       await b.kill();
+    }
+  });
+});
+
+// The fallback where the kernel cannot mount overlayfs (kernels before 5.11 for a normal user, or
+// without overlayfs): fuse-overlayfs, forced here with E2B_TS_OVERLAY=fuse on a second backend.
+const fuseDescription = selectRuntime({ ...process.env, E2B_TS_OVERLAY: 'fuse' }).description;
+const fuseWorks = /writable root \(fuse-overlayfs/.test(fuseDescription);
+if (!fuseWorks) console.warn(`skipping the fuse-overlayfs tests: ${fuseDescription}`);
+
+describe.skipIf(!fuseWorks)('a writable root through fuse-overlayfs', () => {
+  /**
+   * fuse-overlayfs processes serving folders of a backend (their command lines name them). The
+   * backend runs without a warm spare, so they are its one sandbox's.
+   */
+  const servers = (dir: string) =>
+    [...readAllStats().keys()].filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]!.endsWith('fuse-overlayfs') && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir);
+      } catch {
+        return false;
+      }
+    });
+
+  it('local status says fuse-overlayfs; files written anywhere survive pause, pause without memory and a restart; kill ends the servers', async () => {
+    const fuse = await startLocalBackend({ env: { E2B_TS_OVERLAY: 'fuse', E2B_TS_WARM_SPARE: '0' } });
+    try {
+      const status = await runCli(['--local', 'local', 'status'], { env: { E2B_TS_HOME: fuse.home } });
+      expect(status.code, status.stderr).toBe(0);
+      expect(status.stdout).toMatch(/^runtime\s.*writable root \(fuse-overlayfs\)/m);
+      const c = { apiKey: fuse.apiKey, apiUrl: fuse.url, sandboxUrl: fuse.url };
+      const sbx = await Sandbox.create({ ...c, timeoutMs: 600_000 });
+      const dir = fuse.home;
+      // one server per overlay: /, /usr, /etc (and more on hosts with a separate /bin)
+      expect(servers(dir).length).toBeGreaterThanOrEqual(3);
+      for (const [path, text] of Object.entries(FILES)) await sbx.files.write(path, text, { user: 'root' });
+      await sbx.commands.run('chmod +x /usr/local/bin/tool && rm /etc/debian_version', { user: 'root' });
+      expect((await sbx.commands.run('tool')).stdout).toBe('tool ran\n');
+      await sbx.pause({ keepMemory: false });
+      // stopped: its servers are gone with it
+      expect(servers(dir)).toEqual([]);
+      await sbx.connect();
+      await fuse.restart();
+      const again = await Sandbox.connect(sbx.sandboxId, { ...c });
+      expect(await readAll(again)).toEqual(FILES);
+      expect(await again.files.exists('/etc/debian_version', { user: 'root' })).toBe(false);
+      expect(existsSync('/usr/local/bin/tool')).toBe(false);
+      expect(existsSync('/etc/debian_version')).toBe(true);
+      await again.kill();
+      expect(servers(dir)).toEqual([]);
+    } finally {
+      await fuse.dispose();
     }
   });
 });

@@ -19,7 +19,7 @@ import type { EnvdConfig, EnvdUser } from '../envd/config.js';
 import { createFreezer } from './freezer.js';
 import { ARGS_FD, envdBundlePath, launch } from './launch.js';
 import { writableRoot as diskRoot } from './disk.js';
-import { etcMaskLayer, immutableLayer, isRealDir, mountablePath, mountCommand, probeOverlay, type OverlayMount, type OverlaySupport } from './layers.js';
+import { etcMaskLayer, immutableLayer, isRealDir, mountablePath, mountCommand, probeOverlay, type OverlayChoice, type OverlayMount, type OverlaySupport } from './layers.js';
 import { etcHidden, GENERATED_ETC, generatedTarget, kernelMounts, PROGRAM_DIRS, programMounts } from './rootfs.js';
 import type { Runtime, SandboxProcess, SandboxSpec } from './types.js';
 
@@ -477,9 +477,15 @@ export function bubblewrapArgs(
  * or where overlayfs cannot be mounted, sandboxes get the read-only root of before and the
  * description says so.
  */
-export function createBubblewrapRuntime(binary = 'bwrap', opts: { unshare?: string; writableRoot?: boolean } = {}): Runtime {
+export function createBubblewrapRuntime(
+  binary = 'bwrap',
+  opts: { unshare?: string | undefined; writableRoot?: boolean; overlay?: OverlayChoice; fuseOverlayfs?: string | undefined } = {},
+): Runtime {
   const privileged = process.getuid?.() === 0;
-  const probed = opts.writableRoot === false ? { reason: 'turned off (E2B_TS_WRITABLE_ROOT=0)' } : probeOverlay(opts.unshare, privileged);
+  const probed =
+    opts.writableRoot === false
+      ? { reason: 'turned off (E2B_TS_WRITABLE_ROOT=0)' }
+      : probeOverlay(opts.unshare, privileged, { choice: opts.overlay ?? 'auto', fuse: opts.fuseOverlayfs });
   const overlay = 'reason' in probed ? undefined : probed;
   const rootNote = overlay ? `writable root (${overlay.description})` : `read-only root: ${'reason' in probed ? probed.reason : ''}`;
   return {

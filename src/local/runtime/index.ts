@@ -1,11 +1,13 @@
 /**
  * Picks the runtime: bubblewrap where it works, the unisolated fallback elsewhere.
  * `E2B_TS_RUNTIME=bubblewrap|unisolated` forces one (forcing bubblewrap where it cannot run is
- * an error rather than a silent downgrade).
+ * an error rather than a silent downgrade). `E2B_TS_OVERLAY=kernel|fuse` picks how writable roots
+ * are mounted (default: the kernel's overlayfs, else fuse-overlayfs).
  */
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { bubblewrapWorks, createBubblewrapRuntime } from './bubblewrap.js';
+import type { OverlayChoice } from './layers.js';
 import type { Runtime } from './types.js';
 import { createUnisolatedRuntime } from './unisolated.js';
 
@@ -35,7 +37,16 @@ export function selectRuntime(env: Record<string, string | undefined> = process.
     throw new Error('E2B_TS_RUNTIME=bubblewrap, but bubblewrap cannot create sandboxes here (is `bwrap` installed?)');
   }
   if (!works) return createUnisolatedRuntime();
-  return createBubblewrapRuntime(bwrap, { unshare: findProgram('unshare', env.PATH), writableRoot: env.E2B_TS_WRITABLE_ROOT !== '0' });
+  const overlay = env.E2B_TS_OVERLAY;
+  if (overlay !== undefined && overlay !== '' && !['auto', 'kernel', 'fuse'].includes(overlay)) {
+    throw new Error(`E2B_TS_OVERLAY must be kernel, fuse or auto, not ${JSON.stringify(overlay)}`);
+  }
+  return createBubblewrapRuntime(bwrap, {
+    unshare: findProgram('unshare', env.PATH),
+    writableRoot: env.E2B_TS_WRITABLE_ROOT !== '0',
+    overlay: (overlay || 'auto') as OverlayChoice,
+    fuseOverlayfs: findProgram('fuse-overlayfs', env.PATH),
+  });
 }
 
 export type { Runtime, SandboxProcess, SandboxSpec } from './types.js';

@@ -32,7 +32,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { EtcHidden } from './rootfs.js';
@@ -49,35 +49,65 @@ export interface OverlayMount {
 export interface OverlaySupport {
   /** `unshare` runs the mounts: a mount namespace (and, unprivileged, a user namespace) of the sandbox's own. */
   unshare: string;
-  /** `kernel overlayfs` (privileged), `kernel overlayfs in a user namespace` (Linux 5.11+). */
+  /** `kernel overlayfs` (privileged), `kernel overlayfs in a user namespace` (Linux 5.11+), `fuse-overlayfs …`. */
   description: string;
   /** Mount option the mode needs (`userxattr` in a user namespace). */
   extraOptions: string;
   privileged: boolean;
+  /** The fuse-overlayfs program when overlays are mounted with it rather than the kernel's overlayfs. */
+  fuse?: string;
 }
 
+/** Which overlay implementation to use: `E2B_TS_OVERLAY=kernel|fuse`, or the first that works. */
+export type OverlayChoice = 'auto' | 'kernel' | 'fuse';
+
 /**
- * First detaches the `$2` mount points that follow (other sandboxes' disks, which the new
+ * First detaches the `$3` mount points that follow (other sandboxes' disks, which the new
  * namespace copied from the host's: held there for this sandbox's whole life, they would keep
  * those disks' loop devices busy after their own sandboxes let them go), then mounts as many
  * overlays as the next argument says, each described by four arguments (lower, upper, work,
- * target; `$1` is extra mount options), then runs the rest of the arguments in their place
- * (bubblewrap). The paths are the
- * daemon's (opaque folder names, never sandbox IDs).
+ * target; `$1` is extra mount options, `$2` the fuse-overlayfs program or empty for the
+ * kernel's overlayfs), then runs the rest of the arguments in their place (bubblewrap). The
+ * paths are the daemon's (opaque folder names, never sandbox IDs).
+ *
+ * With fuse-overlayfs each overlay is a process serving the mount. They run in the foreground
+ * as children of this shell, which stays to supervise instead of exec-ing bubblewrap: once
+ * bubblewrap ends (envd died, or it was killed), the shell ends them, so no server outlives its
+ * sandbox even where no cgroup holds the sandbox's processes. The shell's stdin (envd's
+ * config) is handed on through fd 9: a shell gives a background command /dev/null as stdin
+ * before that command's own redirections, so `<&0` alone would hand on /dev/null.
  */
 export const MOUNT_SCRIPT = [
   'set -e',
-  'opts=$1; d=$2; shift 2',
+  'opts=$1; fuse=$2; d=$3; shift 3',
   'while [ "$d" -gt 0 ]; do',
   '  umount -l "$1" 2>/dev/null || true',
   '  shift; d=$((d - 1))',
   'done',
-  'n=$1; shift',
+  'n=$1; shift; servers=',
   'while [ "$n" -gt 0 ]; do',
-  '  mount -t overlay overlay -o "lowerdir=$1,upperdir=$2,workdir=$3$opts" "$4"',
+  '  if [ -z "$fuse" ]; then',
+  '    mount -t overlay overlay -o "lowerdir=$1,upperdir=$2,workdir=$3$opts" "$4"',
+  '  else',
+  '    "$fuse" -f -o "lowerdir=$1,upperdir=$2,workdir=$3$opts" "$4" </dev/null &',
+  '    servers="$servers $!"; t=0',
+  '    until mountpoint -q "$4"; do',
+  '      kill -0 $! 2>/dev/null || { echo "e2b-ts: fuse-overlayfs could not mount $4" >&2; exit 1; }',
+  '      t=$((t + 1)); [ $t -lt 1000 ] || { echo "e2b-ts: fuse-overlayfs did not mount $4 in time" >&2; kill $servers; exit 1; }',
+  '      sleep 0.01',
+  '    done',
+  '  fi',
   '  shift 4; n=$((n - 1))',
   'done',
-  'exec "$@"',
+  '[ -n "$fuse" ] || exec "$@"',
+  'set +e',
+  'exec 9<&0',
+  '"$@" 0<&9 9<&- &',
+  'child=$!',
+  "trap 'kill -TERM $child 2>/dev/null' TERM INT HUP",
+  'while :; do wait $child; status=$?; kill -0 $child 2>/dev/null || break; done',
+  'kill $servers 2>/dev/null',
+  'exit $status',
 ].join('\n');
 
 /** `unshare` and its arguments that give the mounts a namespace of their own. */
@@ -92,7 +122,19 @@ export function mountCommand(support: OverlaySupport, mounts: OverlayMount[], de
   const groups = mounts.flatMap((m) => [m.lower.join(':'), m.upper, m.work, m.target]);
   return {
     command: support.unshare,
-    args: [...unshareArgs(support), '/bin/sh', '-c', MOUNT_SCRIPT, 'e2b-ts-root', support.extraOptions, String(detach.length), ...detach, String(mounts.length), ...groups],
+    args: [
+      ...unshareArgs(support),
+      '/bin/sh',
+      '-c',
+      MOUNT_SCRIPT,
+      'e2b-ts-root',
+      support.extraOptions,
+      support.fuse ?? '',
+      String(detach.length),
+      ...detach,
+      String(mounts.length),
+      ...groups,
+    ],
   };
 }
 
@@ -103,25 +145,56 @@ export function mountablePath(path: string): boolean {
 
 /**
  * Whether this machine can mount overlays for sandboxes: tried once for real, in a throwaway
- * folder, the way sandboxes will do it. Undefined (with the reason) when it cannot: sandboxes
- * then keep a read-only root.
+ * folder, the way sandboxes will do it. The kernel's overlayfs first (fast, no process per
+ * mount), then fuse-overlayfs where the kernel refuses (older kernels without unprivileged
+ * overlayfs, or a kernel built without it); `choice` forces one. Undefined (with the reasons)
+ * when neither works: sandboxes then keep a read-only root.
  */
-export function probeOverlay(unshare: string | undefined, privileged: boolean, scratch = tmpdir()): OverlaySupport | { reason: string } {
+export function probeOverlay(
+  unshare: string | undefined,
+  privileged: boolean,
+  opts: { choice?: OverlayChoice; fuse?: string | undefined; scratch?: string } = {},
+): OverlaySupport | { reason: string } {
   if (process.platform !== 'linux') return { reason: 'overlayfs is Linux only' };
   if (!unshare) return { reason: '`unshare` (util-linux) is not installed' };
-  const support: OverlaySupport = privileged
-    ? { unshare, description: 'kernel overlayfs', extraOptions: '', privileged }
-    : { unshare, description: 'kernel overlayfs in a user namespace', extraOptions: ',userxattr', privileged };
+  const choice = opts.choice ?? 'auto';
+  const reasons: string[] = [];
+  if (choice !== 'fuse') {
+    const kernel: OverlaySupport = privileged
+      ? { unshare, description: 'kernel overlayfs', extraOptions: '', privileged }
+      : { unshare, description: 'kernel overlayfs in a user namespace', extraOptions: ',userxattr', privileged };
+    const failed = tryOverlay(kernel, opts.scratch);
+    if (!failed) return kernel;
+    reasons.push(`overlayfs cannot be mounted here (${failed})`);
+  }
+  if (choice !== 'kernel') {
+    if (!opts.fuse) reasons.push('fuse-overlayfs is not installed');
+    else {
+      // allow_other: sandbox processes run as other uids than the mounting one (root's `user`)
+      const fuse: OverlaySupport = { unshare, description: `fuse-overlayfs${privileged ? '' : ' in a user namespace'}`, extraOptions: ',allow_other', privileged, fuse: opts.fuse };
+      const failed = tryOverlay(fuse, opts.scratch);
+      if (!failed) return fuse;
+      reasons.push(`fuse-overlayfs cannot mount here (${failed})`);
+    }
+  }
+  return { reason: reasons.join('; ') };
+}
+
+/** Mounts one overlay the way sandboxes will, in a throwaway folder; the error, or undefined. */
+function tryOverlay(support: OverlaySupport, scratch = tmpdir()): string | undefined {
   let dir: string | undefined;
   try {
     dir = mkdtempSync(join(scratch, 'e2b-ts-overlay-probe-'));
     for (const name of ['lower', 'upper', 'work', 'merged']) mkdirSync(join(dir, name));
+    writeFileSync(join(dir, 'lower', 'probe'), 'lower\n');
     const { command, args } = mountCommand(support, [{ lower: [join(dir, 'lower')], upper: join(dir, 'upper'), work: join(dir, 'work'), target: join(dir, 'merged') }]);
-    const probe = spawnSync(command, [...args, '/bin/true'], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 5000, encoding: 'utf8' });
-    if (probe.status === 0) return support;
-    return { reason: `overlayfs cannot be mounted here (${(probe.stderr || probe.error?.message || `exit ${probe.status}`).trim().split('\n')[0]})` };
+    // the mount must show the lower layer's file and take a write into the upper one
+    const check = ['/bin/sh', '-c', 'test -f "$1" && : > "$2"', 'probe', join(dir, 'merged', 'probe'), join(dir, 'merged', 'written')];
+    const probe = spawnSync(command, [...args, ...check], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 5000, encoding: 'utf8' });
+    if (probe.status === 0 && existsSync(join(dir, 'upper', 'written'))) return undefined;
+    return (probe.stderr || probe.error?.message || `exit ${probe.status}`).trim().split('\n')[0];
   } catch (error) {
-    return { reason: `overlayfs probe failed: ${error instanceof Error ? error.message : String(error)}` };
+    return error instanceof Error ? error.message : String(error);
   } finally {
     if (dir) rmSync(dir, { recursive: true, force: true });
   }
