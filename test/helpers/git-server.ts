@@ -31,6 +31,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { TestHosts, testHostsUnavailable } from './test-hosts.js';
 
 export interface GitCredentials {
   username: string;
@@ -200,15 +201,20 @@ export async function startGitServer(opts: GitServerOptions = {}): Promise<GitSe
   let closing = false;
 
   const server = createServer((req, res) => handle(req, res));
+  // Sandboxes have networks of their own and never reach this machine's loopback or addresses:
+  // where test hosts can be made (root), the server is reached through a relay on one.
+  const hosts = testHostsUnavailable() === undefined ? new TestHosts() : undefined;
+  const relay = hosts?.relayHost();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(0, relay?.listenOn ?? '127.0.0.1', () => {
       server.off('error', reject);
       resolve();
     });
   });
   const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
+  await relay?.start(port);
+  const url = `http://${relay?.ip ?? '127.0.0.1'}:${port}`;
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const rawUrl = req.url ?? '/';
@@ -573,6 +579,7 @@ export async function startGitServer(opts: GitServerOptions = {}): Promise<GitSe
         await new Promise((r) => setTimeout(r, 10));
       }
       server.closeAllConnections();
+      hosts?.dispose();
       await stopped;
       await rm(root, { recursive: true, force: true, maxRetries: 3 });
     },

@@ -22,6 +22,7 @@ import { Sandbox as SdkSandbox } from 'e2b';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitAuthError, Sandbox } from '../../src/index.js';
 import { DEFAULT_GIT_CREDENTIALS, startGitServer, type GitServer } from '../helpers/git-server.js';
+import { TestHosts, testHostsUnavailable } from '../helpers/test-hosts.js';
 import { requireSandboxFolder } from '../helpers/local-backend.js';
 import { connection, createSandbox, run, startLocalBackend, type LocalBackend } from './kit.js';
 
@@ -154,10 +155,14 @@ describe('git credentials never leak', () => {
       res.writeHead(302, { Location: `${elsewhere.url}${req.url ?? '/'}` });
       res.end();
     });
-    await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+    // sandboxes reach no address of this machine: the redirector is reached through a test host
+    const hosts = testHostsUnavailable() === undefined ? new TestHosts() : undefined;
+    const relay = hosts?.relayHost();
+    await new Promise<void>((resolve) => redirector.listen(0, relay?.listenOn ?? '127.0.0.1', resolve));
     try {
       const port = (redirector.address() as AddressInfo).port;
-      const error = await sandbox.git.clone(`http://127.0.0.1:${port}/secret.git`, { path: '/home/user/redirected', username, password }).catch((e: unknown) => e);
+      await relay?.start(port);
+      const error = await sandbox.git.clone(`http://${relay?.ip ?? '127.0.0.1'}:${port}/secret.git`, { path: '/home/user/redirected', username, password }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(GitAuthError);
       // the other host was asked (git followed the redirect), and never got a credential
       expect(elsewhere.requests.length).toBeGreaterThan(0);
@@ -165,6 +170,7 @@ describe('git credentials never leak', () => {
       expect(elsewhere.sawCredential(password)).toBe(false);
     } finally {
       redirector.close();
+      hosts?.dispose();
       await elsewhere.close();
     }
   });

@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseCidr, type EgressPolicy } from '../runtime/network.js';
 import type { NewSandbox, SandboxForkRequest, SandboxNetworkConfig, SandboxNetworkUpdateConfig, SandboxVolumeMount } from '../../gen/api/schemas.js';
 import { RESTARTING_MESSAGE } from '../../protocol/sandbox-state.js';
 import { copyTree } from '../copy-tree.js';
@@ -513,6 +514,8 @@ export class SandboxManager {
           spare.logTo((line) => this.log(id).add('info', line, { source: 'envd' }));
           proc = spare.proc;
           this.adopt(id, proc);
+          // a spare starts with the default rules (internet, nothing denied)
+          if (!isDefaultEgress(egressOf(record))) await proc.setEgress?.(egressOf(record));
           await postInit(proc, {
             sandboxId: id,
             templateId: record.templateID,
@@ -594,6 +597,7 @@ export class SandboxManager {
       sockets: this.socketDir(),
       hostKey: this.folders.get(id) ?? randomBytes(10).toString('hex'),
       allowInternetAccess: record.allowInternetAccess,
+      egress: egressOf(record),
       layers: record.layers ?? [],
       envd,
       onLog: (line) => this.log(id).add('info', line, { source: 'envd' }),
@@ -963,7 +967,10 @@ export class SandboxManager {
     }
   }
 
-  /** Records a new network configuration; it takes effect when the sandbox's processes next start. */
+  /**
+   * Replaces a sandbox's network configuration (PUT: what the body leaves out is cleared). A
+   * running sandbox gets the new egress rules at once; a paused one when it resumes.
+   */
   async updateNetwork(id: string, body: SandboxNetworkUpdateConfig): Promise<void> {
     this.require(id);
     await this.serialize(id, async () => {
@@ -977,9 +984,9 @@ export class SandboxManager {
       const denyAll = network.denyOut?.includes('0.0.0.0/0') ?? false;
       const allow = body.allow_internet_access !== false && !denyAll;
       await this.lifecycle.update(record, { network, allowInternetAccess: allow });
-      if (allow !== record.allowInternetAccess) {
-        this.log(id).add('warn', 'internet access changed; it applies when the sandbox is next resumed from a stop');
-      }
+      const proc = this.live.get(id)?.proc;
+      if (proc?.setEgress) await proc.setEgress(egressOf(record));
+      this.log(id).add('info', `network rules updated (internet ${allow ? 'allowed' : 'denied'}, allowOut ${network.allowOut?.length ?? 0}, denyOut ${network.denyOut?.length ?? 0})`);
     });
   }
 
@@ -1095,4 +1102,18 @@ export class SandboxManager {
     );
     this.sockets?.close();
   }
+}
+
+/**
+ * The egress rules a sandbox's record asks for (runtime/network.ts). Domain names in allowOut
+ * are kept in the record and reported, but only IPs and CIDRs become rules: the local backend
+ * does not match traffic by host name.
+ */
+export function egressOf(record: Pick<SandboxRecord, 'allowInternetAccess' | 'network'>): EgressPolicy {
+  const cidrs = (list: string[] | undefined) => (list ?? []).filter((entry) => parseCidr(entry) !== undefined);
+  return { internet: record.allowInternetAccess, allowOut: cidrs(record.network?.allowOut), denyOut: cidrs(record.network?.denyOut) };
+}
+
+function isDefaultEgress(policy: EgressPolicy): boolean {
+  return policy.internet && policy.allowOut.length === 0 && policy.denyOut.length === 0;
 }

@@ -10,14 +10,15 @@
  * listening socket from the daemon (socket.ts), and bubblewrap reads its arguments from a pipe,
  * so no host path naming the sandbox appears on any command line.
  */
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { chmodSync, constants as fsConstants, copyFileSync, existsSync, lchownSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import type { EnvdConfig, EnvdUser } from '../envd/config.js';
 import { createFreezer } from './freezer.js';
-import { ARGS_FD, envdBundlePath, launch } from './launch.js';
+import { ARGS_FD, BLOCK_FD, envdBundlePath, INFO_FD, joinCgroupCommand, launch } from './launch.js';
+import { applyEgress, attachSlirp, describeNetwork, needsUplink, type EgressPolicy, type NetworkTools } from './network.js';
 import { writableRoot as diskRoot } from './disk.js';
 import { etcMaskLayer, immutableLayer, isRealDir, mountablePath, mountCommand, probeOverlay, type OverlayChoice, type OverlayMount, type OverlaySupport } from './layers.js';
 import { etcHidden, GENERATED_ETC, generatedTarget, kernelMounts, PROGRAM_DIRS, programMounts } from './rootfs.js';
@@ -95,7 +96,10 @@ function systemEntries(path: string, idField: number): string[] {
  * all passwords locked), its host name, hosts, a machine ID of its own (kept across restarts)
  * and the host's DNS servers. Written to `<dir>/etc`, a folder no sandbox can see or change.
  */
-export function generatedEtc(dir: string): Map<string, string> {
+/** slirp4netns's DNS forwarder: it asks the host's resolvers, wherever they listen (127.0.0.53 too). */
+export const SANDBOX_DNS = '10.0.2.3';
+
+export function generatedEtc(dir: string, opts: { dns?: string } = {}): Map<string, string> {
   const etc = join(dir, 'etc');
   mkdirSync(etc, { recursive: true, mode: 0o700 });
   const passwd = [
@@ -114,6 +118,9 @@ export function generatedEtc(dir: string): Map<string, string> {
   } catch {
     // no DNS on the host either
   }
+  // In its own network namespace the host's nameserver addresses may mean nothing (a loopback
+  // resolver is the sandbox's own loopback): ask the forwarder, keep search and options.
+  if (opts.dns) resolv = [...resolv.split('\n').filter((line) => line.trim() && !/^\s*nameserver\b/.test(line)), `nameserver ${opts.dns}`].join('\n');
   const content: Record<string, { text: string; mode: number }> = {
     passwd: { text: passwd.join('\n'), mode: 0o644 },
     group: { text: group.join('\n'), mode: 0o644 },
@@ -368,12 +375,12 @@ function existsOrLink(path: string): boolean {
 /** The bubblewrap arguments of one sandbox (everything but the command). */
 export function bubblewrapArgs(
   spec: SandboxSpec,
-  opts: { privileged: boolean; ptyDir: string | undefined; envdBundle: string; overlay?: OverlaySupport },
+  opts: { privileged: boolean; ptyDir: string | undefined; envdBundle: string; overlay?: OverlaySupport; hostNetwork?: boolean },
 ): { args: string[]; mounts: OverlayMount[] } {
   const { privileged } = opts;
   const run = join(spec.dir, 'run');
   mkdirSync(run, { recursive: true, mode: 0o700 });
-  const generated = generatedEtc(spec.dir);
+  const generated = generatedEtc(spec.dir, opts.hostNetwork ? {} : { dns: SANDBOX_DNS });
   const masks = emptyMasks(spec.stateRoot);
   const envdMounts = [
     '--tmpfs',
@@ -397,7 +404,9 @@ export function bubblewrapArgs(
     '--unshare-uts',
     '--hostname',
     'e2b',
-    ...(spec.allowInternetAccess ? [] : ['--unshare-net']),
+    // A network namespace of its own, always (network.ts fills it before envd starts), unless
+    // the user chose the host's network (E2B_TS_NETWORK=host).
+    ...(opts.hostNetwork ? (spec.allowInternetAccess ? [] : ['--unshare-net']) : ['--unshare-net', '--info-fd', String(INFO_FD), '--block-fd', String(BLOCK_FD)]),
     ...(privileged ? [] : ['--unshare-user', '--uid', String(USER_UID), '--gid', String(USER_UID)]),
   ];
   const caps = privileged ? ['--cap-drop', 'ALL', ...KEPT_CAPS.flatMap((c) => ['--cap-add', c])] : [];
@@ -479,8 +488,19 @@ export function bubblewrapArgs(
  */
 export function createBubblewrapRuntime(
   binary = 'bwrap',
-  opts: { unshare?: string | undefined; writableRoot?: boolean; overlay?: OverlayChoice; fuseOverlayfs?: string | undefined } = {},
+  opts: {
+    unshare?: string | undefined;
+    writableRoot?: boolean;
+    overlay?: OverlayChoice;
+    fuseOverlayfs?: string | undefined;
+    /** Programs of the sandbox network (network.ts); `host` shares the host's network namespace instead. */
+    network?: NetworkTools | 'host';
+  } = {},
 ): Runtime {
+  const hostNetwork = opts.network === 'host';
+  const tools: NetworkTools = opts.network === 'host' ? {} : (opts.network ?? {});
+  const net = describeNetwork(tools);
+  const netNote = hostNetwork ? "the host's network namespace (E2B_TS_NETWORK=host: sandboxes reach the host's loopback, no egress rules)" : net.description;
   const privileged = process.getuid?.() === 0;
   const probed =
     opts.writableRoot === false
@@ -493,9 +513,10 @@ export function createBubblewrapRuntime(
     isolated: true,
     relocatable: true,
     overlayDirs: overlay ? ['etc', ...PROGRAM_DIRS.filter((d) => isRealDir(`/${d}`))] : [],
+    enforcesEgress: !hostNetwork && net.internet,
     description: privileged
-      ? `bubblewrap: the host's programs, none of its secrets or data; ${rootNote}; PID/IPC/UTS namespaces`
-      : `bubblewrap (unprivileged): isolated, but user and root share one uid inside the sandbox; ${rootNote}`,
+      ? `bubblewrap: the host's programs, none of its secrets or data; ${rootNote}; PID/IPC/UTS namespaces; ${netNote}`
+      : `bubblewrap (unprivileged): isolated, but user and root share one uid inside the sandbox; ${rootNote}; ${netNote}`,
     async start(spec: SandboxSpec): Promise<SandboxProcess> {
       const users: Record<string, EnvdUser> = privileged
         ? {
@@ -511,9 +532,11 @@ export function createBubblewrapRuntime(
       // lower one (a state folder under /usr): such sandboxes keep the read-only root
       const writable = overlay && mountablePath(spec.dir) && mountablePath(spec.stateRoot) && !visibleState(spec.stateRoot) ? overlay : undefined;
       for (let attempt = 1; ; attempt++) {
-        const { args, mounts } = bubblewrapArgs(spec, { privileged, ptyDir: nodePtyDir(), envdBundle: envdBundlePath(), ...(writable ? { overlay: writable } : {}) });
+        const { args, mounts } = bubblewrapArgs(spec, { privileged, ptyDir: nodePtyDir(), envdBundle: envdBundlePath(), hostNetwork, ...(writable ? { overlay: writable } : {}) });
         const bwrap = [binary, '--args', String(ARGS_FD), '/run/e2b-bin/node', '/run/e2b-bin/envd.mjs'];
         const command = writable ? mountCommand(writable, mounts, othersMounts(spec.dir)) : { command: bwrap[0], args: [] };
+        const freezer = createFreezer(spec.stateRoot, spec.hostKey);
+        const network = hostNetwork ? undefined : sandboxNetwork(tools, net.internet, privileged, freezer.procsFiles, spec);
         const proc = launch({
           command: command.command,
           args: [...command.args, ...(writable ? bwrap : bwrap.slice(1))],
@@ -521,12 +544,13 @@ export function createBubblewrapRuntime(
           env: { PATH: SANDBOX_PATH, LANG: 'C.UTF-8' },
           config,
           listener: await spec.sockets.listen(),
-          freezer: createFreezer(spec.stateRoot, spec.hostKey),
+          freezer,
           onLog: spec.onLog,
+          ...(network ? { beforeStart: network.start, onKill: network.stop } : {}),
         });
         try {
           await proc.ready;
-          return proc;
+          return network ? { ...proc, setEgress: network.update } : proc;
         } catch (error) {
           await proc.kill();
           // A file hidden in /etc went away between the walk and bubblewrap's mounts (the lock
@@ -535,6 +559,37 @@ export function createBubblewrapRuntime(
           throw error;
         }
       }
+    },
+  };
+}
+
+/**
+ * The network of one bubblewrap sandbox (network.ts): rules written into its namespace before
+ * envd starts, slirp4netns attached while it may reach the internet, both replaced live.
+ */
+function sandboxNetwork(tools: NetworkTools, internetWorks: boolean, privileged: boolean, procsFiles: string[], spec: SandboxSpec) {
+  let pid: number | undefined;
+  let slirp: ChildProcess | undefined;
+  const ready = tools as Required<NetworkTools>;
+  const apply = async (policy: EgressPolicy) => {
+    if (pid === undefined) return;
+    // without the tools no rule can be written, and nothing leaves the namespace either
+    if (!internetWorks) return;
+    applyEgress(ready, pid, privileged, policy);
+    if (needsUplink(policy) && !slirp) {
+      slirp = await attachSlirp(ready.slirp4netns, pid, privileged, (command, args) => joinCgroupCommand(procsFiles, command, args));
+      slirp.once('exit', () => (slirp = undefined));
+    }
+  };
+  return {
+    start: async (sandboxPid: number) => {
+      pid = sandboxPid;
+      await apply(spec.egress ?? { internet: spec.allowInternetAccess, allowOut: [], denyOut: [] });
+    },
+    update: apply,
+    stop: () => {
+      slirp?.kill('SIGKILL');
+      slirp = undefined;
     },
   };
 }

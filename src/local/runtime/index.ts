@@ -8,6 +8,7 @@ import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { bubblewrapWorks, createBubblewrapRuntime } from './bubblewrap.js';
 import type { OverlayChoice } from './layers.js';
+import { tunRefusal } from './network.js';
 import type { Runtime } from './types.js';
 import { createUnisolatedRuntime } from './unisolated.js';
 
@@ -28,6 +29,11 @@ function findProgram(name: string, path = process.env.PATH ?? ''): string | unde
   return undefined;
 }
 
+/** PATH plus the sbin folders, where nft lives (a normal user's PATH often lacks them). */
+function systemPath(path = ''): string {
+  return [path, '/usr/local/sbin', '/usr/sbin', '/sbin'].filter(Boolean).join(delimiter);
+}
+
 export function selectRuntime(env: Record<string, string | undefined> = process.env): Runtime {
   const forced = env.E2B_TS_RUNTIME;
   if (forced === 'unisolated') return createUnisolatedRuntime();
@@ -37,6 +43,9 @@ export function selectRuntime(env: Record<string, string | undefined> = process.
     throw new Error('E2B_TS_RUNTIME=bubblewrap, but bubblewrap cannot create sandboxes here (is `bwrap` installed?)');
   }
   if (!works) return createUnisolatedRuntime();
+  if (env.E2B_TS_NETWORK !== undefined && env.E2B_TS_NETWORK !== '' && env.E2B_TS_NETWORK !== 'host') {
+    throw new Error(`E2B_TS_NETWORK must be host or unset, not ${JSON.stringify(env.E2B_TS_NETWORK)}`);
+  }
   const overlay = env.E2B_TS_OVERLAY;
   if (overlay !== undefined && overlay !== '' && !['auto', 'kernel', 'fuse'].includes(overlay)) {
     throw new Error(`E2B_TS_OVERLAY must be kernel, fuse or auto, not ${JSON.stringify(overlay)}`);
@@ -46,6 +55,15 @@ export function selectRuntime(env: Record<string, string | undefined> = process.
     writableRoot: env.E2B_TS_WRITABLE_ROOT !== '0',
     overlay: (overlay || 'auto') as OverlayChoice,
     fuseOverlayfs: findProgram('fuse-overlayfs', env.PATH),
+    network:
+      env.E2B_TS_NETWORK === 'host'
+        ? 'host'
+        : {
+            slirp4netns: findProgram('slirp4netns', env.PATH),
+            nft: findProgram('nft', systemPath(env.PATH)),
+            nsenter: findProgram('nsenter', systemPath(env.PATH)),
+            tunRefused: tunRefusal(),
+          },
   });
 }
 

@@ -22,6 +22,10 @@ const READY_TIMEOUT_MS = 15_000;
 const STARTUP_LINES = 6;
 /** The descriptor a wrapper reads its arguments from (bubblewrap's `--args 4`). */
 export const ARGS_FD = 4;
+/** Where bubblewrap reports its sandbox's pid once the namespaces exist (`--info-fd 5`). */
+export const INFO_FD = 5;
+/** What bubblewrap waits on before running envd (`--block-fd 6`): written once the network is set up. */
+export const BLOCK_FD = 6;
 
 /** The self-contained envd bundle built next to the package's dist/ (see scripts/build.mjs). */
 export function envdBundlePath(): string {
@@ -102,6 +106,14 @@ export function launch(opts: {
   onLog: (line: string) => void;
   /** The value of {@link SANDBOX_MARK_ENV} in every process of the sandbox, if it is marked. */
   mark?: string;
+  /**
+   * Runs once the sandbox's namespaces exist and before envd starts in them (bubblewrap's
+   * `--info-fd`/`--block-fd`), with the host pid of the sandbox's first process: the network is
+   * set up here, so envd's first command already has it. A failure fails the start.
+   */
+  beforeStart?: (sandboxPid: number) => Promise<void>;
+  /** Runs when the sandbox is killed, after its processes (helpers started for it). */
+  onKill?: () => void;
 }): SandboxProcess {
   const { listener } = opts;
   const platformSecret = randomBytes(32).toString('hex');
@@ -113,6 +125,10 @@ export function launch(opts: {
   const stdio: StdioOptions = ['pipe', 'pipe', 'pipe'];
   if (listener.fd !== undefined) stdio[ENVD_LISTEN_FD] = listener.fd;
   if (opts.argsOnFd) stdio[ARGS_FD] = 'pipe';
+  if (opts.beforeStart) {
+    stdio[INFO_FD] = 'pipe';
+    stdio[BLOCK_FD] = 'pipe';
+  }
   const child = (() => {
     try {
       const run = joinCgroupCommand(opts.freezer.procsFiles, opts.command, opts.args);
@@ -129,6 +145,8 @@ export function launch(opts: {
   }
   child.stdin!.on('error', () => {});
   child.stdin!.end(JSON.stringify(config));
+  const pipes = child.stdio as unknown as Array<NodeJS.ReadableStream & NodeJS.WritableStream>;
+  const prepared = opts.beforeStart ? runBeforeStart(pipes[INFO_FD]!, pipes[BLOCK_FD]!, opts.beforeStart) : undefined;
   let started = false;
   const early: string[] = [];
   createInterface({ input: child.stderr! }).on('line', (line) => {
@@ -142,6 +160,9 @@ export function launch(opts: {
 
   const exited = new Promise<SandboxExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const ready = new Promise<void>((resolve, reject) => {
+    prepared?.catch((error: unknown) => {
+      reject(error instanceof Error ? error : new Error(String(error)));
+    });
     const timer = setTimeout(() => reject(new Error(`envd did not start within ${READY_TIMEOUT_MS} ms${said()}`)), READY_TIMEOUT_MS);
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
@@ -187,6 +208,7 @@ export function launch(opts: {
       // Processes that left the tree: the cgroup held them where there is one, the marker here.
       if (opts.mark) await killMarked(opts.mark);
       await opts.freezer.release();
+      opts.onKill?.();
       await Promise.race([exited, sleep(2000)]);
       listener.remove();
     },
@@ -195,4 +217,36 @@ export function launch(opts: {
     applyLimits: (limits) => opts.freezer.apply(limits),
     usage: () => opts.freezer.usage(),
   };
+}
+
+/**
+ * Reads bubblewrap's report (`{"child-pid": N}`) from the info pipe, runs `hook` with the pid,
+ * then lets bubblewrap go on by writing to its block pipe. Until then envd does not run.
+ */
+async function runBeforeStart(info: NodeJS.ReadableStream, block: NodeJS.WritableStream, hook: (pid: number) => Promise<void>): Promise<void> {
+  block.on('error', () => {});
+  const text = await new Promise<string>((resolve, reject) => {
+    let buffered = '';
+    const onData = (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      // bubblewrap writes one JSON object; it is whole once its closing brace is in
+      if (/}\s*$/.test(buffered)) done();
+    };
+    const done = () => {
+      info.off('data', onData);
+      resolve(buffered);
+    };
+    info.on('data', onData);
+    info.once('end', () => (buffered ? done() : reject(new Error('the sandbox ended before its namespaces were ready'))));
+    info.once('error', reject);
+  });
+  let pid: number;
+  try {
+    pid = (JSON.parse(text) as { 'child-pid'?: number })['child-pid'] ?? NaN;
+  } catch {
+    pid = NaN;
+  }
+  if (!Number.isInteger(pid) || pid <= 0) throw new Error(`bubblewrap reported no sandbox pid (${JSON.stringify(text.slice(0, 200))})`);
+  await hook(pid);
+  block.end('go');
 }

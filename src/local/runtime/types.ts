@@ -4,6 +4,7 @@
  */
 import type { EnvdConfig } from '../envd/config.js';
 import type { CgroupUsage, SandboxLimits } from './cgroup.js';
+import type { EgressPolicy } from './network.js';
 import type { SocketDir } from './socket.js';
 
 /** What a runtime needs to start one sandbox. */
@@ -21,6 +22,11 @@ export interface SandboxSpec {
    */
   hostKey: string;
   allowInternetAccess: boolean;
+  /**
+   * What the sandbox may reach, where the runtime enforces rules (bubblewrap); derived from
+   * allowInternetAccess and E2B's allowOut/denyOut. Without it: internet as allowInternetAccess says.
+   */
+  egress?: EgressPolicy;
   /** Template layers to stand on, highest first (runtimes that mount layers; others get them copied). */
   layers?: string[];
   /** envd's configuration; the runtime fills in socket path, users and path mapping. */
@@ -59,6 +65,8 @@ export interface SandboxProcess {
   applyLimits(limits: SandboxLimits): string[];
   /** Resource usage from the sandbox's cgroup; undefined without one. */
   usage(): CgroupUsage | undefined;
+  /** Replaces the sandbox's egress rules while it runs (runtimes that enforce them). */
+  setEgress?(policy: EgressPolicy): Promise<void>;
 }
 
 /** A way of running sandboxes. */
@@ -79,5 +87,7 @@ export interface Runtime {
    * runs: nothing may write into them then (a warm spare cannot be seeded with files there).
    */
   readonly overlayDirs?: readonly string[];
+  /** Whether sandboxes' egress rules (allowOut, denyOut, no internet) are enforced, live. */
+  readonly enforcesEgress?: boolean;
   start(spec: SandboxSpec): Promise<SandboxProcess>;
 }

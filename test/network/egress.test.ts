@@ -1,0 +1,188 @@
+/**
+ * A sandbox's network (src/local/runtime/network.ts), with real TCP connections: every sandbox
+ * has its own network namespace; the internet is played by test hosts in network namespaces this
+ * file makes (test/helpers/test-hosts.ts), reached through slirp4netns; the host's loopback and
+ * its own addresses are out of reach whatever the rules say; allowOut, denyOut,
+ * allowInternetAccess: false and updateNetwork are enforced as E2B defines them, and root in the
+ * sandbox cannot change them.
+ *
+ * Driven through the official SDK, as E2B code would. Needs root (for the test hosts) and a
+ * backend that enforces egress rules; otherwise it skips and prints why.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Sandbox } from 'e2b';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hostAddresses } from '../../src/local/runtime/network.js';
+import { selectRuntime } from '../../src/local/runtime/index.js';
+import { startLocalBackend, type LocalBackend } from '../helpers/local-backend.js';
+import { TestHosts, testHostsUnavailable, type TestHost } from '../helpers/test-hosts.js';
+
+const runtime = selectRuntime(process.env);
+const why = testHostsUnavailable() ?? (runtime.enforcesEgress ? undefined : `the runtime does not enforce egress rules here (${runtime.description})`);
+if (why) console.warn(`skipping the network tests: ${why}`);
+
+let backend: LocalBackend;
+const hosts = new TestHosts();
+let a: TestHost;
+let b: TestHost;
+/** Services of this machine a sandbox must never reach: one on loopback, one on every address. */
+let loopbackOnly: Server;
+let everywhere: Server;
+
+function serve(text: string, host: string): Promise<Server> {
+  return new Promise((resolve) => {
+    const server = createServer((_q, s) => s.end(text));
+    server.listen(0, host, () => resolve(server));
+  });
+}
+const portOf = (s: Server) => (s.address() as AddressInfo).port;
+
+/** What a GET from inside the sandbox gets: the body, or `failed` (curl's exit code alone tells little). */
+async function fetchFrom(sbx: Sandbox, url: string): Promise<string> {
+  const r = await sbx.commands.run(`curl -s --connect-timeout 3 -m 5 ${url} || echo failed`, { user: 'root' });
+  return r.stdout.trim();
+}
+
+beforeAll(async () => {
+  if (why) return;
+  a = await hosts.add('host-a');
+  b = await hosts.add('host-b');
+  loopbackOnly = await serve('host loopback service', '127.0.0.1');
+  everywhere = await serve('host service', '0.0.0.0');
+  // the test hosts' veth pairs exist before the backend starts (it lists the host's addresses per sandbox anyway)
+  backend = await startLocalBackend();
+  process.env.E2B_API_URL = backend.url;
+  process.env.E2B_SANDBOX_URL = backend.url;
+  process.env.E2B_API_KEY = backend.apiKey;
+}, 90_000);
+
+afterAll(async () => {
+  await backend?.dispose();
+  loopbackOnly?.close();
+  everywhere?.close();
+  hosts.dispose();
+});
+
+describe.skipIf(why !== undefined)('egress', () => {
+  it('a default sandbox reaches the internet (the test hosts) but neither the host\'s loopback nor any address of the host', async () => {
+    const sbx = await Sandbox.create();
+    try {
+      expect(await fetchFrom(sbx, a.url)).toBe('host-a');
+      expect(await fetchFrom(sbx, b.url)).toBe('host-b');
+      // the host's services are up (checked from here), and out of the sandbox's reach
+      expect(await fetchFrom(sbx, `http://127.0.0.1:${portOf(loopbackOnly)}/`)).toBe('failed');
+      // slirp4netns's gateway would be the host's loopback
+      expect(await fetchFrom(sbx, `http://10.0.2.2:${portOf(loopbackOnly)}/`)).toBe('failed');
+      expect(await fetchFrom(sbx, `http://10.0.2.2:${portOf(everywhere)}/`)).toBe('failed');
+      const own = hostAddresses().filter((address) => !address.includes(':'));
+      expect(own).toContain(a.hostSideIp);
+      for (const address of own) expect(await fetchFrom(sbx, `http://${address}:${portOf(everywhere)}/`), address).toBe('failed');
+    } finally {
+      await sbx.kill();
+    }
+  });
+
+  it('two sandboxes can both listen on port 8000: each has its own namespace', async () => {
+    const one = await Sandbox.create();
+    const two = await Sandbox.create();
+    try {
+      for (const [sbx, text] of [[one, 'one'], [two, 'two']] as const) {
+        await sbx.commands.run(`node -e "require('http').createServer((q,s)=>s.end('${text}')).listen(8000)"`, { background: true });
+      }
+      for (const [sbx, text] of [[one, 'one'], [two, 'two']] as const) {
+        let got = '';
+        for (let t = 0; t < 100 && got !== text; t++) got = await fetchFrom(sbx, 'http://127.0.0.1:8000/');
+        expect(got).toBe(text);
+      }
+    } finally {
+      await one.kill();
+      await two.kill();
+    }
+  });
+
+  it('allowInternetAccess: false: nothing leaves the sandbox', async () => {
+    const sbx = await Sandbox.create({ allowInternetAccess: false });
+    try {
+      expect(await fetchFrom(sbx, a.url)).toBe('failed');
+      expect(await fetchFrom(sbx, b.url)).toBe('failed');
+      expect((await sbx.getInfo()).allowInternetAccess).toBe(false);
+    } finally {
+      await sbx.kill();
+    }
+  });
+
+  it('denyOut refuses what it names; allowOut wins over denyOut, as E2B defines', async () => {
+    const denied = await Sandbox.create({ network: { denyOut: [`${a.ip}/32`] } });
+    const only = await Sandbox.create({ network: { denyOut: ['0.0.0.0/0'], allowOut: [b.ip] } });
+    try {
+      expect(await fetchFrom(denied, a.url)).toBe('failed');
+      expect(await fetchFrom(denied, b.url)).toBe('host-b');
+      expect(await fetchFrom(only, a.url)).toBe('failed');
+      expect(await fetchFrom(only, b.url)).toBe('host-b');
+      expect((await only.getInfo()).network).toMatchObject({ denyOut: ['0.0.0.0/0'], allowOut: [b.ip] });
+    } finally {
+      await denied.kill();
+      await only.kill();
+    }
+  });
+
+  it('updateNetwork changes the rules of a running sandbox at once, internet access included', async () => {
+    const sbx = await Sandbox.create({ allowInternetAccess: false });
+    try {
+      expect(await fetchFrom(sbx, a.url)).toBe('failed');
+      // from no way out at all to the internet: the uplink is attached live
+      await sbx.updateNetwork({ allowInternetAccess: true });
+      expect(await fetchFrom(sbx, a.url)).toBe('host-a');
+      await sbx.updateNetwork({ denyOut: [a.ip] });
+      expect(await fetchFrom(sbx, a.url)).toBe('failed');
+      expect(await fetchFrom(sbx, b.url)).toBe('host-b');
+      expect((await sbx.getInfo()).network?.denyOut).toEqual([a.ip]);
+      // PUT replaces: leaving denyOut out clears it
+      await sbx.updateNetwork({});
+      expect(await fetchFrom(sbx, a.url)).toBe('host-a');
+      await sbx.updateNetwork({ allowInternetAccess: false });
+      expect(await fetchFrom(sbx, b.url)).toBe('failed');
+    } finally {
+      await sbx.kill();
+    }
+  });
+
+  it('the rules survive pause and resume, and a pause without memory', async () => {
+    const sbx = await Sandbox.create({ network: { denyOut: [a.ip] } });
+    try {
+      await sbx.pause();
+      await sbx.connect();
+      expect(await fetchFrom(sbx, a.url)).toBe('failed');
+      expect(await fetchFrom(sbx, b.url)).toBe('host-b');
+      await sbx.pause({ keepMemory: false });
+      await sbx.connect();
+      expect(await fetchFrom(sbx, a.url)).toBe('failed');
+      expect(await fetchFrom(sbx, b.url)).toBe('host-b');
+    } finally {
+      await sbx.kill();
+    }
+  });
+
+  it('hostile root in the sandbox cannot lift the rules: no nft, no routes, no new way out', async () => {
+    const sbx = await Sandbox.create({ network: { denyOut: [a.ip] } });
+    try {
+      const attempts = [
+        'nft flush ruleset',
+        'nft delete table inet e2b_ts',
+        'ip route replace default via 10.0.2.2 dev tap0',
+        'ip link set tap0 down',
+        // a namespace of its own has no way out at all
+        'unshare -Urn sh -c "ip link set lo up; curl -s --connect-timeout 2 ' + a.url + '"',
+      ];
+      for (const attempt of attempts) {
+        const r = await sbx.commands.run(`${attempt} 2>&1; echo "exit $?"`, { user: 'root' });
+        expect(r.stdout.trim().split('\n').pop(), attempt).not.toBe('exit 0');
+      }
+      expect(await fetchFrom(sbx, a.url)).toBe('failed');
+      expect(await fetchFrom(sbx, b.url)).toBe('host-b');
+    } finally {
+      await sbx.kill();
+    }
+  });
+});
