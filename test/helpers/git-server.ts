@@ -115,7 +115,7 @@ export interface GitServerOptions {
 }
 
 export interface GitServer {
-  /** `http://127.0.0.1:PORT`. */
+  /** `http://127.0.0.1:PORT`, or the address of a relay on a test host where sandboxes could not reach that (test-hosts.ts). */
   readonly url: string;
   readonly credentials: Readonly<GitCredentials>;
   /** Every request, in arrival order. */
@@ -490,7 +490,7 @@ export async function startGitServer(opts: GitServerOptions = {}): Promise<GitSe
       // encodeURIComponent leaves only unreserved characters (and !'()*) bare, so '@', ':', '/',
       // '%', '#', '+' and spaces in a password survive the URL parser.
       const auth = `${encodeURIComponent(credentials.username)}:${encodeURIComponent(credentials.password)}`;
-      return `http://${auth}@127.0.0.1:${port}/${bare}`;
+      return `http://${auth}@${new URL(url).host}/${bare}`;
     },
 
     async createRepo(name, o = {}) {

@@ -236,10 +236,9 @@ describe('test git server', () => {
     const to = dir('push-private');
     const store = join(work, 'credentials-store');
     const helper = ['-c', `credential.helper=store --file=${store}`];
-    const { port } = new URL(server.url);
     // `git credential approve` reads the credential from stdin and saves it with the helper.
     await ok([...helper, 'credential', 'approve'], {
-      input: `protocol=http\nhost=127.0.0.1:${port}\nusername=${server.credentials.username}\npassword=${server.credentials.password}\n\n`,
+      input: `protocol=http\nhost=${new URL(server.url).host}\nusername=${server.credentials.username}\npassword=${server.credentials.password}\n\n`,
     });
     // The store keeps it URL-encoded: the special characters went through git's own escaping.
     const saved = readFileSync(store, 'utf8');

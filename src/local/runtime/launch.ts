@@ -160,8 +160,11 @@ export function launch(opts: {
 
   const exited = new Promise<SandboxExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const ready = new Promise<void>((resolve, reject) => {
-    prepared?.catch((error: unknown) => {
-      reject(error instanceof Error ? error : new Error(String(error)));
+    prepared?.catch(async (error: unknown) => {
+      // The sandbox may have failed on its own (a mount bubblewrap could not make) and so have
+      // left the hook nothing to work on: its own words, from the exit handler below, say more.
+      const gone = await Promise.race([exited.then(() => true), sleep(500).then(() => false)]);
+      if (!gone) reject(error instanceof Error ? error : new Error(String(error)));
     });
     const timer = setTimeout(() => reject(new Error(`envd did not start within ${READY_TIMEOUT_MS} ms${said()}`)), READY_TIMEOUT_MS);
     const lines = createInterface({ input: child.stdout! });
