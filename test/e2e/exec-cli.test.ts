@@ -1,7 +1,10 @@
 /**
  * Acceptance (issue #3): `exec`, `run` and `proc` end to end — the built CLI as a subprocess
- * against a real local backend (bubblewrap sandboxes with their own PID namespace, so `pgrep`
- * inside a sandbox sees only that sandbox's processes).
+ * against a real local backend. Runs twice (vitest.config.ts): with bubblewrap sandboxes, which
+ * have their own PID namespace (so `pgrep` inside a sandbox sees only that sandbox's processes),
+ * their own /tmp and /home/user; and with E2B_TS_RUNTIME=unisolated, where the sandbox's home and
+ * TMPDIR are host folders and its processes are the host processes carrying its
+ * E2B_TS_SANDBOX_MARK (test/helpers/runtime-mode.ts).
  *
  * Covered: byte-exact stdin → stdout (5 MB random, piped and redirected; sha256), argv exactness,
  * invalid UTF-8 and NUL bytes, separate stderr, exit codes (own code, 128+signal), --shell, --cwd,
@@ -22,9 +25,23 @@ import { runCli, type CliResult } from '../helpers/cli.js';
 import { pollUntil, reap, spawnBash, spawnCli, type CliProcess } from '../helpers/cli-process.js';
 import { cliBin } from '../helpers/paths.js';
 import { startLocalBackend, type LocalBackend } from '../helpers/local-backend.js';
+import {
+  checkRuntime,
+  checkSandboxPaths,
+  markedProcesses,
+  sandboxHome,
+  sandboxMark,
+  sandboxTmp,
+  sandboxUsers,
+  titled,
+  UNISOLATED,
+} from '../helpers/runtime-mode.js';
 
 let backend: LocalBackend;
 let sbx: string;
+/** The sandbox's home for `user` and its temporary folder, as sandbox paths (/home/user and /tmp under bubblewrap). */
+let home: string;
+let tmp: string;
 let scratch: string;
 const live: CliProcess[] = [];
 
@@ -50,8 +67,13 @@ async function runBytes(args: string[], stdin: { input?: Buffer; file?: string }
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-/** Whether a process with exactly this name runs in the sandbox (`pgrep -x`, itself named pgrep). */
+/**
+ * Whether a process with exactly this name runs in the sandbox (`pgrep -x`, itself named pgrep).
+ * Unisolated, a sandbox has no PID namespace of its own (pgrep would see every host process,
+ * other tests' too): its processes are the ones with the sandbox's mark in their environment.
+ */
 async function running(name: string, id = sbx): Promise<boolean> {
+  if (UNISOLATED) return markedProcesses(await sandboxMark(cli, id), (p) => p.comm === name).length > 0;
   const r = await cli(['exec', id, '--', 'pgrep', '-x', name]);
   if (r.code !== 0 && r.code !== 1) throw new Error(`pgrep failed: ${show(r)}`);
   return r.code === 0;
@@ -80,6 +102,10 @@ beforeAll(async () => {
   const created = await cli(['sandbox', 'create', '--timeout', '1h', '--metadata', 'suite=exec-cli']);
   if (created.code !== 0) throw new Error(`could not create the sandbox: ${show(created)}`);
   sbx = created.stdout.trim();
+  await checkRuntime((args) => runCli(args, { env: env() }));
+  home = sandboxHome(backend.home, sbx);
+  tmp = sandboxTmp(backend.home, sbx);
+  await checkSandboxPaths(cli, backend.home, sbx);
 });
 
 afterEach(() => {
@@ -92,7 +118,7 @@ afterAll(async () => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
-describe('exec: bytes in, bytes out', () => {
+describe(titled('exec: bytes in, bytes out'), () => {
   const payload = randomBytes(5 * 1024 * 1024);
 
   it('a 5 MB random binary piped into `cat` comes back byte-identical', async () => {
@@ -168,7 +194,7 @@ describe('exec: bytes in, bytes out', () => {
   });
 });
 
-describe('exec: exit status, shell, cwd, user, env, json', () => {
+describe(titled('exec: exit status, shell, cwd, user, env, json'), () => {
   it('`exit 42` gives 42', async () => {
     const r = await cli(['exec', sbx, '--', 'bash', '-c', 'exit 42']);
     expect(r.stderr).toBe('');
@@ -206,23 +232,28 @@ describe('exec: exit status, shell, cwd, user, env, json', () => {
   });
 
   it('--cwd sets the working directory (default: the home of user)', async () => {
-    const r = await cli(['exec', sbx, '--cwd', '/tmp', '--', 'pwd']);
+    const r = await cli(['exec', sbx, '--cwd', tmp, '--', 'pwd']);
     expect(r.code, show(r)).toBe(0);
-    expect(r.stdout).toBe('/tmp\n');
+    expect(r.stdout).toBe(`${tmp}\n`);
     const d = await cli(['exec', sbx, '--', 'pwd']);
-    expect(d.stdout).toBe('/home/user\n');
+    expect(d.stdout).toBe(`${home}\n`);
   });
 
-  it('--user root runs as root (whoami → root, id -u → 0); the default is user (1000)', async () => {
+  // Unisolated, both users are the daemon's own uid (no namespaces to map a second one).
+  const users = sandboxUsers();
+  const userTitle = UNISOLATED
+    ? `--user root and the default user both run as the daemon's user (whoami → ${users.root.name}, id -u → ${users.root.uid})`
+    : '--user root runs as root (whoami → root, id -u → 0); the default is user (1000)';
+  it(userTitle, async () => {
     const who = await cli(['exec', sbx, '--user', 'root', '--', 'whoami']);
     expect(who.code, show(who)).toBe(0);
-    expect(who.stdout).toBe('root\n');
+    expect(who.stdout).toBe(`${users.root.name}\n`);
     const uid = await cli(['exec', sbx, '--user', 'root', '--', 'id', '-u']);
-    expect(uid.stdout).toBe('0\n');
+    expect(uid.stdout).toBe(`${users.root.uid}\n`);
     const def = await cli(['exec', sbx, '--', 'id', '-un']);
-    expect(def.stdout).toBe('user\n');
+    expect(def.stdout).toBe(`${users.user.name}\n`);
     const defUid = await cli(['exec', sbx, '--', 'id', '-u']);
-    expect(defUid.stdout).toBe('1000\n');
+    expect(defUid.stdout).toBe(`${users.user.uid}\n`);
   });
 
   it('--env variables are visible to the process (value may contain "=")', async () => {
@@ -255,7 +286,7 @@ describe('exec: exit status, shell, cwd, user, env, json', () => {
   });
 });
 
-describe('exec: ending early', () => {
+describe(titled('exec: ending early'), () => {
   it('`| head -1` ends promptly with 141, quietly, and leaves no remote process', async () => {
     const proc = spawnBash(`node ${JSON.stringify(cliBin)} --local exec ${sbx} -- yes | head -1; echo "\${PIPESTATUS[0]}"`, {
       env: env(),
@@ -312,7 +343,7 @@ describe('exec: ending early', () => {
   });
 });
 
-describe('exec --background and proc ls / kill / attach / stdin', () => {
+describe(titled('exec --background and proc ls / kill / attach / stdin'), () => {
   it('--background prints a PID that proc ls lists; proc kill ends it', async () => {
     const r = await cli(['exec', sbx, '--background', '--', 'sleep', '1000']);
     expect(r.code, show(r)).toBe(0);
@@ -330,13 +361,13 @@ describe('exec --background and proc ls / kill / attach / stdin', () => {
   });
 
   it('proc kill --signal TERM delivers that signal', async () => {
-    const r = await cli(['exec', sbx, '--background', '--', 'bash', '-c', 'trap "echo got-term > /tmp/term.txt; exit 0" TERM; while :; do sleep 0.1; done']);
+    const r = await cli(['exec', sbx, '--background', '--', 'bash', '-c', `trap "echo got-term > ${tmp}/term.txt; exit 0" TERM; while :; do sleep 0.1; done`]);
     const pid = Number(r.stdout.trim());
     expect(await procPids()).toContain(pid);
     const kill = await cli(['proc', 'kill', sbx, String(pid), '--signal', 'TERM']);
     expect(kill.code, show(kill)).toBe(0);
     await pollUntil(`process ${pid} to be gone`, async () => ((await procPids()).includes(pid) ? undefined : true));
-    const file = await cli(['exec', sbx, '--', 'cat', '/tmp/term.txt']);
+    const file = await cli(['exec', sbx, '--', 'cat', `${tmp}/term.txt`]);
     expect(file.stdout).toBe('got-term\n');
   });
 
@@ -374,12 +405,12 @@ describe('exec --background and proc ls / kill / attach / stdin', () => {
   });
 
   it('proc attach exits with the status of a process that ends while attached', async () => {
-    const script = 'while [ ! -e /tmp/go ]; do echo waiting; sleep 0.1; done; echo done; exit 9';
+    const script = `while [ ! -e ${tmp}/go ]; do echo waiting; sleep 0.1; done; echo done; exit 9`;
     const bg = await cli(['exec', sbx, '--background', '--', 'bash', '-c', script]);
     const pid = Number(bg.stdout.trim());
     const attach = spawnLocal(['proc', 'attach', sbx, String(pid)], { stdin: 'ignore' });
     await attach.waitFor((out) => out.toString().includes('waiting\n'));
-    const go = await cli(['exec', sbx, '--', 'touch', '/tmp/go']);
+    const go = await cli(['exec', sbx, '--', 'touch', `${tmp}/go`]);
     expect(go.code).toBe(0);
     const exit = await attach.exited;
     expect(exit.code, attach.stderr()).toBe(9);
@@ -387,7 +418,7 @@ describe('exec --background and proc ls / kill / attach / stdin', () => {
   });
 
   it('proc stdin feeds a background `cat > file` and closes its stdin', async () => {
-    const bg = await cli(['exec', sbx, '--background', '--', 'bash', '-c', 'cat > /tmp/fed.bin']);
+    const bg = await cli(['exec', sbx, '--background', '--', 'bash', '-c', `cat > ${tmp}/fed.bin`]);
     const pid = Number(bg.stdout.trim());
     expect(await procPids()).toContain(pid);
     const data = Buffer.concat([Buffer.from('hello\nworld\n'), Buffer.from([0, 0xff, 0x80, 0x0a])]);
@@ -396,23 +427,23 @@ describe('exec --background and proc ls / kill / attach / stdin', () => {
     expect(fed.stdout).toBe('');
     // cat ends at the end of its stdin
     await pollUntil(`process ${pid} to end`, async () => ((await procPids()).includes(pid) ? undefined : true));
-    const back = await runBytes(['exec', sbx, '--', 'cat', '/tmp/fed.bin']);
+    const back = await runBytes(['exec', sbx, '--', 'cat', `${tmp}/fed.bin`]);
     expect(back.code).toBe(0);
     expect(back.stdout.equals(data), back.stdout.toString('hex')).toBe(true);
   });
 
   it('proc stdin --no-close keeps the process reading; a later proc stdin closes it', async () => {
-    const bg = await cli(['exec', sbx, '--background', '--', 'bash', '-c', 'cat > /tmp/fed2.txt']);
+    const bg = await cli(['exec', sbx, '--background', '--', 'bash', '-c', `cat > ${tmp}/fed2.txt`]);
     const pid = Number(bg.stdout.trim());
     expect((await cli(['proc', 'stdin', sbx, String(pid), '--no-close'], 'one\n')).code).toBe(0);
     expect(await procPids()).toContain(pid);
     expect((await cli(['proc', 'stdin', sbx, String(pid)], 'two\n')).code).toBe(0);
     await pollUntil(`process ${pid} to end`, async () => ((await procPids()).includes(pid) ? undefined : true));
-    expect((await cli(['exec', sbx, '--', 'cat', '/tmp/fed2.txt'])).stdout).toBe('one\ntwo\n');
+    expect((await cli(['exec', sbx, '--', 'cat', `${tmp}/fed2.txt`])).stdout).toBe('one\ntwo\n');
   });
 });
 
-describe('run: a throwaway sandbox that never outlives the command', () => {
+describe(titled('run: a throwaway sandbox that never outlives the command'), () => {
   it('success: exit 0, output passed through, no sandbox left', async () => {
     const r = await cli(['run', '--', 'printf', '%s|', 'a b', '$HOME']);
     expect(r.code, show(r)).toBe(0);
@@ -430,9 +461,12 @@ describe('run: a throwaway sandbox that never outlives the command', () => {
   });
 
   it('stdin, --env, --cwd and --shell work as for exec', async () => {
-    const r = await cli(['run', '--env', 'E2BTS_X=42', '--cwd', '/tmp', '--shell', 'echo "$E2BTS_X $(pwd)"; wc -c'], 'abc');
+    // the throwaway sandbox's own folders are unknown before `run` makes it; unisolated, a path
+    // is the host's, so a folder of this test's stands in for the sandbox's /tmp (only entered)
+    const cwd = UNISOLATED ? scratch : '/tmp';
+    const r = await cli(['run', '--env', 'E2BTS_X=42', '--cwd', cwd, '--shell', 'echo "$E2BTS_X $(pwd)"; wc -c'], 'abc');
     expect(r.code, show(r)).toBe(0);
-    expect(r.stdout.replace(/ +/g, ' ')).toBe('42 /tmp\n3\n');
+    expect(r.stdout.replace(/ +/g, ' ')).toBe(`42 ${cwd}\n3\n`);
     expect(await runSandboxes()).toEqual([]);
   });
 

@@ -10,8 +10,9 @@
  * process that called setsid and forked again (reparented out of the sandbox's tree), checked by
  * pid from the host.
  *
- * Why not the exec and fs suites as they are: they name `/home/user/...` literally, which here is
- * the host's /home/user (the model's trade-off), so they would write into the machine's own home.
+ * The exec and fs suites run under this runtime too (the `unisolated` project in vitest.config.ts),
+ * with every sandbox path taken from the sandbox's own home or TMPDIR (test/helpers/runtime-mode.ts):
+ * naming `/home/user/...` literally would reach the host's /home/user (the model's trade-off).
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,10 +39,18 @@ async function ok(args: string[], input?: string): Promise<CliResult> {
 async function create(): Promise<string> {
   return (await ok(['sandbox', 'create', '--timeout', '10m'])).stdout.trim();
 }
-/** Names in the host's /tmp that our tools would make (temporaries, helpers), the test's own state folder aside. */
 /** Entries of the host's /home/user (what the old path mapping made `tar` in the sandbox write into). */
 const hostHomeUser = () => (existsSync('/home/user') ? readdirSync('/home/user').sort() : []);
-const toolNamesInTmp = () => readdirSync(tmpdir()).filter((n) => /e2bts|e2b-ts/.test(n) && !n.startsWith('e2bts-test-') && !n.startsWith('e2bts-unisolated-'));
+/**
+ * Test files' own folders in /tmp: mkdtemp names (`e2bts-<what>-` and six random characters,
+ * this file's and every backend's state folder among them) and the writable-root canaries. Other
+ * files running in parallel make and remove theirs while this file looks (e2bts-local-* of
+ * local-commands.test.ts failed it), so they are left out; the product names nothing in /tmp so
+ * (its temporaries are `.NAME.e2bts-*` beside their destination).
+ */
+const TEST_FOLDER = /^e2bts-[a-z0-9-]+-[A-Za-z0-9]{6}$|^e2bts-writable-root-canary-/;
+/** Names in the host's /tmp that our tools would make (temporaries, helpers), test files' own folders aside. */
+const toolNamesInTmp = () => readdirSync(tmpdir()).filter((n) => /e2bts|e2b-ts/.test(n) && !TEST_FOLDER.test(n));
 
 beforeAll(async () => {
   backend = await startLocalBackend({ env: { E2B_TS_RUNTIME: 'unisolated' } });
