@@ -9,13 +9,18 @@
  * Driven through the official SDK, as E2B code would. Needs root (for the test hosts) and a
  * backend that enforces egress rules; otherwise it skips and prints why.
  */
+import { chownSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Sandbox } from 'e2b';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostAddresses } from '../../src/local/runtime/network.js';
 import { selectRuntime } from '../../src/local/runtime/index.js';
+import { attackerAccount, type Account } from '../helpers/accounts.js';
 import { startLocalBackend, type LocalBackend } from '../helpers/local-backend.js';
+import { cliBin } from '../helpers/paths.js';
 import { TestHosts, testHostsUnavailable, type TestHost } from '../helpers/test-hosts.js';
 
 const runtime = selectRuntime(process.env);
@@ -183,6 +188,49 @@ describe.skipIf(why !== undefined)('egress', () => {
       expect(await fetchFrom(sbx, b.url)).toBe('host-b');
     } finally {
       await sbx.kill();
+    }
+  });
+});
+
+/**
+ * A backend run by an ordinary account: its sandboxes' namespaces belong to a user namespace of
+ * its own, and slirp4netns needs /dev/net/tun, which most distributions open to everyone (0666)
+ * and some do not.
+ */
+function ordinaryAccount(): { account: Account } | { skip: string } {
+  if (why) return { skip: why };
+  const account = attackerAccount();
+  if ('skip' in account) return account;
+  let mode = 0;
+  try {
+    mode = statSync('/dev/net/tun').mode;
+  } catch {
+    return { skip: '/dev/net/tun does not exist' };
+  }
+  if ((mode & 0o006) !== 0o006) return { skip: `/dev/net/tun is mode ${(mode & 0o777).toString(8)} here: an ordinary account cannot give sandboxes a way out` };
+  return { account };
+}
+const ordinary = ordinaryAccount();
+if ('skip' in ordinary) console.warn(`skipping the ordinary-account network test: ${ordinary.skip}`);
+
+describe.skipIf('skip' in ordinary)('egress from a backend run by an ordinary account', () => {
+  it('reaches the test hosts, not the host, and denyOut holds', async () => {
+    const { account } = ordinary as { account: Account };
+    const base = mkdtempSync(join(tmpdir(), 'e2bts-net-ordinary-'));
+    chownSync(base, account.uid, account.gid);
+    const env = { E2B_TS_HOME: join(base, 'state'), HOME: base };
+    const script = [
+      `curl -s --connect-timeout 3 -m 5 ${a.url} || echo failed`,
+      `curl -s --connect-timeout 3 -m 5 http://127.0.0.1:${portOf(loopbackOnly)}/ || echo failed`,
+      `curl -s --connect-timeout 3 -m 5 http://${a.hostSideIp}:${portOf(everywhere)}/ || echo failed`,
+    ].join('; echo; ');
+    try {
+      const r = await account.run(process.execPath, [cliBin, '--local', 'run', '--', 'sh', '-c', script], { env, timeoutMs: 60_000 });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout.split('\n').map((l) => l.trim()).filter(Boolean)).toEqual(['host-a', 'failed', 'failed']);
+    } finally {
+      await account.run(process.execPath, [cliBin, 'local', 'stop'], { env });
+      rmSync(base, { recursive: true, force: true });
     }
   });
 });

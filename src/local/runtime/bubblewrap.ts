@@ -406,7 +406,14 @@ export function bubblewrapArgs(
     'e2b',
     // A network namespace of its own, always (network.ts fills it before envd starts), unless
     // the user chose the host's network (E2B_TS_NETWORK=host).
-    ...(opts.hostNetwork ? (spec.allowInternetAccess ? [] : ['--unshare-net']) : ['--unshare-net', '--info-fd', String(INFO_FD), '--block-fd', String(BLOCK_FD)]),
+    // Unprivileged, the namespace is made by the `unshare` that starts bubblewrap: bubblewrap
+    // nests a user namespace of its own, and one it made the network in would be out of the
+    // daemon's reach (setns wants the namespace's owner).
+    ...(opts.hostNetwork
+      ? spec.allowInternetAccess
+        ? []
+        : ['--unshare-net']
+      : [...(privileged ? ['--unshare-net'] : []), '--info-fd', String(INFO_FD), '--block-fd', String(BLOCK_FD)]),
     ...(privileged ? [] : ['--unshare-user', '--uid', String(USER_UID), '--gid', String(USER_UID)]),
   ];
   const caps = privileged ? ['--cap-drop', 'ALL', ...KEPT_CAPS.flatMap((c) => ['--cap-add', c])] : [];
@@ -497,11 +504,13 @@ export function createBubblewrapRuntime(
     network?: NetworkTools | 'host';
   } = {},
 ): Runtime {
+  const privileged = process.getuid?.() === 0;
   const hostNetwork = opts.network === 'host';
   const tools: NetworkTools = opts.network === 'host' ? {} : (opts.network ?? {});
-  const net = describeNetwork(tools);
+  const net = !privileged && !hostNetwork && !opts.unshare ? { internet: false, description: 'own network namespace per sandbox; NO internet: `unshare` (util-linux) is missing' } : describeNetwork(tools);
+  // unprivileged, `unshare` makes each sandbox's network namespace (see bubblewrapArgs)
+  const wrapNet = !privileged && !hostNetwork && opts.unshare !== undefined;
   const netNote = hostNetwork ? "the host's network namespace (E2B_TS_NETWORK=host: sandboxes reach the host's loopback, no egress rules)" : net.description;
-  const privileged = process.getuid?.() === 0;
   const probed =
     opts.writableRoot === false
       ? { reason: 'turned off (E2B_TS_WRITABLE_ROOT=0)' }
@@ -534,7 +543,11 @@ export function createBubblewrapRuntime(
       for (let attempt = 1; ; attempt++) {
         const { args, mounts } = bubblewrapArgs(spec, { privileged, ptyDir: nodePtyDir(), envdBundle: envdBundlePath(), hostNetwork, ...(writable ? { overlay: writable } : {}) });
         const bwrap = [binary, '--args', String(ARGS_FD), '/run/e2b-bin/node', '/run/e2b-bin/envd.mjs'];
-        const command = writable ? mountCommand(writable, mounts, othersMounts(spec.dir)) : { command: bwrap[0], args: [] };
+        const command = writable
+          ? mountCommand(writable, mounts, othersMounts(spec.dir), { net: wrapNet })
+          : wrapNet
+            ? { command: opts.unshare!, args: ['--user', '--map-root-user', '--net', bwrap[0]!] }
+            : { command: bwrap[0]!, args: [] };
         const freezer = createFreezer(spec.stateRoot, spec.hostKey);
         const network = hostNetwork ? undefined : sandboxNetwork(tools, net.internet, privileged, freezer.procsFiles, spec);
         const proc = launch({
@@ -582,8 +595,9 @@ function sandboxNetwork(tools: NetworkTools, internetWorks: boolean, privileged:
     }
   };
   return {
-    start: async (sandboxPid: number) => {
-      pid = sandboxPid;
+    start: async (sandboxPid: number, launchedPid: number) => {
+      // privileged, bubblewrap made the namespace; unprivileged, the `unshare` it runs under did
+      pid = privileged ? sandboxPid : launchedPid;
       await apply(spec.egress ?? { internet: spec.allowInternetAccess, allowOut: [], denyOut: [] });
     },
     update: apply,

@@ -111,7 +111,7 @@ export function launch(opts: {
    * `--info-fd`/`--block-fd`), with the host pid of the sandbox's first process: the network is
    * set up here, so envd's first command already has it. A failure fails the start.
    */
-  beforeStart?: (sandboxPid: number) => Promise<void>;
+  beforeStart?: (sandboxPid: number, launchedPid: number) => Promise<void>;
   /** Runs when the sandbox is killed, after its processes (helpers started for it). */
   onKill?: () => void;
 }): SandboxProcess {
@@ -146,7 +146,8 @@ export function launch(opts: {
   child.stdin!.on('error', () => {});
   child.stdin!.end(JSON.stringify(config));
   const pipes = child.stdio as unknown as Array<NodeJS.ReadableStream & NodeJS.WritableStream>;
-  const prepared = opts.beforeStart ? runBeforeStart(pipes[INFO_FD]!, pipes[BLOCK_FD]!, opts.beforeStart) : undefined;
+  const hook = opts.beforeStart;
+  const prepared = hook ? runBeforeStart(pipes[INFO_FD]!, pipes[BLOCK_FD]!, (sandboxPid) => hook(sandboxPid, child.pid!)) : undefined;
   let started = false;
   const early: string[] = [];
   createInterface({ input: child.stderr! }).on('line', (line) => {

@@ -110,20 +110,29 @@ export const MOUNT_SCRIPT = [
   'exit $status',
 ].join('\n');
 
-/** `unshare` and its arguments that give the mounts a namespace of their own. */
-export function unshareArgs(support: OverlaySupport): string[] {
+/**
+ * `unshare` and its arguments that give the mounts a namespace of their own; with `net`
+ * (unprivileged), the sandbox's network namespace too, owned by the user namespace made here,
+ * which the daemon's user can enter to write its rules (see bubblewrap.ts).
+ */
+export function unshareArgs(support: OverlaySupport, net = false): string[] {
   return support.privileged
     ? ['--mount', '--propagation', 'private']
-    : ['--user', '--map-root-user', '--mount', '--propagation', 'private'];
+    : ['--user', '--map-root-user', ...(net ? ['--net'] : []), '--mount', '--propagation', 'private'];
 }
 
 /** The full command line prefix that mounts `mounts` and then runs the command after it. */
-export function mountCommand(support: OverlaySupport, mounts: OverlayMount[], detach: readonly string[] = []): { command: string; args: string[] } {
+export function mountCommand(
+  support: OverlaySupport,
+  mounts: OverlayMount[],
+  detach: readonly string[] = [],
+  opts: { net?: boolean } = {},
+): { command: string; args: string[] } {
   const groups = mounts.flatMap((m) => [m.lower.join(':'), m.upper, m.work, m.target]);
   return {
     command: support.unshare,
     args: [
-      ...unshareArgs(support),
+      ...unshareArgs(support, opts.net),
       '/bin/sh',
       '-c',
       MOUNT_SCRIPT,
