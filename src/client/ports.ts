@@ -65,7 +65,7 @@ const RELAY_SCRIPT = [
   'kill $w 2>/dev/null',
 ].join('\n');
 
-export function checkPort(port: number): void {
+function checkPort(port: number): void {
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new InvalidArgumentError(`invalid port: ${port}`);
 }
 

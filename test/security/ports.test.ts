@@ -178,10 +178,12 @@ describe('allowPublicTraffic: false wants the traffic access token, as on E2B', 
 
   it('without the header: 403 with E2B’s message; with a wrong token (any length): 403; with the right one: the app', async () => {
     const token = privateBox.trafficAccessToken!;
-    const missing = await get('/', [['Host', host()]]);
-    expect(missing.status).toBe(403);
-    expect(json(missing)).toEqual({ sandboxId: privateBox.sandboxId, message: "Sandbox is secured with traffic access token. Token header 'e2b-traffic-access-token' is missing", code: 403 });
-    for (const wrong of ['0'.repeat(64), token.slice(0, -1), `${token}0`, token.toUpperCase(), '', open.envdAccessToken ?? 'x', `${token}, ${token}`]) {
+    for (const none of [[['Host', host()]], [['Host', host()], ['e2b-traffic-access-token', '']]] as Array<Array<[string, string]>>) {
+      const missing = await get('/', none);
+      expect(missing.status).toBe(403);
+      expect(json(missing)).toEqual({ sandboxId: privateBox.sandboxId, message: "Sandbox is secured with traffic access token. Token header 'e2b-traffic-access-token' is missing", code: 403 });
+    }
+    for (const wrong of ['0'.repeat(64), token.slice(0, -1), `${token}0`, token.toUpperCase(), 'x', open.envdAccessToken ?? 'x', `${token}, ${token}`]) {
       const res = await get('/', [['Host', host()], ['e2b-traffic-access-token', wrong]]);
       expect(res.status, wrong).toBe(403);
       expect(json(res).message).toBe("Sandbox is secured with traffic access token. Provided token in header 'e2b-traffic-access-token' is invalid");

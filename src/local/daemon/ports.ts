@@ -313,7 +313,8 @@ export function createPortProxy(sandboxes: SandboxManager, opts: { apiKey: strin
     if (!record) return notFound(sandboxId);
     if (checkToken && record.trafficAccessToken !== undefined) {
       const given = req.headers[TRAFFIC_TOKEN_HEADER];
-      if (given === undefined) {
+      // E2B's edge reads an empty header as none
+      if (given === undefined || given === '') {
         return { status: 403, body: { sandboxId, message: `Sandbox is secured with traffic access token. Token header '${TRAFFIC_TOKEN_HEADER}' is missing`, code: 403 } };
       }
       if (!sameSecret(record.trafficAccessToken, given)) {
