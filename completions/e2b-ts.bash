@@ -75,6 +75,7 @@ _e2b_ts_child() {
     'e2b-ts sandbox|ls' | 'e2b-ts sandbox|list') REPLY='e2b-ts sandbox ls' ;;
     'e2b-ts sandbox|metrics') REPLY='e2b-ts sandbox metrics' ;;
     'e2b-ts sandbox|pause') REPLY='e2b-ts sandbox pause' ;;
+    'e2b-ts sandbox|port-forward') REPLY='e2b-ts sandbox port-forward' ;;
     'e2b-ts sandbox|resume') REPLY='e2b-ts sandbox resume' ;;
     'e2b-ts sandbox|snapshot') REPLY='e2b-ts sandbox snapshot' ;;
     'e2b-ts sandbox|timeout') REPLY='e2b-ts sandbox timeout' ;;
@@ -177,9 +178,9 @@ _e2b_ts_words() {
     'e2b-ts pty') REPLY='attach help kill list ls' ;;
     'e2b-ts pty help') REPLY='attach kill ls' ;;
     'e2b-ts sandbox')
-      REPLY='connect create help info kill list logs ls metrics pause resume rm snapshot timeout url' ;;
+      REPLY='connect create help info kill list logs ls metrics pause port-forward resume rm snapshot timeout url' ;;
     'e2b-ts sandbox help')
-      REPLY='connect create info kill logs ls metrics pause resume snapshot timeout url' ;;
+      REPLY='connect create info kill logs ls metrics pause port-forward resume snapshot timeout url' ;;
     'e2b-ts sandbox snapshot') REPLY='create delete help list ls rm' ;;
     'e2b-ts sandbox snapshot help') REPLY='create ls rm' ;;
     *) REPLY='' ;;
@@ -256,6 +257,7 @@ _e2b_ts_options() {
     'e2b-ts sandbox ls') REPLY='-h --help --limit --metadata --state --template' ;;
     'e2b-ts sandbox metrics') REPLY='-f --follow -h --help' ;;
     'e2b-ts sandbox pause') REPLY='-h --help --no-memory' ;;
+    'e2b-ts sandbox port-forward') REPLY='-h --help' ;;
     'e2b-ts sandbox resume') REPLY='-h --help --timeout' ;;
     'e2b-ts sandbox snapshot') REPLY='-h --help' ;;
     'e2b-ts sandbox snapshot create') REPLY='-h --help --name' ;;

@@ -142,6 +142,8 @@ function __e2b_ts_child --argument-names key word --description 'Prints the subc
             echo 'e2b-ts sandbox metrics'
         case 'e2b-ts sandbox|pause'
             echo 'e2b-ts sandbox pause'
+        case 'e2b-ts sandbox|port-forward'
+            echo 'e2b-ts sandbox port-forward'
         case 'e2b-ts sandbox|resume'
             echo 'e2b-ts sandbox resume'
         case 'e2b-ts sandbox|snapshot'
@@ -641,6 +643,7 @@ complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox'" -a ls -d 'List sand
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox'" -a list -d 'List sandboxes (running and paused)'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox'" -a metrics -d 'Show a sandbox\'s CPU, memory and disk usage'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox'" -a pause -d 'Pause a sandbox: its processes are frozen and its files kept until it is resumed or killed'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox'" -a port-forward -d 'Forward a local TCP port to a port of the sandbox until interrupted (databases, SSH, any TCP)'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox'" -a resume -d 'Resume a paused sandbox (a running one keeps running; its lifetime is never shortened)'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox'" -a snapshot -d 'Snapshots: templates made from a sandbox'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox'" -a timeout -d 'Set how long a sandbox keeps running from now (this can shorten its lifetime)'
@@ -668,7 +671,7 @@ complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox create'" -l on-timeout -x -a 
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox create'" -l timeout -x -d 'lifetime of the sandbox (90, 90s, 5m, 1h)'
 
 # e2b-ts sandbox help
-complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox help'" -a 'connect create info kill logs ls metrics pause resume snapshot timeout url'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox help'" -a 'connect create info kill logs ls metrics pause port-forward resume snapshot timeout url'
 
 # e2b-ts sandbox info
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox info'" -s h -l help -d 'display help for command'
@@ -698,6 +701,9 @@ complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox metrics'" -s h -l help -d 'di
 # e2b-ts sandbox pause
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox pause'" -s h -l help -d 'display help for command'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox pause'" -l no-memory -d 'keep only the files; processes stop and the sandbox restarts on resume'
+
+# e2b-ts sandbox port-forward
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox port-forward'" -s h -l help -d 'display help for command'
 
 # e2b-ts sandbox resume
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox resume'" -s h -l help -d 'display help for command'

@@ -83,6 +83,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $children['e2b-ts sandbox|list'] = 'e2b-ts sandbox ls'
     $children['e2b-ts sandbox|metrics'] = 'e2b-ts sandbox metrics'
     $children['e2b-ts sandbox|pause'] = 'e2b-ts sandbox pause'
+    $children['e2b-ts sandbox|port-forward'] = 'e2b-ts sandbox port-forward'
     $children['e2b-ts sandbox|resume'] = 'e2b-ts sandbox resume'
     $children['e2b-ts sandbox|snapshot'] = 'e2b-ts sandbox snapshot'
     $children['e2b-ts sandbox|timeout'] = 'e2b-ts sandbox timeout'
@@ -277,6 +278,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
         'ls'
         'metrics'
         'pause'
+        'port-forward'
         'resume'
         'rm'
         'snapshot'
@@ -292,6 +294,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
         'ls'
         'metrics'
         'pause'
+        'port-forward'
         'resume'
         'snapshot'
         'timeout'
@@ -423,6 +426,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $options['e2b-ts sandbox ls'] = @('-h', '--help', '--limit', '--metadata', '--state', '--template')
     $options['e2b-ts sandbox metrics'] = @('-f', '--follow', '-h', '--help')
     $options['e2b-ts sandbox pause'] = @('-h', '--help', '--no-memory')
+    $options['e2b-ts sandbox port-forward'] = @('-h', '--help')
     $options['e2b-ts sandbox resume'] = @('-h', '--help', '--timeout')
     $options['e2b-ts sandbox snapshot'] = @('-h', '--help')
     $options['e2b-ts sandbox snapshot create'] = @('-h', '--help', '--name')
@@ -751,6 +755,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $tips['e2b-ts sandbox|list'] = 'List sandboxes (running and paused)'
     $tips['e2b-ts sandbox|metrics'] = 'Show a sandbox''s CPU, memory and disk usage'
     $tips['e2b-ts sandbox|pause'] = 'Pause a sandbox: its processes are frozen and its files kept until it is resumed or killed'
+    $tips['e2b-ts sandbox|port-forward'] = 'Forward a local TCP port to a port of the sandbox until interrupted (databases, SSH, any TCP)'
     $tips['e2b-ts sandbox|resume'] = 'Resume a paused sandbox (a running one keeps running; its lifetime is never shortened)'
     $tips['e2b-ts sandbox|snapshot'] = 'Snapshots: templates made from a sandbox'
     $tips['e2b-ts sandbox|timeout'] = 'Set how long a sandbox keeps running from now (this can shorten its lifetime)'
@@ -800,6 +805,8 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $tips['e2b-ts sandbox pause|-h'] = 'display help for command'
     $tips['e2b-ts sandbox pause|--help'] = 'display help for command'
     $tips['e2b-ts sandbox pause|--no-memory'] = 'keep only the files; processes stop and the sandbox restarts on resume'
+    $tips['e2b-ts sandbox port-forward|-h'] = 'display help for command'
+    $tips['e2b-ts sandbox port-forward|--help'] = 'display help for command'
     $tips['e2b-ts sandbox resume|-h'] = 'display help for command'
     $tips['e2b-ts sandbox resume|--help'] = 'display help for command'
     $tips['e2b-ts sandbox resume|--timeout'] = 'lifetime from now after resuming'

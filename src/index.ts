@@ -18,6 +18,7 @@ export type {
   SnapshotListOpts,
 } from './client/sandbox-api.js';
 export { Paginator } from './client/paginator.js';
+export type { OpenPortOpts } from './client/ports.js';
 export {
   CommandHandle,
   Commands,

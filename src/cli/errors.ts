@@ -50,3 +50,8 @@ export class GitError extends Error {
     super(message, options);
   }
 }
+
+/** A local port could not be bound (`sandbox port-forward`): in use, or not allowed. Exit 1, reported as it is. */
+export class LocalPortError extends Error {
+  override name = 'LocalPortError';
+}

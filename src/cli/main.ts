@@ -6,7 +6,7 @@ import { CommanderError } from 'commander';
 import { SandboxError } from '../client/errors.js';
 import { buildProgram, globalsOf } from './commands/root.js';
 import { createSystemContext, type Context } from './context.js';
-import { CancelError, CopyError, ExecError, GitError, SilentError, UsageError } from './errors.js';
+import { CancelError, CopyError, ExecError, GitError, LocalPortError, SilentError, UsageError } from './errors.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 
 export { createSystemContext };
@@ -44,7 +44,7 @@ function report(error: unknown, ctx: Context, debug: () => boolean): number {
     return code;
   }
   const known =
-    error instanceof UsageError || error instanceof ExecError || error instanceof CopyError || error instanceof GitError || isLibraryError(error);
+    error instanceof UsageError || error instanceof ExecError || error instanceof CopyError || error instanceof GitError || error instanceof LocalPortError || isLibraryError(error);
   const line = known ? message : `${message} (unexpected; rerun with --debug for details)`;
   ctx.io.stderr.write(`${color.red('error:')} ${oneLine(line)}\n`);
   if (debug() && error instanceof Error && error.stack) ctx.io.stderr.write(`${color.dim(error.stack)}\n`);

@@ -143,6 +143,21 @@ export function requireApiKey(config: Config): string {
   return config.apiKey;
 }
 
+/**
+ * Whether a sandbox domain names this machine: `localhost`, `*.localhost` (RFC 6761: always
+ * loopback), `127.0.0.1` or `[::1]`, with or without a port. The local backend answers
+ * `domain: "localhost:<port>"`; such hosts are served over plain HTTP, every other one over HTTPS.
+ */
+export function isLoopbackDomain(domain: string): boolean {
+  const host = /^(\[[^\]]*\]|[^:]*)(?::\d+)?$/.exec(domain.toLowerCase())?.[1] ?? '';
+  return host === 'localhost' || host.endsWith('.localhost') || host === '127.0.0.1' || host === '[::1]';
+}
+
+/** The URL scheme of a sandbox's hosts on a domain: `http` on this machine, `https` elsewhere. */
+export function sandboxScheme(config: Config, sandboxDomain?: string): 'http' | 'https' {
+  return config.debug || isLoopbackDomain(sandboxDomain ?? config.domain) ? 'http' : 'https';
+}
+
 /** Host name of a port of a sandbox (`<port>-<id>.<domain>`; `localhost:<port>` in debug mode). */
 export function sandboxHost(config: Config, sandboxId: string, port: number, sandboxDomain?: string): string {
   if (config.debug) return `localhost:${port}`;
@@ -155,12 +170,11 @@ export function envdUrl(config: Config, sandboxId: string, sandboxDomain?: strin
   if (config.debug) return `http://${sandboxHost(config, sandboxId, ENVD_PORT, sandboxDomain)}`;
   const domain = sandboxDomain ?? config.domain;
   if (SHARED_ENVD_DOMAINS.has(domain)) return `https://sandbox.${domain}`;
-  return `https://${sandboxHost(config, sandboxId, ENVD_PORT, domain)}`;
+  return `${sandboxScheme(config, domain)}://${sandboxHost(config, sandboxId, ENVD_PORT, domain)}`;
 }
 
 /** envd URL for signed links: never the shared host, since a bare URL cannot carry routing headers. */
 export function envdDirectUrl(config: Config, sandboxId: string, sandboxDomain?: string): string {
   if (config.sandboxUrl) return config.sandboxUrl;
-  const scheme = config.debug ? 'http' : 'https';
-  return `${scheme}://${sandboxHost(config, sandboxId, ENVD_PORT, sandboxDomain)}`;
+  return `${sandboxScheme(config, sandboxDomain)}://${sandboxHost(config, sandboxId, ENVD_PORT, sandboxDomain)}`;
 }

@@ -4,6 +4,7 @@
  * whose envd can be reached for commands and files.
  */
 import type { Transport } from '@connectrpc/connect';
+import type { Duplex } from 'node:stream';
 import { Commands } from './commands.js';
 import { Pty } from './pty.js';
 import { Files } from './filesystem.js';
@@ -45,6 +46,7 @@ import {
   type SnapshotInfo,
   type SnapshotListOpts,
 } from './sandbox-api.js';
+import type { OpenPortOpts } from './ports.js';
 import { fileUrl, type FileUrlOptions } from './signature.js';
 import { EnvdHttp, createEnvdTransport, type EnvdTarget } from './transport/envd.js';
 import { RestClient } from './transport/rest.js';
@@ -287,6 +289,16 @@ export class Sandbox {
   getHost(port: number): string {
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new InvalidArgumentError(`invalid port: ${port}`);
     return sandboxHost(this.config, this.sandboxId, port, this.sandboxDomain);
+  }
+
+  /**
+   * A raw TCP stream to a port of the sandbox (a database, SSH, anything but HTTP, which
+   * {@link getHost} serves): the local backend's TCP endpoint there, a relay process in the
+   * sandbox on E2B (see ports.ts). Rejects when nothing listens on the port.
+   */
+  async openPort(port: number, opts: OpenPortOpts = {}): Promise<Duplex> {
+    const { openPort } = await import('./ports.js');
+    return openPort(this, port, opts);
   }
 
   /** A URL that uploads a file with a plain POST (signed for secured sandboxes). */

@@ -33,6 +33,23 @@ describe('the official e2b SDK against the local backend', () => {
   defineSandboxScenarios(() => sdkClient, () => env);
 });
 
+describe('the domain of the local backend', () => {
+  it('getHost(port) is <port>-<id>.localhost:<backend port> after create, connect and getInfo, while envd traffic keeps to E2B_SANDBOX_URL', async () => {
+    const sandbox = await Sandbox.create();
+    try {
+      const domain = `localhost:${new URL(env.E2B_API_URL).port}`;
+      expect(sandbox.getHost(8000)).toBe(`8000-${sandbox.sandboxId}.${domain}`);
+      expect((await Sandbox.connect(sandbox.sandboxId)).getHost(3000)).toBe(`3000-${sandbox.sandboxId}.${domain}`);
+      expect((await sandbox.getInfo()).sandboxDomain).toBe(domain);
+      // with a domain of its own, the SDK would send envd calls to https://49983-<id>.<domain>; E2B_SANDBOX_URL wins
+      expect((await sandbox.commands.run('echo still-here')).stdout).toBe('still-here\n');
+      expect(await sandbox.isRunning()).toBe(true);
+    } finally {
+      await sandbox.kill();
+    }
+  });
+});
+
 describe('SDK-only options of the v2 endpoints', () => {
   it("connect with onResume 'reboot' (memory: false) cold-boots a paused sandbox with its envs and token", async () => {
     const sandbox = await Sandbox.create({ envs: { REBOOT_CHECK: 'kept' } });

@@ -15,6 +15,9 @@
  * naming `/home/user/...` literally would reach the host's /home/user (the model's trade-off).
  */
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -174,4 +177,21 @@ describe('unisolated runtime: sandbox kill', () => {
       }
     }, 5_000);
   }, 60_000);
+});
+
+describe('unisolated runtime: ports', () => {
+  it("a sandbox's port URL reaches the host's port of that number (envd's loopback is the host's: the runtime isolates nothing)", async () => {
+    const server = createServer((_req, res) => res.end('served on the host'));
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const url = (await ok(['sandbox', 'url', sbx, String(port)])).stdout.trim();
+      expect(url).toBe(`http://${port}-${sbx}.localhost:${backend.port}`);
+      const res = await fetch(`${backend.url}/`, { headers: { 'E2b-Sandbox-Id': sbx, 'E2b-Sandbox-Port': String(port) } });
+      expect(await res.text()).toBe('served on the host');
+    } finally {
+      server.close();
+    }
+  });
 });

@@ -165,7 +165,7 @@ export function hostValue(ctx: EdgeContext): fc.Arbitrary<string> {
   const id = fc.constantFrom(...ctx.ids);
   const own = ownHostValue(ctx);
   const sandboxHost = fc
-    .tuple(fc.constantFrom('49983', '3000', '049983', '99999', '0'), id, fc.constantFrom('', '-client1', '-', '.x'), fc.constantFrom('.localhost', '.LOCALHOST', '.localhost.', '.evil.example'))
+    .tuple(fc.constantFrom('49983', '3000', '049983', '99999', '0', String(P)), id, fc.constantFrom('', '-client1', '-', '.x'), fc.constantFrom('.localhost', '.LOCALHOST', '.localhost.', '.evil.example'))
     .map(([port, sid, suffix, domain]) => `${port}-${sid}${suffix}${domain}:${P}`);
   const nearMiss = fc.constantFrom(
     `127.1:${P}`, `0x7f.1:${P}`, `2130706433:${P}`, `0177.0.0.1:${P}`, `127.0.0.2:${P}`, `0.0.0.0:${P}`, `127.0.0.1.nip.io:${P}`,
@@ -257,7 +257,17 @@ export function requestHeaders(ctx: EdgeContext): fc.Arbitrary<Array<[string, st
   const envd = fc
     .tuple(named('Host', ownHostValue(ctx)), named('E2b-Sandbox-Id', fc.constantFrom(...ctx.ids)), maybe(named('E2b-Sandbox-Port', fc.constant('49983'))), browser)
     .map(([host, id, port, [origin, site, rest]]) => [host, id, port, origin, site, ...rest]);
-  const legit = fc.oneof(control, envd).map((list) => list.filter((h): h is [string, string] => h !== undefined));
+  // A user port (the sandbox's web app): its host, maybe the matching headers, any Origin.
+  const app = fc
+    .tuple(fc.constantFrom('8000', '1', '65535', String(ctx.port)), fc.constantFrom(...ctx.ids), fc.boolean(), maybe(named('Origin', originValue(ctx))), maybe(named('Sec-Fetch-Site', fetchSiteValue())), fc.array(other, { maxLength: 2 }))
+    .map(([port, id, headers, origin, site, rest]) => [
+      ...(headers ? [['E2b-Sandbox-Id', id] as [string, string], ['E2b-Sandbox-Port', port] as [string, string]] : []),
+      ['Host', `${port}-${id}.localhost:${ctx.port}`] as [string, string],
+      origin,
+      site,
+      ...rest,
+    ]);
+  const legit = fc.oneof(control, envd, app).map((list) => list.filter((h): h is [string, string] => h !== undefined));
   const slippedIn = fc.tuple(legit, fc.array(fc.tuple(fc.nat(), pair), { minLength: 1, maxLength: 2 })).map(([headers, extra]) =>
     extra.reduce((list, [at, header]) => {
       const i = at % (list.length + 1);

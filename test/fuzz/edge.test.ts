@@ -93,8 +93,43 @@ function expectSameOrigin(headers: Array<[string, string]>, port: number): void 
   if (sites.length === 1) expect(['same-origin', 'none']).toContain(sites[0]);
 }
 
+/** Whether the headers name a port other than envd's, by header or by host. */
+function namesUserPort(headers: Array<[string, string]>): boolean {
+  const ports = valuesOf(headers, 'e2b-sandbox-port');
+  const hostPort = /^([0-9]+)-/.exec(valuesOf(headers, 'host')[0] ?? '')?.[1];
+  return ports.some((p) => p !== String(ENVD_PORT)) || (hostPort !== undefined && hostPort !== String(ENVD_PORT));
+}
+
+/** A user port's target is origin-form HTTP: visible ASCII, no fragment, whole percent-escapes. */
+function expectUserPortTarget(target: string): void {
+  expect(target.startsWith('/')).toBe(true);
+  for (const c of target) {
+    const code = c.charCodeAt(0);
+    expect(code > 0x20 && code < 0x7f && c !== '#', JSON.stringify(c)).toBe(true);
+  }
+  for (let i = target.indexOf('%'); i >= 0; i = target.indexOf('%', i + 1)) expect(target.slice(i + 1, i + 3)).toMatch(/^[0-9a-fA-F]{2}$/);
+}
+
+/** A user port is one the request named (header and host agreeing), never envd's or the daemon's own. */
+function expectUserPortNamed(route: Extract<EdgeRoute, { kind: 'port' }>, headers: Array<[string, string]>, hostname: string, daemonPort: number): void {
+  const ids = valuesOf(headers, 'e2b-sandbox-id');
+  const ports = valuesOf(headers, 'e2b-sandbox-port');
+  const fromHost = /^([1-9][0-9]*)-([a-z0-9]+)(?:-[a-z0-9]+)?\.localhost$/.exec(hostname);
+  expect(route.port).not.toBe(ENVD_PORT);
+  expect(route.port).not.toBe(daemonPort);
+  expect(route.sandboxId).toMatch(/^[a-z0-9]+$/);
+  if (ids.length === 1) expect(route.sandboxId).toBe(ids[0].split('-')[0]);
+  if (fromHost) {
+    expect(route.sandboxId).toBe(fromHost[2]);
+    expect(route.port).toBe(Number(fromHost[1]));
+  }
+  if (ports.length === 1) expect(route.port).toBe(Number(ports[0]));
+  expect(ids.length === 1 || fromHost !== null).toBe(true);
+  expect(ports.length === 1 || fromHost !== null).toBe(true);
+}
+
 /** Where an accepted request goes is what it named, and nothing unnamed reaches a sandbox. */
-function expectRoutedAsNamed(route: EdgeRoute, headers: Array<[string, string]>, hostname: string, target: string): void {
+function expectRoutedAsNamed(route: Exclude<EdgeRoute, { kind: 'port' }>, headers: Array<[string, string]>, hostname: string, target: string): void {
   const ids = valuesOf(headers, 'e2b-sandbox-id');
   const ports = valuesOf(headers, 'e2b-sandbox-port');
   if (route.kind === 'control') {
@@ -138,31 +173,41 @@ describe('the edge under generated requests', () => {
           return;
         }
         expect(result.target).toBe(req.target);
-        expectCanonical(req.target);
         const hostname = expectOwnHost(req.headers, req.port);
-        expectSameOrigin(req.headers, req.port);
         for (const name of EDGE_HEADERS) expect(valuesOf(req.headers, name).length, name).toBeLessThanOrEqual(1);
+        if (result.kind === 'port') {
+          // A user port: the application's own target and any Origin (a public web app).
+          expectUserPortTarget(req.target);
+          expectUserPortNamed(result, req.headers, hostname, req.port);
+          return;
+        }
+        expectCanonical(req.target);
+        expectSameOrigin(req.headers, req.port);
         expectRoutedAsNamed(result, req.headers, hostname, req.target);
       }),
       { runs: 3000 },
     );
   });
 
-  it('a path with a dot segment or a backslash, once percent-decoded, is refused with 400', async () => {
+  it('a path with a dot segment or a backslash, once percent-decoded, is refused with 400 (but where a user port takes it as sent)', async () => {
     await fuzz(
       fc.property(request(), (req) => {
         const path = pathOf(req.target);
         const parts = [1, 2].flatMap((times) => decodedParts(path, times) ?? []);
         const hostile = parts.some((p) => p === '.' || p === '..') || /\\|%5c/i.test(path);
         if (!hostile) return;
-        expect(check(req)).toMatchObject({ status: 400 });
         expect(canonicalTarget(req.target)).toMatchObject({ status: 400 });
+        const result = check(req);
+        if ('status' in result && result.status === 400) return;
+        // Only a request that names a user port gets past: its path is the application's.
+        expect(namesUserPort(req.headers)).toBe(true);
+        if (!('status' in result)) expect(result.kind).toBe('port');
       }),
       { runs: 3000 },
     );
   });
 
-  it('dot segments in every spelling, also inside an encoded path parameter, are refused with 400', async () => {
+  it('dot segments in every spelling, also inside an encoded path parameter, are refused with 400 (but where a user port takes them as sent)', async () => {
     const encodedParam = fc
       .tuple(routeWord(), fc.constantFrom('%2F', '%2f'), fc.constantFrom(...DOT_SEGMENTS), fc.option(fc.tuple(fc.constantFrom('%2F', '%2f'), routeWord()).map((p) => p.join('')), { nil: '' }))
       .map((parts) => parts.join(''));
@@ -171,7 +216,12 @@ describe('the edge under generated requests', () => {
       .map(([before, dot, after, query]) => `/${[...before, dot, ...after].join('/')}${query === undefined ? '' : `?${query}`}`);
     await fuzz(
       fc.property(request(dotted), (req) => {
-        expect(check(req)).toMatchObject({ status: 400 });
+        const result = check(req);
+        if (namesUserPort(req.headers) && !('status' in result && result.status === 400)) {
+          if (!('status' in result)) expect(result).toMatchObject({ kind: 'port', target: req.target });
+          return;
+        }
+        expect(result).toMatchObject({ status: 400 });
       }),
       { runs: 1000 },
     );
@@ -184,6 +234,6 @@ describe('the edge under generated requests', () => {
       return 'status' in result ? `refused ${result.status}` : result.kind === 'envd' && result.sandboxId !== undefined ? 'envd named' : result.kind;
     });
     const count = (what: string) => outcomes.filter((o) => o === what).length;
-    for (const what of ['refused 400', 'refused 403', 'control', 'envd named']) expect(count(what), what).toBeGreaterThanOrEqual(20);
+    for (const what of ['refused 400', 'refused 403', 'control', 'envd named', 'port']) expect(count(what), what).toBeGreaterThanOrEqual(20);
   });
 });

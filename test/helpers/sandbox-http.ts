@@ -11,12 +11,15 @@ export interface TestSandbox {
   token?: string;
 }
 
-/** Creates a sandbox of the `base` template through `POST /sandboxes` (v1, where `secure` is a choice). */
-export async function createSandbox(backend: LocalBackend, secure: boolean): Promise<TestSandbox> {
+/**
+ * Creates a sandbox of the `base` template through `POST /sandboxes` (v1, where `secure` is a
+ * choice). `internet: false` gives it a network namespace of its own (loopback only).
+ */
+export async function createSandbox(backend: LocalBackend, secure: boolean, opts: { internet?: boolean } = {}): Promise<TestSandbox> {
   const res = await fetch(`${backend.url}/sandboxes`, {
     method: 'POST',
     headers: { 'X-API-Key': backend.apiKey, 'content-type': 'application/json' },
-    body: JSON.stringify({ templateID: 'base', secure, timeout: 3600 }),
+    body: JSON.stringify({ templateID: 'base', secure, timeout: 3600, ...(opts.internet === false ? { allow_internet_access: false } : {}) }),
   });
   if (res.status !== 201) throw new Error(`create answered ${res.status}: ${await res.text()}`);
   const body = (await res.json()) as { sandboxID: string; envdAccessToken?: string };

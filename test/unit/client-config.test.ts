@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { envdDirectUrl, envdUrl, requireApiKey, resolveConfig, sandboxHost } from '../../src/client/config.js';
+import { envdDirectUrl, envdUrl, isLoopbackDomain, requireApiKey, resolveConfig, sandboxHost, sandboxScheme } from '../../src/client/config.js';
 import { AuthenticationError } from '../../src/client/errors.js';
 
 describe('resolveConfig', () => {
@@ -84,5 +84,28 @@ describe('envd addressing', () => {
   it('getHost shape', () => {
     expect(sandboxHost(cloud, 'iabc', 8080)).toBe('8080-iabc.e2b.app');
     expect(sandboxHost(resolveConfig({ debug: true }, {}), 'iabc', 8080)).toBe('localhost:8080');
+  });
+
+  it("the local backend's domain (localhost:<port>): getHost as the official SDK's, plain HTTP for envd", () => {
+    expect(sandboxHost(cloud, 'iabc', 8000, 'localhost:49982')).toBe('8000-iabc.localhost:49982');
+    expect(envdUrl(cloud, 'iabc', 'localhost:49982')).toBe('http://49983-iabc.localhost:49982');
+    expect(envdDirectUrl(cloud, 'iabc', 'localhost:49982')).toBe('http://49983-iabc.localhost:49982');
+    // E2B_SANDBOX_URL (what `local env` exports) still wins for envd
+    const local = resolveConfig({}, { E2B_SANDBOX_URL: 'http://127.0.0.1:49982' });
+    expect(envdUrl(local, 'iabc', 'localhost:49982')).toBe('http://127.0.0.1:49982');
+  });
+});
+
+describe('isLoopbackDomain / sandboxScheme', () => {
+  it.each(['localhost', 'localhost:49982', 'LOCALHOST:1', 'x.localhost', 'a.b.localhost:80', '127.0.0.1:5', '[::1]:5', '[::1]'])('%s is this machine', (d) => {
+    expect(isLoopbackDomain(d)).toBe(true);
+    expect(sandboxScheme(resolveConfig({}, {}), d)).toBe('http');
+  });
+  it.each(['e2b.app', 'localhost.example', 'notlocalhost', 'localhost.', '127.0.0.2', 'evil.com:80', 'x.localhost.evil.com', '[::2]'])('%s is not', (d) => {
+    expect(isLoopbackDomain(d)).toBe(false);
+    expect(sandboxScheme(resolveConfig({}, {}), d)).toBe('https');
+  });
+  it('debug mode is plain HTTP whatever the domain', () => {
+    expect(sandboxScheme(resolveConfig({ debug: true }, {}), 'e2b.app')).toBe('http');
   });
 });

@@ -256,7 +256,7 @@ interface Case {
   excludes?: string[];
 }
 
-const SANDBOX_VERBS = ['connect', 'create', 'help', 'info', 'kill', 'list', 'logs', 'ls', 'metrics', 'pause', 'resume', 'rm', 'snapshot', 'timeout', 'url'];
+const SANDBOX_VERBS = ['connect', 'create', 'help', 'info', 'kill', 'list', 'logs', 'ls', 'metrics', 'pause', 'port-forward', 'resume', 'rm', 'snapshot', 'timeout', 'url'];
 
 /** What every shell completes the same way. */
 const CASES: Case[] = [

@@ -3,7 +3,8 @@
  * the Host / Origin / Sec-Fetch-Site checks that keep browsers out, and sandbox routing.
  */
 import { describe, expect, it } from 'vitest';
-import { canonicalTarget, checkRequest, isEnvdPath, isOwnHost, isOwnOrigin, sandboxFromHost } from '../../src/local/daemon/edge.js';
+import { canonicalTarget, checkRequest, isEnvdPath, isOwnHost, isOwnOrigin, sandboxFromHost, userPortTarget } from '../../src/local/daemon/edge.js';
+import { portForwardTarget } from '../../src/local/daemon/ports.js';
 import { isInternalPath } from '../../src/local/daemon/proxy.js';
 
 const P = 49982;
@@ -209,7 +210,69 @@ describe('checkRequest', () => {
     expect(check('/health', { Host: `49983-${ID}.localhost:${P}` })).toMatchObject({ kind: 'envd', sandboxId: ID, port: 49983 });
     expect(check('/health', { ...host, 'E2b-Sandbox-Id': `${ID}-client7` })).toMatchObject({ kind: 'envd', sandboxId: ID });
     expect(check('/files?path=a&signature=v1_x', host)).toEqual({ kind: 'envd', target: '/files?path=a&signature=v1_x', path: '/files', port: 49983 });
-    expect(check('/health', { Host: `3000-${ID}.localhost:${P}` })).toMatchObject({ kind: 'envd', sandboxId: ID, port: 3000 });
+  });
+
+  it('user ports by host and by header (with a loopback Host), a client suffix dropped', () => {
+    expect(check('/health', { Host: `3000-${ID}.localhost:${P}` })).toEqual({ kind: 'port', target: '/health', sandboxId: ID, port: 3000 });
+    expect(check('/', { ...host, 'E2b-Sandbox-Id': ID, 'E2b-Sandbox-Port': '8000' })).toEqual({ kind: 'port', target: '/', sandboxId: ID, port: 8000 });
+    expect(check('/', { Host: `8000-${ID}-client7.localhost:${P}` })).toMatchObject({ kind: 'port', sandboxId: ID, port: 8000 });
+    expect(check('/', { Host: `8000-${ID}.localhost:${P}`, 'E2b-Sandbox-Id': ID, 'E2b-Sandbox-Port': '8000' })).toMatchObject({ kind: 'port', port: 8000 });
+  });
+
+  it("a user port's path is the application's: what envd's rules refuse passes as sent", () => {
+    const appHost = { Host: `8000-${ID}.localhost:${P}` };
+    for (const target of ['/a/', '//a', '/a//b', '/x/%2e%2e/y', '/x/../y', '/%2F', '/a%25b', '/s?q={"a":[1]}|^`', '/x\\y', '/caf%C3%A9', '/?a=%00', '/a%C3']) {
+      expect(check(target, appHost), target).toEqual({ kind: 'port', target, sandboxId: ID, port: 8000 });
+    }
+  });
+
+  it('a user port refuses what HTTP forbids in a target', () => {
+    const appHost = { Host: `8000-${ID}.localhost:${P}` };
+    for (const [target, message] of [
+      ['*', /origin-form/],
+      ['http://evil.example/x', /origin-form/],
+      ['/a#frag', /visible ASCII/],
+      ['/a b', /visible ASCII/],
+      ['/a\u0000', /visible ASCII/],
+      ['/caf\u00e9', /visible ASCII/],
+      ['/a%zz', /percent-encoding/],
+      ['/a%2', /percent-encoding/],
+      ['', /origin-form/],
+    ] as const) {
+      const result = check(target, appHost);
+      expect(result, target).toMatchObject({ status: 400 });
+      expect((result as { message: string }).message).toMatch(message);
+    }
+  });
+
+  it('a user port takes any Origin and Sec-Fetch-Site (a public web app), envd and the control plane do not', () => {
+    const browser = { Origin: 'http://evil.example', 'Sec-Fetch-Site': 'cross-site' };
+    expect(check('/', { Host: `8000-${ID}.localhost:${P}`, ...browser })).toMatchObject({ kind: 'port', port: 8000 });
+    expect(check('/', { Host: `8000-${ID}.localhost:${P}`, Origin: 'null' })).toMatchObject({ kind: 'port' });
+    // a page served by a sandbox port, against envd and the control plane
+    const fromPort = { Origin: `http://8000-${ID}.localhost:${P}`, 'Sec-Fetch-Site': 'cross-site' };
+    expect(check('/envs', { Host: `49983-${ID}.localhost:${P}`, ...fromPort })).toMatchObject({ status: 403 });
+    expect(check('/envs', { ...host, 'E2b-Sandbox-Id': ID, Origin: `http://8000-${ID}.localhost:${P}` })).toMatchObject({ status: 403 });
+    expect(check('/sandboxes', { ...host, ...fromPort })).toMatchObject({ status: 403 });
+    expect(check('/sandboxes', { Host: `localhost:${P}`, Origin: 'http://evil.example' })).toMatchObject({ status: 403 });
+  });
+
+  it('a user port still wants a Host of this backend', () => {
+    expect(check('/', { Host: `8000-${ID}.localhost:${P + 1}` })).toMatchObject({ status: 403 });
+    expect(check('/', { Host: 'attacker.example', 'E2b-Sandbox-Id': ID, 'E2b-Sandbox-Port': '8000' })).toMatchObject({ status: 403 });
+    expect(check('/', { Host: `8000-${ID}.localhost.attacker.example:${P}` })).toMatchObject({ status: 403 });
+  });
+
+  it("the daemon's own port is never forwarded (in a shared network namespace it would loop)", () => {
+    expect(check('/', { Host: `${P}-${ID}.localhost:${P}` })).toMatchObject({ status: 400, message: expect.stringMatching(/own port/) });
+    expect(check('/', { ...host, 'E2b-Sandbox-Id': ID, 'E2b-Sandbox-Port': String(P) })).toMatchObject({ status: 400 });
+  });
+
+  it('inconsistent or malformed routing never makes a user port: the envd rules refuse it', () => {
+    expect(check('/', { Host: `8000-${ID}.localhost:${P}`, 'E2b-Sandbox-Id': 'iother' })).toMatchObject({ status: 400, message: expect.stringMatching(/different sandboxes/) });
+    expect(check('/', { Host: `8000-${ID}.localhost:${P}`, 'E2b-Sandbox-Port': '9000' })).toMatchObject({ status: 400, message: expect.stringMatching(/different ports/) });
+    expect(check('/', { Host: [`8000-${ID}.localhost:${P}`, `8000-${ID}.localhost:${P}`] })).toMatchObject({ status: 400, message: expect.stringMatching(/repeated/) });
+    expect(check('/files?signature=v1_x', { ...host, 'E2b-Sandbox-Port': '8000' })).toMatchObject({ status: 400, message: expect.stringMatching(/Missing header/) });
   });
 
   const refusals: Array<[string, string, Record<string, string | string[]>, number, RegExp]> = [
@@ -246,4 +309,20 @@ describe('checkRequest', () => {
     expect(result).toMatchObject({ status });
     expect((result as { message: string }).message).toMatch(message);
   });
+});
+
+describe('userPortTarget', () => {
+  it.each(['/', '/a', '/a/', '//a', '/a?b=c', '/%41', '/~user/!$&\'()*+,;=:@'])('accepts %s', (target) => expect(userPortTarget(target)).toBeUndefined());
+  it.each(['', 'a', '*', '/#', '/\u007f', '/\t', '/%', '/%4', '/%4g'])('refuses %j', (target) => expect(userPortTarget(target)).toMatchObject({ status: 400 }));
+});
+
+describe('portForwardTarget', () => {
+  it('reads /sandboxes/<id>/ports/<port>', () => {
+    expect(portForwardTarget(`/sandboxes/${ID}/ports/5432`)).toEqual({ sandboxId: ID, port: 5432 });
+    expect(portForwardTarget(`/sandboxes/${ID}/ports/65535`)).toEqual({ sandboxId: ID, port: 65535 });
+  });
+  it.each([`/sandboxes/${ID}/ports/65536`, `/sandboxes/${ID}/ports/0`, `/sandboxes/${ID}/ports/08`, `/sandboxes/${ID}/ports/80?x=1`, `/sandboxes/${ID}/ports/80/`, `/sandboxes/A/ports/80`, `/sandboxes/${ID}/ports`])(
+    'not %s',
+    (target) => expect(portForwardTarget(target)).toBeUndefined(),
+  );
 });

@@ -31,6 +31,7 @@ import type {
   Template,
 } from '../../gen/api/schemas.js';
 import { ApiError, sendApiError, sendEmpty, sendJson } from './http.js';
+import { PORT_FORWARD_PROTOCOL, portForwardTarget } from './ports.js';
 import { wireState } from './lifecycle.js';
 import type { MetricSample } from './metrics.js';
 import type { SandboxManager, SandboxRecord } from './sandboxes.js';
@@ -46,6 +47,11 @@ export interface ApiDeps {
   apiKey: string;
   /** Extra status the daemon reports about itself on `GET /_e2b-ts/status`. */
   status: () => Record<string, unknown>;
+  /**
+   * The `domain` of sandbox answers: `localhost:<daemon port>`, so that `getHost(port)` (ours
+   * and the official SDK's) gives `<port>-<id>.localhost:<daemon port>`, which the daemon serves.
+   */
+  domain: () => string;
 }
 
 /** What a handler gets: the request's values, already checked against the spec. */
@@ -66,14 +72,14 @@ function keyMatches(expected: string, given: string | string[] | undefined): boo
 }
 
 /** The wire form of a created/connected sandbox. */
-export function wireSandbox(record: SandboxRecord): WireSandbox {
+export function wireSandbox(record: SandboxRecord, domain: string): WireSandbox {
   const out: WireSandbox = {
     templateID: record.templateID,
     sandboxID: record.sandboxID,
     clientID: record.clientID,
     envdVersion: record.envdVersion,
-    trafficAccessToken: null,
-    domain: null,
+    trafficAccessToken: record.trafficAccessToken ?? null,
+    domain,
   };
   if (record.alias) out.alias = record.alias;
   if (record.envdAccessToken) out.envdAccessToken = record.envdAccessToken;
@@ -100,12 +106,12 @@ function wireListed(record: SandboxRecord): ListedSandbox {
   return out;
 }
 
-function wireDetail(record: SandboxRecord): SandboxDetail {
+function wireDetail(record: SandboxRecord, domain: string): SandboxDetail {
   const out: SandboxDetail = {
     ...wireListed(record),
     allowInternetAccess: record.allowInternetAccess,
     lifecycle: { onTimeout: record.lifecycle.onTimeout, autoResume: record.lifecycle.autoResume },
-    domain: null,
+    domain,
   };
   if (record.network) out.network = record.network;
   if (record.envdAccessToken) out.envdAccessToken = record.envdAccessToken;
@@ -206,6 +212,12 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
         sendJson(res, 200, deps.status());
         return;
       }
+      if (req.method === 'GET' && portForwardTarget(target)) {
+        requireKey(req);
+        // The port-forward endpoint exists only as an upgrade (server.ts sends those to ports.ts).
+        sendJson(res, 426, { code: 426, message: `this endpoint is a raw TCP stream: send "Connection: Upgrade" and "Upgrade: ${PORT_FORWARD_PROTOCOL}" (e2b-ts sandbox port-forward does)` }, { upgrade: PORT_FORWARD_PROTOCOL });
+        return;
+      }
       const found = findOperation(req.method ?? 'GET', rawPath);
       // As E2B's API: credentials first, so an unknown path tells nothing to a caller without them.
       if ('status' in found || found.op.secured) requireKey(req);
@@ -230,7 +242,7 @@ function createHandlers(deps: ApiDeps): Record<string, Handler> {
 
     'POST /sandboxes': async ({ res, body }) => {
       const record = await sandboxes.create(body as NewSandbox);
-      sendJson(res, 201, wireSandbox(record));
+      sendJson(res, 201, wireSandbox(record, deps.domain()));
     },
 
     // The v2 create (what the official SDK sends since 2.46): every sandbox is secured, and a
@@ -238,7 +250,7 @@ function createHandlers(deps: ApiDeps): Record<string, Handler> {
     'POST /v2/sandboxes': async ({ res, body }) => {
       const v2 = body as NewSandboxV2;
       const record = await sandboxes.create({ ...v2, timeout: v2.timeout ?? V2_DEFAULT_TIMEOUT_S, secure: true });
-      sendJson(res, 201, wireSandbox(record));
+      sendJson(res, 201, wireSandbox(record, deps.domain()));
     },
 
     'GET /sandboxes': async ({ res, query }) => {
@@ -297,7 +309,7 @@ function createHandlers(deps: ApiDeps): Record<string, Handler> {
     },
 
     'GET /sandboxes/{sandboxID}': async ({ res, params }) => {
-      sendJson(res, 200, wireDetail(sandboxes.require(params.sandboxID)));
+      sendJson(res, 200, wireDetail(sandboxes.require(params.sandboxID), deps.domain()));
     },
 
     'DELETE /sandboxes/{sandboxID}': async ({ res, params }) => {
@@ -351,12 +363,12 @@ function createHandlers(deps: ApiDeps): Record<string, Handler> {
 
     'POST /sandboxes/{sandboxID}/resume': async ({ res, params, body }) => {
       const resume = body as ResumedSandbox;
-      sendJson(res, 201, wireSandbox(await sandboxes.resume(params.sandboxID, resume.timeout)));
+      sendJson(res, 201, wireSandbox(await sandboxes.resume(params.sandboxID, resume.timeout), deps.domain()));
     },
 
     'POST /sandboxes/{sandboxID}/connect': async ({ res, params, body }) => {
       const { record, resumed } = await sandboxes.connect(params.sandboxID, (body as ConnectSandbox).timeout);
-      sendJson(res, resumed ? 201 : 200, wireSandbox(record));
+      sendJson(res, resumed ? 201 : 200, wireSandbox(record, deps.domain()));
     },
 
     // The v2 connect (the official SDK's since 2.46): the body is optional, the timeout defaults
@@ -364,7 +376,7 @@ function createHandlers(deps: ApiDeps): Record<string, Handler> {
     'POST /v2/sandboxes/{sandboxID}/connect': async ({ res, params, body }) => {
       const v2 = (body as ConnectSandboxV2 | undefined) ?? {};
       const { record, resumed } = await sandboxes.connect(params.sandboxID, v2.timeout ?? V2_DEFAULT_TIMEOUT_S, { memory: v2.memory ?? true });
-      sendJson(res, resumed ? 201 : 200, wireSandbox(record));
+      sendJson(res, resumed ? 201 : 200, wireSandbox(record, deps.domain()));
     },
 
     'POST /sandboxes/{sandboxID}/timeout': async ({ res, params, body }) => {
@@ -389,7 +401,7 @@ function createHandlers(deps: ApiDeps): Record<string, Handler> {
       sendJson(
         res,
         201,
-        results.map((r) => ('sandbox' in r ? { sandbox: wireSandbox(r.sandbox) } : r)),
+        results.map((r) => ('sandbox' in r ? { sandbox: wireSandbox(r.sandbox, deps.domain()) } : r)),
       );
     },
 

@@ -29,11 +29,27 @@
  * These refusals are 403 (not 421: nothing here is a misrouted request a client should retry on
  * another connection), with E2B's `{"code","message"}` body.
  *
- * Routing. envd traffic names its sandbox explicitly: the `E2b-Sandbox-Id` header or a
+ * Routing. Sandbox traffic names its sandbox explicitly: the `E2b-Sandbox-Id` header or a
  * `<port>-<id>.localhost` host; a `/files` request with neither is routed later by its signature,
  * and any other request with an `E2b-Sandbox-Port` but neither is refused.
  * The headers the edge reads must each appear once (Node would join a repeated
  * `E2b-Sandbox-Id` into "a, b" and keep only the first `Host`).
+ *
+ * User ports (any port but envd's 49983: `http://8000-<id>.localhost:P`, or `E2b-Sandbox-Id` +
+ * `E2b-Sandbox-Port: 8000`) are the sandbox's own web application, as `8000-<id>.e2b.app` is
+ * on E2B, where it is public. So for them:
+ * - any `Origin` and `Sec-Fetch-Site` pass: pages of other sites may use the application as on
+ *   E2B, and whether they may read its answers is the application's CORS to decide. The
+ *   control plane and envd keep the strict rules above, so a page served by a sandbox port
+ *   (origin `http://8000-<id>.localhost:P`, another site than the daemon's) reaches neither;
+ * - `Host` is checked as everywhere (DNS rebinding cannot produce a `*.localhost` host);
+ * - the target is the application's: none of envd's canonical-path rules (`/a/`, `//a`, `%2e`,
+ *   `%2F` reach the application as sent), only what HTTP/1.1 forbids is refused: anything but
+ *   origin-form, characters outside visible ASCII, `#`, and a `%` not followed by two hex digits
+ *   (`{`, `|`, `^` and friends pass: browsers send them unencoded in queries);
+ * - the daemon's own port is never a user port: in a sandbox that shares the host's network
+ *   namespace the tunnel would lead back to the daemon, which would route the request to the
+ *   same port again, for ever.
  */
 
 /** A request the edge refuses: the status and the message of E2B's JSON error body. */
@@ -51,7 +67,14 @@ export type EdgeRoute =
       path: string;
       /** Named by header or host; undefined for a `/files` link to be routed by its signature. */
       sandboxId?: string;
-      /** The sandbox port asked for (49983 is envd). */
+      /** Always envd's port (49983); other ports are `kind: 'port'`. */
+      port: number;
+    }
+  | {
+      /** A user port of a sandbox (any port but envd's), forwarded as the application's traffic. */
+      kind: 'port';
+      target: string;
+      sandboxId: string;
       port: number;
     };
 
@@ -82,6 +105,8 @@ const SANDBOX_HOST = /^([1-9][0-9]{0,4})-([a-z0-9]+(?:-[a-z0-9]+)?)\.localhost$/
 /** A sandbox ID as the edge accepts it: E2B's `^[a-z0-9]+$`, optionally with `-<clientID>`. */
 const SANDBOX_ID = /^[a-z0-9]{1,64}(?:-[a-z0-9]{1,64})?$/;
 const PORT = /^[1-9][0-9]{0,4}$/;
+/** A user port's target: `/` then visible ASCII without `#` (RFC 9112 origin-form, leniently). */
+const USER_TARGET = /^\/[\x21-\x22\x24-\x7e]*$/;
 
 const badTarget = (message: string): EdgeRefusal => ({ status: 400, message: `invalid request target: ${message}` });
 
@@ -204,13 +229,57 @@ function singleHeaders(rawHeaders: string[]): { values: Partial<Record<SingleHea
   return { values };
 }
 
-/** Decides whether the daemon answers a request and, if so, whether it is envd traffic. */
+/**
+ * Checks a user port's request target: origin-form, visible ASCII without `#`, and well-formed
+ * percent-escapes; nothing else (see the module doc).
+ */
+export function userPortTarget(target: string): EdgeRefusal | undefined {
+  if (!target.startsWith('/')) return badTarget('only origin-form targets (/path?query) are accepted');
+  if (!USER_TARGET.test(target)) return badTarget('only visible ASCII characters, without "#", are allowed');
+  if (/%(?![0-9A-Fa-f]{2})/.test(target)) return badTarget('malformed percent-encoding');
+  return undefined;
+}
+
+/**
+ * The user port a request names (any port but envd's), when its routing headers and host name it
+ * consistently; undefined for everything else, which the envd and control-plane rules then judge.
+ */
+function userPortOf(values: Partial<Record<SingleHeader, string>>): { sandboxId: string; port: number } | undefined {
+  const idHeader = values['e2b-sandbox-id'];
+  const portHeader = values['e2b-sandbox-port'];
+  const fromHost = sandboxFromHost(values.host);
+  let sandboxId = fromHost?.id;
+  if (idHeader !== undefined) {
+    if (!SANDBOX_ID.test(idHeader) || (fromHost && fromHost.id !== idHeader)) return undefined;
+    sandboxId = idHeader;
+  }
+  let port = fromHost?.port ?? ENVD_PORT;
+  if (portHeader !== undefined) {
+    if (!PORT.test(portHeader) || Number(portHeader) > 65535 || (fromHost && fromHost.port !== Number(portHeader))) return undefined;
+    port = Number(portHeader);
+  }
+  if (sandboxId === undefined || port === ENVD_PORT) return undefined;
+  return { sandboxId: sandboxId.split('-')[0], port };
+}
+
+/** Decides whether the daemon answers a request and, if so, where it goes. */
 export function checkRequest(req: EdgeRequest, daemonPort: number): EdgeRoute | EdgeRefusal {
   const target = req.url ?? '';
+  const headers = singleHeaders(req.rawHeaders);
+  const userPort = 'repeated' in headers ? undefined : userPortOf(headers.values);
+  if (userPort && 'values' in headers) {
+    const refusal = userPortTarget(target);
+    if (refusal) return refusal;
+    const { host } = headers.values;
+    if (!isOwnHost(host, daemonPort)) {
+      return { status: 403, message: `Host ${host === undefined ? '(missing)' : JSON.stringify(host)} is not this local backend; use http://127.0.0.1:${daemonPort}` };
+    }
+    if (userPort.port === daemonPort) return { status: 400, message: `port ${daemonPort} is the local backend's own port; it is not forwarded to sandboxes` };
+    return { kind: 'port', target, ...userPort };
+  }
+
   const canonical = canonicalTarget(target);
   if ('status' in canonical) return canonical;
-
-  const headers = singleHeaders(req.rawHeaders);
   if ('repeated' in headers) return { status: 400, message: `repeated header: ${headers.repeated}` };
   const { host, origin } = headers.values;
   const fetchSite = headers.values['sec-fetch-site'];
@@ -244,8 +313,9 @@ export function checkRequest(req: EdgeRequest, daemonPort: number): EdgeRoute | 
     if (fromHost && fromHost.port !== Number(portHeader)) return { status: 400, message: 'E2b-Sandbox-Port and the host name name different ports' };
     port = Number(portHeader);
   }
-  // Other sandbox ports would carry any HTTP application's paths; only envd's are this narrow.
-  if (port === ENVD_PORT && !isEnvdPath(canonical.path)) return badTarget('sandbox paths are plain ASCII names without percent-encoding');
+  // A user port is reached only by naming its sandbox (userPortOf); a signed link is envd's.
+  if (port !== ENVD_PORT) return { status: 400, message: 'Missing header: E2b-Sandbox-Id' };
+  if (!isEnvdPath(canonical.path)) return badTarget('sandbox paths are plain ASCII names without percent-encoding');
   // E2B's edge accepts IDs with a client suffix ("<id>-<clientID>").
   if (sandboxId !== undefined) sandboxId = sandboxId.split('-')[0];
   return { kind: 'envd', target, path: canonical.path, port, ...(sandboxId !== undefined ? { sandboxId } : {}) };

@@ -1,8 +1,9 @@
 /**
  * Forwards sandbox (envd) traffic from the daemon's port to the sandbox's envd socket, as E2B's
- * edge proxy does. The edge (edge.ts) has already checked the request and found the sandbox it
- * names (the `E2b-Sandbox-Id` header or a `49983-<id>.localhost` host); a signed `/files` link
- * that names none goes to the sandbox whose access token verifies its signature.
+ * edge proxy does (other ports of a sandbox are ports.ts's). The edge (edge.ts) has already
+ * checked the request and found the sandbox it names (the `E2b-Sandbox-Id` header or a
+ * `49983-<id>.localhost` host); a signed `/files` link that names none goes to the sandbox whose
+ * access token verifies its signature.
  *
  * Bodies stream in both directions unbuffered (process output, uploads), so a Connect stream's
  * frames reach the client as envd writes them.
@@ -140,8 +141,9 @@ export function createEnvdProxy(sandboxes: SandboxManager): {
         return;
       }
     }
+    // The edge sends other ports to the port proxy (ports.ts); envd routes are envd's port only.
     if (route.port !== ENVD_PORT) {
-      notFound(res, sandboxId, `port ${route.port} of the sandbox is not forwarded by the local backend`);
+      notFound(res, sandboxId, `port ${route.port} is not envd's`);
       return;
     }
     if (isInternalPath(route.path)) {

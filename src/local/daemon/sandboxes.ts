@@ -64,6 +64,12 @@ export interface SandboxRecord {
   clientID: string;
   envdVersion: string;
   envdAccessToken?: string;
+  /**
+   * Wanted in `e2b-traffic-access-token` on every request to a user port, when the sandbox was
+   * created with `network.allowPublicTraffic: false` (ports.ts). Random, kept for the sandbox's
+   * life (pause and resume included), as the envd access token is.
+   */
+  trafficAccessToken?: string;
   startedAt: string;
   endAt: string;
   cpuCount: number;
@@ -481,6 +487,7 @@ export class SandboxManager {
     const alias = template.aliases[0] ?? template.names[0];
     if (alias) draft.alias = alias;
     if (body.secure === true) draft.envdAccessToken = newAccessToken();
+    if (body.network?.allowPublicTraffic === false) draft.trafficAccessToken = newAccessToken();
     if (body.network) draft.network = body.network;
 
     this.folders.set(id, randomBytes(10).toString('hex'));
@@ -953,6 +960,8 @@ export class SandboxManager {
           autoPause: source.lifecycle.onTimeout === 'pause',
           autoResume: { enabled: source.lifecycle.autoResume },
           autoPauseMemory: source.autoPauseMemory,
+          // a fork of a sandbox whose ports are private keeps them private (with a token of its own)
+          ...(source.network ? { network: source.network } : {}),
         };
         try {
           results.push({ sandbox: await this.create(forkBody, staging) });
@@ -996,6 +1005,14 @@ export class SandboxManager {
    * {@link SandboxUnavailableError} while envd restarts (the edge answers 503).
    */
   async envdSocket(id: string): Promise<string | undefined> {
+    return (await this.envdEndpoint(id))?.socketPath;
+  }
+
+  /**
+   * {@link envdSocket} with the secret envd wants on platform-only requests (the port tunnel),
+   * under the same rules: a paused sandbox with autoResume is resumed first.
+   */
+  async envdEndpoint(id: string): Promise<{ socketPath: string; platformSecret: string } | undefined> {
     let record = this.get(id);
     if (!record) return undefined;
     if (record.state === 'paused' && record.lifecycle.autoResume) {
@@ -1007,7 +1024,7 @@ export class SandboxManager {
     if (this.restarting(record, live)) throw new SandboxUnavailableError(503, 'restarting', RESTARTING_MESSAGE);
     if (record.state !== 'running' || !live?.proc || live.frozen) return undefined;
     await live.proc.ready;
-    return live.proc.socketPath;
+    return { socketPath: live.proc.socketPath, platformSecret: live.proc.platformSecret };
   }
 
   /** envd is being restarted, or died and is about to be. */

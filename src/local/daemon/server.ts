@@ -4,8 +4,9 @@
  * `local start --foreground`.
  */
 import { existsSync, readFileSync, statSync, truncateSync, appendFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { join } from 'node:path';
 import { packageVersion } from '../../version.js';
 import type { DaemonInfo, StatePaths } from '../paths.js';
@@ -20,6 +21,7 @@ import { checkRequest } from './edge.js';
 import { sendApiError } from './http.js';
 import { newApiKey } from './ids.js';
 import { wireState } from './lifecycle.js';
+import { createPortProxy, portForwardTarget, refuseRaw } from './ports.js';
 import { createEnvdProxy } from './proxy.js';
 import { SandboxManager } from './sandboxes.js';
 import { TemplateStore } from './templates.js';
@@ -168,13 +170,14 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     },
     templates: templates.all().length,
   });
-  const api = createApi({ sandboxes, templates, apiKey, status });
+  // Known once listening, which is before the first request can arrive.
+  let port = 0;
+  const api = createApi({ sandboxes, templates, apiKey, status, domain: () => `localhost:${port}` });
+  const ports = createPortProxy(sandboxes, { apiKey });
 
   // Requests in progress per connection: an answer to a malformed request that follows one on
   // the same connection would be read as part of the earlier answer.
   const busy = new WeakMap<object, number>();
-  // Known once listening, which is before the first request can arrive.
-  let port = 0;
   const server = createServer(SERVER_OPTIONS, (req, res) => {
     busy.set(req.socket, (busy.get(req.socket) ?? 0) + 1);
     res.once('close', () => busy.set(req.socket, (busy.get(req.socket) ?? 1) - 1));
@@ -183,11 +186,34 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       sendApiError(res, route.status, route.message);
       return;
     }
-    const work = route.kind === 'envd' ? proxy.handle(req, res, route) : api(req, res);
+    const work = route.kind === 'envd' ? proxy.handle(req, res, route) : route.kind === 'port' ? ports.handle(req, res, route) : api(req, res);
     work.catch((error: unknown) => {
       log('error', `request ${req.method} ${req.url} failed: ${error instanceof Error ? error.message : String(error)}`);
       if (!res.headersSent) res.writeHead(500).end();
       else res.destroy();
+    });
+  });
+  // Requests with an `Upgrade` header come here instead (Node gives them all to this listener):
+  // WebSocket and other upgrades of user ports, and the port-forward endpoint. The same edge
+  // decides; control-plane and envd routes have nothing to upgrade to. (Node cannot hand such a
+  // request back as a plain one, so `Upgrade: h2c` there is refused rather than ignored.)
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const route = checkRequest(req, port);
+    if ('status' in route) {
+      refuseRaw(socket, route.status, { code: route.status, message: route.message });
+      return;
+    }
+    const forwardTo = route.kind === 'control' ? portForwardTarget(route.target) : undefined;
+    const work =
+      route.kind === 'port'
+        ? ports.upgrade(req, socket, head, route)
+        : forwardTo
+          ? ports.portForward(req, socket, head, forwardTo)
+          : Promise.resolve(refuseRaw(socket, 400, { code: 400, message: 'Upgrade is only accepted by sandbox ports and GET /sandboxes/<id>/ports/<port>' }));
+    work.catch((error: unknown) => {
+      log('error', `upgrade ${req.method} ${req.url} failed: ${error instanceof Error ? error.message : String(error)}`);
+      socket.destroy();
     });
   });
   // Node's own answer to a malformed request is written just before the socket is destroyed, and
@@ -242,6 +268,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       server.close();
       server.closeAllConnections();
       proxy.close();
+      ports.close();
       await sandboxes.shutdown();
       await releaseAllGroups(paths.root);
       await disks.unmount(paths.sandboxes, true).catch((error: unknown) => {

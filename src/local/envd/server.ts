@@ -6,7 +6,7 @@
  * Middleware order follows E2B's envd: access token first (everything but `GET /health`,
  * `GET|POST /files` and `POST /init` needs it when the sandbox is secured), then the handler.
  * `/init` is the platform's alone: it needs the daemon's secret (see EnvdConfig.platformSecret),
- * as E2B's envd needs the orchestrator's. Only canonical request targets are served, so a path
+ * as E2B's envd needs the orchestrator's; so does the port tunnel (`CONNECT`, tunnel.ts). Only canonical request targets are served, so a path
  * means here exactly what it meant to the daemon that forwarded it.
  */
 import { timingSafeEqual } from 'node:crypto';
@@ -15,6 +15,7 @@ import { freemem, totalmem, cpus, loadavg } from 'node:os';
 import { PLATFORM_HEADER, type EnvdConfig } from './config.js';
 import type { MetadataStore } from './filesystem/metadata.js';
 import { sendEnvdError, sendJson } from './http.js';
+import { serveTunnel } from './tunnel.js';
 
 /** A pluggable handler for a path prefix (the Connect services and `/files` register here). */
 export type EnvdRoute = (req: IncomingMessage, res: ServerResponse, state: EnvdState) => Promise<void> | void;
@@ -153,6 +154,8 @@ export function createEnvdServer(state: EnvdState, routes: Record<string, EnvdRo
       sendEnvdError(res, 500, error instanceof Error ? error.message : String(error));
     }
   });
+  // The daemon's way to the sandbox's ports (tunnel.ts); nothing else sends envd a CONNECT.
+  server.on('connect', (req: IncomingMessage, socket, head: Buffer) => serveTunnel(state.config.platformSecret, req, socket, head));
   // Streams (process output, watches) may stay open for hours; envd itself never times them out.
   server.requestTimeout = 0;
   server.headersTimeout = 0;

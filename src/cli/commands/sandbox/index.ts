@@ -7,6 +7,7 @@ import { listCommand } from './list.js';
 import { logsCommand } from './logs.js';
 import { metricsCommand } from './metrics.js';
 import { pauseCommand } from './pause.js';
+import { portForwardCommand } from './port-forward.js';
 import { resumeCommand } from './resume.js';
 import { snapshotCommand } from './snapshot/index.js';
 import { timeoutCommand } from './timeout.js';
@@ -30,6 +31,7 @@ export function sandboxCommand(ctx: Context): Command {
     .addCommand(metricsCommand(ctx))
     .addCommand(logsCommand(ctx))
     .addCommand(urlCommand(ctx))
+    .addCommand(portForwardCommand(ctx))
     // For people coming from the official CLI: `sandbox connect <id>` opens a terminal.
     .addCommand(ptyAttachCommand(ctx, undefined, 'connect'))
     .addCommand(snapshotCommand(ctx));

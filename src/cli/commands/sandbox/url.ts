@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { isLocal, type Context } from '../../context.js';
+import type { Context } from '../../context.js';
 import { printJson } from '../../output.js';
 import { parseInteger, parseSandboxId } from '../../parse.js';
 
@@ -7,8 +7,6 @@ export interface UrlOptions {
   sandboxId: string;
   port: number;
 }
-
-const ENVD_PORT = 49983;
 
 export function urlCommand(ctx: Context, run = runUrl): Command {
   return new Command('url')
@@ -18,6 +16,10 @@ export function urlCommand(ctx: Context, run = runUrl): Command {
     .addHelpText(
       'after',
       `
+The local backend serves every sandbox port at http://<port>-<id>.localhost:<backend port>
+(HTTP and WebSocket); E2B at https://<port>-<id>.<domain>. For other protocols (databases,
+SSH) use \`e2b-ts sandbox port-forward\`.
+
 Examples:
   $ e2b-ts sandbox url i1a2b3c4d5e6f7g8h9i0j 8080
   $ curl "$(e2b-ts sandbox url "$id" 3000)/api/health"`,
@@ -27,28 +29,16 @@ Examples:
 
 export async function runUrl(opts: UrlOptions, ctx: Context): Promise<void> {
   const { Sandbox } = await ctx.client();
+  const { resolveConfig, sandboxScheme } = await import('../../../client/config.js');
   const connection = await ctx.connection();
   const info = await Sandbox.getInfo(opts.sandboxId, { ...connection, signal: ctx.signal });
-  let url: string;
-  if (isLocal(ctx)) {
-    // Local sandboxes share the host's network unless internet access is off; envd itself is
-    // served by the daemon under a per-sandbox host name.
-    if (opts.port === ENVD_PORT) {
-      const daemon = new URL(connection.apiUrl!);
-      url = `http://${ENVD_PORT}-${info.sandboxId}.localhost:${daemon.port}`;
-    } else if (info.allowInternetAccess === false) {
-      const { InvalidArgumentError } = await ctx.client();
-      throw new InvalidArgumentError(`sandbox ${info.sandboxId} has no network (created with --no-internet), so its ports are unreachable`);
-    } else {
-      url = `http://localhost:${opts.port}`;
-    }
-  } else {
-    const sandbox = new Sandbox(
-      { sandboxId: info.sandboxId, templateId: info.templateId, envdVersion: info.envdVersion, ...(info.sandboxDomain ? { sandboxDomain: info.sandboxDomain } : {}) },
-      (await import('../../../client/config.js')).resolveConfig(connection, ctx.env),
-    );
-    url = `https://${sandbox.getHost(opts.port)}`;
-  }
+  const config = resolveConfig(connection, ctx.env);
+  // The sandbox's domain (the local backend's `localhost:<port>`, or E2B's) decides host and scheme.
+  const sandbox = new Sandbox(
+    { sandboxId: info.sandboxId, templateId: info.templateId, envdVersion: info.envdVersion, ...(info.sandboxDomain ? { sandboxDomain: info.sandboxDomain } : {}) },
+    config,
+  );
+  const url = `${sandboxScheme(config, sandbox.sandboxDomain)}://${sandbox.getHost(opts.port)}`;
   if (ctx.globals.json) printJson(ctx, { sandboxId: info.sandboxId, port: opts.port, url });
   else ctx.io.stdout.write(`${url}\n`);
 }
