@@ -74,6 +74,7 @@ _e2b_ts_child() {
     'e2b-ts sandbox|logs') REPLY='e2b-ts sandbox logs' ;;
     'e2b-ts sandbox|ls' | 'e2b-ts sandbox|list') REPLY='e2b-ts sandbox ls' ;;
     'e2b-ts sandbox|metrics') REPLY='e2b-ts sandbox metrics' ;;
+    'e2b-ts sandbox|network') REPLY='e2b-ts sandbox network' ;;
     'e2b-ts sandbox|pause') REPLY='e2b-ts sandbox pause' ;;
     'e2b-ts sandbox|port-forward') REPLY='e2b-ts sandbox port-forward' ;;
     'e2b-ts sandbox|resume') REPLY='e2b-ts sandbox resume' ;;
@@ -128,12 +129,14 @@ _e2b_ts_takes_value() {
       'e2b-ts run|--timeout' | 'e2b-ts run|--user' | 'e2b-ts sandbox connect|--cmd' | \
       'e2b-ts sandbox connect|--cwd' | 'e2b-ts sandbox connect|--detach-keys' | \
       'e2b-ts sandbox connect|--env' | 'e2b-ts sandbox connect|--pid' | \
-      'e2b-ts sandbox connect|--user' | 'e2b-ts sandbox create|--env' | \
+      'e2b-ts sandbox connect|--user' | 'e2b-ts sandbox create|--allow-out' | \
+      'e2b-ts sandbox create|--deny-out' | 'e2b-ts sandbox create|--env' | \
       'e2b-ts sandbox create|--metadata' | 'e2b-ts sandbox create|--on-timeout' | \
       'e2b-ts sandbox create|--timeout' | 'e2b-ts sandbox kill|--metadata' | \
       'e2b-ts sandbox kill|--state' | 'e2b-ts sandbox ls|--limit' | \
       'e2b-ts sandbox ls|--metadata' | 'e2b-ts sandbox ls|--state' | \
-      'e2b-ts sandbox ls|--template' | 'e2b-ts sandbox resume|--timeout' | \
+      'e2b-ts sandbox ls|--template' | 'e2b-ts sandbox network|--allow-out' | \
+      'e2b-ts sandbox network|--deny-out' | 'e2b-ts sandbox resume|--timeout' | \
       'e2b-ts sandbox snapshot create|--name' | 'e2b-ts sandbox snapshot ls|--limit' | \
       'e2b-ts sandbox snapshot ls|--sandbox')
       return 0 ;;
@@ -178,9 +181,9 @@ _e2b_ts_words() {
     'e2b-ts pty') REPLY='attach help kill list ls' ;;
     'e2b-ts pty help') REPLY='attach kill ls' ;;
     'e2b-ts sandbox')
-      REPLY='connect create help info kill list logs ls metrics pause port-forward resume rm snapshot timeout url' ;;
+      REPLY='connect create help info kill list logs ls metrics network pause port-forward resume rm snapshot timeout url' ;;
     'e2b-ts sandbox help')
-      REPLY='connect create info kill logs ls metrics pause port-forward resume snapshot timeout url' ;;
+      REPLY='connect create info kill logs ls metrics network pause port-forward resume snapshot timeout url' ;;
     'e2b-ts sandbox snapshot') REPLY='create delete help list ls rm' ;;
     'e2b-ts sandbox snapshot help') REPLY='create ls rm' ;;
     *) REPLY='' ;;
@@ -250,12 +253,13 @@ _e2b_ts_options() {
     'e2b-ts sandbox connect')
       REPLY='--cmd --cwd --detach-keys --env --force-tty -h --help --pid --user' ;;
     'e2b-ts sandbox create')
-      REPLY='--auto-resume --env -h --help --metadata --no-internet --no-secure --on-timeout --timeout' ;;
+      REPLY='--allow-out --auto-resume --deny-out --env -h --help --metadata --no-internet --no-public-traffic --no-secure --on-timeout --timeout' ;;
     'e2b-ts sandbox info') REPLY='-h --help' ;;
     'e2b-ts sandbox kill') REPLY='--all -h --help --metadata --state' ;;
     'e2b-ts sandbox logs') REPLY='-f --follow -h --help --raw' ;;
     'e2b-ts sandbox ls') REPLY='-h --help --limit --metadata --state --template' ;;
     'e2b-ts sandbox metrics') REPLY='-f --follow -h --help' ;;
+    'e2b-ts sandbox network') REPLY='--allow-out --deny-out -h --help --no-internet' ;;
     'e2b-ts sandbox pause') REPLY='-h --help --no-memory' ;;
     'e2b-ts sandbox port-forward') REPLY='-h --help' ;;
     'e2b-ts sandbox resume') REPLY='-h --help --timeout' ;;

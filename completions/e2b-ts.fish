@@ -140,6 +140,8 @@ function __e2b_ts_child --argument-names key word --description 'Prints the subc
             echo 'e2b-ts sandbox ls'
         case 'e2b-ts sandbox|metrics'
             echo 'e2b-ts sandbox metrics'
+        case 'e2b-ts sandbox|network'
+            echo 'e2b-ts sandbox network'
         case 'e2b-ts sandbox|pause'
             echo 'e2b-ts sandbox pause'
         case 'e2b-ts sandbox|port-forward'
@@ -202,12 +204,14 @@ function __e2b_ts_takes_value --argument-names key flag --description 'Whether F
             'e2b-ts run|--timeout' 'e2b-ts run|--user' 'e2b-ts sandbox connect|--cmd' \
             'e2b-ts sandbox connect|--cwd' 'e2b-ts sandbox connect|--detach-keys' \
             'e2b-ts sandbox connect|--env' 'e2b-ts sandbox connect|--pid' \
-            'e2b-ts sandbox connect|--user' 'e2b-ts sandbox create|--env' \
+            'e2b-ts sandbox connect|--user' 'e2b-ts sandbox create|--allow-out' \
+            'e2b-ts sandbox create|--deny-out' 'e2b-ts sandbox create|--env' \
             'e2b-ts sandbox create|--metadata' 'e2b-ts sandbox create|--on-timeout' \
             'e2b-ts sandbox create|--timeout' 'e2b-ts sandbox kill|--metadata' \
             'e2b-ts sandbox kill|--state' 'e2b-ts sandbox ls|--limit' \
             'e2b-ts sandbox ls|--metadata' 'e2b-ts sandbox ls|--state' \
-            'e2b-ts sandbox ls|--template' 'e2b-ts sandbox resume|--timeout' \
+            'e2b-ts sandbox ls|--template' 'e2b-ts sandbox network|--allow-out' \
+            'e2b-ts sandbox network|--deny-out' 'e2b-ts sandbox resume|--timeout' \
             'e2b-ts sandbox snapshot create|--name' 'e2b-ts sandbox snapshot ls|--limit' \
             'e2b-ts sandbox snapshot ls|--sandbox'
             return 0
@@ -642,6 +646,7 @@ complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox'" -a logs -d 'Show a 
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox'" -a ls -d 'List sandboxes (running and paused)'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox'" -a list -d 'List sandboxes (running and paused)'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox'" -a metrics -d 'Show a sandbox\'s CPU, memory and disk usage'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox'" -a network -d 'Replace a running sandbox\'s egress rules at once (what is not given is cleared, as E2B\'s API does)'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox'" -a pause -d 'Pause a sandbox: its processes are frozen and its files kept until it is resumed or killed'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox'" -a port-forward -d 'Forward a local TCP port to a port of the sandbox until interrupted (databases, SSH, any TCP)'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox'" -a resume -d 'Resume a paused sandbox (a running one keeps running; its lifetime is never shortened)'
@@ -661,17 +666,20 @@ complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox connect'" -l pid -x -d 'reatt
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox connect'" -l user -x -d 'sandbox user of a new session: user or root'
 
 # e2b-ts sandbox create
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox create'" -l allow-out -x -d 'IP, CIDR or domain allowed even where --deny-out covers it (repeatable)'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox create'" -l auto-resume -d 'resume automatically when traffic reaches the paused sandbox (needs --on-timeout pause)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox create'" -l deny-out -x -d 'IP or CIDR the sandbox may not reach; 0.0.0.0/0 is all traffic (repeatable)'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox create'" -l env -x -d 'environment variable of every process (repeatable)'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox create'" -s h -l help -d 'display help for command'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox create'" -l metadata -x -d 'label the sandbox (repeatable)'
-complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox create'" -l no-internet -d 'cut the sandbox off from the internet'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox create'" -l no-internet -d 'cut the sandbox off from the internet (but --allow-out)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox create'" -l no-public-traffic -d 'port URLs answer only requests with the traffic access token (a secret the CLI never prints; use `sandbox port-forward`)'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox create'" -l no-secure -d 'do not require an access token for the sandbox (envd)'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox create'" -l on-timeout -x -a 'kill pause' -d 'what happens when the timeout passes'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox create'" -l timeout -x -d 'lifetime of the sandbox (90, 90s, 5m, 1h)'
 
 # e2b-ts sandbox help
-complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox help'" -a 'connect create info kill logs ls metrics pause port-forward resume snapshot timeout url'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox help'" -a 'connect create info kill logs ls metrics network pause port-forward resume snapshot timeout url'
 
 # e2b-ts sandbox info
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox info'" -s h -l help -d 'display help for command'
@@ -697,6 +705,12 @@ complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox ls'" -l template -x -d 'only 
 # e2b-ts sandbox metrics
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox metrics'" -s f -l follow -d 'keep printing new samples until interrupted'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox metrics'" -s h -l help -d 'display help for command'
+
+# e2b-ts sandbox network
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox network'" -l allow-out -x -d 'IP, CIDR or domain allowed even where --deny-out covers it (repeatable)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox network'" -l deny-out -x -d 'IP or CIDR refused; 0.0.0.0/0 is all traffic (repeatable)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox network'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox network'" -l no-internet -d 'deny everything but --allow-out (the same as --deny-out 0.0.0.0/0)'
 
 # e2b-ts sandbox pause
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox pause'" -s h -l help -d 'display help for command'

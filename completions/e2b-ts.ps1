@@ -82,6 +82,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $children['e2b-ts sandbox|ls'] = 'e2b-ts sandbox ls'
     $children['e2b-ts sandbox|list'] = 'e2b-ts sandbox ls'
     $children['e2b-ts sandbox|metrics'] = 'e2b-ts sandbox metrics'
+    $children['e2b-ts sandbox|network'] = 'e2b-ts sandbox network'
     $children['e2b-ts sandbox|pause'] = 'e2b-ts sandbox pause'
     $children['e2b-ts sandbox|port-forward'] = 'e2b-ts sandbox port-forward'
     $children['e2b-ts sandbox|resume'] = 'e2b-ts sandbox resume'
@@ -189,6 +190,8 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     [void]$valueFlags.Add('e2b-ts sandbox connect|--env')
     [void]$valueFlags.Add('e2b-ts sandbox connect|--pid')
     [void]$valueFlags.Add('e2b-ts sandbox connect|--user')
+    [void]$valueFlags.Add('e2b-ts sandbox create|--allow-out')
+    [void]$valueFlags.Add('e2b-ts sandbox create|--deny-out')
     [void]$valueFlags.Add('e2b-ts sandbox create|--env')
     [void]$valueFlags.Add('e2b-ts sandbox create|--metadata')
     [void]$valueFlags.Add('e2b-ts sandbox create|--on-timeout')
@@ -199,6 +202,8 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     [void]$valueFlags.Add('e2b-ts sandbox ls|--metadata')
     [void]$valueFlags.Add('e2b-ts sandbox ls|--state')
     [void]$valueFlags.Add('e2b-ts sandbox ls|--template')
+    [void]$valueFlags.Add('e2b-ts sandbox network|--allow-out')
+    [void]$valueFlags.Add('e2b-ts sandbox network|--deny-out')
     [void]$valueFlags.Add('e2b-ts sandbox resume|--timeout')
     [void]$valueFlags.Add('e2b-ts sandbox snapshot create|--name')
     [void]$valueFlags.Add('e2b-ts sandbox snapshot ls|--limit')
@@ -277,6 +282,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
         'logs'
         'ls'
         'metrics'
+        'network'
         'pause'
         'port-forward'
         'resume'
@@ -293,6 +299,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
         'logs'
         'ls'
         'metrics'
+        'network'
         'pause'
         'port-forward'
         'resume'
@@ -410,12 +417,15 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $options['e2b-ts sandbox'] = @('-h', '--help')
     $options['e2b-ts sandbox connect'] = @('--cmd', '--cwd', '--detach-keys', '--env', '--force-tty', '-h', '--help', '--pid', '--user')
     $options['e2b-ts sandbox create'] = @(
+        '--allow-out'
         '--auto-resume'
+        '--deny-out'
         '--env'
         '-h'
         '--help'
         '--metadata'
         '--no-internet'
+        '--no-public-traffic'
         '--no-secure'
         '--on-timeout'
         '--timeout'
@@ -425,6 +435,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $options['e2b-ts sandbox logs'] = @('-f', '--follow', '-h', '--help', '--raw')
     $options['e2b-ts sandbox ls'] = @('-h', '--help', '--limit', '--metadata', '--state', '--template')
     $options['e2b-ts sandbox metrics'] = @('-f', '--follow', '-h', '--help')
+    $options['e2b-ts sandbox network'] = @('--allow-out', '--deny-out', '-h', '--help', '--no-internet')
     $options['e2b-ts sandbox pause'] = @('-h', '--help', '--no-memory')
     $options['e2b-ts sandbox port-forward'] = @('-h', '--help')
     $options['e2b-ts sandbox resume'] = @('-h', '--help', '--timeout')
@@ -754,6 +765,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $tips['e2b-ts sandbox|ls'] = 'List sandboxes (running and paused)'
     $tips['e2b-ts sandbox|list'] = 'List sandboxes (running and paused)'
     $tips['e2b-ts sandbox|metrics'] = 'Show a sandbox''s CPU, memory and disk usage'
+    $tips['e2b-ts sandbox|network'] = 'Replace a running sandbox''s egress rules at once (what is not given is cleared, as E2B''s API does)'
     $tips['e2b-ts sandbox|pause'] = 'Pause a sandbox: its processes are frozen and its files kept until it is resumed or killed'
     $tips['e2b-ts sandbox|port-forward'] = 'Forward a local TCP port to a port of the sandbox until interrupted (databases, SSH, any TCP)'
     $tips['e2b-ts sandbox|resume'] = 'Resume a paused sandbox (a running one keeps running; its lifetime is never shortened)'
@@ -771,12 +783,15 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $tips['e2b-ts sandbox connect|--help'] = 'display help for command'
     $tips['e2b-ts sandbox connect|--pid'] = 'reattach to this running terminal session (see pty ls)'
     $tips['e2b-ts sandbox connect|--user'] = 'sandbox user of a new session: user or root'
+    $tips['e2b-ts sandbox create|--allow-out'] = 'IP, CIDR or domain allowed even where --deny-out covers it (repeatable)'
     $tips['e2b-ts sandbox create|--auto-resume'] = 'resume automatically when traffic reaches the paused sandbox (needs --on-timeout pause)'
+    $tips['e2b-ts sandbox create|--deny-out'] = 'IP or CIDR the sandbox may not reach; 0.0.0.0/0 is all traffic (repeatable)'
     $tips['e2b-ts sandbox create|--env'] = 'environment variable of every process (repeatable)'
     $tips['e2b-ts sandbox create|-h'] = 'display help for command'
     $tips['e2b-ts sandbox create|--help'] = 'display help for command'
     $tips['e2b-ts sandbox create|--metadata'] = 'label the sandbox (repeatable)'
-    $tips['e2b-ts sandbox create|--no-internet'] = 'cut the sandbox off from the internet'
+    $tips['e2b-ts sandbox create|--no-internet'] = 'cut the sandbox off from the internet (but --allow-out)'
+    $tips['e2b-ts sandbox create|--no-public-traffic'] = 'port URLs answer only requests with the traffic access token (a secret the CLI never prints; use `sandbox port-forward`)'
     $tips['e2b-ts sandbox create|--no-secure'] = 'do not require an access token for the sandbox (envd)'
     $tips['e2b-ts sandbox create|--on-timeout'] = 'what happens when the timeout passes'
     $tips['e2b-ts sandbox create|--timeout'] = 'lifetime of the sandbox (90, 90s, 5m, 1h)'
@@ -802,6 +817,11 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $tips['e2b-ts sandbox metrics|--follow'] = 'keep printing new samples until interrupted'
     $tips['e2b-ts sandbox metrics|-h'] = 'display help for command'
     $tips['e2b-ts sandbox metrics|--help'] = 'display help for command'
+    $tips['e2b-ts sandbox network|--allow-out'] = 'IP, CIDR or domain allowed even where --deny-out covers it (repeatable)'
+    $tips['e2b-ts sandbox network|--deny-out'] = 'IP or CIDR refused; 0.0.0.0/0 is all traffic (repeatable)'
+    $tips['e2b-ts sandbox network|-h'] = 'display help for command'
+    $tips['e2b-ts sandbox network|--help'] = 'display help for command'
+    $tips['e2b-ts sandbox network|--no-internet'] = 'deny everything but --allow-out (the same as --deny-out 0.0.0.0/0)'
     $tips['e2b-ts sandbox pause|-h'] = 'display help for command'
     $tips['e2b-ts sandbox pause|--help'] = 'display help for command'
     $tips['e2b-ts sandbox pause|--no-memory'] = 'keep only the files; processes stop and the sandbox restarts on resume'

@@ -13,6 +13,7 @@ export type {
   SandboxLogsOpts,
   SandboxMetrics,
   SandboxNetworkOpts,
+  SandboxNetworkUpdate,
   SandboxState,
   SnapshotInfo,
   SnapshotListOpts,

@@ -331,6 +331,38 @@ export async function pauseSandbox(
 }
 
 /** `POST /sandboxes/{id}/timeout`: the sandbox ends `timeoutMs` from now (may shorten). */
+/** What `updateNetwork` replaces; a field left out is cleared, as E2B's PUT does. */
+export interface SandboxNetworkUpdate {
+  /** IPs, CIDRs or domain names allowed even where denyOut covers them. */
+  allowOut?: string[];
+  /** IPs or CIDRs refused (`0.0.0.0/0` is all traffic). */
+  denyOut?: string[];
+  /** False denies everything but allowOut (E2B: the same as denyOut of all traffic). */
+  allowInternetAccess?: boolean;
+  /** Per-domain transform rules, as the official SDK sends them. */
+  rules?: SandboxNetworkConfig['rules'];
+  /** A SOCKS5 proxy for egress, as the official SDK sends it. */
+  egressProxy?: SandboxNetworkConfig['egressProxy'];
+}
+
+/** `PUT /sandboxes/{id}/network`: replaces a sandbox's egress rules, live. */
+export async function updateSandboxNetwork(rest: RestClient, sandboxId: string, network: SandboxNetworkUpdate, call: CallOptions = {}): Promise<void> {
+  const body: Record<string, unknown> = {};
+  if (network.allowOut !== undefined) body.allowOut = network.allowOut;
+  if (network.denyOut !== undefined) body.denyOut = network.denyOut;
+  if (network.egressProxy != null) body.egressProxy = network.egressProxy;
+  if (network.rules !== undefined) body.rules = network.rules;
+  if (network.allowInternetAccess !== undefined) body.allow_internet_access = network.allowInternetAccess;
+  await rest.request({
+    ...call,
+    method: 'PUT',
+    path: encodePath`/sandboxes/${sandboxId}/network`,
+    body,
+    idempotent: true,
+    errors: notFound(sandboxId),
+  });
+}
+
 export async function setSandboxTimeout(rest: RestClient, sandboxId: string, timeoutMs: number, call: CallOptions = {}): Promise<void> {
   await rest.request({
     ...call,

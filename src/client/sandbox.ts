@@ -36,6 +36,7 @@ import {
   listSnapshots,
   pauseSandbox,
   setSandboxTimeout,
+  updateSandboxNetwork,
   type SandboxConnection,
   type SandboxCreateOpts,
   type SandboxInfo,
@@ -43,6 +44,7 @@ import {
   type SandboxLogEntry,
   type SandboxLogsOpts,
   type SandboxMetrics,
+  type SandboxNetworkUpdate,
   type SnapshotInfo,
   type SnapshotListOpts,
 } from './sandbox-api.js';
@@ -160,6 +162,12 @@ export class Sandbox {
     return getSandboxMetrics(client, sandboxId, { ...(start ? { start } : {}), ...(end ? { end } : {}) }, call);
   }
 
+  /** Replaces a sandbox's egress rules while it runs (a field left out is cleared). */
+  static async updateNetwork(sandboxId: string, network: SandboxNetworkUpdate, opts: SandboxApiOpts = {}): Promise<void> {
+    const { rest, call } = split(opts);
+    await updateSandboxNetwork(rest, sandboxId, network, call);
+  }
+
   /** Sets a sandbox's remaining lifetime to `timeoutMs` from now (this may shorten it). */
   static async setTimeout(sandboxId: string, timeoutMs: number, opts: SandboxApiOpts = {}): Promise<void> {
     const { rest, call } = split(opts);
@@ -261,6 +269,11 @@ export class Sandbox {
   async getMetrics(opts: CallOptions & { start?: Date; end?: Date } = {}): Promise<SandboxMetrics[]> {
     const { start, end, ...call } = opts;
     return getSandboxMetrics(this.#rest, this.sandboxId, { ...(start ? { start } : {}), ...(end ? { end } : {}) }, call);
+  }
+
+  /** Replaces this sandbox's egress rules, at once (a field left out is cleared). */
+  async updateNetwork(network: SandboxNetworkUpdate, opts: CallOptions = {}): Promise<void> {
+    await updateSandboxNetwork(this.#rest, this.sandboxId, network, opts);
   }
 
   /** Sets this sandbox's remaining lifetime to `timeoutMs` from now. */

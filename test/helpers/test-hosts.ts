@@ -6,6 +6,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readlinkSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
@@ -67,6 +68,15 @@ function freeSubnet(): number {
   throw new Error('no free 10.x subnet for test hosts');
 }
 
+/** Whether a process has a network namespace other than this one's. */
+function inOwnNetns(pid: number): boolean {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/net`) !== readlinkSync('/proc/self/ns/net');
+  } catch {
+    return false;
+  }
+}
+
 function connects(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, host);
@@ -83,7 +93,7 @@ function connects(host: string, port: number): Promise<boolean> {
  * test files do not collide): host side .1, test host .2.
  */
 export class TestHosts {
-  private readonly names: string[] = [];
+  private readonly holders: ChildProcess[] = [];
   private readonly servers: ChildProcess[] = [];
   private readonly subnet = freeSubnet();
   private readonly tag = randomBytes(3).toString('hex');
@@ -128,32 +138,46 @@ export class TestHosts {
     };
   }
 
+  /**
+   * A network namespace held by a `sleep` of its own (no `ip netns add`: named namespaces share
+   * /run/netns, whose first set-up races between test files running at once and can lose a
+   * namespace), joined to this machine by a veth pair.
+   */
   private make(): { ns: string; ip: string; hostSideIp: string } {
-    const i = this.names.length + 1;
-    const ns = `e2bts-${this.tag}-${i}`;
+    const i = this.holders.length + 1;
     const outside = `e2bo${this.tag}${i}`;
     const inside = `e2bi${this.tag}${i}`;
     const hostSideIp = `10.${this.subnet}.${i}.1`;
     const address = `10.${this.subnet}.${i}.2`;
-    ip('netns', 'add', ns);
-    this.names.push(ns);
+    // bounded: a test process that dies without dispose() leaves nothing for long
+    const holder = spawn('unshare', ['--net', 'sleep', '1800'], { stdio: 'ignore' });
+    this.holders.push(holder);
+    const pid = String(holder.pid);
+    // the holder is in its namespace once unshare has exec'ed sleep
+    for (let t = 0; t < 500 && !inOwnNetns(holder.pid!); t++) spawnSync('sleep', ['0.01']);
+    if (!inOwnNetns(holder.pid!)) throw new Error('could not make a network namespace for a test host');
     ip('link', 'add', outside, 'type', 'veth', 'peer', 'name', inside);
-    ip('link', 'set', inside, 'netns', ns);
+    ip('link', 'set', inside, 'netns', pid);
     ip('addr', 'add', `${hostSideIp}/24`, 'dev', outside);
     ip('link', 'set', outside, 'up');
-    ip('-n', ns, 'addr', 'add', `${address}/24`, 'dev', inside);
-    ip('-n', ns, 'link', 'set', inside, 'up');
-    ip('-n', ns, 'link', 'set', 'lo', 'up');
-    return { ns, ip: address, hostSideIp };
+    const within = (...args: string[]) => {
+      const r = spawnSync('nsenter', ['--target', pid, '--net', 'ip', ...args], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`ip ${args.join(' ')} (test host): ${r.stderr.trim()}`);
+    };
+    within('addr', 'add', `${address}/24`, 'dev', inside);
+    within('link', 'set', inside, 'up');
+    within('link', 'set', 'lo', 'up');
+    return { ns: pid, ip: address, hostSideIp };
   }
 
-  private runIn(ns: string, script: string): void {
-    this.servers.push(spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', script], { stdio: 'ignore' }));
+  /** Runs a node script in a test host; it ends with the test process (its stdin closes then). */
+  private runIn(pid: string, script: string): void {
+    const guarded = `process.stdin.on('end', () => process.exit(0)).resume(); ${script}`;
+    this.servers.push(spawn('nsenter', ['--target', pid, '--net', process.execPath, '-e', guarded], { stdio: ['pipe', 'ignore', 'ignore'] }));
   }
 
-  /** Stops the servers and removes the namespaces (their veth pairs go with them). */
+  /** Stops the servers and the namespaces' holders (the namespaces and their veth pairs go with them). */
   dispose(): void {
-    for (const server of this.servers) server.kill('SIGKILL');
-    for (const ns of this.names) spawnSync('ip', ['netns', 'delete', ns], { stdio: 'ignore' });
+    for (const child of [...this.servers, ...this.holders]) child.kill('SIGKILL');
   }
 }

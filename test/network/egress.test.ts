@@ -19,6 +19,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostAddresses } from '../../src/local/runtime/network.js';
 import { selectRuntime } from '../../src/local/runtime/index.js';
 import { attackerAccount, type Account } from '../helpers/accounts.js';
+import { Sandbox as OurSandbox } from '../../src/index.js';
+import { runCli } from '../helpers/cli.js';
 import { startLocalBackend, type LocalBackend } from '../helpers/local-backend.js';
 import { cliBin } from '../helpers/paths.js';
 import { TestHosts, testHostsUnavailable, type TestHost } from '../helpers/test-hosts.js';
@@ -71,6 +73,7 @@ afterAll(async () => {
 
 describe.skipIf(why !== undefined)('egress', () => {
   it('a default sandbox reaches the internet (the test hosts) but neither the host\'s loopback nor any address of the host', async () => {
+    const own = hostAddresses().filter((address) => !address.includes(':'));
     const sbx = await Sandbox.create();
     try {
       expect(await fetchFrom(sbx, a.url)).toBe('host-a');
@@ -80,10 +83,28 @@ describe.skipIf(why !== undefined)('egress', () => {
       // slirp4netns's gateway would be the host's loopback
       expect(await fetchFrom(sbx, `http://10.0.2.2:${portOf(loopbackOnly)}/`)).toBe('failed');
       expect(await fetchFrom(sbx, `http://10.0.2.2:${portOf(everywhere)}/`)).toBe('failed');
-      const own = hostAddresses().filter((address) => !address.includes(':'));
       expect(own).toContain(a.hostSideIp);
       for (const address of own) expect(await fetchFrom(sbx, `http://${address}:${portOf(everywhere)}/`), address).toBe('failed');
     } finally {
+      await sbx.kill();
+    }
+  });
+
+  it('an address the host gains while a sandbox runs is refused too (within the rules\' refresh)', async () => {
+    const sbx = await Sandbox.create();
+    const later = new TestHosts();
+    try {
+      const c = await later.add('host-c');
+      // the host side of the new veth pair is a new address of this machine
+      let got = '';
+      for (const deadline = Date.now() + 15_000; Date.now() < deadline; ) {
+        got = await fetchFrom(sbx, `http://${c.hostSideIp}:${portOf(everywhere)}/`);
+        if (got === 'failed') break;
+      }
+      expect(got).toBe('failed');
+      expect(await fetchFrom(sbx, c.url)).toBe('host-c');
+    } finally {
+      later.dispose();
       await sbx.kill();
     }
   });
@@ -166,6 +187,34 @@ describe.skipIf(why !== undefined)('egress', () => {
       expect(await fetchFrom(sbx, b.url)).toBe('host-b');
     } finally {
       await sbx.kill();
+    }
+  });
+
+  it('the CLI: create --deny-out/--allow-out, `sandbox network` replaces them, info --json reports them; our library updates them as the SDK does', async () => {
+    const cli = (...args: string[]) => runCli(['--local', ...args], { env: { E2B_TS_HOME: backend.home } });
+    const created = await cli('sandbox', 'create', '--deny-out', '0.0.0.0/0', '--allow-out', b.ip);
+    expect(created.code, created.stderr).toBe(0);
+    const id = created.stdout.trim();
+    const curl = async (url: string) => (await cli('exec', id, '--', 'sh', '-c', `curl -s --connect-timeout 3 -m 5 ${url} || echo failed`)).stdout.trim();
+    try {
+      expect(await curl(a.url)).toBe('failed');
+      expect(await curl(b.url)).toBe('host-b');
+      const info = await cli('sandbox', 'info', id, '--json');
+      expect(JSON.parse(info.stdout).network).toMatchObject({ denyOut: ['0.0.0.0/0'], allowOut: [b.ip] });
+      const cleared = await cli('sandbox', 'network', id);
+      expect(cleared.code, cleared.stderr).toBe(0);
+      expect(await curl(a.url)).toBe('host-a');
+      const bad = await cli('sandbox', 'network', id, '--deny-out', `${a.ip},${b.ip}`);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+      // our library's updateNetwork sends what the official SDK's does
+      const ours = await OurSandbox.connect(id, { apiKey: backend.apiKey, apiUrl: backend.url, sandboxUrl: backend.url });
+      await ours.updateNetwork({ allowInternetAccess: false, allowOut: [a.ip] });
+      expect(await curl(a.url)).toBe('host-a');
+      expect(await curl(b.url)).toBe('failed');
+      expect((await ours.getInfo()).allowInternetAccess).toBe(false);
+    } finally {
+      await cli('sandbox', 'kill', id);
     }
   });
 

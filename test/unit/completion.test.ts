@@ -256,7 +256,7 @@ interface Case {
   excludes?: string[];
 }
 
-const SANDBOX_VERBS = ['connect', 'create', 'help', 'info', 'kill', 'list', 'logs', 'ls', 'metrics', 'pause', 'port-forward', 'resume', 'rm', 'snapshot', 'timeout', 'url'];
+const SANDBOX_VERBS = ['connect', 'create', 'help', 'info', 'kill', 'list', 'logs', 'ls', 'metrics', 'network', 'pause', 'port-forward', 'resume', 'rm', 'snapshot', 'timeout', 'url'];
 
 /** What every shell completes the same way. */
 const CASES: Case[] = [
@@ -275,7 +275,7 @@ const CASES: Case[] = [
     contains: ['--state', '--limit', '--metadata', '--template', '--help', '--json', '--local', '--api-key', '--no-color', '--yes'],
     excludes: ['--on-timeout', '--all', '-y'],
   },
-  { line: 'e2b-ts sandbox create --no-', exact: ['--no-color', '--no-input', '--no-internet', '--no-secure'] },
+  { line: 'e2b-ts sandbox create --no-', exact: ['--no-color', '--no-input', '--no-internet', '--no-public-traffic', '--no-secure'] },
   { line: 'e2b-ts sandbox kill -', contains: ['-h', '-y', '--all', '--state', '--local'], excludes: ['--limit'] },
   { line: 'e2b-ts completion ', exact: ['bash', 'fish', 'powershell', 'zsh'] },
   { line: 'e2b-ts completion z', exact: ['zsh'] },

@@ -18,7 +18,7 @@ import { dirname, join, posix } from 'node:path';
 import type { EnvdConfig, EnvdUser } from '../envd/config.js';
 import { createFreezer } from './freezer.js';
 import { ARGS_FD, BLOCK_FD, envdBundlePath, INFO_FD, joinCgroupCommand, launch } from './launch.js';
-import { applyEgress, attachSlirp, describeNetwork, needsUplink, type EgressPolicy, type NetworkTools } from './network.js';
+import { applyEgress, attachSlirp, describeNetwork, needsUplink, unwatchHostAddresses, watchHostAddresses, type EgressPolicy, type NetworkTools } from './network.js';
 import { writableRoot as diskRoot } from './disk.js';
 import { etcMaskLayer, immutableLayer, isRealDir, mountablePath, mountCommand, probeOverlay, type OverlayChoice, type OverlayMount, type OverlaySupport } from './layers.js';
 import { etcHidden, GENERATED_ETC, generatedTarget, kernelMounts, PROGRAM_DIRS, programMounts } from './rootfs.js';
@@ -583,8 +583,10 @@ export function createBubblewrapRuntime(
 function sandboxNetwork(tools: NetworkTools, internetWorks: boolean, privileged: boolean, procsFiles: string[], spec: SandboxSpec) {
   let pid: number | undefined;
   let slirp: ChildProcess | undefined;
+  let current: EgressPolicy | undefined;
   const ready = tools as Required<NetworkTools>;
   const apply = async (policy: EgressPolicy) => {
+    current = policy;
     if (pid === undefined) return;
     // without the tools no rule can be written, and nothing leaves the namespace either
     if (!internetWorks) return;
@@ -594,14 +596,25 @@ function sandboxNetwork(tools: NetworkTools, internetWorks: boolean, privileged:
       slirp.once('exit', () => (slirp = undefined));
     }
   };
+  // the host's addresses are part of the rules: when they change, the rules are written again
+  const refresh = () => {
+    if (pid === undefined || current === undefined || !internetWorks) return;
+    try {
+      applyEgress(ready, pid, privileged, current);
+    } catch (error) {
+      spec.onLog(`e2b-ts: could not rewrite the network rules for the host's new addresses: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
   return {
     start: async (sandboxPid: number, launchedPid: number) => {
       // privileged, bubblewrap made the namespace; unprivileged, the `unshare` it runs under did
       pid = privileged ? sandboxPid : launchedPid;
       await apply(spec.egress ?? { internet: spec.allowInternetAccess, allowOut: [], denyOut: [] });
+      watchHostAddresses(refresh);
     },
     update: apply,
     stop: () => {
+      unwatchHostAddresses(refresh);
       slirp?.kill('SIGKILL');
       slirp = undefined;
     },

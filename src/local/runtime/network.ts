@@ -11,7 +11,8 @@
  * capability dropped but binding low ports, a syscall filter): it parses packets hostile code
  * writes.
  *
- * What the sandbox cannot reach, whatever its rules say:
+ * What the sandbox cannot reach, whatever its rules say (the host's addresses are read again
+ * every second, and the rules rewritten when they change):
  * - the host's loopback: slirp4netns's `--disable-host-loopback` refuses its gateway address
  *   (10.0.2.2, which would be the host's 127.0.0.1), and the sandbox's own 127.0.0.1 is its own;
  * - the host's other addresses (a service listening on 0.0.0.0 would otherwise be reached
@@ -106,6 +107,38 @@ export function hostAddresses(): string[] {
     }
   }
   return [...out].sort();
+}
+
+/** How often the host's addresses are compared with those the rules were written with. */
+const ADDRESS_POLL_MS = 1000;
+const watchers = new Set<() => void>();
+let poll: NodeJS.Timeout | undefined;
+let lastAddresses = '';
+
+/**
+ * Calls `onChange` whenever the host's addresses change (a new interface, a new lease), so
+ * every running sandbox's rules refuse the new ones too within a second. Linux gives no
+ * change event Node can read without a netlink binding; reading the interfaces is cheap.
+ */
+export function watchHostAddresses(onChange: () => void): void {
+  watchers.add(onChange);
+  if (poll) return;
+  lastAddresses = hostAddresses().join(',');
+  poll = setInterval(() => {
+    const now = hostAddresses().join(',');
+    if (now === lastAddresses) return;
+    lastAddresses = now;
+    for (const watcher of watchers) watcher();
+  }, ADDRESS_POLL_MS);
+  poll.unref();
+}
+
+export function unwatchHostAddresses(onChange: () => void): void {
+  watchers.delete(onChange);
+  if (watchers.size === 0 && poll) {
+    clearInterval(poll);
+    poll = undefined;
+  }
 }
 
 /**

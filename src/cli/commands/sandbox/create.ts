@@ -3,6 +3,7 @@ import type { SandboxCreateOpts } from '../../../client/sandbox-api.js';
 import { isLocal, type Context } from '../../context.js';
 import { printJson, success } from '../../output.js';
 import { collectKeyValues, parsePositiveDuration } from '../../parse.js';
+import { checkTargets } from './network.js';
 import { collect } from './shared.js';
 
 export interface CreateOptions {
@@ -14,6 +15,10 @@ export interface CreateOptions {
   internet: boolean;
   onTimeout?: 'kill' | 'pause';
   autoResume: boolean;
+  allowOut?: string[];
+  denyOut?: string[];
+  /** False: the sandbox's ports want its traffic access token (allowPublicTraffic: false). */
+  publicTraffic?: boolean;
 }
 
 export function createCommand(ctx: Context, run = runCreate): Command {
@@ -24,7 +29,10 @@ export function createCommand(ctx: Context, run = runCreate): Command {
     .option('--metadata <key=value>', 'label the sandbox (repeatable)', collect)
     .option('--env <KEY=VALUE>', 'environment variable of every process (repeatable)', collect)
     .option('--no-secure', 'do not require an access token for the sandbox (envd)')
-    .option('--no-internet', 'cut the sandbox off from the internet')
+    .option('--no-internet', 'cut the sandbox off from the internet (but --allow-out)')
+    .option('--allow-out <target>', 'IP, CIDR or domain allowed even where --deny-out covers it (repeatable)', collect)
+    .option('--deny-out <target>', 'IP or CIDR the sandbox may not reach; 0.0.0.0/0 is all traffic (repeatable)', collect)
+    .option('--no-public-traffic', 'port URLs answer only requests with the traffic access token (a secret the CLI never prints; use `sandbox port-forward`)')
     .addOption(new Option('--on-timeout <action>', 'what happens when the timeout passes').choices(['kill', 'pause']))
     .option('--auto-resume', 'resume automatically when traffic reaches the paused sandbox (needs --on-timeout pause)', false)
     .addHelpText(
@@ -33,6 +41,7 @@ export function createCommand(ctx: Context, run = runCreate): Command {
 Examples:
   $ e2b-ts sandbox create
   $ e2b-ts sandbox create base --timeout 1h --metadata owner=ci --env DEBUG=1
+  $ e2b-ts sandbox create --deny-out 0.0.0.0/0 --allow-out 10.0.0.0/8
   $ id=$(e2b-ts sandbox create --local) && e2b-ts sandbox info "$id"`,
     )
     .action(async (template: string | undefined, o) => {
@@ -48,6 +57,9 @@ Examples:
       if (metadata) opts.metadata = metadata;
       if (envs) opts.envs = envs;
       if (o.onTimeout) opts.onTimeout = o.onTimeout;
+      if (o.allowOut) opts.allowOut = o.allowOut;
+      if (o.denyOut) opts.denyOut = o.denyOut;
+      if (o.publicTraffic === false) opts.publicTraffic = false;
       await run(opts, ctx);
     });
 }
@@ -66,6 +78,15 @@ export async function runCreate(opts: CreateOptions, ctx: Context): Promise<void
   if (opts.metadata) create.metadata = opts.metadata;
   if (opts.envs) create.envs = opts.envs;
   if (opts.onTimeout) create.lifecycle = { onTimeout: opts.onTimeout, autoResume: opts.autoResume };
+  checkTargets('--allow-out', opts.allowOut);
+  checkTargets('--deny-out', opts.denyOut);
+  if (opts.allowOut || opts.denyOut || opts.publicTraffic === false) {
+    create.network = {
+      ...(opts.allowOut ? { allowOut: opts.allowOut } : {}),
+      ...(opts.denyOut ? { denyOut: opts.denyOut } : {}),
+      ...(opts.publicTraffic === false ? { allowPublicTraffic: false } : {}),
+    };
+  }
   const connection = await ctx.connection();
   const spinner = await ctx.spinner(`Creating sandbox${opts.template ? ` from ${opts.template}` : ''}`);
   try {

@@ -6,6 +6,7 @@ import { killCommand } from './kill.js';
 import { listCommand } from './list.js';
 import { logsCommand } from './logs.js';
 import { metricsCommand } from './metrics.js';
+import { networkCommand } from './network.js';
 import { pauseCommand } from './pause.js';
 import { portForwardCommand } from './port-forward.js';
 import { resumeCommand } from './resume.js';
@@ -28,6 +29,7 @@ export function sandboxCommand(ctx: Context): Command {
     .addCommand(pauseCommand(ctx))
     .addCommand(resumeCommand(ctx))
     .addCommand(timeoutCommand(ctx))
+    .addCommand(networkCommand(ctx))
     .addCommand(metricsCommand(ctx))
     .addCommand(logsCommand(ctx))
     .addCommand(urlCommand(ctx))
