@@ -6,10 +6,11 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readlinkSync } from 'node:fs';
+import { mkdtempSync, readlinkSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
-import { networkInterfaces } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface TestHost {
   name: string;
@@ -94,6 +95,7 @@ function connects(host: string, port: number): Promise<boolean> {
  */
 export class TestHosts {
   private readonly holders: ChildProcess[] = [];
+  private readonly dirs: string[] = [];
   private readonly servers: ChildProcess[] = [];
   private readonly subnet = freeSubnet();
   private readonly tag = randomBytes(3).toString('hex');
@@ -109,6 +111,34 @@ export class TestHosts {
       await sleep(25);
     }
     throw new Error(`test host ${label} did not start serving at ${url}`);
+  }
+
+  /**
+   * A test host with a web site on ports 80 (HTTP, answering `label`) and 443 (HTTPS with a
+   * self-signed certificate made by openssl, answering `label-tls`), for name-based rules.
+   */
+  async addSite(label: string): Promise<TestHost & { tlsUrl: string }> {
+    const made = this.make();
+    const dir = mkdtempSync(join(tmpdir(), 'e2bts-site-'));
+    this.dirs.push(dir);
+    const made509 = spawnSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', `/CN=${label}`, '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')],
+      { encoding: 'utf8' },
+    );
+    if (made509.status !== 0) throw new Error(`openssl could not make a certificate: ${made509.stderr.trim()}`);
+    const script = [
+      "const fs = require('fs');",
+      `require('http').createServer((q, s) => s.end(${JSON.stringify(label)})).listen(80, ${JSON.stringify(made.ip)});`,
+      `require('https').createServer({ key: fs.readFileSync(${JSON.stringify(join(dir, 'key.pem'))}), cert: fs.readFileSync(${JSON.stringify(join(dir, 'cert.pem'))}) }, (q, s) => s.end(${JSON.stringify(`${label}-tls`)})).listen(443, ${JSON.stringify(made.ip)});`,
+    ].join('');
+    this.runIn(made.ns, script);
+    const url = `http://${made.ip}/`;
+    for (let t = 0; t < 200; t++) {
+      if ((await fetchText(url, 500)) === label && (await connects(made.ip, 443))) return { name: label, ip: made.ip, hostSideIp: made.hostSideIp, port: 80, url, tlsUrl: `https://${made.ip}/` };
+      await sleep(25);
+    }
+    throw new Error(`test site ${label} did not start serving at ${url}`);
   }
 
   /**
@@ -179,5 +209,6 @@ export class TestHosts {
   /** Stops the servers and the namespaces' holders (the namespaces and their veth pairs go with them). */
   dispose(): void {
     for (const child of [...this.servers, ...this.holders]) child.kill('SIGKILL');
+    for (const dir of this.dirs) rmSync(dir, { recursive: true, force: true });
   }
 }

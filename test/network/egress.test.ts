@@ -9,7 +9,7 @@
  * Driven through the official SDK, as E2B code would. Needs root (for the test hosts) and a
  * backend that enforces egress rules; otherwise it skips and prints why.
  */
-import { chownSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chownSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +33,9 @@ let backend: LocalBackend;
 const hosts = new TestHosts();
 let a: TestHost;
 let b: TestHost;
+/** A web site (80 and 443) that names in allowOut lead to; hosts.txt pins the names. */
+let site: TestHost & { tlsUrl: string };
+let hostsDir: string;
 /** Services of this machine a sandbox must never reach: one on loopback, one on every address. */
 let loopbackOnly: Server;
 let everywhere: Server;
@@ -55,10 +58,16 @@ beforeAll(async () => {
   if (why) return;
   a = await hosts.add('host-a');
   b = await hosts.add('host-b');
+  site = await hosts.addSite('site-d');
   loopbackOnly = await serve('host loopback service', '127.0.0.1');
   everywhere = await serve('host service', '0.0.0.0');
-  // the test hosts' veth pairs exist before the backend starts (it lists the host's addresses per sandbox anyway)
-  backend = await startLocalBackend();
+  // names for the daemon to resolve (no DNS here): E2B_TS_EGRESS_HOSTS pins them
+  hostsDir = mkdtempSync(join(tmpdir(), 'e2bts-egress-hosts-'));
+  writeFileSync(
+    join(hostsDir, 'hosts'),
+    [`${site.ip} allowed.test deep.sub.wild.test wild.test other.test`, '127.0.0.1 loopback.test', `${a.hostSideIp} hostside.test`].join('\n'),
+  );
+  backend = await startLocalBackend({ env: { E2B_TS_EGRESS_HOSTS: join(hostsDir, 'hosts') } });
   process.env.E2B_API_URL = backend.url;
   process.env.E2B_SANDBOX_URL = backend.url;
   process.env.E2B_API_KEY = backend.apiKey;
@@ -69,6 +78,7 @@ afterAll(async () => {
   loopbackOnly?.close();
   everywhere?.close();
   hosts.dispose();
+  if (hostsDir) rmSync(hostsDir, { recursive: true, force: true });
 });
 
 describe.skipIf(why !== undefined)('egress', () => {
@@ -185,6 +195,34 @@ describe.skipIf(why !== undefined)('egress', () => {
       await sbx.connect();
       expect(await fetchFrom(sbx, a.url)).toBe('failed');
       expect(await fetchFrom(sbx, b.url)).toBe('host-b');
+    } finally {
+      await sbx.kill();
+    }
+  });
+
+  it('domain names in allowOut, as E2B matches them: the Host on port 80, the TLS server name on 443, wildcards below a name; the daemon connects to what the name resolves to', async () => {
+    const sbx = await Sandbox.create({ network: { denyOut: ['0.0.0.0/0'], allowOut: ['allowed.test', '*.wild.test', 'loopback.test', 'hostside.test'] } });
+    // `--resolve` makes curl dial the given address with the name in Host and SNI
+    const get = (name: string, port: 80 | 443, dial: string) =>
+      fetchFrom(sbx, `-k --resolve ${name}:${port}:${dial} ${port === 443 ? 'https' : 'http'}://${name}/`);
+    try {
+      expect(await get('allowed.test', 80, site.ip)).toBe('site-d');
+      expect(await get('allowed.test', 443, site.ip)).toBe('site-d-tls');
+      // dialled at another address, it still reaches what the NAME resolves to (never where the sandbox aimed)
+      expect(await get('allowed.test', 80, b.ip)).toBe('site-d');
+      expect(await get('deep.sub.wild.test', 443, site.ip)).toBe('site-d-tls');
+      // a wildcard is for names below it, not the name itself; other names are refused
+      expect(await get('wild.test', 80, site.ip)).toBe('failed');
+      expect(await get('other.test', 443, site.ip)).toBe('failed');
+      // the address alone is still denied, and other ports are matched by address only
+      expect(await fetchFrom(sbx, site.url)).toBe('failed');
+      expect(await fetchFrom(sbx, a.url)).toBe('failed');
+      // an allowed name that resolves to the host or its loopback is refused like the host
+      expect(await get('loopback.test', 80, site.ip)).toBe('failed');
+      expect(await get('hostside.test', 80, site.ip)).toBe('failed');
+      // updateNetwork without the names: refused again
+      await sbx.updateNetwork({ denyOut: ['0.0.0.0/0'] });
+      expect(await get('allowed.test', 80, site.ip)).toBe('failed');
     } finally {
       await sbx.kill();
     }

@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { domainEntry } from '../runtime/egress-proxy.js';
 import { parseCidr, type EgressPolicy } from '../runtime/network.js';
 import type { NewSandbox, SandboxForkRequest, SandboxNetworkConfig, SandboxNetworkUpdateConfig, SandboxVolumeMount } from '../../gen/api/schemas.js';
 import { RESTARTING_MESSAGE } from '../../protocol/sandbox-state.js';
@@ -1122,15 +1123,21 @@ export class SandboxManager {
 }
 
 /**
- * The egress rules a sandbox's record asks for (runtime/network.ts). Domain names in allowOut
- * are kept in the record and reported, but only IPs and CIDRs become rules: the local backend
- * does not match traffic by host name.
+ * The egress rules a sandbox's record asks for (runtime/network.ts): IPs and CIDRs become
+ * address rules, domain names in allowOut are matched by name on TCP 80/443
+ * (runtime/egress-proxy.ts).
  */
 export function egressOf(record: Pick<SandboxRecord, 'allowInternetAccess' | 'network'>): EgressPolicy {
   const cidrs = (list: string[] | undefined) => (list ?? []).filter((entry) => parseCidr(entry) !== undefined);
-  return { internet: record.allowInternetAccess, allowOut: cidrs(record.network?.allowOut), denyOut: cidrs(record.network?.denyOut) };
+  const names = (record.network?.allowOut ?? []).filter((entry) => parseCidr(entry) === undefined).flatMap((entry) => domainEntry(entry) ?? []);
+  return {
+    internet: record.allowInternetAccess,
+    allowOut: cidrs(record.network?.allowOut),
+    denyOut: cidrs(record.network?.denyOut),
+    ...(names.length ? { allowNames: names } : {}),
+  };
 }
 
 function isDefaultEgress(policy: EgressPolicy): boolean {
-  return policy.internet && policy.allowOut.length === 0 && policy.denyOut.length === 0;
+  return policy.internet && policy.allowOut.length === 0 && policy.denyOut.length === 0 && !policy.allowNames?.length;
 }

@@ -10,7 +10,9 @@
  * listening socket from the daemon (socket.ts), and bubblewrap reads its arguments from a pipe,
  * so no host path naming the sandbox appears on any command line.
  */
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { packageRoot } from '../../version.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { chmodSync, constants as fsConstants, copyFileSync, existsSync, lchownSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync, type Stats } from 'node:fs';
@@ -18,7 +20,8 @@ import { dirname, join, posix } from 'node:path';
 import type { EnvdConfig, EnvdUser } from '../envd/config.js';
 import { createFreezer } from './freezer.js';
 import { ARGS_FD, BLOCK_FD, envdBundlePath, INFO_FD, joinCgroupCommand, launch } from './launch.js';
-import { applyEgress, attachSlirp, describeNetwork, needsUplink, unwatchHostAddresses, watchHostAddresses, type EgressPolicy, type NetworkTools } from './network.js';
+import { handleEgress, readHostsFile } from './egress-proxy.js';
+import { applyEgress, attachSlirp, describeNetwork, hostOnly, needsUplink, nsenterArgs, unwatchHostAddresses, watchHostAddresses, type EgressPolicy, type NetworkTools } from './network.js';
 import { writableRoot as diskRoot } from './disk.js';
 import { etcMaskLayer, immutableLayer, isRealDir, mountablePath, mountCommand, probeOverlay, type OverlayChoice, type OverlayMount, type OverlaySupport } from './layers.js';
 import { etcHidden, GENERATED_ETC, generatedTarget, kernelMounts, PROGRAM_DIRS, programMounts } from './rootfs.js';
@@ -583,16 +586,23 @@ export function createBubblewrapRuntime(
 function sandboxNetwork(tools: NetworkTools, internetWorks: boolean, privileged: boolean, procsFiles: string[], spec: SandboxSpec) {
   let pid: number | undefined;
   let slirp: ChildProcess | undefined;
+  let relay: { child: ChildProcess; close: () => void } | undefined;
   let current: EgressPolicy | undefined;
   const ready = tools as Required<NetworkTools>;
+  const wrap = (command: string, args: string[]) => joinCgroupCommand(procsFiles, command, args);
   const apply = async (policy: EgressPolicy) => {
     current = policy;
     if (pid === undefined) return;
     // without the tools no rule can be written, and nothing leaves the namespace either
     if (!internetWorks) return;
+    // the relay listens before any rule sends connections to it
+    if ((policy.allowNames?.length ?? 0) > 0 && !relay) {
+      relay = await startRelay(ready, pid, privileged, spec, () => current?.allowNames ?? [], wrap);
+      relay.child.once('exit', () => (relay = undefined));
+    }
     applyEgress(ready, pid, privileged, policy);
     if (needsUplink(policy) && !slirp) {
-      slirp = await attachSlirp(ready.slirp4netns, pid, privileged, (command, args) => joinCgroupCommand(procsFiles, command, args));
+      slirp = await attachSlirp(ready.slirp4netns, pid, privileged, wrap);
       slirp.once('exit', () => (slirp = undefined));
     }
   };
@@ -617,6 +627,59 @@ function sandboxNetwork(tools: NetworkTools, internetWorks: boolean, privileged:
       unwatchHostAddresses(refresh);
       slirp?.kill('SIGKILL');
       slirp = undefined;
+      relay?.child.kill('SIGKILL');
+      relay?.close();
+      relay = undefined;
     },
   };
+}
+
+/**
+ * Starts the egress relay in the sandbox's network namespace (egress-relay.ts) and the daemon's
+ * side of it, which decides each connection by name (egress-proxy.ts).
+ */
+async function startRelay(
+  tools: Required<NetworkTools>,
+  pid: number,
+  privileged: boolean,
+  spec: SandboxSpec,
+  names: () => readonly string[],
+  wrap: (command: string, args: string[]) => { command: string; args: string[] },
+): Promise<{ child: ChildProcess; close: () => void }> {
+  const hostsFile = process.env.E2B_TS_EGRESS_HOSTS;
+  const served = await spec.sockets.serve((socket) =>
+    handleEgress(socket, {
+      names,
+      refused: (address) => hostOnly(address),
+      ...(hostsFile ? { hosts: readHostsFile(hostsFile) } : {}),
+      log: spec.onLog,
+    }),
+  );
+  const script = join(packageRoot(), 'dist', 'local', 'runtime', 'egress-relay.js');
+  const run = wrap(tools.nsenter, [...nsenterArgs(pid, privileged), process.execPath, script]);
+  const child = spawn(run.command, run.args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  child.stdin!.on('error', () => {});
+  // the path goes on stdin, never on a command line; stdin stays open: the relay ends with the daemon
+  child.stdin!.write(`${JSON.stringify({ socket: served.path })}\n`);
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the egress relay did not start within 10 s')), 10_000);
+      createInterface({ input: child.stdout! }).once('line', (line) => {
+        clearTimeout(timer);
+        if (line === 'READY') resolve();
+        else reject(new Error(`the egress relay said ${JSON.stringify(line)}`));
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`the egress relay failed (exit ${code}): ${stderr.trim().split('\n').pop() ?? ''}`));
+      });
+    });
+  } catch (error) {
+    child.kill('SIGKILL');
+    served.close();
+    throw error;
+  }
+  return { child, close: served.close };
 }

@@ -31,6 +31,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
+import { RELAY_HTTP_PORT, RELAY_TLS_PORT } from './egress-proxy.js';
 
 /** What a sandbox may reach. Names, not addresses, in allowOut are kept by the caller. */
 export interface EgressPolicy {
@@ -40,12 +41,17 @@ export interface EgressPolicy {
   allowOut: string[];
   /** IPs and CIDRs that are refused. `0.0.0.0/0` is E2B's "all traffic". */
   denyOut: string[];
+  /** Domain names (and `*.` wildcards) of allowOut, matched on TCP 80/443 (egress-proxy.ts). */
+  allowNames?: string[];
 }
 
 /** Whether any traffic may leave the sandbox (else its namespace needs no way out at all). */
 export function needsUplink(policy: EgressPolicy): boolean {
-  return policy.internet || policy.allowOut.length > 0;
+  return policy.internet || policy.allowOut.length > 0 || (policy.allowNames?.length ?? 0) > 0;
 }
+
+/** slirp4netns's DNS forwarder, and the resolver E2B lets through wherever allowOut names domains. */
+const DNS_SERVERS = ['10.0.2.3', '8.8.8.8'];
 
 /** The table the daemon owns in each sandbox's namespace. */
 export const TABLE = 'e2b_ts';
@@ -169,11 +175,37 @@ export function egressRuleset(policy: EgressPolicy, host: readonly string[]): st
     '  chain egress {',
     '    type filter hook output priority filter; policy accept;',
     '    oifname "lo" accept',
+    // the sandbox's own loopback, also as the filter sees a connection the names chain below
+    // redirected to the relay (its route is looked up again only after this hook)
+    '    ip daddr 127.0.0.0/8 accept',
+    '    ip6 daddr ::1 accept',
     `    ip daddr @host4 ${reject}`,
     `    ip6 daddr @host6 ${reject}`,
   );
-  lines.push(`    ip daddr @allow4 accept`, `    ip6 daddr @allow6 accept`, `    ip daddr @deny4 ${reject}`, `    ip6 daddr @deny6 ${reject}`);
-  lines.push('  }', '}', '');
+  const names = (policy.allowNames?.length ?? 0) > 0;
+  lines.push(`    ip daddr @allow4 accept`, `    ip6 daddr @allow6 accept`);
+  // names need their resolver, as on E2B
+  if (names) lines.push(`    ip daddr { ${DNS_SERVERS.join(', ')} } meta l4proto { tcp, udp } th dport 53 accept`);
+  lines.push(`    ip daddr @deny4 ${reject}`, `    ip6 daddr @deny6 ${reject}`, '  }');
+  if (names) {
+    // TCP 80/443 the address rules would refuse goes to the relay, which lets the daemon decide
+    // by name; the relay's loopback connection passes the filter above as loopback traffic
+    lines.push(
+      '  chain names {',
+      '    type nat hook output priority -100; policy accept;',
+      '    oifname "lo" return',
+      '    ip daddr @host4 return',
+      '    ip6 daddr @host6 return',
+      '    ip daddr @allow4 return',
+      '    ip6 daddr @allow6 return',
+      `    ip daddr @deny4 tcp dport 80 redirect to :${RELAY_HTTP_PORT}`,
+      `    ip daddr @deny4 tcp dport 443 redirect to :${RELAY_TLS_PORT}`,
+      `    ip6 daddr @deny6 tcp dport 80 redirect to :${RELAY_HTTP_PORT}`,
+      `    ip6 daddr @deny6 tcp dport 443 redirect to :${RELAY_TLS_PORT}`,
+      '  }',
+    );
+  }
+  lines.push('}', '');
   return lines.join('\n');
 }
 
@@ -206,8 +238,14 @@ export function describeNetwork(tools: NetworkTools): { internet: boolean; descr
   return { internet: false, description: `own network namespace per sandbox; NO internet: ${missing.join(', ')} missing (install ${packages.join(', ')})` };
 }
 
+/** Whether an address is one a sandbox must never reach through a name either: the host's, or loopback. */
+export function hostOnly(address: string, host: readonly string[] = hostAddresses()): boolean {
+  const bare = address.toLowerCase().replace(/^::ffff:/, '');
+  return host.includes(bare) || bare.startsWith('127.') || bare === '::1' || bare === '0.0.0.0' || bare === '::';
+}
+
 /** The argument list that runs a program in the network (and, unprivileged, user) namespace of `pid`. */
-function nsenterArgs(pid: number, privileged: boolean): string[] {
+export function nsenterArgs(pid: number, privileged: boolean): string[] {
   return ['--target', String(pid), '--net', ...(privileged ? [] : ['--user', '--preserve-credentials'])];
 }
 

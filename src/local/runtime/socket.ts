@@ -13,7 +13,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, constants, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 
 /** The descriptor number envd finds its listening socket on. */
@@ -87,6 +87,21 @@ export class SocketDir {
       },
       remove: () => rmSync(final, { force: true }),
     };
+  }
+
+  /**
+   * A unix socket server of the daemon's own under a random name, and the path another process
+   * of the daemon's user connects to it by (through the daemon's open folder, so it stays short).
+   */
+  async serve(onConnection: (socket: Socket) => void): Promise<{ path: string; close: () => void }> {
+    const name = `${randomBytes(9).toString('base64url')}.sock`;
+    const server = createServer(onConnection);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ path: this.named(name), backlog: 511 }, () => resolve());
+    });
+    const path = this.fd === undefined ? join(this.dir, name) : `/proc/${process.pid}/fd/${this.fd}/${name}`;
+    return { path, close: () => server.close() };
   }
 
   close(): void {
