@@ -260,7 +260,7 @@ export class Disks {
     return { sizeMB: bytes / MIB, capped: bytes < wanted };
   }
 
-  private async mountImage(dir: string): Promise<void> {
+  private async mountImage(dir: string, waitMs = 10_000): Promise<void> {
     const tools = this.tools!;
     const rw = writableRoot(dir);
     // `upper` holds a writable root's upper layers of /usr, /etc, ... (runtime/layers.ts); the
@@ -277,7 +277,7 @@ export class Disks {
       // A disk unmounted a moment ago (lazily) may still be finishing on its old loop device:
       // mounting the image a second time meanwhile would have two file systems write to it.
       const image = join(dir, DISK_IMAGE);
-      if (!(await loopsReleased(image, 5000))) {
+      if (!(await loopsReleased(image, waitMs))) {
         throw new Error(`the sandbox's disk image is still attached to ${loopsBacking(image).join(', ')} (its last mount has not ended); not mounting it twice`);
       }
       await run(tools.mount, ['-o', 'loop,nodev,nosuid,discard,noinit_itable', image, rw]);
@@ -293,10 +293,10 @@ export class Disks {
    * False when it has none (a sandbox made before disks were enforced). Throws when it has one
    * that cannot be mounted here: started without it, the sandbox would find its files gone.
    */
-  async mount(dir: string): Promise<boolean> {
+  async mount(dir: string, waitMs = 10_000): Promise<boolean> {
     if (!existsSync(join(dir, DISK_IMAGE))) return false;
     if (!this.tools) throw new Error(`the sandbox's files are on its disk image, which cannot be mounted here (${this.status.detail})`);
-    await this.mountImage(dir);
+    await this.mountImage(dir, waitMs);
     return true;
   }
 
@@ -329,7 +329,9 @@ export class Disks {
       names.map(async (name) => {
         const dir = join(sandboxesDir, name);
         try {
-          if (hasRecord(dir)) await this.mount(dir);
+          // a loaded machine can take many seconds to finish the last daemon's lazy unmounts, and
+          // a sandbox started without its disk would find its files gone: wait longer here
+          if (hasRecord(dir)) await this.mount(dir, 60_000);
           else await this.unmount(dir);
         } catch (error) {
           problems.push(`the disk of ${name}: ${error instanceof Error ? error.message : String(error)}`);
