@@ -85,7 +85,7 @@ describe('two sandboxes, the same port, each through its own URL', () => {
     const saved = { ...process.env };
     Object.assign(process.env, { E2B_API_URL: backend.url, E2B_SANDBOX_URL: backend.url, E2B_API_KEY: backend.apiKey });
     try {
-      const created = await SdkSandbox.create({ allowInternetAccess: false });
+      const created = await SdkSandbox.create();
       try {
         expect(created.getHost(8000)).toBe(`8000-${created.sandboxId}.localhost:${backend.port}`);
         // envd traffic still goes to E2B_SANDBOX_URL: commands work

@@ -10,6 +10,7 @@ import { Agent } from 'undici';
 import { Sandbox, type ConnectionOptions } from '../../src/index.js';
 import type { LocalBackend } from './local-backend.js';
 import { repoRoot } from './paths.js';
+import { pollUntil } from './cli-process.js';
 
 /** The connection options of a backend, for our client. */
 export function connection(backend: LocalBackend): ConnectionOptions {
@@ -17,12 +18,11 @@ export function connection(backend: LocalBackend): ConnectionOptions {
 }
 
 /**
- * A sandbox with a network namespace of its own (loopback only). Today only sandboxes without
- * internet access get one; once every sandbox has its own namespace (issue 13, the network
- * part), the ports tests need no flag.
+ * A sandbox for the ports tests: every bubblewrap sandbox has a network namespace of its own
+ * (src/local/runtime/network.ts), so its ports are its own, internet access or not.
  */
 export function createIsolatedSandbox(backend: LocalBackend, opts: Parameters<typeof Sandbox.create>[1] = {}): Promise<Sandbox> {
-  return Sandbox.create('base', { ...connection(backend), timeoutMs: 900_000, allowInternetAccess: false, ...opts });
+  return Sandbox.create('base', { ...connection(backend), timeoutMs: 900_000, ...opts });
 }
 
 /**
@@ -52,20 +52,7 @@ export function curl(args: string[]): Promise<{ code: number; stdout: string; st
 }
 
 /** Polls `probe` until it returns something other than undefined, or fails after `ms`. */
-export async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms${last ? ` (last error: ${String(last)})` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+export const until = <T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> => pollUntil(what, probe, ms, 50);
 
 /** The URL of a port of a sandbox on a backend. */
 export function portUrl(backend: LocalBackend, sandboxId: string, port: number): string {

@@ -1,5 +1,5 @@
 /** Request and response helpers of the control-plane API (E2B's JSON error shape). */
-import type { ServerResponse } from 'node:http';
+import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 
 /** An error that becomes an API error response. */
 export class ApiError extends Error {
@@ -33,4 +33,19 @@ export function sendApiError(res: ServerResponse, status: number, message: strin
     return;
   }
   sendJson(res, status, { code: status, message });
+}
+
+/**
+ * When an upstream answered before it had the whole request body (an upload it refused), drops
+ * the rest of that body: Node's client request stops taking more once its response has come (it
+ * drops its socket's drain listener with it), so the piped body would stall for good, and with
+ * it a client still sending, which would never read the answer or send its next request.
+ */
+export function dropBodyOnEarlyAnswer(answer: IncomingMessage, req: IncomingMessage, upstream: ClientRequest): void {
+  answer.on('end', () => {
+    if (upstream.writableFinished) return;
+    req.unpipe(upstream);
+    upstream.destroy();
+    req.resume();
+  });
 }

@@ -31,7 +31,7 @@ import type { Duplex } from 'node:stream';
 import { RESTARTING, RESTARTING_MESSAGE, RESTARTING_STATUS, SANDBOX_STATE_HEADER } from '../../protocol/sandbox-state.js';
 import { PLATFORM_HEADER } from '../envd/config.js';
 import type { EdgeRoute } from './edge.js';
-import { sendJson } from './http.js';
+import { dropBodyOnEarlyAnswer, sendJson } from './http.js';
 import { SandboxUnavailableError, type SandboxManager } from './sandboxes.js';
 
 /** The header E2B's edge wants on user-port traffic of a sandbox with `allowPublicTraffic: false`. */
@@ -366,13 +366,8 @@ export function createPortProxy(sandboxes: SandboxManager, opts: { apiKey: strin
       res.flushHeaders();
       up.pipe(res);
       up.on('error', () => res.destroy());
-      // The application answered before it had the whole body: drop the rest (see proxy.ts).
-      up.on('end', () => {
-        if (upstream.writableFinished) return;
-        req.unpipe(upstream);
-        upstream.destroy();
-        req.resume();
-      });
+      // the application answered before it had the whole body: the rest is not needed
+      dropBodyOnEarlyAnswer(up, req, upstream);
     });
     upstream.on('error', (error: NodeJS.ErrnoException) => {
       if (res.headersSent || res.destroyed) {

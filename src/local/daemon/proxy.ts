@@ -16,7 +16,7 @@ import { getSignature } from '../../protocol/signature.js';
 import { PLATFORM_HEADER } from '../envd/config.js';
 import { ENVD_PORT, type EdgeRoute } from './edge.js';
 import { SandboxUnavailableError, type SandboxManager } from './sandboxes.js';
-import { sendJson } from './http.js';
+import { dropBodyOnEarlyAnswer, sendJson } from './http.js';
 
 /** envd endpoints only the orchestrator may call (x-internal in envd.yaml); the edge refuses them. */
 const INTERNAL_PATHS = ['/init', '/freeze', '/unfreeze', '/collapse', '/fsfreeze', '/fsthaw', '/upgrade', '/files/compose'];
@@ -190,16 +190,7 @@ export function createEnvdProxy(sandboxes: SandboxManager): {
       res.flushHeaders();
       up.pipe(res);
       up.on('error', () => res.destroy());
-      // envd answered before it had the whole body (an upload it refused). Node's client request
-      // stops taking more then (it drops its socket's drain listener with the response), so the
-      // piped body would stall for good, and with it a client still sending, which never gets to
-      // read the answer or to send its next request. The rest of the body is not needed: drop it.
-      up.on('end', () => {
-        if (upstream.writableFinished) return;
-        req.unpipe(upstream);
-        upstream.destroy();
-        req.resume();
-      });
+      dropBodyOnEarlyAnswer(up, req, upstream);
     });
     upstream.on('error', (error: NodeJS.ErrnoException) => {
       if (res.headersSent) {
