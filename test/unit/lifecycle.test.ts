@@ -232,7 +232,7 @@ async function harness(opts: { root?: string; clock?: FakeClock; alive?: boolean
     paths,
     runtime,
     templates,
-    warmSpare: false,
+    warmSpares: 0,
     clock,
     log: (level, message) => daemonLog.push(`${level} ${message}`),
     processes: {

@@ -126,8 +126,8 @@ export interface SandboxManagerOptions {
   templates: TemplateStore;
   /** The daemon's own log. */
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
-  /** Keep a warm spare sandbox process ready (where the runtime allows). @default true */
-  warmSpare?: boolean;
+  /** How many warm spare sandbox processes to keep ready for `base` (where the runtime allows; 0: none). @default 2 */
+  warmSpares?: number;
   /** Time for lifetimes and the restart policy. @default the real clock */
   clock?: Clock;
   /**
@@ -356,14 +356,16 @@ export class SandboxManager {
       sandboxesDir: this.opts.paths.sandboxes,
       stateRoot: this.opts.paths.root,
       sockets: this.sockets,
-      enabled: this.opts.runtime.relocatable && this.opts.warmSpare !== false,
+      enabled: this.opts.runtime.relocatable && this.opts.warmSpares !== 0,
       log: this.opts.log,
       disks: this.opts.disks,
       // the common case (the base template's); a create with another size starts afresh
       diskSizeMB: this.opts.templates.find('base')?.diskSizeMB,
     };
-    this.spare = new WarmSpare(spareOpts);
-    this.templateSpare = new WarmSpare(spareOpts);
+    // as many for the template last created from as for base: scripts make sandboxes of one
+    // template in a row, whichever it is
+    this.spare = new WarmSpare({ ...spareOpts, count: this.opts.warmSpares ?? 2 });
+    this.templateSpare = new WarmSpare({ ...spareOpts, count: this.opts.warmSpares ?? 2 });
     this.spare.refill();
   }
 
@@ -503,7 +505,9 @@ export class SandboxManager {
         const fitsSpare = (layers.length === 0 || mountsLayers) && (!seedFiles || !this.overlayDirs().some((name) => existsSync(join(seedFiles, name))));
         const spareOf = layers.length > 0 ? this.templateSpare : this.spare;
         // A warm spare's folder becomes this sandbox's folder, so take it before writing anything.
-        const spare = fitsSpare ? await spareOf?.take(this.dir(id), draft.allowInternetAccess, draft.diskSizeMB, draft.layers ?? []) : undefined;
+        // a spare has the default network rules; a runtime that changes rules live gives it others
+        const rulesFit = draft.allowInternetAccess || this.opts.runtime.enforcesEgress === true;
+        const spare = fitsSpare ? await spareOf?.take(this.dir(id), rulesFit, draft.diskSizeMB, draft.layers ?? []) : undefined;
         if (!spare) await mkdir(this.dir(id), { recursive: true, mode: 0o700 });
         if (!spare) await this.makeDisk(id, draft.diskSizeMB);
         record = await this.lifecycle.create(draft);

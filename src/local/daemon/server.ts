@@ -124,6 +124,12 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   });
 }
 
+/** `E2B_TS_WARM_SPARE`: how many warm spares (0 to 4; unset or unreadable: 2). */
+export function warmSpares(value: string | undefined): number {
+  if (value === undefined || !/^[0-4]$/.test(value.trim())) return 2;
+  return Number(value.trim());
+}
+
 export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const host = opts.host ?? '127.0.0.1';
   if (!LOOPBACK_HOSTS.has(host)) throw new Error(`the local backend only binds loopback addresses, not ${host}`);
@@ -151,7 +157,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const limits = [...cgroupsFor(paths.root).limits, disks.status];
   const templates = new TemplateStore(paths.templates);
   await templates.load();
-  const sandboxes = new SandboxManager({ paths, runtime, templates, log, warmSpare: process.env.E2B_TS_WARM_SPARE !== '0', disks });
+  const sandboxes = new SandboxManager({ paths, runtime, templates, log, warmSpares: warmSpares(process.env.E2B_TS_WARM_SPARE), disks });
   await sandboxes.load();
   const proxy = createEnvdProxy(sandboxes);
 

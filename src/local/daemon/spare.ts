@@ -1,16 +1,19 @@
 /**
- * A warm spare: one sandbox process started ahead of time, so creating a sandbox does not wait
- * for its envd to boot (most of a local create's time). On create, the spare's folder is renamed
- * to the new sandbox's, and envd learns its identity through `/init`. Only runtimes whose
- * sandboxes survive a rename of their host folder (bubblewrap: every path is a mount point) can
- * use it; `E2B_TS_WARM_SPARE=0` turns it off. envd's socket lives in the daemon's own folder,
+ * Warm spares: sandbox processes started ahead of time, so creating a sandbox does not wait for
+ * its envd to boot (most of a local create's time). On create, a spare's folder is renamed to the
+ * new sandbox's, and envd learns its identity through `/init`. Only runtimes whose sandboxes
+ * survive a rename of their host folder (bubblewrap: every path is a mount point) can use them.
+ * The base template keeps two ready (`E2B_TS_WARM_SPARE=N` sets how many, 0 none): a sandbox
+ * boots in about a quarter of a second here while a create from a ready spare takes tens of
+ * milliseconds, so with one spare a script creating sandboxes back to back waited for each boot;
+ * with two, one boots while the other is handed out. Each costs an idle envd (~50 MB). envd's socket lives in the daemon's own folder,
  * so it does not move with the rename. Where sandbox disks are enforced, the spare's disk is made
  * ahead too, at the base template's size (a sandbox of another size starts afresh), and its
  * cpu and memory limits are set when it is taken (they can change at any time).
  *
  * A spare stands on the template layers it was started with (none for `base`): it serves only a
- * sandbox of those layers. The daemon keeps one for `base` and one for the template last created
- * from.
+ * sandbox of those layers. The daemon keeps spares for `base` and one for the template last
+ * created from.
  */
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
@@ -57,11 +60,18 @@ export function postInit(proc: SandboxProcess, body: Record<string, unknown>): P
   });
 }
 
+/** One spare on its way, and what it became once started (undefined: it failed). */
+interface Pending {
+  spare: Promise<Spare | undefined>;
+  ready: boolean;
+}
+
 export class WarmSpare {
-  private pending?: Promise<Spare | undefined>;
+  /** Spares starting or ready, oldest first. */
+  private pool: Pending[] = [];
   /** The folder of the next spare, its disk already made and mounted (made while a spare boots). */
   private nextFolder?: Promise<string | undefined>;
-  /** The layers the pending spare stands on. */
+  /** The layers the pool's spares stand on. */
   private layers: readonly string[] = [];
   private closed = false;
 
@@ -72,12 +82,18 @@ export class WarmSpare {
       stateRoot: string;
       sockets: SocketDir;
       enabled: boolean;
+      /** How many spares to keep. @default 1 */
+      count?: number;
       log: (level: 'info' | 'warn' | 'error', message: string) => void;
       disks?: Disks;
       /** Size of the spare's disk. */
       diskSizeMB?: number;
     },
   ) {}
+
+  private get count(): number {
+    return this.opts.count ?? 1;
+  }
 
   /** Unmounts a spare folder's disk and deletes the folder. */
   private async discard(dir: string): Promise<void> {
@@ -118,17 +134,21 @@ export class WarmSpare {
   }
 
   /**
-   * Starts a spare standing on `layers` in the background, unless one on the same layers is
-   * already there or coming (one on other layers is stopped first).
+   * Tops the pool up with spares standing on `layers`, started in the background (spares on
+   * other layers are stopped first).
    */
   refill(layers: readonly string[] = []): void {
-    if (!this.opts.enabled || this.closed) return;
-    if (this.pending && sameLayers(this.layers, layers)) return;
-    if (this.pending) void this.drop();
+    if (!this.opts.enabled || this.closed || this.count < 1) return;
+    if (this.pool.length > 0 && !sameLayers(this.layers, layers)) void this.drop();
     this.layers = [...layers];
+    while (this.pool.length < this.count) this.startOne(this.layers);
+  }
+
+  private startOne(layers: readonly string[]): void {
     const sink = { log: (_line: string) => {} };
     let dir: string | undefined;
-    this.pending = (async () => {
+    const entry: Pending = { ready: false, spare: Promise.resolve(undefined) };
+    entry.spare = (async () => {
       const prepared = this.nextFolder;
       this.nextFolder = undefined;
       dir = (await prepared) ?? (await this.makeFolder());
@@ -140,7 +160,7 @@ export class WarmSpare {
         stateRoot: this.opts.stateRoot,
         sockets: this.opts.sockets,
         hostKey: randomBytes(10).toString('hex'),
-        // The common case; sandboxes without internet need their own network namespace.
+        // the default rules; a sandbox that asks for others gets them when it takes the spare
         allowInternetAccess: true,
         layers: [...layers],
         envd: { sandboxId: name, templateId: '', envVars: {}, defaultUser: 'user', version: ENVD_VERSION },
@@ -148,24 +168,32 @@ export class WarmSpare {
       });
       await proc.ready;
       return { dir, proc, sink };
-    })().catch(async (error: unknown) => {
-      this.opts.log('warn', `warm spare failed to start: ${error instanceof Error ? error.message : String(error)}`);
-      if (dir) await this.discard(dir);
-      return undefined;
-    });
+    })()
+      .catch(async (error: unknown) => {
+        this.opts.log('warn', `warm spare failed to start: ${error instanceof Error ? error.message : String(error)}`);
+        if (dir) await this.discard(dir);
+        return undefined;
+      })
+      .then((spare) => {
+        entry.ready = true;
+        return spare;
+      });
+    this.pool.push(entry);
   }
 
   /**
-   * Hands the spare to a new sandbox whose folder will be `dir` (which must not exist yet).
-   * Undefined when there is no usable spare (then the caller starts a sandbox the usual way);
-   * a spare whose disk has another size stays for the next sandbox.
+   * Hands a spare (a ready one first, else the one that started first) to a new sandbox whose
+   * folder will be `dir` (which must not exist yet). Undefined when there is no usable spare
+   * (then the caller starts a sandbox the usual way); a spare whose disk has another size stays
+   * for the next sandbox. `rulesFit`: the spare's default network rules are right for the
+   * sandbox, or the runtime can change them once the sandbox has the spare.
    */
-  async take(dir: string, allowInternetAccess: boolean, diskSizeMB?: number, layers: readonly string[] = []): Promise<TakenSpare | undefined> {
-    if (!allowInternetAccess || !this.pending || !sameLayers(this.layers, layers)) return undefined;
+  async take(dir: string, rulesFit: boolean, diskSizeMB?: number, layers: readonly string[] = []): Promise<TakenSpare | undefined> {
+    if (!rulesFit || this.pool.length === 0 || !sameLayers(this.layers, layers)) return undefined;
     if (this.opts.disks?.enforced && diskSizeMB !== this.opts.diskSizeMB) return undefined;
-    const pending = this.pending;
-    this.pending = undefined;
-    const spare = await pending;
+    const at = Math.max(0, this.pool.findIndex((p) => p.ready));
+    const [entry] = this.pool.splice(at, 1);
+    const spare = await entry!.spare;
     if (!spare) return undefined;
     try {
       await rename(spare.dir, dir);
@@ -183,23 +211,25 @@ export class WarmSpare {
     };
   }
 
-  /** Whether the pending spare stands on a layer inside `dir`. */
+  /** Whether a spare of the pool stands on a layer inside `dir`. */
   standsOn(dir: string): boolean {
-    return this.pending !== undefined && this.layers.some((layer) => layerIn(layer, dir));
+    return this.pool.length > 0 && this.layers.some((layer) => layerIn(layer, dir));
   }
 
-  /** Stops the pending spare (a later refill starts another). */
+  /** Stops the pool's spares (a later refill starts others). */
   async drop(): Promise<void> {
-    const pending = this.pending;
-    this.pending = undefined;
-    const spare = await pending;
-    if (spare) {
-      await spare.proc.kill();
-      await this.discard(spare.dir);
+    const pool = this.pool;
+    this.pool = [];
+    for (const entry of pool) {
+      const spare = await entry.spare;
+      if (spare) {
+        await spare.proc.kill();
+        await this.discard(spare.dir);
+      }
     }
   }
 
-  /** Stops the spare for good. */
+  /** Stops the spares for good. */
   async close(): Promise<void> {
     this.closed = true;
     await this.drop();

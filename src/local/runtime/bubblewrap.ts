@@ -589,6 +589,13 @@ function sandboxNetwork(tools: NetworkTools, internetWorks: boolean, privileged:
   let relay: { child: ChildProcess; close: () => void } | undefined;
   let current: EgressPolicy | undefined;
   const ready = tools as Required<NetworkTools>;
+  // One write at a time, each of the policy as it is when the write starts: an update and a
+  // refresh for new host addresses can never land in the wrong order.
+  let writes: Promise<void> = Promise.resolve();
+  const writeRules = (): Promise<void> => {
+    writes = writes.catch(() => {}).then(() => applyEgress(ready, pid!, privileged, current!));
+    return writes;
+  };
   const wrap = (command: string, args: string[]) => joinCgroupCommand(procsFiles, command, args);
   const apply = async (policy: EgressPolicy) => {
     current = policy;
@@ -600,7 +607,7 @@ function sandboxNetwork(tools: NetworkTools, internetWorks: boolean, privileged:
       relay = await startRelay(ready, pid, privileged, spec, () => current?.allowNames ?? [], wrap);
       relay.child.once('exit', () => (relay = undefined));
     }
-    applyEgress(ready, pid, privileged, policy);
+    await writeRules();
     if (needsUplink(policy) && !slirp) {
       slirp = await attachSlirp(ready.slirp4netns, pid, privileged, wrap);
       slirp.once('exit', () => (slirp = undefined));
@@ -609,11 +616,9 @@ function sandboxNetwork(tools: NetworkTools, internetWorks: boolean, privileged:
   // the host's addresses are part of the rules: when they change, the rules are written again
   const refresh = () => {
     if (pid === undefined || current === undefined || !internetWorks) return;
-    try {
-      applyEgress(ready, pid, privileged, current);
-    } catch (error) {
+    writeRules().catch((error: unknown) => {
       spec.onLog(`e2b-ts: could not rewrite the network rules for the host's new addresses: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    });
   };
   return {
     start: async (sandboxPid: number, launchedPid: number) => {

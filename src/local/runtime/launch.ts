@@ -107,9 +107,10 @@ export function launch(opts: {
   /** The value of {@link SANDBOX_MARK_ENV} in every process of the sandbox, if it is marked. */
   mark?: string;
   /**
-   * Runs once the sandbox's namespaces exist and before envd starts in them (bubblewrap's
-   * `--info-fd`/`--block-fd`), with the host pid of the sandbox's first process: the network is
-   * set up here, so envd's first command already has it. A failure fails the start.
+   * Runs once the sandbox's namespaces exist (bubblewrap's `--info-fd`; `--block-fd` holds the
+   * sandbox until they are reported), with the host pid of the sandbox's first process, while
+   * envd boots: the sandbox is ready only when both are done, so envd's first command already
+   * has its network. A failure fails the start.
    */
   beforeStart?: (sandboxPid: number, launchedPid: number) => Promise<void>;
   /** Runs when the sandbox is killed, after its processes (helpers started for it). */
@@ -160,7 +161,7 @@ export function launch(opts: {
   const said = () => (early.length ? `: ${early.join(' / ')}` : '');
 
   const exited = new Promise<SandboxExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  const ready = new Promise<void>((resolve, reject) => {
+  const envdReady = new Promise<void>((resolve, reject) => {
     prepared?.catch(async (error: unknown) => {
       // The sandbox may have failed on its own (a mount bubblewrap could not make) and so have
       // left the hook nothing to work on: its own words, from the exit handler below, say more.
@@ -192,6 +193,8 @@ export function launch(opts: {
       });
     });
   });
+  // ready once envd answers and the work before it (the network) is done: they run side by side
+  const ready = prepared ? Promise.all([envdReady, prepared]).then(() => undefined) : envdReady;
   ready.catch(() => {});
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not start ${opts.command}`);
@@ -224,8 +227,8 @@ export function launch(opts: {
 }
 
 /**
- * Reads bubblewrap's report (`{"child-pid": N}`) from the info pipe, runs `hook` with the pid,
- * then lets bubblewrap go on by writing to its block pipe. Until then envd does not run.
+ * Reads bubblewrap's report (`{"child-pid": N}`) from the info pipe, lets bubblewrap go on by
+ * writing to its block pipe, and runs `hook` with the pid.
  */
 async function runBeforeStart(info: NodeJS.ReadableStream, block: NodeJS.WritableStream, hook: (pid: number) => Promise<void>): Promise<void> {
   block.on('error', () => {});
@@ -251,6 +254,9 @@ async function runBeforeStart(info: NodeJS.ReadableStream, block: NodeJS.Writabl
     pid = NaN;
   }
   if (!Number.isInteger(pid) || pid <= 0) throw new Error(`bubblewrap reported no sandbox pid (${JSON.stringify(text.slice(0, 200))})`);
-  await hook(pid);
+  // envd boots (a hundred milliseconds and more) while the hook works: the hook's own order
+  // keeps the sandbox safe meanwhile (network.ts writes the rules before it attaches the way
+  // out, so nothing leaves unfiltered), and no process of the user's runs before both are done
   block.end('go');
+  await hook(pid);
 }

@@ -27,7 +27,7 @@
  * passes. Internet access off is a `denyOut` of everything, as E2B defines it (so `allowOut`
  * still opens what it names).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
@@ -249,11 +249,31 @@ export function nsenterArgs(pid: number, privileged: boolean): string[] {
   return ['--target', String(pid), '--net', ...(privileged ? [] : ['--user', '--preserve-credentials'])];
 }
 
-/** Writes the egress rules into the namespace of `pid`; throws with nft's message when refused. */
-export function applyEgress(tools: Required<NetworkTools>, pid: number, privileged: boolean, policy: EgressPolicy): void {
+/**
+ * Writes the egress rules into the namespace of `pid`; rejects with nft's message when refused.
+ * Asynchronous: the daemon's other sandboxes are served meanwhile.
+ */
+export function applyEgress(tools: Required<NetworkTools>, pid: number, privileged: boolean, policy: EgressPolicy): Promise<void> {
   const script = egressRuleset(policy, hostAddresses());
-  const r = spawnSync(tools.nsenter, [...nsenterArgs(pid, privileged), tools.nft, '-f', '-'], { input: script, encoding: 'utf8', timeout: 10_000 });
-  if (r.status !== 0) throw new Error(`could not write the sandbox's network rules: ${(r.stderr || r.error?.message || `exit ${r.status}`).trim().split('\n')[0]}`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(tools.nsenter, [...nsenterArgs(pid, privileged), tools.nft, '-f', '-'], { stdio: ['pipe', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => {
+      if (stderr.length < 4096) stderr += d.toString('utf8');
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(new Error(`could not write the sandbox's network rules: ${error.message}`));
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve();
+      else reject(new Error(`could not write the sandbox's network rules: ${(stderr || `${signal ?? `exit ${code}`}`).trim().split('\n')[0]}`));
+    });
+    child.stdin!.on('error', () => {});
+    child.stdin!.end(script);
+  });
 }
 
 /**
