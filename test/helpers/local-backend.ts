@@ -64,7 +64,9 @@ export function requireSandboxFolder(home: string, sandboxId: string): string {
 async function launch(home: string, port: number, extraEnv: Record<string, string>): Promise<{ child: ChildProcess; port: number; out: string[] }> {
   const out: string[] = [];
   const child = spawn(process.execPath, [daemonMain, '--port', String(port)], {
-    env: { ...process.env, ...extraEnv, E2B_TS_HOME: home },
+    // one warm spare per test backend (the default two serve back-to-back creates; tests seldom
+    // make them, and a dozen backends booting spares at once load a small CI machine)
+    env: { E2B_TS_WARM_SPARE: '1', ...process.env, ...extraEnv, E2B_TS_HOME: home },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d: Buffer) => out.push(d.toString()));
