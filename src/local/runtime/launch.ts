@@ -194,7 +194,8 @@ export function launch(opts: {
     });
   });
   // ready once envd answers and the work before it (the network) is done: they run side by side
-  const ready = prepared ? Promise.all([envdReady, prepared]).then(() => undefined) : envdReady;
+  // (a failed hook is reported through envdReady, which prefers the sandbox's own last words)
+  const ready = prepared ? envdReady.then(() => prepared) : envdReady;
   ready.catch(() => {});
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not start ${opts.command}`);
