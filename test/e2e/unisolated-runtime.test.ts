@@ -73,6 +73,18 @@ describe('unisolated runtime: one meaning for a path', () => {
     expect(r.stdout).toMatch(/^runtime\tunisolated/m);
   });
 
+  it('network rules it cannot enforce are taken, and the sandbox\'s log says they are not enforced', async () => {
+    const created = await cli(['sandbox', 'create', '--deny-out', '0.0.0.0/0']);
+    expect(created.code, created.stderr).toBe(0);
+    const id = created.stdout.trim();
+    try {
+      const logs = await cli(['sandbox', 'logs', id]);
+      expect(logs.stdout).toMatch(/network rules are NOT enforced/);
+    } finally {
+      await cli(['sandbox', 'kill', id]);
+    }
+  });
+
   it("HOME and the default cwd are the sandbox's own folder, and TMPDIR is the sandbox's", async () => {
     const r = await ok(['exec', sbx, '--', 'sh', '-c', 'echo "$HOME"; pwd; echo "$TMPDIR"']);
     const [home, cwd, tmp] = r.stdout.trim().split('\n');

@@ -538,6 +538,9 @@ export class SandboxManager {
         } else {
           proc = await this.startEnvd(record);
         }
+        if (!this.opts.runtime.enforcesEgress && !isDefaultEgress(egressOf(record))) {
+          this.log(id).add('warn', `network rules are NOT enforced: ${this.opts.runtime.description}`);
+        }
         await this.lifecycle.apply(record, 'started', { process: this.processes.identify(proc.pid) });
         this.opts.log('info', `created sandbox ${id} (template ${alias ?? template.templateID}, timeout ${timeout}s)`);
         // The template's spawn count is saved while the answer goes out (counted at once, written
@@ -1001,6 +1004,7 @@ export class SandboxManager {
       const proc = this.live.get(id)?.proc;
       if (proc?.setEgress) await proc.setEgress(egressOf(record));
       this.log(id).add('info', `network rules updated (internet ${allow ? 'allowed' : 'denied'}, allowOut ${network.allowOut?.length ?? 0}, denyOut ${network.denyOut?.length ?? 0})`);
+      if (!this.opts.runtime.enforcesEgress) this.log(id).add('warn', `network rules are NOT enforced: ${this.opts.runtime.description}`);
     });
   }
 
