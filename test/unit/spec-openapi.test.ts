@@ -48,6 +48,10 @@ const EXPECTED_OPERATIONS = [
   'GET /snapshots',
   'GET /templates',
   'DELETE /templates/{templateID}',
+  'GET /volumes',
+  'POST /volumes',
+  'GET /volumes/{volumeID}',
+  'DELETE /volumes/{volumeID}',
 ];
 
 describe('spec/rest/openapi.yml on its own', () => {
