@@ -195,3 +195,22 @@ describe('volume-content API', () => {
     expect(readdirSync(join(backend.home, 'volumes')).some((f) => f.includes(id) || f.includes('content'))).toBe(false);
   });
 });
+
+describe('the unisolated runtime', () => {
+  it('refuses volume mounts with a clear 400 (a "mount" there would be the host folder itself), and serves volumes otherwise', async () => {
+    const unisolated = await startLocalBackend({ env: { E2B_TS_RUNTIME: 'unisolated' } });
+    try {
+      const send = async (method: string, path: string, body?: unknown) => {
+        const res = await fetch(`${unisolated.url}${path}`, { method, headers: { 'X-API-Key': unisolated.apiKey, 'content-type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+        return { status: res.status, body: (await res.json()) as Json };
+      };
+      expect((await send('POST', '/volumes', { name: 'v' })).status).toBe(201);
+      const refused = await send('POST', '/v2/sandboxes', { templateID: 'base', volumeMounts: [{ name: 'v', path: '/mnt/v' }] });
+      expect(refused.status).toBe(400);
+      expect(refused.body.message).toMatch(/volume mounts need the bubblewrap runtime/);
+      expect((await send('GET', '/v2/sandboxes')).body).toEqual([]);
+    } finally {
+      await unisolated.dispose();
+    }
+  });
+});
