@@ -182,7 +182,7 @@ describe('hostile content in a volume', () => {
 
 describe('bad input', () => {
   it('an unknown volume exits 3, a name E2B refuses 2, a missing confirmation 2, a bad --volume 2', async () => {
-    for (const args of [['volume', 'info', 'nosuch'], ['volume', 'cat', 'nosuch:/x'], ['volume', 'ls', 'nosuch:/'], ['volume', 'rm', 'nosuch', '-y']]) {
+    for (const args of [['volume', 'info', 'nosuch'], ['volume', 'cat', 'nosuch:/x'], ['volume', 'ls', 'nosuch:/'], ['volume', 'rm', 'nosuch', '-y'], ['sandbox', 'create', '--volume', 'nosuch:/mnt'], ['run', '--volume', 'nosuch:/mnt', '--', 'true']]) {
       const res = await cli(args);
       expect(res.code, args.join(' ')).toBe(3);
       expect(res.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
@@ -205,6 +205,8 @@ describe('bad input', () => {
     const taken = await cli(['volume', 'create', 'checks']);
     expect(taken.code).toBe(1);
     expect(taken.stderr).toMatch(/already exists/);
+    // no sandbox was made for the refused creates
+    expect(JSON.parse((await ok(['sandbox', 'ls', '--json'])).stdout).filter((s: { metadata?: Record<string, string> }) => s.metadata?.['e2b-ts'] === 'run')).toEqual([]);
     // the refused rm left it there
     expect(JSON.parse((await ok(['volume', 'ls', '--json'])).stdout).map((v: { name: string }) => v.name)).toContain('checks');
   }, 120_000);

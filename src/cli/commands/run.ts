@@ -7,7 +7,7 @@ import { collectKeyValues, parsePositiveDuration } from '../parse.js';
 import type { RemoteCommand } from '../remote-exec.js';
 import { splitCommandLine, wordsAfterDashDash } from './exec.js';
 import { collect } from './sandbox/shared.js';
-import { parseVolumeMounts } from './volume/shared.js';
+import { parseVolumeMounts, requireMountedVolumes } from './volume/shared.js';
 
 /**
  * Lifetime the throwaway sandbox is kept at while its command runs, renewed every
@@ -98,6 +98,7 @@ export async function runRun(opts: RunOptions, ctx: Context): Promise<void> {
   if (opts.template) create.template = opts.template;
   if (opts.envs) create.envs = opts.envs;
   if (opts.volumeMounts) create.volumeMounts = opts.volumeMounts;
+  await requireMountedVolumes(ctx, opts.volumeMounts);
 
   // No abort signal here: a create interrupted mid-flight could leave a sandbox nobody kills.
   let sandbox: Sandbox;

@@ -5,7 +5,7 @@ import { printJson, success } from '../../output.js';
 import { collectKeyValues, parsePositiveDuration } from '../../parse.js';
 import { checkTargets } from './network.js';
 import { collect } from './shared.js';
-import { parseVolumeMounts } from '../volume/shared.js';
+import { parseVolumeMounts, requireMountedVolumes } from '../volume/shared.js';
 
 export interface CreateOptions {
   template?: string;
@@ -82,6 +82,7 @@ export async function runCreate(opts: CreateOptions, ctx: Context): Promise<void
   };
   if (opts.template) create.template = opts.template;
   if (opts.volumeMounts) create.volumeMounts = opts.volumeMounts;
+  await requireMountedVolumes(ctx, opts.volumeMounts);
   if (opts.timeoutMs !== undefined) create.timeoutMs = opts.timeoutMs;
   if (opts.metadata) create.metadata = opts.metadata;
   if (opts.envs) create.envs = opts.envs;

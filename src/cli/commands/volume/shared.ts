@@ -74,3 +74,16 @@ export function parseVolumeMounts(values: string[] | undefined): Record<string, 
   }
   return out;
 }
+
+/**
+ * Fails with VolumeNotFoundError (exit 3) when a `--volume` names no volume, before a sandbox is
+ * made: the API's own refusal would be a 400 (exit 2) with no sandbox either.
+ */
+export async function requireMountedVolumes(ctx: Context, mounts: Record<string, string> | undefined): Promise<void> {
+  if (!mounts) return;
+  const { Volume, VolumeNotFoundError } = await ctx.client();
+  const names = new Set((await Volume.list(await volumeOpts(ctx))).map((v) => v.name));
+  for (const [path, name] of Object.entries(mounts)) {
+    if (!names.has(name)) throw new VolumeNotFoundError(`volume ${sanitize(name)} (for ${sanitize(path)}) not found: create it with \`e2b-ts volume create ${sanitize(name)}\``);
+  }
+}
