@@ -138,6 +138,30 @@ describe('a hostile tree inside a volume', () => {
   });
 });
 
+describe('uploads', () => {
+  it('a body cut off mid-upload leaves neither the file nor a temporary, and an existing file keeps its content', async () => {
+    const { connect } = await import('node:net');
+    expect((await content('PUT', 'file', { path: '/kept.txt' }, 'old content')).status).toBe(201);
+    for (const [path, force] of [['/cut.txt', 'false'], ['/kept.txt', 'true']]) {
+      const socket = connect(backend.port, '127.0.0.1');
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      socket.write(
+        `PUT /volumecontent/${id}/file?path=${encodeURIComponent(path)}&force=${force} HTTP/1.1\r\nHost: 127.0.0.1:${backend.port}\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/octet-stream\r\nContent-Length: 1000000\r\n\r\n`,
+      );
+      socket.write('x'.repeat(5000));
+      // the server has the first bytes once a temporary exists in the volume's folder
+      const deadline = Date.now() + 30_000;
+      while (!readdirSync(data).some((n) => n.startsWith('.e2b-ts-upload-')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      socket.destroy();
+      const gone = Date.now() + 30_000;
+      while (readdirSync(data).some((n) => n.startsWith('.e2b-ts-upload-')) && Date.now() < gone) await new Promise((r) => setTimeout(r, 20));
+      expect(readdirSync(data).filter((n) => n.startsWith('.e2b-ts-upload-')), path).toEqual([]);
+    }
+    expect(readdirSync(data)).not.toContain('cut.txt');
+    expect(readFileSync(join(data, 'kept.txt'), 'utf8')).toBe('old content');
+  });
+});
+
 describe('who can reach the content API', () => {
   it('a web page cannot: a foreign Origin or Host is refused before the token is looked at', async () => {
     const target = `/volumecontent/${id}/file?path=%2Flink-file`;
