@@ -30,6 +30,14 @@ export interface VolumeCopyResult {
   refused: string[];
 }
 
+/** Receives transfer progress (a progress line on a terminal; nothing otherwise). */
+export interface CopyProgress {
+  add(bytes: number): void;
+  setTotal(bytes: number): void;
+}
+
+const NO_PROGRESS: CopyProgress = { add() {}, setTotal() {} };
+
 /** Files in flight at once: enough to hide per-request latency, few enough to be gentle. */
 const PARALLEL = 8;
 
@@ -68,7 +76,7 @@ async function uploadFile(volume: Volume, local: string, remote: string, size: n
 }
 
 /** Copies a local file or folder into a volume. */
-export async function uploadToVolume(volume: Volume, local: string, remote: string, signal: AbortSignal): Promise<VolumeCopyResult> {
+export async function uploadToVolume(volume: Volume, local: string, remote: string, signal: AbortSignal, progress: CopyProgress = NO_PROGRESS): Promise<VolumeCopyResult> {
   const st = await lstat(local);
   const existing = await remoteStat(volume, remote, signal);
   const target = existing?.type === 'directory' ? posix.join(remote, basename(local)) : remote;
@@ -76,7 +84,9 @@ export async function uploadToVolume(volume: Volume, local: string, remote: stri
   const parent = posix.dirname(target);
   if (parent !== '/') await volume.makeDir(parent, { force: true, signal });
   if (st.isFile()) {
+    progress.setTotal(st.size);
     await uploadFile(volume, local, target, st.size, st.mode, signal);
+    progress.add(st.size);
     return { ...result, files: 1, bytes: st.size };
   }
   if (!st.isDirectory()) throw new CopyError(`${local} is neither a file nor a folder`);
@@ -95,10 +105,12 @@ export async function uploadToVolume(volume: Volume, local: string, remote: stri
     }
   };
   await walk(local, '');
+  progress.setTotal(files.reduce((sum, f) => sum + f.size, 0));
   await volume.makeDir(target, { force: true, signal });
   for (const dir of dirs) await volume.makeDir(dir, { force: true, signal });
   await inParallel(files, async (f) => {
     await uploadFile(volume, f.local, f.remote, f.size, f.mode, signal);
+    progress.add(f.size);
     result.files++;
     result.bytes += f.size;
   });
@@ -119,13 +131,14 @@ async function isRealDir(path: string): Promise<boolean> {
   }
 }
 
-async function downloadFile(volume: Volume, remote: string, size: number, mode: number, local: string, signal: AbortSignal): Promise<void> {
+async function downloadFile(volume: Volume, remote: string, size: number, mode: number, local: string, signal: AbortSignal, progress: CopyProgress): Promise<void> {
   const dir = posix.dirname(local) === local ? local : join(local, '..');
   const temp = join(dir, `.e2b-ts-download-${randomBytes(6).toString('hex')}`);
   let count = 0;
   const counter = new Transform({
     transform(chunk: Buffer, _enc, done) {
       count += chunk.length;
+      progress.add(chunk.length);
       done(null, chunk);
     },
   });
@@ -144,14 +157,15 @@ async function downloadFile(volume: Volume, remote: string, size: number, mode: 
 }
 
 /** Copies a volume file or folder to this machine. */
-export async function downloadFromVolume(volume: Volume, remote: string, local: string, signal: AbortSignal): Promise<VolumeCopyResult> {
+export async function downloadFromVolume(volume: Volume, remote: string, local: string, signal: AbortSignal, progress: CopyProgress = NO_PROGRESS): Promise<VolumeCopyResult> {
   const stat = await volume.getInfo(remote, { signal });
   const localIsDir = await isRealDir(local);
   const name = remote === '/' ? volume.name : posix.basename(remote);
   const target = localIsDir ? join(local, name) : local;
   const result: VolumeCopyResult = { source: `${volume.name}:${remote}`, destination: target, files: 0, bytes: 0, refused: [] };
   if (stat.type === 'file') {
-    await downloadFile(volume, remote, stat.size, stat.mode, target, signal);
+    progress.setTotal(stat.size);
+    await downloadFile(volume, remote, stat.size, stat.mode, target, signal, progress);
     return { ...result, files: 1, bytes: stat.size };
   }
   if (stat.type !== 'directory') throw new CopyError(`${volume.name}:${remote} is a ${stat.type}, not a file or folder: not copied`);
@@ -181,6 +195,7 @@ export async function downloadFromVolume(volume: Volume, remote: string, local: 
     else if (entry.type === 'file') files.push({ remote: entry.path, local: localPath, size: entry.size, mode: entry.mode });
     else result.refused.push(`${sanitize(entry.path)}: a ${entry.type}${entry.target !== undefined ? ` to ${sanitize(entry.target)}` : ''} (not created here)`);
   }
+  progress.setTotal(files.reduce((sum, f) => sum + f.size, 0));
   // parents first (the listing is depth-first by name)
   dirs.sort((a, b) => a.local.length - b.local.length);
   for (const dir of dirs) {
@@ -200,7 +215,7 @@ export async function downloadFromVolume(volume: Volume, remote: string, local: 
       result.refused.push(`${sanitize(f.remote)}: its folder here is not a real folder`);
       return;
     }
-    await downloadFile(volume, f.remote, f.size, f.mode, f.local, signal);
+    await downloadFile(volume, f.remote, f.size, f.mode, f.local, signal, progress);
     result.files++;
     result.bytes += f.size;
   });

@@ -20,7 +20,7 @@ export function cpCommand(ctx: Context, run = runVolumeCp): Command {
       'after',
       `
 Folders are copied recursively with their modes (setuid, setgid and sticky bits dropped). Every
-file is verified (uploads are read back and compared by SHA-256; downloads must have the size
+file is verified, with a progress line on a terminal (uploads are read back and compared by SHA-256; downloads must have the size
 the volume reports), and lands under a temporary name first, so a failed copy leaves no partial
 file. A download never writes outside its destination: symlinks in a volume are not copied, and
 names that would lead elsewhere are refused. A local path with a colon is written ./a:b.
@@ -37,15 +37,18 @@ export async function runVolumeCp(opts: VolumeCpOptions, ctx: Context): Promise<
   const toVolume = isVolumeLocation(opts.destination) && !/^[A-Za-z]:[\\/]/.test(opts.destination);
   if (fromVolume === toVolume) throw new UsageError('volume cp copies between this machine and a volume: exactly one side is VOLUME:PATH');
   const { uploadToVolume, downloadFromVolume } = await import('../../fs/volume-copy.js');
+  const { createProgress } = await import('../../fs/progress.js');
   let result;
   if (toVolume) {
     const to = parseVolumeLocation(opts.destination, 'volume cp');
     const volume = await findVolume(ctx, to.volume);
-    result = await uploadToVolume(volume, opts.source, to.path, ctx.signal);
+    const progress = createProgress(ctx, `→ ${opts.destination}`);
+    result = await uploadToVolume(volume, opts.source, to.path, ctx.signal, progress).finally(() => progress.done());
   } else {
     const from = parseVolumeLocation(opts.source, 'volume cp');
     const volume = await findVolume(ctx, from.volume);
-    result = await downloadFromVolume(volume, from.path, opts.destination, ctx.signal);
+    const progress = createProgress(ctx, `← ${opts.source}`);
+    result = await downloadFromVolume(volume, from.path, opts.destination, ctx.signal, progress).finally(() => progress.done());
   }
   if (ctx.globals.json) printJson(ctx, result);
   else success(ctx, `Copied ${result.source} → ${result.destination} (${result.files} file${result.files === 1 ? '' : 's'}, ${formatBytes(result.bytes)}, verified)`);
