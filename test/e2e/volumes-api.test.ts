@@ -191,6 +191,13 @@ describe('volume-content API', () => {
     const read = await content(token, 'GET', id, 'file', { path: '/kept.txt' });
     expect(read.status).toBe(200);
     expect(read.bytes.toString()).toBe('kept');
+    // and across a crash (SIGKILL: no shutdown): records are written before the 201 goes out
+    const late = await api('POST', '/volumes', { name: 'before-crash' });
+    expect(late.status).toBe(201);
+    await backend.crash();
+    await backend.restart();
+    expect((await api('GET', '/volumes')).body).toContainEqual({ volumeID: late.body.volumeID, name: 'before-crash' });
+    expect((await content(late.body.token, 'GET', late.body.volumeID, 'dir', { path: '/' })).status).toBe(200);
     // the volume's folder is opaque: not named after its ID or name
     expect(readdirSync(join(backend.home, 'volumes')).some((f) => f.includes(id) || f.includes('content'))).toBe(false);
   });
