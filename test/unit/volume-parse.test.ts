@@ -75,6 +75,19 @@ describe('mount checks', () => {
     expect(() => checkVolumeMounts([], undefined, { ...runtime, mountsVolumes: false } as Runtime)).not.toThrow();
   });
 
+  it('a folder left by a create cut short (no record) is removed at load; volumes with records are kept', async () => {
+    const { mkdirSync, existsSync } = await import('node:fs');
+    const root = join(home, 'volumes4');
+    const store = new VolumeStore(root, join(home, 'key4'));
+    await store.load();
+    const kept = await store.create('kept');
+    mkdirSync(join(root, 'half-made', 'data'), { recursive: true });
+    const again = new VolumeStore(root, join(home, 'key4'));
+    await again.load();
+    expect(existsSync(join(root, 'half-made'))).toBe(false);
+    expect(again.all().map((v) => v.volumeID)).toEqual([kept.volumeID]);
+  });
+
   it('tokens name one volume, are signed by the store, and expire', async () => {
     const store = new VolumeStore(join(home, 'volumes2'), join(home, 'key2'));
     await store.load();

@@ -64,6 +64,11 @@ export class VolumeStore {
         await rm(join(this.root, folder), { recursive: true, force: true });
         continue;
       }
+      // a create cut short before its record was written: nobody was told of it
+      if (!existsSync(join(this.root, folder, 'volume.json'))) {
+        await rm(join(this.root, folder), { recursive: true, force: true });
+        continue;
+      }
       const record = await readJson<VolumeRecord>(join(this.root, folder, 'volume.json'));
       if (!record || typeof record.volumeID !== 'string' || typeof record.name !== 'string') continue;
       this.records.set(record.volumeID, record);
