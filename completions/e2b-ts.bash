@@ -16,6 +16,7 @@ _e2b_ts_child() {
     'e2b-ts|pty') REPLY='e2b-ts pty' ;;
     'e2b-ts|run') REPLY='e2b-ts run' ;;
     'e2b-ts|sandbox' | 'e2b-ts|sbx') REPLY='e2b-ts sandbox' ;;
+    'e2b-ts|volume') REPLY='e2b-ts volume' ;;
     'e2b-ts fs|cat') REPLY='e2b-ts fs cat' ;;
     'e2b-ts fs|cp') REPLY='e2b-ts fs cp' ;;
     'e2b-ts fs|help') REPLY='e2b-ts fs help' ;;
@@ -87,6 +88,15 @@ _e2b_ts_child() {
       REPLY='e2b-ts sandbox snapshot ls' ;;
     'e2b-ts sandbox snapshot|rm' | 'e2b-ts sandbox snapshot|delete')
       REPLY='e2b-ts sandbox snapshot rm' ;;
+    'e2b-ts volume|cat') REPLY='e2b-ts volume cat' ;;
+    'e2b-ts volume|cp') REPLY='e2b-ts volume cp' ;;
+    'e2b-ts volume|create') REPLY='e2b-ts volume create' ;;
+    'e2b-ts volume|help') REPLY='e2b-ts volume help' ;;
+    'e2b-ts volume|info') REPLY='e2b-ts volume info' ;;
+    'e2b-ts volume|ls' | 'e2b-ts volume|list') REPLY='e2b-ts volume ls' ;;
+    'e2b-ts volume|mkdir') REPLY='e2b-ts volume mkdir' ;;
+    'e2b-ts volume|rm') REPLY='e2b-ts volume rm' ;;
+    'e2b-ts volume|write') REPLY='e2b-ts volume write' ;;
     *) return 1 ;;
   esac
 }
@@ -126,19 +136,20 @@ _e2b_ts_takes_value() {
       'e2b-ts pty attach|--cwd' | 'e2b-ts pty attach|--detach-keys' | 'e2b-ts pty attach|--env' | \
       'e2b-ts pty attach|--pid' | 'e2b-ts pty attach|--user' | 'e2b-ts run|--cwd' | \
       'e2b-ts run|--env' | 'e2b-ts run|--metadata' | 'e2b-ts run|--shell' | \
-      'e2b-ts run|--timeout' | 'e2b-ts run|--user' | 'e2b-ts sandbox connect|--cmd' | \
-      'e2b-ts sandbox connect|--cwd' | 'e2b-ts sandbox connect|--detach-keys' | \
-      'e2b-ts sandbox connect|--env' | 'e2b-ts sandbox connect|--pid' | \
-      'e2b-ts sandbox connect|--user' | 'e2b-ts sandbox create|--allow-out' | \
-      'e2b-ts sandbox create|--deny-out' | 'e2b-ts sandbox create|--env' | \
-      'e2b-ts sandbox create|--metadata' | 'e2b-ts sandbox create|--on-timeout' | \
-      'e2b-ts sandbox create|--timeout' | 'e2b-ts sandbox kill|--metadata' | \
+      'e2b-ts run|--timeout' | 'e2b-ts run|--user' | 'e2b-ts run|--volume' | \
+      'e2b-ts sandbox connect|--cmd' | 'e2b-ts sandbox connect|--cwd' | \
+      'e2b-ts sandbox connect|--detach-keys' | 'e2b-ts sandbox connect|--env' | \
+      'e2b-ts sandbox connect|--pid' | 'e2b-ts sandbox connect|--user' | \
+      'e2b-ts sandbox create|--allow-out' | 'e2b-ts sandbox create|--deny-out' | \
+      'e2b-ts sandbox create|--env' | 'e2b-ts sandbox create|--metadata' | \
+      'e2b-ts sandbox create|--on-timeout' | 'e2b-ts sandbox create|--timeout' | \
+      'e2b-ts sandbox create|--volume' | 'e2b-ts sandbox kill|--metadata' | \
       'e2b-ts sandbox kill|--state' | 'e2b-ts sandbox ls|--limit' | \
       'e2b-ts sandbox ls|--metadata' | 'e2b-ts sandbox ls|--state' | \
       'e2b-ts sandbox ls|--template' | 'e2b-ts sandbox network|--allow-out' | \
       'e2b-ts sandbox network|--deny-out' | 'e2b-ts sandbox resume|--timeout' | \
       'e2b-ts sandbox snapshot create|--name' | 'e2b-ts sandbox snapshot ls|--limit' | \
-      'e2b-ts sandbox snapshot ls|--sandbox')
+      'e2b-ts sandbox snapshot ls|--sandbox' | 'e2b-ts volume ls|--depth')
       return 0 ;;
     *'|--api-key' | *'|--api-url' | *'|--domain' | *'|--profile') return 0 ;;
   esac
@@ -159,7 +170,7 @@ _e2b_ts_choices() {
 # _e2b_ts_words KEY: REPLY=the subcommands of command KEY, or the values of its first argument
 _e2b_ts_words() {
   case "$1" in
-    'e2b-ts') REPLY='completion exec fs git help local proc pty run sandbox sbx' ;;
+    'e2b-ts') REPLY='completion exec fs git help local proc pty run sandbox sbx volume' ;;
     'e2b-ts completion') REPLY='bash fish powershell zsh' ;;
     'e2b-ts fs') REPLY='cat cp help ls mkdir mv rm stat url watch write' ;;
     'e2b-ts fs help') REPLY='cat cp ls mkdir mv rm stat url watch write' ;;
@@ -173,7 +184,7 @@ _e2b_ts_words() {
       REPLY='add branch checkout clone commit config init pull push remote reset restore status' ;;
     'e2b-ts git remote') REPLY='add get help' ;;
     'e2b-ts git remote help') REPLY='add get' ;;
-    'e2b-ts help') REPLY='completion exec fs git local proc pty run sandbox' ;;
+    'e2b-ts help') REPLY='completion exec fs git local proc pty run sandbox volume' ;;
     'e2b-ts local') REPLY='env help logs start status stop' ;;
     'e2b-ts local help') REPLY='env logs start status stop' ;;
     'e2b-ts proc') REPLY='attach help kill list ls stdin' ;;
@@ -186,6 +197,8 @@ _e2b_ts_words() {
       REPLY='connect create info kill logs ls metrics network pause port-forward resume snapshot timeout url' ;;
     'e2b-ts sandbox snapshot') REPLY='create delete help list ls rm' ;;
     'e2b-ts sandbox snapshot help') REPLY='create ls rm' ;;
+    'e2b-ts volume') REPLY='cat cp create help info list ls mkdir rm write' ;;
+    'e2b-ts volume help') REPLY='cat cp create info ls mkdir rm write' ;;
     *) REPLY='' ;;
   esac
 }
@@ -248,12 +261,12 @@ _e2b_ts_options() {
     'e2b-ts pty kill') REPLY='-h --help' ;;
     'e2b-ts pty ls') REPLY='-h --help' ;;
     'e2b-ts run')
-      REPLY='--cwd --env -h --help --metadata --no-internet --no-secure --no-stdin --shell --timeout --user' ;;
+      REPLY='--cwd --env -h --help --metadata --no-internet --no-secure --no-stdin --shell --timeout --user --volume' ;;
     'e2b-ts sandbox') REPLY='-h --help' ;;
     'e2b-ts sandbox connect')
       REPLY='--cmd --cwd --detach-keys --env --force-tty -h --help --pid --user' ;;
     'e2b-ts sandbox create')
-      REPLY='--allow-out --auto-resume --deny-out --env -h --help --metadata --no-internet --no-public-traffic --no-secure --on-timeout --timeout' ;;
+      REPLY='--allow-out --auto-resume --deny-out --env -h --help --metadata --no-internet --no-public-traffic --no-secure --on-timeout --timeout --volume' ;;
     'e2b-ts sandbox info') REPLY='-h --help' ;;
     'e2b-ts sandbox kill') REPLY='--all -h --help --metadata --state' ;;
     'e2b-ts sandbox logs') REPLY='-f --follow -h --help --raw' ;;
@@ -269,6 +282,15 @@ _e2b_ts_options() {
     'e2b-ts sandbox snapshot rm') REPLY='-h --help' ;;
     'e2b-ts sandbox timeout') REPLY='-h --help' ;;
     'e2b-ts sandbox url') REPLY='-h --help' ;;
+    'e2b-ts volume') REPLY='-h --help' ;;
+    'e2b-ts volume cat') REPLY='-h --help' ;;
+    'e2b-ts volume cp') REPLY='-h --help' ;;
+    'e2b-ts volume create') REPLY='-h --help' ;;
+    'e2b-ts volume info') REPLY='-h --help' ;;
+    'e2b-ts volume ls') REPLY='--depth -h --help -l --long' ;;
+    'e2b-ts volume mkdir') REPLY='-h --help -p --parents' ;;
+    'e2b-ts volume rm') REPLY='-h --help -r --recursive' ;;
+    'e2b-ts volume write') REPLY='-h --help' ;;
     *) REPLY='' ;;
   esac
   REPLY+=' --api-key --api-url --debug --domain --json --local --no-color --no-input --profile -v --version -y --yes'

@@ -24,6 +24,8 @@ function __e2b_ts_child --argument-names key word --description 'Prints the subc
             echo 'e2b-ts run'
         case 'e2b-ts|sandbox' 'e2b-ts|sbx'
             echo 'e2b-ts sandbox'
+        case 'e2b-ts|volume'
+            echo 'e2b-ts volume'
         case 'e2b-ts fs|cat'
             echo 'e2b-ts fs cat'
         case 'e2b-ts fs|cp'
@@ -162,6 +164,24 @@ function __e2b_ts_child --argument-names key word --description 'Prints the subc
             echo 'e2b-ts sandbox snapshot ls'
         case 'e2b-ts sandbox snapshot|rm' 'e2b-ts sandbox snapshot|delete'
             echo 'e2b-ts sandbox snapshot rm'
+        case 'e2b-ts volume|cat'
+            echo 'e2b-ts volume cat'
+        case 'e2b-ts volume|cp'
+            echo 'e2b-ts volume cp'
+        case 'e2b-ts volume|create'
+            echo 'e2b-ts volume create'
+        case 'e2b-ts volume|help'
+            echo 'e2b-ts volume help'
+        case 'e2b-ts volume|info'
+            echo 'e2b-ts volume info'
+        case 'e2b-ts volume|ls' 'e2b-ts volume|list'
+            echo 'e2b-ts volume ls'
+        case 'e2b-ts volume|mkdir'
+            echo 'e2b-ts volume mkdir'
+        case 'e2b-ts volume|rm'
+            echo 'e2b-ts volume rm'
+        case 'e2b-ts volume|write'
+            echo 'e2b-ts volume write'
         case '*'
             return 1
     end
@@ -201,19 +221,20 @@ function __e2b_ts_takes_value --argument-names key flag --description 'Whether F
             'e2b-ts pty attach|--cwd' 'e2b-ts pty attach|--detach-keys' \
             'e2b-ts pty attach|--env' 'e2b-ts pty attach|--pid' 'e2b-ts pty attach|--user' \
             'e2b-ts run|--cwd' 'e2b-ts run|--env' 'e2b-ts run|--metadata' 'e2b-ts run|--shell' \
-            'e2b-ts run|--timeout' 'e2b-ts run|--user' 'e2b-ts sandbox connect|--cmd' \
-            'e2b-ts sandbox connect|--cwd' 'e2b-ts sandbox connect|--detach-keys' \
-            'e2b-ts sandbox connect|--env' 'e2b-ts sandbox connect|--pid' \
-            'e2b-ts sandbox connect|--user' 'e2b-ts sandbox create|--allow-out' \
-            'e2b-ts sandbox create|--deny-out' 'e2b-ts sandbox create|--env' \
-            'e2b-ts sandbox create|--metadata' 'e2b-ts sandbox create|--on-timeout' \
-            'e2b-ts sandbox create|--timeout' 'e2b-ts sandbox kill|--metadata' \
+            'e2b-ts run|--timeout' 'e2b-ts run|--user' 'e2b-ts run|--volume' \
+            'e2b-ts sandbox connect|--cmd' 'e2b-ts sandbox connect|--cwd' \
+            'e2b-ts sandbox connect|--detach-keys' 'e2b-ts sandbox connect|--env' \
+            'e2b-ts sandbox connect|--pid' 'e2b-ts sandbox connect|--user' \
+            'e2b-ts sandbox create|--allow-out' 'e2b-ts sandbox create|--deny-out' \
+            'e2b-ts sandbox create|--env' 'e2b-ts sandbox create|--metadata' \
+            'e2b-ts sandbox create|--on-timeout' 'e2b-ts sandbox create|--timeout' \
+            'e2b-ts sandbox create|--volume' 'e2b-ts sandbox kill|--metadata' \
             'e2b-ts sandbox kill|--state' 'e2b-ts sandbox ls|--limit' \
             'e2b-ts sandbox ls|--metadata' 'e2b-ts sandbox ls|--state' \
             'e2b-ts sandbox ls|--template' 'e2b-ts sandbox network|--allow-out' \
             'e2b-ts sandbox network|--deny-out' 'e2b-ts sandbox resume|--timeout' \
             'e2b-ts sandbox snapshot create|--name' 'e2b-ts sandbox snapshot ls|--limit' \
-            'e2b-ts sandbox snapshot ls|--sandbox'
+            'e2b-ts sandbox snapshot ls|--sandbox' 'e2b-ts volume ls|--depth'
             return 0
         case '*|--api-key' '*|--api-url' '*|--domain' '*|--profile'
             return 0
@@ -286,6 +307,7 @@ complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a pty -d 'Interactive term
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a run -d 'Run a command in a new sandbox that is killed afterwards (like docker run --rm)'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a sandbox -d 'Create, list and manage sandboxes'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a sbx -d 'Create, list and manage sandboxes'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a volume -d 'Volumes: persistent storage that sandboxes mount'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts'" -s h -l help -d 'show help'
 
 # e2b-ts completion
@@ -536,7 +558,7 @@ complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git status'" -l timeout -x -d 'stop g
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git status'" -l user -x -d 'sandbox user git runs as (relative paths are in their home; default: user)'
 
 # e2b-ts help
-complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts help'" -a 'completion exec fs git local proc pty run sandbox'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts help'" -a 'completion exec fs git local proc pty run sandbox volume'
 
 # e2b-ts local
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts local'" -a env -d 'Print the environment that points E2B SDKs and tools at the local backend (starts it if needed)'
@@ -634,6 +656,7 @@ complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts run'" -l no-stdin -d 'do not forward 
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts run'" -l shell -x -d 'run a shell command line instead of the words after --'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts run'" -l timeout -x -d 'kill the command after this long (default: no limit)'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts run'" -l user -x -d 'sandbox user: user or root (default: user)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts run'" -l volume -x -d 'mount a volume read-write at a path (repeatable)'
 
 # e2b-ts sandbox
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox'" -a connect -d 'Open an interactive terminal in a sandbox (or reattach to one with --pid)'
@@ -677,6 +700,7 @@ complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox create'" -l no-public-traffic
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox create'" -l no-secure -d 'do not require an access token for the sandbox (envd)'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox create'" -l on-timeout -x -a 'kill pause' -d 'what happens when the timeout passes'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox create'" -l timeout -x -d 'lifetime of the sandbox (90, 90s, 5m, 1h)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox create'" -l volume -x -d 'mount a volume read-write at a path (repeatable)'
 
 # e2b-ts sandbox help
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts sandbox help'" -a 'connect create info kill logs ls metrics network pause port-forward resume snapshot timeout url'
@@ -752,6 +776,50 @@ complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox timeout'" -s h -l help -d 'di
 
 # e2b-ts sandbox url
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts sandbox url'" -s h -l help -d 'display help for command'
+
+# e2b-ts volume
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts volume'" -a cat -d 'Write a volume file\'s bytes to stdout'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts volume'" -a cp -d 'Copy files and folders between this machine and a volume (VOLUME:PATH)'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts volume'" -a create -d 'Create a volume (persistent storage that sandboxes mount); prints its ID'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts volume'" -a help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts volume'" -a info -d 'A volume\'s ID and name, or the details of a path in it (VOLUME:PATH)'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts volume'" -a ls -d 'List volumes, or the files of a volume (VOLUME:PATH)'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts volume'" -a list -d 'List volumes, or the files of a volume (VOLUME:PATH)'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts volume'" -a mkdir -d 'Create a folder in a volume'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts volume'" -a rm -d 'Delete volumes with their files (asks first on a terminal; -y), or paths in a volume (VOLUME:PATH; -r for folders)'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts volume'" -a write -d 'Write stdin to a file in a volume (replaced whole when it exists; the folder must exist)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts volume'" -s h -l help -d 'display help for command'
+
+# e2b-ts volume cat
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts volume cat'" -s h -l help -d 'display help for command'
+
+# e2b-ts volume cp
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts volume cp'" -s h -l help -d 'display help for command'
+
+# e2b-ts volume create
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts volume create'" -s h -l help -d 'display help for command'
+
+# e2b-ts volume help
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts volume help'" -a 'cat cp create info ls mkdir rm write'
+
+# e2b-ts volume info
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts volume info'" -s h -l help -d 'display help for command'
+
+# e2b-ts volume ls
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts volume ls'" -l depth -x -d 'levels of folders to list'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts volume ls'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts volume ls'" -s l -l long -d 'type, mode, owner, size and time of each entry'
+
+# e2b-ts volume mkdir
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts volume mkdir'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts volume mkdir'" -s p -l parents -d 'create missing parents; no error when the folder exists'
+
+# e2b-ts volume rm
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts volume rm'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts volume rm'" -s r -l recursive -d 'remove folders with everything in them'
+
+# e2b-ts volume write
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts volume write'" -s h -l help -d 'display help for command'
 
 # global options, valid after any command word
 complete -c e2b-ts -n __e2b_ts_options_apply -l api-key -x -d 'E2B API key (default: $E2B_API_KEY)'

@@ -19,6 +19,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $children['e2b-ts|run'] = 'e2b-ts run'
     $children['e2b-ts|sandbox'] = 'e2b-ts sandbox'
     $children['e2b-ts|sbx'] = 'e2b-ts sandbox'
+    $children['e2b-ts|volume'] = 'e2b-ts volume'
     $children['e2b-ts fs|cat'] = 'e2b-ts fs cat'
     $children['e2b-ts fs|cp'] = 'e2b-ts fs cp'
     $children['e2b-ts fs|help'] = 'e2b-ts fs help'
@@ -95,6 +96,16 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $children['e2b-ts sandbox snapshot|list'] = 'e2b-ts sandbox snapshot ls'
     $children['e2b-ts sandbox snapshot|rm'] = 'e2b-ts sandbox snapshot rm'
     $children['e2b-ts sandbox snapshot|delete'] = 'e2b-ts sandbox snapshot rm'
+    $children['e2b-ts volume|cat'] = 'e2b-ts volume cat'
+    $children['e2b-ts volume|cp'] = 'e2b-ts volume cp'
+    $children['e2b-ts volume|create'] = 'e2b-ts volume create'
+    $children['e2b-ts volume|help'] = 'e2b-ts volume help'
+    $children['e2b-ts volume|info'] = 'e2b-ts volume info'
+    $children['e2b-ts volume|ls'] = 'e2b-ts volume ls'
+    $children['e2b-ts volume|list'] = 'e2b-ts volume ls'
+    $children['e2b-ts volume|mkdir'] = 'e2b-ts volume mkdir'
+    $children['e2b-ts volume|rm'] = 'e2b-ts volume rm'
+    $children['e2b-ts volume|write'] = 'e2b-ts volume write'
 
     # "KEY|FLAG" of the options that take a value ("*|FLAG": global options)
     $valueFlags = [System.Collections.Generic.HashSet[string]]::new($ordinal)
@@ -184,6 +195,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     [void]$valueFlags.Add('e2b-ts run|--shell')
     [void]$valueFlags.Add('e2b-ts run|--timeout')
     [void]$valueFlags.Add('e2b-ts run|--user')
+    [void]$valueFlags.Add('e2b-ts run|--volume')
     [void]$valueFlags.Add('e2b-ts sandbox connect|--cmd')
     [void]$valueFlags.Add('e2b-ts sandbox connect|--cwd')
     [void]$valueFlags.Add('e2b-ts sandbox connect|--detach-keys')
@@ -196,6 +208,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     [void]$valueFlags.Add('e2b-ts sandbox create|--metadata')
     [void]$valueFlags.Add('e2b-ts sandbox create|--on-timeout')
     [void]$valueFlags.Add('e2b-ts sandbox create|--timeout')
+    [void]$valueFlags.Add('e2b-ts sandbox create|--volume')
     [void]$valueFlags.Add('e2b-ts sandbox kill|--metadata')
     [void]$valueFlags.Add('e2b-ts sandbox kill|--state')
     [void]$valueFlags.Add('e2b-ts sandbox ls|--limit')
@@ -208,6 +221,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     [void]$valueFlags.Add('e2b-ts sandbox snapshot create|--name')
     [void]$valueFlags.Add('e2b-ts sandbox snapshot ls|--limit')
     [void]$valueFlags.Add('e2b-ts sandbox snapshot ls|--sandbox')
+    [void]$valueFlags.Add('e2b-ts volume ls|--depth')
     [void]$valueFlags.Add('*|--api-key')
     [void]$valueFlags.Add('*|--api-url')
     [void]$valueFlags.Add('*|--domain')
@@ -224,7 +238,20 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
 
     # KEY -> the subcommands of command KEY, or the values of its first argument
     $words = [System.Collections.Generic.Dictionary[string, string[]]]::new($ordinal)
-    $words['e2b-ts'] = @('completion', 'exec', 'fs', 'git', 'help', 'local', 'proc', 'pty', 'run', 'sandbox', 'sbx')
+    $words['e2b-ts'] = @(
+        'completion'
+        'exec'
+        'fs'
+        'git'
+        'help'
+        'local'
+        'proc'
+        'pty'
+        'run'
+        'sandbox'
+        'sbx'
+        'volume'
+    )
     $words['e2b-ts completion'] = @('bash', 'fish', 'powershell', 'zsh')
     $words['e2b-ts fs'] = @('cat', 'cp', 'help', 'ls', 'mkdir', 'mv', 'rm', 'stat', 'url', 'watch', 'write')
     $words['e2b-ts fs help'] = @('cat', 'cp', 'ls', 'mkdir', 'mv', 'rm', 'stat', 'url', 'watch', 'write')
@@ -265,7 +292,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     )
     $words['e2b-ts git remote'] = @('add', 'get', 'help')
     $words['e2b-ts git remote help'] = @('add', 'get')
-    $words['e2b-ts help'] = @('completion', 'exec', 'fs', 'git', 'local', 'proc', 'pty', 'run', 'sandbox')
+    $words['e2b-ts help'] = @('completion', 'exec', 'fs', 'git', 'local', 'proc', 'pty', 'run', 'sandbox', 'volume')
     $words['e2b-ts local'] = @('env', 'help', 'logs', 'start', 'status', 'stop')
     $words['e2b-ts local help'] = @('env', 'logs', 'start', 'status', 'stop')
     $words['e2b-ts proc'] = @('attach', 'help', 'kill', 'list', 'ls', 'stdin')
@@ -309,6 +336,8 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     )
     $words['e2b-ts sandbox snapshot'] = @('create', 'delete', 'help', 'list', 'ls', 'rm')
     $words['e2b-ts sandbox snapshot help'] = @('create', 'ls', 'rm')
+    $words['e2b-ts volume'] = @('cat', 'cp', 'create', 'help', 'info', 'list', 'ls', 'mkdir', 'rm', 'write')
+    $words['e2b-ts volume help'] = @('cat', 'cp', 'create', 'info', 'ls', 'mkdir', 'rm', 'write')
 
     # KEY -> the options of command KEY ("*": the global ones)
     $options = [System.Collections.Generic.Dictionary[string, string[]]]::new($ordinal)
@@ -413,6 +442,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
         '--shell'
         '--timeout'
         '--user'
+        '--volume'
     )
     $options['e2b-ts sandbox'] = @('-h', '--help')
     $options['e2b-ts sandbox connect'] = @('--cmd', '--cwd', '--detach-keys', '--env', '--force-tty', '-h', '--help', '--pid', '--user')
@@ -429,6 +459,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
         '--no-secure'
         '--on-timeout'
         '--timeout'
+        '--volume'
     )
     $options['e2b-ts sandbox info'] = @('-h', '--help')
     $options['e2b-ts sandbox kill'] = @('--all', '-h', '--help', '--metadata', '--state')
@@ -445,6 +476,15 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $options['e2b-ts sandbox snapshot rm'] = @('-h', '--help')
     $options['e2b-ts sandbox timeout'] = @('-h', '--help')
     $options['e2b-ts sandbox url'] = @('-h', '--help')
+    $options['e2b-ts volume'] = @('-h', '--help')
+    $options['e2b-ts volume cat'] = @('-h', '--help')
+    $options['e2b-ts volume cp'] = @('-h', '--help')
+    $options['e2b-ts volume create'] = @('-h', '--help')
+    $options['e2b-ts volume info'] = @('-h', '--help')
+    $options['e2b-ts volume ls'] = @('--depth', '-h', '--help', '-l', '--long')
+    $options['e2b-ts volume mkdir'] = @('-h', '--help', '-p', '--parents')
+    $options['e2b-ts volume rm'] = @('-h', '--help', '-r', '--recursive')
+    $options['e2b-ts volume write'] = @('-h', '--help')
     $options['*'] = @(
         '--api-key'
         '--api-url'
@@ -474,6 +514,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $tips['e2b-ts|run'] = 'Run a command in a new sandbox that is killed afterwards (like docker run --rm)'
     $tips['e2b-ts|sandbox'] = 'Create, list and manage sandboxes'
     $tips['e2b-ts|sbx'] = 'Create, list and manage sandboxes'
+    $tips['e2b-ts|volume'] = 'Volumes: persistent storage that sandboxes mount'
     $tips['e2b-ts|-h'] = 'show help'
     $tips['e2b-ts|--help'] = 'show help'
     $tips['e2b-ts completion|-h'] = 'display help for command'
@@ -755,6 +796,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $tips['e2b-ts run|--shell'] = 'run a shell command line instead of the words after --'
     $tips['e2b-ts run|--timeout'] = 'kill the command after this long (default: no limit)'
     $tips['e2b-ts run|--user'] = 'sandbox user: user or root (default: user)'
+    $tips['e2b-ts run|--volume'] = 'mount a volume read-write at a path (repeatable)'
     $tips['e2b-ts sandbox|connect'] = 'Open an interactive terminal in a sandbox (or reattach to one with --pid)'
     $tips['e2b-ts sandbox|create'] = 'Create a sandbox and print its ID'
     $tips['e2b-ts sandbox|help'] = 'display help for command'
@@ -795,6 +837,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $tips['e2b-ts sandbox create|--no-secure'] = 'do not require an access token for the sandbox (envd)'
     $tips['e2b-ts sandbox create|--on-timeout'] = 'what happens when the timeout passes'
     $tips['e2b-ts sandbox create|--timeout'] = 'lifetime of the sandbox (90, 90s, 5m, 1h)'
+    $tips['e2b-ts sandbox create|--volume'] = 'mount a volume read-write at a path (repeatable)'
     $tips['e2b-ts sandbox info|-h'] = 'display help for command'
     $tips['e2b-ts sandbox info|--help'] = 'display help for command'
     $tips['e2b-ts sandbox kill|--all'] = 'kill every sandbox (narrowed by --metadata / --state); asks first unless -y'
@@ -851,6 +894,41 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $tips['e2b-ts sandbox timeout|--help'] = 'display help for command'
     $tips['e2b-ts sandbox url|-h'] = 'display help for command'
     $tips['e2b-ts sandbox url|--help'] = 'display help for command'
+    $tips['e2b-ts volume|cat'] = 'Write a volume file''s bytes to stdout'
+    $tips['e2b-ts volume|cp'] = 'Copy files and folders between this machine and a volume (VOLUME:PATH)'
+    $tips['e2b-ts volume|create'] = 'Create a volume (persistent storage that sandboxes mount); prints its ID'
+    $tips['e2b-ts volume|help'] = 'display help for command'
+    $tips['e2b-ts volume|info'] = 'A volume''s ID and name, or the details of a path in it (VOLUME:PATH)'
+    $tips['e2b-ts volume|ls'] = 'List volumes, or the files of a volume (VOLUME:PATH)'
+    $tips['e2b-ts volume|list'] = 'List volumes, or the files of a volume (VOLUME:PATH)'
+    $tips['e2b-ts volume|mkdir'] = 'Create a folder in a volume'
+    $tips['e2b-ts volume|rm'] = 'Delete volumes with their files (asks first on a terminal; -y), or paths in a volume (VOLUME:PATH; -r for folders)'
+    $tips['e2b-ts volume|write'] = 'Write stdin to a file in a volume (replaced whole when it exists; the folder must exist)'
+    $tips['e2b-ts volume|-h'] = 'display help for command'
+    $tips['e2b-ts volume|--help'] = 'display help for command'
+    $tips['e2b-ts volume cat|-h'] = 'display help for command'
+    $tips['e2b-ts volume cat|--help'] = 'display help for command'
+    $tips['e2b-ts volume cp|-h'] = 'display help for command'
+    $tips['e2b-ts volume cp|--help'] = 'display help for command'
+    $tips['e2b-ts volume create|-h'] = 'display help for command'
+    $tips['e2b-ts volume create|--help'] = 'display help for command'
+    $tips['e2b-ts volume info|-h'] = 'display help for command'
+    $tips['e2b-ts volume info|--help'] = 'display help for command'
+    $tips['e2b-ts volume ls|--depth'] = 'levels of folders to list'
+    $tips['e2b-ts volume ls|-h'] = 'display help for command'
+    $tips['e2b-ts volume ls|--help'] = 'display help for command'
+    $tips['e2b-ts volume ls|-l'] = 'type, mode, owner, size and time of each entry'
+    $tips['e2b-ts volume ls|--long'] = 'type, mode, owner, size and time of each entry'
+    $tips['e2b-ts volume mkdir|-h'] = 'display help for command'
+    $tips['e2b-ts volume mkdir|--help'] = 'display help for command'
+    $tips['e2b-ts volume mkdir|-p'] = 'create missing parents; no error when the folder exists'
+    $tips['e2b-ts volume mkdir|--parents'] = 'create missing parents; no error when the folder exists'
+    $tips['e2b-ts volume rm|-h'] = 'display help for command'
+    $tips['e2b-ts volume rm|--help'] = 'display help for command'
+    $tips['e2b-ts volume rm|-r'] = 'remove folders with everything in them'
+    $tips['e2b-ts volume rm|--recursive'] = 'remove folders with everything in them'
+    $tips['e2b-ts volume write|-h'] = 'display help for command'
+    $tips['e2b-ts volume write|--help'] = 'display help for command'
     $tips['*|--api-key'] = 'E2B API key (default: $E2B_API_KEY)'
     $tips['*|--api-url'] = 'E2B API URL (default: $E2B_API_URL or https://api.<domain>)'
     $tips['*|--debug'] = 'log requests and show stack traces on stderr (secrets are never shown)'

@@ -85,4 +85,14 @@ export {
   type ConnectionOptions,
 } from './client/config.js';
 export { getSignature, type FileOperation, type SignatureInput, type FileUrlOptions } from './client/signature.js';
+export {
+  Volume,
+  VolumeFileType,
+  type VolumeApiOpts,
+  type VolumeAndToken,
+  type VolumeEntryStat,
+  type VolumeInfo,
+  type VolumeMetadataOpts,
+  type VolumeWriteOpts,
+} from './client/volume.js';
 export * from './client/errors.js';

@@ -10,6 +10,9 @@ import {
   NotFoundError,
   RateLimitError,
   TimeoutError,
+  VolumeError,
+  VolumeNotFoundError,
+  VolumePathNotFoundError,
 } from '../client/errors.js';
 import { CancelError, ExecError, SilentError, UsageError } from './errors.js';
 
@@ -38,7 +41,9 @@ export function exitCodeFor(error: unknown): number {
   if (error instanceof ExecError) return ExitCode.EXEC_FAILED;
   if (error instanceof UsageError || error instanceof InvalidArgumentError) return ExitCode.USAGE;
   if (error instanceof CancelError || error instanceof AbortError) return ExitCode.INTERRUPTED;
-  if (error instanceof NotFoundError) return ExitCode.NOT_FOUND;
+  if (error instanceof NotFoundError || error instanceof VolumeNotFoundError || error instanceof VolumePathNotFoundError) return ExitCode.NOT_FOUND;
+  // a volume name or path the API refused as invalid
+  if (error instanceof VolumeError && error.status === 400) return ExitCode.USAGE;
   if (error instanceof AuthenticationError) return ExitCode.AUTH;
   if (error instanceof TimeoutError) return ExitCode.TIMEOUT;
   if (error instanceof RateLimitError || error instanceof NotEnoughSpaceError) return ExitCode.LIMIT;

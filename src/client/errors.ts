@@ -32,6 +32,7 @@ export type ErrorCode =
   | 'E2B_GIT_UPSTREAM'
   | 'E2B_VOLUME'
   | 'E2B_VOLUME_NOT_FOUND'
+  | 'E2B_VOLUME_PATH_NOT_FOUND'
   | 'E2B_COMMAND_EXIT'
   | 'E2B_CONNECTION'
   | 'E2B_ABORTED';
@@ -173,6 +174,11 @@ export class VolumeError extends SandboxError {
 /** The volume does not exist. */
 export class VolumeNotFoundError extends VolumeError {
   override readonly code: ErrorCode = 'E2B_VOLUME_NOT_FOUND';
+}
+
+/** A file or folder inside a volume does not exist. */
+export class VolumePathNotFoundError extends VolumeError {
+  override readonly code: ErrorCode = 'E2B_VOLUME_PATH_NOT_FOUND';
 }
 
 /** The API or the sandbox could not be reached at all (DNS, refused connection, reset). */

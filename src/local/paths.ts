@@ -30,6 +30,10 @@ export interface StatePaths {
   log: string;
   sandboxes: string;
   templates: string;
+  /** Volumes: one opaque folder each (daemon/volumes.ts). */
+  volumes: string;
+  /** Signs volume-content tokens; only the daemon reads it. */
+  volumeKey: string;
   /** envd's listening sockets: only the daemon reaches them (runtime/socket.ts). */
   sockets: string;
 }
@@ -43,6 +47,8 @@ export function statePaths(root: string = stateRoot()): StatePaths {
     log: join(root, 'daemon.log'),
     sandboxes: join(root, 'sandboxes'),
     templates: join(root, 'templates'),
+    volumes: join(root, 'volumes'),
+    volumeKey: join(root, 'volume-token-key'),
     sockets: join(root, 'sockets'),
   };
 }

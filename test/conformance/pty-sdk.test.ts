@@ -210,7 +210,7 @@ function definePtyScenarios(client: PtyClient): void {
 
 describe('the official e2b SDK uses PTYs on the local backend', () => {
   it('is configured only by the values of `e2b-ts local env`', () => {
-    expect(Object.keys(process.env).filter((k) => k.startsWith('E2B_')).sort()).toEqual(['E2B_API_KEY', 'E2B_API_URL', 'E2B_SANDBOX_URL']);
+    expect(Object.keys(process.env).filter((k) => k.startsWith('E2B_')).sort()).toEqual(['E2B_API_KEY', 'E2B_API_URL', 'E2B_SANDBOX_URL', 'E2B_VOLUME_API_URL']);
     expect(process.env.E2B_API_URL).toBe(env.E2B_API_URL);
   });
 

@@ -17,6 +17,7 @@ import { startLocalBackend, type LocalBackend } from '../helpers/local-backend.j
 export interface LocalEnv {
   E2B_API_URL: string;
   E2B_SANDBOX_URL: string;
+  E2B_VOLUME_API_URL: string;
   E2B_API_KEY: string;
 }
 
@@ -25,7 +26,7 @@ export async function localEnv(backend: LocalBackend): Promise<LocalEnv> {
   const res = await runCli(['local', 'env', '--json'], { env: { E2B_TS_HOME: backend.home } });
   if (res.code !== 0) throw new Error(`e2b-ts local env failed (${res.code}): ${res.stderr}`);
   const env = JSON.parse(res.stdout) as LocalEnv;
-  expect(env).toEqual({ E2B_API_URL: backend.url, E2B_SANDBOX_URL: backend.url, E2B_API_KEY: backend.apiKey });
+  expect(env).toEqual({ E2B_API_URL: backend.url, E2B_SANDBOX_URL: backend.url, E2B_VOLUME_API_URL: backend.url, E2B_API_KEY: backend.apiKey });
   return env;
 }
 

@@ -52,7 +52,9 @@ async function state(): Promise<string> {
   const sandboxes = await send('GET', '/v2/sandboxes?state=running,paused');
   const templates = await send('GET', '/templates');
   const detail = await send('GET', `/sandboxes/${sandboxId}`);
+  const volumes = await send('GET', '/volumes');
   return JSON.stringify({
+    volumes: (volumes.body as Json[]).map((v) => [v.volumeID, v.name]).sort(),
     sandboxes: (sandboxes.body as Json[]).map((s) => [s.sandboxID, s.state, s.endAt, s.metadata]).sort(),
     templates: (templates.body as Json[]).map((t) => [t.templateID, t.names]).sort(),
     detail: [detail.body.state, detail.body.endAt, detail.body.network, detail.body.allowInternetAccess],
@@ -84,6 +86,10 @@ const VALID: Record<string, () => { path: string; body?: Json }> = {
   'GET /snapshots': () => ({ path: `/snapshots?sandboxID=${sandboxId}&limit=10` }),
   'GET /templates': () => ({ path: '/templates' }),
   'DELETE /templates/{templateID}': () => ({ path: '/templates/notatemplate00000000' }),
+  'GET /volumes': () => ({ path: '/volumes' }),
+  'POST /volumes': () => ({ path: '/volumes', body: { name: 'walk-volume' } }),
+  'GET /volumes/{volumeID}': () => ({ path: '/volumes/vol_notthere' }),
+  'DELETE /volumes/{volumeID}': () => ({ path: '/volumes/vol_notthere' }),
 };
 
 /** A value of another JSON type than `schema` wants. */

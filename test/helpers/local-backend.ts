@@ -117,7 +117,7 @@ export async function startLocalBackend(opts: { env?: Record<string, string>; ho
     },
     get env() {
       const url = `http://127.0.0.1:${current.port}`;
-      return { E2B_TS_HOME: home, E2B_API_URL: url, E2B_SANDBOX_URL: url, E2B_API_KEY: apiKey };
+      return { E2B_TS_HOME: home, E2B_API_URL: url, E2B_SANDBOX_URL: url, E2B_VOLUME_API_URL: url, E2B_API_KEY: apiKey };
     },
     output: () => current.out.join(''),
     stop: stopChild,

@@ -85,6 +85,11 @@ describe('sandbox renderers', () => {
     expect(pairs).toContainEqual(['on timeout', 'pause (auto-resume)']);
     expect(pairs).toContainEqual(['ends', '2026-01-01T12:04:00.000Z']);
   });
+  it('details list volume mounts (names sanitized), and nothing when there are none', () => {
+    const pairs = sandboxDetails({ ...info, volumeMounts: [{ name: 'data', path: '/mnt/data' }, { name: 'x\x1b[2J', path: '/y' }] }, { tty: false, now });
+    expect(pairs).toContainEqual(['volumes', 'data:/mnt/data, x:/y']);
+    expect(sandboxDetails(info, { tty: false, now }).map((p) => p[0])).not.toContain('volumes');
+  });
   it('metrics rows', () => {
     const m = { timestamp: new Date(now), cpuUsedPct: 12.345, cpuCount: 2, memUsed: 1048576, memTotal: 2097152, memCache: 0, diskUsed: 0, diskTotal: 1024 };
     expect(metricsRows([m], false)[0]).toEqual(['2026-01-01T12:00:00.000Z', '12.345', '2', '1048576', '2097152', '0', '1024']);

@@ -48,6 +48,10 @@ const EXPECTED_OPERATIONS = [
   'GET /snapshots',
   'GET /templates',
   'DELETE /templates/{templateID}',
+  'GET /volumes',
+  'POST /volumes',
+  'GET /volumes/{volumeID}',
+  'DELETE /volumes/{volumeID}',
 ];
 
 describe('spec/rest/openapi.yml on its own', () => {
@@ -154,5 +158,51 @@ describe.skipIf(!haveReference)('spec/rest/openapi.yml agrees with the E2B refer
 
   it('has every schema, property and required list as the reference does', () => {
     expect(compareComponentSchemas(project, reference())).toEqual([]);
+  });
+});
+
+// spec/rest/openapi-volumecontent.yml: the volume-content API (nothing is generated from it;
+// the local backend's handler and our Volume client are written against it).
+const contentFile = path.resolve(repoRoot, '../shared/reference/e2b-spec/openapi-volumecontent.yml');
+const haveContentReference = existsSync(contentFile);
+const content = load(path.join(repoRoot, 'spec/rest/openapi-volumecontent.yml'));
+
+describe('spec/rest/openapi-volumecontent.yml on its own', () => {
+  it('resolves every $ref and describes the seven operations', () => {
+    expect(danglingRefs(content)).toEqual([]);
+    expect(operations(content).map((op) => `${op.method.toUpperCase()} ${op.path}`).sort()).toEqual(
+      [
+        'GET /volumecontent/{volumeID}/path',
+        'PATCH /volumecontent/{volumeID}/path',
+        'DELETE /volumecontent/{volumeID}/path',
+        'GET /volumecontent/{volumeID}/dir',
+        'POST /volumecontent/{volumeID}/dir',
+        'GET /volumecontent/{volumeID}/file',
+        'PUT /volumecontent/{volumeID}/file',
+      ].sort(),
+    );
+  });
+});
+
+if (!haveContentReference) {
+  console.warn(`spec-openapi: volume-content comparison skipped, ${contentFile} not found`);
+}
+
+describe.skipIf(!haveContentReference)('spec/rest/openapi-volumecontent.yml agrees with the E2B reference', () => {
+  const reference = () => load(contentFile);
+
+  it('has every path, method, status, parameter and body as the reference does', () => {
+    const ref = reference();
+    expect(operations(content).flatMap((op) => compareOperation(content, ref, op))).toEqual([]);
+  });
+
+  it('has every schema, property and required list as the reference does', () => {
+    expect(compareComponentSchemas(content, reference())).toEqual([]);
+  });
+
+  it('notices a disagreement (a changed field type)', () => {
+    const altered = structuredClone(content);
+    altered.components.schemas.VolumeEntryStat.properties.size.format = 'int32';
+    expect(compareComponentSchemas(altered, reference()).join('\n')).toContain('VolumeEntryStat.size');
   });
 });

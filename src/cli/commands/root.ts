@@ -15,6 +15,7 @@ import { runCommand } from './run.js';
 import { HELP_WIDTH } from '../quick.js';
 import { localCommand, LOCAL_NOUN } from './local/index.js';
 import { sandboxCommand, SANDBOX_NOUN } from './sandbox/index.js';
+import { volumeCommand, VOLUME_NOUN } from './volume/index.js';
 
 interface Noun {
   meta: { name: string; aliases: string[]; summary: string };
@@ -28,6 +29,7 @@ const NOUNS: Record<string, Noun> = {
   pty: { meta: PTY_NOUN, build: ptyCommand },
   fs: { meta: FS_NOUN, build: fsCommand },
   git: { meta: GIT_NOUN, build: gitCommand },
+  volume: { meta: VOLUME_NOUN, build: volumeCommand },
   local: { meta: LOCAL_NOUN, build: localCommand },
 };
 
@@ -138,6 +140,7 @@ export function buildProgram(ctx: Context, argv?: readonly string[]): Command {
     .addCommand(noun('pty'))
     .addCommand(noun('fs'))
     .addCommand(noun('git'))
+    .addCommand(noun('volume'))
     .addCommand(noun('local'))
     .addCommand(completionCommand(ctx, () => program));
   program.addHelpText(

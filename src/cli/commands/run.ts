@@ -7,6 +7,7 @@ import { collectKeyValues, parsePositiveDuration } from '../parse.js';
 import type { RemoteCommand } from '../remote-exec.js';
 import { splitCommandLine, wordsAfterDashDash } from './exec.js';
 import { collect } from './sandbox/shared.js';
+import { parseVolumeMounts, requireMountedVolumes } from './volume/shared.js';
 
 /**
  * Lifetime the throwaway sandbox is kept at while its command runs, renewed every
@@ -20,6 +21,8 @@ export interface RunOptions {
   template?: string;
   command: RemoteCommand['command'];
   metadata?: Record<string, string>;
+  /** Mount path → volume name (`--volume`). */
+  volumeMounts?: Record<string, string>;
   envs?: Record<string, string>;
   cwd?: string;
   user?: string;
@@ -47,6 +50,7 @@ export function runCommand(ctx: Context, run = runRun): Command {
     .option('--no-stdin', 'do not forward stdin')
     .option('--no-secure', 'do not require an access token for the sandbox')
     .option('--no-internet', 'cut the sandbox off from the internet')
+    .option('--volume <name:/path>', 'mount a volume read-write at a path (repeatable)', collect)
     .addHelpText(
       'after',
       `
@@ -76,6 +80,8 @@ Examples:
       const envs = collectKeyValues(o.env, '--env');
       if (metadata) opts.metadata = metadata;
       if (envs) opts.envs = envs;
+      const volumeMounts = parseVolumeMounts(o.volume);
+      if (volumeMounts) opts.volumeMounts = volumeMounts;
       await run(opts, ctx);
     });
 }
@@ -91,6 +97,8 @@ export async function runRun(opts: RunOptions, ctx: Context): Promise<void> {
   };
   if (opts.template) create.template = opts.template;
   if (opts.envs) create.envs = opts.envs;
+  if (opts.volumeMounts) create.volumeMounts = opts.volumeMounts;
+  await requireMountedVolumes(ctx, opts.volumeMounts);
 
   // No abort signal here: a create interrupted mid-flight could leave a sandbox nobody kills.
   let sandbox: Sandbox;

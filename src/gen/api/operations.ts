@@ -562,5 +562,58 @@ export const OPERATIONS: readonly Operation[] = [
       }
     ],
     "secured": true
+  },
+  {
+    "key": "GET /volumes",
+    "method": "GET",
+    "path": "/volumes",
+    "pattern": "^/volumes$",
+    "parameters": [],
+    "secured": true
+  },
+  {
+    "key": "POST /volumes",
+    "method": "POST",
+    "path": "/volumes",
+    "pattern": "^/volumes$",
+    "parameters": [],
+    "body": {
+      "required": true,
+      "schema": "NewVolume",
+      "validator": "body_NewVolume"
+    },
+    "secured": true
+  },
+  {
+    "key": "GET /volumes/{volumeID}",
+    "method": "GET",
+    "path": "/volumes/{volumeID}",
+    "pattern": "^/volumes/([^/]+)$",
+    "parameters": [
+      {
+        "name": "volumeID",
+        "in": "path",
+        "required": true,
+        "type": "string",
+        "validator": "param_GET_volumes_volumeID_path_volumeID"
+      }
+    ],
+    "secured": true
+  },
+  {
+    "key": "DELETE /volumes/{volumeID}",
+    "method": "DELETE",
+    "path": "/volumes/{volumeID}",
+    "pattern": "^/volumes/([^/]+)$",
+    "parameters": [
+      {
+        "name": "volumeID",
+        "in": "path",
+        "required": true,
+        "type": "string",
+        "validator": "param_DELETE_volumes_volumeID_path_volumeID"
+      }
+    ],
+    "secured": true
   }
 ];

@@ -111,6 +111,31 @@ export interface SandboxLifecycle {
   onTimeout: SandboxOnTimeout;
 }
 
+/** A volume of the team. */
+export interface Volume {
+  /** ID of the volume. */
+  volumeID: string;
+  /** Name of the volume. */
+  name: string;
+}
+
+/** A volume and a token for its content API. */
+export interface VolumeAndToken {
+  /** ID of the volume. */
+  volumeID: string;
+  /** Name of the volume. */
+  name: string;
+  /** Token for the volume-content API (Authorization Bearer). */
+  token: string;
+  /** Domain of the volume-content API when not the default (custom clusters only). */
+  domain?: string;
+}
+
+export interface NewVolume {
+  /** Name of the volume. */
+  name: string;
+}
+
 /** A volume mounted into the sandbox. */
 export interface SandboxVolumeMount {
   /** Volume name. */

@@ -29,6 +29,9 @@ import type {
   SandboxTimeoutRequest,
   SnapshotInfo,
   Template,
+  NewVolume,
+  Volume as WireVolume,
+  VolumeAndToken,
 } from '../../gen/api/schemas.js';
 import { ApiError, sendApiError, sendEmpty, sendJson } from './http.js';
 import { PORT_FORWARD_PROTOCOL, portForwardTarget } from './ports.js';
@@ -37,6 +40,8 @@ import type { MetricSample } from './metrics.js';
 import type { SandboxManager, SandboxRecord } from './sandboxes.js';
 import { checkBody, checkParameters, findOperation } from './requests.js';
 import { TemplateStore, type TemplateRecord } from './templates.js';
+import { createVolumeContent, isVolumeContent } from './volume-content.js';
+import type { VolumeRecord, VolumeStore } from './volumes.js';
 
 /** Lifetime, in seconds, of a v2 create or connect that names none (E2B's v2 default). */
 const V2_DEFAULT_TIMEOUT_S = 300;
@@ -44,6 +49,7 @@ const V2_DEFAULT_TIMEOUT_S = 300;
 export interface ApiDeps {
   sandboxes: SandboxManager;
   templates: TemplateStore;
+  volumes: VolumeStore;
   apiKey: string;
   /** Extra status the daemon reports about itself on `GET /_e2b-ts/status`. */
   status: () => Record<string, unknown>;
@@ -122,6 +128,10 @@ function wireMetric(sample: MetricSample): SandboxMetric {
   return { timestamp: new Date(sample.timestampUnix * 1000).toISOString(), ...sample };
 }
 
+function wireVolumeAndToken(record: VolumeRecord, volumes: VolumeStore): VolumeAndToken {
+  return { volumeID: record.volumeID, name: record.name, token: volumes.token(record.volumeID) };
+}
+
 function wireSnapshot(record: TemplateRecord): SnapshotInfo {
   return { snapshotID: TemplateStore.snapshotId(record), names: record.names };
 }
@@ -193,6 +203,7 @@ const STATUS_PATH = '/_e2b-ts/status';
 
 export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const handlers = createHandlers(deps);
+  const volumeContent = createVolumeContent(deps.volumes);
   const missing = OPERATIONS.filter((op) => !handlers[op.key]).map((op) => op.key);
   if (missing.length > 0) throw new Error(`the local API has no handler for ${missing.join(', ')}`);
 
@@ -216,6 +227,11 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
         requireKey(req);
         // The port-forward endpoint exists only as an upgrade (server.ts sends those to ports.ts).
         sendJson(res, 426, { code: 426, message: `this endpoint is a raw TCP stream: send "Connection: Upgrade" and "Upgrade: ${PORT_FORWARD_PROTOCOL}" (e2b-ts sandbox port-forward does)` }, { upgrade: PORT_FORWARD_PROTOCOL });
+        return;
+      }
+      // E2B serves the volume-content API on the API's host too; it takes the volume's token.
+      if (isVolumeContent(rawPath)) {
+        await volumeContent(req, res);
         return;
       }
       const found = findOperation(req.method ?? 'GET', rawPath);
@@ -431,6 +447,33 @@ function createHandlers(deps: ApiDeps): Record<string, Handler> {
       const headers: Record<string, string> = {};
       if (list.length > limit) headers['X-Next-Token'] = Buffer.from(page[page.length - 1].templateID).toString('base64url');
       sendJson(res, 200, page.map(wireSnapshot), headers);
+    },
+
+    'GET /volumes': async ({ res }) => {
+      sendJson(res, 200, deps.volumes.all().map((v): WireVolume => ({ volumeID: v.volumeID, name: v.name })));
+    },
+
+    'POST /volumes': async ({ res, body }) => {
+      const record = await deps.volumes.create((body as NewVolume).name);
+      sendJson(res, 201, wireVolumeAndToken(record, deps.volumes));
+    },
+
+    'GET /volumes/{volumeID}': async ({ res, params }) => {
+      const record = deps.volumes.get(params.volumeID);
+      if (!record) throw new ApiError(404, `volume ${params.volumeID} not found`);
+      sendJson(res, 200, wireVolumeAndToken(record, deps.volumes));
+    },
+
+    // A volume that a sandbox (running or paused) mounts stays: its files would vanish under it.
+    'DELETE /volumes/{volumeID}': async ({ res, params }) => {
+      const record = deps.volumes.get(params.volumeID);
+      if (!record) throw new ApiError(404, `volume ${params.volumeID} not found`);
+      const users = sandboxes.mountersOf(record.name);
+      if (users.length > 0) {
+        throw new ApiError(409, `volume ${record.name} is mounted by sandbox${users.length > 1 ? 'es' : ''} ${users.join(', ')}: kill ${users.length > 1 ? 'them' : 'it'} first`);
+      }
+      await deps.volumes.destroy(params.volumeID);
+      sendEmpty(res, 204);
     },
 
     'GET /templates': async ({ res }) => {

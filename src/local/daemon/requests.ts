@@ -73,6 +73,8 @@ export function describeProblem(problem: SchemaProblem): string {
       return `${at(problem.instancePath)}maximum number of items is ${String(p.limit)}`;
     case 'uniqueItems':
       return `${at(problem.instancePath)}duplicate items found`;
+    case 'pattern':
+      return `${at(problem.instancePath)}string doesn't match the regular expression "${String(p.pattern)}"`;
     case 'format':
       return `${at(problem.instancePath)}string doesn't match the format "${String(p.format)}"`;
     default:

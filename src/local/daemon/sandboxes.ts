@@ -15,7 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { domainEntry } from '../runtime/egress-proxy.js';
 import { parseCidr, type EgressPolicy } from '../runtime/network.js';
 import type { NewSandbox, SandboxForkRequest, SandboxNetworkConfig, SandboxNetworkUpdateConfig, SandboxVolumeMount } from '../../gen/api/schemas.js';
@@ -23,6 +23,7 @@ import { RESTARTING_MESSAGE } from '../../protocol/sandbox-state.js';
 import { copyTree } from '../copy-tree.js';
 import { ENVD_VERSION } from '../envd/config.js';
 import type { StatePaths } from '../paths.js';
+import type { VolumeStore } from './volumes.js';
 import type { Runtime, SandboxProcess } from '../runtime/index.js';
 import type { SandboxExit } from '../runtime/types.js';
 import type { Disks } from '../runtime/disk.js';
@@ -141,6 +142,35 @@ export interface SandboxManagerOptions {
   restartPolicy?: { limit: number; windowMs: number };
   /** Sandbox disks held to the template's size (where enforced; see runtime/disk.ts). */
   disks?: Disks;
+  /** Volumes sandboxes may mount (`volumeMounts`); without it, a mount is refused. */
+  volumes?: VolumeStore;
+}
+
+/** Mount points a volume may not take: the kernel's and envd's own, which must stay what they are. */
+const RESERVED_MOUNT_POINTS = ['/proc', '/dev', '/sys', '/run'];
+
+/**
+ * Checks `volumeMounts` of a create: each names an existing volume and an absolute, normalized
+ * path that is not `/` nor a reserved mount point (or below one), each path once.
+ */
+export function checkVolumeMounts(mounts: SandboxVolumeMount[], volumes: VolumeStore | undefined, runtime: Runtime): void {
+  if (mounts.length === 0) return;
+  if (!runtime.mountsVolumes || !volumes) {
+    throw new ApiError(400, `volume mounts need the bubblewrap runtime; this local backend runs sandboxes ${runtime.isolated ? `with ${runtime.name}` : 'unisolated'}, where a mount would be the host folder itself`);
+  }
+  const seen = new Set<string>();
+  for (const mount of mounts) {
+    const path = mount.path;
+    if (!path.startsWith('/') || posix.normalize(path) !== path || path.endsWith('/') || path.includes('\0') || path.length > 4096) {
+      throw new ApiError(400, `volume mount path ${JSON.stringify(path)} must be an absolute, normalized path (no "..", no trailing "/")`);
+    }
+    if (path === '/' || RESERVED_MOUNT_POINTS.some((r) => path === r || path.startsWith(`${r}/`))) {
+      throw new ApiError(400, `a volume cannot be mounted at ${path} (reserved: /, ${RESERVED_MOUNT_POINTS.join(', ')})`);
+    }
+    if (seen.has(path)) throw new ApiError(400, `two volumes are mounted at ${path}`);
+    seen.add(path);
+    if (!volumes.byName(mount.name)) throw new ApiError(400, `volume ${mount.name} not found`);
+  }
 }
 
 /**
@@ -467,6 +497,7 @@ export class SandboxManager {
     const envVars = { ...(body.envVars ?? {}) };
     if (body.autoResume?.enabled && !body.autoPause) throw new ApiError(400, 'autoResume requires autoPause');
     const denyAll = body.network?.denyOut?.includes('0.0.0.0/0') ?? false;
+    checkVolumeMounts(body.volumeMounts ?? [], this.opts.volumes, this.opts.runtime);
     const id = newSandboxId();
     const now = this.clock.now();
     const draft: Omit<SandboxRecord, 'state'> = {
@@ -484,7 +515,7 @@ export class SandboxManager {
       allowInternetAccess: body.allow_internet_access !== false && !denyAll,
       lifecycle: { onTimeout: body.autoPause ? 'pause' : 'kill', autoResume: body.autoResume?.enabled === true },
       autoPauseMemory: body.autoPauseMemory ?? true,
-      volumeMounts: body.volumeMounts ?? [],
+      volumeMounts: (body.volumeMounts ?? []).map((m) => ({ name: m.name, path: m.path })),
       timeoutSeconds: timeout,
     };
     const alias = template.aliases[0] ?? template.names[0];
@@ -502,7 +533,8 @@ export class SandboxManager {
         if (mountsLayers && layers.length > 0) draft.layers = layers;
         // A spare stands on its layers, and its upper layers are in use: it fits a sandbox on the
         // same layers with no files of its own to seed in them.
-        const fitsSpare = (layers.length === 0 || mountsLayers) && (!seedFiles || !this.overlayDirs().some((name) => existsSync(join(seedFiles, name))));
+        // (a spare started without the volumes this sandbox mounts)
+        const fitsSpare = draft.volumeMounts.length === 0 && (layers.length === 0 || mountsLayers) && (!seedFiles || !this.overlayDirs().some((name) => existsSync(join(seedFiles, name))));
         const spareOf = layers.length > 0 ? this.templateSpare : this.spare;
         // A warm spare's folder becomes this sandbox's folder, so take it before writing anything.
         // a spare has the default network rules; a runtime that changes rules live gives it others
@@ -614,6 +646,7 @@ export class SandboxManager {
       allowInternetAccess: record.allowInternetAccess,
       egress: egressOf(record),
       layers: record.layers ?? [],
+      volumes: this.volumeBinds(record),
       envd,
       onLog: (line) => this.log(id).add('info', line, { source: 'envd' }),
     });
@@ -625,6 +658,22 @@ export class SandboxManager {
     }
     this.adopt(id, proc);
     return proc;
+  }
+
+  /** The host folders of a sandbox's volume mounts, looked up by name at every start. */
+  private volumeBinds(record: SandboxRecord): Array<{ source: string; target: string }> {
+    return (record.volumeMounts ?? []).map((mount) => {
+      const volume = this.opts.volumes?.byName(mount.name);
+      if (!volume) throw new ApiError(409, `volume ${mount.name}, mounted at ${mount.path}, no longer exists`);
+      return { source: this.opts.volumes!.dataDir(volume.volumeID), target: mount.path };
+    });
+  }
+
+  /** Sandboxes (running or paused) that mount the volume named `name`. */
+  mountersOf(name: string): string[] {
+    return this.all()
+      .filter((r) => (r.volumeMounts ?? []).some((m) => m.name === name))
+      .map((r) => r.sandboxID);
   }
 
   /** Makes and mounts a new sandbox folder's disk (runtime/disk.ts), where disks are enforced. */
@@ -968,6 +1017,7 @@ export class SandboxManager {
           autoPause: source.lifecycle.onTimeout === 'pause',
           autoResume: { enabled: source.lifecycle.autoResume },
           autoPauseMemory: source.autoPauseMemory,
+          ...(source.volumeMounts?.length ? { volumeMounts: source.volumeMounts } : {}),
           // a fork of a sandbox whose ports are private keeps them private (with a token of its own)
           ...(source.network ? { network: source.network } : {}),
         };

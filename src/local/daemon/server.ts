@@ -17,6 +17,7 @@ import { Disks } from '../runtime/disk.js';
 import { cgroupsFor, releaseAllGroups, releaseStaleGroups } from '../runtime/freezer.js';
 import { writeJsonAtomic, writeSecretSync } from '../store.js';
 import { createApi } from './api.js';
+import { VolumeStore } from './volumes.js';
 import { checkRequest } from './edge.js';
 import { sendApiError } from './http.js';
 import { newApiKey } from './ids.js';
@@ -157,7 +158,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const limits = [...cgroupsFor(paths.root).limits, disks.status];
   const templates = new TemplateStore(paths.templates);
   await templates.load();
-  const sandboxes = new SandboxManager({ paths, runtime, templates, log, warmSpares: warmSpares(process.env.E2B_TS_WARM_SPARE), disks });
+  const volumes = new VolumeStore(paths.volumes, paths.volumeKey);
+  await volumes.load();
+  const sandboxes = new SandboxManager({ paths, runtime, templates, volumes, log, warmSpares: warmSpares(process.env.E2B_TS_WARM_SPARE), disks });
   await sandboxes.load();
   const proxy = createEnvdProxy(sandboxes);
 
@@ -178,7 +181,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   });
   // Known once listening, which is before the first request can arrive.
   let port = 0;
-  const api = createApi({ sandboxes, templates, apiKey, status, domain: () => `localhost:${port}` });
+  const api = createApi({ sandboxes, templates, volumes, apiKey, status, domain: () => `localhost:${port}` });
   const ports = createPortProxy(sandboxes, { apiKey });
 
   // Requests in progress per connection: an answer to a malformed request that follows one on

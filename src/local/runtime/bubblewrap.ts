@@ -420,6 +420,9 @@ export function bubblewrapArgs(
     ...(privileged ? [] : ['--unshare-user', '--uid', String(USER_UID), '--gid', String(USER_UID)]),
   ];
   const caps = privileged ? ['--cap-drop', 'ALL', ...KEPT_CAPS.flatMap((c) => ['--cap-add', c])] : [];
+  // Volumes, read-write. Their host folders are the daemon's (never a path a sandbox names); the
+  // mount point is made in the sandbox's own files if missing.
+  const volumeMounts = (spec.volumes ?? []).flatMap((v) => ['--bind', v.source, v.target]);
   if (opts.overlay) {
     const root = writableRoot(spec, privileged, generated);
     return {
@@ -432,6 +435,9 @@ export function bubblewrapArgs(
         '/',
         '--dev',
         '/dev',
+        // after the root (they are mounted on it), before the kernel's and envd's mounts, which
+        // stay what they are whatever a sandbox made of a mount point's path
+        ...volumeMounts,
         ...kernelMounts(masks),
         ...envdMounts,
         ...caps,
@@ -480,6 +486,7 @@ export function bubblewrapArgs(
     own.var,
     '/var',
     ...['/mnt', '/media', '/srv', '/opt'].flatMap((d) => ['--dir', d]),
+    ...volumeMounts,
     // The state root holds the API key and every other sandbox's files.
     ...(hiddenState ? ['--tmpfs', hiddenState] : []),
     '--remount-ro',
@@ -524,6 +531,7 @@ export function createBubblewrapRuntime(
     name: 'bubblewrap',
     isolated: true,
     relocatable: true,
+    mountsVolumes: true,
     overlayDirs: overlay ? ['etc', ...PROGRAM_DIRS.filter((d) => isRealDir(`/${d}`))] : [],
     enforcesEgress: !hostNetwork && net.internet,
     description: privileged

@@ -29,6 +29,8 @@ export interface SandboxSpec {
   egress?: EgressPolicy;
   /** Template layers to stand on, highest first (runtimes that mount layers; others get them copied). */
   layers?: string[];
+  /** Volume folders to bind read-write into the sandbox (runtimes with `mountsVolumes`). */
+  volumes?: Array<{ source: string; target: string }>;
   /** envd's configuration; the runtime fills in socket path, users and path mapping. */
   envd: Omit<EnvdConfig, 'listen' | 'runDir' | 'platformSecret' | 'users' | 'pathMap' | 'path'>;
   /** Receives envd's log lines (its stderr). */
@@ -87,6 +89,8 @@ export interface Runtime {
    * runs: nothing may write into them then (a warm spare cannot be seeded with files there).
    */
   readonly overlayDirs?: readonly string[];
+  /** Whether the runtime binds volumes into sandboxes (`SandboxSpec.volumes`). */
+  readonly mountsVolumes?: boolean;
   /** Whether sandboxes' egress rules (allowOut, denyOut, no internet) are enforced, live. */
   readonly enforcesEgress?: boolean;
   start(spec: SandboxSpec): Promise<SandboxProcess>;

@@ -39,7 +39,8 @@ Examples:
 export async function runEnv(opts: EnvOptions, ctx: Context): Promise<void> {
   const { ensureDaemon } = await import('../../../local/control.js');
   const daemon = await ensureDaemon(await localPaths(ctx));
-  const vars = { E2B_API_URL: daemon.url, E2B_SANDBOX_URL: daemon.url, E2B_API_KEY: daemon.apiKey };
+  // the official SDK sends volume-content requests to E2B_VOLUME_API_URL (else api.<domain>)
+  const vars = { E2B_API_URL: daemon.url, E2B_SANDBOX_URL: daemon.url, E2B_VOLUME_API_URL: daemon.url, E2B_API_KEY: daemon.apiKey };
   if (ctx.globals.json) printJson(ctx, vars);
   else ctx.io.stdout.write(envLines(vars, opts.shell));
 }

@@ -5,11 +5,14 @@ import { printJson, success } from '../../output.js';
 import { collectKeyValues, parsePositiveDuration } from '../../parse.js';
 import { checkTargets } from './network.js';
 import { collect } from './shared.js';
+import { parseVolumeMounts, requireMountedVolumes } from '../volume/shared.js';
 
 export interface CreateOptions {
   template?: string;
   timeoutMs?: number;
   metadata?: Record<string, string>;
+  /** Mount path → volume name (`--volume`). */
+  volumeMounts?: Record<string, string>;
   envs?: Record<string, string>;
   secure: boolean;
   internet: boolean;
@@ -34,6 +37,7 @@ export function createCommand(ctx: Context, run = runCreate): Command {
     .option('--deny-out <target>', 'IP or CIDR the sandbox may not reach; 0.0.0.0/0 is all traffic (repeatable)', collect)
     .option('--no-public-traffic', 'port URLs answer only requests with the traffic access token (a secret the CLI never prints; use `sandbox port-forward`)')
     .addOption(new Option('--on-timeout <action>', 'what happens when the timeout passes').choices(['kill', 'pause']))
+    .option('--volume <name:/path>', 'mount a volume read-write at a path (repeatable)', collect)
     .option('--auto-resume', 'resume automatically when traffic reaches the paused sandbox (needs --on-timeout pause)', false)
     .addHelpText(
       'after',
@@ -42,6 +46,7 @@ Examples:
   $ e2b-ts sandbox create
   $ e2b-ts sandbox create base --timeout 1h --metadata owner=ci --env DEBUG=1
   $ e2b-ts sandbox create --deny-out 0.0.0.0/0 --allow-out 10.0.0.0/8
+  $ e2b-ts sandbox create --volume data:/mnt/data
   $ id=$(e2b-ts sandbox create --local) && e2b-ts sandbox info "$id"`,
     )
     .action(async (template: string | undefined, o) => {
@@ -60,6 +65,8 @@ Examples:
       if (o.allowOut) opts.allowOut = o.allowOut;
       if (o.denyOut) opts.denyOut = o.denyOut;
       if (o.publicTraffic === false) opts.publicTraffic = false;
+      const volumeMounts = parseVolumeMounts(o.volume);
+      if (volumeMounts) opts.volumeMounts = volumeMounts;
       await run(opts, ctx);
     });
 }
@@ -74,6 +81,8 @@ export async function runCreate(opts: CreateOptions, ctx: Context): Promise<void
     allowInternetAccess: opts.internet,
   };
   if (opts.template) create.template = opts.template;
+  if (opts.volumeMounts) create.volumeMounts = opts.volumeMounts;
+  await requireMountedVolumes(ctx, opts.volumeMounts);
   if (opts.timeoutMs !== undefined) create.timeoutMs = opts.timeoutMs;
   if (opts.metadata) create.metadata = opts.metadata;
   if (opts.envs) create.envs = opts.envs;

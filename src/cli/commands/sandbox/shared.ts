@@ -66,5 +66,6 @@ export function sandboxDetails(s: SandboxInfo, opts: { tty: boolean; now?: numbe
   ];
   if (s.lifecycle) pairs.push(['on timeout', `${s.lifecycle.onTimeout}${s.lifecycle.autoResume ? ' (auto-resume)' : ''}`]);
   if (s.allowInternetAccess !== undefined) pairs.push(['internet', s.allowInternetAccess ? 'allowed' : 'blocked']);
+  if (s.volumeMounts?.length) pairs.push(['volumes', s.volumeMounts.map((m) => `${sanitize(m.name)}:${sanitize(m.path)}`).join(', ')]);
   return pairs;
 }
