@@ -124,6 +124,21 @@ describe('volume: create → cp 1,000 files in and out → mount into two sandbo
 });
 
 describe('hostile content in a volume', () => {
+  it('a folder deeper than one listing goes (70 levels) comes back whole', async () => {
+    await ok(['volume', 'create', 'deep']);
+    const local = join(work, 'deep-in');
+    const rel = Array.from({ length: 70 }, (_, i) => `d${i}`).join('/');
+    mkdirSync(join(local, rel), { recursive: true });
+    writeFileSync(join(local, rel, 'bottom.txt'), 'at the bottom\n');
+    writeFileSync(join(local, 'top.txt'), 'at the top\n');
+    await ok(['volume', 'cp', local, 'deep:/tree']);
+    const back = join(work, 'deep-out');
+    await ok(['volume', 'cp', 'deep:/tree', back]);
+    expect(readFileSync(join(back, rel, 'bottom.txt'), 'utf8')).toBe('at the bottom\n');
+    expect(readFileSync(join(back, 'top.txt'), 'utf8')).toBe('at the top\n');
+    await ok(['volume', 'rm', '-y', 'deep']);
+  });
+
   it('symlinks to the host and escaping names planted by sandbox root never escape on download or inside another sandbox', async () => {
     await ok(['volume', 'create', 'hostile']);
     const hostDir = mkdtempSync(join(tmpdir(), 'e2bts-host-'));

@@ -176,7 +176,7 @@ export async function downloadFromVolume(volume: Volume, remote: string, local: 
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     await mkdir(target);
   }
-  const entries = await volume.list(remote, { depth: 64, signal });
+  const entries = await listAll(volume, remote, signal);
   const prefix = remote === '/' ? '/' : `${remote.replace(/\/+$/, '')}/`;
   const dirs: Array<{ local: string; mode: number }> = [];
   const files: Array<{ remote: string; local: string; size: number; mode: number }> = [];
@@ -220,4 +220,26 @@ export async function downloadFromVolume(volume: Volume, remote: string, local: 
     result.bytes += f.size;
   });
   return result;
+}
+
+/** How deep one listing goes; folders at that depth are listed again from there. */
+const LIST_DEPTH = 64;
+
+/**
+ * Every entry below `remote`, however deep: the content API lists a bounded depth, so the
+ * folders at the bottom of one listing are listed again (nothing deeper is left out silently).
+ */
+async function listAll(volume: Volume, remote: string, signal: AbortSignal | undefined) {
+  const out: Awaited<ReturnType<Volume['list']>> = [];
+  const pending = [remote];
+  while (pending.length > 0) {
+    const root = pending.shift()!;
+    const base = root === '/' ? 0 : root.replace(/\/+$/, '').split('/').length - 1;
+    for (const entry of await volume.list(root, { depth: LIST_DEPTH, ...(signal ? { signal } : {}) })) {
+      out.push(entry);
+      const depth = entry.path.split('/').length - 1 - base;
+      if (entry.type === 'directory' && depth >= LIST_DEPTH) pending.push(entry.path);
+    }
+  }
+  return out;
 }
