@@ -208,7 +208,8 @@ _e2b_ts_options() {
   case "$1" in
     'e2b-ts') REPLY='-h --help' ;;
     'e2b-ts completion') REPLY='-h --help' ;;
-    'e2b-ts exec') REPLY='--background --cwd --env -h --help --no-stdin --shell --timeout --user' ;;
+    'e2b-ts exec')
+      REPLY='--background --cwd --env -h --help --no-stdin --shell --stream --timeout --user' ;;
     'e2b-ts fs') REPLY='-h --help' ;;
     'e2b-ts fs cat') REPLY='-h --help --user' ;;
     'e2b-ts fs cp') REPLY='-h --help --parallel --user' ;;
@@ -261,7 +262,7 @@ _e2b_ts_options() {
     'e2b-ts pty kill') REPLY='-h --help' ;;
     'e2b-ts pty ls') REPLY='-h --help' ;;
     'e2b-ts run')
-      REPLY='--cwd --env -h --help --metadata --no-internet --no-secure --no-stdin --shell --timeout --user --volume' ;;
+      REPLY='--cwd --env -h --help --metadata --no-internet --no-secure --no-stdin --shell --stream --timeout --user --volume' ;;
     'e2b-ts sandbox') REPLY='-h --help' ;;
     'e2b-ts sandbox connect')
       REPLY='--cmd --cwd --detach-keys --env --force-tty -h --help --pid --user' ;;

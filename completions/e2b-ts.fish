@@ -321,6 +321,7 @@ complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts exec'" -l env -x -d 'environment vari
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts exec'" -s h -l help -d 'display help for command'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts exec'" -l no-stdin -d 'do not forward stdin (as ssh -n), even when it is a pipe or file'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts exec'" -l shell -x -d 'run a shell command line instead of the words after --'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts exec'" -l stream -d 'with --json: one JSON event per line as output arrives (start, stdout, stderr, exit), for output of any size'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts exec'" -l timeout -x -d 'kill the command after this long (default: no limit)'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts exec'" -l user -x -d 'sandbox user: user or root (default: user)'
 
@@ -654,6 +655,7 @@ complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts run'" -l no-internet -d 'cut the sand
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts run'" -l no-secure -d 'do not require an access token for the sandbox'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts run'" -l no-stdin -d 'do not forward stdin'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts run'" -l shell -x -d 'run a shell command line instead of the words after --'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts run'" -l stream -d 'with --json: one JSON event per line as output arrives, for output of any size'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts run'" -l timeout -x -d 'kill the command after this long (default: no limit)'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts run'" -l user -x -d 'sandbox user: user or root (default: user)'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts run'" -l volume -x -d 'mount a volume read-write at a path (repeatable)'

@@ -27,6 +27,75 @@ export interface RemoteCommand {
   background: boolean;
   /** Collect output and print one JSON document instead of streaming. */
   json: boolean;
+  /** With `json`: one JSON event per line as output arrives (NDJSON), for output of any size. */
+  stream?: boolean;
+}
+
+/**
+ * How much of each stream `--json` keeps: one JSON document must fit in a string (V8 caps a
+ * string at about 512 MiB, and base64 grows bytes by a third), and a script reading it wants a
+ * bounded answer. Past it the document says how much there was; `--json --stream` has it all.
+ */
+export const JSON_OUTPUT_LIMIT = 16 * 1024 * 1024;
+
+/** Where the longest whole UTF-8 prefix of `bytes` ends (a character cut at the end is left out). */
+function utf8Prefix(bytes: Buffer): number {
+  for (let back = 1; back <= Math.min(3, bytes.length); back++) {
+    const byte = bytes[bytes.length - back]!;
+    if ((byte & 0xc0) === 0x80) continue; // a continuation byte: look further back
+    if (byte < 0x80) return bytes.length;
+    const need = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : 2;
+    return need > back ? bytes.length - back : bytes.length;
+  }
+  return bytes.length;
+}
+
+/** Collects one stream for `--json`, keeping its first JSON_OUTPUT_LIMIT bytes and counting all. */
+export class Bounded {
+  private readonly chunks: Buffer[] = [];
+  private kept = 0;
+  total = 0;
+
+  add(data: Uint8Array): void {
+    this.total += data.length;
+    if (this.kept >= JSON_OUTPUT_LIMIT) return;
+    const take = Math.min(data.length, JSON_OUTPUT_LIMIT - this.kept);
+    this.chunks.push(Buffer.from(data.subarray(0, take)));
+    this.kept += take;
+  }
+
+  get truncated(): boolean {
+    return this.total > this.kept;
+  }
+
+  bytes(): Buffer {
+    const all = Buffer.concat(this.chunks);
+    // a cut made by the limit must not turn valid text into base64
+    return this.truncated ? all.subarray(0, utf8Prefix(all)) : all;
+  }
+}
+
+/**
+ * Encodes output chunks as NDJSON events: text while the bytes are UTF-8 (a character split
+ * between chunks is carried to the next one), base64 for a chunk that is not.
+ */
+export class EventEncoder {
+  private carry = Buffer.alloc(0);
+
+  constructor(private readonly stream: 'stdout' | 'stderr') {}
+
+  encode(data: Uint8Array, last = false): string | undefined {
+    const bytes = this.carry.length ? Buffer.concat([this.carry, data]) : Buffer.from(data);
+    const end = last ? bytes.length : utf8Prefix(bytes);
+    this.carry = bytes.subarray(end);
+    if (end === 0) return undefined;
+    const { text, encoding } = encodeOutput(bytes.subarray(0, end));
+    return `${JSON.stringify({ type: this.stream, data: text, ...(encoding === 'base64' ? { encoding } : {}) })}\n`;
+  }
+
+  flush(): string | undefined {
+    return this.carry.length ? this.encode(Buffer.alloc(0), true) : undefined;
+  }
 }
 
 /** Writes a chunk, resolving when the stream can take more (or undefined right away). */
@@ -71,7 +140,10 @@ async function forwardStdin(ctx: Context, sandbox: Sandbox, handle: CommandHandl
  */
 export async function runRemote(ctx: Context, sandbox: Sandbox, spec: RemoteCommand): Promise<never> {
   const stdinForwarded = spec.forwardStdin && !spec.background && !ctx.io.isStdinTTY;
-  const collected = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
+  const collected = { stdout: new Bounded(), stderr: new Bounded() };
+  const streaming = spec.json && spec.stream === true;
+  const events = { stdout: new EventEncoder('stdout'), stderr: new EventEncoder('stderr') };
+  const emit = (line: string | undefined) => (line === undefined || stdoutClosed ? undefined : write(ctx.io.stdout, Buffer.from(line)));
   let stdoutClosed = false;
   const onStdoutError = (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') stdoutClosed = true;
@@ -89,8 +161,12 @@ export async function runRemote(ctx: Context, sandbox: Sandbox, spec: RemoteComm
   };
   if (!spec.background) {
     options.onOutput = (stream, data) => {
+      if (streaming) {
+        if (stream === 'stdout' || stream === 'stderr') return emit(events[stream].encode(data));
+        return undefined;
+      }
       if (spec.json) {
-        if (stream === 'stdout' || stream === 'stderr') collected[stream].push(Buffer.from(data));
+        if (stream === 'stdout' || stream === 'stderr') collected[stream].add(data);
         return undefined;
       }
       if (stream === 'stderr') return write(ctx.io.stderr, data);
@@ -110,6 +186,7 @@ export async function runRemote(ctx: Context, sandbox: Sandbox, spec: RemoteComm
     throw asExecError(error);
   }
 
+  if (streaming && !spec.background) await emit(`${JSON.stringify({ type: 'start', pid: handle.pid })}\n`);
   if (spec.background) {
     handle.disconnect();
     ctx.io.stdout.off('error', onStdoutError);
@@ -159,13 +236,24 @@ export async function runRemote(ctx: Context, sandbox: Sandbox, spec: RemoteComm
   }
   void stdinDone;
 
-  if (spec.json) {
-    const out = encodeOutput(Buffer.concat(collected.stdout));
-    const err = encodeOutput(Buffer.concat(collected.stderr));
+  if (streaming) {
+    for (const name of ['stdout', 'stderr'] as const) await emit(events[name].flush());
+    const exit: Record<string, unknown> = { type: 'exit', pid: handle.pid, exitCode: result.exitCode };
+    if (result.signal !== undefined) exit.signal = result.signal;
+    await emit(`${JSON.stringify(exit)}\n`);
+  } else if (spec.json) {
+    const out = encodeOutput(collected.stdout.bytes());
+    const err = encodeOutput(collected.stderr.bytes());
     const doc: Record<string, unknown> = { pid: handle.pid, exitCode: result.exitCode, stdout: out.text, stderr: err.text };
     if (result.signal !== undefined) doc.signal = result.signal;
     if (out.encoding === 'base64') doc.stdoutEncoding = 'base64';
     if (err.encoding === 'base64') doc.stderrEncoding = 'base64';
+    for (const name of ['stdout', 'stderr'] as const) {
+      if (!collected[name].truncated) continue;
+      doc[`${name}Truncated`] = true;
+      doc[`${name}Bytes`] = collected[name].total;
+      ctx.warn(`${name} was ${collected[name].total} bytes: --json keeps the first ${JSON_OUTPUT_LIMIT / 1024 / 1024} MiB (--json --stream gives all of it)`);
+    }
     printJson(ctx, doc);
   }
   if (stdoutClosed) throw new SilentError(141);

@@ -14,6 +14,8 @@ export interface ExecOptions {
   timeoutMs: number;
   stdin: boolean;
   background: boolean;
+  /** `--json --stream`: NDJSON events. */
+  stream?: boolean;
 }
 
 /** The words after the first `--` of the invocation (commander drops the marker itself). */
@@ -73,6 +75,7 @@ export function execCommand(ctx: Context, run = runExec): Command {
     .option('--shell <command line>', 'run a shell command line instead of the words after --')
     .option('--background', 'start the command, print its PID and return', false)
     .option('--no-stdin', 'do not forward stdin (as ssh -n), even when it is a pipe or file')
+    .option('--stream', 'with --json: one JSON event per line as output arrives (start, stdout, stderr, exit), for output of any size', false)
     .addHelpText(
       'after',
       `
@@ -85,7 +88,11 @@ Examples:
   $ e2b-ts exec "$id" -- ls -la /home/user
   $ tar c src | e2b-ts exec "$id" -- tar x -C /home/user
   $ e2b-ts exec "$id" --shell 'make -j4 && ./run-tests | tee log.txt'
-  $ e2b-ts exec "$id" --json -- uname -a | jq -r .stdout`,
+  $ e2b-ts exec "$id" --json -- uname -a | jq -r .stdout
+  $ e2b-ts exec "$id" --json --stream -- make | jq -c 'select(.type == "exit")'
+
+--json keeps the first 16 MiB of each stream (the document then says stdoutTruncated and
+stdoutBytes); --json --stream has all of it. The exit code is always there.`,
     )
     .action(async (words: string[], o, command: Command) => {
       const { sandboxOperands, command: remote } = splitCommandLine(words, wordsAfterDashDash(command), o.shell);
@@ -98,6 +105,10 @@ Examples:
         stdin: o.stdin,
         background: o.background,
       };
+      if (o.stream) {
+        if (!ctx.globals.json) throw new UsageError('--stream goes with --json (one JSON event per line)');
+        opts.stream = true;
+      }
       if (sandboxOperands[0]) opts.sandboxId = sandboxOperands[0];
       if (o.cwd) opts.cwd = o.cwd;
       if (o.user) opts.user = o.user;
@@ -126,6 +137,7 @@ export async function runExec(opts: ExecOptions, ctx: Context): Promise<void> {
     forwardStdin: opts.stdin,
     background: opts.background,
     json: ctx.globals.json,
+    ...(opts.stream ? { stream: true } : {}),
     ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
     ...(opts.user !== undefined ? { user: opts.user } : {}),
     ...(opts.envs ? { envs: opts.envs } : {}),

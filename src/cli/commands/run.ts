@@ -19,6 +19,8 @@ const KEEPALIVE_EVERY_MS = 60_000;
 
 export interface RunOptions {
   template?: string;
+  /** `--json --stream`: NDJSON events. */
+  stream?: boolean;
   command: RemoteCommand['command'];
   metadata?: Record<string, string>;
   /** Mount path → volume name (`--volume`). */
@@ -51,6 +53,7 @@ export function runCommand(ctx: Context, run = runRun): Command {
     .option('--no-secure', 'do not require an access token for the sandbox')
     .option('--no-internet', 'cut the sandbox off from the internet')
     .option('--volume <name:/path>', 'mount a volume read-write at a path (repeatable)', collect)
+    .option('--stream', 'with --json: one JSON event per line as output arrives, for output of any size', false)
     .addHelpText(
       'after',
       `
@@ -73,6 +76,10 @@ Examples:
         secure: o.secure,
         internet: o.internet,
       };
+      if (o.stream) {
+        if (!ctx.globals.json) throw new UsageError('--stream goes with --json (one JSON event per line)');
+        opts.stream = true;
+      }
       if (sandboxOperands[0]) opts.template = sandboxOperands[0];
       if (o.cwd) opts.cwd = o.cwd;
       if (o.user) opts.user = o.user;
@@ -120,6 +127,7 @@ export async function runRun(opts: RunOptions, ctx: Context): Promise<void> {
       forwardStdin: opts.stdin,
       background: false,
       json: ctx.globals.json,
+      ...(opts.stream ? { stream: true } : {}),
       ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
       ...(opts.user !== undefined ? { user: opts.user } : {}),
     });
