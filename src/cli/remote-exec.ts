@@ -38,6 +38,9 @@ export interface RemoteCommand {
  */
 export const JSON_OUTPUT_LIMIT = 16 * 1024 * 1024;
 
+/** How long a second Ctrl-C waits for the remote process to end before the CLI stops waiting. */
+const SECOND_INTERRUPT_GRACE_MS = 5000;
+
 /** Where the longest whole UTF-8 prefix of `bytes` ends (a character cut at the end is left out). */
 function utf8Prefix(bytes: Buffer): number {
   for (let back = 1; back <= Math.min(3, bytes.length); back++) {
@@ -197,12 +200,31 @@ export async function runRemote(ctx: Context, sandbox: Sandbox, spec: RemoteComm
 
   let interrupted = false;
   let killedByUs = false;
+  /** Ends the wait for the remote process after a second interrupt it did not answer. */
+  let abandon: (() => void) | undefined;
+  let giveUp: NodeJS.Timeout | undefined;
+  const abandoned = new Promise<CommandFinished>((resolve) => {
+    abandon = () => resolve({ exitCode: 130 } as CommandFinished);
+  });
   const forward = async (signal: InterruptSignal, count: number) => {
     interrupted = true;
     try {
       if (count > 1) {
         killedByUs = true;
-        await handle.kill();
+        // A second Ctrl-C always ends the CLI: if the kill cannot be confirmed soon (a loaded
+        // backend, a lost connection), stop waiting for the remote end and say so.
+        giveUp = setTimeout(() => {
+          ctx.warn(`could not confirm that process ${handle.pid} ended; it may still be running in the sandbox`);
+          // drop the output stream too: an open connection would keep the CLI alive
+          handle.disconnect();
+          abandon?.();
+        }, SECOND_INTERRUPT_GRACE_MS);
+        giveUp.unref?.();
+        try {
+          await handle.kill();
+        } catch {
+          // reported by the timer above if the process does not end anyway
+        }
         return;
       }
       // E2B's envd only knows TERM and KILL; the local backend also takes INT and HUP.
@@ -226,10 +248,11 @@ export async function runRemote(ctx: Context, sandbox: Sandbox, spec: RemoteComm
   const stdinDone = stdinForwarded ? forwardStdin(ctx, sandbox, handle, () => killedByUs).catch(() => {}) : Promise.resolve();
   let result: CommandFinished;
   try {
-    result = await handle.finished();
+    result = await Promise.race([handle.finished(), abandoned]);
   } catch (error) {
     throw asExecError(error);
   } finally {
+    clearTimeout(giveUp);
     stopListening();
     clearInterval(watchStdout);
     ctx.io.stdout.off('error', onStdoutError);
