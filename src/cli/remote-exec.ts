@@ -250,6 +250,8 @@ export async function runRemote(ctx: Context, sandbox: Sandbox, spec: RemoteComm
   try {
     result = await Promise.race([handle.finished(), abandoned]);
   } catch (error) {
+    // --timeout: the CLI returns only once the process is gone, as after an interrupt
+    if ((error as { name?: string }).name === 'TimeoutError') await ensureGone(sandbox, handle);
     throw asExecError(error);
   } finally {
     clearTimeout(giveUp);
@@ -282,6 +284,19 @@ export async function runRemote(ctx: Context, sandbox: Sandbox, spec: RemoteComm
   if (stdoutClosed) throw new SilentError(141);
   if (killedByUs && interrupted) throw new SilentError(130);
   throw new SilentError(exitStatusOf(result));
+}
+
+/**
+ * Kills a process whose deadline passed and waits (a few seconds at most) until envd no longer
+ * lists it, so a script that goes on after `exec --timeout` never races the process it timed out.
+ */
+async function ensureGone(sandbox: Sandbox, handle: CommandHandle): Promise<void> {
+  await handle.kill().catch(() => {});
+  for (const deadline = Date.now() + 3000; Date.now() < deadline; ) {
+    const listed = await sandbox.commands.list().catch(() => undefined);
+    if (!listed || !listed.some((p) => p.pid === handle.pid)) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }
 
 /** Failures of the CLI around the remote process exit 125; timeouts keep their own class. */
