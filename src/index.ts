@@ -3,21 +3,39 @@
  * Importing this module has no side effects; nothing connects until a method is called.
  */
 export { Sandbox, type SandboxApiOpts } from './client/sandbox.js';
+// The official SDK's default export is the Sandbox class: `import Sandbox from 'e2b'` works here too.
+export { Sandbox as default } from './client/sandbox.js';
 export type {
   SandboxConnection,
   SandboxCreateOpts,
+  SandboxForkOpts,
   SandboxInfo,
   SandboxLifecycle,
   SandboxListOpts,
   SandboxLogEntry,
   SandboxLogsOpts,
   SandboxMetrics,
-  SandboxNetworkOpts,
-  SandboxNetworkUpdate,
+  SandboxOnTimeout,
   SandboxState,
   SnapshotInfo,
   SnapshotListOpts,
 } from './client/sandbox-api.js';
+export {
+  ALL_TRAFFIC,
+  type SandboxEgressProxyInfo,
+  type SandboxEgressProxyOpts,
+  type SandboxNetworkInfo,
+  type SandboxNetworkOpts,
+  type SandboxNetworkRule,
+  type SandboxNetworkRuleInfo,
+  type SandboxNetworkRules,
+  type SandboxNetworkSelector,
+  type SandboxNetworkSelectorContext,
+  type SandboxNetworkTransform,
+  type SandboxNetworkTransformContext,
+  type SandboxNetworkTransformResolver,
+  type SandboxNetworkUpdate,
+} from './client/network.js';
 export { Paginator } from './client/paginator.js';
 export type { OpenPortOpts } from './client/ports.js';
 export {
@@ -39,9 +57,9 @@ export {
   type DownloadInfo,
   type DownloadOpts,
   type EntryInfo,
-  type FileType,
+  FileType,
   type FilesystemEvent,
-  type FilesystemEventType,
+  FilesystemEventType,
   type FilesystemOpts,
   type ReadOpts,
   type UploadInfo,
@@ -83,6 +101,7 @@ export {
   type CallOptions,
   type Config,
   type ConnectionOptions,
+  type Logger,
 } from './client/config.js';
 export { getSignature, type FileOperation, type SignatureInput, type FileUrlOptions } from './client/signature.js';
 export {

@@ -360,6 +360,26 @@ async function streaming(ctx, { backend, env, conn, id, cpu }) {
       after: track('s-ours', id),
     },
   ];
+  // --json of 200 MiB: the output is bounded (16 MiB per stream, then marked truncated), memory
+  // stays flat and the remote exit code (7) still arrives as the CLI's own.
+  const JSON_BYTES = 200 * MiB;
+  rows.push({
+    key: 'json',
+    label: `e2b-ts exec --json ${sandboxLabel} -- sh -c 'head -c 200M /dev/zero; exit 7' | wc -c`,
+    bytes: JSON_BYTES,
+    cmd: 'bash',
+    args: ['-c', `${cmdLine([...ours, '--local', 'exec', '--json', id, '--', 'sh', '-c', `head -c ${JSON_BYTES} /dev/zero; exit 7`])} | wc -c; echo "pipestatus \${PIPESTATUS[*]}" >&2`],
+    check: (r) => {
+      const status = r.stderr.match(/pipestatus (\d+)/)?.[1];
+      if (!exits.has('json')) exits.set('json', new Set());
+      exits.get('json').add(status ?? '?');
+      if (status !== '7') return `the CLI exited ${status}, not the remote 7: ${r.stderr.trim().split('\n')[0] ?? ''}`;
+      const size = Number(r.stdout.trim());
+      if (!(size > 0 && size < 120 * MiB)) return `--json printed ${size} bytes: not bounded`;
+      return undefined;
+    },
+    after: track('s-json', id),
+  });
   if (official) {
     rows.push({
       key: 'official',
@@ -480,7 +500,7 @@ async function streaming(ctx, { backend, env, conn, id, cpu }) {
     const f = cliRes.find((r) => r.row.key === 'floor');
     return f?.ok ? STREAM_BYTES / f.wallStats.median : NaN;
   })();
-  const cpuKey = { floor: 's-floor', ours: 's-ours', official: 's-official' };
+  const cpuKey = { floor: 's-floor', ours: 's-ours', json: 's-json', official: 's-official' };
   const tableRows = [
     ...cliRes.map((r) => {
       if (!r.ok) return { command: r.label, runs: '0', seconds: 'failed*' };
@@ -549,7 +569,8 @@ async function streaming(ctx, { backend, env, conn, id, cpu }) {
         'daemon / envd+sandbox CPU s: the backend\'s share during the run, from /proc (envd+sandbox: the envd processes under the daemon and the commands they ran).',
       `The official CLI and SDK rows stream ${sizeLabel(PEER_STREAM_BYTES)}, not ${sizeLabel(STREAM_BYTES)}: both keep all output in memory ` +
         '(the CLI\'s RSS grows with it), so compare MiB/s, not seconds.',
-      'source exit: the first command\'s exit status in the pipeline (PIPESTATUS): 141 = stopped by SIGPIPE/EPIPE after head had its bytes, as `cat` does.',
+      'source exit: the first command\'s exit status in the pipeline (PIPESTATUS): 141 = stopped by SIGPIPE/EPIPE after head had its bytes, as `cat` does. ' +
+        'The --json row\'s source is the CLI itself: it must exit 7, the remote command\'s code, with the JSON document bounded (checked: under 120 MiB printed).',
       'time/byte vs floor: how many times slower per byte than the local pipeline.',
       'left running: processes still running in the sandbox after a CLI run (most over the runs); they are killed before the next run, ' +
         'outside the timing. The official CLI streams into a sandbox of its own for that reason.',

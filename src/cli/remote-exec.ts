@@ -4,6 +4,7 @@
  * SIGINT (a second one kills), an early-closed stdout (`| head -1`) killing the remote process,
  * and the remote exit code handed back (128+N for a signal).
  */
+import { isUtf8 } from 'node:buffer';
 import type { Writable } from 'node:stream';
 import type { CommandFinished, CommandHandle, CommandStartOpts } from '../client/commands.js';
 import type { Sandbox } from '../client/sandbox.js';
@@ -119,9 +120,49 @@ function write(stream: Writable, chunk: Uint8Array): Promise<void> | undefined {
 
 /** `stdout` or `stderr` as UTF-8 text when valid, else base64. */
 function encodeOutput(bytes: Buffer): { text: string; encoding: 'utf-8' | 'base64' } {
-  const text = bytes.toString('utf8');
-  if (Buffer.from(text, 'utf8').equals(bytes)) return { text, encoding: 'utf-8' };
+  if (isUtf8(bytes)) return { text: bytes.toString('utf8'), encoding: 'utf-8' };
   return { text: bytes.toString('base64'), encoding: 'base64' };
+}
+
+/** Raw bytes encoded per slice when a --json document is written (3 divides it: base64 slices join). */
+const DOC_SLICE = 3 * 16 * 1024;
+
+/**
+ * The JSON string literal of some output, as text when the bytes are UTF-8, else base64, produced
+ * slice by slice: the whole literal never sits in memory (16 MiB of NUL bytes is 96 MiB of JSON).
+ */
+function* outputLiteral(bytes: Buffer, base64: boolean): Generator<string> {
+  yield '"';
+  for (let at = 0; at < bytes.length; ) {
+    let end = Math.min(bytes.length, at + DOC_SLICE);
+    if (!base64 && end < bytes.length) end = at + utf8Prefix(bytes.subarray(at, end));
+    yield base64 ? bytes.toString('base64', at, end) : JSON.stringify(bytes.toString('utf8', at, end)).slice(1, -1);
+    at = end;
+  }
+  yield '"';
+}
+
+/**
+ * Writes the --json document of a finished command: its small fields through JSON.stringify (so
+ * the layout is printJson's), its output fields streamed in slices with backpressure.
+ */
+async function writeOutputDocument(
+  emit: (text: string) => Promise<void> | undefined,
+  doc: Record<string, unknown>,
+  outputs: Record<'stdout' | 'stderr', { bytes: Buffer; base64: boolean }>,
+  pretty: boolean,
+): Promise<void> {
+  const marks = { stdout: '\u0000e2bts-stdout\u0000', stderr: '\u0000e2bts-stderr\u0000' };
+  const text = JSON.stringify({ ...doc, stdout: marks.stdout, stderr: marks.stderr }, null, pretty ? 2 : undefined);
+  let rest = text;
+  for (const name of ['stdout', 'stderr'] as const) {
+    const literal = JSON.stringify(marks[name]);
+    const at = rest.indexOf(literal);
+    await emit(rest.slice(0, at));
+    for (const piece of outputLiteral(outputs[name].bytes, outputs[name].base64)) await emit(piece);
+    rest = rest.slice(at + literal.length);
+  }
+  await emit(`${rest}\n`);
 }
 
 /** Pumps our stdin into the process (one input stream) and closes its stdin at end of file. */
@@ -191,7 +232,7 @@ export async function runRemote(ctx: Context, sandbox: Sandbox, spec: RemoteComm
 
   if (streaming && !spec.background) await emit(`${JSON.stringify({ type: 'start', pid: handle.pid })}\n`);
   if (spec.background) {
-    handle.disconnect();
+    void handle.disconnect();
     ctx.io.stdout.off('error', onStdoutError);
     if (spec.json) printJson(ctx, { pid: handle.pid, sandboxId: sandbox.sandboxId });
     else ctx.io.stdout.write(`${handle.pid}\n`);
@@ -216,7 +257,7 @@ export async function runRemote(ctx: Context, sandbox: Sandbox, spec: RemoteComm
         giveUp = setTimeout(() => {
           ctx.warn(`could not confirm that process ${handle.pid} ended; it may still be running in the sandbox`);
           // drop the output stream too: an open connection would keep the CLI alive
-          handle.disconnect();
+          void handle.disconnect();
           abandon?.();
         }, SECOND_INTERRUPT_GRACE_MS);
         giveUp.unref?.();
@@ -267,19 +308,23 @@ export async function runRemote(ctx: Context, sandbox: Sandbox, spec: RemoteComm
     if (result.signal !== undefined) exit.signal = result.signal;
     await emit(`${JSON.stringify(exit)}\n`);
   } else if (spec.json) {
-    const out = encodeOutput(collected.stdout.bytes());
-    const err = encodeOutput(collected.stderr.bytes());
-    const doc: Record<string, unknown> = { pid: handle.pid, exitCode: result.exitCode, stdout: out.text, stderr: err.text };
+    const outputs = {
+      stdout: { bytes: collected.stdout.bytes(), base64: false },
+      stderr: { bytes: collected.stderr.bytes(), base64: false },
+    };
+    const doc: Record<string, unknown> = { pid: handle.pid, exitCode: result.exitCode, stdout: '', stderr: '' };
     if (result.signal !== undefined) doc.signal = result.signal;
-    if (out.encoding === 'base64') doc.stdoutEncoding = 'base64';
-    if (err.encoding === 'base64') doc.stderrEncoding = 'base64';
+    for (const name of ['stdout', 'stderr'] as const) {
+      outputs[name].base64 = !isUtf8(outputs[name].bytes);
+      if (outputs[name].base64) doc[`${name}Encoding`] = 'base64';
+    }
     for (const name of ['stdout', 'stderr'] as const) {
       if (!collected[name].truncated) continue;
       doc[`${name}Truncated`] = true;
       doc[`${name}Bytes`] = collected[name].total;
       ctx.warn(`${name} was ${collected[name].total} bytes: --json keeps the first ${JSON_OUTPUT_LIMIT / 1024 / 1024} MiB (--json --stream gives all of it)`);
     }
-    printJson(ctx, doc);
+    await writeOutputDocument((text) => emit(text), doc, outputs, ctx.io.isStdoutTTY);
   }
   if (stdoutClosed) throw new SilentError(141);
   if (killedByUs && interrupted) throw new SilentError(130);

@@ -100,7 +100,7 @@ export async function bridgeTerminal(ctx: Context, sandbox: Sandbox, opts: Bridg
   stdout.off('resize', onResize);
   process.off('exit', onProcessExit);
   restore(end.kind !== 'exit');
-  if (end.kind !== 'exit') handle.disconnect();
+  if (end.kind !== 'exit') void handle.disconnect();
 
   switch (end.kind) {
     case 'exit':

@@ -239,6 +239,7 @@ export class CommandHandle {
   #stdout = '';
   #stderr = '';
   #decoders = { stdout: new TextDecoder(), stderr: new TextDecoder() };
+  #result?: CommandFinished;
 
   /** @internal created by Commands; `attached` for a handle from connect (not start) */
   constructor(
@@ -258,22 +259,39 @@ export class CommandHandle {
     if (opts.onOutput || opts.onStdout || opts.onStderr) void this.#run().catch(() => {});
   }
 
-  /** Output collected so far (when collecting). */
-  get stdoutText(): string {
+  /**
+   * The stdout collected so far, decoded as UTF-8 (the official SDK's `stdout`); the whole output
+   * once the command has ended. Empty when `collect: false`.
+   */
+  get stdout(): string {
     return this.#stdout;
   }
 
-  get stderrText(): string {
+  /** The stderr collected so far, decoded as UTF-8 (the official SDK's `stderr`). */
+  get stderr(): string {
     return this.#stderr;
   }
 
-  /** The process's stdout bytes from now on (take it right after start to get them all). */
-  get stdout(): AsyncIterable<Uint8Array> {
+  /** The exit code once the command has ended; undefined while it runs (as the official SDK). */
+  get exitCode(): number | undefined {
+    return this.#result?.exitCode;
+  }
+
+  /** The error envd reported for the command, once it has ended. */
+  get error(): string | undefined {
+    return this.#result?.error;
+  }
+
+  /**
+   * The process's stdout as raw bytes, from now on (take it right after start to get them all).
+   * An addition to the official SDK, whose handle offers only the decoded `stdout` string.
+   */
+  get stdoutStream(): AsyncIterable<Uint8Array> {
     return (this.#queues.stdout ??= this.#lazyQueue());
   }
 
-  /** The process's stderr bytes from now on. */
-  get stderr(): AsyncIterable<Uint8Array> {
+  /** The process's stderr as raw bytes, from now on (see {@link stdoutStream}). */
+  get stderrStream(): AsyncIterable<Uint8Array> {
     return (this.#queues.stderr ??= this.#lazyQueue());
   }
 
@@ -299,7 +317,8 @@ export class CommandHandle {
           const event = next.value.event;
           if (event.case === 'data') {
             const out = event.value.output;
-            if (!out.case) continue;
+            // after disconnect() nothing more is handed out, even what was already in flight
+            if (!out.case || this.#abort.signal.aborted) continue;
             const stream = out.case;
             const bytes = out.value;
             if (this.#opts.onOutput) await this.#opts.onOutput(stream, bytes);
@@ -321,6 +340,7 @@ export class CommandHandle {
             if (end.error) result.error = end.error;
             const signal = signalFromStatus(end.status);
             if (signal !== undefined) result.signal = signal;
+            this.#result = result;
             this.#queues.stdout?.end();
             this.#queues.stderr?.end();
             // Read the stream's closing frame too: an HTTP/1.1 response left unread keeps its
@@ -372,8 +392,11 @@ export class CommandHandle {
     return this.#commands.closeStdin(this.pid, opts);
   }
 
-  /** Stops receiving output; the process keeps running (reattach with commands.connect). */
-  disconnect(): void {
+  /**
+   * Stops receiving output; the process keeps running (reattach with commands.connect). No
+   * callback fires for output that arrives after this call.
+   */
+  async disconnect(): Promise<void> {
     this.#abort.abort();
   }
 }
@@ -570,10 +593,31 @@ export class Commands {
   }
 
   /** Closes a process's stdin (it sees end of file). */
+  /**
+   * Whether the sandbox's envd can close a process's stdin (0.5.2 and later), as the official
+   * SDK's getter of the same name; closeStdin refuses with a clear error where it cannot.
+   */
+  get supportsStdinClose(): boolean {
+    return versionAtLeast(this.sandbox.envdVersion, '0.5.2');
+  }
+
   async closeStdin(pid: number, opts: CallOptions = {}): Promise<void> {
+    if (!this.supportsStdinClose) {
+      throw new SandboxError(`the sandbox's envd ${this.sandbox.envdVersion} cannot close stdin (0.5.2 or later can): rebuild the template on a newer envd`);
+    }
     const client = await this.client();
     await this.unary(() => client.closeStdin({ process: { selector: { case: 'pid', value: pid } } }, this.callOptions(opts)));
   }
+}
+
+/** Whether dotted version `have` is at least `want` (a version that does not parse counts as new). */
+export function versionAtLeast(have: string, want: string): boolean {
+  const parse = (v: string) => /^v?(\d+)\.(\d+)\.(\d+)/.exec(v)?.slice(1).map(Number);
+  const a = parse(have);
+  const b = parse(want);
+  if (!a || !b) return true;
+  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] > b[i];
+  return true;
 }
 
 /** Internal marker: a signal's target did not exist. */

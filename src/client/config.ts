@@ -45,7 +45,7 @@ export interface ConnectionOptions {
   /** Validate the API key format (`e2b_` + hex) before sending it. @default not `E2B_VALIDATE_API_KEY=false` */
   validateApiKey?: boolean;
   /** Receives one line per request for `--debug`-style tracing; secrets are never included. */
-  logger?: (line: string) => void;
+  logger?: ((line: string) => void) | Logger;
 }
 
 /** Per-call options every public method accepts last. */
@@ -126,7 +126,8 @@ export function resolveConfig(options: ConnectionOptions = {}, env: Env = proces
   if (accessToken !== undefined) config.accessToken = accessToken;
   if (sandboxUrl !== undefined) config.sandboxUrl = checkBaseUrl(sandboxUrl, 'sandbox URL');
   if (options.dispatcher) config.dispatcher = options.dispatcher;
-  if (options.logger) config.logger = options.logger;
+  const logger = options.logger && lineLogger(options.logger);
+  if (logger) config.logger = logger;
   return config;
 }
 
@@ -177,4 +178,19 @@ export function envdUrl(config: Config, sandboxId: string, sandboxDomain?: strin
 export function envdDirectUrl(config: Config, sandboxId: string, sandboxDomain?: string): string {
   if (config.sandboxUrl) return config.sandboxUrl;
   return `${sandboxScheme(config, sandboxDomain)}://${sandboxHost(config, sandboxId, ENVD_PORT, sandboxDomain)}`;
+}
+
+/** The official SDK's logger shape: an object with optional level methods (`console` is one). */
+export interface Logger {
+  debug?: (...args: any[]) => void;
+  info?: (...args: any[]) => void;
+  warn?: (...args: any[]) => void;
+  error?: (...args: any[]) => void;
+}
+
+/** Our transports log lines at debug level; an SDK-style logger object gets them via debug (or info). */
+function lineLogger(logger: ((line: string) => void) | Logger): ((line: string) => void) | undefined {
+  if (typeof logger === 'function') return logger;
+  const method = logger.debug ?? logger.info;
+  return method ? (line) => method.call(logger, line) : undefined;
 }

@@ -35,7 +35,8 @@ export type ErrorCode =
   | 'E2B_VOLUME_PATH_NOT_FOUND'
   | 'E2B_COMMAND_EXIT'
   | 'E2B_CONNECTION'
-  | 'E2B_ABORTED';
+  | 'E2B_ABORTED'
+  | 'E2B_SERVICE_BUSY';
 
 /** Extra details an error may carry. */
 export interface SandboxErrorOptions {
@@ -55,6 +56,11 @@ export class SandboxError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     if (options.status !== undefined) this.status = options.status;
+  }
+
+  /** The official SDK's name for {@link status}. */
+  get statusCode(): number | undefined {
+    return this.status;
   }
 }
 
@@ -186,9 +192,19 @@ export class ConnectionError extends SandboxError {
   override readonly code: ErrorCode = 'E2B_CONNECTION';
 }
 
-/** The caller aborted the operation through its `signal`. */
-export class AbortError extends SandboxError {
+/**
+ * The caller aborted the operation through its `signal`, or the call was canceled. A kind of
+ * TimeoutError because the official SDK reports a canceled call as one: code written for it
+ * (`catch (e) { if (e instanceof TimeoutError) … }`) behaves the same here, and `code`
+ * (`E2B_ABORTED`) or `instanceof AbortError` still tells the two apart.
+ */
+export class AbortError extends TimeoutError {
   override readonly code: ErrorCode = 'E2B_ABORTED';
+}
+
+/** The platform is temporarily unable to serve the request (HTTP 503): retry later. */
+export class ServiceBusyError extends SandboxError {
+  override readonly code: ErrorCode = 'E2B_SERVICE_BUSY';
 }
 
 /** Result of a finished command, as carried by {@link CommandExitError}. */
@@ -202,17 +218,28 @@ export interface CommandResult {
 /** A command in the sandbox exited with a non-zero code. */
 export class CommandExitError extends SandboxError implements CommandResult {
   override readonly code: ErrorCode = 'E2B_COMMAND_EXIT';
-  readonly exitCode: number;
-  readonly error?: string;
-  readonly stdout: string;
-  readonly stderr: string;
+  readonly #result: CommandResult;
 
   constructor(result: CommandResult) {
     super(result.error ?? `command exited with code ${result.exitCode}`);
-    this.exitCode = result.exitCode;
-    if (result.error !== undefined) this.error = result.error;
-    this.stdout = result.stdout;
-    this.stderr = result.stderr;
+    this.#result = result;
+  }
+
+  // Getters, as in the official SDK (the result's fields, read through the error).
+  get exitCode(): number {
+    return this.#result.exitCode;
+  }
+
+  get error(): string | undefined {
+    return this.#result.error;
+  }
+
+  get stdout(): string {
+    return this.#result.stdout;
+  }
+
+  get stderr(): string {
+    return this.#result.stderr;
   }
 }
 
@@ -290,6 +317,8 @@ export function errorFromApi(status: number, body: unknown, context: ApiErrorCon
         ...options,
         ...(context.retryAfterMs !== undefined ? { retryAfterMs: context.retryAfterMs } : {}),
       });
+    case 503:
+      return new ServiceBusyError(withDetail('the service is temporarily unavailable, retry later'), options);
     case 507:
       return new NotEnoughSpaceError(detail ?? 'not enough space', options);
     default: {

@@ -28,8 +28,13 @@ let runtime: Promise<RpcRuntime> | undefined;
 /** connect-es and the generated descriptors, loaded on the first envd call. */
 const rpc = (): Promise<RpcRuntime> => (runtime ??= import('./transport/rpc-runtime.js'));
 
-/** Kind of a filesystem entry (a symlink reports its target's kind, as E2B does). */
-export type FileType = 'file' | 'dir';
+/**
+ * Kind of a filesystem entry, as the official SDK's `FileType` enum (same member names and
+ * values, so `entry.type === FileType.DIR` reads the same with either package). A symlink
+ * usually reports its target's kind, with `symlinkTarget` set, as E2B's envd does.
+ */
+export const FileType = { FILE: 'file', DIR: 'dir', SYMLINK: 'symlink' } as const;
+export type FileType = (typeof FileType)[keyof typeof FileType];
 
 /** A file or directory in the sandbox. Field names follow the official JS SDK. */
 export interface EntryInfo {
@@ -59,8 +64,9 @@ export interface WriteInfo {
   metadata?: Record<string, string>;
 }
 
-/** Filesystem event types, as the official SDK names them. */
-export type FilesystemEventType = 'create' | 'write' | 'remove' | 'rename' | 'chmod';
+/** Filesystem event types, as the official SDK's `FilesystemEventType` enum (names and values). */
+export const FilesystemEventType = { CHMOD: 'chmod', CREATE: 'create', REMOVE: 'remove', RENAME: 'rename', WRITE: 'write' } as const;
+export type FilesystemEventType = (typeof FilesystemEventType)[keyof typeof FilesystemEventType];
 
 export interface FilesystemEvent {
   /** Path relative to the watched directory. */
@@ -94,6 +100,12 @@ export interface WriteOpts extends FilesystemOpts {
 export interface ReadOpts extends FilesystemOpts {
   /** Ask for gzip on the wire (decompressed here). @default false */
   gzip?: boolean;
+  /**
+   * With `format: 'stream'`: fail the stream when no bytes arrive from the sandbox for this many
+   * ms while it is being read (a slow reader never trips it). 0 disables it, as in the official
+   * SDK. @default the request timeout
+   */
+  streamIdleTimeoutMs?: number;
   /** Read from this byte on (a resumed download). */
   offset?: number;
 }
@@ -170,7 +182,7 @@ function entryFromWire(wire: WireEntry): EntryInfo {
     owner: wire.owner,
     group: wire.group,
   };
-  const type = wire.type === 1 ? 'file' : wire.type === 2 ? 'dir' : undefined;
+  const type = wire.type === 1 ? 'file' : wire.type === 2 ? 'dir' : wire.type === 3 ? 'symlink' : undefined;
   if (type) out.type = type;
   if (wire.modifiedTime) out.modifiedTime = new Date(Number(wire.modifiedTime.seconds) * 1000 + Math.floor(wire.modifiedTime.nanos / 1e6));
   if (wire.symlinkTarget !== undefined) out.symlinkTarget = wire.symlinkTarget;
@@ -226,6 +238,40 @@ function multipartBody(boundary: string, files: Array<{ path: string; data: Writ
       }
       yield Buffer.from(`--${boundary}--\r\n`);
     })(),
+  );
+}
+
+/**
+ * A web ReadableStream over a Node stream of a download, pulled on demand (backpressure is the
+ * reader's), failing with TimeoutError when the wire goes quiet for `idleMs` while a read waits.
+ */
+function webStream(body: Readable, idleMs: number): ReadableStream<Uint8Array> {
+  const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        let timer: NodeJS.Timeout | undefined;
+        const idle = new Promise<never>((_, reject) => {
+          if (idleMs > 0) {
+            timer = setTimeout(() => reject(new TimeoutError(`no data from the sandbox for ${idleMs} ms while reading the file (streamIdleTimeoutMs)`)), idleMs);
+          }
+        });
+        try {
+          const next = await Promise.race([chunks.next(), idle]);
+          if (next.done) controller.close();
+          else controller.enqueue(new Uint8Array(next.value.buffer, next.value.byteOffset, next.value.length));
+        } catch (error) {
+          body.destroy();
+          controller.error(error);
+        } finally {
+          clearTimeout(timer);
+        }
+      },
+      cancel() {
+        body.destroy();
+      },
+    },
+    { highWaterMark: 0 },
   );
 }
 
@@ -360,16 +406,26 @@ export class Files {
     return { size, sha256: hash.digest('hex') };
   }
 
-  /** Reads a file: text (default), bytes, or a stream. */
+  /**
+   * Reads a file: text (default), bytes, a Blob, or a web `ReadableStream` of its bytes (the
+   * official SDK's formats). For a Node `Readable`, use {@link readStream}.
+   */
   async read(path: string, opts?: ReadOpts & { format?: 'text' }): Promise<string>;
   async read(path: string, opts: ReadOpts & { format: 'bytes' }): Promise<Uint8Array>;
-  async read(path: string, opts: ReadOpts & { format: 'stream' }): Promise<Readable>;
-  async read(path: string, opts: ReadOpts & { format?: 'text' | 'bytes' | 'stream' } = {}): Promise<string | Uint8Array | Readable> {
+  async read(path: string, opts: ReadOpts & { format: 'blob' }): Promise<Blob>;
+  async read(path: string, opts: ReadOpts & { format: 'stream' }): Promise<ReadableStream<Uint8Array>>;
+  async read(
+    path: string,
+    opts: ReadOpts & { format?: 'text' | 'bytes' | 'blob' | 'stream' } = {},
+  ): Promise<string | Uint8Array | Blob | ReadableStream<Uint8Array>> {
     const stream = await this.readStream(path, opts);
-    if (opts.format === 'stream') return stream;
+    if (opts.format === 'stream') {
+      return webStream(stream, opts.streamIdleTimeoutMs ?? opts.requestTimeoutMs ?? this.sandbox.config.requestTimeoutMs);
+    }
     const chunks: Buffer[] = [];
     for await (const chunk of stream) chunks.push(chunk as Buffer);
     const bytes = Buffer.concat(chunks);
+    if (opts.format === 'blob') return new Blob([bytes]);
     return opts.format === 'bytes' ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length) : bytes.toString('utf8');
   }
 
@@ -408,6 +464,11 @@ export class Files {
     const res: HttpResponse = await this.sandbox.envdHttp.open('POST', `/files${query}`, { ...opts, headers, body });
     const written = writeAnswer(res.status, await res.text());
     return single ? written[0]! : written;
+  }
+
+  /** Writes several files in one request (the official SDK's name for `write(files)`). */
+  writeFiles(files: Array<{ path: string; data: WriteData }>, opts?: WriteOpts): Promise<WriteInfo[]> {
+    return this.write(files, opts);
   }
 
   /**

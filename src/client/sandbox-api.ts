@@ -11,28 +11,47 @@ import type {
   SandboxLogEntry as WireLogEntry,
   SandboxMetric,
   SandboxNetworkConfig,
+  SandboxForkResult,
   SnapshotInfo as WireSnapshotInfo,
 } from '../gen/api/schemas.js';
 import type { CallOptions } from './config.js';
-import { InvalidArgumentError, SandboxError, SandboxNotFoundError } from './errors.js';
+import { InvalidArgumentError, SandboxError, SandboxNotFoundError, errorFromApi } from './errors.js';
 import { Paginator } from './paginator.js';
+import { networkBody, networkInfoFromWire, networkUpdateBody, type SandboxNetworkInfo, type SandboxNetworkOpts, type SandboxNetworkUpdate } from './network.js';
 import { encodePath, type RestClient } from './transport/rest.js';
 
 /** State of a sandbox. */
 export type SandboxState = 'running' | 'paused';
 
+/**
+ * The action at a sandbox's timeout: `'kill'`, `'pause'`, or the official SDK's object form
+ * `{ action: 'pause', keepMemory }` / `{ action: 'kill' }`.
+ */
+export type SandboxOnTimeout = 'kill' | 'pause' | { action: 'pause'; keepMemory?: boolean } | { action: 'kill' };
+
 /** What happens when a sandbox's timeout passes. */
 export interface SandboxLifecycle {
   /** `kill` ends the sandbox; `pause` keeps it (files and, with keepMemory, processes). @default 'kill' */
-  onTimeout: 'kill' | 'pause';
+  onTimeout: SandboxOnTimeout;
   /** Resume a paused sandbox automatically when traffic reaches it (needs onTimeout 'pause'). @default false */
   autoResume?: boolean;
   /** With onTimeout 'pause': keep memory (processes) rather than only the filesystem. @default true */
   keepMemory?: boolean;
 }
 
-/** Network settings of a sandbox (E2B's SandboxNetworkConfig). */
-export type SandboxNetworkOpts = SandboxNetworkConfig;
+/** The lifecycle with its action and keepMemory read from either form. */
+function lifecycleParts(lifecycle: SandboxLifecycle): { action: unknown; keepMemory?: boolean; autoResume?: boolean } {
+  const onTimeout = lifecycle.onTimeout as unknown;
+  const object = typeof onTimeout === 'object' && onTimeout !== null ? (onTimeout as { action?: unknown; keepMemory?: boolean }) : undefined;
+  const keepMemory = object?.keepMemory ?? lifecycle.keepMemory;
+  return {
+    action: object ? object.action : onTimeout,
+    ...(keepMemory !== undefined ? { keepMemory } : {}),
+    ...(lifecycle.autoResume !== undefined ? { autoResume: lifecycle.autoResume } : {}),
+  };
+}
+
+export type { SandboxNetworkOpts, SandboxNetworkInfo, SandboxNetworkUpdate } from './network.js';
 
 /** Options for creating a sandbox; every field is optional. */
 export interface SandboxCreateOpts {
@@ -55,7 +74,7 @@ export interface SandboxCreateOpts {
   /** Volumes to mount: mount path → volume name. */
   volumeMounts?: Record<string, string | { name: string }>;
   /** MCP gateway configuration, passed through to the API. */
-  mcp?: Record<string, unknown>;
+  mcp?: object;
 }
 
 /** Connection details of a running sandbox (what create and connect return). */
@@ -86,7 +105,7 @@ export interface SandboxInfo {
   diskSizeMB: number;
   envdVersion: string;
   allowInternetAccess?: boolean;
-  network?: SandboxNetworkOpts;
+  network?: SandboxNetworkInfo;
   lifecycle?: { onTimeout: 'kill' | 'pause'; autoResume: boolean };
   volumeMounts?: Array<{ name: string; path: string }>;
   sandboxDomain?: string;
@@ -158,15 +177,15 @@ function toSeconds(ms: number): number {
 
 /** Builds the create request body, validating lifecycle combinations as the official SDK does. */
 export function newSandboxBody(opts: SandboxCreateOpts): NewSandbox {
-  const lifecycle = opts.lifecycle;
+  const lifecycle = opts.lifecycle && lifecycleParts(opts.lifecycle);
   if (lifecycle) {
-    if (lifecycle.onTimeout !== 'kill' && lifecycle.onTimeout !== 'pause') {
-      throw new InvalidArgumentError(`lifecycle.onTimeout must be "kill" or "pause", not "${String(lifecycle.onTimeout)}"`);
+    if (lifecycle.action !== 'kill' && lifecycle.action !== 'pause') {
+      throw new InvalidArgumentError(`lifecycle.onTimeout must be "kill" or "pause", not ${JSON.stringify(lifecycle.action)}`);
     }
-    if (lifecycle.autoResume && lifecycle.onTimeout !== 'pause') {
+    if (lifecycle.autoResume && lifecycle.action !== 'pause') {
       throw new InvalidArgumentError('autoResume needs onTimeout "pause"');
     }
-    if (lifecycle.keepMemory !== undefined && lifecycle.onTimeout !== 'pause') {
+    if (lifecycle.keepMemory !== undefined && lifecycle.action !== 'pause') {
       throw new InvalidArgumentError('keepMemory only applies with onTimeout "pause"');
     }
     if (lifecycle.autoResume && lifecycle.keepMemory === false) {
@@ -182,11 +201,11 @@ export function newSandboxBody(opts: SandboxCreateOpts): NewSandbox {
   };
   if (opts.metadata) body.metadata = opts.metadata;
   if (opts.envs) body.envVars = opts.envs;
-  if (opts.network) body.network = opts.network;
-  if (opts.mcp) body.mcp = opts.mcp;
+  if (opts.network) body.network = networkBody(opts.network);
+  if (opts.mcp) body.mcp = opts.mcp as NonNullable<NewSandbox['mcp']>;
   if (lifecycle) {
-    body.autoPause = lifecycle.onTimeout === 'pause';
-    if (lifecycle.onTimeout === 'pause' && lifecycle.keepMemory !== undefined) body.autoPauseMemory = lifecycle.keepMemory;
+    body.autoPause = lifecycle.action === 'pause';
+    if (lifecycle.action === 'pause' && lifecycle.keepMemory !== undefined) body.autoPauseMemory = lifecycle.keepMemory;
     if (lifecycle.autoResume !== undefined) body.autoResume = { enabled: lifecycle.autoResume };
   }
   if (opts.volumeMounts) {
@@ -231,7 +250,7 @@ export function infoFromWire(wire: SandboxDetail | ListedSandbox): SandboxInfo {
   if ('allowInternetAccess' in wire && wire.allowInternetAccess !== undefined && wire.allowInternetAccess !== null) {
     info.allowInternetAccess = wire.allowInternetAccess;
   }
-  if ('network' in wire && wire.network) info.network = wire.network;
+  if ('network' in wire && wire.network) info.network = networkInfoFromWire(wire.network);
   if ('lifecycle' in wire && wire.lifecycle) {
     info.lifecycle = { onTimeout: wire.lifecycle.onTimeout, autoResume: wire.lifecycle.autoResume };
   }
@@ -295,6 +314,44 @@ export async function connectSandbox(
   return { ...connectionFromWire(res.body), resumed: res.status === 201 };
 }
 
+/** Options of `Sandbox.fork` (the official SDK's SandboxForkOpts). */
+export interface SandboxForkOpts {
+  /** How many forks to start (1 to 100); each succeeds or fails on its own. @default 1 */
+  count?: number;
+  /** Lifetime of each fork in ms. @default the API's (five minutes) */
+  timeoutMs?: number;
+}
+
+/**
+ * `POST /sandboxes/{id}/fork`: one entry per requested fork, the fork's connection or the error
+ * that fork ended with (the request as a whole fails only for a missing sandbox or bad input).
+ */
+export async function forkSandbox(
+  rest: RestClient,
+  sandboxId: string,
+  opts: SandboxForkOpts,
+  call: CallOptions = {},
+): Promise<Array<SandboxConnection | SandboxError>> {
+  if (opts.count !== undefined && (!Number.isInteger(opts.count) || opts.count < 1)) {
+    throw new InvalidArgumentError(`fork count must be a whole number of at least 1, not ${opts.count}`);
+  }
+  const body: { timeout?: number; count?: number } = {};
+  if (opts.timeoutMs !== undefined) body.timeout = toSeconds(opts.timeoutMs);
+  if (opts.count !== undefined) body.count = opts.count;
+  const res = await rest.request<SandboxForkResult[]>({
+    ...call,
+    method: 'POST',
+    path: encodePath`/sandboxes/${sandboxId}/fork`,
+    body,
+    errors: notFound(sandboxId),
+  });
+  return (res.body ?? []).map((item) => {
+    if (item.sandbox) return connectionFromWire(item.sandbox);
+    if (item.error) return errorFromApi(item.error.code, item.error);
+    return new SandboxError('the API reported a fork without a sandbox or an error');
+  });
+}
+
 /** `GET /sandboxes/{id}`. */
 export async function getSandboxDetail(rest: RestClient, sandboxId: string, call: CallOptions = {}): Promise<SandboxDetail> {
   const res = await rest.request<SandboxDetail>({
@@ -331,28 +388,9 @@ export async function pauseSandbox(
 }
 
 /** `POST /sandboxes/{id}/timeout`: the sandbox ends `timeoutMs` from now (may shorten). */
-/** What `updateNetwork` replaces; a field left out is cleared, as E2B's PUT does. */
-export interface SandboxNetworkUpdate {
-  /** IPs, CIDRs or domain names allowed even where denyOut covers them. */
-  allowOut?: string[];
-  /** IPs or CIDRs refused (`0.0.0.0/0` is all traffic). */
-  denyOut?: string[];
-  /** False denies everything but allowOut (E2B: the same as denyOut of all traffic). */
-  allowInternetAccess?: boolean;
-  /** Per-domain transform rules, as the official SDK sends them. */
-  rules?: SandboxNetworkConfig['rules'];
-  /** A SOCKS5 proxy for egress, as the official SDK sends it. */
-  egressProxy?: SandboxNetworkConfig['egressProxy'];
-}
-
 /** `PUT /sandboxes/{id}/network`: replaces a sandbox's egress rules, live. */
 export async function updateSandboxNetwork(rest: RestClient, sandboxId: string, network: SandboxNetworkUpdate, call: CallOptions = {}): Promise<void> {
-  const body: Record<string, unknown> = {};
-  if (network.allowOut !== undefined) body.allowOut = network.allowOut;
-  if (network.denyOut !== undefined) body.denyOut = network.denyOut;
-  if (network.egressProxy != null) body.egressProxy = network.egressProxy;
-  if (network.rules !== undefined) body.rules = network.rules;
-  if (network.allowInternetAccess !== undefined) body.allow_internet_access = network.allowInternetAccess;
+  const body = networkUpdateBody(network);
   await rest.request({
     ...call,
     method: 'PUT',

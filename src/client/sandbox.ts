@@ -18,7 +18,7 @@ import {
   type Config,
   type ConnectionOptions,
 } from './config.js';
-import { InvalidArgumentError } from './errors.js';
+import { InvalidArgumentError, SandboxError } from './errors.js';
 import type { Paginator } from './paginator.js';
 import {
   DEFAULT_SANDBOX_TIMEOUT_MS,
@@ -27,6 +27,7 @@ import {
   createSandbox,
   createSnapshot,
   deleteSnapshot,
+  forkSandbox,
   getSandboxDetail,
   getSandboxLogs,
   getSandboxMetrics,
@@ -39,6 +40,7 @@ import {
   updateSandboxNetwork,
   type SandboxConnection,
   type SandboxCreateOpts,
+  type SandboxForkOpts,
   type SandboxInfo,
   type SandboxListOpts,
   type SandboxLogEntry,
@@ -59,6 +61,9 @@ import { RestClient } from './transport/rest.js';
  * sandbox's lifetime on create and connect.
  */
 export type SandboxApiOpts = ConnectionOptions & { signal?: AbortSignal };
+
+/** Port of the MCP gateway in sandboxes created with `mcp`. */
+const MCP_PORT = 50005;
 
 function split(opts: SandboxApiOpts): { rest: RestClient; call: CallOptions } {
   const { signal, ...connection } = opts;
@@ -88,6 +93,7 @@ export class Sandbox {
   #pty?: Pty;
   #files?: Files;
   #git?: Git;
+  #mcpToken?: string;
 
   /** Use {@link Sandbox.create} or {@link Sandbox.connect}; this wraps connection details already obtained. */
   constructor(connection: SandboxConnection, config: Config) {
@@ -102,38 +108,54 @@ export class Sandbox {
   }
 
   /** Creates a sandbox from a template (default `base`) and returns it connected. */
-  static async create(template?: string | (SandboxCreateOpts & SandboxApiOpts), opts: SandboxCreateOpts & SandboxApiOpts = {}): Promise<Sandbox> {
+  static async create<S extends typeof Sandbox>(
+    this: S,
+    template?: string | (SandboxCreateOpts & SandboxApiOpts),
+    opts: SandboxCreateOpts & SandboxApiOpts = {},
+  ): Promise<InstanceType<S>> {
     const all = typeof template === 'string' ? { ...opts, template } : { ...(template ?? {}), ...opts };
     const { rest, call } = split(stripCreate(all));
     const connection = await createSandbox(rest, all, call);
-    return new Sandbox(connection, rest.config);
+    // `new this`: a subclass (class MySandbox extends Sandbox) gets instances of itself, as with the SDK
+    return new this(connection, rest.config) as InstanceType<S>;
   }
 
   /**
    * Connects to an existing sandbox, resuming it if paused. Its lifetime becomes at least
    * `timeoutMs` from now; a longer remaining lifetime is kept (never shortened).
    */
-  static async connect(sandboxId: string, opts: SandboxApiOpts & { timeoutMs?: number } = {}): Promise<Sandbox> {
+  static async connect<S extends typeof Sandbox>(this: S, sandboxId: string, opts: SandboxApiOpts & { timeoutMs?: number } = {}): Promise<InstanceType<S>> {
     const { timeoutMs, ...rest } = opts;
     const { rest: client, call } = split(rest);
     const connection = await connectSandbox(client, sandboxId, timeoutMs ?? DEFAULT_SANDBOX_TIMEOUT_MS, call);
-    return new Sandbox(connection, client.config);
+    return new this(connection, client.config) as InstanceType<S>;
+  }
+
+  /**
+   * Forks a running sandbox: its state is captured once and `count` new sandboxes start from it
+   * (the original keeps running). Each entry is a connected fork or the error that fork met.
+   */
+  static async fork<S extends typeof Sandbox>(this: S, sandboxId: string, opts: SandboxForkOpts & SandboxApiOpts = {}): Promise<Array<InstanceType<S> | Error>> {
+    const { count, timeoutMs, ...rest } = opts;
+    const { rest: client, call } = split(rest);
+    const results = await forkSandbox(client, sandboxId, { ...(count !== undefined ? { count } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) }, call);
+    return results.map((r) => (r instanceof SandboxError ? r : (new this(r, client.config) as InstanceType<S>)));
   }
 
   /**
    * Attaches to a sandbox without changing its lifetime: a running sandbox is only looked up;
    * a paused one is resumed with a lifetime of `timeoutMs` (default five minutes).
    */
-  static async attach(sandboxId: string, opts: SandboxApiOpts & { timeoutMs?: number } = {}): Promise<Sandbox> {
+  static async attach<S extends typeof Sandbox>(this: S, sandboxId: string, opts: SandboxApiOpts & { timeoutMs?: number } = {}): Promise<InstanceType<S>> {
     const { timeoutMs: resumeTimeoutMs, ...rest } = opts;
     const { rest: client, call } = split(rest);
     const detail = await getSandboxDetail(client, sandboxId, call);
     if (detail.state === 'paused') {
       const connection = await connectSandbox(client, sandboxId, resumeTimeoutMs ?? DEFAULT_SANDBOX_TIMEOUT_MS, call);
-      return new Sandbox(connection, client.config);
+      return new this(connection, client.config) as InstanceType<S>;
     }
     // A running sandbox's details carry the same connection fields as a connect answer.
-    return new Sandbox(connectionFromWire(detail), client.config);
+    return new this(connectionFromWire(detail), client.config) as InstanceType<S>;
   }
 
   /** Kills a sandbox by ID: true when it was killed, false when it did not exist. */
@@ -147,6 +169,16 @@ export class Sandbox {
     const { keepMemory, ...rest } = opts;
     const { rest: client, call } = split(rest);
     return pauseSandbox(client, sandboxId, keepMemory === undefined ? {} : { keepMemory }, call);
+  }
+
+  /** @deprecated the official SDK's old name of {@link Sandbox.pause}. */
+  static betaPause(sandboxId: string, opts: SandboxApiOpts & { keepMemory?: boolean } = {}): Promise<boolean> {
+    return this.pause(sandboxId, opts);
+  }
+
+  /** @deprecated the official SDK's old name of {@link Sandbox.getInfo}. */
+  static getFullInfo(sandboxId: string, opts: SandboxApiOpts = {}): Promise<SandboxInfo> {
+    return this.getInfo(sandboxId, opts);
   }
 
   /** Information about a sandbox (running or paused). */
@@ -251,6 +283,48 @@ export class Sandbox {
   async pause(opts: CallOptions & { keepMemory?: boolean } = {}): Promise<boolean> {
     const { keepMemory, ...call } = opts;
     return pauseSandbox(this.#rest, this.sandboxId, keepMemory === undefined ? {} : { keepMemory }, call);
+  }
+
+  /** @deprecated the official SDK's old name of {@link pause}. */
+  betaPause(opts: CallOptions & { keepMemory?: boolean } = {}): Promise<boolean> {
+    return this.pause(opts);
+  }
+
+  /** Forks this sandbox (see {@link Sandbox.fork}); forks use this sandbox's connection settings. */
+  async fork(opts: SandboxForkOpts & CallOptions = {}): Promise<Array<this | Error>> {
+    const { count, timeoutMs, ...call } = opts;
+    const results = await forkSandbox(this.#rest, this.sandboxId, { ...(count !== undefined ? { count } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) }, call);
+    const Self = this.constructor as new (connection: SandboxConnection, config: Config) => this;
+    return results.map((r) => (r instanceof SandboxError ? r : new Self(r, this.config)));
+  }
+
+  /** Snapshots taken of this sandbox, page by page. */
+  listSnapshots(opts: Omit<SnapshotListOpts, 'sandboxId'> = {}): Paginator<SnapshotInfo> {
+    const { name, limit, nextToken } = opts;
+    return listSnapshots(this.#rest, {
+      sandboxId: this.sandboxId,
+      ...(name ? { name } : {}),
+      ...(limit !== undefined ? { limit } : {}),
+      ...(nextToken ? { nextToken } : {}),
+    });
+  }
+
+  /** URL of the MCP gateway of a sandbox created with `mcp` (port 50005, as E2B serves it). */
+  getMcpUrl(): string {
+    return `${this.config.debug || this.config.sandboxUrl ? 'http' : 'https'}://${this.getHost(MCP_PORT)}/mcp`;
+  }
+
+  /** The MCP gateway's token (read from the sandbox once), or undefined without a gateway. */
+  async getMcpToken(): Promise<string | undefined> {
+    if (this.#mcpToken === undefined) {
+      try {
+        this.#mcpToken = await this.files.read('/etc/mcp-gateway/.token', { user: 'root' });
+      } catch (error) {
+        if ((error as { name?: string }).name === 'FileNotFoundError') return undefined;
+        throw error;
+      }
+    }
+    return this.#mcpToken;
   }
 
   /** Resumes this sandbox if paused (and extends its lifetime to at least `timeoutMs`). */

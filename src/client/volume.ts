@@ -156,6 +156,10 @@ export class Volume {
   readonly name: string;
   /** Domain of the content API when the platform names one (custom clusters). */
   readonly domain?: string;
+  /** Debug mode (the content API on localhost:8080), as the official SDK's field. */
+  readonly debug?: boolean;
+  /** Base URL of the content API when given explicitly (the SDK's `proxy`). */
+  readonly proxy?: string;
   readonly #token: string;
   readonly #config: Config;
   readonly #contentUrl: string;
@@ -164,11 +168,18 @@ export class Volume {
    * A handle on a volume, without any call. Usually made by {@link Volume.create} or
    * {@link Volume.connect}, which know the token.
    */
-  constructor(volumeId: string, name: string, token: string, opts: VolumeApiOpts & { domain?: string } = {}) {
+  constructor(volumeId: string, name: string, token: string, optsOrDomain?: (VolumeApiOpts & { domain?: string }) | string, debug?: boolean, proxy?: string) {
+    // The official SDK's positional form (domain, debug, proxy) is accepted too.
+    const opts: VolumeApiOpts & { domain?: string } =
+      typeof optsOrDomain === 'string' || optsOrDomain === undefined
+        ? { ...(optsOrDomain ? { domain: optsOrDomain } : {}), ...(debug !== undefined ? { debug } : {}), ...(proxy ? { volumeApiUrl: proxy } : {}) }
+        : optsOrDomain;
     this.volumeId = volumeId;
     this.name = name;
     this.#token = token;
     if (opts.domain) this.domain = opts.domain;
+    if (opts.debug !== undefined) this.debug = opts.debug;
+    if (opts.volumeApiUrl) this.proxy = opts.volumeApiUrl;
     this.#config = resolveConfig(opts);
     this.#contentUrl = contentUrl(this.#config, opts, process.env, opts.domain);
   }
@@ -179,20 +190,20 @@ export class Volume {
   }
 
   /** Creates a volume. Names: letters, digits, `_` and `-` (E2B's rule). */
-  static async create(name: string, opts: VolumeApiOpts = {}): Promise<Volume> {
+  static async create<V extends typeof Volume>(this: V, name: string, opts: VolumeApiOpts = {}): Promise<InstanceType<V>> {
     const rest = new RestClient(resolveConfig(opts));
     try {
       const res = await rest.request<{ volumeID: string; name: string; token: string; domain?: string }>({ method: 'POST', path: '/volumes', body: { name }, ...callOf(opts) });
-      return new Volume(res.body.volumeID, res.body.name, res.body.token, { ...opts, ...(res.body.domain ? { domain: res.body.domain } : {}) });
+      return new this(res.body.volumeID, res.body.name, res.body.token, { ...opts, ...(res.body.domain ? { domain: res.body.domain } : {}) }) as InstanceType<V>;
     } catch (error) {
       throw asVolumeError(error);
     }
   }
 
   /** A handle on an existing volume (fetches a fresh token). */
-  static async connect(volumeId: string, opts: VolumeApiOpts = {}): Promise<Volume> {
+  static async connect<V extends typeof Volume>(this: V, volumeId: string, opts: VolumeApiOpts = {}): Promise<InstanceType<V>> {
     const info = await Volume.getInfo(volumeId, opts);
-    return new Volume(info.volumeId, info.name, info.token, { ...opts, ...(info.domain ? { domain: info.domain } : {}) });
+    return new this(info.volumeId, info.name, info.token, { ...opts, ...(info.domain ? { domain: info.domain } : {}) }) as InstanceType<V>;
   }
 
   /** A volume's name and a fresh token. */

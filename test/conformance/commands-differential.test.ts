@@ -348,7 +348,7 @@ describe('differential: the official SDK and our client, command by command', ()
     const viaIterable = await oursSandbox.commands.start(`cat ${path}`, { collect: false });
     const iterHash = createHash('sha256');
     let iterSize = 0;
-    for await (const chunk of viaIterable.stdout) {
+    for await (const chunk of viaIterable.stdoutStream) {
       iterHash.update(chunk);
       iterSize += chunk.length;
     }

@@ -37,7 +37,7 @@ export async function runProcAttach(opts: ProcAttachOptions, ctx: Context): Prom
   });
   const outcome = await Promise.race([handle.finished(), detached]);
   if (outcome === 'detached') {
-    handle.disconnect();
+    void handle.disconnect();
     ctx.io.stderr.write(`detached; process ${opts.pid} keeps running (e2b-ts proc attach ${opts.sandboxId} ${opts.pid})\n`);
     throw new SilentError(ExitCode.INTERRUPTED);
   }

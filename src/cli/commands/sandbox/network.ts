@@ -42,8 +42,9 @@ export function checkTargets(flag: string, targets: readonly string[] | undefine
 }
 
 export async function runNetwork(opts: NetworkOptions, ctx: Context): Promise<void> {
-  checkTargets('--allow-out', opts.network.allowOut);
-  checkTargets('--deny-out', opts.network.denyOut);
+  // the CLI builds plain lists (never the library's selector functions)
+  checkTargets('--allow-out', opts.network.allowOut as string[] | undefined);
+  checkTargets('--deny-out', opts.network.denyOut as string[] | undefined);
   const { Sandbox } = await ctx.client();
   const connection = await ctx.connection();
   await Sandbox.updateNetwork(opts.sandboxId, opts.network, { ...connection, signal: ctx.signal });
