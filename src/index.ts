@@ -114,4 +114,28 @@ export {
   type VolumeMetadataOpts,
   type VolumeWriteOpts,
 } from './client/volume.js';
+export type {
+  CommandRequestOpts,
+  ConnectionConfigOpts,
+  ConnectionOpts,
+  CreateSnapshotOpts,
+  Filesystem,
+  FilesystemReadOpts,
+  FilesystemWriteOpts,
+  PtyOutput,
+  SandboxConnectOpts,
+  SandboxInfoLifecycle,
+  SandboxListOrder,
+  SandboxMetricsOpts,
+  SandboxOpts,
+  SandboxPaginator,
+  SandboxPauseOpts,
+  SnapshotPaginator,
+  Stderr,
+  Stdout,
+  Username,
+  VolumeMetadataOptions,
+  VolumeReadOpts,
+  VolumeWriteOptions,
+} from './client/sdk-names.js';
 export * from './client/errors.js';

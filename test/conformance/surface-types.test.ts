@@ -43,6 +43,13 @@ function options(): void {
   accepts<Parameters<typeof ours.Sandbox.connect>[1]>(any<e2b.SandboxConnectOpts>());
   accepts<Parameters<typeof ours.Sandbox.list>[0]>(any<e2b.SandboxListOpts>());
   accepts<ours.CommandStartOpts>(any<e2b.CommandStartOpts>());
+  accepts<ours.SandboxOpts>(any<e2b.SandboxOpts>());
+  accepts<ours.SandboxPauseOpts>(any<e2b.SandboxPauseOpts>());
+  accepts<ours.SandboxMetricsOpts>(any<e2b.SandboxMetricsOpts>());
+  accepts<ours.CreateSnapshotOpts>(any<e2b.CreateSnapshotOpts>());
+  accepts<ours.SandboxForkOpts & ours.SandboxApiOpts>(any<e2b.SandboxForkOpts>());
+  accepts<ours.SandboxNetworkUpdate>(any<e2b.SandboxNetworkUpdate>());
+  accepts<ours.VolumeWriteOpts>(any<e2b.VolumeWriteOpts>());
   accepts<ours.CommandConnectOpts>(any<e2b.CommandConnectOpts>());
   accepts<ours.ReadOpts>(any<e2b.FilesystemReadOpts>());
   accepts<ours.WriteOpts>(any<e2b.FilesystemWriteOpts>());
@@ -66,6 +73,29 @@ function results(): void {
   accepts<e2b.VolumeInfo>(any<ours.VolumeInfo>());
   accepts<Values<e2b.VolumeEntryStat>>(any<ours.VolumeEntryStat>());
 }
+
+/**
+ * Type names a program imports from the SDK exist here too (a missing one fails to compile).
+ * Left out, as in surface.test.ts: templates, secrets, IAM, the E2B client object, the SDK's
+ * generated REST types (`paths`, `components`) and MCP server catalogue types.
+ */
+export type SdkTypeNames = [
+  ours.CommandConnectOpts, ours.CommandRequestOpts, ours.CommandResult, ours.CommandStartOpts, ours.ConnectionConfigOpts,
+  ours.ConnectionOpts, ours.CreateSnapshotOpts, ours.EntryInfo, ours.Filesystem, ours.FilesystemEvent, ours.FilesystemReadOpts,
+  ours.FilesystemWriteOpts, ours.GitAddOpts, ours.GitBranches, ours.GitCloneOpts, ours.GitCommitOpts, ours.GitConfigOpts,
+  ours.GitConfigScope, ours.GitDangerouslyAuthenticateOpts, ours.GitDeleteBranchOpts, ours.GitFileStatus, ours.GitInitOpts,
+  ours.GitPullOpts, ours.GitPushOpts, ours.GitRemoteAddOpts, ours.GitRequestOpts, ours.GitResetMode, ours.GitResetOpts,
+  ours.GitRestoreOpts, ours.GitStatus, ours.GitStatusLabel, ours.Logger, ours.ProcessInfo, ours.PtyOutput, ours.SandboxApiOpts,
+  ours.SandboxConnectOpts, ours.SandboxEgressProxyInfo, ours.SandboxEgressProxyOpts, ours.SandboxForkOpts, ours.SandboxInfo,
+  ours.SandboxInfoLifecycle, ours.SandboxLifecycle, ours.SandboxListOpts, ours.SandboxListOrder, ours.SandboxMetrics,
+  ours.SandboxMetricsOpts, ours.SandboxNetworkInfo, ours.SandboxNetworkOpts, ours.SandboxNetworkRule, ours.SandboxNetworkRuleInfo,
+  ours.SandboxNetworkRules, ours.SandboxNetworkSelector, ours.SandboxNetworkSelectorContext, ours.SandboxNetworkTransform,
+  ours.SandboxNetworkTransformContext, ours.SandboxNetworkTransformResolver, ours.SandboxNetworkUpdate, ours.SandboxOnTimeout,
+  ours.SandboxOpts, ours.SandboxPaginator, ours.SandboxPauseOpts, ours.SandboxState, ours.SnapshotInfo, ours.SnapshotListOpts,
+  ours.SnapshotPaginator, ours.Stderr, ours.Stdout, ours.Username, ours.VolumeAndToken, ours.VolumeApiOpts, ours.VolumeEntryStat,
+  ours.VolumeInfo, ours.VolumeMetadataOptions, ours.VolumeMetadataOpts, ours.VolumeReadOpts, ours.VolumeWriteOptions,
+  ours.VolumeWriteOpts, ours.WatchHandle, ours.WriteInfo, ours.Pty, ours.CommandHandle, ours.Commands,
+];
 
 describe('type-level surface', () => {
   it('is checked by the typechecker: this file fails `npm run typecheck` on a mismatch', () => {
