@@ -7,6 +7,7 @@ import type { ConnectionOptions } from '../client/config.js';
 import { UsageError } from './errors.js';
 import { createSystemIO, type IOStreams } from './io.js';
 import { createPrompter, type Prompter } from './prompter.js';
+import { escapeControls } from './render/sanitize.js';
 import { loadProfile } from './profiles.js';
 import { startSpinner, type Spinner } from './spinner.js';
 
@@ -132,10 +133,11 @@ export function createContext(parts: ContextParts = {}): Context {
     client: () => import('../index.js'),
     spinner: (text) => (ctx.globals.json ? startSpinner({ ...ctx.io, isStderrTTY: false }, text) : startSpinner(ctx.io, text)),
     debug(line) {
-      if (ctx.globals.debug) ctx.io.stderr.write(`${ctx.io.color.dim(`[debug] ${line}`)}\n`);
+      if (ctx.globals.debug) ctx.io.stderr.write(`${ctx.io.color.dim(`[debug] ${escapeControls(line)}`)}\n`);
     },
+    // Warnings quote servers and sandboxes (a failed connection's reason, a refused file name).
     warn(line) {
-      ctx.io.stderr.write(`${ctx.io.color.yellow('warning:')} ${line}\n`);
+      ctx.io.stderr.write(`${ctx.io.color.yellow('warning:')} ${escapeControls(line)}\n`);
     },
     note(line) {
       if (ctx.io.isStderrTTY) ctx.io.stderr.write(`${line}\n`);
@@ -181,10 +183,18 @@ async function resolveConnection(ctx: Context): Promise<ConnectionOptions> {
   const accessToken = ctx.env.E2B_ACCESS_TOKEN ?? profile?.accessToken;
   const domain = g.domain ?? ctx.env.E2B_DOMAIN ?? profile?.domain;
   const apiUrl = g.apiUrl ?? ctx.env.E2B_API_URL ?? profile?.apiUrl;
+  // Checked here as well as in the library, so the error names what the user set.
+  const { checkBaseUrl, checkDomain } = await import('../client/config.js');
   if (apiKey) options.apiKey = apiKey;
   if (accessToken) options.accessToken = accessToken;
-  if (domain) options.domain = domain;
-  if (apiUrl) options.apiUrl = apiUrl;
+  if (domain) {
+    const what = g.domain !== undefined ? '--domain' : ctx.env.E2B_DOMAIN !== undefined ? 'E2B_DOMAIN' : `"domain" of ${profile?.source}`;
+    options.domain = checkDomain(domain.trim(), what);
+  }
+  if (apiUrl) {
+    const what = g.apiUrl !== undefined ? '--api-url' : ctx.env.E2B_API_URL !== undefined ? 'E2B_API_URL' : `"apiUrl" of ${profile?.source}`;
+    options.apiUrl = checkBaseUrl(apiUrl.trim(), what);
+  }
   if (ctx.env.E2B_SANDBOX_URL) options.sandboxUrl = ctx.env.E2B_SANDBOX_URL;
   // Everything the library would otherwise read from process.env comes from the context's env.
   options.debug = (ctx.env.E2B_DEBUG ?? '').toLowerCase() === 'true';

@@ -8,6 +8,7 @@ import { buildProgram, globalsOf } from './commands/root.js';
 import { createSystemContext, type Context } from './context.js';
 import { CancelError, CopyError, ExecError, GitError, LocalPortError, SilentError, UsageError } from './errors.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
+import { escapeControls } from './render/sanitize.js';
 
 export { createSystemContext };
 
@@ -40,14 +41,15 @@ function report(error: unknown, ctx: Context, debug: () => boolean): number {
   const message = error instanceof Error ? error.message : String(error);
   const color = ctx.io.color;
   if (error instanceof CancelError) {
-    ctx.io.stderr.write(`${message}\n`);
+    ctx.io.stderr.write(`${escapeControls(oneLine(message))}\n`);
     return code;
   }
   const known =
     error instanceof UsageError || error instanceof ExecError || error instanceof CopyError || error instanceof GitError || error instanceof LocalPortError || isLibraryError(error);
   const line = known ? message : `${message} (unexpected; rerun with --debug for details)`;
-  ctx.io.stderr.write(`${color.red('error:')} ${oneLine(line)}\n`);
-  if (debug() && error instanceof Error && error.stack) ctx.io.stderr.write(`${color.dim(error.stack)}\n`);
+  // Messages carry servers' and sandboxes' text: the terminal must see it, never act on it.
+  ctx.io.stderr.write(`${color.red('error:')} ${escapeControls(oneLine(line))}\n`);
+  if (debug() && error instanceof Error && error.stack) ctx.io.stderr.write(`${color.dim(escapeControls(error.stack))}\n`);
   return code;
 }
 

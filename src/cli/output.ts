@@ -3,6 +3,7 @@
  * tab-separated rows when piped, JSON with --json (NDJSON for streams).
  */
 import type { Context } from './context.js';
+import { escapeControls } from './render/sanitize.js';
 import { renderDetails, renderTable } from './render/table.js';
 
 /** JSON of library objects: Dates as ISO strings, no functions. */
@@ -39,5 +40,6 @@ function widthOf(ctx: Context): { width?: number } {
 export function success(ctx: Context, message: string): void {
   if (!ctx.io.isStderrTTY) return;
   const mark = ctx.io.colorEnabled ? ctx.io.color.green('✓') : '✓';
-  ctx.io.stderr.write(`${mark} ${message}\n`);
+  // paths and names in it may come from the sandbox (`Wrote <path>` is envd's answer)
+  ctx.io.stderr.write(`${mark} ${escapeControls(message)}\n`);
 }

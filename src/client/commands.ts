@@ -14,6 +14,7 @@ type StartRequestInit = MessageInitShape<typeof StartRequestSchema>;
 import type { CallOptions } from './config.js';
 import {
   CommandExitError,
+  ConnectionError,
   SandboxError,
   SandboxNotFoundError,
   SandboxRestartingError,
@@ -210,9 +211,17 @@ async function streamError(error: unknown, sandbox: Sandbox, sawStart: boolean, 
     }
     if (name === 'unknown' || name === 'internal' || name === 'unavailable' || name === 'canceled' || name === 'aborted') {
       // A dropped connection: tell apart "the sandbox is gone" (or restarting) from a network blip.
-      const alive = await sandbox.isRunning().catch((e: unknown) => (e instanceof SandboxRestartingError ? e : true));
+      const alive = await sandbox.isRunning().catch((e: unknown) => (e instanceof SandboxRestartingError || e instanceof ConnectionError ? e : true));
       if (alive instanceof SandboxRestartingError) {
         return new SandboxRestartingError("the sandbox's envd stopped while the command ran (the command was lost) and is starting again on the same files", { cause: error });
+      }
+      // Not even the health check gets through: the backend (or the network to it) is down, which
+      // says more than the stream's own "aborted".
+      if (alive instanceof ConnectionError) {
+        return new ConnectionError(
+          `the connection to the sandbox broke while the command ran, and now ${alive.message}: the backend or the network to it is down (the command may still be running)`,
+          { cause: error },
+        );
       }
       if (name === 'unavailable' && !sawStart) {
         return new SandboxNotFoundError('the sandbox is probably not running anymore', { cause: error });

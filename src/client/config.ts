@@ -90,8 +90,18 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
 
-/** Checks that a base URL is an absolute http(s) URL, naming the setting when it is not. */
-function checkBaseUrl(url: string, what: string): string {
+/**
+ * Checks a base URL (API, sandbox, volume API) and returns it without trailing slashes; `what`
+ * names the setting in the error (`--api-url`, `E2B_API_URL`, `apiUrl`).
+ *
+ * A path is kept for every request: `https://host/e2b` sends `https://host/e2b/sandboxes`, which
+ * is what the official SDK does (openapi-fetch concatenates `baseUrl` and the path), so a value
+ * works the same in both. A query or a fragment is refused: appended paths would land inside it
+ * (the SDK sends `https://host/?a=1/sandboxes` and silently talks to the wrong endpoint), so
+ * there is no reading of it that keeps code portable. Credentials in the URL are refused too:
+ * fetch will not send them, and error messages would print them.
+ */
+export function checkBaseUrl(url: string, what: string): string {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -101,19 +111,52 @@ function checkBaseUrl(url: string, what: string): string {
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw new InvalidArgumentError(`invalid ${what} "${url}": only http:// and https:// are supported`);
   }
+  if (parsed.username || parsed.password) {
+    throw new InvalidArgumentError(`invalid ${what}: it carries credentials (user:password@), which are never sent; pass the API key on its own`);
+  }
+  if (parsed.search || parsed.hash || /[?#]/.test(url)) {
+    throw new InvalidArgumentError(
+      `invalid ${what} "${url}": a base URL cannot have a query or fragment (request paths are appended to it); a path is fine, e.g. https://host/e2b`,
+    );
+  }
   return url.replace(/\/+$/, '');
+}
+
+// host or [IPv6], then an optional port: what `api.<domain>` and `<port>-<id>.<domain>` can extend
+const DOMAIN_FORMAT = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/**
+ * Checks a platform domain (`e2b.app`, `localhost:3000`): a host name with an optional port, no
+ * scheme and no path, since it is extended to `https://api.<domain>` and `<port>-<id>.<domain>`.
+ * `what` names the setting in the error.
+ */
+export function checkDomain(domain: string, what: string): string {
+  if (DOMAIN_FORMAT.test(domain)) return domain;
+  const why = /^[a-z][a-z0-9+.-]*:\/\//i.test(domain)
+    ? 'a domain has no scheme (the API is reached at https://api.<domain>; for another URL use an API URL setting)'
+    : /[/?#]/.test(domain)
+      ? 'a domain has no path, query or fragment'
+      : 'expected a host name such as e2b.app, optionally with a port';
+  throw new InvalidArgumentError(`invalid ${what} "${domain}": ${why}`);
 }
 
 /** Resolves options against the environment (`process.env` unless given). */
 export function resolveConfig(options: ConnectionOptions = {}, env: Env = process.env): Config {
   const debug = options.debug ?? (env.E2B_DEBUG ?? '').toLowerCase() === 'true';
-  const domain = nonEmpty(options.domain) ?? nonEmpty(env.E2B_DOMAIN) ?? 'e2b.app';
-  const apiUrl =
-    nonEmpty(options.apiUrl) ?? nonEmpty(env.E2B_API_URL) ?? (debug ? 'http://localhost:3000' : `https://api.${domain}`);
+  const domainOption = nonEmpty(options.domain);
+  const domain = domainOption ? checkDomain(domainOption, 'domain') : nonEmpty(env.E2B_DOMAIN) ? checkDomain(nonEmpty(env.E2B_DOMAIN)!, 'E2B_DOMAIN') : 'e2b.app';
+  const apiUrlOption = nonEmpty(options.apiUrl);
+  const apiUrl = apiUrlOption
+    ? checkBaseUrl(apiUrlOption, 'apiUrl')
+    : nonEmpty(env.E2B_API_URL)
+      ? checkBaseUrl(nonEmpty(env.E2B_API_URL)!, 'E2B_API_URL')
+      : debug
+        ? 'http://localhost:3000'
+        : `https://api.${domain}`;
   const sandboxUrl = nonEmpty(options.sandboxUrl) ?? nonEmpty(env.E2B_SANDBOX_URL);
   const config: Config = {
     domain,
-    apiUrl: checkBaseUrl(apiUrl, 'API URL'),
+    apiUrl,
     debug,
     requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     headers: { ...(options.headers ?? {}) },
@@ -124,7 +167,7 @@ export function resolveConfig(options: ConnectionOptions = {}, env: Env = proces
   const accessToken = nonEmpty(options.accessToken) ?? nonEmpty(env.E2B_ACCESS_TOKEN);
   if (apiKey !== undefined) config.apiKey = apiKey;
   if (accessToken !== undefined) config.accessToken = accessToken;
-  if (sandboxUrl !== undefined) config.sandboxUrl = checkBaseUrl(sandboxUrl, 'sandbox URL');
+  if (sandboxUrl !== undefined) config.sandboxUrl = checkBaseUrl(sandboxUrl, nonEmpty(options.sandboxUrl) ? 'sandboxUrl' : 'E2B_SANDBOX_URL');
   if (options.dispatcher) config.dispatcher = options.dispatcher;
   const logger = options.logger && lineLogger(options.logger);
   if (logger) config.logger = logger;

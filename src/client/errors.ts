@@ -11,6 +11,7 @@
  * REST API, {@link errorFromEnvdHttp} for envd's plain HTTP endpoints and {@link errorFromConnect}
  * for envd Connect-RPC codes.
  */
+import { STATUS_CODES } from 'node:http';
 import { RESTARTING, RESTARTING_STATUS, SANDBOX_STATE_HEADER } from '../protocol/sandbox-state.js';
 
 /** Stable machine-readable error codes. */
@@ -289,15 +290,52 @@ export function messageFromBody(body: unknown): string | undefined {
   return undefined;
 }
 
+/** Words that add nothing to a status or a code: the fillers of status lines and error pages. */
+const FILLER_WORDS = new Set(['error', 'server', 'http', 'status', 'code', 'html', 'page']);
+
+/**
+ * Whether a server's text says no more than its status or code: nothing, "internal error",
+ * "[aborted] aborted", "HTTP 500", "502 Bad Gateway (HTML page)". `names` are the status text or
+ * code names the text may repeat.
+ */
+function saysNothing(text: string | undefined, names: readonly string[]): boolean {
+  if (text === undefined) return true;
+  const known = new Set(names.flatMap((name) => name.toLowerCase().split(/[\s_]+/)));
+  return text
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .every((word) => word === '' || FILLER_WORDS.has(word) || known.has(word) || /^\d{3}$/.test(word));
+}
+
+/**
+ * The server's message from an error body, or undefined when it only repeats the status
+ * ("Internal Server Error", `{"message":"internal error"}` with 500): such a message is replaced
+ * by words a person can act on (see {@link emptyAnswer}).
+ */
+export function serverDetail(status: number, body: unknown): string | undefined {
+  const detail = messageFromBody(body);
+  return saysNothing(detail, [STATUS_CODES[status] ?? '', 'internal', 'unknown']) ? undefined : detail;
+}
+
+/** What a status means when the server (`who`) said nothing more, with what to do about it. */
+export function emptyAnswer(who: string, status: number): string {
+  const line = `HTTP ${status}${STATUS_CODES[status] ? ` ${STATUS_CODES[status]}` : ''}`;
+  if (status === 500) return `${who} failed with an internal error and gave no reason (${line}); try again, and report it if it keeps happening`;
+  if (status === 502 || status === 503) return `${who} is unavailable right now (${line}); try again in a moment`;
+  return `${who} ${status >= 500 ? 'failed' : 'refused the request'} and gave no reason (${line})`;
+}
+
 /**
  * Maps a control-plane HTTP error response to an error.
  * 400 invalid argument, 401/403 authentication, 404 not found (call-site class), 408/504
  * timeout, 429 rate limit, 507 not enough space, anything else the call site's fallback class.
  */
 export function errorFromApi(status: number, body: unknown, context: ApiErrorContext = {}): SandboxError {
-  const detail = messageFromBody(body);
+  const detail = serverDetail(status, body);
   const options = { status, cause: body === undefined ? undefined : { status, body } };
-  const withDetail = (text: string) => (detail ? `${text}: ${detail}` : text);
+  // after a text of our own that says what happened, the server's words are kept as they are
+  const said = messageFromBody(body);
+  const withDetail = (text: string) => (said ? `${text}: ${said}` : text);
   switch (status) {
     case 400:
       return new InvalidArgumentError(detail ?? 'the server rejected the request as invalid', options);
@@ -323,7 +361,7 @@ export function errorFromApi(status: number, body: unknown, context: ApiErrorCon
       return new NotEnoughSpaceError(detail ?? 'not enough space', options);
     default: {
       const Cls = context.fallback ?? SandboxError;
-      return new Cls(`${status}: ${detail ?? 'request failed'}`, options);
+      return new Cls(detail ? `${status}: ${detail}` : emptyAnswer('the API', status), options);
     }
   }
 }
@@ -334,29 +372,26 @@ export function errorFromEnvdHttp(
   body: unknown,
   opts: { filesystem?: boolean; headers?: Record<string, string | string[] | undefined> } = {},
 ): SandboxError {
-  const detail = messageFromBody(body) ?? `envd answered ${status}`;
+  const said = serverDetail(status, body);
   const options = { status, cause: { status, body } };
-  const restarting = restartingError({ status, message: detail, ...(opts.headers ? { headers: opts.headers } : {}) }, options.cause);
+  const restarting = restartingError({ status, message: messageFromBody(body) ?? '', ...(opts.headers ? { headers: opts.headers } : {}) }, options.cause);
   if (restarting) return restarting;
   switch (status) {
     case 400:
-      return new InvalidArgumentError(detail, options);
+      return new InvalidArgumentError(said ?? "the sandbox's envd refused the request as invalid (HTTP 400)", options);
     case 401:
     case 403:
-      return new AuthenticationError(detail, options);
+      return new AuthenticationError(said ?? `the sandbox's envd refused the request's credentials (HTTP ${status}): check the sandbox's access token and the user`, options);
     case 404:
-      return opts.filesystem ? new FileNotFoundError(detail, options) : new NotFoundError(detail, options);
+      return opts.filesystem ? new FileNotFoundError(said ?? 'file not found', options) : new NotFoundError(said ?? 'not found (HTTP 404)', options);
     case 429:
-      return new RateLimitError(`${detail}: the requests are being rate limited`, options);
+      return new RateLimitError(said ? `${said}: the requests are being rate limited` : 'the requests are being rate limited (HTTP 429)', options);
     case 502:
-      return new TimeoutError(
-        `${detail}: the sandbox is not running anymore (killed, paused or its timeout passed)`,
-        options,
-      );
+      return new TimeoutError(`${said ? `${said}: ` : ''}the sandbox is not running anymore (killed, paused or its timeout passed)`, options);
     case 507:
-      return new NotEnoughSpaceError(detail, options);
+      return new NotEnoughSpaceError(said ?? 'the sandbox ran out of disk space (HTTP 507)', options);
     default:
-      return new SandboxError(`${status}: ${detail}`, options);
+      return new SandboxError(said ? `${status}: ${said}` : emptyAnswer("the sandbox's envd", status), options);
   }
 }
 
@@ -410,9 +445,52 @@ export function connectCodeName(code: number): ConnectCodeName {
 export type ConnectErrorOverrides = Partial<Record<ConnectCodeName, (message: string, cause: unknown) => SandboxError>>;
 
 /**
+ * What each Connect code means, in words a person can act on, for failures whose message says
+ * no more than the code: connect-node turns a reset connection into `aborted` "aborted", and a
+ * Connect server answers any unexpected failure as `internal` "internal error".
+ */
+const CONNECT_MEANINGS: Readonly<Record<ConnectCodeName, { what: string; act?: string }>> = {
+  canceled: { what: 'the request was cancelled before it finished' },
+  unknown: { what: "the sandbox's envd failed and gave no reason", act: 'try again' },
+  invalid_argument: { what: "the sandbox's envd refused the request as invalid and gave no reason" },
+  deadline_exceeded: { what: 'the operation ran past its timeout' },
+  not_found: { what: 'not found' },
+  already_exists: { what: 'it already exists' },
+  permission_denied: { what: "the sandbox's envd refused: permission denied for this user" },
+  resource_exhausted: { what: 'the sandbox ran out of a resource (memory, disk or processes), or the requests are being rate limited' },
+  failed_precondition: { what: "the sandbox's envd refused the request in the sandbox's current state" },
+  aborted: { what: 'the connection to the sandbox broke before the answer was complete', act: 'try again' },
+  out_of_range: { what: 'a value in the request is out of range' },
+  unimplemented: { what: "the sandbox's envd does not support this call (an older envd version?)" },
+  internal: { what: "the sandbox's envd failed with an internal error and gave no reason", act: "try again, and check the sandbox's logs if it keeps happening" },
+  unavailable: { what: 'the sandbox is not running anymore (killed, paused or its timeout passed)' },
+  data_loss: { what: "the sandbox's envd reported data loss" },
+  unauthenticated: { what: "the sandbox's envd refused the credentials (its access token or the user)" },
+};
+
+/**
+ * What a failure's cause chain adds to a message that said nothing: the system error codes
+ * (" (ECONNRESET)") and the messages not yet said, so a reset is told from a refused connection.
+ */
+function causeNote(cause: unknown): string {
+  const notes: string[] = [];
+  const seen = new Set<unknown>();
+  for (let e: unknown = cause; e instanceof Error && !seen.has(e) && seen.size < 8; e = (e as { cause?: unknown }).cause) {
+    seen.add(e);
+    const code = (e as { code?: unknown }).code;
+    // Node's system and stream codes (ECONNRESET, ERR_HTTP2_STREAM_ERROR); ConnectError's are numbers
+    const note = typeof code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(code) ? code : saysNothing(e.message, CONNECT_NAMES) ? undefined : e.message;
+    if (note && !notes.includes(note)) notes.push(note);
+  }
+  return notes.length ? ` (${notes.join(': ')})` : '';
+}
+
+/**
  * Maps an envd Connect-RPC failure (identified by its code) to an error.
  * `overrides` let a call site give a code its own meaning (filesystem calls turn `not_found`
- * into {@link FileNotFoundError}, for instance).
+ * into {@link FileNotFoundError}, for instance). A message that only repeats the code
+ * ("aborted", "internal error") is replaced by what the code means, with the codes of the
+ * cause chain ("ECONNRESET"); the Connect error stays the `cause`.
  */
 export function errorFromConnect(
   code: ConnectCodeName,
@@ -423,31 +501,31 @@ export function errorFromConnect(
   // before any override: whatever the call, it did not reach envd
   const restarting = restartingFromConnect(cause);
   if (restarting) return restarting;
+  // the code's own name, or the catch-all words a server uses when it has nothing to say
+  const bare = saysNothing(message, [code, 'internal', 'unknown']);
+  const meaning = CONNECT_MEANINGS[code];
+  const text = bare ? `${meaning.what}${causeNote(cause)}${meaning.act ? `; ${meaning.act}` : ''}` : message;
   const override = overrides[code];
-  if (override) return override(message, cause);
+  if (override) return override(text, cause);
   const options = { cause };
   switch (code) {
     case 'invalid_argument':
     case 'failed_precondition':
     case 'out_of_range':
-      return new InvalidArgumentError(message, options);
+      return new InvalidArgumentError(text, options);
     case 'unauthenticated':
     case 'permission_denied':
-      return new AuthenticationError(message, options);
+      return new AuthenticationError(text, options);
     case 'not_found':
-      return new NotFoundError(message, options);
+      return new NotFoundError(text, options);
     case 'resource_exhausted':
-      return new RateLimitError(message, options);
+      return new RateLimitError(text, options);
     case 'unavailable':
-      return new TimeoutError(
-        `${message}: the sandbox is not running anymore (killed, paused or its timeout passed)`,
-        options,
-      );
     case 'deadline_exceeded':
-      return new TimeoutError(`${message}: the operation ran past its timeout`, options);
+      return new TimeoutError(bare ? text : `${message}: ${meaning.what}`, options);
     case 'canceled':
-      return new AbortError(message, options);
+      return new AbortError(text, options);
     default:
-      return new SandboxError(`${code}: ${message}`, options);
+      return new SandboxError(bare ? text : `${code}: ${message}`, options);
   }
 }

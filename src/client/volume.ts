@@ -11,7 +11,7 @@
  * (what `--json` prints) never contains it.
  */
 import { Readable } from 'node:stream';
-import { resolveConfig, type CallOptions, type Config, type ConnectionOptions } from './config.js';
+import { checkBaseUrl, resolveConfig, type CallOptions, type Config, type ConnectionOptions } from './config.js';
 import {
   AbortError,
   AuthenticationError,
@@ -22,7 +22,8 @@ import {
   VolumeError,
   VolumeNotFoundError,
   VolumePathNotFoundError,
-  messageFromBody,
+  emptyAnswer,
+  serverDetail,
 } from './errors.js';
 import { httpRequest, type HttpResponse } from './transport/fetch.js';
 import { RestClient, encodePath } from './transport/rest.js';
@@ -132,14 +133,15 @@ function asVolumeError(error: unknown, notFound?: string): unknown {
   if (status === 401 || status === 403 || status === 429 || status === 408 || status === 504) return error;
   if (status === 404 && notFound) return new VolumeNotFoundError(notFound, { status, cause: error });
   if (error instanceof VolumeError) return error;
-  const detail = messageFromBody((error.cause as { body?: unknown } | undefined)?.body) ?? error.message;
-  return new VolumeError(`${status}: ${detail}`, { status, cause: error });
+  const said = serverDetail(status, (error.cause as { body?: unknown } | undefined)?.body);
+  return new VolumeError(said ? `${status}: ${said}` : error.message, { status, cause: error });
 }
 
 function contentUrl(config: Config, opts: VolumeApiOpts, env: Record<string, string | undefined>, domain?: string): string {
-  const explicit = opts.volumeApiUrl ?? (env.E2B_VOLUME_API_URL?.trim() || undefined);
-  const url = explicit ?? (config.debug ? 'http://localhost:8080' : `https://api.${domain ?? config.domain}`);
-  return url.replace(/\/+$/, '');
+  if (opts.volumeApiUrl) return checkBaseUrl(opts.volumeApiUrl, 'volumeApiUrl');
+  const fromEnv = env.E2B_VOLUME_API_URL?.trim();
+  if (fromEnv) return checkBaseUrl(fromEnv, 'E2B_VOLUME_API_URL');
+  return config.debug ? 'http://localhost:8080' : `https://api.${domain ?? config.domain}`;
 }
 
 function signalFor(timeoutMs: number, signal?: AbortSignal): { signal?: AbortSignal; timeout?: AbortSignal } {
@@ -270,13 +272,13 @@ export class Volume {
     }
     if (res.status >= 200 && res.status < 300) return res;
     const text = await res.text().catch(() => '');
-    const detail = messageFromBody(text) ?? text;
+    const said = serverDetail(res.status, text);
     const options = { status: res.status, cause: { status: res.status, body: text } };
     const path = String(query.path ?? '');
     if (res.status === 404) throw new VolumePathNotFoundError(`Path ${path} not found`, options);
-    if (res.status === 401 || res.status === 403) throw new AuthenticationError(`unauthorized for volume ${this.volumeId}: ${detail}`, options);
-    if (res.status === 429) throw new RateLimitError(`rate limit exceeded, try again later: ${detail}`, options);
-    throw new VolumeError(`${res.status}: ${detail}`, options);
+    if (res.status === 401 || res.status === 403) throw new AuthenticationError(`unauthorized for volume ${this.volumeId}${said ? `: ${said}` : ''}`, options);
+    if (res.status === 429) throw new RateLimitError(`rate limit exceeded, try again later${said ? `: ${said}` : ''}`, options);
+    throw new VolumeError(said ? `${res.status}: ${said}` : emptyAnswer('the volume API', res.status), options);
   }
 
   async #json<T>(res: HttpResponse): Promise<T> {

@@ -6,7 +6,7 @@ import { formatLogLine } from '../../src/cli/commands/sandbox/logs.js';
 import { colorLevel } from '../../src/cli/io.js';
 import { createColors } from '../../src/cli/render/colors.js';
 import { formatBytes, formatDuration, formatRelative } from '../../src/cli/render/format.js';
-import { sanitize } from '../../src/cli/render/sanitize.js';
+import { escapeControls, sanitize } from '../../src/cli/render/sanitize.js';
 import { renderDetails, renderTable } from '../../src/cli/render/table.js';
 import type { SandboxInfo } from '../../src/client/sandbox-api.js';
 
@@ -30,6 +30,16 @@ describe('sanitize', () => {
   it('strips CSI, OSC and control characters; newlines become spaces', () => {
     expect(sanitize('a\x1b[31mred\x1b[0m\x07b\x1b]0;title\x07c\nd\x00')).toBe('aredbc d');
     expect(sanitize('tab\tkept')).toBe('tab\tkept');
+  });
+});
+
+describe('escapeControls (issue 15: errors and warnings quote servers)', () => {
+  it('shows ESC, CSI, OSC, BEL, CR, DEL and C1 controls as \\xNN instead of sending them; tabs and newlines stay', () => {
+    const hostile = '\x1b]52;c;cHduZWQ=\x07\x1b[2J\x1b[1;31mred\rover\x9b2J\x7f\x00\tend\n';
+    const shown = escapeControls(hostile);
+    expect(shown).toBe('\\x1b]52;c;cHduZWQ=\\x07\\x1b[2J\\x1b[1;31mred\\x0dover\\x9b2J\\x7f\\x00\tend\n');
+    expect(shown).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
+    expect(escapeControls('plain text, ünïcode ✓')).toBe('plain text, ünïcode ✓');
   });
 });
 

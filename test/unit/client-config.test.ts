@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { envdDirectUrl, envdUrl, isLoopbackDomain, requireApiKey, resolveConfig, sandboxHost, sandboxScheme } from '../../src/client/config.js';
+import { checkBaseUrl, checkDomain, envdDirectUrl, envdUrl, isLoopbackDomain, requireApiKey, resolveConfig, sandboxHost, sandboxScheme } from '../../src/client/config.js';
 import { AuthenticationError } from '../../src/client/errors.js';
 
 describe('resolveConfig', () => {
@@ -46,9 +46,29 @@ describe('resolveConfig', () => {
 
 describe('URL checks', () => {
   it('refuses URLs that are not absolute http(s) URLs, naming the setting', () => {
-    expect(() => resolveConfig({ apiUrl: 'not a url' }, {})).toThrow(/invalid API URL "not a url"/);
+    expect(() => resolveConfig({ apiUrl: 'not a url' }, {})).toThrow(/invalid apiUrl "not a url"/);
     expect(() => resolveConfig({}, { E2B_API_URL: 'ftp://x' })).toThrow(/only http:\/\/ and https:\/\//);
-    expect(() => resolveConfig({}, { E2B_SANDBOX_URL: 'localhost:3000' })).toThrow(/invalid sandbox URL/);
+    expect(() => resolveConfig({}, { E2B_SANDBOX_URL: 'localhost:3000' })).toThrow(/invalid E2B_SANDBOX_URL/);
+  });
+
+  it('issue 15: a base path is kept (as the official SDK keeps it); a query, a fragment or credentials are refused', () => {
+    expect(resolveConfig({ apiUrl: 'https://gw.example/e2b/' }, {}).apiUrl).toBe('https://gw.example/e2b');
+    expect(resolveConfig({}, { E2B_API_URL: 'http://127.0.0.1:9/a/b' }).apiUrl).toBe('http://127.0.0.1:9/a/b');
+    expect(() => resolveConfig({}, { E2B_API_URL: 'https://gw.example/?tenant=1' })).toThrow(/invalid E2B_API_URL "https:\/\/gw\.example\/\?tenant=1": a base URL cannot have a query or fragment/);
+    expect(() => resolveConfig({ apiUrl: 'https://gw.example/e2b#x' }, {})).toThrow(/invalid apiUrl .*query or fragment/);
+    expect(() => checkBaseUrl('https://gw.example/?', '--api-url')).toThrow(/invalid --api-url .*query or fragment/);
+    const withSecret = () => checkBaseUrl('https://me:s3cret@gw.example', '--api-url');
+    expect(withSecret).toThrow(/carries credentials/);
+    expect(withSecret).not.toThrow(/s3cret/);
+    expect(() => resolveConfig({}, { E2B_SANDBOX_URL: 'http://127.0.0.1:9/?x' })).toThrow(/E2B_SANDBOX_URL/);
+  });
+
+  it('issue 15: a domain is a host name with an optional port, never a URL', () => {
+    for (const ok of ['e2b.app', 'localhost:49982', 'my-cluster.example.com', '127.0.0.1:3000', '[::1]:8080']) expect(checkDomain(ok, 'domain')).toBe(ok);
+    expect(() => checkDomain('https://e2b.app', '--domain')).toThrow(/invalid --domain "https:\/\/e2b\.app": a domain has no scheme/);
+    expect(() => checkDomain('e2b.app/path', '--domain')).toThrow(/a domain has no path/);
+    expect(() => checkDomain('e2b app', '--domain')).toThrow(/expected a host name/);
+    expect(() => resolveConfig({}, { E2B_DOMAIN: 'http://e2b.app' })).toThrow(/invalid E2B_DOMAIN/);
   });
 });
 

@@ -4,6 +4,7 @@
  */
 import type { Context } from '../context.js';
 import { formatBytes, formatDuration } from '../render/format.js';
+import { escapeControls } from '../render/sanitize.js';
 
 export interface Progress {
   add(bytes: number): void;
@@ -25,7 +26,8 @@ export function progressLine(label: string, done: number, total: number | undefi
     parts.unshift(`${String(pct).padStart(3)}%`);
     if (rate > 0 && done < total) parts.push(`ETA ${formatDuration(((total - done) / rate) * 1000)}`);
   }
-  const text = `${label}  ${parts.join('  ')}`;
+  // the label names files, some of them the sandbox's
+  const text = `${escapeControls(label)}  ${parts.join('  ')}`;
   return text.length > width - 1 ? text.slice(0, width - 1) : text;
 }
 

@@ -23,3 +23,16 @@ const CONTROL_KEEP_CR = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\
 export function sanitizeKeepLineBreaks(text: string): string {
   return text.replace(CONTROL_KEEP_CR, '');
 }
+
+// C0 controls but tab and newline, DEL, and C1 controls: ESC opens CSI/OSC/DCS sequences, BEL and
+// CR rewrite what is shown, and 0x9b is a CSI on its own in 8-bit terminals.
+const UNSHOWABLE = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+
+/**
+ * Shows control characters instead of sending them (`\x1b`, `\x07`, `\x9b`), keeping tabs and
+ * newlines: for errors and warnings, where a server's text is evidence, so it is shown, not
+ * dropped as {@link sanitize} drops it from tables; and the terminal never acts on it.
+ */
+export function escapeControls(text: string): string {
+  return text.replace(UNSHOWABLE, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}

@@ -8,6 +8,7 @@ import { connectNodeAdapter } from '@connectrpc/connect-node';
 import { Filesystem } from '../../gen/envd/filesystem/filesystem_pb.js';
 import { Process } from '../../gen/envd/process/process_pb.js';
 import { Watchers, createFilesystemService } from './filesystem/service.js';
+import { keepReasons } from './keep-reasons.js';
 import { ProcessTable, createProcessService } from './process/service.js';
 import type { EnvdState } from './server.js';
 
@@ -16,6 +17,7 @@ export function createRpcHandler(state: EnvdState): (req: IncomingMessage, res: 
   const watchers = new Watchers();
   return connectNodeAdapter({
     jsonOptions: { ignoreUnknownFields: true },
+    interceptors: [keepReasons],
     routes: (router) => {
       router.service(Process, createProcessService(() => state.config, processes));
       router.service(Filesystem, createFilesystemService(() => state.config, state.metadata, watchers));

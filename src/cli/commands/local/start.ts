@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import type { Context } from '../../context.js';
 import { printJson, success } from '../../output.js';
 import { parseInteger } from '../../parse.js';
+import { escapeControls } from '../../render/sanitize.js';
 import { localPaths } from './shared.js';
 
 export interface StartOptions {
@@ -41,7 +42,8 @@ export async function runStart(opts: StartOptions, ctx: Context): Promise<void> 
       paths,
       port: opts.port ?? (await import('../../../local/paths.js')).DEFAULT_LOCAL_PORT,
       portFallback: opts.port === undefined,
-      onLog: (line) => ctx.io.stderr.write(`${line}\n`),
+      // the daemon's log quotes sandboxes and requests
+      onLog: (line) => ctx.io.stderr.write(`${escapeControls(line)}\n`),
     });
     const url = `http://${daemon.info.host}:${daemon.info.port}`;
     if (ctx.globals.json) printJson(ctx, { url, pid: daemon.info.pid, port: daemon.info.port, alreadyRunning: false });

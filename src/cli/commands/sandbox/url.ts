@@ -29,7 +29,7 @@ Examples:
 
 export async function runUrl(opts: UrlOptions, ctx: Context): Promise<void> {
   const { Sandbox } = await ctx.client();
-  const { resolveConfig, sandboxScheme } = await import('../../../client/config.js');
+  const { isLoopbackDomain, resolveConfig, sandboxScheme } = await import('../../../client/config.js');
   const connection = await ctx.connection();
   const info = await Sandbox.getInfo(opts.sandboxId, { ...connection, signal: ctx.signal });
   const config = resolveConfig(connection, ctx.env);
@@ -38,7 +38,12 @@ export async function runUrl(opts: UrlOptions, ctx: Context): Promise<void> {
     { sandboxId: info.sandboxId, templateId: info.templateId, envdVersion: info.envdVersion, ...(info.sandboxDomain ? { sandboxDomain: info.sandboxDomain } : {}) },
     config,
   );
-  const url = `${sandboxScheme(config, sandbox.sandboxDomain)}://${sandbox.getHost(opts.port)}`;
+  // A sandbox of the local backend (its domain is `localhost:<port>`) is served there, even with
+  // E2B_DEBUG set: debug mode's `localhost:<port>` is the host's own port, not the sandbox's.
+  const local = info.sandboxDomain !== undefined && isLoopbackDomain(info.sandboxDomain);
+  const url = local
+    ? `http://${opts.port}-${info.sandboxId}.${info.sandboxDomain}`
+    : `${sandboxScheme(config, sandbox.sandboxDomain)}://${sandbox.getHost(opts.port)}`;
   if (ctx.globals.json) printJson(ctx, { sandboxId: info.sandboxId, port: opts.port, url });
   else ctx.io.stdout.write(`${url}\n`);
 }

@@ -339,7 +339,8 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
         return { entry: await info(t) };
       } catch (error) {
         if (errnoOf(error) === 'ENOENT' || errnoOf(error) === 'ENOTDIR') throw notFound(t.path);
-        throw error;
+        // Go's envd words (a loop of links, a folder it may not search); not a bare "internal error"
+        throw new ConnectError(`error statting file: lstat ${t.path}: ${errnoText(error)}`, Code.Internal);
       }
     },
 
