@@ -406,7 +406,8 @@ export async function setSandboxTimeout(rest: RestClient, sandboxId: string, tim
     ...call,
     method: 'POST',
     path: encodePath`/sandboxes/${sandboxId}/timeout`,
-    body: { timeout: toSeconds(timeoutMs) },
+    // 0 is E2B's "now": the sandbox's on-timeout action (kill or pause) runs at once
+    body: { timeout: timeoutMs === 0 ? 0 : toSeconds(timeoutMs) },
     idempotent: true,
     errors: notFound(sandboxId),
   });

@@ -932,11 +932,13 @@ export class SandboxManager {
   /** Sets the remaining lifetime to `timeout` seconds from now (may shorten it). */
   async setTimeout(id: string, timeoutSeconds: number): Promise<void> {
     this.require(id);
-    const timeout = validTimeout(timeoutSeconds, DEFAULT_TIMEOUT_S);
+    // 0 is allowed here, as E2B's API allows it (minimum 0): the on-timeout action runs at once.
+    const timeout = timeoutSeconds === 0 ? 0 : validTimeout(timeoutSeconds, DEFAULT_TIMEOUT_S);
     await this.serialize(id, async () => {
       const record = this.require(id);
       const endAt = lifetimeRuns(record.state) ? this.iso(this.clock.now() + timeout * 1000) : record.endAt;
-      await this.lifecycle.update(record, { timeoutSeconds: timeout, endAt });
+      // A lifetime of 0 is not kept as the sandbox's timeout: a later resume gets the last real one.
+      await this.lifecycle.update(record, { ...(timeout > 0 ? { timeoutSeconds: timeout } : {}), endAt });
       this.arm(record);
     });
   }

@@ -8,7 +8,7 @@ import { createReadStream, type Stats } from 'node:fs';
 import { lstat, open, readlink, rename, rm, rmdir, stat, type FileHandle } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { posix } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { getSignature, type FileOperation } from '../../protocol/signature.js';
@@ -162,11 +162,17 @@ async function download(config: EnvdConfig, req: IncomingMessage, res: ServerRes
     vary: 'Accept-Encoding',
     'last-modified': st.mtime.toUTCString(),
   };
-  if (accept.gzip && st.size > 0) {
+  // Pseudo-files (procfs, sysfs) report a size of 0 (or 4096) whatever they hold: they are read
+  // first and served by their content, as `cat` sees them, not by what stat says.
+  const content = st.isFile() && (st.size === 0 || /^\/(proc|sys)\//.test(path)) ? await readPseudoFile(host, path) : undefined;
+  const size = content ? content.length : st.size;
+  const source = (opts: { start?: number; end?: number; highWaterMark: number }) =>
+    content ? Readable.from([content.subarray(opts.start ?? 0, opts.end === undefined ? undefined : opts.end + 1)]) : createReadStream(host, opts);
+  if (accept.gzip && size > 0) {
     res.writeHead(200, { ...headers, 'content-encoding': 'gzip' });
     // Large output chunks: fetch (undici) decompresses per HTTP chunk, and zlib's default 16 KB
     // chunks make a 20 MB download take seconds in the official SDK.
-    await pipeline(createReadStream(host, { highWaterMark: 1 << 20 }), createGzip({ level: 1, chunkSize: 1 << 20 }), res);
+    await pipeline(source({ highWaterMark: 1 << 20 }), createGzip({ level: 1, chunkSize: 1 << 20 }), res);
     return;
   }
   headers['accept-ranges'] = 'bytes';
@@ -175,25 +181,53 @@ async function download(config: EnvdConfig, req: IncomingMessage, res: ServerRes
     let start = match?.[1] ? Number(match[1]) : undefined;
     let end = match?.[2] ? Number(match[2]) : undefined;
     if (match && start === undefined && end !== undefined) {
-      start = Math.max(0, st.size - end);
-      end = st.size - 1;
+      start = Math.max(0, size - end);
+      end = size - 1;
     }
-    if (!match || start === undefined || start >= st.size || (end !== undefined && end < start)) {
-      res.writeHead(416, { 'content-range': `bytes */${st.size}` });
+    if (!match || start === undefined || start >= size || (end !== undefined && end < start)) {
+      res.writeHead(416, { 'content-range': `bytes */${size}` });
       res.end();
       return;
     }
-    end = Math.min(end ?? st.size - 1, st.size - 1);
-    res.writeHead(206, { ...headers, 'content-length': end - start + 1, 'content-range': `bytes ${start}-${end}/${st.size}` });
-    await pipeline(createReadStream(host, { start, end, highWaterMark: READ_CHUNK }), res);
+    end = Math.min(end ?? size - 1, size - 1);
+    res.writeHead(206, { ...headers, 'content-length': end - start + 1, 'content-range': `bytes ${start}-${end}/${size}` });
+    await pipeline(source({ start, end, highWaterMark: READ_CHUNK }), res);
     return;
   }
-  res.writeHead(200, { ...headers, 'content-length': st.size });
-  if (st.size === 0) {
+  res.writeHead(200, { ...headers, 'content-length': size });
+  if (size === 0) {
     res.end();
     return;
   }
-  await pipeline(createReadStream(host, { highWaterMark: READ_CHUNK }), res);
+  await pipeline(source({ highWaterMark: READ_CHUNK }), res);
+}
+
+/** Most a pseudo-file is read into memory for (a /proc file this large is not a status file). */
+const PSEUDO_FILE_LIMIT = 64 * 1024 * 1024;
+
+/** Reads a file whose size stat cannot tell, to its end, up to PSEUDO_FILE_LIMIT. */
+async function readPseudoFile(host: string, path: string): Promise<Buffer> {
+  const handle = await open(host, 'r').catch(() => {
+    throw new HttpError(404, `path '${path}' does not exist`);
+  });
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const buffer = Buffer.alloc(64 * 1024);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      total += bytesRead;
+      if (total > PSEUDO_FILE_LIMIT) throw new HttpError(413, `'${path}' reports no size and holds more than ${PSEUDO_FILE_LIMIT} bytes`);
+      chunks.push(buffer.subarray(0, bytesRead));
+    }
+    return Buffer.concat(chunks);
+  } catch (error) {
+    if (error instanceof HttpError) throw error;
+    throw new HttpError(400, `cannot read '${path}': ${(error as Error).message}`);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Metadata from `X-Metadata-<key>` headers (keys lower-cased, as HTTP canonicalizes them). */

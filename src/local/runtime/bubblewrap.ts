@@ -13,7 +13,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { packageRoot } from '../../version.js';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { chmodSync, constants as fsConstants, copyFileSync, existsSync, lchownSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
@@ -385,6 +385,11 @@ export function bubblewrapArgs(
   mkdirSync(run, { recursive: true, mode: 0o700 });
   const generated = generatedEtc(spec.dir, opts.hostNetwork ? {} : { dns: SANDBOX_DNS });
   const masks = emptyMasks(spec.stateRoot);
+  // Each start of the sandbox's processes is a boot, as a cold boot on E2B is: a boot id of its
+  // own, read-only over the host's (code tells a reboot after a files-only pause by it).
+  const bootId = join(spec.dir, 'boot_id');
+  rmSync(bootId, { force: true });
+  writeFileSync(bootId, `${randomUUID()}\n`, { mode: 0o444 });
   const envdMounts = [
     '--tmpfs',
     '/run',
@@ -438,7 +443,7 @@ export function bubblewrapArgs(
         // after the root (they are mounted on it), before the kernel's and envd's mounts, which
         // stay what they are whatever a sandbox made of a mount point's path
         ...volumeMounts,
-        ...kernelMounts(masks),
+        ...kernelMounts(masks, bootId),
         ...envdMounts,
         ...caps,
         '--chdir',
@@ -470,7 +475,7 @@ export function bubblewrapArgs(
     ...hidden.dirs.flatMap((path) => ['--ro-bind', masks.dir, `/etc/${path}`]),
     '--dev',
     '/dev',
-    ...kernelMounts(masks),
+    ...kernelMounts(masks, bootId),
     ...envdMounts,
     ...generatedMounts,
     '--bind',

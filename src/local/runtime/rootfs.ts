@@ -124,7 +124,7 @@ export function generatedTarget(name: string, etc = '/etc'): string | undefined 
 }
 
 /** bubblewrap arguments for the sandbox's /proc and /sys, given an empty file and folder to hide with. */
-export function kernelMounts(empty: { file: string; dir: string }): string[] {
+export function kernelMounts(empty: { file: string; dir: string }, bootId?: string): string[] {
   const args = ['--proc', '/proc'];
   for (const name of PROC_READ_ONLY) {
     if (existsSync(`/proc/${name}`)) args.push('--ro-bind', `/proc/${name}`, `/proc/${name}`);
@@ -135,6 +135,7 @@ export function kernelMounts(empty: { file: string; dir: string }): string[] {
   for (const name of PROC_HIDDEN_DIRS) {
     if (existsSync(`/proc/${name}`)) args.push('--ro-bind', empty.dir, `/proc/${name}`);
   }
+  if (bootId && existsSync('/proc/sys/kernel/random/boot_id')) args.push('--ro-bind', bootId, '/proc/sys/kernel/random/boot_id');
   if (existsSync('/sys')) {
     args.push('--ro-bind', '/sys', '/sys');
     for (const name of SYS_HIDDEN_DIRS) {
