@@ -1,12 +1,14 @@
 /**
  * Where envd's pseudo-terminals come from: `@lydell/node-pty`, which is node-pty itself (the
- * same API, based on node-pty 1.1.0) published with prebuilt binaries. Its native part is an
- * optional dependency per platform (`@lydell/node-pty-linux-x64`, ...-darwin-arm64,
- * ...-win32-x64, on x64 and arm64 each), so npm downloads only the one for the machine and
- * runs no install script and no compiler. Chosen over node-pty (compiles on Linux with
- * node-gyp), `@cdktf/` and `@homebridge/node-pty-prebuilt-multiarch` (an install script that
- * fetches binaries from outside the npm registry and compiles when that fails) and
- * `@devm33/node-pty` (an install script, one 15 MB package with every platform's binaries).
+ * same API; 1.1.0 is node-pty 1.1.0-beta14) published with prebuilt N-API binaries. Its native
+ * part is an optional dependency per platform (`@lydell/node-pty-linux-x64`, ...-darwin-arm64,
+ * ...-win32-x64: Linux, macOS and Windows on x64 and arm64 each), so npm downloads only the one
+ * for the machine and runs no install script and no compiler. Chosen over node-pty (prebuilt
+ * for macOS and Windows only: compiles with node-gyp on Linux), `@cdktf/` and
+ * `@homebridge/node-pty-prebuilt-multiarch` (forks of node-pty whose install script
+ * downloads binaries from outside the npm registry, and compiles when that fails) and
+ * `@devm33/node-pty` (node-pty 1.0, an install script, one 15 MB package of every platform's
+ * binaries, one release).
  */
 import { chmodSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
