@@ -31,8 +31,9 @@ try {
     format: 'esm',
     legalComments: 'none',
     logLevel: 'warning',
-    // Native addons load from node_modules at run time (prebuilt .node files cannot be bundled).
-    external: ['node-pty', '@napi-rs/xattr'],
+    // Native addons load from node_modules at run time (prebuilt .node files cannot be bundled);
+    // @lydell/node-pty finds its binary in a platform package of its own (@lydell/node-pty-linux-x64...).
+    external: ['@lydell/node-pty', '@napi-rs/xattr'],
     // Some bundled dependencies are CommonJS and call require(); give the ESM bundles one.
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   };
@@ -40,7 +41,8 @@ try {
     ...bundle,
     entryPoints: [join(root, 'src/local/envd/main.ts')],
     outfile: join(staging, 'envd.mjs'),
-    // node-pty is mounted into the sandbox for envd by the runtime (see bubblewrap.ts)
+    // the pty package and its platform binary package are mounted into the sandbox for envd by
+    // the runtime (ptyMounts in bubblewrap.ts)
   });
 
   // The CLI as one ESM bundle with lazily loaded chunks: a CLI pays its module loading on every

@@ -233,9 +233,9 @@ export async function run(ctx) {
 
   let pty;
   try {
-    pty = require('node-pty');
+    pty = require('@lydell/node-pty');
   } catch (e) {
-    throw new Error(`node-pty is needed for this suite: ${reasonOf(e)}`);
+    throw new Error(`@lydell/node-pty (node-pty, prebuilt) is needed for this suite: ${reasonOf(e)}`);
   }
 
   const conn = await ctx.connection();

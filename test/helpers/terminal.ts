@@ -5,11 +5,12 @@
  */
 import { createRequire } from 'node:module';
 import { readdirSync, readFileSync } from 'node:fs';
-import type { IPty } from 'node-pty';
+import type { IPty } from '@lydell/node-pty';
 
 const require = createRequire(import.meta.url);
-// node-pty is CommonJS with a native addon; require keeps it out of any ESM interop question.
-const pty = require('node-pty') as typeof import('node-pty');
+// node-pty (prebuilt, as @lydell/node-pty) is CommonJS with a native addon; require keeps it out
+// of any ESM interop question.
+const pty = require('@lydell/node-pty') as typeof import('@lydell/node-pty');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -18,6 +18,7 @@ import { createRequire } from 'node:module';
 import { chmodSync, constants as fsConstants, copyFileSync, existsSync, lchownSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import type { EnvdConfig, EnvdUser } from '../envd/config.js';
+import { PTY_PACKAGE, ptyBinaryPackage } from '../envd/process/pty-package.js';
 import { createFreezer } from './freezer.js';
 import { ARGS_FD, BLOCK_FD, envdBundlePath, INFO_FD, joinCgroupCommand, launch } from './launch.js';
 import { handleEgress, readHostsFile } from './egress-proxy.js';
@@ -54,17 +55,33 @@ const USER_UID = 1000;
 const SYSTEM_ID_LIMIT = 1000;
 const NOBODY_ID = 65534;
 
+/** A host folder mounted read-only into the sandbox: [host path, path inside]. */
+export type PtyMount = [string, string];
+
 /**
- * Host folder of the node-pty package, which envd loads for terminals. envd sees only its own
- * bundle and this package (mounted at /run/e2b-bin/node_modules/node-pty), never the rest of
- * the host's node_modules. Undefined when node-pty is not installed (PTYs then fail cleanly).
+ * Host folders of the pty package envd loads for terminals and of the platform package that
+ * holds its native binary, each mounted at /run/e2b-bin/node_modules/<name>, where envd's bundle
+ * resolves them as Node does on the host (the binary package is found beside the pty package,
+ * wherever npm put it on the host). envd sees only its own bundle and these, never the rest of
+ * the host's node_modules. Empty when the pty package is not installed, and without the binary
+ * package when that is missing: PTYs then fail cleanly, with the package's own explanation.
  */
-function nodePtyDir(): string | undefined {
+export function ptyMounts(): PtyMount[] {
+  const inside = (name: string) => `/run/e2b-bin/node_modules/${name}`;
+  let main: string;
   try {
-    return dirname(createRequire(import.meta.url).resolve('node-pty/package.json'));
+    main = createRequire(import.meta.url).resolve(`${PTY_PACKAGE}/package.json`);
   } catch {
-    return undefined;
+    return [];
   }
+  const mounts: PtyMount[] = [[dirname(main), inside(PTY_PACKAGE)]];
+  try {
+    const binary = createRequire(main).resolve(`${ptyBinaryPackage()}/package.json`);
+    mounts.push([dirname(binary), inside(ptyBinaryPackage())]);
+  } catch {
+    // no binary for this platform: see above
+  }
+  return mounts;
 }
 
 /** Whether bubblewrap is installed and able to create a sandbox here. */
@@ -378,7 +395,7 @@ function existsOrLink(path: string): boolean {
 /** The bubblewrap arguments of one sandbox (everything but the command). */
 export function bubblewrapArgs(
   spec: SandboxSpec,
-  opts: { privileged: boolean; ptyDir: string | undefined; envdBundle: string; overlay?: OverlaySupport; hostNetwork?: boolean },
+  opts: { privileged: boolean; ptyMounts: PtyMount[]; envdBundle: string; overlay?: OverlaySupport; hostNetwork?: boolean },
 ): { args: string[]; mounts: OverlayMount[] } {
   const { privileged } = opts;
   const run = join(spec.dir, 'run');
@@ -402,7 +419,7 @@ export function bubblewrapArgs(
     '--ro-bind',
     opts.envdBundle,
     '/run/e2b-bin/envd.mjs',
-    ...(opts.ptyDir ? ['--ro-bind', opts.ptyDir, '/run/e2b-bin/node_modules/node-pty'] : []),
+    ...opts.ptyMounts.flatMap(([host, inside]) => ['--ro-bind', host, inside]),
   ];
   const namespaces = [
     '--die-with-parent',
@@ -557,7 +574,7 @@ export function createBubblewrapRuntime(
       // lower one (a state folder under /usr): such sandboxes keep the read-only root
       const writable = overlay && mountablePath(spec.dir) && mountablePath(spec.stateRoot) && !visibleState(spec.stateRoot) ? overlay : undefined;
       for (let attempt = 1; ; attempt++) {
-        const { args, mounts } = bubblewrapArgs(spec, { privileged, ptyDir: nodePtyDir(), envdBundle: envdBundlePath(), hostNetwork, ...(writable ? { overlay: writable } : {}) });
+        const { args, mounts } = bubblewrapArgs(spec, { privileged, ptyMounts: ptyMounts(), envdBundle: envdBundlePath(), hostNetwork, ...(writable ? { overlay: writable } : {}) });
         const bwrap = [binary, '--args', String(ARGS_FD), '/run/e2b-bin/node', '/run/e2b-bin/envd.mjs'];
         const command = writable
           ? mountCommand(writable, mounts, othersMounts(spec.dir), { net: wrapNet })

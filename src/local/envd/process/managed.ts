@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import type { Writable } from 'node:stream';
 import { spawnKillableFirst } from './oom.js';
+import { loadPty, type PtyChild } from './pty-package.js';
 import { endInfo, type EndInfo } from './signals.js';
 
 /** Largest data event, as envd reads pipes (32 KiB). */
@@ -166,17 +167,6 @@ function pipeDriver(child: ChildProcess, stdin: boolean): Driver {
   };
 }
 
-/** The part of node-pty's IPty that envd uses. */
-interface PtyChild {
-  pid: number;
-  onData(listener: (data: Buffer | string) => void): void;
-  onExit(listener: (e: { exitCode: number; signal?: number }) => void): void;
-  write(data: Buffer | string): void;
-  resize(cols: number, rows: number): void;
-  pause(): void;
-  resume(): void;
-}
-
 const SIGNAL_NAMES: Record<number, NodeJS.Signals> = Object.fromEntries(
   Object.entries(osConstants.signals).map(([name, number]) => [number, name as NodeJS.Signals]),
 );
@@ -270,17 +260,14 @@ export class ManagedProcess {
   }
 
   /**
-   * Spawns the process on a pseudo-terminal of the given size (node-pty, loaded on the first
-   * PTY). The terminal makes it a session leader, so signals reach its whole group too.
+   * Spawns the process on a pseudo-terminal of the given size (node-pty, prebuilt, loaded on
+   * the first PTY: pty-package.ts). The terminal makes it a session leader, so signals reach
+   * its whole group too.
    */
   static async spawnPty(opts: SpawnOptions & { cols: number; rows: number }): Promise<ManagedProcess> {
-    const nodePty = (await import('node-pty')) as unknown as {
-      spawn: (file: string, args: string[], options: Record<string, unknown>) => PtyChild;
-      default?: { spawn: (file: string, args: string[], options: Record<string, unknown>) => PtyChild };
-    };
-    const spawnPty = nodePty.spawn ?? nodePty.default!.spawn;
+    const nodePty = await loadPty();
     const child = spawnKillableFirst(() =>
-      spawnPty(opts.spec.cmd, opts.spec.args, {
+      nodePty.spawn(opts.spec.cmd, opts.spec.args, {
         name: opts.env.TERM ?? 'xterm-256color',
         cols: Math.max(1, opts.cols),
         rows: Math.max(1, opts.rows),
