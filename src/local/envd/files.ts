@@ -19,7 +19,7 @@ import { errnoOf, errnoText } from './errno.js';
 import { sendEnvdError, sendJson } from './http.js';
 import { resolveSandboxPath, toHostPath } from './paths.js';
 import { FormDataError, multipartBoundary, readFormData } from './form-data.js';
-import { settling } from './filesystem/settling.js';
+import { settling, writeOperation } from './filesystem/settling.js';
 import { uploadTempName } from './filesystem/upload-temp.js';
 import type { ResolvedUser } from './users.js';
 
@@ -330,6 +330,7 @@ class UploadBatch {
     let file: FileHandle;
     let made: Stats | undefined;
     let owning: Promise<unknown>;
+    const operation = inPlace ? writeOperation(target) : undefined;
     try {
       if (inPlace) {
         // Seen by watchers from the start: the user owns it before any byte lands, as in envd.
@@ -374,6 +375,7 @@ class UploadBatch {
       throw error;
     } finally {
       await file.close().catch(() => undefined);
+      operation?.();
     }
     staged.stats = await stat(temp);
   }

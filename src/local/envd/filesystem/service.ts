@@ -23,7 +23,7 @@ import { resolveSandboxPath, toHostPath } from '../paths.js';
 import { basicUserName, resolveUser, type ResolvedUser } from '../users.js';
 import { entryInfo } from './entry.js';
 import type { MetadataStore } from './metadata.js';
-import { settled, settling } from './settling.js';
+import { settled, settling, writeOperationOf } from './settling.js';
 import { isUploadTemp } from './upload-temp.js';
 
 const DEFAULT_KEEPALIVE_S = 90;
@@ -175,6 +175,7 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
     const record = (st: Stats | undefined) => ({ mode: st?.mode ?? 0, mtimeMs: st?.mtimeMs ?? 0, size: st?.size ?? 0, ino: st?.ino ?? 0 });
     const look = async (rel: string) => lstat(posix.join(t.host, rel)).catch(() => undefined);
     let batch: Array<{ kind: string; rel: string }> = [];
+    const reportedOperations = new Set<number>();
     let scheduled = false;
     let chain = Promise.resolve();
     const flushBatch = async () => {
@@ -219,8 +220,12 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
         const chmodOnly = before !== undefined && st !== undefined && before.mode !== st.mode && before.mtimeMs === st.mtimeMs && before.size === st.size;
         const type = chmodOnly ? EventType.CHMOD : EventType.WRITE;
         const previous = results[results.length - 1];
+        // one upload written in place is one WRITE, however many bursts its bytes came in
+        const operation = type === EventType.WRITE ? writeOperationOf(posix.join(t.host, rel)) : undefined;
+        const repeated = operation !== undefined && reportedOperations.has(operation);
+        if (operation !== undefined) reportedOperations.add(operation);
         // repeated modify notifications of one write come as one event
-        if (!(previous && previous.rel === rel && previous.type === type)) results.push({ rel, type });
+        if (!repeated && !(previous && previous.rel === rel && previous.type === type)) results.push({ rel, type });
         if (!before && st) known.set(rel, record(st));
       });
       for (const [rel, st] of now) if (st && known.has(rel)) known.set(rel, record(st));

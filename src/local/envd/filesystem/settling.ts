@@ -22,3 +22,30 @@ export function settling<T>(work: () => Promise<T>): Promise<T> {
 export async function settled(): Promise<void> {
   if (inFlight.size) await Promise.allSettled([...inFlight]);
 }
+
+/**
+ * Uploads being written in place, by host path. One upload is one operation for watchers: the
+ * bytes arrive in as many writes as the network happened to deliver, and each burst of them
+ * would otherwise be a WRITE event of its own (CREATE, WRITE or CREATE, WRITE, WRITE, by timing).
+ * A watcher reports one WRITE per operation. An entry outlives its upload by GRACE_MS, so the
+ * notifications of its last writes, read late on a loaded machine, still count as that upload.
+ */
+const writing = new Map<string, { id: number; until: number }>();
+let lastOperation = 0;
+const GRACE_MS = 10_000;
+
+/** Marks an in-place write of `host` as one operation; call the result when it is written. */
+export function writeOperation(host: string): () => void {
+  const entry = { id: ++lastOperation, until: Number.POSITIVE_INFINITY };
+  writing.set(host, entry);
+  return () => {
+    entry.until = Date.now() + GRACE_MS;
+    for (const [path, e] of writing) if (e.until < Date.now()) writing.delete(path);
+  };
+}
+
+/** The write operation `host` belongs to now (or just did), if any. */
+export function writeOperationOf(host: string): number | undefined {
+  const entry = writing.get(host);
+  return entry && entry.until >= Date.now() ? entry.id : undefined;
+}

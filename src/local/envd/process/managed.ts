@@ -112,6 +112,8 @@ interface Driver {
   readonly pty: boolean;
   onOutput(listener: (stream: OutputStream, chunk: Buffer) => void): void;
   onEnd(listener: (end: EndInfo) => void): void;
+  /** Called once the process itself is reaped (its pid is free), maybe before its output ends. */
+  onReaped(listener: () => void): void;
   pause(): void;
   resume(): void;
   /** stdin bytes, or keystrokes for a PTY; rejects when input is closed. */
@@ -133,6 +135,10 @@ function pipeDriver(child: ChildProcess, stdin: boolean): Driver {
     onOutput(listener) {
       child.stdout?.on('data', (chunk: Buffer) => listener('stdout', chunk));
       child.stderr?.on('data', (chunk: Buffer) => listener('stderr', chunk));
+    },
+    onReaped(listener) {
+      if (child.exitCode !== null || child.signalCode !== null) listener();
+      else child.once('exit', () => listener());
     },
     onEnd(listener) {
       // 'close' comes after the exit and after stdout and stderr have both ended.
@@ -179,6 +185,9 @@ function ptyDriver(child: PtyChild): Driver {
     onOutput(listener) {
       child.onData((data) => listener('pty', typeof data === 'string' ? Buffer.from(data, 'utf8') : data));
     },
+    onReaped(listener) {
+      child.onExit(() => listener());
+    },
     onEnd(listener) {
       child.onExit(({ exitCode, signal }) => {
         open = false;
@@ -210,6 +219,8 @@ export class ManagedProcess {
   endedAt?: number;
   /** Resolves when the process has ended and all its output was published. */
   readonly done: Promise<EndInfo>;
+  /** Resolves once the process is reaped: `kill -0 <pid>` no longer finds it. */
+  readonly reaped: Promise<void>;
 
   private readonly driver: Driver;
   private readonly subscribers = new Set<Subscriber>();
@@ -226,6 +237,7 @@ export class ManagedProcess {
         this.publish({ kind: 'data', stream, data: chunk.subarray(offset, offset + CHUNK) });
       }
     });
+    this.reaped = new Promise<void>((resolve) => driver.onReaped(resolve));
     this.done = new Promise<EndInfo>((resolve) => {
       driver.onEnd((end) => {
         this.end = end;

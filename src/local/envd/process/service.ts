@@ -101,6 +101,11 @@ async function* follow(proc: ManagedProcess, ctx: HandlerContext, killOnDeadline
         // the client went away; the process keeps running
         return;
       }
+      // The deadline's kill timer and the stream's deadline fire together: whichever the event
+      // loop runs first, a process the deadline ended is reported as a deadline, never as an exit.
+      if (next.kind === 'end' && killOnDeadline && (deadlineKilled.has(proc) || deadlineReached(ctx))) {
+        throw new ConnectError('the process ran past the request deadline', Code.DeadlineExceeded);
+      }
       yield toEvent(next);
       if (next.kind === 'end') return;
     }
@@ -108,6 +113,12 @@ async function* follow(proc: ManagedProcess, ctx: HandlerContext, killOnDeadline
     proc.unsubscribe(sub);
   }
 }
+
+const SIGKILL_NUMBER = 9;
+/** Processes their Start request's deadline killed. */
+const deadlineKilled = new WeakSet<ManagedProcess>();
+/** Longest a kill waits for the process to be reaped before answering anyway. */
+const KILL_WAIT_MS = 5000;
 
 export function createProcessService(config: () => EnvdConfig, table: ProcessTable): ServiceImpl<typeof Process> {
   return {
@@ -154,7 +165,10 @@ export function createProcessService(config: () => EnvdConfig, table: ProcessTab
       // The process lives under the request's deadline whether or not the client is still there.
       const deadline = ctx.timeoutMs();
       if (deadline !== undefined) {
-        const timer = setTimeout(() => proc.signal('SIGKILL'), Math.max(0, deadline));
+        const timer = setTimeout(() => {
+          if (!proc.end) deadlineKilled.add(proc);
+          proc.signal('SIGKILL');
+        }, Math.max(0, deadline));
         timer.unref();
         void proc.done.then(() => clearTimeout(timer));
       }
@@ -218,11 +232,15 @@ export function createProcessService(config: () => EnvdConfig, table: ProcessTab
       return {};
     },
 
-    sendSignal(req) {
+    async sendSignal(req) {
       const proc = table.find(req.process);
       const signal = Number(req.signal);
       if (!ALLOWED_SIGNALS.has(signal)) throw new ConnectError(`invalid signal: ${req.signal}`, Code.Unimplemented);
       proc.signal(signal);
+      // A kill answers once the process is reaped, as E2B's envd does: right after kill()
+      // returns, `kill -0 PID` in the sandbox no longer finds it. Bounded: a process stuck in
+      // uninterruptible sleep must not hang the call.
+      if (signal === SIGKILL_NUMBER) await Promise.race([proc.reaped, new Promise((r) => setTimeout(r, KILL_WAIT_MS).unref())]);
       return {};
     },
 
