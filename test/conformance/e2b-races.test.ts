@@ -62,7 +62,10 @@ describe(`${ROUNDS} rounds each, through both clients`, () => {
     each(async (sandbox, label) => {
       const outcomes: string[] = [];
       for (let round = 0; round < ROUNDS; round++) {
-        const outcome = await sandbox.commands.run('sleep 5', { timeoutMs: 150 }).then(
+        // every other round floods the stream: the end event then queues behind output, where
+        // it used to win against the stream's own deadline
+        const command = round % 2 ? 'sleep 5' : 'yes | head -c 100000000 > /dev/null & yes';
+        const outcome = await sandbox.commands.run(command, { timeoutMs: 150, onStdout: () => {} }).then(
           (r) => `exit ${r.exitCode}`,
           (error: Error) => error.name,
         );
