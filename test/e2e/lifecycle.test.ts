@@ -2,7 +2,7 @@
  * Lifecycle semantics of the local backend through the CLI: timeouts kill or pause, pause and
  * resume, connecting never shortens a lifetime, and a daemon restart keeps every sandbox's files.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
