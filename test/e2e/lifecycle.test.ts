@@ -139,7 +139,7 @@ describe('metrics, logs, snapshots, url', () => {
     const res = await cli('sandbox', 'logs', id);
     expect(res.code).toBe(0);
     const lines = res.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^\d{4}-\d\d-\d\dT.*Z INFO  sandbox created from template base$/);
+    expect(lines[0]).toMatch(/^\d{4}-\d\d-\d\dT.*Z INFO {2}sandbox created from template base$/);
     expect(res.stdout).toMatch(/sandbox paused/);
     expect(res.stdout).toMatch(/sandbox resumed/);
     const json = JSON.parse((await cli('sandbox', 'logs', id, '--json')).stdout) as Array<{ level: string; message: string }>;

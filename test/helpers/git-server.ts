@@ -673,7 +673,7 @@ function stripGit(name: string): string {
 
 function checkRefName(branch: string): void {
   // Enough to keep fast-import's line format and git's options safe; git checks the rest.
-  if (!/^[A-Za-z0-9_][A-Za-z0-9._\/-]*$/.test(branch) || branch.includes('..')) throw new Error(`bad branch name ${JSON.stringify(branch)}`);
+  if (!/^[A-Za-z0-9_][A-Za-z0-9._/-]*$/.test(branch) || branch.includes('..')) throw new Error(`bad branch name ${JSON.stringify(branch)}`);
 }
 
 function checkRev(rev: string): void {
