@@ -46,7 +46,7 @@ function splitOperands(
   shell: string | undefined,
 ): { sandboxOperands: string[]; command: RemoteCommand['command'] } {
   if (shell !== undefined) {
-    if (afterDashDash && afterDashDash.length) throw new UsageError('give either --shell or a command after --, not both');
+    if (afterDashDash?.length) throw new UsageError('give either --shell or a command after --, not both');
     if (!shell.trim()) throw new UsageError('--shell needs a command line');
     return { sandboxOperands: operands, command: { shell } };
   }
