@@ -269,12 +269,14 @@ export class CommandHandle {
 
   /** The process's stdout bytes from now on (take it right after start to get them all). */
   get stdout(): AsyncIterable<Uint8Array> {
-    return (this.#queues.stdout ??= this.#lazyQueue());
+    this.#queues.stdout ??= this.#lazyQueue();
+    return this.#queues.stdout;
   }
 
   /** The process's stderr bytes from now on. */
   get stderr(): AsyncIterable<Uint8Array> {
-    return (this.#queues.stderr ??= this.#lazyQueue());
+    this.#queues.stderr ??= this.#lazyQueue();
+    return this.#queues.stderr;
   }
 
   #lazyQueue(): ByteQueue {

@@ -247,9 +247,15 @@ export async function startGitServer(opts: GitServerOptions = {}): Promise<GitSe
       res.end(text);
     };
 
-    if (closing) return reply(503, 'server closing\n');
+    if (closing) {
+      reply(503, 'server closing\n');
+      return;
+    }
     const target = resolveRepo(path);
-    if (!target) return reply(404, 'no such repository\n');
+    if (!target) {
+      reply(404, 'no such repository\n');
+      return;
+    }
     const { repo, rest } = target;
 
     // Authenticate whenever credentials came (a client may send them to a public repository too);
@@ -258,7 +264,8 @@ export async function startGitServer(opts: GitServerOptions = {}): Promise<GitSe
     const user = given && given.username === credentials.username && given.password === credentials.password ? given.username : undefined;
     if (user !== undefined) record.user = user;
     if (repo.private && user === undefined) {
-      return reply(401, 'authentication required\n', { 'www-authenticate': `Basic realm="${realm}"` });
+      reply(401, 'authentication required\n', { 'www-authenticate': `Basic realm="${realm}"` });
+      return;
     }
 
     // The CGI environment http-backend reads (RFC 3875 plus git's own variables).
