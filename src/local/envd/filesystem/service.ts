@@ -193,7 +193,9 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
       // and present. Following that toggle in order (rather than looking at the end state only)
       // reports a burst like "create, write, remove" as it happened.
       const lastRename = new Map<string, number>();
-      items.forEach((item, index) => item.kind === 'rename' && lastRename.set(item.rel, index));
+      items.forEach((item, index) => {
+        if (item.kind === 'rename') lastRename.set(item.rel, index);
+      });
       const now = new Map<string, Stats | undefined>();
       for (const rel of new Set(items.map((i) => i.rel))) now.set(rel, await look(rel));
       const results: Array<{ rel: string; type: EventType; ino?: number }> = [];
