@@ -4,6 +4,7 @@
 // Every function returns a list of human-readable disagreements; [] means they agree.
 
 // Parsed YAML of arbitrary shape; the checks below probe it defensively.
+// biome-ignore lint/suspicious/noExplicitAny: parsed YAML of any shape, probed defensively
 type Json = any;
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'] as const;
