@@ -157,7 +157,7 @@ class ByteQueue implements AsyncIterable<Uint8Array> {
   private readonly items: Uint8Array[] = [];
   private done = false;
   private failure: unknown;
-  private wake?: () => void;
+  private wake: (() => void) | undefined;
 
   push(item: Uint8Array): void {
     this.items.push(item);
@@ -413,7 +413,7 @@ export class Commands {
 
   /** Opens a process event stream and waits for its start event. */
   private async open(
-    call: (client: Client<typeof Process>, options: ConnectCallOptions) => AsyncIterable<{ event?: ProcessEvent }>,
+    call: (client: Client<typeof Process>, options: ConnectCallOptions) => AsyncIterable<{ event?: ProcessEvent | undefined }>,
     opts: CommandStartOpts | CommandConnectOpts,
     user?: string,
     attached = false,

@@ -33,9 +33,9 @@ export interface GitProgressOpts {
 
 export interface GitCredentials {
   /** Username for HTTP(S) authentication. */
-  username?: string;
+  username?: string | undefined;
   /** Password or token for HTTP(S) authentication. */
-  password?: string;
+  password?: string | undefined;
 }
 
 export interface GitCloneOpts extends GitRequestOpts, GitCredentials, GitProgressOpts {

@@ -370,7 +370,10 @@ export async function startGitServer(opts: GitServerOptions = {}): Promise<GitSe
     let head = Buffer.alloc(0);
     let started = false;
     const fail = (text: string) => {
-      if (started) return res.destroy();
+      if (started) {
+        res.destroy();
+        return;
+      }
       started = true;
       record.status = 502;
       res.writeHead(502, { 'content-type': 'text/plain; charset=utf-8' });
@@ -703,7 +706,7 @@ function quotePath(file: string): string {
 }
 
 /** Runs host git (arguments, never a shell); resolves with stdout, rejects with stderr on failure. */
-function gitOutput(args: string[], opts: { env: NodeJS.ProcessEnv; input?: Buffer }): Promise<string> {
+function gitOutput(args: string[], opts: { env: NodeJS.ProcessEnv; input?: Buffer | undefined }): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, { env: opts.env, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];

@@ -80,7 +80,7 @@ export type EdgeRoute =
 
 /** What the edge reads of a request (an `IncomingMessage` fits). */
 export interface EdgeRequest {
-  url?: string;
+  url?: string | undefined;
   /** Raw header names and values, alternating, as received (repeats kept). */
   rawHeaders: string[];
 }

@@ -444,7 +444,7 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
       );
       const raw = Number(ctx.requestHeader.get('keepalive-ping-interval'));
       const idleMs = (Number.isFinite(raw) && raw > 0 ? raw : DEFAULT_KEEPALIVE_S) * 1000;
-      const respond = (event: MessageInitShape<typeof WatchDirResponseSchema>['event']) => create(WatchDirResponseSchema, { event });
+      const respond = (event: NonNullable<MessageInitShape<typeof WatchDirResponseSchema>['event']>) => create(WatchDirResponseSchema, { event });
       try {
         yield respond({ case: 'start', value: {} });
         for (;;) {
