@@ -339,7 +339,7 @@ async function ensureGone(sandbox: Sandbox, handle: CommandHandle): Promise<void
   await handle.kill().catch(() => {});
   for (const deadline = Date.now() + 3000; Date.now() < deadline; ) {
     const listed = await sandbox.commands.list().catch(() => undefined);
-    if (!listed || !listed.some((p) => p.pid === handle.pid)) return;
+    if (!listed?.some((p) => p.pid === handle.pid)) return;
     await new Promise((r) => setTimeout(r, 25));
   }
 }

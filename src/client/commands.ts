@@ -158,7 +158,7 @@ class ByteQueue implements AsyncIterable<Uint8Array> {
   private readonly items: Uint8Array[] = [];
   private done = false;
   private failure: unknown;
-  private wake?: () => void;
+  private wake: (() => void) | undefined;
 
   push(item: Uint8Array): void {
     this.items.push(item);
@@ -296,12 +296,14 @@ export class CommandHandle {
    * An addition to the official SDK, whose handle offers only the decoded `stdout` string.
    */
   get stdoutStream(): AsyncIterable<Uint8Array> {
-    return (this.#queues.stdout ??= this.#lazyQueue());
+    this.#queues.stdout ??= this.#lazyQueue();
+    return this.#queues.stdout;
   }
 
   /** The process's stderr as raw bytes, from now on (see {@link stdoutStream}). */
   get stderrStream(): AsyncIterable<Uint8Array> {
-    return (this.#queues.stderr ??= this.#lazyQueue());
+    this.#queues.stderr ??= this.#lazyQueue();
+    return this.#queues.stderr;
   }
 
   #lazyQueue(): ByteQueue {
@@ -443,7 +445,7 @@ export class Commands {
 
   /** Opens a process event stream and waits for its start event. */
   private async open(
-    call: (client: Client<typeof Process>, options: ConnectCallOptions) => AsyncIterable<{ event?: ProcessEvent }>,
+    call: (client: Client<typeof Process>, options: ConnectCallOptions) => AsyncIterable<{ event?: ProcessEvent | undefined }>,
     opts: CommandStartOpts | CommandConnectOpts,
     user?: string,
     attached = false,

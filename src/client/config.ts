@@ -225,10 +225,10 @@ export function envdDirectUrl(config: Config, sandboxId: string, sandboxDomain?:
 
 /** The official SDK's logger shape: an object with optional level methods (`console` is one). */
 export interface Logger {
-  debug?: (...args: any[]) => void;
-  info?: (...args: any[]) => void;
-  warn?: (...args: any[]) => void;
-  error?: (...args: any[]) => void;
+  debug?: (...args: unknown[]) => void;
+  info?: (...args: unknown[]) => void;
+  warn?: (...args: unknown[]) => void;
+  error?: (...args: unknown[]) => void;
 }
 
 /** Our transports log lines at debug level; an SDK-style logger object gets them via debug (or info). */

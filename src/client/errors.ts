@@ -217,7 +217,7 @@ export interface CommandResult {
 }
 
 /** A command in the sandbox exited with a non-zero code. */
-export class CommandExitError extends SandboxError implements CommandResult {
+export class CommandExitError extends SandboxError {
   override readonly code: ErrorCode = 'E2B_COMMAND_EXIT';
   readonly #result: CommandResult;
 

@@ -33,9 +33,9 @@ export interface GitProgressOpts {
 
 export interface GitCredentials {
   /** Username for HTTP(S) authentication. */
-  username?: string;
+  username?: string | undefined;
   /** Password or token for HTTP(S) authentication. */
-  password?: string;
+  password?: string | undefined;
 }
 
 export interface GitCloneOpts extends GitRequestOpts, GitCredentials, GitProgressOpts {
@@ -328,7 +328,7 @@ export class Git {
     const add = ['remote', 'add', ...(fetch ? ['-f'] : []), remoteName, url];
     try {
       if (!overwrite) return await this.run(add, rest, {}, path);
-      const steps: CommandFinished[] = [];
+      const steps: Array<Pick<CommandFinished, 'stdout' | 'stderr'>> = [];
       try {
         steps.push(await this.run(add, rest, {}, path));
       } catch (error) {

@@ -113,7 +113,7 @@ function viaBackend(target: PortTarget, port: number, opts: OpenPortOpts): Promi
 class InputQueue implements AsyncIterable<Uint8Array> {
   private readonly items: Array<{ chunk: Uint8Array; done: () => void }> = [];
   private ended = false;
-  private wake?: () => void;
+  private wake: (() => void) | undefined;
 
   push(chunk: Uint8Array, done: () => void): void {
     this.items.push({ chunk, done });

@@ -149,7 +149,7 @@ export class Pty {
 
   /** Running sessions started through this library (processes with a `pty` tag). */
   async list(opts: CallOptions = {}): Promise<ProcessInfo[]> {
-    return (await this.commands.list(opts)).filter((p) => p.tag !== undefined && p.tag.startsWith(PTY_TAG_PREFIX));
+    return (await this.commands.list(opts)).filter((p) => p.tag?.startsWith(PTY_TAG_PREFIX));
   }
 }
 

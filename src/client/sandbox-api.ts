@@ -10,7 +10,6 @@ import type {
   SandboxDetail,
   SandboxLogEntry as WireLogEntry,
   SandboxMetric,
-  SandboxNetworkConfig,
   SandboxForkResult,
   SnapshotInfo as WireSnapshotInfo,
 } from '../gen/api/schemas.js';
@@ -494,7 +493,7 @@ export function listSandboxes(rest: RestClient, opts: SandboxListOpts = {}): Pag
       path: '/v2/sandboxes',
       query: {
         metadata: query.metadata && Object.keys(query.metadata).length ? encodeMetadataFilter(query.metadata) : undefined,
-        state: query.state && query.state.length ? query.state : undefined,
+        state: query.state?.length ? query.state : undefined,
         startedAfter: query.startedAfter?.toISOString(),
         template: query.template,
         order: opts.order,

@@ -173,12 +173,12 @@ export class Sandbox {
 
   /** @deprecated the official SDK's old name of {@link Sandbox.pause}. */
   static betaPause(sandboxId: string, opts: SandboxApiOpts & { keepMemory?: boolean } = {}): Promise<boolean> {
-    return this.pause(sandboxId, opts);
+    return Sandbox.pause(sandboxId, opts);
   }
 
   /** @deprecated the official SDK's old name of {@link Sandbox.getInfo}. */
   static getFullInfo(sandboxId: string, opts: SandboxApiOpts = {}): Promise<SandboxInfo> {
-    return this.getInfo(sandboxId, opts);
+    return Sandbox.getInfo(sandboxId, opts);
   }
 
   /** Information about a sandbox (running or paused). */

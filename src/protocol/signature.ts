@@ -21,7 +21,7 @@ export interface SignatureInput {
   /** The sandbox's envd access token. */
   accessToken: string;
   /** Unix time (seconds) after which the link stops working. */
-  expiration?: number;
+  expiration?: number | undefined;
 }
 
 /** Computes a `/files` signature. */

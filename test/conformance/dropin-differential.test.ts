@@ -35,7 +35,7 @@ function caught(m: Module, error: unknown): Record<string, unknown> {
   const kinds = ['SandboxError', 'TimeoutError', 'NotFoundError', 'FileNotFoundError', 'InvalidArgumentError', 'CommandExitError', 'AuthenticationError'] as const;
   return {
     name: (error as Error).name,
-    instanceOf: kinds.filter((k) => error instanceof (m[k] as unknown as Function)),
+    instanceOf: kinds.filter((k) => error instanceof (m[k] as unknown as abstract new (...args: never[]) => unknown)),
   };
 }
 
@@ -168,7 +168,13 @@ describe('pty', () => {
     const t = await same(async (_m, s) => {
       let output = '';
       const decoder = new TextDecoder();
-      const term = await s.pty.create({ cols: 80, rows: 24, onData: (d) => void (output += decoder.decode(d, { stream: true })) });
+      const term = await s.pty.create({
+        cols: 80,
+        rows: 24,
+        onData: (d) => {
+          output += decoder.decode(d, { stream: true });
+        },
+      });
       await s.pty.sendInput(term.pid, new TextEncoder().encode('echo $((6*7)); exit 4\n'));
       const end = await term.wait().catch((e: E2B.CommandExitError) => e);
       return { sawAnswer: output.includes('42'), exitCode: end.exitCode };

@@ -206,7 +206,9 @@ describe('differential: the official SDK and our client, operation by operation'
         const [fromSdk, fromOurs] = [await pagesOf(sdk.list(opts)), await pagesOf(ours.list(opts))];
         const label = JSON.stringify(opts);
         expect(fromOurs.map((p) => p.map((s) => s.sandboxId)), label).toEqual(fromSdk.map((p) => p.map((s) => s.sandboxId)));
-        fromOurs.flat().forEach((item, i) => expect(comparable(item), label).toEqual(fromSdk.flat()[i]));
+        fromOurs.flat().forEach((item, i) => {
+          expect(comparable(item), label).toEqual(fromSdk.flat()[i]);
+        });
       }
       // The cases above are not vacuous.
       expect((await itemsOf(sdk.list(cases[0]))).length).toBe(5);

@@ -9,6 +9,10 @@ import { describe, expect, it } from 'vitest';
 import * as ours from '../../src/index.js';
 
 /** SDK exports e2b-ts leaves out, and why. */
+/** A class, as the exports are looked at here. */
+// biome-ignore lint/suspicious/noExplicitAny: constructors of every shape, compared by name only
+type Ctor = abstract new (...args: any[]) => any;
+
 const NOT_IMPLEMENTED: Record<string, string> = {
   Template: 'template builds are the next issue (templates as layer stacks)',
   TemplateBase: 'template builds',
@@ -52,9 +56,9 @@ function names(start: object | null, stop: object | null, skip: string[]): strin
   }
   return [...out].sort();
 }
-const methods = (cls: Function) => names(cls.prototype, Object.prototype, ['constructor']);
-const statics = (cls: Function) => names(cls, Function.prototype, ['length', 'name', 'prototype', 'caller', 'arguments']);
-const isClass = (v: unknown): v is Function => typeof v === 'function' && /^class\b/.test(Function.prototype.toString.call(v));
+const methods = (cls: Ctor) => names(cls.prototype, Object.prototype, ['constructor']);
+const statics = (cls: Ctor) => names(cls, Function.prototype, ['length', 'name', 'prototype', 'caller', 'arguments']);
+const isClass = (v: unknown): v is Ctor => typeof v === 'function' && /^class\b/.test(Function.prototype.toString.call(v));
 
 const sdkExports = Object.entries(e2b as Record<string, unknown>);
 const implemented = sdkExports.filter(([name]) => !(name in NOT_IMPLEMENTED));
@@ -84,10 +88,10 @@ describe('exports', () => {
 });
 
 describe('classes', () => {
-  const classes = implemented.filter(([, value]) => isClass(value)) as Array<[string, Function]>;
+  const classes = implemented.filter(([, value]) => isClass(value)) as Array<[string, Ctor]>;
 
   it.each(classes)('%s has the SDK public methods and statics', (name, sdkClass) => {
-    const ourClass = (ours as unknown as Record<string, Function>)[name];
+    const ourClass = (ours as unknown as Record<string, Ctor>)[name];
     expect(isClass(ourClass), `${name} is a class`).toBe(true);
     expect(methods(sdkClass).filter((m) => !INTERNAL_MEMBERS.has(m) && !methods(ourClass).includes(m))).toEqual([]);
     expect(statics(sdkClass).filter((m) => !INTERNAL_STATICS.has(m) && !statics(ourClass).includes(m))).toEqual([]);
@@ -97,11 +101,11 @@ describe('classes', () => {
     const errors = classes.filter(([, cls]) => cls.prototype instanceof Error);
     expect(errors.length).toBeGreaterThan(10);
     for (const [name, sdkClass] of errors) {
-      const ourClass = (ours as unknown as Record<string, Function>)[name];
+      const ourClass = (ours as unknown as Record<string, Ctor>)[name];
       // every SDK ancestor that is itself exported is an ancestor here too
       for (let parent = Object.getPrototypeOf(sdkClass); parent && parent !== Error; parent = Object.getPrototypeOf(parent)) {
         const parentName = parent.name as string;
-        if (parentName in ours) expect(ourClass.prototype instanceof (ours as unknown as Record<string, Function>)[parentName], `${name} extends ${parentName}`).toBe(true);
+        if (parentName in ours) expect(ourClass.prototype instanceof (ours as unknown as Record<string, Ctor>)[parentName], `${name} extends ${parentName}`).toBe(true);
       }
     }
   });

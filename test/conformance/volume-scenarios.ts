@@ -7,7 +7,11 @@
 import * as e2b from 'e2b';
 import { describe, expect, it } from 'vitest';
 
+// biome-ignore lint/suspicious/noExplicitAny: the two libraries' results are compared as plain JSON of any shape
 type Json = any;
+
+/** An error class of either library, for `instanceof`. */
+type ErrorClass = abstract new (...args: never[]) => Error;
 
 /** What both libraries' Volume instances offer. */
 export interface VolumeHandle {
@@ -25,7 +29,7 @@ export interface VolumeHandle {
 
 export interface VolumeApi {
   label: string;
-  errors: { VolumeError: Function; VolumeNotFoundError: Function; VolumePathNotFoundError: Function };
+  errors: { VolumeError: ErrorClass; VolumeNotFoundError: ErrorClass; VolumePathNotFoundError: ErrorClass };
   create(name: string): Promise<VolumeHandle>;
   connect(id: string): Promise<VolumeHandle>;
   list(): Promise<Array<{ volumeId: string; name: string }>>;

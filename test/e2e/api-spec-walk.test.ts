@@ -14,6 +14,7 @@ import { repoRoot } from '../helpers/paths.js';
 import { startLocalBackend, type LocalBackend } from '../helpers/local-backend.js';
 
 // Parsed YAML; the walk reads it by known OpenAPI paths.
+// biome-ignore lint/suspicious/noExplicitAny: parsed YAML, read by known OpenAPI paths
 type Json = any;
 const spec: Json = parse(readFileSync(join(repoRoot, 'spec/rest/openapi.yml'), 'utf8'));
 

@@ -386,7 +386,7 @@ describe(titled('exec --background and proc ls / kill / attach / stdin'), () => 
     expect(pid).toBeGreaterThan(0);
     try {
       const attach = spawnLocal(['proc', 'attach', sbx, String(pid)], { stdin: 'ignore' });
-      await attach.waitFor((out) => /tick \d+\n[^]*tick \d+\n/.test(out.toString()));
+      await attach.waitFor((out) => /tick \d+\n[\s\S]*tick \d+\n/.test(out.toString()));
       attach.child.kill('SIGINT');
       const exit = await attach.exited;
       expect(exit.code, attach.stderr()).toBe(130);

@@ -43,6 +43,7 @@ import {
   symlinkSync,
   writeFileSync,
   writeSync,
+  type Stats,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -166,7 +167,7 @@ function writeBigFile(path: string, mib: number): void {
 
 /** Makes every folder under root writable again (read-only folders block deletion by non-root). */
 function makeWritable(root: string): void {
-  let st;
+  let st: Stats;
   try {
     st = lstatSync(root);
   } catch {

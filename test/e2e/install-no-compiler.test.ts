@@ -51,7 +51,10 @@ function run(command: string, args: string[], opts: { cwd: string; env: Record<s
     const child = spawn(command, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const both: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => (out.push(d), both.push(d)));
+    child.stdout.on('data', (d: Buffer) => {
+      out.push(d);
+      both.push(d);
+    });
     child.stderr.on('data', (d: Buffer) => both.push(d));
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs);
     child.on('error', reject);

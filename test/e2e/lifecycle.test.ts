@@ -2,7 +2,7 @@
  * Lifecycle semantics of the local backend through the CLI: timeouts kill or pause, pause and
  * resume, connecting never shortens a lifetime, and a daemon restart keeps every sandbox's files.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -139,7 +139,7 @@ describe('metrics, logs, snapshots, url', () => {
     const res = await cli('sandbox', 'logs', id);
     expect(res.code).toBe(0);
     const lines = res.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^\d{4}-\d\d-\d\dT.*Z INFO  sandbox created from template base$/);
+    expect(lines[0]).toMatch(/^\d{4}-\d\d-\d\dT.*Z INFO {2}sandbox created from template base$/);
     expect(res.stdout).toMatch(/sandbox paused/);
     expect(res.stdout).toMatch(/sandbox resumed/);
     const json = JSON.parse((await cli('sandbox', 'logs', id, '--json')).stdout) as Array<{ level: string; message: string }>;

@@ -17,6 +17,7 @@ afterAll(async () => {
   await backend?.dispose();
 });
 
+// biome-ignore lint/suspicious/noExplicitAny: response bodies of any shape, checked field by field
 type Json = any;
 
 async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> {

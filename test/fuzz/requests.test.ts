@@ -26,6 +26,7 @@ import { hostileText } from './arbitraries.js';
 import { fuzz } from './config.js';
 
 // Parsed YAML of the spec: the oracle reads it by known OpenAPI paths.
+// biome-ignore lint/suspicious/noExplicitAny: parsed YAML, read by known OpenAPI paths
 type Json = any;
 const spec: Json = parse(readFileSync(join(repoRoot, 'spec/rest/openapi.yml'), 'utf8'));
 

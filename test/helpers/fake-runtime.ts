@@ -31,7 +31,7 @@ export class FakeProcess implements SandboxProcess {
   dead = false;
   /** Set to make the next freeze / thaw / kill fail. */
   failFreeze?: Error;
-  failThaw?: Error;
+  failThaw?: Error | undefined;
   failKill?: Error;
   private readonly exit = deferred<SandboxExit>();
 
@@ -91,7 +91,7 @@ export class FakeRuntime implements Runtime {
   failStarts = 0;
   startError = new Error('the fake runtime refused to start');
   /** When set, the next start waits for it before it returns. */
-  hold?: Promise<void>;
+  hold?: Promise<void> | undefined;
   /** A start is waiting for `hold`. */
   holding = false;
 

@@ -247,9 +247,15 @@ export async function startGitServer(opts: GitServerOptions = {}): Promise<GitSe
       res.end(text);
     };
 
-    if (closing) return reply(503, 'server closing\n');
+    if (closing) {
+      reply(503, 'server closing\n');
+      return;
+    }
     const target = resolveRepo(path);
-    if (!target) return reply(404, 'no such repository\n');
+    if (!target) {
+      reply(404, 'no such repository\n');
+      return;
+    }
     const { repo, rest } = target;
 
     // Authenticate whenever credentials came (a client may send them to a public repository too);
@@ -258,7 +264,8 @@ export async function startGitServer(opts: GitServerOptions = {}): Promise<GitSe
     const user = given && given.username === credentials.username && given.password === credentials.password ? given.username : undefined;
     if (user !== undefined) record.user = user;
     if (repo.private && user === undefined) {
-      return reply(401, 'authentication required\n', { 'www-authenticate': `Basic realm="${realm}"` });
+      reply(401, 'authentication required\n', { 'www-authenticate': `Basic realm="${realm}"` });
+      return;
     }
 
     // The CGI environment http-backend reads (RFC 3875 plus git's own variables).
@@ -363,7 +370,10 @@ export async function startGitServer(opts: GitServerOptions = {}): Promise<GitSe
     let head = Buffer.alloc(0);
     let started = false;
     const fail = (text: string) => {
-      if (started) return res.destroy();
+      if (started) {
+        res.destroy();
+        return;
+      }
       started = true;
       record.status = 502;
       res.writeHead(502, { 'content-type': 'text/plain; charset=utf-8' });
@@ -673,7 +683,7 @@ function stripGit(name: string): string {
 
 function checkRefName(branch: string): void {
   // Enough to keep fast-import's line format and git's options safe; git checks the rest.
-  if (!/^[A-Za-z0-9_][A-Za-z0-9._\/-]*$/.test(branch) || branch.includes('..')) throw new Error(`bad branch name ${JSON.stringify(branch)}`);
+  if (!/^[A-Za-z0-9_][A-Za-z0-9._/-]*$/.test(branch) || branch.includes('..')) throw new Error(`bad branch name ${JSON.stringify(branch)}`);
 }
 
 function checkRev(rev: string): void {
@@ -696,7 +706,7 @@ function quotePath(file: string): string {
 }
 
 /** Runs host git (arguments, never a shell); resolves with stdout, rejects with stderr on failure. */
-function gitOutput(args: string[], opts: { env: NodeJS.ProcessEnv; input?: Buffer }): Promise<string> {
+function gitOutput(args: string[], opts: { env: NodeJS.ProcessEnv; input?: Buffer | undefined }): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, { env: opts.env, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];

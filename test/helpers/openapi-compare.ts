@@ -4,6 +4,7 @@
 // Every function returns a list of human-readable disagreements; [] means they agree.
 
 // Parsed YAML of arbitrary shape; the checks below probe it defensively.
+// biome-ignore lint/suspicious/noExplicitAny: parsed YAML of any shape, probed defensively
 type Json = any;
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'] as const;
@@ -34,8 +35,9 @@ function lookup(doc: Json, ref: string): Json {
 export function danglingRefs(doc: Json): string[] {
   const problems: string[] = [];
   const walk = (node: Json, at: string) => {
-    if (Array.isArray(node)) node.forEach((child, i) => walk(child, `${at}/${i}`));
-    else if (node && typeof node === 'object') {
+    if (Array.isArray(node)) {
+      for (const [i, child] of node.entries()) walk(child, `${at}/${i}`);
+    } else if (node && typeof node === 'object') {
       if (typeof node.$ref === 'string' && lookup(doc, node.$ref) === undefined) {
         problems.push(`${at}: $ref ${node.$ref} does not resolve`);
       }
@@ -110,7 +112,9 @@ export function compareSchema(myDoc: Json, mine: Json, refDoc: Json, theirs: Jso
   if (myAll.length !== theirAll.length) {
     out.push(`${at}: allOf has ${myAll.length} parts vs reference ${theirAll.length}`);
   } else {
-    myAll.forEach((part, i) => out.push(...compareSchema(myDoc, part, refDoc, theirAll[i], `${at}.allOf[${i}]`)));
+    myAll.forEach((part, i) => {
+      out.push(...compareSchema(myDoc, part, refDoc, theirAll[i], `${at}.allOf[${i}]`));
+    });
   }
 
   const myProps: Record<string, Json> = mine.properties ?? {};

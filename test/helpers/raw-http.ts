@@ -7,7 +7,7 @@ import { connect } from 'node:net';
 
 export interface RawResponse {
   /** undefined when the server closed the connection without an answer. */
-  status?: number;
+  status?: number | undefined;
   headers: Record<string, string>;
   body: string;
   /** The socket ended with an error (e.g. ECONNRESET) rather than a clean close. */

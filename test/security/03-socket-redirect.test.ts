@@ -51,7 +51,9 @@ describe('chain 3: the daemon never connects where a sandbox points it', () => {
     expect(attack.stdout).toContain('planted');
     // Many requests at once: the daemon has to open new connections to envd for them.
     const results = await Promise.all(Array.from({ length: 8 }, (_, i) => run(sandbox, `echo still-here-${i}`, 'user')));
-    results.forEach((res, i) => expect(res.stdout.trim()).toBe(`still-here-${i}`));
+    results.forEach((res, i) => {
+      expect(res.stdout.trim()).toBe(`still-here-${i}`);
+    });
     expect(arrivals).toEqual([]);
   });
 });

@@ -24,7 +24,7 @@ import { GitAuthError, Sandbox } from '../../src/index.js';
 import { DEFAULT_GIT_CREDENTIALS, startGitServer, type GitServer } from '../helpers/git-server.js';
 import { TestHosts, testHostsUnavailable } from '../helpers/test-hosts.js';
 import { requireSandboxFolder } from '../helpers/local-backend.js';
-import { connection, createSandbox, run, startLocalBackend, type LocalBackend } from './kit.js';
+import { connection, run, startLocalBackend, type LocalBackend } from './kit.js';
 
 const { username, password } = DEFAULT_GIT_CREDENTIALS;
 

@@ -19,6 +19,7 @@ let id: string;
 let token: string;
 let data: string;
 
+// biome-ignore lint/suspicious/noExplicitAny: response bodies of any shape, checked field by field
 type Json = any;
 
 /** The host folder of a volume's files (folders are opaque: found by their record). */

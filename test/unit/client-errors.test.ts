@@ -29,7 +29,7 @@ import {
 
 describe('error tree', () => {
   it('keeps the official SDK subclass relations, all under SandboxError, with stable codes', () => {
-    const cases: Array<[SandboxError, Function[], string]> = [
+    const cases: Array<[SandboxError, Array<abstract new (...args: never[]) => Error>, string]> = [
       [new SandboxNotFoundError('x'), [NotFoundError, SandboxError], 'E2B_SANDBOX_NOT_FOUND'],
       [new FileNotFoundError('x'), [NotFoundError, SandboxError], 'E2B_FILE_NOT_FOUND'],
       [new GitAuthError('x'), [AuthenticationError, SandboxError], 'E2B_GIT_AUTH'],

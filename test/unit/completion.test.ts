@@ -428,7 +428,9 @@ describe.skipIf(!haveZsh)('zsh (real shell, real completion system)', () => {
     const lines = [...CASES.map((c) => c.line), 'e2b-ts sandbox create --on-timeout=p', 'e2b-ts sandbox create --on-timeout='];
     const { registered, results } = zshComplete('fpath', lines);
     expect(registered).toBe('_e2b-ts');
-    CASES.forEach((c, i) => check(results[i]!, c));
+    CASES.forEach((c, i) => {
+      check(results[i]!, c);
+    });
     // compset moves "--on-timeout=" out of the word: the matches are the bare values
     expect(sorted(results[CASES.length]!)).toEqual(['pause']);
     expect(sorted(results[CASES.length + 1]!)).toEqual(['kill', 'pause']);
@@ -469,7 +471,9 @@ describe.skipIf(!haveFish)('fish (real shell)', () => {
 
   it('completes as expected', () => {
     const results = fishComplete([...CASES.map((c) => c.line), 'e2b-ts sandbox create --on-timeout=p']);
-    CASES.forEach((c, i) => check(results[i]!, c));
+    CASES.forEach((c, i) => {
+      check(results[i]!, c);
+    });
     expect(sorted(results[CASES.length]!)).toEqual(['--on-timeout=pause']);
   }, 60_000);
 });
@@ -511,6 +515,8 @@ describe.skipIf(!havePwsh)('PowerShell (real shell)', () => {
       .split(/@@case\r?\n/)
       .slice(1)
       .map((b) => b.split(/\r?\n/).filter((l) => l !== ''));
-    cases.forEach((c, i) => check(results[i] ?? [], c));
+    cases.forEach((c, i) => {
+      check(results[i] ?? [], c);
+    });
   }, 120_000);
 });

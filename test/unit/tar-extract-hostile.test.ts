@@ -60,7 +60,7 @@ const SENTINEL_TREE = { canary: 'file:canary\n', sub: 'dir', 'sub/inner': 'file:
 
 async function extract(entries: Entry[], opts?: { root: string }): Promise<ExtractResult> {
   const fill = (s: string | undefined) => s?.split(SENTINEL).join(sentinel);
-  const tar = await tarOf(entries.map((e) => ({ ...e, name: fill(e.name)!, ...(e.linkname !== undefined ? { linkname: fill(e.linkname) } : {}) })));
+  const tar = await tarOf(entries.map((e) => ({ ...e, name: fill(e.name)!, ...(e.linkname !== undefined ? { linkname: fill(e.linkname)! } : {}) })));
   // no third argument without a root, so the same calls run against the extractor before chain 5
   return opts ? extractSafely(Readable.from([tar]), dest, opts) : extractSafely(Readable.from([tar]), dest);
 }

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import type { Sandbox as SandboxClass } from '../../client/sandbox.js';
 import type { Context } from '../context.js';
 import { CancelError, ExecError, UsageError } from '../errors.js';
 import { collectKeyValues, parsePositiveDuration } from '../parse.js';
@@ -46,7 +47,7 @@ function splitOperands(
   shell: string | undefined,
 ): { sandboxOperands: string[]; command: RemoteCommand['command'] } {
   if (shell !== undefined) {
-    if (afterDashDash && afterDashDash.length) throw new UsageError('give either --shell or a command after --, not both');
+    if (afterDashDash?.length) throw new UsageError('give either --shell or a command after --, not both');
     if (!shell.trim()) throw new UsageError('--shell needs a command line');
     return { sandboxOperands: operands, command: { shell } };
   }
@@ -121,7 +122,7 @@ stdoutBytes); --json --stream has all of it. The exit code is always there.`,
 export async function runExec(opts: ExecOptions, ctx: Context): Promise<void> {
   const id = await resolveSandboxId(ctx, opts.sandboxId, 'exec');
   const { Sandbox, NotFoundError, AuthenticationError } = await ctx.client();
-  let sandbox;
+  let sandbox: SandboxClass;
   try {
     // Looking a sandbox up to use it never shortens its lifetime (a paused one is resumed).
     sandbox = await Sandbox.attach(id, { ...(await ctx.connection()), signal: ctx.signal });

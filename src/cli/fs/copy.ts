@@ -58,13 +58,6 @@ function verified(expected: Digests, actual: Digests, ignore?: Set<string>): voi
   if (problem) throw new CopyError(`verification failed: ${problem}`);
 }
 
-/** Renames each digest key's first path component (`src/...` → `target/...`). */
-function renameRoot(digests: Digests, from: string, to: string): Digests {
-  const out: Digests = new Map();
-  for (const [name, digest] of digests) out.set(name === from ? to : name.startsWith(`${from}/`) ? to + name.slice(from.length) : name, digest);
-  return out;
-}
-
 /** Strips a leading "./" from every key. */
 function stripDot(digests: Digests): Digests {
   const out: Digests = new Map();

@@ -100,8 +100,8 @@ async function viaUndici(url: URL, req: HttpRequest, dispatcher: NonNullable<Con
   const res = await request(url, {
     method: req.method as 'GET',
     headers: req.headers,
-    body: req.body instanceof Readable ? req.body : (req.body as string | Uint8Array | undefined),
-    signal: req.signal,
+    body: req.body instanceof Readable ? req.body : ((req.body as string | Uint8Array | undefined) ?? null),
+    ...(req.signal ? { signal: req.signal } : {}),
     dispatcher,
   });
   return { status: res.statusCode, headers: flatten(res.headers), body: res.body, text: () => res.body.text() };

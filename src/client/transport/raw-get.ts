@@ -125,7 +125,10 @@ export function rawGet(url: URL, headers: Record<string, string>, onChunk: (chun
     };
     const read = (chunk: Buffer): void => {
       try {
-        if (head === undefined) return body(chunk);
+        if (head === undefined) {
+          body(chunk);
+          return;
+        }
         head = Buffer.concat([head, chunk]);
         const end = head.indexOf('\r\n\r\n');
         if (end < 0) {
@@ -133,19 +136,23 @@ export function rawGet(url: URL, headers: Record<string, string>, onChunk: (chun
           return;
         }
         const parsed = parseResponseHead(head.subarray(0, end).toString('latin1'));
-        if (!parsed) return finish(new Error('the server sent a malformed HTTP response'));
+        if (!parsed) {
+          finish(new Error('the server sent a malformed HTTP response'));
+          return;
+        }
         const { status, headers: got } = parsed;
         const length = got['content-length'];
         const coded = (got['content-encoding'] ?? 'identity') !== 'identity' || got['transfer-encoding'] !== undefined;
         if (status !== 200 || coded || length === undefined || !/^\d+$/.test(length)) {
-          return finish(undefined, { kind: 'unsupported', status });
+          finish(undefined, { kind: 'unsupported', status });
+          return;
         }
         remaining = Number(length);
         // the buffer is reused by the next read: the part after the head must be copied out of `head` now
         const rest = head.subarray(end + 4);
         head = undefined;
-        if (remaining === 0) return finish(undefined, { kind: 'body', bytes: 0 });
-        body(rest);
+        if (remaining === 0) finish(undefined, { kind: 'body', bytes: 0 });
+        else body(rest);
       } catch (error) {
         finish(error);
       }

@@ -80,7 +80,7 @@ export type EdgeRoute =
 
 /** What the edge reads of a request (an `IncomingMessage` fits). */
 export interface EdgeRequest {
-  url?: string;
+  url?: string | undefined;
   /** Raw header names and values, alternating, as received (repeats kept). */
   rawHeaders: string[];
 }
@@ -187,7 +187,7 @@ export function isEnvdPath(path: string): boolean {
 function splitHost(host: string): { name: string; port: number } | undefined {
   const lower = host.toLowerCase();
   const match = /^(\[[^\]]*\]|[^:[\]]*)(?::([0-9]+))?$/.exec(lower);
-  if (!match || !match[1]) return undefined;
+  if (!match?.[1]) return undefined;
   if (match[2] === undefined) return { name: match[1], port: 80 };
   if (!PORT.test(match[2])) return undefined;
   const port = Number(match[2]);

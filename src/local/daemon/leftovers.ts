@@ -11,7 +11,7 @@
  * The cgroup freezer groups of a dead daemon are reaped by runtime/freezer.ts
  * (`releaseStaleGroups`), which the daemon calls before it loads its sandboxes.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, type Stats } from 'node:fs';
 import { lstat, unlink } from 'node:fs/promises';
 import { isUploadTemp } from '../envd/filesystem/upload-temp.js';
 import { holdDir, type HeldDir } from '../nofollow.js';
@@ -86,7 +86,7 @@ export async function removeUploadTemps(root: string): Promise<number> {
   try {
     for (const name of await held.names()) {
       const path = held.entry(name);
-      let st;
+      let st: Stats;
       try {
         st = await lstat(path);
       } catch {

@@ -103,9 +103,9 @@ export interface SandboxRecord {
 }
 
 interface Live {
-  proc?: SandboxProcess;
+  proc?: SandboxProcess | undefined;
   frozen: boolean;
-  timer?: ClockTimer;
+  timer?: ClockTimer | undefined;
   queue: Promise<unknown>;
   /** When envd was restarted after dying (for RESTART_POLICY). */
   restartTimes: number[];
@@ -1135,7 +1135,7 @@ export class SandboxManager {
       filesDir: this.filesDir(record.sandboxID),
       startedAtMs: Date.parse(record.startedAt),
       usage: () => proc.usage(),
-      disk: this.opts.disks ? () => this.opts.disks!.stats(dir) : undefined,
+      ...(this.opts.disks ? { disk: () => this.opts.disks!.stats(dir) } : {}),
     };
   }
 

@@ -70,7 +70,7 @@ export class WarmSpare {
   /** Spares starting or ready, oldest first. */
   private pool: Pending[] = [];
   /** The folder of the next spare, its disk already made and mounted (made while a spare boots). */
-  private nextFolder?: Promise<string | undefined>;
+  private nextFolder: Promise<string | undefined> | undefined;
   /** The layers the pool's spares stand on. */
   private layers: readonly string[] = [];
   private closed = false;
@@ -85,9 +85,9 @@ export class WarmSpare {
       /** How many spares to keep. @default 1 */
       count?: number;
       log: (level: 'info' | 'warn' | 'error', message: string) => void;
-      disks?: Disks;
+      disks?: Disks | undefined;
       /** Size of the spare's disk. */
-      diskSizeMB?: number;
+      diskSizeMB?: number | undefined;
     },
   ) {}
 

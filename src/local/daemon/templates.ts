@@ -11,7 +11,6 @@
  * a deleted template's folders stay while a sandbox still stands on them (collect()).
  */
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
-import { copyTree } from '../copy-tree.js';
 import { join } from 'node:path';
 import { readJson, writeJsonAtomic } from '../store.js';
 import { ENVD_VERSION } from '../envd/config.js';

@@ -22,7 +22,7 @@ import { PTY_PACKAGE, ptyBinaryPackage } from '../envd/process/pty-package.js';
 import { createFreezer } from './freezer.js';
 import { ARGS_FD, BLOCK_FD, envdBundlePath, INFO_FD, joinCgroupCommand, launch } from './launch.js';
 import { handleEgress, readHostsFile } from './egress-proxy.js';
-import { applyEgress, attachSlirp, describeNetwork, hostOnly, needsUplink, nsenterArgs, unwatchHostAddresses, watchHostAddresses, type EgressPolicy, type NetworkTools } from './network.js';
+import { applyEgress, attachSlirp, describeNetwork, hostOnly, needsUplink, nsenterArgs, unwatchHostAddresses, watchHostAddresses, type EgressPolicy, type FoundNetworkTools, type NetworkTools } from './network.js';
 import { writableRoot as diskRoot } from './disk.js';
 import { etcMaskLayer, immutableLayer, isRealDir, mountablePath, mountCommand, probeOverlay, type OverlayChoice, type OverlayMount, type OverlaySupport } from './layers.js';
 import { etcHidden, GENERATED_ETC, generatedTarget, kernelMounts, PROGRAM_DIRS, programMounts } from './rootfs.js';
@@ -618,7 +618,7 @@ function sandboxNetwork(tools: NetworkTools, internetWorks: boolean, privileged:
   let slirp: ChildProcess | undefined;
   let relay: { child: ChildProcess; close: () => void } | undefined;
   let current: EgressPolicy | undefined;
-  const ready = tools as Required<NetworkTools>;
+  const ready = tools as FoundNetworkTools;
   // One write at a time, each of the policy as it is when the write starts: an update and a
   // refresh for new host addresses can never land in the wrong order.
   let writes: Promise<void> = Promise.resolve();
@@ -674,7 +674,7 @@ function sandboxNetwork(tools: NetworkTools, internetWorks: boolean, privileged:
  * side of it, which decides each connection by name (egress-proxy.ts).
  */
 async function startRelay(
-  tools: Required<NetworkTools>,
+  tools: FoundNetworkTools,
   pid: number,
   privileged: boolean,
   spec: SandboxSpec,

@@ -164,14 +164,21 @@ export function handleEgress(socket: Socket, opts: EgressProxyOptions): void {
   socket.on('error', () => {});
   socket.once('readable', () => {
     const kind = socket.read(1) as Buffer | null;
-    if (!kind) return socket.destroy();
+    if (!kind) {
+      socket.destroy();
+      return;
+    }
     const port = kind[0] === KIND_HTTP ? 80 : kind[0] === KIND_TLS ? 443 : 0;
-    if (!port) return socket.destroy();
+    if (!port) {
+      socket.destroy();
+      return;
+    }
     socket.pause();
     void peek(socket, port === 80 ? httpHost : tlsServerName).then(async ({ name, head }) => {
       if (!name || !nameAllowed(name, opts.names())) {
         opts.log(`egress refused: ${port === 80 ? 'Host' : 'TLS server name'} ${name ? JSON.stringify(name) : '(none)'} is not allowed`);
-        return socket.destroy();
+        socket.destroy();
+        return;
       }
       let addresses: string[];
       try {
@@ -183,7 +190,8 @@ export function handleEgress(socket: Socket, opts: EgressProxyOptions): void {
       const address = addresses.find((a) => !opts.refused(a));
       if (!address) {
         opts.log(`egress refused: ${name} resolves to no address the sandbox may reach`);
-        return socket.destroy();
+        socket.destroy();
+        return;
       }
       const upstream = connect(port, address);
       upstream.on('error', () => socket.destroy());

@@ -218,6 +218,9 @@ export interface NetworkTools {
   tunRefused?: string | undefined;
 }
 
+/** The programs of NetworkTools, all found (what a sandbox with internet access needs). */
+export type FoundNetworkTools = { [K in 'slirp4netns' | 'nft' | 'nsenter']: string };
+
 /** Why this process cannot open /dev/net/tun, or undefined when it can (as root it always can). */
 export function tunRefusal(path = '/dev/net/tun'): string | undefined {
   try {
@@ -253,7 +256,7 @@ export function nsenterArgs(pid: number, privileged: boolean): string[] {
  * Writes the egress rules into the namespace of `pid`; rejects with nft's message when refused.
  * Asynchronous: the daemon's other sandboxes are served meanwhile.
  */
-export function applyEgress(tools: Required<NetworkTools>, pid: number, privileged: boolean, policy: EgressPolicy): Promise<void> {
+export function applyEgress(tools: FoundNetworkTools, pid: number, privileged: boolean, policy: EgressPolicy): Promise<void> {
   const script = egressRuleset(policy, hostAddresses());
   return new Promise((resolve, reject) => {
     const child = spawn(tools.nsenter, [...nsenterArgs(pid, privileged), tools.nft, '-f', '-'], { stdio: ['pipe', 'ignore', 'pipe'] });

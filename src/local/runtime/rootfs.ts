@@ -20,7 +20,7 @@
  *   other host-wide knobs read-only and the files that reveal the host's memory, keys or timers
  *   hidden, as Docker does), a minimal `/dev`, `/sys` read-only without firmware tables.
  */
-import { lstatSync, readdirSync, readlinkSync, existsSync } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync, existsSync, type Stats } from 'node:fs';
 import { join, posix } from 'node:path';
 
 /** Top-level folders of programs. */
@@ -45,7 +45,7 @@ export function programMounts(root = '/'): string[] {
   const args: string[] = [];
   for (const name of PROGRAM_DIRS) {
     const host = join(root, name);
-    let st;
+    let st: Stats;
     try {
       st = lstatSync(host);
     } catch {
@@ -82,7 +82,7 @@ export function etcHidden(etc = '/etc'): EtcHidden {
     }
     for (const name of names) {
       const path = rel ? `${rel}/${name}` : name;
-      let st;
+      let st: Stats;
       try {
         st = lstatSync(join(etc, path));
       } catch {
@@ -111,7 +111,7 @@ export function etcHidden(etc = '/etc'): EtcHidden {
  */
 export function generatedTarget(name: string, etc = '/etc'): string | undefined {
   const host = join(etc, name);
-  let st;
+  let st: Stats;
   try {
     st = lstatSync(host);
   } catch {

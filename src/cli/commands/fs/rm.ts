@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import type { EntryInfo } from '../../../client/filesystem.js';
 import type { Context } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import { parseSandboxLocation } from '../../fs/location.js';
@@ -24,7 +25,7 @@ export async function runRm(
   const { FileNotFoundError } = await ctx.client();
   for (const location of opts.locations) {
     const sandbox = await fsSandbox(ctx, location.sandboxId);
-    let info;
+    let info: EntryInfo;
     try {
       info = await sandbox.files.getInfo(location.path, fsCall(ctx, opts.user));
     } catch (error) {

@@ -15,7 +15,7 @@ export interface CommitOptions extends GitCommonOptions {
 /** `Name <email>` as git writes an identity. */
 export function parseAuthor(text: string): { name: string; email: string } {
   const match = /^\s*([^<>]*?)\s*<([^<>]*)>\s*$/.exec(text);
-  if (!match || !match[1] || !match[2]) throw new UsageError(`invalid --author "${text}": write it "Name <email>"`);
+  if (!match?.[1] || !match[2]) throw new UsageError(`invalid --author "${text}": write it "Name <email>"`);
   return { name: match[1], email: match[2] };
 }
 

@@ -3,7 +3,7 @@
  * call options of the library, and one GitRun per command that routes git's words to stderr,
  * its progress to a terminal, its failures into one line, and keeps secrets out of all of it.
  */
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import type { CommandFinished } from '../../../client/commands.js';
 import { CommandExitError } from '../../../client/errors.js';
 import type { GitRequestOpts } from '../../../client/git.js';

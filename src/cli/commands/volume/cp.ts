@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import type { VolumeCopyResult } from '../../fs/volume-copy.js';
 import type { Context } from '../../context.js';
 import { SilentError, UsageError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
@@ -38,7 +39,7 @@ export async function runVolumeCp(opts: VolumeCpOptions, ctx: Context): Promise<
   if (fromVolume === toVolume) throw new UsageError('volume cp copies between this machine and a volume: exactly one side is VOLUME:PATH');
   const { uploadToVolume, downloadFromVolume } = await import('../../fs/volume-copy.js');
   const { createProgress } = await import('../../fs/progress.js');
-  let result;
+  let result: VolumeCopyResult;
   if (toVolume) {
     const to = parseVolumeLocation(opts.destination, 'volume cp');
     const volume = await findVolume(ctx, to.volume);

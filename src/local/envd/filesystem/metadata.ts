@@ -31,7 +31,7 @@ export function metadataProblem(metadata: Record<string, string>): string | unde
 export class MetadataStore {
   private table: Table = {};
   private dirty = false;
-  private timer?: NodeJS.Timeout;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly file: string | undefined) {
     if (!file) return;

@@ -194,7 +194,9 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
       // and present. Following that toggle in order (rather than looking at the end state only)
       // reports a burst like "create, write, remove" as it happened.
       const lastRename = new Map<string, number>();
-      items.forEach((item, index) => item.kind === 'rename' && lastRename.set(item.rel, index));
+      items.forEach((item, index) => {
+        if (item.kind === 'rename') lastRename.set(item.rel, index);
+      });
       const now = new Map<string, Stats | undefined>();
       for (const rel of new Set(items.map((i) => i.rel))) now.set(rel, await look(rel));
       const results: Array<{ rel: string; type: EventType; ino?: number }> = [];
@@ -448,7 +450,7 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
       );
       const raw = Number(ctx.requestHeader.get('keepalive-ping-interval'));
       const idleMs = (Number.isFinite(raw) && raw > 0 ? raw : DEFAULT_KEEPALIVE_S) * 1000;
-      const respond = (event: MessageInitShape<typeof WatchDirResponseSchema>['event']) => create(WatchDirResponseSchema, { event });
+      const respond = (event: NonNullable<MessageInitShape<typeof WatchDirResponseSchema>['event']>) => create(WatchDirResponseSchema, { event });
       try {
         yield respond({ case: 'start', value: {} });
         for (;;) {

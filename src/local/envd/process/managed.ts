@@ -27,7 +27,7 @@ export type ProcessItem = { kind: 'data'; stream: OutputStream; data: Uint8Array
 export class Subscriber {
   private readonly queue: ProcessItem[] = [];
   private bytes = 0;
-  private wake?: () => void;
+  private wake: (() => void) | undefined;
 
   constructor(private readonly onDrain: () => void) {}
 

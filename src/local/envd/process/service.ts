@@ -65,7 +65,7 @@ function deadlineReached(ctx: HandlerContext): boolean {
   return reason instanceof ConnectError && reason.code === Code.DeadlineExceeded;
 }
 
-type EventInit = MessageInitShape<typeof ProcessEventSchema>['event'];
+type EventInit = NonNullable<MessageInitShape<typeof ProcessEventSchema>['event']>;
 
 const event = (init: EventInit): ProcessEvent => create(ProcessEventSchema, { event: init });
 
