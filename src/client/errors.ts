@@ -356,7 +356,7 @@ export function errorFromApi(status: number, body: unknown, context: ApiErrorCon
         ...(context.retryAfterMs !== undefined ? { retryAfterMs: context.retryAfterMs } : {}),
       });
     case 503:
-      return new ServiceBusyError(withDetail('the service is temporarily unavailable, retry later'), options);
+      return new ServiceBusyError(detail ? `${status}: ${detail}` : emptyAnswer('the API', status), options);
     case 507:
       return new NotEnoughSpaceError(detail ?? 'not enough space', options);
     default: {
