@@ -45,6 +45,9 @@ try {
     // the runtime (ptyMounts in bubblewrap.ts)
   });
 
+  // The sandbox's sudo: node's built-ins only, so it starts fast (mounted at /run/e2b-bin/sudo.mjs).
+  await esbuild.build({ ...bundle, banner: {}, entryPoints: [join(root, 'src/local/envd/sudo/client.ts')], outfile: join(staging, 'sudo.mjs') });
+
   // The CLI as one ESM bundle with lazily loaded chunks: a CLI pays its module loading on every
   // call, and one file loads faster than a few dozen (commands still load their heavy parts, the
   // client and connect, only when they run).

@@ -55,6 +55,8 @@ export interface EnvdConfig {
   path: string;
   /** Version envd reports. */
   version: string;
+  /** Where envd serves the sandbox's `sudo` (sudo/protocol.ts); none where it cannot be private. */
+  sudoSocket?: string;
 }
 
 /** Header carrying the daemon's secret on platform-only envd routes (see EnvdConfig.platformSecret). */

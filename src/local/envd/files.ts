@@ -79,7 +79,8 @@ function checkSigning(config: EnvdConfig, req: IncomingMessage, query: URLSearch
 function userFor(config: EnvdConfig, query: URLSearchParams): ResolvedUser {
   const name = query.get('username') || config.defaultUser;
   if (!name) throw new HttpError(400, 'no user specified');
-  const user = config.users[name];
+  // own properties only: "__proto__" is not a user
+  const user = Object.hasOwn(config.users, name) ? config.users[name] : undefined;
   if (!user) throw new HttpError(401, `error looking up user '${name}': unknown user`);
   return { name, ...user };
 }

@@ -28,6 +28,10 @@ async function main(): Promise<void> {
     metadata.flush();
     server.close(() => process.exit(0));
   };
+  if (config.sudoSocket) {
+    const { startSudoServer } = await import('./sudo/server.js');
+    startSudoServer(config, config.sudoSocket);
+  }
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }

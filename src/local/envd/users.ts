@@ -23,7 +23,8 @@ export function basicUserName(header: string | null | undefined): string | undef
 export function resolveUser(config: EnvdConfig, name: string | undefined): ResolvedUser {
   const wanted = name || config.defaultUser;
   if (!wanted) throw new ConnectError('no user specified', Code.Unauthenticated);
-  const user = config.users[wanted];
+  // own properties only: a name like "__proto__" must not find Object.prototype
+  const user = Object.hasOwn(config.users, wanted) ? config.users[wanted] : undefined;
   if (!user) throw new ConnectError(`invalid username: '${wanted}'`, Code.Unauthenticated);
   return { name: wanted, ...user };
 }

@@ -18,6 +18,7 @@ import { createRequire } from 'node:module';
 import { chmodSync, constants as fsConstants, copyFileSync, existsSync, lchownSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import type { EnvdConfig, EnvdUser } from '../envd/config.js';
+import { SUDO_SOCKET } from '../envd/sudo/protocol.js';
 import { PTY_PACKAGE, ptyBinaryPackage } from '../envd/process/pty-package.js';
 import { createFreezer } from './freezer.js';
 import { ARGS_FD, BLOCK_FD, envdBundlePath, INFO_FD, joinCgroupCommand, launch } from './launch.js';
@@ -392,6 +393,23 @@ function existsOrLink(path: string): boolean {
   }
 }
 
+/**
+ * The sandbox's `sudo` (envd/sudo): its bundle beside envd's, and /usr/bin/sudo, a script that
+ * runs it. The script can be mounted where the root is writable (it makes the mount point) or
+ * where the host has a sudo to cover (a setuid one could not work under NoNewPrivs anyway);
+ * elsewhere the sandbox has no sudo, and the start-up log says so.
+ */
+function sudoMounts(dir: string, envdBundle: string, writableRoot: boolean): string[] {
+  const bundle = join(dirname(envdBundle), 'sudo.mjs');
+  if (!existsSync(bundle)) return [];
+  const mounts = ['--ro-bind', bundle, '/run/e2b-bin/sudo.mjs'];
+  if (!writableRoot && !existsSync('/usr/bin/sudo')) return mounts;
+  const script = join(dir, 'sudo');
+  rmSync(script, { force: true });
+  writeFileSync(script, '#!/bin/sh\nexec /run/e2b-bin/node /run/e2b-bin/sudo.mjs "$@"\n', { mode: 0o755 });
+  return [...mounts, '--ro-bind', script, '/usr/bin/sudo'];
+}
+
 /** The bubblewrap arguments of one sandbox (everything but the command). */
 export function bubblewrapArgs(
   spec: SandboxSpec,
@@ -413,6 +431,12 @@ export function bubblewrapArgs(
     '--bind',
     run,
     '/run/e2b',
+    // readable by every user (the daemon's umask would make it root's alone): the sandbox's sudo
+    // runs this node; nothing here is secret (envd's secrets come through its stdin)
+    '--perms',
+    '0755',
+    '--dir',
+    '/run/e2b-bin',
     '--ro-bind',
     process.execPath,
     '/run/e2b-bin/node',
@@ -420,6 +444,7 @@ export function bubblewrapArgs(
     opts.envdBundle,
     '/run/e2b-bin/envd.mjs',
     ...opts.ptyMounts.flatMap(([host, inside]) => ['--ro-bind', host, inside]),
+    ...sudoMounts(spec.dir, opts.envdBundle, opts.overlay !== undefined),
   ];
   const namespaces = [
     '--die-with-parent',
@@ -569,7 +594,7 @@ export function createBubblewrapRuntime(
             root: { uid: USER_UID, gid: USER_UID, home: '/root', shell: '/bin/bash' },
             user: { uid: USER_UID, gid: USER_UID, home: '/home/user', shell: '/bin/bash' },
           };
-      const config: Omit<EnvdConfig, 'listen' | 'platformSecret'> = { ...spec.envd, runDir: '/run/e2b', users, pathMap: [], path: SANDBOX_PATH };
+      const config: Omit<EnvdConfig, 'listen' | 'platformSecret'> = { ...spec.envd, runDir: '/run/e2b', users, pathMap: [], path: SANDBOX_PATH, sudoSocket: SUDO_SOCKET };
       // overlayfs options cannot carry some characters, and an upper layer may not lie inside a
       // lower one (a state folder under /usr): such sandboxes keep the read-only root
       const writable = overlay && mountablePath(spec.dir) && mountablePath(spec.stateRoot) && !visibleState(spec.stateRoot) ? overlay : undefined;
