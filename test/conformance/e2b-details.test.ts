@@ -68,6 +68,30 @@ describe.each(Object.entries(clients))('through the %s', (_label, Sandbox) => {
     }
   });
 
+  it('file metadata is the file\'s user.e2b.* xattrs, both ways', async () => {
+    const sandbox = await Sandbox.create();
+    try {
+      const py = (code: string) => sandbox.commands.run(`python3 -c ${JSON.stringify(code)}`);
+      // written through the API, read inside with getxattr
+      await sandbox.files.write('/home/user/api.txt', 'a', { metadata: { author: 'api', 'build-id': '7' } });
+      const inside = await py("import os; p='/home/user/api.txt'; print(sorted((n, os.getxattr(p, n).decode()) for n in os.listxattr(p)))");
+      expect(inside.stdout).toBe("[('user.e2b.author', 'api'), ('user.e2b.build-id', '7')]\n");
+      // set inside with setxattr, read through the API
+      await sandbox.files.write('/home/user/inside.txt', 'b');
+      await py("import os; os.setxattr('/home/user/inside.txt', 'user.e2b.author', b'inside'); os.setxattr('/home/user/inside.txt', 'user.other', b'not ours')");
+      expect((await sandbox.files.getInfo('/home/user/inside.txt')).metadata).toEqual({ author: 'inside' });
+      const listed = (await sandbox.files.list('/home/user')).find((e) => e.name === 'inside.txt');
+      expect(listed?.metadata).toEqual({ author: 'inside' });
+      // an upload replaces the whole set; renames keep it
+      await sandbox.files.write('/home/user/api.txt', 'c', { metadata: { only: 'this' } });
+      await sandbox.files.rename('/home/user/api.txt', '/home/user/moved.txt');
+      expect((await sandbox.files.getInfo('/home/user/moved.txt')).metadata).toEqual({ only: 'this' });
+      expect((await py("import os; print(sorted(os.listxattr('/home/user/moved.txt')))")).stdout).toBe("['user.e2b.only']\n");
+    } finally {
+      await sandbox.kill();
+    }
+  });
+
   it('setTimeout(0) runs the on-timeout action at once (kill, or pause with lifecycle pause)', async () => {
     const killed = await Sandbox.create();
     await killed.setTimeout(0);

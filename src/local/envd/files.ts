@@ -439,7 +439,7 @@ class UploadBatch {
         return;
       }
       // The metadata is there before the name appears, so no one sees the file without it.
-      this.store.set(s.stats!, this.metadata);
+      this.store.set(s.stats!, this.metadata, s.temp);
       if (s.made) return;
       try {
         await rename(s.temp, s.target);

@@ -85,6 +85,31 @@ export function ptyMounts(): PtyMount[] {
   return mounts;
 }
 
+/**
+ * Host folders of a native package envd loads (`@napi-rs/xattr`, for metadata as xattrs) and
+ * of whichever of its per-platform binary packages is installed, mounted as ptyMounts mounts
+ * the pty package. Empty when the package is missing: envd then keeps metadata in its table.
+ */
+export function nativePackageMounts(name: string): PtyMount[] {
+  const inside = (pkg: string) => `/run/e2b-bin/node_modules/${pkg}`;
+  let main: string;
+  try {
+    main = createRequire(import.meta.url).resolve(`${name}/package.json`);
+  } catch {
+    return [];
+  }
+  const mounts: PtyMount[] = [[dirname(main), inside(name)]];
+  const optional = Object.keys((JSON.parse(readFileSync(main, 'utf8')) as { optionalDependencies?: Record<string, string> }).optionalDependencies ?? {});
+  for (const binary of optional) {
+    try {
+      mounts.push([dirname(createRequire(main).resolve(`${binary}/package.json`)), inside(binary)]);
+    } catch {
+      // not this platform's
+    }
+  }
+  return mounts;
+}
+
 /** Whether bubblewrap is installed and able to create a sandbox here. */
 export function bubblewrapWorks(binary = 'bwrap'): boolean {
   if (process.platform !== 'linux') return false;
@@ -599,7 +624,7 @@ export function createBubblewrapRuntime(
       // lower one (a state folder under /usr): such sandboxes keep the read-only root
       const writable = overlay && mountablePath(spec.dir) && mountablePath(spec.stateRoot) && !visibleState(spec.stateRoot) ? overlay : undefined;
       for (let attempt = 1; ; attempt++) {
-        const { args, mounts } = bubblewrapArgs(spec, { privileged, ptyMounts: ptyMounts(), envdBundle: envdBundlePath(), hostNetwork, ...(writable ? { overlay: writable } : {}) });
+        const { args, mounts } = bubblewrapArgs(spec, { privileged, ptyMounts: [...ptyMounts(), ...nativePackageMounts('@napi-rs/xattr')], envdBundle: envdBundlePath(), hostNetwork, ...(writable ? { overlay: writable } : {}) });
         const bwrap = [binary, '--args', String(ARGS_FD), '/run/e2b-bin/node', '/run/e2b-bin/envd.mjs'];
         const command = writable
           ? mountCommand(writable, mounts, othersMounts(spec.dir), { net: wrapNet })

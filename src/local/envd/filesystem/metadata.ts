@@ -1,16 +1,47 @@
 /**
  * Per-file user metadata (`X-Metadata-*` on upload, `metadata` in EntryInfo).
  *
- * E2B keeps it in `user.e2b.*` extended attributes; Node has no xattr API, so envd keeps a small
- * table keyed by the file's identity (inode and birth time): it follows the file through
- * renames, as an xattr would, and a recycled inode never inherits a stranger's metadata. The
- * table lives next to envd's socket, outside the sandbox's files, and survives restarts. The
- * device is not part of the key: a sandbox's writable files live on one file system, whose
+ * As on E2B, it is kept in the file's `user.e2b.<key>` extended attributes (through
+ * `@napi-rs/xattr`, prebuilt, mounted into the sandbox beside envd): metadata set inside the
+ * sandbox (`setfattr -n user.e2b.author -v x f`) shows in `getInfo`, and metadata written
+ * through the API is visible to `getfattr`.
+ *
+ * Where the file system takes no user xattrs (or the binding cannot load), envd keeps a small
+ * table instead, keyed by the file's identity (inode and birth time): it follows the file
+ * through renames, as an xattr would, and a recycled inode never inherits a stranger's metadata.
+ * The table lives next to envd's socket, outside the sandbox's files, and survives restarts.
+ * The device is not part of the key: a sandbox's writable files live on one file system, whose
  * device number changes whenever it is mounted again (its disk image gets another loop device
- * after a restart). Keys of earlier versions (`device:inode:birth`) are still read.
+ * after a restart). Keys of earlier versions (`device:inode:birth`) are still read; entries of
+ * the table are moved to xattrs when their file is written again.
  */
 import type { Stats } from 'node:fs';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+/** Prefix of E2B's metadata attributes. */
+export const XATTR_PREFIX = 'user.e2b.';
+
+type Xattr = typeof import('@napi-rs/xattr');
+let binding: Xattr | null | undefined;
+
+/** The xattr binding, loaded on first use; null where it cannot load (then the table is used). */
+function xattr(): Xattr | null {
+  if (binding === undefined) {
+    try {
+      binding = createRequire(import.meta.url)('@napi-rs/xattr') as Xattr;
+    } catch {
+      binding = null;
+    }
+  }
+  return binding;
+}
+
+/** Errors that mean "this file system (or file) takes no user xattrs": use the table. */
+function unsupported(error: unknown): boolean {
+  const text = String((error as Error)?.message ?? error);
+  return /not supported|ENOTSUP|EOPNOTSUPP|Operation not permitted|EPERM/i.test(text);
+}
 
 type Table = Record<string, Record<string, string>>;
 
@@ -50,12 +81,58 @@ export class MetadataStore {
     return `${st.dev}:${this.key(st)}`;
   }
 
-  get(st: Stats): Record<string, string> {
-    return { ...(this.table[this.key(st)] ?? this.table[this.legacyKey(st)] ?? {}) };
+  /**
+   * A file's metadata: its `user.e2b.*` xattrs, else what the table holds for it. `path` is the
+   * file's host path (followed through symlinks, as listxattr(2) follows them in E2B's envd).
+   */
+  get(st: Stats, path?: string): Record<string, string> {
+    const fromTable = { ...(this.table[this.key(st)] ?? this.table[this.legacyKey(st)] ?? {}) };
+    const x = path ? xattr() : null;
+    if (!x || !path) return fromTable;
+    try {
+      const real = realpathSync(path);
+      const out: Record<string, string> = {};
+      for (const name of x.listAttributesSync(real)) {
+        if (!name.startsWith(XATTR_PREFIX)) continue;
+        const value = x.getAttributeSync(real, name);
+        if (value) out[name.slice(XATTR_PREFIX.length)] = value.toString('latin1');
+      }
+      return Object.keys(out).length ? out : fromTable;
+    } catch {
+      return fromTable;
+    }
   }
 
-  /** Replaces a file's metadata (an empty record clears it). */
-  set(st: Stats, metadata: Record<string, string>): void {
+  /**
+   * Replaces a file's metadata (an empty record clears it): as xattrs on `path` where the file
+   * system takes them, else in the table. Without a path (a file already gone), only the table.
+   */
+  set(st: Stats, metadata: Record<string, string>, path?: string): void {
+    const x = path ? xattr() : null;
+    if (x && path) {
+      try {
+        const real = realpathSync(path);
+        for (const name of x.listAttributesSync(real)) {
+          if (name.startsWith(XATTR_PREFIX) && !Object.hasOwn(metadata, name.slice(XATTR_PREFIX.length))) x.removeAttributeSync(real, name);
+        }
+        for (const [key, value] of Object.entries(metadata)) x.setAttributeSync(real, XATTR_PREFIX + key, value);
+        this.forget(st);
+        return;
+      } catch (error) {
+        if (!unsupported(error)) throw error;
+      }
+    }
+    this.setInTable(st, metadata);
+  }
+
+  private forget(st: Stats): void {
+    if (this.table[this.key(st)] === undefined && this.table[this.legacyKey(st)] === undefined) return;
+    delete this.table[this.key(st)];
+    delete this.table[this.legacyKey(st)];
+    this.scheduleSave();
+  }
+
+  private setInTable(st: Stats, metadata: Record<string, string>): void {
     const key = this.key(st);
     delete this.table[this.legacyKey(st)];
     if (Object.keys(metadata).length === 0) delete this.table[key];

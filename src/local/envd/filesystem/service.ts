@@ -127,7 +127,7 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
     const lst = st ?? (await lstat(t.host));
     // Metadata is read through a symlink, as listxattr(2) follows it in E2B's envd.
     const file = lst.isSymbolicLink() ? await stat(t.host).catch(() => undefined) : lst;
-    return entryInfo(config(), t.host, t.path, file?.isFile() ? metadata.get(file) : {}, lst);
+    return entryInfo(config(), t.host, t.path, file?.isFile() ? metadata.get(file, t.host) : {}, lst);
   };
 
   /**
@@ -144,7 +144,7 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
       const st = await lstat(from);
       if (st.isDirectory()) for (const name of await readdir(from)) await carry(posix.join(from, name), posix.join(to, name));
       if (process.getuid?.() === 0) await lchown(to, st.uid, st.gid);
-      if (st.isFile()) metadata.set(await lstat(to), metadata.get(st));
+      if (st.isFile()) metadata.set(await lstat(to), metadata.get(st, from), to);
       await lutimes(to, keep(st.atimeMs), keep(st.mtimeMs));
     };
     await settling(() => carry(source, destination));
