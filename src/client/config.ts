@@ -6,6 +6,7 @@
  * called, never at import.
  */
 import type { Dispatcher } from 'undici';
+import { ENVD_PORT } from '../protocol/envd.js';
 import { AuthenticationError, InvalidArgumentError } from './errors.js';
 
 /** Options accepted by every client entry point. All optional. */
@@ -58,8 +59,8 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-/** The envd port inside every sandbox. */
-export const ENVD_PORT = 49983;
+/** The envd port inside every sandbox (defined once in src/protocol/envd.ts). */
+export { ENVD_PORT };
 /** Domains that serve every sandbox's envd from one shared host, routed by headers. */
 const SHARED_ENVD_DOMAINS = new Set(['e2b.app', 'e2b.dev', 'e2b.pro', 'e2b-staging.dev']);
 /** @see ConnectionOptions.requestTimeoutMs */

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { ENVD_PORT } from '../../../protocol/envd.js';
 import type { Context } from '../../context.js';
 import { parseSandboxLocation } from '../../fs/location.js';
 import { printJson } from '../../output.js';
@@ -52,6 +53,6 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 export function namedByHost(link: string, sandboxId: string): string {
   const url = new URL(link);
   if (url.searchParams.has('signature') || !LOOPBACK.has(url.hostname)) return link;
-  url.hostname = `49983-${sandboxId.split('-')[0]}.localhost`;
+  url.hostname = `${ENVD_PORT}-${sandboxId.split('-')[0]}.localhost`;
   return url.toString();
 }

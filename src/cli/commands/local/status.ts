@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { API_KEY_HEADER } from '../../../protocol/envd.js';
 import type { Context } from '../../context.js';
 import { SilentError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
@@ -14,7 +15,7 @@ export function statusCommand(ctx: Context, run = runStatus): Command {
 async function daemonStatus(url: string, apiKey: string): Promise<Record<string, unknown>> {
   const { request } = await import('node:http');
   return new Promise((resolve, reject) => {
-    const req = request(`${url}/_e2b-ts/status`, { headers: { 'x-api-key': apiKey }, timeout: 5000 }, (res) => {
+    const req = request(`${url}/_e2b-ts/status`, { headers: { [API_KEY_HEADER]: apiKey }, timeout: 5000 }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
