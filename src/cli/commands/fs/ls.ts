@@ -1,8 +1,8 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
+import { depthOption, userOption } from '../../flags.js';
 import { parseSandboxLocation } from '../../fs/location.js';
 import { printJson, printTable } from '../../output.js';
-import { parseInteger } from '../../parse.js';
 import { entryRows, fsCall, fsSandbox } from './shared.js';
 
 export interface LsOptions {
@@ -13,16 +13,16 @@ export interface LsOptions {
   user?: string;
 }
 
-export function lsCommand(ctx: Context, run = runLs): Command {
+export function lsCommand(ctx: Context, run = runLs): CommandUnknownOpts {
   return new Command('ls')
     .description('List a folder in a sandbox')
     .argument('<location>', 'SANDBOX:PATH')
     .option('-l, --long', 'show permissions, owner, size and time', false)
-    .option('--depth <n>', 'descend this many levels', '1')
-    .option('--user <user>', 'sandbox user (decides relative paths and ~)')
+    .addOption(depthOption('descend this many levels'))
+    .addOption(userOption('sandbox user (decides relative paths and ~)'))
     .action(async (location: string, o) => {
       const { sandboxId, path } = parseSandboxLocation(location, 'fs ls');
-      await run({ sandboxId, path, long: o.long, depth: parseInteger(o.depth, '--depth', 1, 64), ...(o.user ? { user: o.user } : {}) }, ctx);
+      await run({ sandboxId, path, long: o.long, depth: o.depth, ...(o.user ? { user: o.user } : {}) }, ctx);
     });
 }
 

@@ -1,18 +1,19 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { EntryInfo } from '../../../client/filesystem.js';
 import type { Context } from '../../context.js';
+import { userOption } from '../../flags.js';
 import { UsageError } from '../../errors.js';
 import { parseSandboxLocation } from '../../fs/location.js';
 import { success } from '../../output.js';
 import { fsCall, fsSandbox } from './shared.js';
 
-export function rmCommand(ctx: Context, run = runRm): Command {
+export function rmCommand(ctx: Context, run = runRm): CommandUnknownOpts {
   return new Command('rm')
     .description('Remove files (and, with -r, folders) in a sandbox')
     .argument('<locations...>', 'SANDBOX:PATH ...')
     .option('-r, --recursive', 'remove folders and everything in them', false)
     .option('-f, --force', 'no error when a path does not exist', false)
-    .option('--user <user>', 'sandbox user (decides relative paths and ~)')
+    .addOption(userOption('sandbox user (decides relative paths and ~)'))
     .action(async (locations: string[], o) =>
       run({ locations: locations.map((l) => parseSandboxLocation(l, 'fs rm')), recursive: o.recursive, force: o.force, ...(o.user ? { user: o.user } : {}) }, ctx),
     );

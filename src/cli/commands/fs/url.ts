@@ -1,18 +1,19 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { ENVD_PORT } from '../../../protocol/envd.js';
 import type { Context } from '../../context.js';
+import { userOption } from '../../flags.js';
 import { parseSandboxLocation } from '../../fs/location.js';
 import { printJson } from '../../output.js';
 import { parsePositiveDuration } from '../../parse.js';
 import { fsSandbox } from './shared.js';
 
-export function urlCommand(ctx: Context, run = runUrl): Command {
+export function urlCommand(ctx: Context, run = runUrl): CommandUnknownOpts {
   return new Command('url')
     .description('Print a signed URL that downloads (or, with --upload, uploads) one file with plain HTTP')
     .argument('<location>', 'SANDBOX:PATH')
     .option('--upload', 'a URL to POST the file to (multipart, form field "file")', false)
     .option('--expires <duration>', 'the URL stops working after this long (secured sandboxes)')
-    .option('--user <user>', 'sandbox user the URL acts as')
+    .addOption(userOption('sandbox user the URL acts as'))
     .addHelpText(
       'after',
       '\nExamples:\n  $ curl -o report.pdf "$(e2b-ts fs url "$id":/home/user/report.pdf --expires 10m)"\n  $ curl -F file=@data.csv "$(e2b-ts fs url "$id":/home/user/data.csv --upload)"',

@@ -1,16 +1,17 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { posix } from 'node:path';
 import type { Context } from '../../context.js';
+import { userOption } from '../../flags.js';
 import { UsageError } from '../../errors.js';
 import { parseSandboxLocation } from '../../fs/location.js';
 import { printJson, success } from '../../output.js';
 import { fsCall, fsSandbox } from './shared.js';
 
-export function writeCommand(ctx: Context, run = runWrite): Command {
+export function writeCommand(ctx: Context, run = runWrite): CommandUnknownOpts {
   return new Command('write')
     .description("Write stdin to a file in a sandbox (replaced whole when it exists; parents are created)")
     .argument('<location>', 'SANDBOX:PATH')
-    .option('--user <user>', 'sandbox user that owns the file')
+    .addOption(userOption('sandbox user that owns the file'))
     .addHelpText('after', '\nExamples:\n  $ echo "hello" | e2b-ts fs write "$id":/home/user/hello.txt\n  $ e2b-ts fs write "$id":data.bin < data.bin')
     .action(async (location: string, o) => run({ ...parseSandboxLocation(location, 'fs write'), ...(o.user ? { user: o.user } : {}) }, ctx));
 }

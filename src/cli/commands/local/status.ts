@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { API_KEY_HEADER } from '../../../protocol/envd.js';
 import type { Context } from '../../context.js';
 import { SilentError } from '../../errors.js';
@@ -6,7 +6,7 @@ import { ExitCode } from '../../exit-codes.js';
 import { printDetails, printJson } from '../../output.js';
 import { localPaths } from './shared.js';
 
-export function statusCommand(ctx: Context, run = runStatus): Command {
+export function statusCommand(ctx: Context, run = runStatus): CommandUnknownOpts {
   return new Command('status')
     .description('Show whether the local backend runs, where, how it isolates sandboxes and which limits it enforces (exit 3 when stopped)')
     .action(async () => run({}, ctx));

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Writable } from 'node:stream';
 import type { Context } from '../../context.js';
 import { SilentError } from '../../errors.js';
@@ -12,7 +12,7 @@ export interface ProcAttachOptions {
   pid: number;
 }
 
-export function procAttachCommand(ctx: Context, run = runProcAttach): Command {
+export function procAttachCommand(ctx: Context, run = runProcAttach): CommandUnknownOpts {
   return new Command('attach')
     .description("Stream a running process's output; Ctrl-C detaches and leaves it running")
     .argument('<sandbox>', 'sandbox ID')

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { printJson, success } from '../../output.js';
 import { parseSandboxId } from '../../parse.js';
@@ -10,7 +10,7 @@ export interface ProcKillOptions {
   signal: number;
 }
 
-export function procKillCommand(ctx: Context, run = runProcKill): Command {
+export function procKillCommand(ctx: Context, run = runProcKill): CommandUnknownOpts {
   return new Command('kill')
     .description('Send a signal to a process (and its process group) in a sandbox')
     .argument('<sandbox>', 'sandbox ID')

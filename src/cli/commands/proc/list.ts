@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { printJson, printTable } from '../../output.js';
 import { sanitize } from '../../render/sanitize.js';
@@ -18,7 +18,7 @@ export function commandLine(cmd: string, args: string[]): string {
   return [cmd, ...args].join(' ');
 }
 
-export function procListCommand(ctx: Context, run = runProcList): Command {
+export function procListCommand(ctx: Context, run = runProcList): CommandUnknownOpts {
   return new Command('ls')
     .alias('list')
     .description('List the processes started in a sandbox (through envd) that are still running')

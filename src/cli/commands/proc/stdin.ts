@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { success } from '../../output.js';
 import { parseSandboxId } from '../../parse.js';
@@ -11,7 +11,7 @@ export interface ProcStdinOptions {
   close: boolean;
 }
 
-export function procStdinCommand(ctx: Context, run = runProcStdin): Command {
+export function procStdinCommand(ctx: Context, run = runProcStdin): CommandUnknownOpts {
   return new Command('stdin')
     .description("Pipe this command's stdin into a running process's stdin (started with stdin enabled)")
     .argument('<sandbox>', 'sandbox ID')

@@ -1,10 +1,10 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { printJson, success } from '../../output.js';
 import { parseSandboxId } from '../../parse.js';
 import { attachSandbox, parsePid } from '../proc/shared.js';
 
-export function ptyKillCommand(ctx: Context, run = runPtyKill): Command {
+export function ptyKillCommand(ctx: Context, run = runPtyKill): CommandUnknownOpts {
   return new Command('kill')
     .description('End a terminal session')
     .argument('<sandbox>', 'sandbox ID')

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { printJson, printTable } from '../../output.js';
 import { sanitize } from '../../render/sanitize.js';
@@ -6,7 +6,7 @@ import { attachSandbox } from '../proc/shared.js';
 import { commandLine } from '../proc/list.js';
 import { resolveSandboxId } from '../sandbox/shared.js';
 
-export function ptyListCommand(ctx: Context, run = runPtyList): Command {
+export function ptyListCommand(ctx: Context, run = runPtyList): CommandUnknownOpts {
   return new Command('ls')
     .alias('list')
     .description('List the terminal sessions running in a sandbox')

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { printJsonLine } from '../../output.js';
 import { parseInteger, parseSandboxId } from '../../parse.js';
@@ -14,7 +14,7 @@ export interface PortForwardOptions {
 /** Where forwarded ports listen: loopback only, as kubectl port-forward's default. */
 const LOCAL_ADDRESS = '127.0.0.1';
 
-export function portForwardCommand(ctx: Context, run = runPortForward): Command {
+export function portForwardCommand(ctx: Context, run = runPortForward): CommandUnknownOpts {
   return new Command('port-forward')
     .description('Forward a local TCP port to a port of the sandbox until interrupted (databases, SSH, any TCP)')
     .argument('<id>', 'sandbox ID')
