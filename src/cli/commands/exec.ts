@@ -120,11 +120,11 @@ stdoutBytes); --json --stream has all of it. The exit code is always there.`,
 
 export async function runExec(opts: ExecOptions, ctx: Context): Promise<void> {
   const id = await resolveSandboxId(ctx, opts.sandboxId, 'exec');
-  const { Sandbox, NotFoundError, AuthenticationError } = await ctx.client();
+  const { NotFoundError, AuthenticationError } = await ctx.client();
   let sandbox: SandboxClass;
   try {
     // Looking a sandbox up to use it never shortens its lifetime (a paused one is resumed).
-    sandbox = await Sandbox.attach(id, { ...(await ctx.connection()), signal: ctx.signal });
+    sandbox = await ctx.sandbox(id);
   } catch (error) {
     if (ctx.signal.aborted) throw new CancelError('interrupted');
     if (error instanceof NotFoundError || error instanceof AuthenticationError) throw error;

@@ -2,7 +2,7 @@ import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { userOption } from '../../flags.js';
 import { parseSandboxLocation } from '../../fs/location.js';
-import { fsCall, fsSandbox } from './shared.js';
+import { fsCall } from './shared.js';
 
 export function catCommand(ctx: Context, run = runCat): CommandUnknownOpts {
   return new Command('cat')
@@ -13,7 +13,7 @@ export function catCommand(ctx: Context, run = runCat): CommandUnknownOpts {
 }
 
 export async function runCat(opts: { sandboxId: string; path: string; user?: string }, ctx: Context): Promise<void> {
-  const sandbox = await fsSandbox(ctx, opts.sandboxId);
+  const sandbox = await ctx.sandbox(opts.sandboxId);
   const body = await sandbox.files.readStream(opts.path, fsCall(ctx, opts.user));
   // loaded here, not at start-up: every CLI run pays for what the entry module imports
   const { pipeline } = await import('node:stream/promises');

@@ -3,7 +3,7 @@ import type { Context } from '../../context.js';
 import { depthOption, userOption } from '../../flags.js';
 import { parseSandboxLocation } from '../../fs/location.js';
 import { printJson, printTable } from '../../output.js';
-import { entryRows, fsCall, fsSandbox } from './shared.js';
+import { entryRows, fsCall } from './shared.js';
 
 export interface LsOptions {
   sandboxId: string;
@@ -27,7 +27,7 @@ export function lsCommand(ctx: Context, run = runLs): CommandUnknownOpts {
 }
 
 export async function runLs(opts: LsOptions, ctx: Context): Promise<void> {
-  const sandbox = await fsSandbox(ctx, opts.sandboxId);
+  const sandbox = await ctx.sandbox(opts.sandboxId);
   const entries = await sandbox.files.list(opts.path, { ...fsCall(ctx, opts.user), depth: opts.depth });
   if (ctx.globals.json) {
     printJson(ctx, entries);

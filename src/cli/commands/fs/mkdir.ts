@@ -3,7 +3,7 @@ import type { Context } from '../../context.js';
 import { userOption } from '../../flags.js';
 import { parseSandboxLocation } from '../../fs/location.js';
 import { printJson, success } from '../../output.js';
-import { fsCall, fsSandbox } from './shared.js';
+import { fsCall } from './shared.js';
 
 export function mkdirCommand(ctx: Context, run = runMkdir): CommandUnknownOpts {
   return new Command('mkdir')
@@ -15,7 +15,7 @@ export function mkdirCommand(ctx: Context, run = runMkdir): CommandUnknownOpts {
 }
 
 export async function runMkdir(opts: { sandboxId: string; path: string; parents: boolean; user?: string }, ctx: Context): Promise<void> {
-  const sandbox = await fsSandbox(ctx, opts.sandboxId);
+  const sandbox = await ctx.sandbox(opts.sandboxId);
   const created = await sandbox.files.makeDir(opts.path, fsCall(ctx, opts.user));
   if (!created && !opts.parents) {
     const { InvalidArgumentError } = await ctx.client();

@@ -6,7 +6,7 @@ import { userOption } from '../../flags.js';
 import { UsageError } from '../../errors.js';
 import { parseSandboxLocation } from '../../fs/location.js';
 import { printJson, success } from '../../output.js';
-import { fsCall, fsSandbox } from './shared.js';
+import { fsCall } from './shared.js';
 
 export function mvCommand(ctx: Context, run = runMv): CommandUnknownOpts {
   return new Command('mv')
@@ -23,7 +23,7 @@ export function mvCommand(ctx: Context, run = runMv): CommandUnknownOpts {
 }
 
 export async function runMv(opts: { sandboxId: string; from: string; to: string; user?: string }, ctx: Context): Promise<void> {
-  const sandbox = await fsSandbox(ctx, opts.sandboxId);
+  const sandbox = await ctx.sandbox(opts.sandboxId);
   const call = fsCall(ctx, opts.user);
   const info = await sandbox.files.rename(opts.from, await destinationOf(sandbox, opts.from, opts.to, call), call);
   if (ctx.globals.json) printJson(ctx, info);

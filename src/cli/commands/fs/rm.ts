@@ -5,7 +5,7 @@ import { userOption } from '../../flags.js';
 import { UsageError } from '../../errors.js';
 import { parseSandboxLocation } from '../../fs/location.js';
 import { success } from '../../output.js';
-import { fsCall, fsSandbox } from './shared.js';
+import { fsCall } from './shared.js';
 
 export function rmCommand(ctx: Context, run = runRm): CommandUnknownOpts {
   return new Command('rm')
@@ -25,7 +25,7 @@ export async function runRm(
 ): Promise<void> {
   const { FileNotFoundError } = await ctx.client();
   for (const location of opts.locations) {
-    const sandbox = await fsSandbox(ctx, location.sandboxId);
+    const sandbox = await ctx.sandbox(location.sandboxId);
     let info: EntryInfo;
     try {
       info = await sandbox.files.getInfo(location.path, fsCall(ctx, opts.user));

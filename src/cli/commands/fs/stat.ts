@@ -5,7 +5,7 @@ import { parseSandboxLocation } from '../../fs/location.js';
 import { printDetails, printJson } from '../../output.js';
 import { formatBytes } from '../../render/format.js';
 import { sanitize } from '../../render/sanitize.js';
-import { fsCall, fsSandbox } from './shared.js';
+import { fsCall } from './shared.js';
 
 export function statCommand(ctx: Context, run = runStat): CommandUnknownOpts {
   return new Command('stat')
@@ -16,7 +16,7 @@ export function statCommand(ctx: Context, run = runStat): CommandUnknownOpts {
 }
 
 export async function runStat(opts: { sandboxId: string; path: string; user?: string }, ctx: Context): Promise<void> {
-  const sandbox = await fsSandbox(ctx, opts.sandboxId);
+  const sandbox = await ctx.sandbox(opts.sandboxId);
   const info = await sandbox.files.getInfo(opts.path, fsCall(ctx, opts.user));
   if (ctx.globals.json) {
     printJson(ctx, info);

@@ -5,7 +5,6 @@ import { userOption } from '../../flags.js';
 import { parseSandboxLocation } from '../../fs/location.js';
 import { printJson } from '../../output.js';
 import { parsePositiveDuration } from '../../parse.js';
-import { fsSandbox } from './shared.js';
 
 export function urlCommand(ctx: Context, run = runUrl): CommandUnknownOpts {
   return new Command('url')
@@ -32,7 +31,7 @@ export function urlCommand(ctx: Context, run = runUrl): CommandUnknownOpts {
 }
 
 export async function runUrl(opts: { sandboxId: string; path: string; upload: boolean; expiresMs?: number; user?: string }, ctx: Context): Promise<void> {
-  const sandbox = await fsSandbox(ctx, opts.sandboxId);
+  const sandbox = await ctx.sandbox(opts.sandboxId);
   const urlOpts = {
     ...(opts.user ? { user: opts.user } : {}),
     ...(opts.expiresMs !== undefined ? { useSignatureExpiration: Math.ceil(opts.expiresMs / 1000) } : {}),

@@ -4,7 +4,7 @@ import { userOption } from '../../flags.js';
 import { parseSandboxLocation } from '../../fs/location.js';
 import { printJsonLine } from '../../output.js';
 import { sanitize } from '../../render/sanitize.js';
-import { fsCall, fsSandbox } from './shared.js';
+import { fsCall } from './shared.js';
 
 export function watchCommand(ctx: Context, run = runWatch): CommandUnknownOpts {
   return new Command('watch')
@@ -17,7 +17,7 @@ export function watchCommand(ctx: Context, run = runWatch): CommandUnknownOpts {
 }
 
 export async function runWatch(opts: { sandboxId: string; path: string; recursive: boolean; user?: string }, ctx: Context): Promise<void> {
-  const sandbox = await fsSandbox(ctx, opts.sandboxId);
+  const sandbox = await ctx.sandbox(opts.sandboxId);
   const base = (await sandbox.files.getInfo(opts.path, fsCall(ctx, opts.user))).path;
   const watch = await sandbox.files.watchDir(opts.path, undefined, { ...fsCall(ctx, opts.user), recursive: opts.recursive, timeoutMs: 0 });
   ctx.signal.addEventListener('abort', () => void watch.stop(), { once: true });

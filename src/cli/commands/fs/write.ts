@@ -5,7 +5,7 @@ import { userOption } from '../../flags.js';
 import { UsageError } from '../../errors.js';
 import { parseSandboxLocation } from '../../fs/location.js';
 import { printJson, success } from '../../output.js';
-import { fsCall, fsSandbox } from './shared.js';
+import { fsCall } from './shared.js';
 
 export function writeCommand(ctx: Context, run = runWrite): CommandUnknownOpts {
   return new Command('write')
@@ -18,7 +18,7 @@ export function writeCommand(ctx: Context, run = runWrite): CommandUnknownOpts {
 
 export async function runWrite(opts: { sandboxId: string; path: string; user?: string }, ctx: Context): Promise<void> {
   if (ctx.io.isStdinTTY) throw new UsageError('stdin is a terminal; pipe the content in (e.g. `echo hi | e2b-ts fs write ID:/path`)');
-  const sandbox = await fsSandbox(ctx, opts.sandboxId);
+  const sandbox = await ctx.sandbox(opts.sandboxId);
   // loaded here, not at start-up: every CLI run pays for what the entry module imports
   const [{ naming, tempName }, { Readable }] = await Promise.all([import('../../fs/temp-name.js'), import('node:stream')]);
   // Written under a temporary name and renamed, so an interrupted write leaves the old file intact.

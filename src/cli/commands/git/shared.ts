@@ -86,8 +86,7 @@ export class GitRun {
 
   /** The sandbox, looked up without touching its lifetime. */
   async sandbox(sandboxId: string): Promise<Sandbox> {
-    const { Sandbox } = await this.ctx.client();
-    return this.guard(async () => Sandbox.attach(sandboxId, { ...(await this.ctx.connection()), signal: this.ctx.signal }));
+    return this.guard(() => this.ctx.sandbox(sandboxId));
   }
 
   /** Call options of the library: the user, the deadline, the interrupt signal. */

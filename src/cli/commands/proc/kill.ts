@@ -2,7 +2,7 @@ import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { printJson, success } from '../../output.js';
 import { parseSandboxId } from '../../parse.js';
-import { attachSandbox, parsePid, parseSignal } from './shared.js';
+import { parsePid, parseSignal } from './shared.js';
 
 export interface ProcKillOptions {
   sandboxId: string;
@@ -22,7 +22,7 @@ export function procKillCommand(ctx: Context, run = runProcKill): CommandUnknown
 }
 
 export async function runProcKill(opts: ProcKillOptions, ctx: Context): Promise<void> {
-  const sandbox = await attachSandbox(ctx, opts.sandboxId);
+  const sandbox = await ctx.sandbox(opts.sandboxId);
   const sent = await sandbox.commands.sendSignal(opts.pid, opts.signal, { signal: ctx.signal });
   if (!sent) {
     const { NotFoundError } = await ctx.client();

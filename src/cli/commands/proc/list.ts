@@ -3,7 +3,6 @@ import type { Context } from '../../context.js';
 import { printJson, printTable } from '../../output.js';
 import { sanitize } from '../../render/sanitize.js';
 import { resolveSandboxId } from '../sandbox/shared.js';
-import { attachSandbox } from './shared.js';
 
 export interface ProcListOptions {
   sandboxId?: string;
@@ -28,7 +27,7 @@ export function procListCommand(ctx: Context, run = runProcList): CommandUnknown
 
 export async function runProcList(opts: ProcListOptions, ctx: Context): Promise<void> {
   const id = await resolveSandboxId(ctx, opts.sandboxId, 'proc ls');
-  const sandbox = await attachSandbox(ctx, id);
+  const sandbox = await ctx.sandbox(id);
   const processes = await sandbox.commands.list({ signal: ctx.signal });
   if (ctx.globals.json) {
     printJson(ctx, processes);

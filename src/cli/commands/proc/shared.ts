@@ -1,5 +1,3 @@
-import type { Sandbox } from '../../../client/sandbox.js';
-import type { Context } from '../../context.js';
 import { SIGNAL_NUMBERS } from '../../../protocol/signals.js';
 import { UsageError } from '../../errors.js';
 import { parseInteger } from '../../parse.js';
@@ -7,12 +5,6 @@ import { parseInteger } from '../../parse.js';
 /** A PID argument. */
 export function parsePid(text: string): number {
   return parseInteger(text, 'PID', 1, 4_194_304);
-}
-
-/** The sandbox a proc verb works in, looked up without touching its lifetime. */
-export async function attachSandbox(ctx: Context, sandboxId: string): Promise<Sandbox> {
-  const { Sandbox } = await ctx.client();
-  return Sandbox.attach(sandboxId, { ...(await ctx.connection()), signal: ctx.signal });
 }
 
 /** The signals `proc kill --signal` takes, by their names without SIG (sandbox numbering). */

@@ -65,8 +65,7 @@ export async function runPtyAttach(opts: PtyAttachOptions, ctx: Context): Promis
     throw new UsageError('--pid reattaches to an existing session; --cmd, --cwd, --user and --env only apply to new ones');
   }
   const id = await resolveSandboxId(ctx, opts.sandboxId, 'pty attach');
-  const { Sandbox } = await ctx.client();
-  const sandbox = await Sandbox.attach(id, { ...(await ctx.connection()), signal: ctx.signal });
+  const sandbox = await ctx.sandbox(id);
   const { bridgeTerminal } = await import('../../terminal-bridge.js');
   await bridgeTerminal(ctx, sandbox, {
     ...(opts.pid !== undefined ? { pid: opts.pid } : {}),

@@ -46,10 +46,9 @@ Examples:
 
 export async function runPortForward(opts: PortForwardOptions, ctx: Context): Promise<void> {
   const { createServer } = await import('node:net');
-  const { Sandbox } = await ctx.client();
   const { CancelError, LocalPortError } = await import('../../errors.js');
   // resumes a paused sandbox, as every command that works inside one does; unknown: exit 3
-  const sandbox = await Sandbox.attach(opts.sandboxId, { ...(await ctx.connection()), signal: ctx.signal });
+  const sandbox = await ctx.sandbox(opts.sandboxId);
   const connections = new Set<import('node:net').Socket>();
   const server = createServer({ allowHalfOpen: true }, (local) => {
     connections.add(local);
