@@ -63,6 +63,8 @@ export interface ProcessScript {
   signal?: string;
   /** Keeps running (listed, signalable) until killed or the client goes away. */
   keepRunning?: boolean;
+  /** As `cat`: runs until its stdin is closed, then writes what it read to stdout. */
+  echoStdin?: boolean;
 }
 
 export interface FakeFile {
@@ -91,6 +93,8 @@ export class FakeSandboxEnvd {
   readonly closedStdin: number[] = [];
   readonly resizes: Array<{ pid: number; cols: number; rows: number }> = [];
   readonly running = new Map<number, Running>();
+  /** Wakes a process waiting for the end of its stdin (echoStdin). */
+  readonly stdinClosed = new Map<number, () => void>();
   /** Processes started elsewhere (before the test), listed and attachable. */
   readonly existing = new Map<number, { cmd: string; args: string[]; tag?: string; cwd?: string; script: ProcessScript }>();
   /** Events the next watch emits (then it waits for the client to go away). */
@@ -337,6 +341,15 @@ function processService(state: FakeSandboxEnvd): ServiceImpl<typeof Process> {
   /** Streams a process until its script ends it (or, for one that keeps running, until killed or the client goes away). */
   async function* run(pid: number, script: ProcessScript, ctx: HandlerContext, call: StartCall): AsyncGenerator<Out> {
     yield startEvent(pid);
+    if (script.echoStdin) {
+      await new Promise<void>((resolve) => {
+        state.stdinClosed.set(pid, resolve);
+        ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+      const input = Buffer.concat(state.stdin.filter((s) => s.pid === pid).map((s) => s.data));
+      yield* outputEvents({ stdout: input, ...(script.exitCode !== undefined ? { exitCode: script.exitCode } : {}) });
+      return;
+    }
     if (!script.keepRunning) {
       yield* outputEvents(script);
       return;
@@ -444,7 +457,9 @@ function processService(state: FakeSandboxEnvd): ServiceImpl<typeof Process> {
       return {};
     },
     async closeStdin(req: CloseStdinRequest) {
-      state.closedStdin.push(pidOf(req, true));
+      const pid = pidOf(req, true);
+      state.closedStdin.push(pid);
+      state.stdinClosed.get(pid)?.();
       return {};
     },
   };
