@@ -4,6 +4,7 @@
  * Nothing here does work at import; expensive things are built on first use.
  */
 import type { ConnectionOptions } from '../client/config.js';
+import type { Sandbox } from '../client/sandbox.js';
 import { UsageError } from './errors.js';
 import { createSystemIO, type IOStreams } from './io.js';
 import { createPrompter, type Prompter } from './prompter.js';
@@ -71,6 +72,11 @@ export interface Context {
   connection(): Promise<ConnectionOptions>;
   /** The client library, loaded on first use. */
   client(): Promise<typeof import('../index.js')>;
+  /**
+   * The sandbox a verb works in, looked up without changing its lifetime (a paused one is
+   * resumed), through `client()` and `connection()`; unknown: SandboxNotFoundError (exit 3).
+   */
+  sandbox(sandboxId: string): Promise<Sandbox>;
   spinner(text: string): Promise<Spinner>;
   /** A line for `--debug` on stderr. */
   debug(line: string): void;
@@ -95,6 +101,11 @@ function truthy(value: string | undefined): boolean {
   return value !== undefined && ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
 }
 
+/**
+ * What a Context is made of; each part left out is the real thing. A test replaces the parts it
+ * fakes, as gh's cmdutil.Factory: `connection` (for example a MockAgent dispatcher and an
+ * in-memory envd transport, see ConnectionOptions), or `client` / `sandbox` whole.
+ */
 export interface ContextParts {
   io?: IOStreams;
   makeIO?: (opts: { noColor: boolean; noInput: boolean }) => IOStreams;
@@ -103,6 +114,12 @@ export interface ContextParts {
   signal?: AbortSignal;
   interrupts?: Interrupts;
   stdoutClosed?: () => boolean;
+  /** Replaces the connection options (default: --local's daemon, or E2B's from flags, env and profile). */
+  connection?: (ctx: Context) => Promise<ConnectionOptions>;
+  /** Replaces the client library. */
+  client?: () => Promise<typeof import('../index.js')>;
+  /** Replaces how a verb gets its sandbox. */
+  sandbox?: (sandboxId: string, ctx: Context) => Promise<Sandbox>;
 }
 
 export function createContext(parts: ContextParts = {}): Context {
@@ -127,10 +144,15 @@ export function createContext(parts: ContextParts = {}): Context {
       }
     },
     connection() {
-      connection ??= resolveConnection(ctx);
+      connection ??= (parts.connection ?? resolveConnection)(ctx);
       return connection;
     },
-    client: () => import('../index.js'),
+    client: parts.client ?? (() => import('../index.js')),
+    async sandbox(sandboxId) {
+      if (parts.sandbox) return parts.sandbox(sandboxId, ctx);
+      const { Sandbox } = await ctx.client();
+      return Sandbox.attach(sandboxId, { ...(await ctx.connection()), signal: ctx.signal });
+    },
     spinner: (text) => (ctx.globals.json ? startSpinner({ ...ctx.io, isStderrTTY: false }, text) : startSpinner(ctx.io, text)),
     debug(line) {
       if (ctx.globals.debug) ctx.io.stderr.write(`${ctx.io.color.dim(`[debug] ${escapeControls(line)}`)}\n`);

@@ -2,7 +2,7 @@
  * The CLI's entry: parses argv, runs the command, and turns whatever it throws into one line on
  * stderr and an exit code. The only place that decides exit codes (exit-codes.ts has the table).
  */
-import { CommanderError } from 'commander';
+import { CommanderError } from '@commander-js/extra-typings';
 import { SandboxError } from '../client/errors.js';
 import { buildProgram, globalsOf } from './commands/root.js';
 import { createSystemContext, type Context } from './context.js';

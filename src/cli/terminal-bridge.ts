@@ -11,6 +11,7 @@ import type { Context, InterruptSignal } from './context.js';
 import { DetachDetector } from './detach-keys.js';
 import { ExecError, SilentError } from './errors.js';
 import { exitStatusOf } from './exit-status.js';
+import { SIGNAL_NUMBERS } from '../protocol/signals.js';
 
 /** How often the attached sandbox's lifetime is topped up, and to how much (never shortened). */
 const KEEPALIVE_EVERY_MS = 60_000;
@@ -30,7 +31,6 @@ export interface BridgeOptions {
 
 type Outcome = { kind: 'exit'; result: CommandFinished } | { kind: 'detach' } | { kind: 'signal'; signal: InterruptSignal } | { kind: 'error'; error: unknown };
 
-const SIGNAL_NUMBERS: Record<InterruptSignal, number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
 
 export async function bridgeTerminal(ctx: Context, sandbox: Sandbox, opts: BridgeOptions): Promise<never> {
   const { stdin, stdout } = ctx.io;

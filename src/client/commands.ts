@@ -26,6 +26,7 @@ import {
   type ConnectErrorOverrides,
 } from './errors.js';
 import { rpcCallHeaders } from './transport/envd.js';
+import { GO_SIGNAL_NAMES, SIGNAL_NUMBERS, type SignalName } from '../protocol/signals.js';
 import type { Sandbox } from './sandbox.js';
 
 type RpcRuntime = typeof import('./transport/rpc-runtime.js');
@@ -95,41 +96,14 @@ export interface ProcessInfo {
   cwd?: string;
 }
 
-/** Signals `sendSignal` can send. SIGTERM and SIGKILL are E2B's; others need an envd that accepts them. */
-export type SignalName = 'SIGTERM' | 'SIGKILL' | 'SIGINT' | 'SIGHUP' | 'SIGQUIT' | 'SIGUSR1' | 'SIGUSR2' | 'SIGCONT' | 'SIGSTOP' | 'SIGTSTP';
-
-/** Signal numbers by name (Linux numbering, as in the sandbox). */
-export const SIGNAL_NUMBERS: Readonly<Record<SignalName, number>> = {
-  SIGHUP: 1,
-  SIGINT: 2,
-  SIGQUIT: 3,
-  SIGKILL: 9,
-  SIGUSR1: 10,
-  SIGUSR2: 12,
-  SIGTERM: 15,
-  SIGCONT: 18,
-  SIGSTOP: 19,
-  SIGTSTP: 20,
-};
+/**
+ * Signals `sendSignal` can send, and their numbers in the sandbox (Linux numbering). SIGTERM and
+ * SIGKILL are E2B's; others need an envd that accepts them. Defined in src/protocol/signals.ts.
+ */
+export { SIGNAL_NUMBERS, type SignalName };
 
 /** Go's (envd's) names of signals in end statuses, to recover the signal number. */
-const STATUS_SIGNALS: Record<string, number> = {
-  hangup: 1,
-  interrupt: 2,
-  quit: 3,
-  'illegal instruction': 4,
-  'trace/breakpoint trap': 5,
-  aborted: 6,
-  'bus error': 7,
-  'floating point exception': 8,
-  killed: 9,
-  'user defined signal 1': 10,
-  'segmentation fault': 11,
-  'user defined signal 2': 12,
-  'broken pipe': 13,
-  'alarm clock': 14,
-  terminated: 15,
-};
+const STATUS_SIGNALS: Record<string, number> = Object.fromEntries(Object.entries(GO_SIGNAL_NAMES).map(([number, name]) => [name, Number(number)]));
 
 /** The result of a finished command. */
 export interface CommandFinished extends CommandResult {

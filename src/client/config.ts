@@ -5,7 +5,10 @@
  * official SDK works here unchanged. The environment is read when {@link resolveConfig} is
  * called, never at import.
  */
+import type { Transport } from '@connectrpc/connect';
 import type { Dispatcher } from 'undici';
+import type { EnvdTarget } from './transport/envd.js';
+import { ENVD_PORT } from '../protocol/envd.js';
 import { AuthenticationError, InvalidArgumentError } from './errors.js';
 
 /** Options accepted by every client entry point. All optional. */
@@ -35,8 +38,18 @@ export interface ConnectionOptions {
   requestTimeoutMs?: number;
   /** Extra headers sent with every request (API and envd). */
   headers?: Record<string, string>;
-  /** undici dispatcher for the REST API (tests inject a MockAgent; proxies inject a ProxyAgent). */
+  /**
+   * undici dispatcher for every HTTP request: the REST API and envd's plain-HTTP routes
+   * (`/files`, `/health`, `/envs`). Tests inject a MockAgent; proxies inject a ProxyAgent.
+   */
   dispatcher?: Dispatcher;
+  /**
+   * Makes the Connect transport to a sandbox's envd (the process and filesystem services).
+   * Tests inject connect's in-memory `createRouterTransport`; the routing and auth headers of
+   * `target` are then the factory's to send or ignore.
+   * @default connect-node over HTTP/2 (TLS) or HTTP/1.1 (plain http), with the protocol's headers
+   */
+  envdTransport?: (target: EnvdTarget) => Transport;
   /**
    * Retries of failed idempotent requests and of 429 answers.
    * @default 2, so a transient blip costs at most about a second before surfacing.
@@ -58,8 +71,8 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-/** The envd port inside every sandbox. */
-export const ENVD_PORT = 49983;
+/** The envd port inside every sandbox (defined once in src/protocol/envd.ts). */
+export { ENVD_PORT };
 /** Domains that serve every sandbox's envd from one shared host, routed by headers. */
 const SHARED_ENVD_DOMAINS = new Set(['e2b.app', 'e2b.dev', 'e2b.pro', 'e2b-staging.dev']);
 /** @see ConnectionOptions.requestTimeoutMs */
@@ -79,6 +92,7 @@ export interface Config {
   requestTimeoutMs: number;
   headers: Record<string, string>;
   dispatcher?: Dispatcher;
+  envdTransport?: (target: EnvdTarget) => Transport;
   retries: number;
   validateApiKey: boolean;
   logger?: (line: string) => void;
@@ -169,6 +183,7 @@ export function resolveConfig(options: ConnectionOptions = {}, env: Env = proces
   if (accessToken !== undefined) config.accessToken = accessToken;
   if (sandboxUrl !== undefined) config.sandboxUrl = checkBaseUrl(sandboxUrl, nonEmpty(options.sandboxUrl) ? 'sandboxUrl' : 'E2B_SANDBOX_URL');
   if (options.dispatcher) config.dispatcher = options.dispatcher;
+  if (options.envdTransport) config.envdTransport = options.envdTransport;
   const logger = options.logger && lineLogger(options.logger);
   if (logger) config.logger = logger;
   return config;

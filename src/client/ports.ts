@@ -21,6 +21,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
+import { API_KEY_HEADER } from '../protocol/envd.js';
 import { isLoopbackDomain, requireApiKey, type CallOptions, type Config } from './config.js';
 import type { CommandHandle, Commands } from './commands.js';
 import { ConnectionError, InvalidArgumentError, SandboxError, SandboxNotFoundError, errorFromApi, messageFromBody } from './errors.js';
@@ -82,7 +83,7 @@ function viaBackend(target: PortTarget, port: number, opts: OpenPortOpts): Promi
   return new Promise((resolve, reject) => {
     const req = request(url, {
       method: 'GET',
-      headers: { ...target.config.headers, ...(opts.headers ?? {}), 'x-api-key': requireApiKey(target.config), connection: 'Upgrade', upgrade: 'tcp' },
+      headers: { ...target.config.headers, ...(opts.headers ?? {}), [API_KEY_HEADER]: requireApiKey(target.config), connection: 'Upgrade', upgrade: 'tcp' },
       ...(opts.signal ? { signal: opts.signal } : {}),
     });
     req.on('upgrade', (_res: IncomingMessage, socket: Socket, head: Buffer) => {

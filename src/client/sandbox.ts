@@ -419,7 +419,8 @@ export class Sandbox {
 
   /** The Connect transport to this sandbox's envd, created on first use. */
   envdTransport(): Promise<Transport> {
-    this.#transport ??= createEnvdTransport(this.envdTarget, this.config);
+    const make = this.config.envdTransport;
+    this.#transport ??= make ? Promise.resolve(make(this.envdTarget)) : createEnvdTransport(this.envdTarget, this.config);
     return this.#transport;
   }
 

@@ -4,7 +4,7 @@
  * scripted prompter: tables on a terminal, TSV and JSON when piped, the question before a delete.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { cpCommand } from '../../src/cli/commands/volume/cp.js';
 import { createCommand } from '../../src/cli/commands/volume/create.js';
 import { lsCommand } from '../../src/cli/commands/volume/ls.js';

@@ -13,7 +13,8 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkRequest, ENVD_PORT } from '../../src/local/daemon/edge.js';
+import { checkRequest } from '../../src/local/daemon/edge.js';
+import { ENVD_PORT } from '../../src/protocol/envd.js';
 import { startLocalBackend, type LocalBackend } from '../helpers/local-backend.js';
 import { multipartFile, rawBytes, sendRaw } from '../helpers/raw-http.js';
 import { createSandbox, daemonHealthy, sandboxState, startProcess, type TestSandbox } from '../helpers/sandbox-http.js';

@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalTarget, checkRequest, ENVD_PORT, type EdgeRoute } from '../../src/local/daemon/edge.js';
+import { canonicalTarget, checkRequest, type EdgeRoute } from '../../src/local/daemon/edge.js';
+import { ENVD_PORT } from '../../src/protocol/envd.js';
 import { canonicalTarget as envdAccepts } from '../../src/local/envd/server.js';
 import { DOT_SEGMENTS, EDGE_HEADERS, hostileQuery, requestHeaders, requestTarget, routeWord, type EdgeContext } from './arbitraries.js';
 import { CI_SEED, fuzz } from './config.js';

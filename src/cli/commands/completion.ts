@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 
@@ -12,7 +12,7 @@ export interface CompletionOptions {
 /** Name and one-line summary (root help lists them without building the command). */
 export const COMPLETION_VERB = { name: 'completion', aliases: [] as string[], summary: 'Print a shell completion script (bash, zsh, fish, powershell)' };
 
-export function completionCommand(ctx: Context, program: () => Command, run = runCompletion): Command {
+export function completionCommand(ctx: Context, program: () => CommandUnknownOpts, run = runCompletion): CommandUnknownOpts {
   return new Command('completion')
     .description(COMPLETION_VERB.summary)
     .argument('<shell>', `one of ${SHELLS.join(', ')}`)
@@ -25,13 +25,13 @@ Examples:
   $ e2b-ts completion fish > ~/.config/fish/completions/e2b-ts.fish
   PS> e2b-ts completion powershell | Out-String | Invoke-Expression`,
     )
-    .action(async (shell: string) => {
+    .action(async (shell) => {
       if (!SHELLS.includes(shell as Shell)) throw new UsageError(`unknown shell "${shell}": choose from ${SHELLS.join(', ')}`);
       await run({ shell: shell as Shell }, ctx, program());
     });
 }
 
-export async function runCompletion(opts: CompletionOptions, ctx: Context, program: Command): Promise<void> {
+export async function runCompletion(opts: CompletionOptions, ctx: Context, program: CommandUnknownOpts): Promise<void> {
   const { completionScript } = await import('../completion/index.js');
   ctx.io.stdout.write(completionScript(opts.shell, program));
 }

@@ -1,10 +1,10 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Sandbox as SandboxClass } from '../../client/sandbox.js';
 import type { Context } from '../context.js';
 import { CancelError, ExecError, UsageError } from '../errors.js';
-import { collectKeyValues, parsePositiveDuration } from '../parse.js';
+import { commandTimeoutOption, cwdOption, envOption, shellOption, streamOption, userOption } from '../flags.js';
 import type { RemoteCommand } from '../remote-exec.js';
-import { collect, resolveSandboxId } from './sandbox/shared.js';
+import { resolveSandboxId } from './sandbox/shared.js';
 
 export interface ExecOptions {
   sandboxId?: string;
@@ -20,10 +20,10 @@ export interface ExecOptions {
 }
 
 /** The words after the first `--` of the invocation (commander drops the marker itself). */
-export function wordsAfterDashDash(command: Command): string[] | undefined {
-  let root: Command = command;
+export function wordsAfterDashDash(command: CommandUnknownOpts): string[] | undefined {
+  let root = command;
   while (root.parent) root = root.parent;
-  const raw = (root as Command & { rawArgs?: string[] }).rawArgs ?? [];
+  const raw = (root as CommandUnknownOpts & { rawArgs?: string[] }).rawArgs ?? [];
   const at = raw.indexOf('--');
   return at < 0 ? undefined : raw.slice(at + 1);
 }
@@ -62,21 +62,21 @@ function splitOperands(
 /** Name and one-line summary (root help lists them without building the command). */
 export const EXEC_VERB = { name: 'exec', aliases: [] as string[], summary: 'Run a command in a sandbox, streaming its output; exits with its exit code' };
 
-export function execCommand(ctx: Context, run = runExec): Command {
+export function execCommand(ctx: Context, run = runExec): CommandUnknownOpts {
   return new Command('exec')
     .description(EXEC_VERB.summary)
     .usage('[options] [sandbox] -- <command> [args...]')
     .argument('[words...]', 'the sandbox ID, then -- and the command with its arguments')
     // `exec ID ls -la` without --: let -la through so the error can say where -- goes.
     .allowUnknownOption()
-    .option('--cwd <dir>', 'working directory (default: the user\'s home)')
-    .option('--user <user>', 'sandbox user: user or root (default: user)')
-    .option('--env <KEY=VALUE>', 'environment variable (repeatable)', collect)
-    .option('--timeout <duration>', 'kill the command after this long (default: no limit)')
-    .option('--shell <command line>', 'run a shell command line instead of the words after --')
+    .addOption(cwdOption())
+    .addOption(userOption())
+    .addOption(envOption())
+    .addOption(commandTimeoutOption())
+    .addOption(shellOption())
     .option('--background', 'start the command, print its PID and return', false)
     .option('--no-stdin', 'do not forward stdin (as ssh -n), even when it is a pipe or file')
-    .option('--stream', 'with --json: one JSON event per line as output arrives (start, stdout, stderr, exit), for output of any size', false)
+    .addOption(streamOption('with --json: one JSON event per line as output arrives (start, stdout, stderr, exit), for output of any size'))
     .addHelpText(
       'after',
       `
@@ -95,14 +95,14 @@ Examples:
 --json keeps the first 16 MiB of each stream (the document then says stdoutTruncated and
 stdoutBytes); --json --stream has all of it. The exit code is always there.`,
     )
-    .action(async (words: string[], o, command: Command) => {
+    .action(async (words, o, command) => {
       const { sandboxOperands, command: remote } = splitCommandLine(words, wordsAfterDashDash(command), o.shell);
       if (sandboxOperands.length > 1) {
         throw new UsageError(`expected one sandbox ID before --, got ${sandboxOperands.length}: ${sandboxOperands.join(' ')}`);
       }
       const opts: ExecOptions = {
         command: remote,
-        timeoutMs: o.timeout !== undefined ? parsePositiveDuration(o.timeout, 'timeout') : 0,
+        timeoutMs: o.timeout ?? 0,
         stdin: o.stdin,
         background: o.background,
       };
@@ -113,19 +113,18 @@ stdoutBytes); --json --stream has all of it. The exit code is always there.`,
       if (sandboxOperands[0]) opts.sandboxId = sandboxOperands[0];
       if (o.cwd) opts.cwd = o.cwd;
       if (o.user) opts.user = o.user;
-      const envs = collectKeyValues(o.env, '--env');
-      if (envs) opts.envs = envs;
+      if (o.env) opts.envs = o.env;
       await run(opts, ctx);
     });
 }
 
 export async function runExec(opts: ExecOptions, ctx: Context): Promise<void> {
   const id = await resolveSandboxId(ctx, opts.sandboxId, 'exec');
-  const { Sandbox, NotFoundError, AuthenticationError } = await ctx.client();
+  const { NotFoundError, AuthenticationError } = await ctx.client();
   let sandbox: SandboxClass;
   try {
     // Looking a sandbox up to use it never shortens its lifetime (a paused one is resumed).
-    sandbox = await Sandbox.attach(id, { ...(await ctx.connection()), signal: ctx.signal });
+    sandbox = await ctx.sandbox(id);
   } catch (error) {
     if (ctx.signal.aborted) throw new CancelError('interrupted');
     if (error instanceof NotFoundError || error instanceof AuthenticationError) throw error;

@@ -2,7 +2,7 @@
  * The command tree: global options, the nouns, and commander configured for an injected
  * Context (output through ctx.io, errors thrown instead of process.exit).
  */
-import { Command, Option } from 'commander';
+import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { packageVersion } from '../../version.js';
 import type { Context, GlobalOptions } from '../context.js';
 import { completionCommand, COMPLETION_VERB } from './completion.js';
@@ -19,7 +19,7 @@ import { volumeCommand, VOLUME_NOUN } from './volume/index.js';
 
 interface Noun {
   meta: { name: string; aliases: string[]; summary: string };
-  build(ctx: Context): Command;
+  build(ctx: Context): CommandUnknownOpts;
 }
 
 /** The nouns in the order `--help` lists them (exec and run sit between sandbox and proc). */
@@ -60,12 +60,12 @@ export function nounsNeeded(argv: readonly string[] | undefined): Set<string> | 
 }
 
 /** A noun as `--help` lists it, without its verbs: building every verb of every noun costs start-up time. */
-function placeholder(meta: Noun['meta']): Command {
+function placeholder(meta: Noun['meta']): CommandUnknownOpts {
   return new Command(meta.name).aliases(meta.aliases).description(meta.summary);
 }
 
 /** Adds the global options (they work before or after the command words). */
-function addGlobalOptions(program: Command): Command {
+function addGlobalOptions(program: Command) {
   return program
     .option('--local', 'use the local backend (starts it when needed); env E2B_TS_LOCAL=1')
     .option('--api-key <key>', 'E2B API key (default: $E2B_API_KEY)')
@@ -80,7 +80,7 @@ function addGlobalOptions(program: Command): Command {
 }
 
 /** Reads the global options of the command that runs. */
-export function globalsOf(command: Command): GlobalOptions {
+export function globalsOf(command: CommandUnknownOpts): GlobalOptions {
   const o = command.optsWithGlobals() as Record<string, unknown>;
   const globals: GlobalOptions = {
     local: o.local === true,
@@ -98,7 +98,7 @@ export function globalsOf(command: Command): GlobalOptions {
 }
 
 /** Applies output routing and error behaviour to a command and all its subcommands. */
-function configureTree(command: Command, ctx: Context): void {
+function configureTree(command: CommandUnknownOpts, ctx: Context): void {
   command
     .exitOverride()
     .showSuggestionAfterError(true)
@@ -118,7 +118,7 @@ function configureTree(command: Command, ctx: Context): void {
  * Builds the command tree. With argv, only the noun that runs is built in full; the others are
  * listed by name and summary, which is all `--help` and commander's suggestions need.
  */
-export function buildProgram(ctx: Context, argv?: readonly string[]): Command {
+export function buildProgram(ctx: Context, argv?: readonly string[]): CommandUnknownOpts {
   const program = new Command('e2b-ts')
     .description(
       'E2B sandboxes from the terminal: create, run commands, move files, drive git. --local runs an E2B-compatible backend on this machine.',

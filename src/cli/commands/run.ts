@@ -1,12 +1,11 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Sandbox } from '../../client/sandbox.js';
 import type { SandboxCreateOpts } from '../../client/sandbox-api.js';
 import type { Context } from '../context.js';
 import { CancelError, ExecError, SilentError, UsageError } from '../errors.js';
-import { collectKeyValues, parsePositiveDuration } from '../parse.js';
+import { commandTimeoutOption, cwdOption, envOption, metadataOption, shellOption, streamOption, userOption, volumeOption } from '../flags.js';
 import type { RemoteCommand } from '../remote-exec.js';
 import { splitCommandLine, wordsAfterDashDash } from './exec.js';
-import { collect } from './sandbox/shared.js';
 import { parseVolumeMounts, requireMountedVolumes } from './volume/shared.js';
 
 /**
@@ -37,23 +36,23 @@ export interface RunOptions {
 /** Name and one-line summary (root help lists them without building the command). */
 export const RUN_VERB = { name: 'run', aliases: [] as string[], summary: 'Run a command in a new sandbox that is killed afterwards (like docker run --rm)' };
 
-export function runCommand(ctx: Context, run = runRun): Command {
+export function runCommand(ctx: Context, run = runRun): CommandUnknownOpts {
   return new Command('run')
     .description(RUN_VERB.summary)
     .usage('[options] [template] -- <command> [args...]')
     .argument('[words...]', 'an optional template, then -- and the command with its arguments')
     .allowUnknownOption()
-    .option('--metadata <key=value>', 'label the sandbox (repeatable)', collect)
-    .option('--env <KEY=VALUE>', 'environment variable of the sandbox (repeatable)', collect)
-    .option('--cwd <dir>', 'working directory of the command')
-    .option('--user <user>', 'sandbox user: user or root (default: user)')
-    .option('--timeout <duration>', 'kill the command after this long (default: no limit)')
-    .option('--shell <command line>', 'run a shell command line instead of the words after --')
+    .addOption(metadataOption())
+    .addOption(envOption('environment variable of the sandbox (repeatable)'))
+    .addOption(cwdOption('working directory of the command'))
+    .addOption(userOption())
+    .addOption(commandTimeoutOption())
+    .addOption(shellOption())
     .option('--no-stdin', 'do not forward stdin')
     .option('--no-secure', 'do not require an access token for the sandbox')
     .option('--no-internet', 'cut the sandbox off from the internet')
-    .option('--volume <name:/path>', 'mount a volume read-write at a path (repeatable)', collect)
-    .option('--stream', 'with --json: one JSON event per line as output arrives, for output of any size', false)
+    .addOption(volumeOption())
+    .addOption(streamOption('with --json: one JSON event per line as output arrives, for output of any size'))
     .addHelpText(
       'after',
       `
@@ -64,14 +63,14 @@ Examples:
   $ e2b-ts run base --timeout 10m -- python3 -c 'print(6*7)'
   $ cat script.sh | e2b-ts run --local -- bash -s`,
     )
-    .action(async (words: string[], o, command: Command) => {
+    .action(async (words, o, command) => {
       const { sandboxOperands, command: remote } = splitCommandLine(words, wordsAfterDashDash(command), o.shell);
       if (sandboxOperands.length > 1) {
         throw new UsageError(`expected at most one template before --, got: ${sandboxOperands.join(' ')}`);
       }
       const opts: RunOptions = {
         command: remote,
-        timeoutMs: o.timeout !== undefined ? parsePositiveDuration(o.timeout, 'timeout') : 0,
+        timeoutMs: o.timeout ?? 0,
         stdin: o.stdin,
         secure: o.secure,
         internet: o.internet,
@@ -83,10 +82,8 @@ Examples:
       if (sandboxOperands[0]) opts.template = sandboxOperands[0];
       if (o.cwd) opts.cwd = o.cwd;
       if (o.user) opts.user = o.user;
-      const metadata = collectKeyValues(o.metadata, 'metadata');
-      const envs = collectKeyValues(o.env, '--env');
-      if (metadata) opts.metadata = metadata;
-      if (envs) opts.envs = envs;
+      if (o.metadata) opts.metadata = o.metadata;
+      if (o.env) opts.envs = o.env;
       const volumeMounts = parseVolumeMounts(o.volume);
       if (volumeMounts) opts.volumeMounts = volumeMounts;
       await run(opts, ctx);

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Shell } from '../commands/completion.js';
 import { bashScript } from './bash.js';
 import { fishScript } from './fish.js';
@@ -14,6 +14,6 @@ const generators: Record<Shell, (model: CompletionModel) => string> = {
 };
 
 /** The completion script of `program` for `shell`, generated from its command tree. */
-export function completionScript(shell: Shell, program: Command): string {
+export function completionScript(shell: Shell, program: CommandUnknownOpts): string {
   return generators[shell](completionModel(program));
 }

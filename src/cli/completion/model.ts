@@ -4,7 +4,7 @@
  * the program through commander's public Help API (so hidden commands and options are skipped
  * the same way `--help` skips them) and never runs anything.
  */
-import type { Command, Option } from 'commander';
+import type { CommandUnknownOpts as Command, Option } from '@commander-js/extra-typings';
 import { SHELLS } from '../commands/completion.js';
 
 export interface OptionModel {

@@ -102,7 +102,7 @@ class Copier {
   sandbox(id: string): Promise<Sandbox> {
     let sandbox = this.sandboxes.get(id);
     if (!sandbox) {
-      sandbox = this.ctx.client().then(async ({ Sandbox }) => Sandbox.attach(id, { ...(await this.ctx.connection()), signal: this.ctx.signal }));
+      sandbox = this.ctx.sandbox(id);
       this.sandboxes.set(id, sandbox);
     }
     return sandbox;

@@ -8,7 +8,8 @@ import type { Interceptor, Transport } from '@connectrpc/connect';
 import type { FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { IdleTimeoutError, httpRequest, type HttpResponse } from './fetch.js';
-import { ENVD_PORT, type CallOptions, type Config } from '../config.js';
+import type { CallOptions, Config } from '../config.js';
+import { ACCESS_TOKEN_HEADER, ENVD_PORT, KEEPALIVE_PING_HEADER, SANDBOX_ID_HEADER, SANDBOX_PORT_HEADER } from '../../protocol/envd.js';
 import { AbortError, ConnectionError, SandboxError, TimeoutError, errorFromEnvdHttp } from '../errors.js';
 import { userAgent } from '../../version.js';
 
@@ -38,11 +39,11 @@ export function basicUserAuth(user: string): string {
 export function envdHeaders(target: EnvdTarget, config: Config): Record<string, string> {
   const headers: Record<string, string> = {
     'user-agent': userAgent(),
-    'e2b-sandbox-id': target.sandboxId,
-    'e2b-sandbox-port': String(ENVD_PORT),
+    [SANDBOX_ID_HEADER]: target.sandboxId,
+    [SANDBOX_PORT_HEADER]: String(ENVD_PORT),
   };
   for (const [key, value] of Object.entries(config.headers)) headers[key.toLowerCase()] = value;
-  if (target.accessToken) headers['x-access-token'] = target.accessToken;
+  if (target.accessToken) headers[ACCESS_TOKEN_HEADER] = target.accessToken;
   return headers;
 }
 
@@ -50,7 +51,7 @@ export function envdHeaders(target: EnvdTarget, config: Config): Record<string, 
 export function rpcCallHeaders(opts: { user?: string; stream?: boolean }): Record<string, string> {
   const headers: Record<string, string> = {};
   if (opts.user) headers.authorization = basicUserAuth(opts.user);
-  if (opts.stream) headers['keepalive-ping-interval'] = String(KEEPALIVE_PING_INTERVAL_S);
+  if (opts.stream) headers[KEEPALIVE_PING_HEADER] = String(KEEPALIVE_PING_INTERVAL_S);
   return headers;
 }
 

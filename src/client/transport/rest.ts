@@ -6,6 +6,7 @@
  * 404 means there.
  */
 import { httpRequest } from './fetch.js';
+import { API_KEY_HEADER } from '../../protocol/envd.js';
 import { requireApiKey, type CallOptions, type Config } from '../config.js';
 import {
   AbortError,
@@ -108,7 +109,7 @@ export class RestClient {
       ...lowerKeys(req.headers ?? {}),
     };
     const auth = req.auth ?? 'apiKey';
-    if (auth === 'apiKey') headers['x-api-key'] = requireApiKey(this.config);
+    if (auth === 'apiKey') headers[API_KEY_HEADER] = requireApiKey(this.config);
     if (auth === 'accessToken') {
       if (!this.config.accessToken) {
         throw new AuthenticationError('no access token: set E2B_ACCESS_TOKEN or run the login command');

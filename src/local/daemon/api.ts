@@ -8,9 +8,10 @@
  * reaches it already has the types and bounds the spec gives. Handlers keep only the rules
  * E2B's own handlers apply (a tag in a template filter, the 24-hour lifetime cap, …).
  */
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { OPERATIONS } from '../../gen/api/operations.js';
+import { API_KEY_HEADER } from '../../protocol/envd.js';
+import { sameSecret } from '../../protocol/secret.js';
 import type {
   ConnectSandbox,
   ConnectSandboxV2,
@@ -69,13 +70,6 @@ interface HandlerInput {
   body: unknown;
 }
 type Handler = (input: HandlerInput) => Promise<void>;
-
-function keyMatches(expected: string, given: string | string[] | undefined): boolean {
-  if (typeof given !== 'string') return false;
-  const a = Buffer.from(expected);
-  const b = Buffer.from(given);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 /** The wire form of a created/connected sandbox. */
 export function wireSandbox(record: SandboxRecord, domain: string): WireSandbox {
@@ -208,8 +202,8 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
   if (missing.length > 0) throw new Error(`the local API has no handler for ${missing.join(', ')}`);
 
   const requireKey = (req: IncomingMessage) => {
-    if (keyMatches(deps.apiKey, req.headers['x-api-key'])) return;
-    const reason = req.headers['x-api-key'] === undefined ? 'missing X-API-Key header' : 'invalid API key';
+    if (sameSecret(deps.apiKey, req.headers[API_KEY_HEADER])) return;
+    const reason = req.headers[API_KEY_HEADER] === undefined ? 'missing X-API-Key header' : 'invalid API key';
     throw new ApiError(401, `${reason} (the local backend's key is printed by \`e2b-ts local env\`)`);
   };
 

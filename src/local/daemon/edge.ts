@@ -51,6 +51,7 @@
  *   namespace the tunnel would lead back to the daemon, which would route the request to the
  *   same port again, for ever.
  */
+import { ENVD_PORT, SANDBOX_ID_HEADER, SANDBOX_PORT_HEADER } from '../../protocol/envd.js';
 
 /** A request the edge refuses: the status and the message of E2B's JSON error body. */
 export interface EdgeRefusal {
@@ -85,11 +86,8 @@ export interface EdgeRequest {
   rawHeaders: string[];
 }
 
-/** The port envd listens on in a sandbox, and what clients name in `E2b-Sandbox-Port`. */
-export const ENVD_PORT = 49983;
-
 /** Headers the edge decides on; a repeat of any of them is refused. */
-const SINGLE_HEADERS = ['host', 'origin', 'sec-fetch-site', 'e2b-sandbox-id', 'e2b-sandbox-port'] as const;
+const SINGLE_HEADERS = ['host', 'origin', 'sec-fetch-site', SANDBOX_ID_HEADER, SANDBOX_PORT_HEADER] as const;
 type SingleHeader = (typeof SINGLE_HEADERS)[number];
 
 /** RFC 3986 pchar without pct-encoded: unreserved, sub-delims, ":" and "@". */
@@ -245,8 +243,8 @@ export function userPortTarget(target: string): EdgeRefusal | undefined {
  * consistently; undefined for everything else, which the envd and control-plane rules then judge.
  */
 function userPortOf(values: Partial<Record<SingleHeader, string>>): { sandboxId: string; port: number } | undefined {
-  const idHeader = values['e2b-sandbox-id'];
-  const portHeader = values['e2b-sandbox-port'];
+  const idHeader = values[SANDBOX_ID_HEADER];
+  const portHeader = values[SANDBOX_PORT_HEADER];
   const fromHost = sandboxFromHost(values.host);
   let sandboxId = fromHost?.id;
   if (idHeader !== undefined) {
@@ -293,8 +291,8 @@ export function checkRequest(req: EdgeRequest, daemonPort: number): EdgeRoute | 
     return { status: 403, message: `cross-site requests are refused (Sec-Fetch-Site: ${fetchSite})` };
   }
 
-  const idHeader = headers.values['e2b-sandbox-id'];
-  const portHeader = headers.values['e2b-sandbox-port'];
+  const idHeader = headers.values[SANDBOX_ID_HEADER];
+  const portHeader = headers.values[SANDBOX_PORT_HEADER];
   const fromHost = sandboxFromHost(host);
   const envd = idHeader !== undefined || portHeader !== undefined || fromHost !== undefined || canonical.path === '/files';
   if (!envd) return { kind: 'control', target };

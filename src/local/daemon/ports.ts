@@ -24,18 +24,16 @@
  * as sent; only hop-by-hop headers are dropped, and `Host` is replaced where the sandbox asked
  * for it (`network.maskRequestHost`, `${PORT}` filled in), as on E2B.
  */
-import { timingSafeEqual } from 'node:crypto';
 import { Agent, request, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { API_KEY_HEADER, TRAFFIC_TOKEN_HEADER } from '../../protocol/envd.js';
 import { RESTARTING, RESTARTING_MESSAGE, RESTARTING_STATUS, SANDBOX_STATE_HEADER } from '../../protocol/sandbox-state.js';
+import { sameSecret } from '../../protocol/secret.js';
 import { PLATFORM_HEADER } from '../envd/config.js';
 import type { EdgeRoute } from './edge.js';
 import { dropBodyOnEarlyAnswer, sendJson } from './http.js';
 import { SandboxUnavailableError, type SandboxManager } from './sandboxes.js';
-
-/** The header E2B's edge wants on user-port traffic of a sandbox with `allowPublicTraffic: false`. */
-export const TRAFFIC_TOKEN_HEADER = 'e2b-traffic-access-token';
 
 /** `GET /sandboxes/<id>/ports/<port>`: the port-forward endpoint (raw TCP after `Upgrade: tcp`). */
 const PORT_FORWARD_PATH = /^\/sandboxes\/([a-z0-9]{1,64})\/ports\/([1-9][0-9]{0,4})$/;
@@ -203,13 +201,6 @@ export function refuseRaw(socket: Duplex, status: number, body: Record<string, u
   const lines = [`HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}`, 'content-type: application/json', `content-length: ${Buffer.byteLength(text)}`, 'connection: close'];
   for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
   socket.end(`${lines.join('\r\n')}\r\n\r\n${text}`);
-}
-
-function sameSecret(expected: string, given: string | string[] | undefined): boolean {
-  if (typeof given !== 'string') return false;
-  const a = Buffer.from(expected);
-  const b = Buffer.from(given);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** The names a `Connection` header lists (hop-by-hop by RFC 9110 §7.6.1). */
@@ -469,8 +460,8 @@ export function createPortProxy(sandboxes: SandboxManager, opts: { apiKey: strin
 
     async portForward(req, socket, head, target) {
       socket.on('error', () => socket.destroy());
-      if (!sameSecret(opts.apiKey, req.headers['x-api-key'])) {
-        const reason = req.headers['x-api-key'] === undefined ? 'missing X-API-Key header' : 'invalid API key';
+      if (!sameSecret(opts.apiKey, req.headers[API_KEY_HEADER])) {
+        const reason = req.headers[API_KEY_HEADER] === undefined ? 'missing X-API-Key header' : 'invalid API key';
         refuseRaw(socket, 401, { code: 401, message: `${reason} (the local backend's key is printed by \`e2b-ts local env\`)` });
         return;
       }

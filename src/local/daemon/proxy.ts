@@ -8,13 +8,14 @@
  * Bodies stream in both directions unbuffered (process output, uploads), so a Connect stream's
  * frames reach the client as envd writes them.
  */
-import { timingSafeEqual } from 'node:crypto';
 import { Agent, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect, type Socket } from 'node:net';
+import { ENVD_PORT } from '../../protocol/envd.js';
 import { RESTARTING, RESTARTING_MESSAGE, RESTARTING_STATUS, SANDBOX_STATE_HEADER } from '../../protocol/sandbox-state.js';
+import { sameSecret } from '../../protocol/secret.js';
 import { getSignature } from '../../protocol/signature.js';
 import { PLATFORM_HEADER } from '../envd/config.js';
-import { ENVD_PORT, type EdgeRoute } from './edge.js';
+import type { EdgeRoute } from './edge.js';
 import { SandboxUnavailableError, type SandboxManager } from './sandboxes.js';
 import { dropBodyOnEarlyAnswer, sendJson } from './http.js';
 
@@ -26,12 +27,6 @@ const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-en
 export function isInternalPath(path: string): boolean {
   const lower = path.toLowerCase();
   return INTERNAL_PATHS.some((p) => lower === p || lower.startsWith(`${p}/`));
-}
-
-function sameString(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /** The sandbox whose access token verifies a signed `/files` link, if any. */
@@ -51,7 +46,7 @@ function sandboxForSignedLink(target: string, method: string | undefined, sandbo
       accessToken: s.envdAccessToken,
       ...(expiration !== undefined && Number.isFinite(expiration) ? { expiration } : {}),
     });
-    if (sameString(expected, signature)) return s.sandboxID;
+    if (sameSecret(expected, signature)) return s.sandboxID;
   }
   return undefined;
 }

@@ -3,7 +3,6 @@
  * links, users, gzip both ways, ranges, multipart (many files per request) and octet-stream
  * bodies, upload metadata, 507 on a full disk. Uploads land whole or not at all (UploadBatch).
  */
-import { timingSafeEqual } from 'node:crypto';
 import { createReadStream, type Stats } from 'node:fs';
 import { lstat, open, readlink, rename, rm, rmdir, stat, type FileHandle } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -11,6 +10,8 @@ import { posix } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
+import { ACCESS_TOKEN_HEADER } from '../../protocol/envd.js';
+import { sameSecret } from '../../protocol/secret.js';
 import { getSignature, type FileOperation } from '../../protocol/signature.js';
 import type { EnvdConfig } from './config.js';
 import { makeParents } from './filesystem/service.js';
@@ -42,12 +43,6 @@ class HttpError extends Error {
   }
 }
 
-const sameText = (a: string, b: string) => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
-
 /**
  * Signed-link check: with an access token on the sandbox, a request needs the token in
  * X-Access-Token or a valid, unexpired signature of (path, operation, user, token[, expiry]).
@@ -55,9 +50,9 @@ const sameText = (a: string, b: string) => {
 function checkSigning(config: EnvdConfig, req: IncomingMessage, query: URLSearchParams, operation: FileOperation): void {
   const token = config.accessToken;
   if (!token) return;
-  const header = req.headers['x-access-token'];
+  const header = req.headers[ACCESS_TOKEN_HEADER];
   if (typeof header === 'string') {
-    if (!sameText(header, token)) throw new HttpError(401, 'access token present in header but does not match');
+    if (!sameSecret(token, header)) throw new HttpError(401, 'access token present in header but does not match');
     return;
   }
   const signature = query.get('signature');
@@ -72,7 +67,7 @@ function checkSigning(config: EnvdConfig, req: IncomingMessage, query: URLSearch
     accessToken: token,
     ...(expiration !== undefined ? { expiration } : {}),
   });
-  if (!sameText(signature, expected)) throw new HttpError(401, 'invalid signature');
+  if (!sameSecret(expected, signature)) throw new HttpError(401, 'invalid signature');
   if (expiration !== undefined && expiration < Math.floor(Date.now() / 1000)) throw new HttpError(401, 'signature is already expired');
 }
 

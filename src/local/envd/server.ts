@@ -9,9 +9,10 @@
  * as E2B's envd needs the orchestrator's; so does the port tunnel (`CONNECT`, tunnel.ts). Only canonical request targets are served, so a path
  * means here exactly what it meant to the daemon that forwarded it.
  */
-import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { freemem, totalmem, cpus, loadavg } from 'node:os';
+import { ACCESS_TOKEN_HEADER } from '../../protocol/envd.js';
+import { sameSecret } from '../../protocol/secret.js';
 import { PLATFORM_HEADER, type EnvdConfig } from './config.js';
 import type { MetadataStore } from './filesystem/metadata.js';
 import { sendEnvdError, sendJson } from './http.js';
@@ -38,13 +39,6 @@ const PLATFORM_ONLY = new Set(['/init']);
 export function canonicalTarget(target: string): boolean {
   const path = target.split('?', 1)[0];
   return /^(\/[A-Za-z0-9_.-]+)+$|^\/$/.test(path) && !path.split('/').some((s) => s === '.' || s === '..');
-}
-
-function tokenMatches(expected: string, given: string | string[] | undefined): boolean {
-  if (typeof given !== 'string') return false;
-  const a = Buffer.from(expected);
-  const b = Buffer.from(given);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 async function readBody(req: IncomingMessage, limit = 1 << 20): Promise<string> {
@@ -96,12 +90,12 @@ export function createEnvdServer(state: EnvdState, routes: Record<string, EnvdRo
     const url = new URL(req.url ?? '/', 'http://envd');
     const key = `${req.method} ${url.pathname}`;
     try {
-      if (PLATFORM_ONLY.has(url.pathname) && !tokenMatches(state.config.platformSecret, req.headers[PLATFORM_HEADER])) {
+      if (PLATFORM_ONLY.has(url.pathname) && !sameSecret(state.config.platformSecret, req.headers[PLATFORM_HEADER])) {
         sendEnvdError(res, 403, `${url.pathname} is for the platform only`);
         return;
       }
       const token = state.config.accessToken;
-      if (token && !TOKEN_EXEMPT.has(key) && !tokenMatches(token, req.headers['x-access-token'])) {
+      if (token && !TOKEN_EXEMPT.has(key) && !sameSecret(token, req.headers[ACCESS_TOKEN_HEADER])) {
         sendEnvdError(res, 401, 'unauthorized access, please provide a valid access token or method signing if supported');
         return;
       }

@@ -16,10 +16,10 @@
  * connection: 403 without the secret, 400 for a target that is not `localhost:<port>`, 502 when
  * nothing listens on the port.
  */
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { sameSecret } from '../../protocol/secret.js';
 import { PLATFORM_HEADER } from './config.js';
 
 /** What a tunnel request names: `localhost:<port>`, the port in canonical decimal. */
@@ -40,13 +40,6 @@ function refuse(socket: Duplex, status: number, message: string): void {
   socket.end(
     `HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
   );
-}
-
-function secretMatches(expected: string, given: string | string[] | undefined): boolean {
-  if (typeof given !== 'string') return false;
-  const a = Buffer.from(expected);
-  const b = Buffer.from(given);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** Connects to the port on 127.0.0.1, then on ::1 when IPv4 is refused (a server bound to `::1` only). */
@@ -76,7 +69,7 @@ function connectLoopback(port: number): Promise<Socket> {
  */
 export function serveTunnel(platformSecret: string, req: IncomingMessage, socket: Duplex, head: Buffer): void {
   socket.on('error', () => socket.destroy());
-  if (!secretMatches(platformSecret, req.headers[PLATFORM_HEADER])) {
+  if (!sameSecret(platformSecret, req.headers[PLATFORM_HEADER])) {
     refuse(socket, 403, 'the port tunnel is for the platform only');
     return;
   }

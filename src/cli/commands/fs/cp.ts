@@ -1,5 +1,6 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
+import { userOption } from '../../flags.js';
 import { SilentError, UsageError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
 import { parseLocation, type Location } from '../../fs/location.js';
@@ -14,11 +15,11 @@ export interface CpOptions {
   parallel: number;
 }
 
-export function cpCommand(ctx: Context, run = runCp): Command {
+export function cpCommand(ctx: Context, run = runCp): CommandUnknownOpts {
   return new Command('cp')
     .description('Copy files and folders between this machine and sandboxes (SANDBOX:PATH), or a tar stream (-)')
     .argument('<paths...>', 'sources, then the destination')
-    .option('--user <user>', 'sandbox user that reads or writes the files (default: user)')
+    .addOption(userOption('sandbox user that reads or writes the files (default: user)'))
     .option('--parallel <n>', 'tar streams in flight at once for folders with many files', '1')
     .addHelpText(
       'after',

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { catCommand } from './cat.js';
 import { cpCommand } from './cp.js';
@@ -14,7 +14,7 @@ import { writeCommand } from './write.js';
 /** Name, aliases and one-line summary (root help lists them without building the subtree). */
 export const FS_NOUN = { name: 'fs', aliases: [], summary: 'Files in sandboxes: copy, list, read, write, watch' };
 
-export function fsCommand(ctx: Context): Command {
+export function fsCommand(ctx: Context): CommandUnknownOpts {
   return new Command(FS_NOUN.name)
     .aliases(FS_NOUN.aliases)
     .description(FS_NOUN.summary)

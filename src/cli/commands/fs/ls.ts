@@ -1,9 +1,9 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
+import { depthOption, userOption } from '../../flags.js';
 import { parseSandboxLocation } from '../../fs/location.js';
 import { printJson, printTable } from '../../output.js';
-import { parseInteger } from '../../parse.js';
-import { entryRows, fsCall, fsSandbox } from './shared.js';
+import { entryRows, fsCall } from './shared.js';
 
 export interface LsOptions {
   sandboxId: string;
@@ -13,21 +13,21 @@ export interface LsOptions {
   user?: string;
 }
 
-export function lsCommand(ctx: Context, run = runLs): Command {
+export function lsCommand(ctx: Context, run = runLs): CommandUnknownOpts {
   return new Command('ls')
     .description('List a folder in a sandbox')
     .argument('<location>', 'SANDBOX:PATH')
     .option('-l, --long', 'show permissions, owner, size and time', false)
-    .option('--depth <n>', 'descend this many levels', '1')
-    .option('--user <user>', 'sandbox user (decides relative paths and ~)')
+    .addOption(depthOption('descend this many levels'))
+    .addOption(userOption('sandbox user (decides relative paths and ~)'))
     .action(async (location: string, o) => {
       const { sandboxId, path } = parseSandboxLocation(location, 'fs ls');
-      await run({ sandboxId, path, long: o.long, depth: parseInteger(o.depth, '--depth', 1, 64), ...(o.user ? { user: o.user } : {}) }, ctx);
+      await run({ sandboxId, path, long: o.long, depth: o.depth, ...(o.user ? { user: o.user } : {}) }, ctx);
     });
 }
 
 export async function runLs(opts: LsOptions, ctx: Context): Promise<void> {
-  const sandbox = await fsSandbox(ctx, opts.sandboxId);
+  const sandbox = await ctx.sandbox(opts.sandboxId);
   const entries = await sandbox.files.list(opts.path, { ...fsCall(ctx, opts.user), depth: opts.depth });
   if (ctx.globals.json) {
     printJson(ctx, entries);

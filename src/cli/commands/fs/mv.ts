@@ -1,18 +1,19 @@
 import { posix } from 'node:path';
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Sandbox } from '../../../client/sandbox.js';
 import type { Context } from '../../context.js';
+import { userOption } from '../../flags.js';
 import { UsageError } from '../../errors.js';
 import { parseSandboxLocation } from '../../fs/location.js';
 import { printJson, success } from '../../output.js';
-import { fsCall, fsSandbox } from './shared.js';
+import { fsCall } from './shared.js';
 
-export function mvCommand(ctx: Context, run = runMv): Command {
+export function mvCommand(ctx: Context, run = runMv): CommandUnknownOpts {
   return new Command('mv')
     .description('Move or rename a file or folder within a sandbox (into DESTINATION when it is a folder or ends with /)')
     .argument('<source>', 'SANDBOX:PATH')
     .argument('<destination>', 'SANDBOX:PATH (or just a path in the same sandbox)')
-    .option('--user <user>', 'sandbox user (decides relative paths and ~)')
+    .addOption(userOption('sandbox user (decides relative paths and ~)'))
     .action(async (source: string, destination: string, o) => {
       const from = parseSandboxLocation(source, 'fs mv');
       const to = destination.includes(':') ? parseSandboxLocation(destination, 'fs mv') : { sandboxId: from.sandboxId, path: destination };
@@ -22,7 +23,7 @@ export function mvCommand(ctx: Context, run = runMv): Command {
 }
 
 export async function runMv(opts: { sandboxId: string; from: string; to: string; user?: string }, ctx: Context): Promise<void> {
-  const sandbox = await fsSandbox(ctx, opts.sandboxId);
+  const sandbox = await ctx.sandbox(opts.sandboxId);
   const call = fsCall(ctx, opts.user);
   const info = await sandbox.files.rename(opts.from, await destinationOf(sandbox, opts.from, opts.to, call), call);
   if (ctx.globals.json) printJson(ctx, info);

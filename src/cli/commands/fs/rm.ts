@@ -1,18 +1,19 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { EntryInfo } from '../../../client/filesystem.js';
 import type { Context } from '../../context.js';
+import { userOption } from '../../flags.js';
 import { UsageError } from '../../errors.js';
 import { parseSandboxLocation } from '../../fs/location.js';
 import { success } from '../../output.js';
-import { fsCall, fsSandbox } from './shared.js';
+import { fsCall } from './shared.js';
 
-export function rmCommand(ctx: Context, run = runRm): Command {
+export function rmCommand(ctx: Context, run = runRm): CommandUnknownOpts {
   return new Command('rm')
     .description('Remove files (and, with -r, folders) in a sandbox')
     .argument('<locations...>', 'SANDBOX:PATH ...')
     .option('-r, --recursive', 'remove folders and everything in them', false)
     .option('-f, --force', 'no error when a path does not exist', false)
-    .option('--user <user>', 'sandbox user (decides relative paths and ~)')
+    .addOption(userOption('sandbox user (decides relative paths and ~)'))
     .action(async (locations: string[], o) =>
       run({ locations: locations.map((l) => parseSandboxLocation(l, 'fs rm')), recursive: o.recursive, force: o.force, ...(o.user ? { user: o.user } : {}) }, ctx),
     );
@@ -24,7 +25,7 @@ export async function runRm(
 ): Promise<void> {
   const { FileNotFoundError } = await ctx.client();
   for (const location of opts.locations) {
-    const sandbox = await fsSandbox(ctx, location.sandboxId);
+    const sandbox = await ctx.sandbox(location.sandboxId);
     let info: EntryInfo;
     try {
       info = await sandbox.files.getInfo(location.path, fsCall(ctx, opts.user));

@@ -1,14 +1,7 @@
 import type { EntryInfo } from '../../../client/filesystem.js';
-import type { Sandbox } from '../../../client/sandbox.js';
 import type { Context } from '../../context.js';
 import { formatBytes } from '../../render/format.js';
 import { sanitize } from '../../render/sanitize.js';
-
-/** The sandbox of an fs command, looked up without touching its lifetime. */
-export async function fsSandbox(ctx: Context, sandboxId: string): Promise<Sandbox> {
-  const { Sandbox } = await ctx.client();
-  return Sandbox.attach(sandboxId, { ...(await ctx.connection()), signal: ctx.signal });
-}
 
 /** Call options of fs commands: the user (when given) and the interrupt signal. */
 export function fsCall(ctx: Context, user: string | undefined): { user?: string; signal: AbortSignal } {

@@ -1,21 +1,22 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
+import { userOption } from '../../flags.js';
 import { parseSandboxLocation } from '../../fs/location.js';
 import { printDetails, printJson } from '../../output.js';
 import { formatBytes } from '../../render/format.js';
 import { sanitize } from '../../render/sanitize.js';
-import { fsCall, fsSandbox } from './shared.js';
+import { fsCall } from './shared.js';
 
-export function statCommand(ctx: Context, run = runStat): Command {
+export function statCommand(ctx: Context, run = runStat): CommandUnknownOpts {
   return new Command('stat')
     .description('Show a file or folder in a sandbox')
     .argument('<location>', 'SANDBOX:PATH')
-    .option('--user <user>', 'sandbox user (decides relative paths and ~)')
+    .addOption(userOption('sandbox user (decides relative paths and ~)'))
     .action(async (location: string, o) => run({ ...parseSandboxLocation(location, 'fs stat'), ...(o.user ? { user: o.user } : {}) }, ctx));
 }
 
 export async function runStat(opts: { sandboxId: string; path: string; user?: string }, ctx: Context): Promise<void> {
-  const sandbox = await fsSandbox(ctx, opts.sandboxId);
+  const sandbox = await ctx.sandbox(opts.sandboxId);
   const info = await sandbox.files.getInfo(opts.path, fsCall(ctx, opts.user));
   if (ctx.globals.json) {
     printJson(ctx, info);

@@ -1,17 +1,18 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
+import { ENVD_PORT } from '../../../protocol/envd.js';
 import type { Context } from '../../context.js';
+import { userOption } from '../../flags.js';
 import { parseSandboxLocation } from '../../fs/location.js';
 import { printJson } from '../../output.js';
 import { parsePositiveDuration } from '../../parse.js';
-import { fsSandbox } from './shared.js';
 
-export function urlCommand(ctx: Context, run = runUrl): Command {
+export function urlCommand(ctx: Context, run = runUrl): CommandUnknownOpts {
   return new Command('url')
     .description('Print a signed URL that downloads (or, with --upload, uploads) one file with plain HTTP')
     .argument('<location>', 'SANDBOX:PATH')
     .option('--upload', 'a URL to POST the file to (multipart, form field "file")', false)
     .option('--expires <duration>', 'the URL stops working after this long (secured sandboxes)')
-    .option('--user <user>', 'sandbox user the URL acts as')
+    .addOption(userOption('sandbox user the URL acts as'))
     .addHelpText(
       'after',
       '\nExamples:\n  $ curl -o report.pdf "$(e2b-ts fs url "$id":/home/user/report.pdf --expires 10m)"\n  $ curl -F file=@data.csv "$(e2b-ts fs url "$id":/home/user/data.csv --upload)"',
@@ -30,7 +31,7 @@ export function urlCommand(ctx: Context, run = runUrl): Command {
 }
 
 export async function runUrl(opts: { sandboxId: string; path: string; upload: boolean; expiresMs?: number; user?: string }, ctx: Context): Promise<void> {
-  const sandbox = await fsSandbox(ctx, opts.sandboxId);
+  const sandbox = await ctx.sandbox(opts.sandboxId);
   const urlOpts = {
     ...(opts.user ? { user: opts.user } : {}),
     ...(opts.expiresMs !== undefined ? { useSignatureExpiration: Math.ceil(opts.expiresMs / 1000) } : {}),
@@ -52,6 +53,6 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 export function namedByHost(link: string, sandboxId: string): string {
   const url = new URL(link);
   if (url.searchParams.has('signature') || !LOOPBACK.has(url.hostname)) return link;
-  url.hostname = `49983-${sandboxId.split('-')[0]}.localhost`;
+  url.hostname = `${ENVD_PORT}-${sandboxId.split('-')[0]}.localhost`;
   return url.toString();
 }

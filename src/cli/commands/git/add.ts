@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { success } from '../../output.js';
 import { commonOptions, formatRepoLocation, GitRun, parseRepoLocation, repoPath, withCommonOptions, type GitCommonOptions, type RepoLocation } from './shared.js';
@@ -11,7 +11,7 @@ export interface AddOptions extends GitCommonOptions {
   all: boolean;
 }
 
-export function addCommand(ctx: Context, run = runAdd): Command {
+export function addCommand(ctx: Context, run = runAdd): CommandUnknownOpts {
   return withCommonOptions(
     new Command('add')
       .description('Stage changes for the next commit')

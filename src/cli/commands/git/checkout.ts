@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { commonOptions, GitRun, parseRepoLocation, repoPath, withCommonOptions, type GitCommonOptions, type RepoLocation } from './shared.js';
 
@@ -7,7 +7,7 @@ export interface CheckoutOptions extends GitCommonOptions {
   branch: string;
 }
 
-export function checkoutCommand(ctx: Context, run = runCheckout): Command {
+export function checkoutCommand(ctx: Context, run = runCheckout): CommandUnknownOpts {
   return withCommonOptions(
     new Command('checkout')
       .description('Switch to a branch')

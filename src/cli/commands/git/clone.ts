@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { resolveGitAuth, type CredentialFlags } from '../../git/credentials.js';
 import { parseInteger } from '../../parse.js';
@@ -25,17 +25,15 @@ export interface CloneOptions extends GitCommonOptions, CredentialFlags {
   storeCredentials: boolean;
 }
 
-export function cloneCommand(ctx: Context, run = runClone): Command {
-  const command = new Command('clone')
-    .description('Clone a repository into a sandbox')
-    .argument('<url>', 'repository URL')
-    .argument('<location>', 'ID[:PATH]: the sandbox, and the folder to clone into (default: the URL\'s last segment, in the home folder)')
-    .option('--branch <branch>', 'check out this branch (and fetch only it)')
-    .option('--depth <n>', 'shallow clone with this many commits');
-  withCredentialOptions(command).option(
-    '--store-credentials',
-    "keep the credentials in origin's URL in .git/config (readable by anything in the sandbox)",
-  );
+export function cloneCommand(ctx: Context, run = runClone): CommandUnknownOpts {
+  const command = withCredentialOptions(
+    new Command('clone')
+      .description('Clone a repository into a sandbox')
+      .argument('<url>', 'repository URL')
+      .argument('<location>', 'ID[:PATH]: the sandbox, and the folder to clone into (default: the URL\'s last segment, in the home folder)')
+      .option('--branch <branch>', 'check out this branch (and fetch only it)')
+      .addOption(new Option('--depth <n>', 'shallow clone with this many commits').argParser((value) => parseInteger(value, '--depth', 1))),
+  ).option('--store-credentials', "keep the credentials in origin's URL in .git/config (readable by anything in the sandbox)");
   return withCommonOptions(command)
     .addHelpText(
       'after',
@@ -56,7 +54,7 @@ Examples:
           location: parseRepoLocation(location, 'git clone'),
           storeCredentials: o.storeCredentials === true,
           ...(o.branch ? { branch: o.branch } : {}),
-          ...(o.depth !== undefined ? { depth: parseInteger(o.depth, '--depth', 1) } : {}),
+          ...(o.depth !== undefined ? { depth: o.depth } : {}),
           ...credentialFlags(o),
           ...commonOptions(o),
         },

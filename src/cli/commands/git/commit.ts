@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import { printJson } from '../../output.js';
@@ -19,7 +19,7 @@ export function parseAuthor(text: string): { name: string; email: string } {
   return { name: match[1], email: match[2] };
 }
 
-export function commitCommand(ctx: Context, run = runCommit): Command {
+export function commitCommand(ctx: Context, run = runCommit): CommandUnknownOpts {
   return withCommonOptions(
     new Command('commit')
       .description('Commit the staged changes; prints the new commit\'s sha')

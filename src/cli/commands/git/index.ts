@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { addCommand } from './add.js';
 import { branchCommand } from './branch/index.js';
@@ -17,7 +17,7 @@ import { statusCommand } from './status.js';
 /** Name, aliases and one-line summary (root help lists them without building the subtree). */
 export const GIT_NOUN = { name: 'git', aliases: [] as string[], summary: 'Git in sandboxes: clone, status, commit, push, pull, branches' };
 
-export function gitCommand(ctx: Context): Command {
+export function gitCommand(ctx: Context): CommandUnknownOpts {
   return new Command(GIT_NOUN.name)
     .aliases(GIT_NOUN.aliases)
     .description(GIT_NOUN.summary)

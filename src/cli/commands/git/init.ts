@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { commonOptions, GitRun, parseRepoLocation, repoPath, withCommonOptions, type GitCommonOptions, type RepoLocation } from './shared.js';
 
@@ -8,7 +8,7 @@ export interface InitOptions extends GitCommonOptions {
   initialBranch?: string;
 }
 
-export function initCommand(ctx: Context, run = runInit): Command {
+export function initCommand(ctx: Context, run = runInit): CommandUnknownOpts {
   return withCommonOptions(
     new Command('init')
       .description('Create a repository (the folder is created when missing)')

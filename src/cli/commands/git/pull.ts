@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { resolveGitAuth, type CredentialFlags } from '../../git/credentials.js';
 import {
@@ -21,7 +21,7 @@ export interface PullOptions extends GitCommonOptions, CredentialFlags {
   branch?: string;
 }
 
-export function pullCommand(ctx: Context, run = runPull): Command {
+export function pullCommand(ctx: Context, run = runPull): CommandUnknownOpts {
   const command = new Command('pull')
     .description('Fetch from a remote and merge into the current branch')
     .argument('<location>', 'ID[:PATH]: the sandbox and the repository (default: the home folder)')

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { resolveGitAuth, type CredentialFlags } from '../../git/credentials.js';
 import {
@@ -23,7 +23,7 @@ export interface PushOptions extends GitCommonOptions, CredentialFlags {
   setUpstream: boolean;
 }
 
-export function pushCommand(ctx: Context, run = runPush): Command {
+export function pushCommand(ctx: Context, run = runPush): CommandUnknownOpts {
   const command = new Command('push')
     .description('Push commits to a remote')
     .argument('<location>', 'ID[:PATH]: the sandbox and the repository (default: the home folder)')

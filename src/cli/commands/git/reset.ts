@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { GitResetMode } from '../../../client/git.js';
 import type { Context } from '../../context.js';
 import { UsageError } from '../../errors.js';
@@ -16,6 +16,11 @@ export interface ResetOptions extends GitCommonOptions {
 
 const MODES: GitResetMode[] = ['soft', 'mixed', 'hard', 'merge', 'keep'];
 
+/** `--<mode>`, which excludes the other modes. */
+function modeOption<M extends GitResetMode>(mode: M) {
+  return new Option(`--${mode}` as `--${M}`, MODE_HELP[mode]).conflicts(MODES.filter((m) => m !== mode));
+}
+
 const MODE_HELP: Record<GitResetMode, string> = {
   soft: 'move HEAD only; keep the index and the working tree',
   mixed: 'move HEAD and reset the index; keep the working tree (git\'s default)',
@@ -24,16 +29,18 @@ const MODE_HELP: Record<GitResetMode, string> = {
   keep: 'reset, refusing when a changed file would be overwritten',
 };
 
-export function resetCommand(ctx: Context, run = runReset): Command {
+export function resetCommand(ctx: Context, run = runReset): CommandUnknownOpts {
   const command = new Command('reset')
     .description('Reset HEAD, the index and (with --hard) the working tree, or unstage paths')
     .usage('[options] <location> [target] [-- paths...]')
     .argument('<location>', 'ID[:PATH]: the sandbox and the repository (default: the home folder)')
     .argument('[target]', 'commit, branch or ref to reset to (default: HEAD)')
-    .argument('[paths...]', 'after --: paths to reset in the index');
-  for (const mode of MODES) {
-    command.addOption(new Option(`--${mode}`, MODE_HELP[mode]).conflicts(MODES.filter((m) => m !== mode)));
-  }
+    .argument('[paths...]', 'after --: paths to reset in the index')
+    .addOption(modeOption('soft'))
+    .addOption(modeOption('mixed'))
+    .addOption(modeOption('hard'))
+    .addOption(modeOption('merge'))
+    .addOption(modeOption('keep'));
   return withCommonOptions(command)
     .addHelpText(
       'after',
@@ -44,7 +51,7 @@ Examples:
   $ e2b-ts git reset "$id":repo HEAD~1 --hard
   $ e2b-ts git reset "$id":repo -- src/a.ts      # unstage a file`,
     )
-    .action(async (location: string, target: string | undefined, paths: string[], o, self: Command) => {
+    .action(async (location, target, paths, o, self) => {
       // After `--` everything is a path: `reset ID -- a` has no target.
       const afterDashDash = wordsAfterDashDash(self);
       const operands = [...(target !== undefined ? [target] : []), ...paths];

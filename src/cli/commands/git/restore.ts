@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { success } from '../../output.js';
 import { commonOptions, GitRun, parseRepoLocation, repoPath, withCommonOptions, type GitCommonOptions, type RepoLocation } from './shared.js';
@@ -13,7 +13,7 @@ export interface RestoreOptions extends GitCommonOptions {
   source?: string;
 }
 
-export function restoreCommand(ctx: Context, run = runRestore): Command {
+export function restoreCommand(ctx: Context, run = runRestore): CommandUnknownOpts {
   return withCommonOptions(
     new Command('restore')
       .description('Restore files in the working tree or the index')

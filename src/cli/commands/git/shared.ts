@@ -3,7 +3,7 @@
  * call options of the library, and one GitRun per command that routes git's words to stderr,
  * its progress to a terminal, its failures into one line, and keeps secrets out of all of it.
  */
-import { type Command, Option } from 'commander';
+import { Option, type Command, type OptionValues } from '@commander-js/extra-typings';
 import type { CommandFinished } from '../../../client/commands.js';
 import { CommandExitError } from '../../../client/errors.js';
 import type { GitRequestOpts } from '../../../client/git.js';
@@ -15,7 +15,7 @@ import { gitFailure } from '../../git/failure.js';
 import { formatRepoLocation, parseRepoLocation, type RepoLocation } from '../../git/location.js';
 import { Redactor } from '../../git/redact.js';
 import { printJson } from '../../output.js';
-import { parsePositiveDuration } from '../../parse.js';
+import { commandTimeoutOption, userOption } from '../../flags.js';
 import { sanitizeKeepLineBreaks } from '../../render/sanitize.js';
 
 export { formatRepoLocation, parseRepoLocation, type RepoLocation };
@@ -29,22 +29,19 @@ export interface GitCommonOptions {
 }
 
 /** Adds `--user` and `--timeout`. */
-export function withCommonOptions(command: Command): Command {
+export function withCommonOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(command: Command<A, O, G>) {
   return command
-    .option('--user <user>', 'sandbox user git runs as (relative paths are in their home; default: user)')
-    .option('--timeout <duration>', 'stop git after this long: 90, 90s, 5m (default: no limit)');
+    .addOption(userOption('sandbox user git runs as (relative paths are in their home; default: user)'))
+    .addOption(commandTimeoutOption('stop git after this long: 90, 90s, 5m (default: no limit)'));
 }
 
 /** The common options from commander's parsed options. */
-export function commonOptions(o: { user?: string; timeout?: string }): GitCommonOptions {
-  return {
-    timeoutMs: o.timeout !== undefined ? parsePositiveDuration(o.timeout, 'timeout') : 0,
-    ...(o.user ? { user: o.user } : {}),
-  };
+export function commonOptions(o: { user?: string; timeout?: number }): GitCommonOptions {
+  return { timeoutMs: o.timeout ?? 0, ...(o.user ? { user: o.user } : {}) };
 }
 
 /** Adds `--username` and `--password-stdin` (clone, push, pull), and refuses `--password VALUE`. */
-export function withCredentialOptions(command: Command): Command {
+export function withCredentialOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(command: Command<A, O, G>) {
   return command
     .option('--username <user>', `username for HTTP(S) (default: $E2B_TS_GIT_USERNAME; with a token alone: x-access-token)`)
     .option('--password-stdin', 'read the password or token from stdin, first line (default: $E2B_TS_GIT_TOKEN)')
@@ -89,8 +86,7 @@ export class GitRun {
 
   /** The sandbox, looked up without touching its lifetime. */
   async sandbox(sandboxId: string): Promise<Sandbox> {
-    const { Sandbox } = await this.ctx.client();
-    return this.guard(async () => Sandbox.attach(sandboxId, { ...(await this.ctx.connection()), signal: this.ctx.signal }));
+    return this.guard(() => this.ctx.sandbox(sandboxId));
   }
 
   /** Call options of the library: the user, the deadline, the interrupt signal. */

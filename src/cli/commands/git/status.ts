@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { statusRows, statusSummary } from '../../git/render.js';
 import { printJson } from '../../output.js';
@@ -8,7 +8,7 @@ export interface StatusOptions extends GitCommonOptions {
   location: RepoLocation;
 }
 
-export function statusCommand(ctx: Context, run = runStatus): Command {
+export function statusCommand(ctx: Context, run = runStatus): CommandUnknownOpts {
   return withCommonOptions(
     new Command('status').description("A repository's branch and changed files").argument('<location>', 'ID[:PATH]: the sandbox and the repository (default: the home folder)'),
   )

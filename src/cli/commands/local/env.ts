@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { printJson } from '../../output.js';
 import { localPaths } from './shared.js';
@@ -22,7 +22,7 @@ export function envLines(vars: Record<string, string>, shell: EnvOptions['shell'
   }
 }
 
-export function envCommand(ctx: Context, run = runEnv): Command {
+export function envCommand(ctx: Context, run = runEnv): CommandUnknownOpts {
   return new Command('env')
     .description('Print the environment that points E2B SDKs and tools at the local backend (starts it if needed)')
     .addOption(new Option('--shell <shell>', 'output syntax').choices(['sh', 'fish', 'powershell', 'dotenv']).default('sh'))

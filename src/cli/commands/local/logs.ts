@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { parseInteger } from '../../parse.js';
 import { sleep } from '../../sleep.js';
@@ -9,7 +9,7 @@ export interface LocalLogsOptions {
   lines: number;
 }
 
-export function localLogsCommand(ctx: Context, run = runLocalLogs): Command {
+export function localLogsCommand(ctx: Context, run = runLocalLogs): CommandUnknownOpts {
   return new Command('logs')
     .description("Show the local backend's own log")
     .option('-f, --follow', 'keep printing new lines until interrupted', false)

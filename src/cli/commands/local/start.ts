@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { printJson, success } from '../../output.js';
 import { parseInteger } from '../../parse.js';
@@ -10,7 +10,7 @@ export interface StartOptions {
   foreground: boolean;
 }
 
-export function startCommand(ctx: Context, run = runStart): Command {
+export function startCommand(ctx: Context, run = runStart): CommandUnknownOpts {
   return new Command('start')
     .description('Start the local backend (an E2B-compatible server on 127.0.0.1) and print its URL')
     .option('--port <n>', 'port to listen on (default 49982, or a free one when taken)')

@@ -1,11 +1,12 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
+import { API_KEY_HEADER } from '../../../protocol/envd.js';
 import type { Context } from '../../context.js';
 import { SilentError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
 import { printDetails, printJson } from '../../output.js';
 import { localPaths } from './shared.js';
 
-export function statusCommand(ctx: Context, run = runStatus): Command {
+export function statusCommand(ctx: Context, run = runStatus): CommandUnknownOpts {
   return new Command('status')
     .description('Show whether the local backend runs, where, how it isolates sandboxes and which limits it enforces (exit 3 when stopped)')
     .action(async () => run({}, ctx));
@@ -14,7 +15,7 @@ export function statusCommand(ctx: Context, run = runStatus): Command {
 async function daemonStatus(url: string, apiKey: string): Promise<Record<string, unknown>> {
   const { request } = await import('node:http');
   return new Promise((resolve, reject) => {
-    const req = request(`${url}/_e2b-ts/status`, { headers: { 'x-api-key': apiKey }, timeout: 5000 }, (res) => {
+    const req = request(`${url}/_e2b-ts/status`, { headers: { [API_KEY_HEADER]: apiKey }, timeout: 5000 }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {

@@ -1,9 +1,9 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { printJson, success } from '../../output.js';
 import { localPaths } from './shared.js';
 
-export function stopCommand(ctx: Context, run = runStop): Command {
+export function stopCommand(ctx: Context, run = runStop): CommandUnknownOpts {
   return new Command('stop')
     .description('Stop the local backend (running sandboxes are paused; their files are kept)')
     .action(async () => run({}, ctx));

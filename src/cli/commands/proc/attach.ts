@@ -1,18 +1,18 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Writable } from 'node:stream';
 import type { Context } from '../../context.js';
 import { SilentError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
 import { parseSandboxId } from '../../parse.js';
 import { exitStatusOf } from '../../exit-status.js';
-import { attachSandbox, parsePid } from './shared.js';
+import { parsePid } from './shared.js';
 
 export interface ProcAttachOptions {
   sandboxId: string;
   pid: number;
 }
 
-export function procAttachCommand(ctx: Context, run = runProcAttach): Command {
+export function procAttachCommand(ctx: Context, run = runProcAttach): CommandUnknownOpts {
   return new Command('attach')
     .description("Stream a running process's output; Ctrl-C detaches and leaves it running")
     .argument('<sandbox>', 'sandbox ID')
@@ -25,7 +25,7 @@ const write = (stream: Writable, data: Uint8Array) =>
   stream.write(data) ? undefined : new Promise<void>((resolve) => stream.once('drain', resolve));
 
 export async function runProcAttach(opts: ProcAttachOptions, ctx: Context): Promise<void> {
-  const sandbox = await attachSandbox(ctx, opts.sandboxId);
+  const sandbox = await ctx.sandbox(opts.sandboxId);
   const handle = await sandbox.commands.connect(opts.pid, {
     timeoutMs: 0,
     collect: false,

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { procAttachCommand } from './attach.js';
 import { procKillCommand } from './kill.js';
@@ -8,7 +8,7 @@ import { procStdinCommand } from './stdin.js';
 /** Name, aliases and one-line summary (root help lists them without building the subtree). */
 export const PROC_NOUN = { name: 'proc', aliases: [], summary: 'Processes in a sandbox: list, signal, attach to, feed stdin' };
 
-export function procCommand(ctx: Context): Command {
+export function procCommand(ctx: Context): CommandUnknownOpts {
   return new Command(PROC_NOUN.name)
     .aliases(PROC_NOUN.aliases)
     .description(PROC_NOUN.summary)

@@ -1,8 +1,8 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { printJson, success } from '../../output.js';
 import { parseSandboxId } from '../../parse.js';
-import { attachSandbox, parsePid, parseSignal } from './shared.js';
+import { parsePid, parseSignal } from './shared.js';
 
 export interface ProcKillOptions {
   sandboxId: string;
@@ -10,7 +10,7 @@ export interface ProcKillOptions {
   signal: number;
 }
 
-export function procKillCommand(ctx: Context, run = runProcKill): Command {
+export function procKillCommand(ctx: Context, run = runProcKill): CommandUnknownOpts {
   return new Command('kill')
     .description('Send a signal to a process (and its process group) in a sandbox')
     .argument('<sandbox>', 'sandbox ID')
@@ -22,7 +22,7 @@ export function procKillCommand(ctx: Context, run = runProcKill): Command {
 }
 
 export async function runProcKill(opts: ProcKillOptions, ctx: Context): Promise<void> {
-  const sandbox = await attachSandbox(ctx, opts.sandboxId);
+  const sandbox = await ctx.sandbox(opts.sandboxId);
   const sent = await sandbox.commands.sendSignal(opts.pid, opts.signal, { signal: ctx.signal });
   if (!sent) {
     const { NotFoundError } = await ctx.client();

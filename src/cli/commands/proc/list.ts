@@ -1,9 +1,8 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { printJson, printTable } from '../../output.js';
 import { sanitize } from '../../render/sanitize.js';
 import { resolveSandboxId } from '../sandbox/shared.js';
-import { attachSandbox } from './shared.js';
 
 export interface ProcListOptions {
   sandboxId?: string;
@@ -18,7 +17,7 @@ export function commandLine(cmd: string, args: string[]): string {
   return [cmd, ...args].join(' ');
 }
 
-export function procListCommand(ctx: Context, run = runProcList): Command {
+export function procListCommand(ctx: Context, run = runProcList): CommandUnknownOpts {
   return new Command('ls')
     .alias('list')
     .description('List the processes started in a sandbox (through envd) that are still running')
@@ -28,7 +27,7 @@ export function procListCommand(ctx: Context, run = runProcList): Command {
 
 export async function runProcList(opts: ProcListOptions, ctx: Context): Promise<void> {
   const id = await resolveSandboxId(ctx, opts.sandboxId, 'proc ls');
-  const sandbox = await attachSandbox(ctx, id);
+  const sandbox = await ctx.sandbox(id);
   const processes = await sandbox.commands.list({ signal: ctx.signal });
   if (ctx.globals.json) {
     printJson(ctx, processes);

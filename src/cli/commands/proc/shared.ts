@@ -1,5 +1,4 @@
-import type { Sandbox } from '../../../client/sandbox.js';
-import type { Context } from '../../context.js';
+import { SIGNAL_NUMBERS } from '../../../protocol/signals.js';
 import { UsageError } from '../../errors.js';
 import { parseInteger } from '../../parse.js';
 
@@ -8,15 +7,12 @@ export function parsePid(text: string): number {
   return parseInteger(text, 'PID', 1, 4_194_304);
 }
 
-/** The sandbox a proc verb works in, looked up without touching its lifetime. */
-export async function attachSandbox(ctx: Context, sandboxId: string): Promise<Sandbox> {
-  const { Sandbox } = await ctx.client();
-  return Sandbox.attach(sandboxId, { ...(await ctx.connection()), signal: ctx.signal });
-}
+/** The signals `proc kill --signal` takes, by their names without SIG (sandbox numbering). */
+const SIGNALS: Record<string, number> = Object.fromEntries(Object.entries(SIGNAL_NUMBERS).map(([name, number]) => [name.replace(/^SIG/, ''), number]));
 
 /** Signal names accepted by `proc kill --signal` (with or without SIG, any case, or a number). */
 export function parseSignal(text: string): number {
-  const names: Record<string, number> = { HUP: 1, INT: 2, QUIT: 3, KILL: 9, USR1: 10, USR2: 12, TERM: 15, CONT: 18, STOP: 19, TSTP: 20 };
+  const names = SIGNALS;
   const upper = text.trim().toUpperCase().replace(/^SIG/, '');
   if (upper in names) return names[upper];
   if (/^\d+$/.test(upper) && Object.values(names).includes(Number(upper))) return Number(upper);

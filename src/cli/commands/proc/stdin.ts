@@ -1,8 +1,8 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { success } from '../../output.js';
 import { parseSandboxId } from '../../parse.js';
-import { attachSandbox, parsePid } from './shared.js';
+import { parsePid } from './shared.js';
 
 export interface ProcStdinOptions {
   sandboxId: string;
@@ -11,7 +11,7 @@ export interface ProcStdinOptions {
   close: boolean;
 }
 
-export function procStdinCommand(ctx: Context, run = runProcStdin): Command {
+export function procStdinCommand(ctx: Context, run = runProcStdin): CommandUnknownOpts {
   return new Command('stdin')
     .description("Pipe this command's stdin into a running process's stdin (started with stdin enabled)")
     .argument('<sandbox>', 'sandbox ID')
@@ -22,7 +22,7 @@ export function procStdinCommand(ctx: Context, run = runProcStdin): Command {
 }
 
 export async function runProcStdin(opts: ProcStdinOptions, ctx: Context): Promise<void> {
-  const sandbox = await attachSandbox(ctx, opts.sandboxId);
+  const sandbox = await ctx.sandbox(opts.sandboxId);
   // Check the process first: with empty input and --no-close nothing else would.
   if (!(await sandbox.commands.list({ signal: ctx.signal })).some((p) => p.pid === opts.pid)) {
     const { NotFoundError } = await ctx.client();

@@ -1,9 +1,9 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { UsageError } from '../../errors.js';
-import { collectKeyValues } from '../../parse.js';
+import { cwdOption, envOption, userOption } from '../../flags.js';
 import { parsePid } from '../proc/shared.js';
-import { collect, resolveSandboxId } from '../sandbox/shared.js';
+import { resolveSandboxId } from '../sandbox/shared.js';
 
 export interface PtyAttachOptions {
   sandboxId?: string;
@@ -16,14 +16,14 @@ export interface PtyAttachOptions {
   forceTty: boolean;
 }
 
-export function ptyAttachCommand(ctx: Context, run = runPtyAttach, name = 'attach'): Command {
+export function ptyAttachCommand(ctx: Context, run = runPtyAttach, name = 'attach'): CommandUnknownOpts {
   return new Command(name)
     .description('Open an interactive terminal in a sandbox (or reattach to one with --pid)')
     .argument('[sandbox]', 'sandbox ID')
     .option('--pid <pid>', 'reattach to this running terminal session (see pty ls)')
-    .option('--cwd <dir>', 'working directory of a new session')
-    .option('--user <user>', 'sandbox user of a new session: user or root')
-    .option('--env <KEY=VALUE>', 'environment variable of a new session (repeatable)', collect)
+    .addOption(cwdOption('working directory of a new session'))
+    .addOption(userOption('sandbox user of a new session: user or root'))
+    .addOption(envOption('environment variable of a new session (repeatable)'))
     .option('--cmd <command line>', 'run this instead of a login shell')
     .option('--detach-keys <keys>', 'key sequence that detaches, leaving the session running', 'ctrl-p,ctrl-q')
     .option('--force-tty', 'attach even when stdin is not a terminal', false)
@@ -38,15 +38,14 @@ Examples:
   $ e2b-ts pty attach "$id" --user root --cmd htop
   $ e2b-ts pty attach "$id" --pid 42`,
     )
-    .action(async (sandbox: string | undefined, o) => {
+    .action(async (sandbox, o) => {
       const opts: PtyAttachOptions = { detachKeys: o.detachKeys, forceTty: o.forceTty };
       if (sandbox) opts.sandboxId = sandbox;
       if (o.pid !== undefined) opts.pid = parsePid(o.pid);
       if (o.cwd) opts.cwd = o.cwd;
       if (o.user) opts.user = o.user;
       if (o.cmd) opts.cmd = o.cmd;
-      const envs = collectKeyValues(o.env, '--env');
-      if (envs) opts.envs = envs;
+      if (o.env) opts.envs = o.env;
       await run(opts, ctx);
     });
 }
@@ -66,8 +65,7 @@ export async function runPtyAttach(opts: PtyAttachOptions, ctx: Context): Promis
     throw new UsageError('--pid reattaches to an existing session; --cmd, --cwd, --user and --env only apply to new ones');
   }
   const id = await resolveSandboxId(ctx, opts.sandboxId, 'pty attach');
-  const { Sandbox } = await ctx.client();
-  const sandbox = await Sandbox.attach(id, { ...(await ctx.connection()), signal: ctx.signal });
+  const sandbox = await ctx.sandbox(id);
   const { bridgeTerminal } = await import('../../terminal-bridge.js');
   await bridgeTerminal(ctx, sandbox, {
     ...(opts.pid !== undefined ? { pid: opts.pid } : {}),

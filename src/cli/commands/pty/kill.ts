@@ -1,10 +1,10 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { printJson, success } from '../../output.js';
 import { parseSandboxId } from '../../parse.js';
-import { attachSandbox, parsePid } from '../proc/shared.js';
+import { parsePid } from '../proc/shared.js';
 
-export function ptyKillCommand(ctx: Context, run = runPtyKill): Command {
+export function ptyKillCommand(ctx: Context, run = runPtyKill): CommandUnknownOpts {
   return new Command('kill')
     .description('End a terminal session')
     .argument('<sandbox>', 'sandbox ID')
@@ -13,7 +13,7 @@ export function ptyKillCommand(ctx: Context, run = runPtyKill): Command {
 }
 
 export async function runPtyKill(opts: { sandboxId: string; pid: number }, ctx: Context): Promise<void> {
-  const sandbox = await attachSandbox(ctx, opts.sandboxId);
+  const sandbox = await ctx.sandbox(opts.sandboxId);
   if (!(await sandbox.pty.kill(opts.pid, { signal: ctx.signal }))) {
     const { NotFoundError } = await ctx.client();
     throw new NotFoundError(`no terminal session with PID ${opts.pid} in sandbox ${opts.sandboxId}`);

@@ -1,12 +1,11 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { printJson, printTable } from '../../output.js';
 import { sanitize } from '../../render/sanitize.js';
-import { attachSandbox } from '../proc/shared.js';
 import { commandLine } from '../proc/list.js';
 import { resolveSandboxId } from '../sandbox/shared.js';
 
-export function ptyListCommand(ctx: Context, run = runPtyList): Command {
+export function ptyListCommand(ctx: Context, run = runPtyList): CommandUnknownOpts {
   return new Command('ls')
     .alias('list')
     .description('List the terminal sessions running in a sandbox')
@@ -16,7 +15,7 @@ export function ptyListCommand(ctx: Context, run = runPtyList): Command {
 
 export async function runPtyList(opts: { sandboxId?: string }, ctx: Context): Promise<void> {
   const id = await resolveSandboxId(ctx, opts.sandboxId, 'pty ls');
-  const sandbox = await attachSandbox(ctx, id);
+  const sandbox = await ctx.sandbox(id);
   const sessions = await sandbox.pty.list({ signal: ctx.signal });
   if (ctx.globals.json) {
     printJson(ctx, sessions);

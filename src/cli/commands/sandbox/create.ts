@@ -1,10 +1,9 @@
-import { Command, Option } from 'commander';
+import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { SandboxCreateOpts } from '../../../client/sandbox-api.js';
 import { isLocal, type Context } from '../../context.js';
 import { printJson, success } from '../../output.js';
-import { collectKeyValues, parsePositiveDuration } from '../../parse.js';
+import { allowOutOption, denyOutOption, envOption, lifetimeOption, metadataOption, volumeOption } from '../../flags.js';
 import { checkTargets } from './network.js';
-import { collect } from './shared.js';
 import { parseVolumeMounts, requireMountedVolumes } from '../volume/shared.js';
 
 export interface CreateOptions {
@@ -24,20 +23,20 @@ export interface CreateOptions {
   publicTraffic?: boolean;
 }
 
-export function createCommand(ctx: Context, run = runCreate): Command {
+export function createCommand(ctx: Context, run = runCreate): CommandUnknownOpts {
   return new Command('create')
     .description('Create a sandbox and print its ID')
     .argument('[template]', 'template name or ID', undefined)
-    .option('--timeout <duration>', 'lifetime of the sandbox (90, 90s, 5m, 1h)', '5m')
-    .option('--metadata <key=value>', 'label the sandbox (repeatable)', collect)
-    .option('--env <KEY=VALUE>', 'environment variable of every process (repeatable)', collect)
+    .addOption(lifetimeOption('lifetime of the sandbox (90, 90s, 5m, 1h)'))
+    .addOption(metadataOption())
+    .addOption(envOption('environment variable of every process (repeatable)'))
     .option('--no-secure', 'do not require an access token for the sandbox (envd)')
     .option('--no-internet', 'cut the sandbox off from the internet (but --allow-out)')
-    .option('--allow-out <target>', 'IP, CIDR or domain allowed even where --deny-out covers it (repeatable)', collect)
-    .option('--deny-out <target>', 'IP or CIDR the sandbox may not reach; 0.0.0.0/0 is all traffic (repeatable)', collect)
+    .addOption(allowOutOption())
+    .addOption(denyOutOption())
     .option('--no-public-traffic', 'port URLs answer only requests with the traffic access token (a secret the CLI never prints; use `sandbox port-forward`)')
     .addOption(new Option('--on-timeout <action>', 'what happens when the timeout passes').choices(['kill', 'pause']))
-    .option('--volume <name:/path>', 'mount a volume read-write at a path (repeatable)', collect)
+    .addOption(volumeOption())
     .option('--auto-resume', 'resume automatically when traffic reaches the paused sandbox (needs --on-timeout pause)', false)
     .addHelpText(
       'after',
@@ -49,18 +48,16 @@ Examples:
   $ e2b-ts sandbox create --volume data:/mnt/data
   $ id=$(e2b-ts sandbox create --local) && e2b-ts sandbox info "$id"`,
     )
-    .action(async (template: string | undefined, o) => {
+    .action(async (template, o) => {
       const opts: CreateOptions = {
-        timeoutMs: parsePositiveDuration(o.timeout, 'timeout'),
+        timeoutMs: o.timeout,
         secure: o.secure,
         internet: o.internet,
         autoResume: o.autoResume,
       };
       if (template) opts.template = template;
-      const metadata = collectKeyValues(o.metadata, 'metadata');
-      const envs = collectKeyValues(o.env, '--env');
-      if (metadata) opts.metadata = metadata;
-      if (envs) opts.envs = envs;
+      if (o.metadata) opts.metadata = o.metadata;
+      if (o.env) opts.envs = o.env;
       if (o.onTimeout) opts.onTimeout = o.onTimeout;
       if (o.allowOut) opts.allowOut = o.allowOut;
       if (o.denyOut) opts.denyOut = o.denyOut;

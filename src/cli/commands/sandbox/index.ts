@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { createCommand } from './create.js';
 import { infoCommand } from './info.js';
@@ -18,7 +18,7 @@ import { ptyAttachCommand } from '../pty/attach.js';
 /** Name, aliases and one-line summary (root help lists them without building the subtree). */
 export const SANDBOX_NOUN = { name: 'sandbox', aliases: ['sbx'], summary: 'Create, list and manage sandboxes' };
 
-export function sandboxCommand(ctx: Context): Command {
+export function sandboxCommand(ctx: Context): CommandUnknownOpts {
   return new Command(SANDBOX_NOUN.name)
     .aliases(SANDBOX_NOUN.aliases)
     .description(SANDBOX_NOUN.summary)

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { printDetails, printJson } from '../../output.js';
 import { resolveSandboxId, sandboxDetails } from './shared.js';
@@ -7,7 +7,7 @@ export interface InfoOptions {
   sandboxId?: string;
 }
 
-export function infoCommand(ctx: Context, run = runInfo): Command {
+export function infoCommand(ctx: Context, run = runInfo): CommandUnknownOpts {
   return new Command('info')
     .description('Show a sandbox (running or paused)')
     .argument('[id]', 'sandbox ID (picked interactively when omitted on a terminal)')

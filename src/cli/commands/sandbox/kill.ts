@@ -1,27 +1,28 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { CancelError, SilentError, UsageError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
 import { printJson, success } from '../../output.js';
-import { collectKeyValues, parseChoiceList, parseSandboxId } from '../../parse.js';
+import { metadataOption, stateOption, type SANDBOX_STATES } from '../../flags.js';
+import { parseSandboxId } from '../../parse.js';
 import { fetchSandboxes } from './list.js';
-import { collect, resolveSandboxId } from './shared.js';
+import { resolveSandboxId } from './shared.js';
 
 export interface KillOptions {
   sandboxIds: string[];
   all: boolean;
   metadata?: Record<string, string>;
-  state?: Array<'running' | 'paused'>;
+  state?: Array<(typeof SANDBOX_STATES)[number]>;
 }
 
-export function killCommand(ctx: Context, run = runKill): Command {
+export function killCommand(ctx: Context, run = runKill): CommandUnknownOpts {
   return new Command('kill')
     .alias('rm')
     .description('Kill sandboxes (their files are deleted)')
     .argument('[ids...]', 'sandbox IDs')
     .option('--all', 'kill every sandbox (narrowed by --metadata / --state); asks first unless -y', false)
-    .option('--metadata <key=value>', 'with --all: only sandboxes with this label (repeatable)', collect)
-    .option('--state <states>', 'with --all: only these states (running,paused)')
+    .addOption(metadataOption('with --all: only sandboxes with this label (repeatable)'))
+    .addOption(stateOption('with --all: only these states (running,paused)'))
     .addHelpText(
       'after',
       `
@@ -31,9 +32,8 @@ Examples:
     )
     .action(async (ids: string[], o) => {
       const opts: KillOptions = { sandboxIds: ids, all: o.all };
-      const metadata = collectKeyValues(o.metadata, 'metadata');
-      if (metadata) opts.metadata = metadata;
-      if (o.state) opts.state = parseChoiceList(o.state, '--state', ['running', 'paused'] as const);
+      if (o.metadata) opts.metadata = o.metadata;
+      if (o.state) opts.state = o.state;
       await run(opts, ctx);
     });
 }

@@ -1,9 +1,9 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { SandboxInfo, SandboxState } from '../../../client/sandbox-api.js';
 import type { Context } from '../../context.js';
 import { printJson, printTable } from '../../output.js';
-import { collectKeyValues, parseChoiceList, parseInteger } from '../../parse.js';
-import { SANDBOX_COLUMNS, collect, sandboxRows } from './shared.js';
+import { limitOption, metadataOption, stateOption } from '../../flags.js';
+import { SANDBOX_COLUMNS, sandboxRows } from './shared.js';
 
 export interface ListOptions {
   state?: SandboxState[];
@@ -13,14 +13,14 @@ export interface ListOptions {
   limit?: number;
 }
 
-export function listCommand(ctx: Context, run = runList): Command {
+export function listCommand(ctx: Context, run = runList): CommandUnknownOpts {
   return new Command('ls')
     .alias('list')
     .description('List sandboxes (running and paused)')
-    .option('--state <states>', 'only these states, comma-separated: running,paused')
-    .option('--metadata <key=value>', 'only sandboxes with this label (repeatable; all must match)', collect)
+    .addOption(stateOption())
+    .addOption(metadataOption('only sandboxes with this label (repeatable; all must match)'))
     .option('--template <name>', 'only sandboxes of this template')
-    .option('--limit <n>', 'show at most n sandboxes')
+    .addOption(limitOption('show at most n sandboxes'))
     .addHelpText(
       'after',
       `
@@ -30,11 +30,10 @@ Examples:
     )
     .action(async (o) => {
       const opts: ListOptions = {};
-      if (o.state) opts.state = parseChoiceList(o.state, '--state', ['running', 'paused'] as const);
-      const metadata = collectKeyValues(o.metadata, 'metadata');
-      if (metadata) opts.metadata = metadata;
+      if (o.state) opts.state = o.state;
+      if (o.metadata) opts.metadata = o.metadata;
       if (o.template) opts.template = o.template;
-      if (o.limit !== undefined) opts.limit = parseInteger(o.limit, '--limit', 1);
+      if (o.limit !== undefined) opts.limit = o.limit;
       await run(opts, ctx);
     });
 }

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { SandboxLogEntry } from '../../../client/sandbox-api.js';
 import type { Context } from '../../context.js';
 import { printJson, printJsonLine } from '../../output.js';
@@ -22,7 +22,7 @@ export function formatLogLine(entry: SandboxLogEntry, opts: { raw: boolean }): s
   return `${entry.timestamp.toISOString()} ${entry.level.toUpperCase().padEnd(5)} ${message}`;
 }
 
-export function logsCommand(ctx: Context, run = runLogs): Command {
+export function logsCommand(ctx: Context, run = runLogs): CommandUnknownOpts {
   return new Command('logs')
     .description("Show a sandbox's logs (lifecycle events and envd messages)")
     .argument('[id]', 'sandbox ID')

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { SandboxMetrics } from '../../../client/sandbox-api.js';
 import type { Context } from '../../context.js';
 import { printJson, printJsonLine, printTable } from '../../output.js';
@@ -31,7 +31,7 @@ export function metricsRows(samples: SandboxMetrics[], tty: boolean): string[][]
   ]);
 }
 
-export function metricsCommand(ctx: Context, run = runMetrics): Command {
+export function metricsCommand(ctx: Context, run = runMetrics): CommandUnknownOpts {
   return new Command('metrics')
     .description("Show a sandbox's CPU, memory and disk usage")
     .argument('[id]', 'sandbox ID')

@@ -1,22 +1,22 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { SandboxNetworkUpdate } from '../../../client/sandbox-api.js';
 import type { Context } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import { printJson, success } from '../../output.js';
+import { allowOutOption, denyOutOption } from '../../flags.js';
 import { parseSandboxId } from '../../parse.js';
-import { collect } from './shared.js';
 
 export interface NetworkOptions {
   sandboxId: string;
   network: SandboxNetworkUpdate;
 }
 
-export function networkCommand(ctx: Context, run = runNetwork): Command {
+export function networkCommand(ctx: Context, run = runNetwork): CommandUnknownOpts {
   return new Command('network')
     .description("Replace a running sandbox's egress rules at once (what is not given is cleared, as E2B's API does)")
     .argument('<id>', 'sandbox ID')
-    .option('--allow-out <target>', 'IP, CIDR or domain allowed even where --deny-out covers it (repeatable)', collect)
-    .option('--deny-out <target>', 'IP or CIDR refused; 0.0.0.0/0 is all traffic (repeatable)', collect)
+    .addOption(allowOutOption())
+    .addOption(denyOutOption('IP or CIDR refused; 0.0.0.0/0 is all traffic (repeatable)'))
     .option('--no-internet', 'deny everything but --allow-out (the same as --deny-out 0.0.0.0/0)')
     .addHelpText(
       'after',

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { printJson, success } from '../../output.js';
 import { resolveSandboxId } from './shared.js';
@@ -9,7 +9,7 @@ export interface PauseOptions {
   keepMemory: boolean;
 }
 
-export function pauseCommand(ctx: Context, run = runPause): Command {
+export function pauseCommand(ctx: Context, run = runPause): CommandUnknownOpts {
   return new Command('pause')
     .description('Pause a sandbox: its processes are frozen and its files kept until it is resumed or killed')
     .argument('[id]', 'sandbox ID')

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { printJsonLine } from '../../output.js';
 import { parseInteger, parseSandboxId } from '../../parse.js';
@@ -14,7 +14,7 @@ export interface PortForwardOptions {
 /** Where forwarded ports listen: loopback only, as kubectl port-forward's default. */
 const LOCAL_ADDRESS = '127.0.0.1';
 
-export function portForwardCommand(ctx: Context, run = runPortForward): Command {
+export function portForwardCommand(ctx: Context, run = runPortForward): CommandUnknownOpts {
   return new Command('port-forward')
     .description('Forward a local TCP port to a port of the sandbox until interrupted (databases, SSH, any TCP)')
     .argument('<id>', 'sandbox ID')
@@ -46,10 +46,9 @@ Examples:
 
 export async function runPortForward(opts: PortForwardOptions, ctx: Context): Promise<void> {
   const { createServer } = await import('node:net');
-  const { Sandbox } = await ctx.client();
   const { CancelError, LocalPortError } = await import('../../errors.js');
   // resumes a paused sandbox, as every command that works inside one does; unknown: exit 3
-  const sandbox = await Sandbox.attach(opts.sandboxId, { ...(await ctx.connection()), signal: ctx.signal });
+  const sandbox = await ctx.sandbox(opts.sandboxId);
   const connections = new Set<import('node:net').Socket>();
   const server = createServer({ allowHalfOpen: true }, (local) => {
     connections.add(local);

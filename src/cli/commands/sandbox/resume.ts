@@ -1,7 +1,7 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { printJson, success } from '../../output.js';
-import { parsePositiveDuration } from '../../parse.js';
+import { lifetimeOption } from '../../flags.js';
 import { resolveSandboxId } from './shared.js';
 
 export interface ResumeOptions {
@@ -10,13 +10,13 @@ export interface ResumeOptions {
   timeoutMs: number;
 }
 
-export function resumeCommand(ctx: Context, run = runResume): Command {
+export function resumeCommand(ctx: Context, run = runResume): CommandUnknownOpts {
   return new Command('resume')
     .description('Resume a paused sandbox (a running one keeps running; its lifetime is never shortened)')
     .argument('[id]', 'sandbox ID')
-    .option('--timeout <duration>', 'lifetime from now after resuming', '5m')
+    .addOption(lifetimeOption('lifetime from now after resuming'))
     .action(async (id: string | undefined, o) =>
-      run({ ...(id ? { sandboxId: id } : {}), timeoutMs: parsePositiveDuration(o.timeout, 'timeout') }, ctx),
+      run({ ...(id ? { sandboxId: id } : {}), timeoutMs: o.timeout }, ctx),
     );
 }
 

@@ -1,15 +1,10 @@
-/** Pieces shared by the sandbox verbs: repeated-flag collection, the sandbox picker, renderers. */
+/** Pieces shared by the sandbox verbs: the sandbox picker, renderers. */
 import type { SandboxInfo } from '../../../client/sandbox-api.js';
 import type { Context } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import { parseSandboxId } from '../../parse.js';
 import { formatMetadata, formatRelative } from '../../render/format.js';
 import { sanitize } from '../../render/sanitize.js';
-
-/** Commander reducer for repeatable flags (`--metadata a=b --metadata c=d`). */
-export function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
 
 /**
  * The sandbox a command acts on: the given ID, or, on a terminal, one picked from the running

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import { printJson, success } from '../../output.js';
@@ -10,7 +10,7 @@ export interface TimeoutOptions {
   timeoutMs: number;
 }
 
-export function timeoutCommand(ctx: Context, run = runTimeout): Command {
+export function timeoutCommand(ctx: Context, run = runTimeout): CommandUnknownOpts {
   return new Command('timeout')
     .description('Set how long a sandbox keeps running from now (this can shorten its lifetime)')
     .argument('<id>', 'sandbox ID')

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { printJson } from '../../output.js';
 import { parseInteger, parseSandboxId } from '../../parse.js';
@@ -8,7 +8,7 @@ export interface UrlOptions {
   port: number;
 }
 
-export function urlCommand(ctx: Context, run = runUrl): Command {
+export function urlCommand(ctx: Context, run = runUrl): CommandUnknownOpts {
   return new Command('url')
     .description('Print the URL at which a port of the sandbox is reachable')
     .argument('<id>', 'sandbox ID')

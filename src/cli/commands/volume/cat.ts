@@ -1,8 +1,8 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { findVolume, parseVolumeLocation } from './shared.js';
 
-export function catCommand(ctx: Context, run = runVolumeCat): Command {
+export function catCommand(ctx: Context, run = runVolumeCat): CommandUnknownOpts {
   return new Command('cat')
     .description("Write a volume file's bytes to stdout")
     .argument('<location>', 'VOLUME:PATH')

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { VolumeCopyResult } from '../../fs/volume-copy.js';
 import type { Context } from '../../context.js';
 import { SilentError, UsageError } from '../../errors.js';
@@ -12,7 +12,7 @@ export interface VolumeCpOptions {
   destination: string;
 }
 
-export function cpCommand(ctx: Context, run = runVolumeCp): Command {
+export function cpCommand(ctx: Context, run = runVolumeCp): CommandUnknownOpts {
   return new Command('cp')
     .description('Copy files and folders between this machine and a volume (VOLUME:PATH)')
     .argument('<source>', 'local path or VOLUME:PATH')

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { printJson, success } from '../../output.js';
 import { checkVolumeName, volumeOpts } from './shared.js';
@@ -7,7 +7,7 @@ export interface VolumeCreateOptions {
   name: string;
 }
 
-export function createCommand(ctx: Context, run = runVolumeCreate): Command {
+export function createCommand(ctx: Context, run = runVolumeCreate): CommandUnknownOpts {
   return new Command('create')
     .description('Create a volume (persistent storage that sandboxes mount); prints its ID')
     .argument('<name>', 'letters, digits, "_" and "-"')

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { catCommand } from './cat.js';
 import { cpCommand } from './cp.js';
@@ -12,7 +12,7 @@ import { writeCommand } from './write.js';
 /** Name, aliases and one-line summary (root help lists them without building the subtree). */
 export const VOLUME_NOUN = { name: 'volume', aliases: [], summary: 'Volumes: persistent storage that sandboxes mount' };
 
-export function volumeCommand(ctx: Context): Command {
+export function volumeCommand(ctx: Context): CommandUnknownOpts {
   return new Command(VOLUME_NOUN.name)
     .aliases(VOLUME_NOUN.aliases)
     .description(VOLUME_NOUN.summary)

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { printDetails, printJson } from '../../output.js';
 import { sanitize } from '../../render/sanitize.js';
@@ -9,7 +9,7 @@ export interface VolumeInfoOptions {
   path?: string;
 }
 
-export function infoCommand(ctx: Context, run = runVolumeInfo): Command {
+export function infoCommand(ctx: Context, run = runVolumeInfo): CommandUnknownOpts {
   return new Command('info')
     .description("A volume's ID and name, or the details of a path in it (VOLUME:PATH)")
     .argument('<volume>', 'volume name or ID, or VOLUME:PATH')

@@ -1,7 +1,7 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { printJson, printTable } from '../../output.js';
-import { parseInteger } from '../../parse.js';
+import { depthOption } from '../../flags.js';
 import { sanitize } from '../../render/sanitize.js';
 import { findVolume, parseVolumeLocation, volumeEntryRows, volumeOpts } from './shared.js';
 
@@ -12,13 +12,13 @@ export interface VolumeLsOptions {
   depth: number;
 }
 
-export function lsCommand(ctx: Context, run = runVolumeLs): Command {
+export function lsCommand(ctx: Context, run = runVolumeLs): CommandUnknownOpts {
   return new Command('ls')
     .alias('list')
     .description('List volumes, or the files of a volume (VOLUME:PATH)')
     .argument('[location]', 'VOLUME:PATH')
     .option('-l, --long', 'type, mode, owner, size and time of each entry', false)
-    .option('--depth <n>', 'levels of folders to list', '1')
+    .addOption(depthOption('levels of folders to list'))
     .addHelpText(
       'after',
       `
@@ -27,7 +27,7 @@ Examples:
   $ e2b-ts volume ls data:/ --depth 3 -l`,
     )
     .action(async (location: string | undefined, o) =>
-      run({ ...(location !== undefined ? { location: parseVolumeLocation(location, 'volume ls') } : {}), long: o.long, depth: parseInteger(o.depth, '--depth', 1, 64) }, ctx),
+      run({ ...(location !== undefined ? { location: parseVolumeLocation(location, 'volume ls') } : {}), long: o.long, depth: o.depth }, ctx),
     );
 }
 

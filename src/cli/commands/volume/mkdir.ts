@@ -1,9 +1,9 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { printJson, success } from '../../output.js';
 import { findVolume, parseVolumeLocation } from './shared.js';
 
-export function mkdirCommand(ctx: Context, run = runVolumeMkdir): Command {
+export function mkdirCommand(ctx: Context, run = runVolumeMkdir): CommandUnknownOpts {
   return new Command('mkdir')
     .description('Create a folder in a volume')
     .argument('<location>', 'VOLUME:PATH')

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { CancelError, UsageError } from '../../errors.js';
 import { printJson, success } from '../../output.js';
@@ -11,7 +11,7 @@ export interface VolumeRmOptions {
   recursive: boolean;
 }
 
-export function rmCommand(ctx: Context, run = runVolumeRm): Command {
+export function rmCommand(ctx: Context, run = runVolumeRm): CommandUnknownOpts {
   return new Command('rm')
     .description('Delete volumes with their files (asks first on a terminal; -y), or paths in a volume (VOLUME:PATH; -r for folders)')
     .argument('<targets...>', 'volume names or IDs, or VOLUME:PATH')

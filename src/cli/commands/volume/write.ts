@@ -1,10 +1,10 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import { printJson, success } from '../../output.js';
 import { findVolume, parseVolumeLocation } from './shared.js';
 
-export function writeCommand(ctx: Context, run = runVolumeWrite): Command {
+export function writeCommand(ctx: Context, run = runVolumeWrite): CommandUnknownOpts {
   return new Command('write')
     .description('Write stdin to a file in a volume (replaced whole when it exists; the folder must exist)')
     .argument('<location>', 'VOLUME:PATH')

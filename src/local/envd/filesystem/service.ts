@@ -17,6 +17,7 @@ import {
   type Filesystem,
   type FilesystemEvent,
 } from '../../../gen/envd/filesystem/filesystem_pb.js';
+import { KEEPALIVE_PING_HEADER } from '../../../protocol/envd.js';
 import type { EnvdConfig } from '../config.js';
 import { errnoOf, errnoText } from '../errno.js';
 import { resolveSandboxPath, toHostPath } from '../paths.js';
@@ -448,7 +449,7 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
           wake?.();
         },
       );
-      const raw = Number(ctx.requestHeader.get('keepalive-ping-interval'));
+      const raw = Number(ctx.requestHeader.get(KEEPALIVE_PING_HEADER));
       const idleMs = (Number.isFinite(raw) && raw > 0 ? raw : DEFAULT_KEEPALIVE_S) * 1000;
       const respond = (event: NonNullable<MessageInitShape<typeof WatchDirResponseSchema>['event']>) => create(WatchDirResponseSchema, { event });
       try {

@@ -13,6 +13,7 @@ import {
   type ProcessEvent,
   type ProcessSelector,
 } from '../../../gen/envd/process/process_pb.js';
+import { KEEPALIVE_PING_HEADER } from '../../../protocol/envd.js';
 import type { EnvdConfig } from '../config.js';
 import { resolveSandboxPath, toHostPath } from '../paths.js';
 import { sandboxEnv } from '../server.js';
@@ -56,7 +57,7 @@ export class ProcessTable {
 }
 
 function keepaliveMs(ctx: HandlerContext): number {
-  const raw = Number(ctx.requestHeader.get('keepalive-ping-interval'));
+  const raw = Number(ctx.requestHeader.get(KEEPALIVE_PING_HEADER));
   return (Number.isFinite(raw) && raw > 0 ? raw : DEFAULT_KEEPALIVE_S) * 1000;
 }
 

@@ -3,25 +3,7 @@
  * "exit status 3" or "signal: killed", exit code -1 for a signal.
  */
 import { constants } from 'node:os';
-
-/** Go's names of signals (what strsignal prints), by number. */
-const GO_SIGNAL_NAMES: Record<number, string> = {
-  1: 'hangup',
-  2: 'interrupt',
-  3: 'quit',
-  4: 'illegal instruction',
-  5: 'trace/breakpoint trap',
-  6: 'aborted',
-  7: 'bus error',
-  8: 'floating point exception',
-  9: 'killed',
-  10: 'user defined signal 1',
-  11: 'segmentation fault',
-  12: 'user defined signal 2',
-  13: 'broken pipe',
-  14: 'alarm clock',
-  15: 'terminated',
-};
+import { GO_SIGNAL_NAMES } from '../../../protocol/signals.js';
 
 export interface EndInfo {
   exitCode: number;

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../../context.js';
 import { commonOptions, GitRun, parseRepoLocation, repoPath, withCommonOptions, type GitCommonOptions, type RepoLocation } from '../shared.js';
 
@@ -7,7 +7,7 @@ export interface BranchCreateOptions extends GitCommonOptions {
   name: string;
 }
 
-export function branchCreateCommand(ctx: Context, run = runBranchCreate): Command {
+export function branchCreateCommand(ctx: Context, run = runBranchCreate): CommandUnknownOpts {
   return withCommonOptions(
     new Command('create')
       .description('Create a branch at HEAD and check it out')

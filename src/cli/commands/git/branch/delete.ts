@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../../context.js';
 import { commonOptions, GitRun, parseRepoLocation, repoPath, withCommonOptions, type GitCommonOptions, type RepoLocation } from '../shared.js';
 
@@ -9,7 +9,7 @@ export interface BranchDeleteOptions extends GitCommonOptions {
   force: boolean;
 }
 
-export function branchDeleteCommand(ctx: Context, run = runBranchDelete): Command {
+export function branchDeleteCommand(ctx: Context, run = runBranchDelete): CommandUnknownOpts {
   return withCommonOptions(
     new Command('delete')
       .description('Delete a branch')

@@ -1,10 +1,10 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../../context.js';
 import { branchCreateCommand } from './create.js';
 import { branchDeleteCommand } from './delete.js';
 import { branchListCommand } from './ls.js';
 
-export function branchCommand(ctx: Context): Command {
+export function branchCommand(ctx: Context): CommandUnknownOpts {
   return (
     new Command('branch')
       .description('List, create and delete branches (`git branch ID[:PATH]` lists)')

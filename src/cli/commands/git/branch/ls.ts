@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../../context.js';
 import { branchRows, branchTsv } from '../../../git/render.js';
 import { printJson, printTable } from '../../../output.js';
@@ -9,7 +9,7 @@ export interface BranchListOptions extends GitCommonOptions {
   location: RepoLocation;
 }
 
-export function branchListCommand(ctx: Context, run = runBranchList): Command {
+export function branchListCommand(ctx: Context, run = runBranchList): CommandUnknownOpts {
   return withCommonOptions(
     new Command('ls')
       .aliases(['list'])

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { GitConfigScope } from '../../../../client/git.js';
 import type { Context } from '../../../context.js';
 import { SilentError } from '../../../errors.js';
@@ -13,7 +13,7 @@ export interface ConfigGetOptions extends GitCommonOptions {
   scope: GitConfigScope;
 }
 
-export function configGetCommand(ctx: Context, run = runConfigGet): Command {
+export function configGetCommand(ctx: Context, run = runConfigGet): CommandUnknownOpts {
   return withCommonOptions(
     new Command('get')
       .description('Print a config value')
@@ -32,7 +32,7 @@ Examples:
   $ e2b-ts git config get "$id":repo remote.origin.url --scope local`,
     )
     .action(async (location: string, key: string, o) =>
-      run({ location: parseRepoLocation(location, 'git config get'), key, scope: o.scope as GitConfigScope, ...commonOptions(o) }, ctx),
+      run({ location: parseRepoLocation(location, 'git config get'), key, scope: o.scope, ...commonOptions(o) }, ctx),
     );
 }
 

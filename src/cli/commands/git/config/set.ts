@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { GitConfigScope } from '../../../../client/git.js';
 import type { Context } from '../../../context.js';
 import { success } from '../../../output.js';
@@ -12,7 +12,7 @@ export interface ConfigSetOptions extends GitCommonOptions {
   scope: GitConfigScope;
 }
 
-export function configSetCommand(ctx: Context, run = runConfigSet): Command {
+export function configSetCommand(ctx: Context, run = runConfigSet): CommandUnknownOpts {
   return withCommonOptions(
     new Command('set')
       .description('Set a config value')
@@ -26,7 +26,7 @@ export function configSetCommand(ctx: Context, run = runConfigSet): Command {
       '\nOutput: nothing on stdout (--json: {exitCode, stdout, stderr} of git).\n\nExamples:\n  $ e2b-ts git config set "$id" user.name "CI Bot"\n  $ e2b-ts git config set "$id":repo pull.rebase true --scope local',
     )
     .action(async (location: string, key: string, value: string, o) =>
-      run({ location: parseRepoLocation(location, 'git config set'), key, value, scope: o.scope as GitConfigScope, ...commonOptions(o) }, ctx),
+      run({ location: parseRepoLocation(location, 'git config set'), key, value, scope: o.scope, ...commonOptions(o) }, ctx),
     );
 }
 

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../../context.js';
 import { success } from '../../../output.js';
 import { commonOptions, GitRun, parseRepoLocation, repoPath, withCommonOptions, type GitCommonOptions, type RepoLocation } from '../shared.js';
@@ -13,7 +13,7 @@ export interface RemoteAddOptions extends GitCommonOptions {
   overwrite: boolean;
 }
 
-export function remoteAddCommand(ctx: Context, run = runRemoteAdd): Command {
+export function remoteAddCommand(ctx: Context, run = runRemoteAdd): CommandUnknownOpts {
   return withCommonOptions(
     new Command('add')
       .description('Add a remote')

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { NotFoundError } from '../../../../client/errors.js';
 import type { Context } from '../../../context.js';
 import { printJson } from '../../../output.js';
@@ -10,7 +10,7 @@ export interface RemoteGetOptions extends GitCommonOptions {
   name: string;
 }
 
-export function remoteGetCommand(ctx: Context, run = runRemoteGet): Command {
+export function remoteGetCommand(ctx: Context, run = runRemoteGet): CommandUnknownOpts {
   return withCommonOptions(
     new Command('get')
       .description("Print a remote's URL")

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../../context.js';
 import { printJson, success } from '../../../output.js';
 import { resolveSandboxId } from '../shared.js';
@@ -8,7 +8,7 @@ export interface SnapshotCreateOptions {
   name?: string;
 }
 
-export function snapshotCreateCommand(ctx: Context, run = runSnapshotCreate): Command {
+export function snapshotCreateCommand(ctx: Context, run = runSnapshotCreate): CommandUnknownOpts {
   return new Command('create')
     .description("Snapshot a sandbox's files into a template that new sandboxes can start from")
     .argument('[id]', 'sandbox ID')

@@ -1,7 +1,8 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../../context.js';
 import { printJson, printTable } from '../../../output.js';
-import { parseInteger, parseSandboxId } from '../../../parse.js';
+import { limitOption } from '../../../flags.js';
+import { parseSandboxId } from '../../../parse.js';
 import { sanitize } from '../../../render/sanitize.js';
 
 export interface SnapshotListOptions {
@@ -9,17 +10,17 @@ export interface SnapshotListOptions {
   limit?: number;
 }
 
-export function snapshotListCommand(ctx: Context, run = runSnapshotList): Command {
+export function snapshotListCommand(ctx: Context, run = runSnapshotList): CommandUnknownOpts {
   return new Command('ls')
     .alias('list')
     .description('List snapshots')
     .option('--sandbox <id>', 'only snapshots taken from this sandbox')
-    .option('--limit <n>', 'show at most n snapshots')
+    .addOption(limitOption('show at most n snapshots'))
     .action(async (o) =>
       run(
         {
           ...(o.sandbox ? { sandboxId: parseSandboxId(o.sandbox) } : {}),
-          ...(o.limit !== undefined ? { limit: parseInteger(o.limit, '--limit', 1) } : {}),
+          ...(o.limit !== undefined ? { limit: o.limit } : {}),
         },
         ctx,
       ),

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../../context.js';
 import { SilentError } from '../../../errors.js';
 import { ExitCode } from '../../../exit-codes.js';
@@ -8,7 +8,7 @@ export interface SnapshotRemoveOptions {
   snapshotIds: string[];
 }
 
-export function snapshotRemoveCommand(ctx: Context, run = runSnapshotRemove): Command {
+export function snapshotRemoveCommand(ctx: Context, run = runSnapshotRemove): CommandUnknownOpts {
   return new Command('rm')
     .alias('delete')
     .description('Delete snapshots')
