@@ -40,7 +40,7 @@ describe('sudo, attacked from inside the sandbox', () => {
   });
 
   it('hostile requests on the socket: garbage, an oversized frame, an unknown user, a path as user', async () => {
-    const script = String.raw`
+    const script = `
 const net = require('node:net');
 const frame = (t, p) => { const b = Buffer.from(p); const h = Buffer.alloc(5); h[0] = t; h.writeUInt32BE(b.length, 1); return Buffer.concat([h, b]); };
 const ask = (bytes) => new Promise((resolve) => {
@@ -100,7 +100,7 @@ describe('sudo, from outside the sandbox', () => {
       }
       for (const name of names) {
         const path = join(dir, name);
-        let st;
+        let st: ReturnType<typeof lstatSync>;
         try {
           st = lstatSync(path);
         } catch {
