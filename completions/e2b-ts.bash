@@ -136,8 +136,8 @@ _e2b_ts_takes_value() {
       'e2b-ts pty attach|--cwd' | 'e2b-ts pty attach|--detach-keys' | 'e2b-ts pty attach|--env' | \
       'e2b-ts pty attach|--pid' | 'e2b-ts pty attach|--user' | 'e2b-ts run|--cwd' | \
       'e2b-ts run|--env' | 'e2b-ts run|--metadata' | 'e2b-ts run|--shell' | \
-      'e2b-ts run|--timeout' | 'e2b-ts run|--user' | 'e2b-ts run|--volume' | \
-      'e2b-ts sandbox connect|--cmd' | 'e2b-ts sandbox connect|--cwd' | \
+      'e2b-ts run|--template' | 'e2b-ts run|--timeout' | 'e2b-ts run|--user' | \
+      'e2b-ts run|--volume' | 'e2b-ts sandbox connect|--cmd' | 'e2b-ts sandbox connect|--cwd' | \
       'e2b-ts sandbox connect|--detach-keys' | 'e2b-ts sandbox connect|--env' | \
       'e2b-ts sandbox connect|--pid' | 'e2b-ts sandbox connect|--user' | \
       'e2b-ts sandbox create|--allow-out' | 'e2b-ts sandbox create|--deny-out' | \
@@ -262,7 +262,7 @@ _e2b_ts_options() {
     'e2b-ts pty kill') REPLY='-h --help' ;;
     'e2b-ts pty ls') REPLY='-h --help' ;;
     'e2b-ts run')
-      REPLY='--cwd --env -h --help --metadata --no-internet --no-secure --no-stdin --shell --stream --timeout --user --volume' ;;
+      REPLY='--cwd --env -h --help --metadata --no-internet --no-secure --no-stdin --shell --stream --template --timeout --user --volume' ;;
     'e2b-ts sandbox') REPLY='-h --help' ;;
     'e2b-ts sandbox connect')
       REPLY='--cmd --cwd --detach-keys --env --force-tty -h --help --pid --user' ;;

@@ -221,8 +221,8 @@ function __e2b_ts_takes_value --argument-names key flag --description 'Whether F
             'e2b-ts pty attach|--cwd' 'e2b-ts pty attach|--detach-keys' \
             'e2b-ts pty attach|--env' 'e2b-ts pty attach|--pid' 'e2b-ts pty attach|--user' \
             'e2b-ts run|--cwd' 'e2b-ts run|--env' 'e2b-ts run|--metadata' 'e2b-ts run|--shell' \
-            'e2b-ts run|--timeout' 'e2b-ts run|--user' 'e2b-ts run|--volume' \
-            'e2b-ts sandbox connect|--cmd' 'e2b-ts sandbox connect|--cwd' \
+            'e2b-ts run|--template' 'e2b-ts run|--timeout' 'e2b-ts run|--user' \
+            'e2b-ts run|--volume' 'e2b-ts sandbox connect|--cmd' 'e2b-ts sandbox connect|--cwd' \
             'e2b-ts sandbox connect|--detach-keys' 'e2b-ts sandbox connect|--env' \
             'e2b-ts sandbox connect|--pid' 'e2b-ts sandbox connect|--user' \
             'e2b-ts sandbox create|--allow-out' 'e2b-ts sandbox create|--deny-out' \
@@ -656,6 +656,7 @@ complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts run'" -l no-secure -d 'do not require
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts run'" -l no-stdin -d 'do not forward stdin'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts run'" -l shell -x -d 'run a shell command line instead of the words after --'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts run'" -l stream -d 'with --json: one JSON event per line as output arrives, for output of any size'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts run'" -l template -x -d 'template of the sandbox (default: base); the same as the word before --'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts run'" -l timeout -x -d 'kill the command after this long (default: no limit)'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts run'" -l user -x -d 'sandbox user: user or root (default: user)'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts run'" -l volume -x -d 'mount a volume read-write at a path (repeatable)'

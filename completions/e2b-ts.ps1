@@ -193,6 +193,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     [void]$valueFlags.Add('e2b-ts run|--env')
     [void]$valueFlags.Add('e2b-ts run|--metadata')
     [void]$valueFlags.Add('e2b-ts run|--shell')
+    [void]$valueFlags.Add('e2b-ts run|--template')
     [void]$valueFlags.Add('e2b-ts run|--timeout')
     [void]$valueFlags.Add('e2b-ts run|--user')
     [void]$valueFlags.Add('e2b-ts run|--volume')
@@ -442,6 +443,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
         '--no-stdin'
         '--shell'
         '--stream'
+        '--template'
         '--timeout'
         '--user'
         '--volume'
@@ -798,6 +800,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $tips['e2b-ts run|--no-stdin'] = 'do not forward stdin'
     $tips['e2b-ts run|--shell'] = 'run a shell command line instead of the words after --'
     $tips['e2b-ts run|--stream'] = 'with --json: one JSON event per line as output arrives, for output of any size'
+    $tips['e2b-ts run|--template'] = 'template of the sandbox (default: base); the same as the word before --'
     $tips['e2b-ts run|--timeout'] = 'kill the command after this long (default: no limit)'
     $tips['e2b-ts run|--user'] = 'sandbox user: user or root (default: user)'
     $tips['e2b-ts run|--volume'] = 'mount a volume read-write at a path (repeatable)'

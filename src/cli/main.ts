@@ -4,10 +4,12 @@
  */
 import { CommanderError } from '@commander-js/extra-typings';
 import { SandboxError } from '../client/errors.js';
+import { markCommandStart } from './command-start.js';
 import { buildProgram, globalsOf } from './commands/root.js';
 import { createSystemContext, type Context } from './context.js';
 import { CancelError, CopyError, ExecError, GitError, LocalPortError, SilentError, UsageError } from './errors.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
+import { isReaderGone, READER_GONE_STATUS } from './reader-gone.js';
 import { escapeControls } from './render/sanitize.js';
 
 export { createSystemContext };
@@ -17,12 +19,12 @@ export async function main(argv: string[], ctx: Context = createSystemContext())
   const program = buildProgram(ctx, argv);
   let code: number;
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(markCommandStart(argv, program), { from: 'user' });
     code = ExitCode.OK;
   } catch (error) {
     code = report(error, ctx, () => globalsOf(program).debug || ctx.globals.debug);
   }
-  return ctx.stdoutClosed() ? 141 : code;
+  return ctx.stdoutClosed() ? READER_GONE_STATUS : code;
 }
 
 function report(error: unknown, ctx: Context, debug: () => boolean): number {
@@ -36,7 +38,7 @@ function report(error: unknown, ctx: Context, debug: () => boolean): number {
   }
   if (error instanceof SilentError) return error.exitCode;
   // Our stdout was closed early (`| head`): stop quietly, as a program killed by SIGPIPE does.
-  if (ctx.stdoutClosed() || isBrokenPipe(error, ctx)) return 141;
+  if (ctx.stdoutClosed() || isBrokenPipe(error, ctx)) return READER_GONE_STATUS;
   const code = exitCodeFor(error);
   const message = error instanceof Error ? error.message : String(error);
   const color = ctx.io.color;
@@ -54,9 +56,9 @@ function report(error: unknown, ctx: Context, debug: () => boolean): number {
 }
 
 function isBrokenPipe(error: unknown, ctx: Context): boolean {
+  if (isReaderGone(error)) return true;
   for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
-    if (code === 'EPIPE') return true;
     // a pipeline into stdout reports the reader going away as a premature close
     if (code === 'ERR_STREAM_PREMATURE_CLOSE' && ctx.io.stdout.destroyed) return true;
   }

@@ -154,6 +154,18 @@ describe(titled('exec: bytes in, bytes out'), () => {
     expect(r.stdout.split('\0').slice(0, -1)).toEqual(words);
   });
 
+  // PowerShell drops the first bare -- (npm's e2b-ts.ps1 shim): the words after the sandbox ID are
+  // the command, its flags included, even those that are ours too (issue 17)
+  it('without -- (as PowerShell passes it): the words after the sandbox ID are the command, our flags among them included', async () => {
+    const r = await cli(['exec', '--cwd', '/', sbx, '--env', 'E2BTS_PS=1', 'printf', '%s|', '-v', '--json', '-h', '--version', 'x']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('-v|--json|-h|--version|x|');
+    const ls = await cli(['exec', sbx, 'ls', '-d', '/']);
+    expect(ls.code, show(ls)).toBe(0);
+    expect(ls.stdout).toBe('/\n');
+  });
+
   it('invalid UTF-8 and NUL bytes pass through stdout and stderr byte-exact', async () => {
     const bytes = Buffer.from([0x61, 0xff, 0x00, 0x62, 0xc3, 0x28, 0x00, 0xfe, 0x0a, 0x80]);
     const out = await runBytes(['exec', sbx, '--', 'printf', 'a\\377\\000b\\303\\050\\000\\376\\n\\200']);
@@ -457,6 +469,13 @@ describe(titled('run: a throwaway sandbox that never outlives the command'), () 
     expect(r.code, show(r)).toBe(7);
     expect(r.stdout).toBe('out\n');
     expect(r.stderr).toBe('err\n');
+    expect(await runSandboxes()).toEqual([]);
+  });
+
+  it('without -- (as PowerShell passes it): --template names the template and the rest is the command', async () => {
+    const r = await cli(['run', '--template', 'base', 'printf', '%s|', '--timeout', '-v']);
+    expect(r.code, show(r)).toBe(0);
+    expect(r.stdout).toBe('--timeout|-v|');
     expect(await runSandboxes()).toEqual([]);
   });
 

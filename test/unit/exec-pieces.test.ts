@@ -20,8 +20,9 @@ describe('splitCommandLine', () => {
     expect(splitCommandLine(['iabc', 'iabc', '--json'], ['iabc', '--json'], undefined).command).toEqual({ program: 'iabc', args: ['--json'] });
   });
 
+  // main.ts puts the -- where the command starts when the user gave none (command-start.test.ts)
   it('requires -- (or --shell) and a non-empty command', () => {
-    expect(() => splitCommandLine(['iabc', 'ls'], undefined, undefined)).toThrow(/missing -- before the command/);
+    expect(() => splitCommandLine(['iabc', 'ls'], undefined, undefined)).toThrow(/missing command: e2b-ts exec <sandbox> \[--\] <command>/);
     expect(() => splitCommandLine(['iabc'], [], undefined)).toThrow(/empty command/);
     expect(() => splitCommandLine([''], [''], undefined)).toThrow(UsageError);
   });

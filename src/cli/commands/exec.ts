@@ -1,5 +1,6 @@
 import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Sandbox as SandboxClass } from '../../client/sandbox.js';
+import { tooManyBeforeDashDash } from '../command-start.js';
 import type { Context } from '../context.js';
 import { CancelError, ExecError, UsageError } from '../errors.js';
 import { commandTimeoutOption, cwdOption, envOption, shellOption, streamOption, userOption } from '../flags.js';
@@ -28,13 +29,19 @@ export function wordsAfterDashDash(command: CommandUnknownOpts): string[] | unde
   return at < 0 ? undefined : raw.slice(at + 1);
 }
 
-/** Splits exec's operands into the sandbox (before `--`) and the command (after it). */
+const EXEC_USAGE = 'e2b-ts exec <sandbox> [--] <command> [args...]';
+
+/**
+ * Splits exec's and run's operands into ours (before `--`) and the command (after it). `usage`
+ * is the verb's usage line for the error of a missing command.
+ */
 export function splitCommandLine(
   operands: string[],
   afterDashDash: string[] | undefined,
   shell: string | undefined,
+  usage = EXEC_USAGE,
 ): { sandboxOperands: string[]; command: RemoteCommand['command'] } {
-  const result = splitOperands(operands, afterDashDash, shell);
+  const result = splitOperands(operands, afterDashDash, shell, usage);
   // Unknown options reach us as operands (they may belong to a command whose -- was forgotten).
   const stray = result.sandboxOperands.find((word) => word.startsWith('-'));
   if (stray) throw new UsageError(`unknown option '${stray}' (options of the command go after --)`);
@@ -45,15 +52,15 @@ function splitOperands(
   operands: string[],
   afterDashDash: string[] | undefined,
   shell: string | undefined,
+  usage: string,
 ): { sandboxOperands: string[]; command: RemoteCommand['command'] } {
   if (shell !== undefined) {
-    if (afterDashDash?.length) throw new UsageError('give either --shell or a command after --, not both');
+    if (afterDashDash?.length) throw new UsageError('give either --shell or a command, not both');
     if (!shell.trim()) throw new UsageError('--shell needs a command line');
     return { sandboxOperands: operands, command: { shell } };
   }
-  if (!afterDashDash) {
-    throw new UsageError('missing -- before the command: e2b-ts exec <sandbox> -- <command> [args...] (or --shell "<command line>")');
-  }
+  // markCommandStart (main.ts) put a -- before the command wherever there was one
+  if (!afterDashDash) throw new UsageError(`missing command: ${usage} (or --shell "<command line>")`);
   if (afterDashDash.length === 0 || afterDashDash[0] === '') throw new UsageError('empty command: put the program to run after --');
   const sandboxOperands = operands.slice(0, operands.length - afterDashDash.length);
   return { sandboxOperands, command: { program: afterDashDash[0], args: afterDashDash.slice(1) } };
@@ -65,9 +72,9 @@ export const EXEC_VERB = { name: 'exec', aliases: [] as string[], summary: 'Run 
 export function execCommand(ctx: Context, run = runExec): CommandUnknownOpts {
   return new Command('exec')
     .description(EXEC_VERB.summary)
-    .usage('[options] [sandbox] -- <command> [args...]')
-    .argument('[words...]', 'the sandbox ID, then -- and the command with its arguments')
-    // `exec ID ls -la` without --: let -la through so the error can say where -- goes.
+    .usage('[options] [sandbox] [--] <command> [args...]')
+    .argument('[words...]', 'the sandbox ID, then the command with its arguments (-- between them is optional)')
+    // `exec ID -la ls`: let -la through so the error can say whose option it is.
     .allowUnknownOption()
     .addOption(cwdOption())
     .addOption(userOption())
@@ -80,13 +87,17 @@ export function execCommand(ctx: Context, run = runExec): CommandUnknownOpts {
     .addHelpText(
       'after',
       `
-The words after -- reach the process exactly as given (no word splitting or globbing on the way);
-it runs through a login shell so the sandbox's PATH applies. Stdin is forwarded when it is a pipe
+The command starts at the first word after the sandbox ID that is not one of exec's options, or
+after --; from there on every word is the command's, its own flags included (exec ID ls --json
+lists with ls's --json). A -- is needed only to choose the sandbox from a list (exec -- ls).
+The words reach the process exactly as given (no word splitting or globbing on the way); it runs
+through a login shell so the sandbox's PATH applies. Stdin is forwarded when it is a pipe
 or a file. Exit status: the command's own; 128+N when killed by signal N; 125 when e2b-ts itself
 failed; 5 when --timeout passed; 130 after Ctrl-C.
 
 Examples:
   $ e2b-ts exec "$id" -- ls -la /home/user
+  $ e2b-ts exec "$id" --cwd /tmp ls -la          # the same without --, as PowerShell passes it
   $ tar c src | e2b-ts exec "$id" -- tar x -C /home/user
   $ e2b-ts exec "$id" --shell 'make -j4 && ./run-tests | tee log.txt'
   $ e2b-ts exec "$id" --json -- uname -a | jq -r .stdout
@@ -96,9 +107,9 @@ Examples:
 stdoutBytes); --json --stream has all of it. The exit code is always there.`,
     )
     .action(async (words, o, command) => {
-      const { sandboxOperands, command: remote } = splitCommandLine(words, wordsAfterDashDash(command), o.shell);
+      const { sandboxOperands, command: remote } = splitCommandLine(words, wordsAfterDashDash(command), o.shell, EXEC_USAGE);
       if (sandboxOperands.length > 1) {
-        throw new UsageError(`expected one sandbox ID before --, got ${sandboxOperands.length}: ${sandboxOperands.join(' ')}`);
+        throw tooManyBeforeDashDash('exec', sandboxOperands);
       }
       const opts: ExecOptions = {
         command: remote,

@@ -1,6 +1,7 @@
 import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Sandbox } from '../../client/sandbox.js';
 import type { SandboxCreateOpts } from '../../client/sandbox-api.js';
+import { tooManyBeforeDashDash } from '../command-start.js';
 import type { Context } from '../context.js';
 import { CancelError, ExecError, SilentError, UsageError } from '../errors.js';
 import { commandTimeoutOption, cwdOption, envOption, metadataOption, shellOption, streamOption, userOption, volumeOption } from '../flags.js';
@@ -33,15 +34,18 @@ export interface RunOptions {
   internet: boolean;
 }
 
+const RUN_USAGE = 'e2b-ts run [options] [--] <command> [args...]';
+
 /** Name and one-line summary (root help lists them without building the command). */
 export const RUN_VERB = { name: 'run', aliases: [] as string[], summary: 'Run a command in a new sandbox that is killed afterwards (like docker run --rm)' };
 
 export function runCommand(ctx: Context, run = runRun): CommandUnknownOpts {
   return new Command('run')
     .description(RUN_VERB.summary)
-    .usage('[options] [template] -- <command> [args...]')
-    .argument('[words...]', 'an optional template, then -- and the command with its arguments')
+    .usage('[options] [--] <command> [args...]  |  [options] <template> -- <command> [args...]')
+    .argument('[words...]', 'the command with its arguments; or a template, then -- and the command')
     .allowUnknownOption()
+    .option('--template <template>', 'template of the sandbox (default: base); the same as the word before --')
     .addOption(metadataOption())
     .addOption(envOption('environment variable of the sandbox (repeatable)'))
     .addOption(cwdOption('working directory of the command'))
@@ -56,17 +60,24 @@ export function runCommand(ctx: Context, run = runRun): CommandUnknownOpts {
     .addHelpText(
       'after',
       `
-The sandbox is killed when the command ends, fails, or is interrupted. Exit status as for exec.
+The command starts at the first word that is not one of run's options, or after --; from there on
+every word is the command's. Without --, name the template with --template (a word before -- is
+the template). The sandbox is killed when the command ends, fails, or is interrupted. Exit status
+as for exec.
 
 Examples:
   $ e2b-ts run --local -- uname -a
   $ e2b-ts run base --timeout 10m -- python3 -c 'print(6*7)'
+  $ e2b-ts run --template base python3 -c 'print(6*7)'     # the same without --, as PowerShell passes it
   $ cat script.sh | e2b-ts run --local -- bash -s`,
     )
     .action(async (words, o, command) => {
-      const { sandboxOperands, command: remote } = splitCommandLine(words, wordsAfterDashDash(command), o.shell);
+      const { sandboxOperands, command: remote } = splitCommandLine(words, wordsAfterDashDash(command), o.shell, RUN_USAGE);
       if (sandboxOperands.length > 1) {
-        throw new UsageError(`expected at most one template before --, got: ${sandboxOperands.join(' ')}`);
+        throw tooManyBeforeDashDash('run', sandboxOperands);
+      }
+      if (sandboxOperands[0] !== undefined && o.template !== undefined) {
+        throw new UsageError(`two templates: ${sandboxOperands[0]} before -- and --template ${o.template}; give one`);
       }
       const opts: RunOptions = {
         command: remote,
@@ -79,7 +90,8 @@ Examples:
         if (!ctx.globals.json) throw new UsageError('--stream goes with --json (one JSON event per line)');
         opts.stream = true;
       }
-      if (sandboxOperands[0]) opts.template = sandboxOperands[0];
+      const template = o.template ?? sandboxOperands[0];
+      if (template) opts.template = template;
       if (o.cwd) opts.cwd = o.cwd;
       if (o.user) opts.user = o.user;
       if (o.metadata) opts.metadata = o.metadata;

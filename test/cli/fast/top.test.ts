@@ -66,8 +66,9 @@ describe('exec', () => {
   });
 
   it.each([
-    [[ID, 'ls'], /missing -- before the command/],
-    [[ID, '--shell', 'ls', '--', 'ls'], /either --shell or a command after --/],
+    // The builder alone (no main.ts) sees no --: main marks where the command starts (command-start.test.ts).
+    [[ID, 'ls'], /missing command: e2b-ts exec <sandbox> \[--\] <command>/],
+    [[ID, '--shell', 'ls', '--', 'ls'], /either --shell or a command, not both/],
     [[ID, 'other', '--', 'ls'], /expected one sandbox ID before --, got 2/],
     [[ID, '-la', '--', 'ls'], /unknown option '-la' \(options of the command go after --\)/],
     [[ID, '--'], /empty command/],
