@@ -8,6 +8,7 @@ import type { Sandbox } from '../client/sandbox.js';
 import { UsageError } from './errors.js';
 import { createSystemIO, type IOStreams } from './io.js';
 import { createPrompter, type Prompter } from './prompter.js';
+import { onReaderGone, READER_GONE_STATUS } from './reader-gone.js';
 import { escapeControls } from './render/sanitize.js';
 import { loadProfile } from './profiles.js';
 import { startSpinner, type Spinner } from './spinner.js';
@@ -247,13 +248,16 @@ export function createSystemContext(): Context {
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal);
   // Without a listener a closed pipe on stdout (`e2b-ts ... | head`) crashes with a stack trace.
-  // Treat it as SIGPIPE would: stop the work and end with 141.
+  // Treat it as SIGPIPE would, whatever the platform calls it: stop the work and end with 141.
   let closed = false;
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE' && !process.stdout.destroyed) throw error;
+  const readerGone = () => {
     closed = true;
-    process.exitCode = 141;
+    process.exitCode = READER_GONE_STATUS;
     controller.abort();
+  };
+  onReaderGone(process.stdout, readerGone, (error) => {
+    if (!process.stdout.destroyed) throw error;
+    readerGone();
   });
   return createContext({ signal: controller.signal, interrupts, stdoutClosed: () => closed });
 }

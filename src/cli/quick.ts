@@ -5,8 +5,10 @@
  * build runs the bundled CLI once and puts its root help in here (see scripts/build.mjs), and a
  * test compares the two.
  *
- * This module is its own bundle entry and imports nothing, so loading it is nearly free.
+ * This module is its own bundle entry and imports only reader-gone.ts (which imports nothing), so
+ * loading it is nearly free.
  */
+import { isReaderGone, READER_GONE_STATUS } from './reader-gone.js';
 
 /** Set by the build (esbuild `define`); absent when running from source, which then takes the full path. */
 declare const __E2B_TS_VERSION__: string | undefined;
@@ -43,8 +45,8 @@ export function printQuickAnswer(argv: readonly string[]): boolean {
   const text = quickAnswer(argv, process.stdout);
   if (text === undefined) return false;
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE' && !process.stdout.destroyed) throw error;
-    process.exitCode = 141;
+    if (!isReaderGone(error) && !process.stdout.destroyed) throw error;
+    process.exitCode = READER_GONE_STATUS;
   });
   process.exitCode = 0;
   process.stdout.write(text);

@@ -12,6 +12,7 @@ import type { Context, InterruptSignal } from './context.js';
 import { ExecError, SilentError } from './errors.js';
 import { exitStatusOf } from './exit-status.js';
 import { printJson } from './output.js';
+import { isReaderGone, READER_GONE_STATUS } from './reader-gone.js';
 
 /** What to run and how. */
 export interface RemoteCommand {
@@ -189,8 +190,9 @@ export async function runRemote(ctx: Context, sandbox: Sandbox, spec: RemoteComm
   const events = { stdout: new EventEncoder('stdout'), stderr: new EventEncoder('stderr') };
   const emit = (line: string | undefined) => (line === undefined || stdoutClosed ? undefined : write(ctx.io.stdout, Buffer.from(line)));
   let stdoutClosed = false;
+  // EPIPE on POSIX, EOF on Windows, ERR_STREAM_DESTROYED after either (reader-gone.ts)
   const onStdoutError = (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') stdoutClosed = true;
+    if (isReaderGone(error)) stdoutClosed = true;
   };
   ctx.io.stdout.on('error', onStdoutError);
 
@@ -280,6 +282,8 @@ export async function runRemote(ctx: Context, sandbox: Sandbox, spec: RemoteComm
   if (ctx.signal.aborted) void forward('SIGINT', 1);
   // stdout closing early (| head -1): stop the remote process and go quietly.
   const watchStdout = setInterval(() => {
+    // a stdout destroyed by an earlier error takes no more bytes, and says so by no event
+    if (ctx.io.stdout.destroyed) stdoutClosed = true;
     if (stdoutClosed && !killedByUs) {
       killedByUs = true;
       void handle.kill().catch(() => {});
@@ -326,7 +330,7 @@ export async function runRemote(ctx: Context, sandbox: Sandbox, spec: RemoteComm
     }
     await writeOutputDocument((text) => emit(text), doc, outputs, ctx.io.isStdoutTTY);
   }
-  if (stdoutClosed) throw new SilentError(141);
+  if (stdoutClosed) throw new SilentError(READER_GONE_STATUS);
   if (killedByUs && interrupted) throw new SilentError(130);
   throw new SilentError(exitStatusOf(result));
 }
