@@ -1,6 +1,6 @@
 /**
  * Bridging the local terminal to a PTY in a sandbox (`pty attach`): raw mode, size at start and
- * on every resize, keystrokes sent as they come (never held back for batching),
+ * on every resize (polled on Windows, terminal-size.ts), keystrokes sent as they come (never held back for batching),
  * output written as it comes, detach keys, and a terminal that is restored on every way out.
  * Keystrokes travel over one long-lived input stream, so a key costs one frame, not a request.
  */
@@ -12,6 +12,7 @@ import { DetachDetector } from './detach-keys.js';
 import { ExecError, SilentError } from './errors.js';
 import { exitStatusOf } from './exit-status.js';
 import { SIGNAL_NUMBERS } from '../protocol/signals.js';
+import { terminalSize, watchTerminalSize, type PollTimers } from './terminal-size.js';
 
 /** How often the attached sandbox's lifetime is topped up, and to how much (never shortened). */
 const KEEPALIVE_EVERY_MS = 60_000;
@@ -27,6 +28,10 @@ export interface BridgeOptions {
   create?: Omit<PtyCreateOpts, 'cols' | 'rows' | 'onData'>;
   detachKeys: Uint8Array;
   detachKeysLabel: string;
+  /** Whose terminal rules apply (Windows: the size is polled). @default process.platform */
+  platform?: NodeJS.Platform;
+  /** Timers of the Windows size poll. @default the global ones */
+  timers?: PollTimers;
 }
 
 type Outcome = { kind: 'exit'; result: CommandFinished } | { kind: 'detach' } | { kind: 'signal'; signal: InterruptSignal } | { kind: 'error'; error: unknown };
@@ -34,7 +39,7 @@ type Outcome = { kind: 'exit'; result: CommandFinished } | { kind: 'detach' } | 
 
 export async function bridgeTerminal(ctx: Context, sandbox: Sandbox, opts: BridgeOptions): Promise<never> {
   const { stdin, stdout } = ctx.io;
-  const size = () => ({ cols: stdout.columns || 80, rows: (stdout as { rows?: number }).rows || 24 });
+  const size = () => terminalSize(stdout);
   const write = (data: Uint8Array) =>
     stdout.write(data) ? undefined : new Promise<void>((resolve) => stdout.once('drain', () => resolve()));
 
@@ -82,8 +87,10 @@ export async function bridgeTerminal(ctx: Context, sandbox: Sandbox, opts: Bridg
   stdin.on('data', onInput);
   stdin.resume();
 
-  const onResize = () => void sandbox.pty.resize(pid, size()).catch(() => {});
-  stdout.on('resize', onResize);
+  const stopWatchingSize = watchTerminalSize(stdout, (next) => void sandbox.pty.resize(pid, next).catch(() => {}), {
+    ...(opts.platform ? { platform: opts.platform } : {}),
+    ...(opts.timers ? { timers: opts.timers } : {}),
+  });
   const stopInterrupts = ctx.interrupts.on((signal) => settle({ kind: 'signal', signal }));
   const lease = setInterval(() => void sandbox.connect({ timeoutMs: KEEPALIVE_LEASE_MS }).catch(() => {}), KEEPALIVE_EVERY_MS);
   void sandbox.connect({ timeoutMs: KEEPALIVE_LEASE_MS }).catch(() => {});
@@ -97,7 +104,7 @@ export async function bridgeTerminal(ctx: Context, sandbox: Sandbox, opts: Bridg
   clearInterval(lease);
   stopInterrupts();
   stdin.off('data', onInput);
-  stdout.off('resize', onResize);
+  stopWatchingSize();
   process.off('exit', onProcessExit);
   restore(end.kind !== 'exit');
   if (end.kind !== 'exit') void handle.disconnect();
