@@ -4,7 +4,7 @@
  */
 import type { Readable, Writable } from 'node:stream';
 import { isatty } from 'node:tty';
-import { createColors, type Colors } from './render/colors.js';
+import { PLAIN_COLORS, type Colors } from './render/colors.js';
 
 export interface IOStreams {
   stdin: Readable & { isTTY?: boolean };
@@ -13,10 +13,19 @@ export interface IOStreams {
   isStdinTTY: boolean;
   isStdoutTTY: boolean;
   isStderrTTY: boolean;
-  /** Colors on stdout/stderr (a terminal, and neither NO_COLOR, TERM=dumb nor --no-color). */
-  colorEnabled: boolean;
-  /** ANSI styles that apply only when colorEnabled. */
-  color: Colors;
+  /**
+   * Colors on stdout/stderr, as decided by prepareColor(): a terminal (or FORCE_COLOR) that
+   * supports them, and neither NO_COLOR, TERM=dumb nor --no-color. False until then.
+   */
+  readonly colorEnabled: boolean;
+  /** ANSI styles that apply only when colorEnabled (plain text until prepareColor()). */
+  readonly color: Colors;
+  /**
+   * Decides the colors and, when they can be on, loads chalk to write them (once; later calls
+   * wait for the first). The command tree calls it before a command runs (root.ts), so commands
+   * that print nothing colored on a pipe never load chalk, and `--help` never does.
+   */
+  prepareColor(): Promise<void>;
   /** Whether prompting is possible: stdin and stderr are terminals and --no-input is unset. */
   canPrompt(): boolean;
   /** Width of the terminal on stdout, if it is one. */
@@ -32,19 +41,18 @@ export interface IOOptions {
 
 type Env = Record<string, string | undefined>;
 
-/** Color decision per NO_COLOR / FORCE_COLOR / TERM=dumb conventions. */
-export function colorLevel(isTTY: boolean, env: Env, noColor: boolean): 0 | 1 | 2 | 3 {
-  if (noColor || env.NO_COLOR !== undefined) return 0;
-  if (env.FORCE_COLOR !== undefined) {
-    const n = Number(env.FORCE_COLOR);
-    if (env.FORCE_COLOR === '' || env.FORCE_COLOR === 'true') return 1;
-    if (env.FORCE_COLOR === 'false' || n === 0) return 0;
-    return (Number.isInteger(n) && n >= 1 && n <= 3 ? n : 1) as 1 | 2 | 3;
-  }
-  if (!isTTY || env.TERM === 'dumb') return 0;
-  if (env.COLORTERM === 'truecolor' || env.COLORTERM === '24bit') return 3;
-  if ((env.TERM ?? '').includes('256')) return 2;
-  return 1;
+/**
+ * Whether colors can be on at all, decided without loading anything: never with --no-color or
+ * NO_COLOR (set and not empty, no-color.org), nor with FORCE_COLOR=0/false; otherwise only on a
+ * terminal, or when FORCE_COLOR asks for color, or on Azure Pipelines (whose log colors without
+ * a terminal, as supports-color knows). Where this is false, supports-color's level is 0 too.
+ */
+export function mayColor(isTTY: boolean, env: Env, noColor: boolean): boolean {
+  if (noColor || (env.NO_COLOR ?? '') !== '') return false;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return force !== 'false' && force !== '0';
+  if (env.TF_BUILD !== undefined && env.AGENT_NAME !== undefined) return true;
+  return isTTY;
 }
 
 export function createIO(
@@ -55,7 +63,10 @@ export function createIO(
   const isStdinTTY = opts.stdinIsTTY ?? streams.stdin.isTTY === true;
   const isStdoutTTY = streams.stdout.isTTY === true;
   const isStderrTTY = streams.stderr.isTTY === true;
-  const level = colorLevel(isStdoutTTY || isStderrTTY, env, opts.noColor === true);
+  const noColor = opts.noColor === true;
+  const isTTY = isStdoutTTY || isStderrTTY;
+  let color = PLAIN_COLORS;
+  let prepared: Promise<void> | undefined;
   return {
     // stdin is only looked at when a command reads it: creating it costs start-up time.
     get stdin() {
@@ -66,8 +77,20 @@ export function createIO(
     isStdinTTY,
     isStdoutTTY,
     isStderrTTY,
-    colorEnabled: level > 0,
-    color: createColors(level > 0),
+    get colorEnabled() {
+      return color.enabled;
+    },
+    get color() {
+      return color;
+    },
+    prepareColor() {
+      prepared ??= (async () => {
+        if (!mayColor(isTTY, env, noColor)) return;
+        const { chalkColors, colorLevel } = await import('./render/chalk-colors.js');
+        color = chalkColors(colorLevel({ isTTY, noColor, env }));
+      })();
+      return prepared;
+    },
     canPrompt: () => isStdinTTY && isStderrTTY && !opts.noInput,
     terminalWidth: () => (isStdoutTTY ? streams.stdout.columns : undefined),
   };

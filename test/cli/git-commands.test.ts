@@ -397,8 +397,8 @@ describe('output shapes', () => {
     expect(clean.stdout).toBe('On branch feature\n\nnothing to commit, working tree clean\n');
     const { statusSummary } = await import('../../src/cli/git/render.js');
     const { parseGitStatus } = await import('../../src/client/git-parse.js');
-    const { createColors } = await import('../../src/cli/render/colors.js');
-    const colored = statusSummary(parseGitStatus(STATUS_OUT), createColors(true));
+    const { chalkColors } = await import('../../src/cli/render/chalk-colors.js');
+    const colored = statusSummary(parseGitStatus(STATUS_OUT), chalkColors(1));
     expect(colored).toContain('\x1b[32m\tmodified:   staged.txt\x1b[39m');
     expect(colored).toContain('\x1b[31m\tmodified:   changed.txt\x1b[39m');
   });

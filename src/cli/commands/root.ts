@@ -153,7 +153,10 @@ Examples:
 
 Exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 auth, 5 timeout, 6 rate limit/quota, 130 interrupted.`,
   );
-  program.hook('preAction', (_root, action) => ctx.applyGlobals(globalsOf(action)));
+  program.hook('preAction', async (_root, action) => {
+    ctx.applyGlobals(globalsOf(action));
+    await ctx.io.prepareColor();
+  });
   configureTree(program, ctx);
   return program;
 }

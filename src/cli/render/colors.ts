@@ -1,6 +1,7 @@
 /**
- * The few ANSI styles the CLI uses. A dozen lines instead of chalk: the CLI's start-up time is
- * paid on every call, and loading chalk costs more than everything it would do here.
+ * The few styles the CLI uses, as one small interface: commands and renderers take a `Colors`,
+ * never chalk itself, so they stay pure and chalk is loaded only when colors are on
+ * (chalk-colors.ts, through IOStreams.prepareColor in io.ts).
  */
 export interface Colors {
   readonly enabled: boolean;
@@ -12,11 +13,7 @@ export interface Colors {
   cyan(text: string): string;
 }
 
-const style = (open: number, close: number) => (text: string) => `\x1b[${open}m${text}\x1b[${close}m`;
 const identity = (text: string) => text;
 
-export function createColors(enabled: boolean): Colors {
-  return enabled
-    ? { enabled, bold: style(1, 22), dim: style(2, 22), red: style(31, 39), green: style(32, 39), yellow: style(33, 39), cyan: style(36, 39) }
-    : { enabled, bold: identity, dim: identity, red: identity, green: identity, yellow: identity, cyan: identity };
-}
+/** Colors off: every style returns its text unchanged. */
+export const PLAIN_COLORS: Colors = { enabled: false, bold: identity, dim: identity, red: identity, green: identity, yellow: identity, cyan: identity };
