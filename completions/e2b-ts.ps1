@@ -340,6 +340,11 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $words['e2b-ts volume'] = @('cat', 'cp', 'create', 'help', 'info', 'list', 'ls', 'mkdir', 'rm', 'write')
     $words['e2b-ts volume help'] = @('cat', 'cp', 'create', 'info', 'ls', 'mkdir', 'rm', 'write')
 
+    # KEY -> how many of its own words come before the command it runs (exec: the sandbox ID)
+    $commandAfter = [System.Collections.Generic.Dictionary[string, int]]::new($ordinal)
+    $commandAfter['e2b-ts exec'] = 1
+    $commandAfter['e2b-ts run'] = 0
+
     # KEY -> the options of command KEY ("*": the global ones)
     $options = [System.Collections.Generic.Dictionary[string, string[]]]::new($ordinal)
     $options['e2b-ts'] = @('-h', '--help')
@@ -978,6 +983,8 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
             continue
         }
         if ($positionals -eq 0 -and $children.ContainsKey("$key|$word")) { $key = $children["$key|$word"] } else { $positionals++ }
+        # the word before the cursor started the remote command (exec ID ls ...): it takes it all
+        if ($commandAfter.ContainsKey($key) -and $positionals -gt $commandAfter[$key]) { return '' }
     }
 
     $results = [System.Collections.Generic.List[System.Management.Automation.CompletionResult]]::new()

@@ -5,6 +5,7 @@
  * the same way `--help` skips them) and never runs anything.
  */
 import type { CommandUnknownOpts as Command, Option } from '@commander-js/extra-typings';
+import { COMMAND_VERBS } from '../command-start.js';
 import { SHELLS } from '../commands/completion.js';
 
 export interface OptionModel {
@@ -33,6 +34,11 @@ export interface CommandModel {
   options: OptionModel[];
   /** Fixed values of the first positional argument, sorted; empty when it is free or absent. */
   positionalChoices: string[];
+  /**
+   * For `exec` and `run`: how many of the command's own words come before the command it runs
+   * (exec: the sandbox ID; run: none); every word after those is the remote command's.
+   */
+  commandAfter?: number;
 }
 
 export interface CompletionModel {
@@ -105,7 +111,7 @@ function commandModel(command: Command, path: string[], name: string): CommandMo
   }
   const first = command.registeredArguments[0];
   const positional = first?.argChoices ?? POSITIONAL_CHOICES[path.join(' ')] ?? [];
-  return {
+  const model: CommandModel = {
     name,
     aliases: sortedUnique(command.aliases().map((a) => safe(a, 'alias'))),
     path,
@@ -114,6 +120,9 @@ function commandModel(command: Command, path: string[], name: string): CommandMo
     options: sortOptions(help.visibleOptions(command).map(optionModel)),
     positionalChoices: sortedUnique(positional.map((c) => safe(c, `value of ${path.join(' ')}`))),
   };
+  const runs = path.length === 1 ? COMMAND_VERBS[name] : undefined;
+  if (runs) model.commandAfter = runs.without;
+  return model;
 }
 
 /** Extracts the completion model of a commander program. */

@@ -52,6 +52,14 @@ export function powershellScript(model: CompletionModel): string {
   push('', `${i}# KEY -> the subcommands of command KEY, or the values of its first argument`, `${i}$words = [System.Collections.Generic.Dictionary[string, string[]]]::new($ordinal)`);
   for (const c of t.commands) if (c.words.length > 0) push(`${i}$words[${q(c.key)}] = ${list(c.words, i)}`);
 
+  // PowerShell drops a bare --, so `e2b-ts exec ID ls -la` is how a command is typed there: past
+  // the command's first word, every word is the remote command's and nothing of ours is offered.
+  push('', `${i}# KEY -> how many of its own words come before the command it runs (exec: the sandbox ID)`);
+  push(`${i}$commandAfter = [System.Collections.Generic.Dictionary[string, int]]::new($ordinal)`);
+  for (const command of allCommands(model)) {
+    if (command.commandAfter !== undefined) push(`${i}$commandAfter[${q([p, ...command.path].join(' '))}] = ${command.commandAfter}`);
+  }
+
   push('', `${i}# KEY -> the options of command KEY ("*": the global ones)`, `${i}$options = [System.Collections.Generic.Dictionary[string, string[]]]::new($ordinal)`);
   for (const c of t.commands) {
     const flags = c.options.flatMap((o) => o.flags);
@@ -101,6 +109,8 @@ export function powershellScript(model: CompletionModel): string {
     `${i}${i}${i}continue`,
     `${i}${i}}`,
     `${i}${i}if ($positionals -eq 0 -and $children.ContainsKey("$key|$word")) { $key = $children["$key|$word"] } else { $positionals++ }`,
+    `${i}${i}# the word before the cursor started the remote command (exec ID ls ...): it takes it all`,
+    `${i}${i}if ($commandAfter.ContainsKey($key) -and $positionals -gt $commandAfter[$key]) { return '' }`,
     `${i}}`,
     '',
     `${i}$results = [System.Collections.Generic.List[System.Management.Automation.CompletionResult]]::new()`,
