@@ -60,20 +60,23 @@ try {
     define: { __E2B_TS_VERSION__: JSON.stringify(version) },
   });
 
-  // `--version` and `--help` are answered by a tiny module without the command tree (src/cli/quick.ts);
-  // its help text is what the bundle just built prints, through a pipe.
+  // `--version` and every `--help` are answered by a tiny module without the command tree
+  // (src/cli/quick.ts); its help texts are what the bundle just built prints (src/cli/help-texts.ts).
   const help = spawnSync(
     process.execPath,
-    ['--input-type=module', '-e', "const m = await import(process.argv[1]); process.exitCode = await m.main(['--help'], m.createSystemContext());", pathToFileURL(join(staging, 'bin', 'cli.js')).href],
-    { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+    ['--input-type=module', '-e', 'const m = await import(process.argv[1]); process.stdout.write(JSON.stringify(m.helpTree()));', pathToFileURL(join(staging, 'bin', 'cli.js')).href],
+    { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 * 1024 * 1024 },
   );
-  if (help.status !== 0 || !help.stdout.startsWith('Usage: e2b-ts')) throw new Error('the built CLI did not print its help');
+  const tree = help.status === 0 ? JSON.parse(help.stdout) : undefined;
+  if (!tree?.h?.startsWith('Usage: e2b-ts') || !tree.c?.sandbox?.c?.ls?.h) throw new Error('the built CLI did not print its help texts');
+  // CommonJS, for bin/e2b-ts.js to require without starting the ES module loader
   await esbuild.build({
     ...bundle,
+    format: 'cjs',
     banner: {},
-    entryPoints: { quick: join(root, 'src/cli/quick.ts') },
-    outdir: join(staging, 'bin'),
-    define: { __E2B_TS_VERSION__: JSON.stringify(version), __E2B_TS_ROOT_HELP__: JSON.stringify(help.stdout) },
+    entryPoints: [join(root, 'src/cli/quick.ts')],
+    outfile: join(staging, 'bin', 'quick.cjs'),
+    define: { __E2B_TS_VERSION__: JSON.stringify(version), __E2B_TS_HELP__: JSON.stringify(JSON.stringify(tree)) },
   });
 
   const old = `${dist}.old-${process.pid}`;

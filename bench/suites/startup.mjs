@@ -13,7 +13,7 @@ import { failures, fmtMiB, fmtMs, NA, vsCell } from '../lib/table.mjs';
 
 export const name = 'startup';
 export const order = 10;
-export const description = 'CLI start-up: --version, --help, sandbox list vs node -e 0 and @e2b/cli';
+export const description = 'CLI start-up: --version, --help, sandbox ls --help, local status, sandbox list vs node -e 0 and @e2b/cli';
 
 const FIXTURES = 2;
 
@@ -46,11 +46,24 @@ export async function run(ctx) {
 
   const printsVersion = (v) => (r) => (r.stdout.includes(v) ? undefined : `expected version ${v}, got ${r.stdout.trim().slice(0, 60)}`);
   const printsUsage = (r) => (/usage/i.test(r.stdout) ? undefined : 'no usage text on stdout');
+  const printsRunning = (r) => (/^status\s+running$/m.test(r.stdout) ? undefined : `no "status running" line: ${r.stdout.slice(0, 60)}`);
 
   const rows = [
     { key: 'floor', label: 'node -e 0 (floor)', cmd: node, args: ['-e', '0'] },
     { key: 'version', label: 'e2b-ts --version', cmd: ours[0], args: [...ours.slice(1), '--version'], check: printsVersion(ourVersion), peer: 'off-version' },
     { key: 'help', label: 'e2b-ts --help', cmd: ours[0], args: [...ours.slice(1), '--help'], check: printsUsage, peer: 'off-help' },
+    // issue 17: a real command through the whole command tree (commander, the sandbox noun), and
+    // one that reads the state folder and asks the backend; the last with chalk loaded
+    { key: 'verb-help', label: 'e2b-ts sandbox ls --help', cmd: ours[0], args: [...ours.slice(1), 'sandbox', 'ls', '--help'], check: printsUsage },
+    { key: 'status', label: 'e2b-ts local status', cmd: ours[0], args: [...ours.slice(1), 'local', 'status'], check: printsRunning },
+    {
+      key: 'status-color',
+      label: 'e2b-ts local status (FORCE_COLOR=1: chalk loaded)',
+      cmd: ours[0],
+      args: [...ours.slice(1), 'local', 'status'],
+      env: { ...env, FORCE_COLOR: '1' },
+      check: printsRunning,
+    },
     {
       key: 'ls',
       label: 'e2b-ts sandbox ls --local --json',
@@ -100,7 +113,19 @@ export async function run(ctx) {
   const offHelp = byKey['off-help'];
   const helpVsFloor = ratio(med(help), med(floor));
   const helpVsOfficial = ratio(med(help), med(offHelp));
+  const withinFloor = (key, label, limit) => {
+    const r = ratio(med(byKey[key]), med(floor));
+    return {
+      label: `${label} vs floor`,
+      value: Number.isFinite(r) ? `${fmtMs(med(byKey[key]))} ms = ${r.toFixed(2)}x floor` : NA,
+      target: `≤ ${limit}x floor`,
+      pass: Number.isFinite(r) ? r <= limit : null,
+    };
+  };
   const checks = [
+    withinFloor('version', '`e2b-ts --version`', 1.3),
+    withinFloor('verb-help', '`e2b-ts sandbox ls --help`', 1.3),
+    withinFloor('status', '`e2b-ts local status`', 1.3),
     {
       label: '`e2b-ts --help` vs floor',
       value: Number.isFinite(helpVsFloor) ? `${fmtMs(med(help))} ms = ${helpVsFloor.toFixed(2)}x floor` : NA,

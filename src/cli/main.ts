@@ -13,6 +13,8 @@ import { isReaderGone, READER_GONE_STATUS } from './reader-gone.js';
 import { escapeControls } from './render/sanitize.js';
 
 export { createSystemContext };
+/** For the build, which embeds every command's help in quick.ts. */
+export { helpTree } from './help-texts.js';
 
 /** Runs the CLI and returns the exit code. */
 export async function main(argv: string[], ctx: Context = createSystemContext()): Promise<number> {

@@ -11,8 +11,20 @@
  * REST API, {@link errorFromEnvdHttp} for envd's plain HTTP endpoints and {@link errorFromConnect}
  * for envd Connect-RPC codes.
  */
-import { STATUS_CODES } from 'node:http';
+import { createRequire } from 'node:module';
 import { RESTARTING, RESTARTING_STATUS, SANDBOX_STATE_HEADER } from '../protocol/sandbox-state.js';
+
+let statusCodes: Record<number, string | undefined> | undefined;
+
+/**
+ * The reason phrase of an HTTP status ('Bad Gateway'), from node:http on first use: importing
+ * node:http here loaded the whole http stack at every CLI start-up (a few milliseconds, measured
+ * in bench/ for issue 17) for the few runs that print such a message.
+ */
+function reasonPhrase(status: number): string | undefined {
+  statusCodes ??= (createRequire(import.meta.url)('node:http') as typeof import('node:http')).STATUS_CODES;
+  return statusCodes[status];
+}
 
 /** Stable machine-readable error codes. */
 export type ErrorCode =
@@ -314,12 +326,13 @@ function saysNothing(text: string | undefined, names: readonly string[]): boolea
  */
 export function serverDetail(status: number, body: unknown): string | undefined {
   const detail = messageFromBody(body);
-  return saysNothing(detail, [STATUS_CODES[status] ?? '', 'internal', 'unknown']) ? undefined : detail;
+  return saysNothing(detail, [reasonPhrase(status) ?? '', 'internal', 'unknown']) ? undefined : detail;
 }
 
 /** What a status means when the server (`who`) said nothing more, with what to do about it. */
 export function emptyAnswer(who: string, status: number): string {
-  const line = `HTTP ${status}${STATUS_CODES[status] ? ` ${STATUS_CODES[status]}` : ''}`;
+  const reason = reasonPhrase(status);
+  const line = `HTTP ${status}${reason ? ` ${reason}` : ''}`;
   if (status === 500) return `${who} failed with an internal error and gave no reason (${line}); try again, and report it if it keeps happening`;
   if (status === 502 || status === 503) return `${who} is unavailable right now (${line}); try again in a moment`;
   return `${who} ${status >= 500 ? 'failed' : 'refused the request'} and gave no reason (${line})`;

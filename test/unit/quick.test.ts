@@ -1,11 +1,12 @@
 /**
- * `--version` and `--help` are answered from texts built into dist/bin/quick.js, without the
+ * `--version` and every `--help` are answered from texts built into dist/bin/quick.cjs, without the
  * command tree. These tests pin that the shortcut prints exactly what the full CLI prints, and
  * that it steps aside where the full CLI would print something else (a narrow terminal).
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { buildProgram } from '../../src/cli/commands/root.js';
 import { main } from '../../src/cli/main.js';
 import { createContext } from '../../src/cli/context.js';
 import { quickAnswer as fromSource, HELP_WIDTH } from '../../src/cli/quick.js';
@@ -18,7 +19,7 @@ type Quick = typeof fromSource;
 let built: Quick;
 
 beforeAll(async () => {
-  ({ quickAnswer: built } = (await import(pathToFileURL(join(repoRoot, 'dist', 'bin', 'quick.js')).href)) as { quickAnswer: Quick });
+  ({ quickAnswer: built } = (await import(pathToFileURL(join(repoRoot, 'dist', 'bin', 'quick.cjs')).href)) as { quickAnswer: Quick });
 });
 
 /** What the full CLI prints for argv, on a pipe or on a terminal `columns` wide. */
@@ -56,8 +57,38 @@ describe('quick answers', () => {
     expect(Math.max(...laidOut.split('\n').map((l) => l.length))).toBeLessThanOrEqual(80);
   });
 
+  it('every command’s --help (and -h, and through aliases) is the full CLI’s, on a pipe', async () => {
+    const paths: string[][] = [];
+    const walk = (command: ReturnType<typeof buildProgram>, path: string[]) => {
+      for (const sub of command.commands) {
+        paths.push([...path, sub.name()]);
+        walk(sub, [...path, sub.name()]);
+      }
+    };
+    walk(buildProgram(createContext({ io: createTestIO().io })), []);
+    expect(paths.length).toBeGreaterThan(60);
+    for (const path of paths) {
+      const expected = await full([...path, '--help']);
+      expect({ path, code: expected.code }).toEqual({ path, code: 0 });
+      expect({ path, quick: built([...path, '--help'], { isTTY: false }) }).toEqual({ path, quick: expected.stdout });
+    }
+    expect(built(['sbx', 'list', '-h'], { isTTY: false })).toBe((await full(['sandbox', 'ls', '--help'])).stdout);
+    expect(built(['sandbox', 'ls', '--help'], { isTTY: true, columns: 80 })).toBeUndefined();
+  });
+
   it('anything else goes to the full CLI; from source (no build) nothing is answered quickly', () => {
-    for (const argv of [[], ['--help', 'sandbox'], ['sandbox', '--help'], ['help'], ['--json', '--version'], ['--debug']]) {
+    for (const argv of [
+      [],
+      ['--help', 'sandbox'],
+      ['help'],
+      ['help', 'sandbox'],
+      ['--json', '--version'],
+      ['--debug'],
+      ['sandbox', '--json', '--help'],
+      ['sandbox', 'info', 'i123', '--help'],
+      ['sandbx', '--help'],
+      ['exec', 'i123', 'ls', '--help'],
+    ]) {
       expect({ argv, answer: built(argv, { isTTY: false }) }).toEqual({ argv, answer: undefined });
     }
     expect(fromSource(['--help'], { isTTY: false })).toBeUndefined();
