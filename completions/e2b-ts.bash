@@ -6,6 +6,7 @@
 # _e2b_ts_child KEY WORD: REPLY=the subcommand of command KEY named WORD (fails if none)
 _e2b_ts_child() {
   case "$1|$2" in
+    'e2b-ts|auth') REPLY='e2b-ts auth' ;;
     'e2b-ts|completion') REPLY='e2b-ts completion' ;;
     'e2b-ts|exec') REPLY='e2b-ts exec' ;;
     'e2b-ts|fs') REPLY='e2b-ts fs' ;;
@@ -17,6 +18,15 @@ _e2b_ts_child() {
     'e2b-ts|run') REPLY='e2b-ts run' ;;
     'e2b-ts|sandbox' | 'e2b-ts|sbx') REPLY='e2b-ts sandbox' ;;
     'e2b-ts|volume') REPLY='e2b-ts volume' ;;
+    'e2b-ts auth|help') REPLY='e2b-ts auth help' ;;
+    'e2b-ts auth|login') REPLY='e2b-ts auth login' ;;
+    'e2b-ts auth|logout') REPLY='e2b-ts auth logout' ;;
+    'e2b-ts auth|profiles' | 'e2b-ts auth|profile') REPLY='e2b-ts auth profiles' ;;
+    'e2b-ts auth|status') REPLY='e2b-ts auth status' ;;
+    'e2b-ts auth profiles|help') REPLY='e2b-ts auth profiles help' ;;
+    'e2b-ts auth profiles|ls' | 'e2b-ts auth profiles|list') REPLY='e2b-ts auth profiles ls' ;;
+    'e2b-ts auth profiles|rm' | 'e2b-ts auth profiles|remove') REPLY='e2b-ts auth profiles rm' ;;
+    'e2b-ts auth profiles|use') REPLY='e2b-ts auth profiles use' ;;
     'e2b-ts fs|cat') REPLY='e2b-ts fs cat' ;;
     'e2b-ts fs|cp') REPLY='e2b-ts fs cp' ;;
     'e2b-ts fs|help') REPLY='e2b-ts fs help' ;;
@@ -104,13 +114,13 @@ _e2b_ts_child() {
 # _e2b_ts_takes_value KEY FLAG: whether FLAG takes a value at command KEY
 _e2b_ts_takes_value() {
   case "$1|$2" in
-    'e2b-ts exec|--cwd' | 'e2b-ts exec|--env' | 'e2b-ts exec|--shell' | \
-      'e2b-ts exec|--timeout' | 'e2b-ts exec|--user' | 'e2b-ts fs cat|--user' | \
-      'e2b-ts fs cp|--parallel' | 'e2b-ts fs cp|--user' | 'e2b-ts fs ls|--depth' | \
-      'e2b-ts fs ls|--user' | 'e2b-ts fs mkdir|--user' | 'e2b-ts fs mv|--user' | \
-      'e2b-ts fs rm|--user' | 'e2b-ts fs stat|--user' | 'e2b-ts fs url|--expires' | \
-      'e2b-ts fs url|--user' | 'e2b-ts fs watch|--user' | 'e2b-ts fs write|--user' | \
-      'e2b-ts git add|--timeout' | 'e2b-ts git add|--user' | \
+    'e2b-ts auth login|--team' | 'e2b-ts exec|--cwd' | 'e2b-ts exec|--env' | \
+      'e2b-ts exec|--shell' | 'e2b-ts exec|--timeout' | 'e2b-ts exec|--user' | \
+      'e2b-ts fs cat|--user' | 'e2b-ts fs cp|--parallel' | 'e2b-ts fs cp|--user' | \
+      'e2b-ts fs ls|--depth' | 'e2b-ts fs ls|--user' | 'e2b-ts fs mkdir|--user' | \
+      'e2b-ts fs mv|--user' | 'e2b-ts fs rm|--user' | 'e2b-ts fs stat|--user' | \
+      'e2b-ts fs url|--expires' | 'e2b-ts fs url|--user' | 'e2b-ts fs watch|--user' | \
+      'e2b-ts fs write|--user' | 'e2b-ts git add|--timeout' | 'e2b-ts git add|--user' | \
       'e2b-ts git branch create|--timeout' | 'e2b-ts git branch create|--user' | \
       'e2b-ts git branch delete|--timeout' | 'e2b-ts git branch delete|--user' | \
       'e2b-ts git branch ls|--timeout' | 'e2b-ts git branch ls|--user' | \
@@ -170,7 +180,11 @@ _e2b_ts_choices() {
 # _e2b_ts_words KEY: REPLY=the subcommands of command KEY, or the values of its first argument
 _e2b_ts_words() {
   case "$1" in
-    'e2b-ts') REPLY='completion exec fs git help local proc pty run sandbox sbx volume' ;;
+    'e2b-ts') REPLY='auth completion exec fs git help local proc pty run sandbox sbx volume' ;;
+    'e2b-ts auth') REPLY='help login logout profile profiles status' ;;
+    'e2b-ts auth help') REPLY='login logout profiles status' ;;
+    'e2b-ts auth profiles') REPLY='help list ls remove rm use' ;;
+    'e2b-ts auth profiles help') REPLY='ls rm use' ;;
     'e2b-ts completion') REPLY='bash fish powershell zsh' ;;
     'e2b-ts fs') REPLY='cat cp help ls mkdir mv rm stat url watch write' ;;
     'e2b-ts fs help') REPLY='cat cp ls mkdir mv rm stat url watch write' ;;
@@ -184,7 +198,7 @@ _e2b_ts_words() {
       REPLY='add branch checkout clone commit config init pull push remote reset restore status' ;;
     'e2b-ts git remote') REPLY='add get help' ;;
     'e2b-ts git remote help') REPLY='add get' ;;
-    'e2b-ts help') REPLY='completion exec fs git local proc pty run sandbox volume' ;;
+    'e2b-ts help') REPLY='auth completion exec fs git local proc pty run sandbox volume' ;;
     'e2b-ts local') REPLY='env help logs start status stop' ;;
     'e2b-ts local help') REPLY='env logs start status stop' ;;
     'e2b-ts proc') REPLY='attach help kill list ls stdin' ;;
@@ -207,6 +221,14 @@ _e2b_ts_words() {
 _e2b_ts_options() {
   case "$1" in
     'e2b-ts') REPLY='-h --help' ;;
+    'e2b-ts auth') REPLY='-h --help' ;;
+    'e2b-ts auth login') REPLY='-h --help --no-browser --team --with-token' ;;
+    'e2b-ts auth logout') REPLY='-h --help' ;;
+    'e2b-ts auth profiles') REPLY='-h --help' ;;
+    'e2b-ts auth profiles ls') REPLY='-h --help' ;;
+    'e2b-ts auth profiles rm') REPLY='-h --help' ;;
+    'e2b-ts auth profiles use') REPLY='-h --help' ;;
+    'e2b-ts auth status') REPLY='-h --help' ;;
     'e2b-ts completion') REPLY='-h --help' ;;
     'e2b-ts exec')
       REPLY='--background --cwd --env -h --help --no-stdin --shell --stream --timeout --user' ;;

@@ -5,7 +5,7 @@
  * stopped by PID, so the machine's own keyring (if any) is never touched.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -37,11 +37,19 @@ function stopChild(child: ChildProcess | undefined): Promise<void> {
   });
 }
 
-/** A node script reading (or probing) an entry through @napi-rs/keyring, as another program would. */
+/**
+ * A node script reading an entry through @napi-rs/keyring, as another program would; with
+ * "--probe" it writes and deletes one instead, which needs the default (login) collection that
+ * GNOME Keyring creates only after it has registered on the bus.
+ */
 const READER = `
 const { Entry } = require(process.argv[1]);
-const value = new Entry('e2b-ts', process.argv[2], { linux: { store: 'secret-service' } }).getPassword();
-process.stdout.write(JSON.stringify(value ?? null));
+const entry = new Entry(process.argv[3] === '--probe' ? 'e2b-ts-probe' : 'e2b-ts', process.argv[2], { linux: { store: 'secret-service' } });
+if (process.argv[3] === '--probe') {
+  entry.setPassword('probe');
+  entry.deletePassword();
+  process.stdout.write('null');
+} else process.stdout.write(JSON.stringify(entry.getPassword() ?? null));
 `;
 
 /**
@@ -60,7 +68,25 @@ export async function startSecretService(dir: string): Promise<SecretService | {
   const address = `unix:path=${join(runtime, 'bus')}`;
   const baseEnv = { ...process.env, HOME: home, XDG_DATA_HOME: dataDir, XDG_RUNTIME_DIR: runtime, DBUS_SESSION_BUS_ADDRESS: address };
 
-  const bus = spawn('dbus-daemon', ['--session', '--nofork', '--nopidfile', `--address=${address}`, '--print-address=1'], { env: baseEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A bus of our own configuration: the session bus's standard one would start ("activate") a
+  // second, locked GNOME Keyring for a client that asks before ours has registered.
+  const busConfig = join(dir, 'bus.conf');
+  writeFileSync(
+    busConfig,
+    `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN" "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>${address}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+`,
+  );
+  const bus = spawn('dbus-daemon', [`--config-file=${busConfig}`, '--nofork', '--nopidfile', '--print-address=1'], { env: baseEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let busOut = '';
   bus.stdout!.on('data', (d: Buffer) => (busOut += d.toString()));
   bus.stderr!.on('data', (d: Buffer) => (busOut += d.toString()));
@@ -91,8 +117,8 @@ export async function startSecretService(dir: string): Promise<SecretService | {
 
   const env = { DBUS_SESSION_BUS_ADDRESS: address };
   const keyringModule = join(root, 'node_modules', '@napi-rs', 'keyring');
-  const read = (account: string): string | null => {
-    const res = spawnSync(process.execPath, ['-e', READER, keyringModule, account], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 20_000 });
+  const read = (account: string, probe = false): string | null => {
+    const res = spawnSync(process.execPath, ['-e', READER, keyringModule, account, ...(probe ? ['--probe'] : [])], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 20_000 });
     if (res.status !== 0) throw new Error(`reading the keychain failed: ${res.stderr.trim()}`);
     return JSON.parse(res.stdout) as string | null;
   };
@@ -110,7 +136,7 @@ export async function startSecretService(dir: string): Promise<SecretService | {
       return { unavailable: `gnome-keyring-daemon exited (${keyring.exitCode}): ${keyringOut.trim() || 'no output'}` };
     }
     try {
-      read('probe');
+      read('probe', true);
       break;
     } catch (error) {
       last = (error as Error).message;

@@ -128,6 +128,7 @@ export async function runStatus(_opts: StatusOptions, ctx: Context): Promise<voi
   } else {
     const creds = await resolveCredentials(ctx.globals, ctx.env, { keychain: () => ctx.keychain() }, { all: true });
     connection = await remoteConnection(ctx, creds);
+    if (creds.apiKey) ctx.debug(`API key from ${creds.apiKey.from}`);
     report = buildReport(creds, connection);
   }
 
