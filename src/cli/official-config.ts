@@ -86,7 +86,7 @@ export function readOfficialConfig(env: Env): OfficialConfig {
   }
   const identity = parsed.identity as Record<string, unknown>;
   const tokens = parsed.tokens as Record<string, unknown>;
-  const credentials: OfficialCredentials = { path, apiKey, exposed: process.platform !== 'win32' && (statSync(path).mode & 0o077) !== 0 };
+  const credentials: OfficialCredentials = { path, apiKey, exposed: isExposed(path) };
   const accessToken = str(tokens.access_token);
   const email = str(identity.email);
   const teamName = str(parsed[names.name]);
@@ -96,4 +96,14 @@ export function readOfficialConfig(env: Env): OfficialConfig {
   if (teamName) credentials.teamName = teamName;
   if (teamId) credentials.teamId = teamId;
   return { status: 'ok', path, credentials };
+}
+
+/** Whether others may read the file (never on Windows, whose ACLs mode bits do not show). */
+function isExposed(path: string): boolean {
+  if (process.platform === 'win32') return false;
+  try {
+    return (statSync(path).mode & 0o077) !== 0;
+  } catch {
+    return false;
+  }
 }

@@ -296,13 +296,28 @@ describe('auth login --with-token (issue 16)', () => {
     if (input) expect(res.stderr).not.toContain(input.split(' ')[0]);
   });
 
+  it('on a terminal it asks for the token without echo; with --no-input there it is a usage error', async () => {
+    const test = createTestIO({ tty: true });
+    const prompter = FakePrompter.script([{ password: /Paste an API key \(e2b_…\) or access token \(sk_e2b_…\)/, answer: PIPED_KEY }]);
+    const env = { E2B_TS_CONFIG_DIR: configDir, HOME: home };
+    const code = await main(['auth', 'login', '--with-token', '--api-url', standIn.url], createContext({ io: test.io, env, prompter, keychain: async () => keychain }));
+    prompter.verify();
+    expect(code).toBe(0);
+    expect(JSON.parse(keychain.entries.get('default')!)).toEqual({ apiKey: PIPED_KEY });
+    const none = createTestIO({ tty: true });
+    expect(await main(['auth', 'login', '--with-token', '--no-input'], createContext({ io: none.io, env, prompter: FakePrompter.script([]) }))).toBe(2);
+    expect(none.stderr()).toBe('error: --with-token reads the key from stdin: pipe it in (e2b-ts auth login --with-token < key.txt)\n');
+  });
+
   it('refuses --api-key (argv is visible to other users) and --local', async () => {
     const withKey = await run(['auth', 'login', '--api-key', 'e2b_00']);
     expect(withKey.code).toBe(2);
     expect(withKey.stderr).toMatch(/auth login takes no --api-key: .*pipe it in: e2b-ts auth login --with-token < key.txt\n$/);
-    const local = await run(['auth', 'login', '--local']);
-    expect(local.code).toBe(2);
-    expect(local.stderr).toMatch(/the local backend .* needs no sign-in/);
+    for (const verb of ['login', 'logout']) {
+      const local = await run(['auth', verb, '--local']);
+      expect(local.code).toBe(2);
+      expect(local.stderr).toBe(`error: auth ${verb} is for E2B accounts; the local backend (--local, E2B_TS_LOCAL) needs no sign-in\n`);
+    }
   });
 
   it('--profile, --domain and --api-url are kept in a profile of their own; a later one does not take the default', async () => {
@@ -467,6 +482,15 @@ describe('auth status (issue 16)', () => {
     writeFileSync(path, `{"version": 2, "projectApiKey": "${OFFICIAL_KEY}"`);
     const broken = await run(['auth', 'status', '--json']);
     expect(JSON.parse(broken.stdout).officialConfig).toEqual({ path, status: 'unusable', reason: 'it is not valid JSON' });
+  });
+
+  it('a hand-edited profile with its key in both places, or an unknown secretsIn, is refused naming the field', async () => {
+    writeConfigJson({ profiles: { w: { secretsIn: 'keychain', apiKey: WORK_KEY } } });
+    const both = await run(['auth', 'status', '--profile', 'w']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toBe(`error: ${configFile()}: profile "w" keeps its secrets in the keychain ("secretsIn") but also has "apiKey" in the file; remove one of them\n`);
+    writeConfigJson({ profiles: { w: { secretsIn: 'vault' } } });
+    expect((await run(['auth', 'profiles'])).stderr).toBe(`error: ${configFile()}: "secretsIn" of profile "w" must be "keychain", not "vault"; fix it or remove the field\n`);
   });
 
   it('a profile whose keychain entry is gone, or whose keychain cannot be read, says so', async () => {

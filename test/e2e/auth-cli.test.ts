@@ -235,6 +235,15 @@ describe('auth login --with-token, status, profiles (issue 16)', () => {
     expect((await cli('status, no profiles', ['auth', 'status'], env)).code).toBe(4);
   });
 
+  it('--local: status shows the local backend key, masked, and checks it', async () => {
+    const res = await cli('status --local', ['auth', 'status', '--local', '--json'], { E2B_TS_HOME: backend.home });
+    expect(res.code).toBe(0);
+    const report = JSON.parse(res.stdout);
+    expect(report.apiKey).toEqual({ masked: `e2b_…${backend.apiKey.slice(-4)}`, source: 'local', from: 'the local backend' });
+    expect(report.apiUrl.value).toBe(backend.url);
+    expect(report.check).toEqual({ ok: true });
+  });
+
   it('auto mode with no D-Bus session: the real keychain module says why, and the key goes to the 0600 file', async () => {
     const user = newUser('nodbus');
     const env = { ...user.env, DBUS_SESSION_BUS_ADDRESS: undefined, DISPLAY: undefined } as unknown as Record<string, string>;

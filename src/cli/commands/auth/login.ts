@@ -60,6 +60,9 @@ export function chooseTeam(teams: Team[], wanted: string | undefined, dashboardD
   return team;
 }
 
+/** The most --with-token reads from stdin. */
+const MAX_TOKEN_BYTES = 64 * 1024;
+
 async function readToken(ctx: Context): Promise<string> {
   let text: string;
   if (ctx.io.isStdinTTY) {
@@ -67,7 +70,14 @@ async function readToken(ctx: Context): Promise<string> {
     text = await ctx.prompter.password('Paste an API key (e2b_…) or access token (sk_e2b_…)');
   } else {
     const chunks: Buffer[] = [];
-    for await (const chunk of ctx.io.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+    let size = 0;
+    for await (const chunk of ctx.io.stdin) {
+      const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+      size += bytes.length;
+      // a key is under a hundred bytes: a large input is a mistake (the wrong file), not a key
+      if (size > MAX_TOKEN_BYTES) throw new UsageError(`--with-token expects one key or token on stdin, not ${MAX_TOKEN_BYTES} bytes or more`);
+      chunks.push(bytes);
+    }
     text = Buffer.concat(chunks).toString('utf8');
   }
   const token = text.trim();
