@@ -115,7 +115,8 @@ export async function resolveCredentials(globals: Globals, env: Env, deps: Crede
       else {
         candidates.push(officialKey);
         // its token belongs with its key: used only when its key is
-        if (o.accessToken && candidates[0] === officialKey) tokens.push({ value: o.accessToken, kind: 'official', from, what: `"tokens.access_token" of ${o.path}` });
+        if (o.accessToken && candidates[0] === officialKey)
+          tokens.push({ value: o.accessToken, kind: 'official', from, what: `"tokens.access_token" of ${o.path}` });
       }
     }
   }
@@ -166,7 +167,9 @@ async function readKeychain(profile: LoadedProfile, env: Env, deps: CredentialDe
   try {
     const secrets = await (await deps.keychain()).get(profile.name);
     if (!secrets?.apiKey && !secrets?.accessToken) {
-      creds.problems.push(`${named} keeps its key in the OS keychain, but the keychain has no entry for it (removed?); run: e2b-ts auth login --profile ${profile.name}`);
+      creds.problems.push(
+        `${named} keeps its key in the OS keychain, but the keychain has no entry for it (removed?); run: e2b-ts auth login --profile ${profile.name}`,
+      );
     }
     return secrets;
   } catch (error) {

@@ -67,7 +67,12 @@ function platformLabel(): string {
 /** A one-line reason from the native module's error (its messages name D-Bus failures, not secrets). */
 function reasonOf(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  return text.replace(/\s+/g, ' ').replace(/^Platform failure: /, '').trim() || 'unknown error';
+  return (
+    text
+      .replace(/\s+/g, ' ')
+      .replace(/^Platform failure: /, '')
+      .trim() || 'unknown error'
+  );
 }
 
 function parseSecrets(text: string): ProfileSecrets {

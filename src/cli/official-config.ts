@@ -51,9 +51,15 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== 
 function hasAuthFields(c: Record<string, unknown>): boolean {
   const { identity, oauth, tokens } = c;
   return (
-    isObject(identity) && typeof identity.email === 'string' &&
-    isObject(oauth) && typeof oauth.token_endpoint === 'string' && typeof oauth.revoke_endpoint === 'string' && typeof oauth.client_id === 'string' &&
-    isObject(tokens) && typeof tokens.access_token === 'string' && typeof tokens.refresh_token === 'string'
+    isObject(identity) &&
+    typeof identity.email === 'string' &&
+    isObject(oauth) &&
+    typeof oauth.token_endpoint === 'string' &&
+    typeof oauth.revoke_endpoint === 'string' &&
+    typeof oauth.client_id === 'string' &&
+    isObject(tokens) &&
+    typeof tokens.access_token === 'string' &&
+    typeof tokens.refresh_token === 'string'
   );
 }
 
@@ -78,7 +84,11 @@ export function readOfficialConfig(env: Env): OfficialConfig {
   if (!isObject(parsed)) return { status: 'unusable', path, reason: 'it is not a JSON object' };
   const version = parsed.version;
   const names =
-    version === 2 ? { key: 'projectApiKey', name: 'projectName', id: 'projectId' } : version === 1 ? { key: 'teamApiKey', name: 'teamName', id: 'teamId' } : undefined;
+    version === 2
+      ? { key: 'projectApiKey', name: 'projectName', id: 'projectId' }
+      : version === 1
+        ? { key: 'teamApiKey', name: 'teamName', id: 'teamId' }
+        : undefined;
   if (!names) return { status: 'unusable', path, reason: 'it is in an old format the official CLI no longer reads (run `e2b auth login` again)' };
   const apiKey = str(parsed[names.key]);
   if (!hasAuthFields(parsed) || !apiKey || typeof parsed[names.name] !== 'string' || typeof parsed[names.id] !== 'string') {

@@ -98,7 +98,13 @@ async function cli(label: string, args: string[], env: Record<string, string>, i
 }
 
 function browserVisits(): Array<{ argv: string[]; final?: string; status?: number; error?: string }> {
-  return existsSync(browserLog) ? readFileSync(browserLog, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+  return existsSync(browserLog)
+    ? readFileSync(browserLog, 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+    : [];
 }
 
 async function waitFor<T>(what: string, probe: () => T | undefined, ms = 20_000): Promise<T> {
@@ -191,7 +197,10 @@ describe('auth login through the dashboard (issue 16)', () => {
       const landed = await followInBrowser(url);
       expect(new URL(landed.finalUrl).searchParams.get('state')).toBe('success');
       const exit = await proc.exited;
-      outputs.push({ label: 'login --no-browser --debug stdout', text: proc.stdout().toString() }, { label: 'login --no-browser --debug stderr', text: proc.stderr() });
+      outputs.push(
+        { label: 'login --no-browser --debug stdout', text: proc.stdout().toString() },
+        { label: 'login --no-browser --debug stderr', text: proc.stderr() },
+      );
       expect(exit.code).toBe(0);
       expect(proc.stderr()).toContain('[debug] → GET');
       expect(proc.stderr()).toContain('/teams');
@@ -211,7 +220,10 @@ describe('auth login --with-token, status, profiles (issue 16)', () => {
     // a shell pipeline, as in CI: the key comes from a file through stdin
     const keyFile = join(root, 'token', 'key.txt');
     writeFileSync(keyFile, `${backend.apiKey}\n`, { mode: 0o600 });
-    const piped = spawnBash(`${JSON.stringify(process.execPath)} ${JSON.stringify(join(repoRoot, 'bin', 'e2b-ts.js'))} auth login --with-token --api-url ${standIn.url} < ${JSON.stringify(keyFile)}`, { env });
+    const piped = spawnBash(
+      `${JSON.stringify(process.execPath)} ${JSON.stringify(join(repoRoot, 'bin', 'e2b-ts.js'))} auth login --with-token --api-url ${standIn.url} < ${JSON.stringify(keyFile)}`,
+      { env },
+    );
     const exit = await piped.exited;
     outputs.push({ label: 'login --with-token stderr', text: piped.stderr() }, { label: 'login --with-token stdout', text: piped.stdout().toString() });
     expect(exit.code).toBe(0);
@@ -223,7 +235,11 @@ describe('auth login --with-token, status, profiles (issue 16)', () => {
     const status = await cli('status --json', ['auth', 'status', '--json', '--profile', 'work'], env);
     expect(status.code).toBe(0);
     const report = JSON.parse(status.stdout);
-    expect(report.apiKey).toEqual({ masked: `e2b_…${backend.apiKey.slice(-4)}`, source: 'profile', from: `profile "work" in ${join(user.config, 'config.json')}` });
+    expect(report.apiKey).toEqual({
+      masked: `e2b_…${backend.apiKey.slice(-4)}`,
+      source: 'profile',
+      from: `profile "work" in ${join(user.config, 'config.json')}`,
+    });
     expect(report.team).toEqual({ name: 'acme', id: 'team-1' });
     expect(report.check).toEqual({ ok: true });
 

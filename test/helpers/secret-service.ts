@@ -86,7 +86,10 @@ export async function startSecretService(dir: string): Promise<SecretService | {
 </busconfig>
 `,
   );
-  const bus = spawn('dbus-daemon', [`--config-file=${busConfig}`, '--nofork', '--nopidfile', '--print-address=1'], { env: baseEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const bus = spawn('dbus-daemon', [`--config-file=${busConfig}`, '--nofork', '--nopidfile', '--print-address=1'], {
+    env: baseEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let busOut = '';
   bus.stdout!.on('data', (d: Buffer) => (busOut += d.toString()));
   bus.stderr!.on('data', (d: Buffer) => (busOut += d.toString()));
@@ -118,7 +121,11 @@ export async function startSecretService(dir: string): Promise<SecretService | {
   const env = { DBUS_SESSION_BUS_ADDRESS: address };
   const keyringModule = join(root, 'node_modules', '@napi-rs', 'keyring');
   const read = (account: string, probe = false): string | null => {
-    const res = spawnSync(process.execPath, ['-e', READER, keyringModule, account, ...(probe ? ['--probe'] : [])], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 20_000 });
+    const res = spawnSync(process.execPath, ['-e', READER, keyringModule, account, ...(probe ? ['--probe'] : [])], {
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
     if (res.status !== 0) throw new Error(`reading the keychain failed: ${res.stderr.trim()}`);
     return JSON.parse(res.stdout) as string | null;
   };

@@ -134,7 +134,13 @@ export async function startStandInDashboard(opts: StandInOptions): Promise<Stand
     const headers = { ...req.headers, host: upstream.host };
     delete headers['content-length'];
     const forward = httpRequest(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...headers, 'content-length': Buffer.byteLength(req.body) } },
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...headers, 'content-length': Buffer.byteLength(req.body) },
+      },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);

@@ -90,7 +90,9 @@ export async function runLogin(opts: LoginOptions, ctx: Context): Promise<void> 
   refuseLocal(ctx, 'login');
   const g = ctx.globals;
   if (g.apiKey !== undefined) {
-    throw new UsageError('auth login takes no --api-key: a key on the command line is seen by other users (ps) and kept in shell history; pipe it in: e2b-ts auth login --with-token < key.txt');
+    throw new UsageError(
+      'auth login takes no --api-key: a key on the command line is seen by other users (ps) and kept in shell history; pipe it in: e2b-ts auth login --with-token < key.txt',
+    );
   }
   const config = readConfig(ctx.env);
   const name = checkProfileName(g.profile ?? (ctx.env.E2B_TS_PROFILE || undefined) ?? config?.defaultProfile ?? 'default');
@@ -156,7 +158,12 @@ export async function runLogin(opts: LoginOptions, ctx: Context): Promise<void> 
     }
   }
 
-  const stored = await storeProfile(ctx, name, { apiKey: apiKey! }, { ...identity, ...(domain ? { domain: domain.value } : {}), ...(apiUrl ? { apiUrl: apiUrl.value } : {}) });
+  const stored = await storeProfile(
+    ctx,
+    name,
+    { apiKey: apiKey! },
+    { ...identity, ...(domain ? { domain: domain.value } : {}), ...(apiUrl ? { apiUrl: apiUrl.value } : {}) },
+  );
   const who = [identity.teamName ? `team "${identity.teamName}"` : undefined, identity.email ? `as ${identity.email}` : undefined].filter(Boolean).join(' ');
   tell(ctx, `✓ Signed in${who ? ` to ${who}` : ''}: profile "${name}"${stored.isDefault ? ' (the default)' : ''}, key stored in ${stored.where}`);
   if (!stored.isDefault) tell(ctx, `  Use it with --profile ${name}, or make it the default: e2b-ts auth profiles use ${name}`);

@@ -30,7 +30,10 @@ export async function runLogout(_opts: LogoutOptions, ctx: Context): Promise<voi
   const profile = wanted && config?.profiles?.[wanted.name];
   if (wanted?.explicit && !profile) throw noSuchProfile(wanted.name, config);
   if (!wanted || !profile || (!profile.secretsIn && !profile.apiKey && !profile.accessToken)) {
-    tell(ctx, wanted && profile ? `Profile "${wanted.name}" holds no key; nothing to sign out of.` : 'Not signed in with e2b-ts (no profile); nothing to sign out of.');
+    tell(
+      ctx,
+      wanted && profile ? `Profile "${wanted.name}" holds no key; nothing to sign out of.` : 'Not signed in with e2b-ts (no profile); nothing to sign out of.',
+    );
     hintOthers(ctx);
     return;
   }

@@ -50,7 +50,8 @@ export async function storeProfile(ctx: Context, name: string, secrets: ProfileS
   }
   let hadKeychainEntry = false;
   const isDefault = updateConfig(ctx.env, (raw) => {
-    const profiles = (raw.profiles ??= {});
+    raw.profiles ??= {};
+    const profiles = raw.profiles;
     const profile = profiles[name] ?? {};
     hadKeychainEntry = profile.secretsIn === 'keychain';
     for (const field of [...SECRET_FIELDS, ...IDENTITY_FIELDS, 'secretsIn']) delete profile[field];

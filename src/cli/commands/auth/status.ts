@@ -65,7 +65,8 @@ export function buildReport(creds: Credentials, connection: ConnectionOptions): 
   if (official.path) {
     if (official.status === 'ok') {
       officialConfig = { path: official.path, status: creds.apiKey?.kind === 'official' ? 'used' : 'available' };
-      if (official.credentials.exposed) creds.problems.push(`${official.path} is readable by other users (the official CLI writes it 0600); run: chmod 600 ${official.path}`);
+      if (official.credentials.exposed)
+        creds.problems.push(`${official.path} is readable by other users (the official CLI writes it 0600); run: chmod 600 ${official.path}`);
     } else officialConfig = { path: official.path, status: official.status, ...(official.status === 'unusable' ? { reason: official.reason } : {}) };
   }
   const p = creds.profile;
@@ -73,9 +74,14 @@ export function buildReport(creds: Credentials, connection: ConnectionOptions): 
     profile: p ? { name: p.name, path: p.path, default: !p.explicit, secretsIn: p.secretsIn === 'keychain' ? 'keychain' : 'file' } : null,
     apiKey: creds.apiKey ? secretReport(creds.apiKey) : null,
     accessToken: creds.accessToken ? secretReport(creds.accessToken) : null,
-    team: creds.identity?.teamName || creds.identity?.teamId ? { ...(creds.identity.teamName ? { name: creds.identity.teamName } : {}), ...(creds.identity.teamId ? { id: creds.identity.teamId } : {}) } : null,
+    team:
+      creds.identity?.teamName || creds.identity?.teamId
+        ? { ...(creds.identity.teamName ? { name: creds.identity.teamName } : {}), ...(creds.identity.teamId ? { id: creds.identity.teamId } : {}) }
+        : null,
     email: creds.identity?.email ?? null,
-    domain: creds.domain ? { value: resolved.domain, source: creds.domain.kind, from: creds.domain.from } : { value: resolved.domain, source: 'default', from: 'the default' },
+    domain: creds.domain
+      ? { value: resolved.domain, source: creds.domain.kind, from: creds.domain.from }
+      : { value: resolved.domain, source: 'default', from: 'the default' },
     apiUrl: creds.apiUrl
       ? { value: resolved.apiUrl, source: creds.apiUrl.kind, from: creds.apiUrl.from }
       : { value: resolved.apiUrl, source: 'domain', from: resolved.debug ? 'E2B_DEBUG' : 'the domain' },
@@ -99,7 +105,12 @@ export function reportRows(r: StatusReport): Array<[string, string]> {
   for (const s of r.shadowed) rows.push(['not used', `${s.masked} from ${s.from}`]);
   if (r.officialConfig) {
     const o = r.officialConfig;
-    const state = { used: 'in use', available: 'signed in, not used (an earlier source gives the key)', absent: 'not signed in', unusable: `not usable: ${o.reason}` }[o.status];
+    const state = {
+      used: 'in use',
+      available: 'signed in, not used (an earlier source gives the key)',
+      absent: 'not signed in',
+      unusable: `not usable: ${o.reason}`,
+    }[o.status];
     rows.push(['official CLI', `${o.path}: ${state}`]);
   }
   rows.push(['key check', r.check === null ? 'not run (no key)' : r.check.ok ? 'ok: the API accepted the key' : `failed: ${r.check.error}`]);
@@ -139,20 +150,31 @@ export async function runStatus(_opts: StatusOptions, ctx: Context): Promise<voi
       report.check = { ok: true };
     } catch (error) {
       failure = error;
-      report.check = { ok: false, error: error instanceof Error ? error.message : String(error), ...(error instanceof SandboxError ? { code: error.code } : {}) };
+      report.check = {
+        ok: false,
+        error: error instanceof Error ? error.message : String(error),
+        ...(error instanceof SandboxError ? { code: error.code } : {}),
+      };
     }
   }
 
   for (const problem of report.problems) ctx.warn(problem);
   if (ctx.globals.json) printJson(ctx, report);
   // team names, e-mails and the API's error text come from servers: shown, never obeyed
-  else printDetails(ctx, reportRows(report).map(([k, v]) => [k, escapeControls(v)]));
+  else
+    printDetails(
+      ctx,
+      reportRows(report).map(([k, v]) => [k, escapeControls(v)]),
+    );
 
   if (!report.apiKey) {
     throw new AuthenticationError('no API key: run e2b-ts auth login, set E2B_API_KEY, or pass --api-key');
   }
   if (failure instanceof AuthenticationError) {
-    throw new AuthenticationError(`the API refused the key from ${report.apiKey.from}: ${failure.message}`, { cause: failure, ...(failure.status !== undefined ? { status: failure.status } : {}) });
+    throw new AuthenticationError(`the API refused the key from ${report.apiKey.from}: ${failure.message}`, {
+      cause: failure,
+      ...(failure.status !== undefined ? { status: failure.status } : {}),
+    });
   }
   if (failure !== undefined) throw failure;
 }

@@ -1,29 +1,31 @@
 /**
- * Issue 16: `auth login/status/logout/profiles` in process. The builders alone (flags → each
- * verb's options, no I/O), then the verbs through `main` with injected IO, an in-memory
- * keychain (the real Secret Service is tested end to end in test/e2e/auth-cli.test.ts), a
- * browser seam that follows the sign-in URL, and a stand-in dashboard + team endpoint on
- * loopback in front of a small API that accepts known keys.
+ * Issue 16: `auth` verbs in process. Flags through each builder's run seam ("options"), and the
+ * run logic ("run") through `main` with injected IO, an in-memory keychain (the real Secret
+ * Service is tested end to end in test/e2e/auth-cli.test.ts), a browser seam that follows the
+ * sign-in URL, and a stand-in dashboard + team endpoint on loopback in front of a small API that
+ * accepts known keys (the key check of status and --with-token). Then where secrets are kept,
+ * and the precedence of flags, environment, profiles and the official CLI's sign-in.
  */
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Command } from 'commander';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loginCommand } from '../../src/cli/commands/auth/login.js';
-import { logoutCommand } from '../../src/cli/commands/auth/logout.js';
-import { profilesRmCommand } from '../../src/cli/commands/auth/profiles/rm.js';
-import { profilesUseCommand } from '../../src/cli/commands/auth/profiles/use.js';
-import { statusCommand } from '../../src/cli/commands/auth/status.js';
-import { createContext, type Context } from '../../src/cli/context.js';
-import { maskSecret } from '../../src/cli/credentials.js';
-import type { SecretStore } from '../../src/cli/keychain.js';
-import { main } from '../../src/cli/main.js';
-import { startTestServer, type TestServer } from '../helpers/http-server.js';
-import { createTestIO } from '../helpers/io.js';
-import { createMemoryKeychain, unavailableKeychain, type MemoryKeychain } from '../helpers/keychain.js';
-import { FakePrompter } from '../helpers/prompter.js';
-import { followInBrowser, startStandInDashboard, type StandIn } from '../helpers/stand-in-dashboard.js';
+import { loginCommand } from '../../../src/cli/commands/auth/login.js';
+import { logoutCommand } from '../../../src/cli/commands/auth/logout.js';
+import { profilesLsCommand } from '../../../src/cli/commands/auth/profiles/ls.js';
+import { profilesRmCommand } from '../../../src/cli/commands/auth/profiles/rm.js';
+import { profilesUseCommand } from '../../../src/cli/commands/auth/profiles/use.js';
+import { statusCommand } from '../../../src/cli/commands/auth/status.js';
+import { createContext } from '../../../src/cli/context.js';
+import { maskSecret } from '../../../src/cli/credentials.js';
+import type { SecretStore } from '../../../src/cli/keychain.js';
+import { main } from '../../../src/cli/main.js';
+import { startTestServer, type TestServer } from '../../helpers/http-server.js';
+import { parsed, refusal } from '../../helpers/fakes/parsed.js';
+import { createTestIO } from '../../helpers/io.js';
+import { createMemoryKeychain, unavailableKeychain, type MemoryKeychain } from '../../helpers/keychain.js';
+import { FakePrompter } from '../../helpers/prompter.js';
+import { followInBrowser, startStandInDashboard, type StandIn } from '../../helpers/stand-in-dashboard.js';
 
 const hex = (seed: string) => {
   let out = '';
@@ -154,32 +156,29 @@ function writeOfficialConfig(version: 1 | 2 | 'legacy', apiKey = OFFICIAL_KEY): 
   return path;
 }
 
-function parsed<T>(build: (ctx: Context, run: (opts: T) => Promise<void>) => Command, args: string[]): Promise<T> {
-  const ctx = createContext({ io: createTestIO().io, env: {}, prompter: FakePrompter.script([]) });
-  return new Promise<T>((resolve, reject) => {
-    build(ctx, async (opts) => resolve(opts))
-      .exitOverride()
-      .parseAsync(args, { from: 'user' })
-      .catch(reject);
-  });
+/** Two sign-ins: `default` (its key in the keychain, the default) and `work` (a self-hosted domain, its key in the file). */
+async function signInTwice(): Promise<void> {
+  expect((await run(['auth', 'login', '--with-token', '--api-url', standIn.url], { input: PIPED_KEY })).code).toBe(0);
+  expect(
+    (
+      await run(['auth', 'login', '--with-token', '--profile', 'work', '--domain', 'e2b.example.com'], {
+        input: WORK_KEY,
+        env: { E2B_API_URL: standIn.url },
+        keychain: unavailableKeychain(),
+      })
+    ).code,
+  ).toBe(0);
 }
 
-describe('auth builders: flags → options', () => {
-  it.each([
-    [loginCommand, [], { withToken: false, browser: true }],
-    [loginCommand, ['--with-token'], { withToken: true, browser: true }],
-    [loginCommand, ['--no-browser', '--team', 'acme'], { withToken: false, browser: false, team: 'acme' }],
-    [statusCommand, [], {}],
-    [logoutCommand, [], {}],
-    [profilesUseCommand, ['work'], { name: 'work' }],
-    [profilesRmCommand, ['a', 'b'], { names: ['a', 'b'] }],
-  ] as const)('%o %j', async (build, args, want) => {
-    expect(await parsed(build as never, [...args])).toEqual(want);
+describe('auth login', () => {
+  it('options: --with-token, --no-browser, --team', async () => {
+    expect(await parsed(loginCommand, [])).toEqual({ withToken: false, browser: true });
+    expect(await parsed(loginCommand, ['--with-token'])).toEqual({ withToken: true, browser: true });
+    expect(await parsed(loginCommand, ['--no-browser', '--team', 'acme'])).toEqual({ withToken: false, browser: false, team: 'acme' });
+    expect((await refusal(loginCommand, ['--team'])).code).toBe(2);
   });
-});
 
-describe('auth login through the dashboard (issue 16)', () => {
-  it('opens the dashboard, takes the tokens from its redirect, keeps the default team key in the keychain', async () => {
+  it('run: opens the dashboard, takes the tokens from its redirect, keeps the default team key in the keychain', async () => {
     const res = await run(['auth', 'login', '--api-url', standIn.url]);
     expect(res.code).toBe(0);
     // the URL the official CLI opens: next = its callback on localhost, and the flow version
@@ -213,7 +212,7 @@ describe('auth login through the dashboard (issue 16)', () => {
     expect(api.requests.at(-1)!.headers['x-api-key']).toBe(TEAM_KEY);
   });
 
-  it('--no-browser (or no browser to open) prints the URL, and following it by hand signs in', async () => {
+  it('run: --no-browser (or no browser to open) prints the URL, and following it by hand signs in', async () => {
     for (const variant of [['--no-browser'], []]) {
       opened.length = 0;
       const test = createTestIO();
@@ -229,7 +228,11 @@ describe('auth login through the dashboard (issue 16)', () => {
       });
       const running = main(['auth', 'login', '--api-url', standIn.url, ...variant], ctx);
       // a person reads the URL on stderr and opens it
-      while (!(printed = /https?:\/\/\S+\/api\/cli\?\S+/.exec(test.stderr())?.[0])) await new Promise((r) => setTimeout(r, 10));
+      for (;;) {
+        printed = /https?:\/\/\S+\/api\/cli\?\S+/.exec(test.stderr())?.[0];
+        if (printed) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
       expect(test.stderr()).toContain('over SSH, use --with-token instead');
       await followInBrowser(printed);
       expect(await running).toBe(0);
@@ -238,7 +241,7 @@ describe('auth login through the dashboard (issue 16)', () => {
     expect(JSON.parse(keychain.entries.get('default')!)).toEqual({ apiKey: TEAM_KEY });
   });
 
-  it('a refusal from the dashboard is exit 4 with its reason, and stores nothing', async () => {
+  it('run: a refusal from the dashboard is exit 4 with its reason, and stores nothing', async () => {
     standIn.refuseNextWith('Not authenticated');
     const res = await run(['auth', 'login', '--api-url', standIn.url]);
     expect(res.code).toBe(4);
@@ -248,7 +251,7 @@ describe('auth login through the dashboard (issue 16)', () => {
     expect(keychain.entries.size).toBe(0);
   });
 
-  it('--team keeps another team; an unknown team is a usage error naming the teams', async () => {
+  it('run: --team keeps another team; an unknown team is a usage error naming the teams', async () => {
     expect((await run(['auth', 'login', '--api-url', standIn.url, '--team', 'side'])).code).toBe(0);
     expect(JSON.parse(keychain.entries.get('default')!)).toEqual({ apiKey: SIDE_KEY });
     standIn.revoked.length = 0;
@@ -257,10 +260,8 @@ describe('auth login through the dashboard (issue 16)', () => {
     expect(standIn.revoked).toEqual([REFRESH_TOKEN]);
     expect(res.stderr).toMatch(/\nerror: no team "nope" in this account \(teams: side, acme\)\n$/);
   });
-});
 
-describe('auth login --with-token (issue 16)', () => {
-  it('an API key from stdin is checked, then kept', async () => {
+  it('run: an API key from stdin is checked, then kept', async () => {
     const res = await run(['auth', 'login', '--with-token', '--api-url', standIn.url], { input: `${PIPED_KEY}\n` });
     expect(res.code).toBe(0);
     expect(api.requests.at(-1)!.url).toBe('/v2/sandboxes?limit=1');
@@ -269,14 +270,14 @@ describe('auth login --with-token (issue 16)', () => {
     expect(res.stderr).toContain('✓ Signed in: profile "default" (the default), key stored in the test keychain');
   });
 
-  it('a refused key is exit 4 and is not kept', async () => {
+  it('run: a refused key is exit 4 and is not kept', async () => {
     const res = await run(['auth', 'login', '--with-token', '--api-url', standIn.url], { input: REFUSED_KEY });
     expect(res.code).toBe(4);
     expect(existsSync(configFile())).toBe(false);
     expect(keychain.entries.size).toBe(0);
   });
 
-  it('an access token (sk_e2b_) lists the teams and keeps the default team key (or --team)', async () => {
+  it('run: an access token (sk_e2b_) lists the teams and keeps the default team key (or --team)', async () => {
     expect((await run(['auth', 'login', '--with-token', '--api-url', standIn.url], { input: PERSONAL_TOKEN })).code).toBe(0);
     expect(standIn.requests.find((r) => r.url === '/teams')!.headers.authorization).toBe(`Bearer ${PERSONAL_TOKEN}`);
     expect(JSON.parse(keychain.entries.get('default')!)).toEqual({ apiKey: TEAM_KEY });
@@ -289,18 +290,21 @@ describe('auth login --with-token (issue 16)', () => {
     ['not a key', 'hunter2-not-a-key', /expects an API key \(e2b_…\) or an access token \(sk_e2b_…\); what stdin gave is neither/],
     ['empty stdin', '', /read nothing from stdin/],
     ['two words', `${PIPED_KEY} ${PIPED_KEY}`, /one key or token on stdin/],
-  ])('%s is a usage error that does not echo the input', async (_name, input, message) => {
+  ])('run: %s is a usage error that does not echo the input', async (_name, input, message) => {
     const res = await run(['auth', 'login', '--with-token', '--api-url', standIn.url], { input });
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(message);
     if (input) expect(res.stderr).not.toContain(input.split(' ')[0]);
   });
 
-  it('on a terminal it asks for the token without echo; with --no-input there it is a usage error', async () => {
+  it('run: on a terminal it asks for the token without echo; with --no-input there it is a usage error', async () => {
     const test = createTestIO({ tty: true });
     const prompter = FakePrompter.script([{ password: /Paste an API key \(e2b_…\) or access token \(sk_e2b_…\)/, answer: PIPED_KEY }]);
     const env = { E2B_TS_CONFIG_DIR: configDir, HOME: home };
-    const code = await main(['auth', 'login', '--with-token', '--api-url', standIn.url], createContext({ io: test.io, env, prompter, keychain: async () => keychain }));
+    const code = await main(
+      ['auth', 'login', '--with-token', '--api-url', standIn.url],
+      createContext({ io: test.io, env, prompter, keychain: async () => keychain }),
+    );
     prompter.verify();
     expect(code).toBe(0);
     expect(JSON.parse(keychain.entries.get('default')!)).toEqual({ apiKey: PIPED_KEY });
@@ -309,7 +313,7 @@ describe('auth login --with-token (issue 16)', () => {
     expect(none.stderr()).toBe('error: --with-token reads the key from stdin: pipe it in (e2b-ts auth login --with-token < key.txt)\n');
   });
 
-  it('refuses --api-key (argv is visible to other users) and --local', async () => {
+  it('run: refuses --api-key (argv is visible to other users) and --local', async () => {
     const withKey = await run(['auth', 'login', '--api-key', 'e2b_00']);
     expect(withKey.code).toBe(2);
     expect(withKey.stderr).toMatch(/auth login takes no --api-key: .*pipe it in: e2b-ts auth login --with-token < key.txt\n$/);
@@ -320,7 +324,7 @@ describe('auth login --with-token (issue 16)', () => {
     }
   });
 
-  it('--profile, --domain and --api-url are kept in a profile of their own; a later one does not take the default', async () => {
+  it('run: --profile, --domain and --api-url are kept in a profile of their own; a later one does not take the default', async () => {
     expect((await run(['auth', 'login', '--with-token', '--api-url', standIn.url], { input: PIPED_KEY })).code).toBe(0);
     const res = await run(['auth', 'login', '--with-token', '--profile', 'work', '--domain', 'e2b.example.com', '--api-url', standIn.url], { input: WORK_KEY });
     expect(res.code).toBe(0);
@@ -329,6 +333,170 @@ describe('auth login --with-token (issue 16)', () => {
     expect(config.defaultProfile).toBe('default');
     expect(config.profiles!.work).toEqual({ domain: 'e2b.example.com', apiUrl: standIn.url, secretsIn: 'keychain' });
     expect((await run(['auth', 'login', '--with-token', '--profile', '../x'], { input: WORK_KEY })).stderr).toMatch(/invalid profile name "..\/x"/);
+  });
+});
+
+describe('auth status', () => {
+  it('options: none', async () => {
+    expect(await parsed(statusCommand, [])).toEqual({});
+    expect((await refusal(statusCommand, ['extra'])).code).toBe(2);
+  });
+
+  it('run: no key anywhere: the report, then exit 4', async () => {
+    const res = await run(['auth', 'status']);
+    expect(res.code).toBe(4);
+    expect(res.stdout).toBe(
+      [
+        'profile\tnone',
+        'API key\tnone',
+        'access token\tnone',
+        'domain\te2b.app (default)',
+        'API URL\thttps://api.e2b.app (from the domain)',
+        `official CLI\t${join(home, '.e2b', 'config.json')}: not signed in`,
+        'key check\tnot run (no key)',
+        '',
+      ].join('\n'),
+    );
+    expect(res.stderr).toBe('error: no API key: run e2b-ts auth login, set E2B_API_KEY, or pass --api-key\n');
+  });
+
+  it('run: a refused key: exit 4, and --json says what failed', async () => {
+    const res = await run(['auth', 'status', '--json'], { env: { E2B_API_KEY: REFUSED_KEY, E2B_API_URL: api.url } });
+    expect(res.code).toBe(4);
+    const report = JSON.parse(res.stdout);
+    expect(report.apiKey).toEqual({ masked: maskSecret(REFUSED_KEY), source: 'env', from: 'E2B_API_KEY' });
+    expect(report.check).toEqual({ ok: false, error: expect.stringMatching(/Invalid API key/), code: 'E2B_AUTHENTICATION' });
+    expect(res.stderr).toMatch(/^error: the API refused the key from E2B_API_KEY: .*Invalid API key/);
+  });
+
+  it('run: the official config in the old unversioned format, or broken, is reported and not used', async () => {
+    const path = writeOfficialConfig('legacy');
+    const res = await run(['auth', 'status']);
+    expect(res.code).toBe(4);
+    expect(res.stdout).toContain(`official CLI\t${path}: not usable: it is in an old format the official CLI no longer reads (run \`e2b auth login\` again)\n`);
+    writeFileSync(path, `{"version": 2, "projectApiKey": "${OFFICIAL_KEY}"`);
+    const broken = await run(['auth', 'status', '--json']);
+    expect(JSON.parse(broken.stdout).officialConfig).toEqual({ path, status: 'unusable', reason: 'it is not valid JSON' });
+  });
+
+  it('run: a hand-edited profile with its key in both places, or an unknown secretsIn, is refused naming the field', async () => {
+    writeConfigJson({ profiles: { w: { secretsIn: 'keychain', apiKey: WORK_KEY } } });
+    const both = await run(['auth', 'status', '--profile', 'w']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toBe(
+      `error: ${configFile()}: profile "w" keeps its secrets in the keychain ("secretsIn") but also has "apiKey" in the file; remove one of them\n`,
+    );
+    writeConfigJson({ profiles: { w: { secretsIn: 'vault' } } });
+    expect((await run(['auth', 'profiles'])).stderr).toBe(
+      `error: ${configFile()}: "secretsIn" of profile "w" must be "keychain", not "vault"; fix it or remove the field\n`,
+    );
+  });
+
+  it('run: a profile whose keychain entry is gone, or whose keychain cannot be read, says so', async () => {
+    writeConfigJson({ defaultProfile: 'home', profiles: { home: { apiUrl: api.url, secretsIn: 'keychain' } } });
+    const gone = await run(['auth', 'status']);
+    expect(gone.code).toBe(4);
+    expect(gone.stderr).toContain(
+      'warning: profile "home" keeps its key in the OS keychain, but the keychain has no entry for it (removed?); run: e2b-ts auth login --profile home\n',
+    );
+    const locked = await run(['sandbox', 'ls'], { keychain: unavailableKeychain('the collection is locked') });
+    expect(locked.code).toBe(4);
+    expect(locked.stderr).toMatch(/\(the key of profile "home" is in the OS keychain, which cannot be read: .*the collection is locked\)\n$/);
+  });
+});
+
+describe('auth logout', () => {
+  it('options: none (the profile is the global --profile)', async () => {
+    expect(await parsed(logoutCommand, [])).toEqual({});
+  });
+
+  it('run: logout forgets the key (keychain entry and file fields) but keeps the endpoint; then status is exit 4', async () => {
+    await signInTwice();
+    const res = await run(['auth', 'logout']);
+    expect(res.code).toBe(0);
+    expect(res.stderr).toBe('✓ Signed out of profile "default": its key was removed from the OS keychain\n');
+    expect(keychain.entries.has('default')).toBe(false);
+    expect(readConfigJson().profiles!.default).toEqual({ apiUrl: standIn.url });
+    expect((await run(['auth', 'status'])).code).toBe(4);
+    const work = await run(['auth', 'logout', '--profile', 'work']);
+    expect(work.stderr).toBe(`✓ Signed out of profile "work": its key was removed from ${configFile()}\n`);
+    expect(readFileSync(configFile(), 'utf8')).not.toContain('e2b_');
+    const again = await run(['auth', 'logout']);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toBe('Profile "default" holds no key; nothing to sign out of.\n');
+  });
+
+  it('run: logout names the keys it does not own: E2B_API_KEY and the official CLI sign-in', async () => {
+    await signInTwice();
+    const path = writeOfficialConfig(2);
+    const res = await run(['auth', 'logout'], { env: { E2B_API_KEY: ENV_KEY } });
+    expect(res.stderr).toContain('E2B_API_KEY is still set in the environment, and commands use it.\n');
+    expect(res.stderr).toContain(`Still signed in through the official e2b CLI's sign-in (${path}), which e2b-ts never changes; run: e2b auth logout\n`);
+    expect(existsSync(path)).toBe(true);
+  });
+
+  it('run: logout with a keychain that cannot be used changes nothing (exit 1)', async () => {
+    await signInTwice();
+    const res = await run(['auth', 'logout'], { keychain: unavailableKeychain() });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/^error: .*cannot be used: .*; nothing was changed/);
+    expect(keychain.entries.has('default')).toBe(true);
+    expect(readConfigJson().profiles!.default!.secretsIn).toBe('keychain');
+  });
+});
+
+describe('auth profiles ls', () => {
+  it('options: none', async () => {
+    expect(await parsed(profilesLsCommand, [])).toEqual({});
+  });
+
+  it('run: TSV when piped, objects with --json, never a secret', async () => {
+    await signInTwice();
+    const ls = await run(['auth', 'profiles']);
+    expect(ls.stdout).toBe(`*\tdefault\t\t\t${standIn.url}\tkeychain\n\twork\t\t\t${standIn.url}\tfile\n`);
+    const json = await run(['auth', 'profiles', 'ls', '--json']);
+    expect(JSON.parse(json.stdout)).toEqual([
+      { name: 'default', default: true, secretsIn: 'keychain', apiUrl: standIn.url },
+      { name: 'work', default: false, secretsIn: 'file', domain: 'e2b.example.com', apiUrl: standIn.url },
+    ]);
+  });
+});
+
+describe('auth profiles use', () => {
+  it('options: a name', async () => {
+    expect(await parsed(profilesUseCommand, ['work'])).toEqual({ name: 'work' });
+    expect((await refusal(profilesUseCommand, [])).code).toBe(2);
+  });
+
+  it('run: changes the default; an unknown name is exit 2', async () => {
+    await signInTwice();
+    expect((await run(['auth', 'profiles', 'use', 'work'])).code).toBe(0);
+    expect(readConfigJson().defaultProfile).toBe('work');
+    const status = await run(['auth', 'status', '--json'], { keychain: unavailableKeychain() });
+    expect(JSON.parse(status.stdout).apiKey.masked).toBe(maskSecret(WORK_KEY));
+    const unknown = await run(['auth', 'profiles', 'use', 'nope']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe('error: no profile named "nope" (known: default, work)\n');
+  });
+});
+
+describe('auth profiles rm', () => {
+  it('options: one name or more', async () => {
+    expect(await parsed(profilesRmCommand, ['a', 'b'])).toEqual({ names: ['a', 'b'] });
+    expect((await refusal(profilesRmCommand, [])).code).toBe(2);
+  });
+
+  it('run: removes the profile, its keychain entry and the default; unknown names change nothing', async () => {
+    await signInTwice();
+    const typo = await run(['auth', 'profiles', 'rm', 'default', 'wrok']);
+    expect(typo.code).toBe(2);
+    expect(keychain.entries.has('default')).toBe(true);
+    const res = await run(['auth', 'profiles', 'rm', 'default']);
+    expect(res.code).toBe(0);
+    expect(keychain.entries.has('default')).toBe(false);
+    const config = readConfigJson();
+    expect(config.defaultProfile).toBeUndefined();
+    expect(Object.keys(config.profiles!)).toEqual(['work']);
   });
 });
 
@@ -347,9 +515,15 @@ describe('secrets at rest: keychain, else the 0600 file (issue 16)', () => {
   });
 
   it('E2B_TS_KEYRING=on without a keychain stores nothing (exit 1); =off never opens it', async () => {
-    const on = await run(['auth', 'login', '--with-token', '--api-url', standIn.url], { input: PIPED_KEY, keychain: unavailableKeychain(), env: { E2B_TS_KEYRING: 'on' } });
+    const on = await run(['auth', 'login', '--with-token', '--api-url', standIn.url], {
+      input: PIPED_KEY,
+      keychain: unavailableKeychain(),
+      env: { E2B_TS_KEYRING: 'on' },
+    });
     expect(on.code).toBe(1);
-    expect(on.stderr).toMatch(/^error: the OS keychain \(Secret Service\) cannot be used: .*; nothing was stored \(E2B_TS_KEYRING=on requires the keychain\)\n$/);
+    expect(on.stderr).toMatch(
+      /^error: the OS keychain \(Secret Service\) cannot be used: .*; nothing was stored \(E2B_TS_KEYRING=on requires the keychain\)\n$/,
+    );
     expect(existsSync(configFile())).toBe(false);
     let opened = false;
     const off = await run(['auth', 'login', '--with-token', '--api-url', standIn.url], {
@@ -381,7 +555,7 @@ describe('secrets at rest: keychain, else the 0600 file (issue 16)', () => {
       delete: keychain.delete,
       set: async () => {
         calls++;
-        const { KeychainUnavailableError } = await import('../../src/cli/keychain.js');
+        const { KeychainUnavailableError } = await import('../../../src/cli/keychain.js');
         throw new KeychainUnavailableError('the OS keychain (Secret Service) cannot be used: locked');
       },
     });
@@ -442,134 +616,8 @@ describe('precedence: flag > env > --profile > default profile > the official CL
     writeConfigJson({ profiles: { empty: { apiUrl: api.url } } });
     const res = await run(['sandbox', 'ls', '--profile', 'empty']);
     expect(res.code).toBe(4);
-    expect(res.stderr).toBe('error: no API key: run e2b-ts auth login, set E2B_API_KEY, pass --api-key, or use --local for the local backend (profile "empty" holds no API key; run: e2b-ts auth login --profile empty)\n');
-  });
-});
-
-describe('auth status (issue 16)', () => {
-  it('no key anywhere: the report, then exit 4', async () => {
-    const res = await run(['auth', 'status']);
-    expect(res.code).toBe(4);
-    expect(res.stdout).toBe(
-      [
-        'profile\tnone',
-        'API key\tnone',
-        'access token\tnone',
-        'domain\te2b.app (default)',
-        'API URL\thttps://api.e2b.app (from the domain)',
-        `official CLI\t${join(home, '.e2b', 'config.json')}: not signed in`,
-        'key check\tnot run (no key)',
-        '',
-      ].join('\n'),
+    expect(res.stderr).toBe(
+      'error: no API key: run e2b-ts auth login, set E2B_API_KEY, pass --api-key, or use --local for the local backend (profile "empty" holds no API key; run: e2b-ts auth login --profile empty)\n',
     );
-    expect(res.stderr).toBe('error: no API key: run e2b-ts auth login, set E2B_API_KEY, or pass --api-key\n');
-  });
-
-  it('a refused key: exit 4, and --json says what failed', async () => {
-    const res = await run(['auth', 'status', '--json'], { env: { E2B_API_KEY: REFUSED_KEY, E2B_API_URL: api.url } });
-    expect(res.code).toBe(4);
-    const report = JSON.parse(res.stdout);
-    expect(report.apiKey).toEqual({ masked: maskSecret(REFUSED_KEY), source: 'env', from: 'E2B_API_KEY' });
-    expect(report.check).toEqual({ ok: false, error: expect.stringMatching(/Invalid API key/), code: 'E2B_AUTHENTICATION' });
-    expect(res.stderr).toMatch(/^error: the API refused the key from E2B_API_KEY: .*Invalid API key/);
-  });
-
-  it('the official config in the old unversioned format, or broken, is reported and not used', async () => {
-    const path = writeOfficialConfig('legacy');
-    const res = await run(['auth', 'status']);
-    expect(res.code).toBe(4);
-    expect(res.stdout).toContain(`official CLI\t${path}: not usable: it is in an old format the official CLI no longer reads (run \`e2b auth login\` again)\n`);
-    writeFileSync(path, `{"version": 2, "projectApiKey": "${OFFICIAL_KEY}"`);
-    const broken = await run(['auth', 'status', '--json']);
-    expect(JSON.parse(broken.stdout).officialConfig).toEqual({ path, status: 'unusable', reason: 'it is not valid JSON' });
-  });
-
-  it('a hand-edited profile with its key in both places, or an unknown secretsIn, is refused naming the field', async () => {
-    writeConfigJson({ profiles: { w: { secretsIn: 'keychain', apiKey: WORK_KEY } } });
-    const both = await run(['auth', 'status', '--profile', 'w']);
-    expect(both.code).toBe(2);
-    expect(both.stderr).toBe(`error: ${configFile()}: profile "w" keeps its secrets in the keychain ("secretsIn") but also has "apiKey" in the file; remove one of them\n`);
-    writeConfigJson({ profiles: { w: { secretsIn: 'vault' } } });
-    expect((await run(['auth', 'profiles'])).stderr).toBe(`error: ${configFile()}: "secretsIn" of profile "w" must be "keychain", not "vault"; fix it or remove the field\n`);
-  });
-
-  it('a profile whose keychain entry is gone, or whose keychain cannot be read, says so', async () => {
-    writeConfigJson({ defaultProfile: 'home', profiles: { home: { apiUrl: api.url, secretsIn: 'keychain' } } });
-    const gone = await run(['auth', 'status']);
-    expect(gone.code).toBe(4);
-    expect(gone.stderr).toContain('warning: profile "home" keeps its key in the OS keychain, but the keychain has no entry for it (removed?); run: e2b-ts auth login --profile home\n');
-    const locked = await run(['sandbox', 'ls'], { keychain: unavailableKeychain('the collection is locked') });
-    expect(locked.code).toBe(4);
-    expect(locked.stderr).toMatch(/\(the key of profile "home" is in the OS keychain, which cannot be read: .*the collection is locked\)\n$/);
-  });
-});
-
-describe('auth logout and profiles (issue 16)', () => {
-  beforeEach(async () => {
-    expect((await run(['auth', 'login', '--with-token', '--api-url', standIn.url], { input: PIPED_KEY })).code).toBe(0);
-    expect((await run(['auth', 'login', '--with-token', '--profile', 'work', '--domain', 'e2b.example.com'], { input: WORK_KEY, env: { E2B_API_URL: standIn.url }, keychain: unavailableKeychain() })).code).toBe(0);
-  });
-
-  it('profiles ls: TSV when piped, objects with --json, never a secret', async () => {
-    const ls = await run(['auth', 'profiles']);
-    expect(ls.stdout).toBe(`*\tdefault\t\t\t${standIn.url}\tkeychain\n\twork\t\t\t${standIn.url}\tfile\n`);
-    const json = await run(['auth', 'profiles', 'ls', '--json']);
-    expect(JSON.parse(json.stdout)).toEqual([
-      { name: 'default', default: true, secretsIn: 'keychain', apiUrl: standIn.url },
-      { name: 'work', default: false, secretsIn: 'file', domain: 'e2b.example.com', apiUrl: standIn.url },
-    ]);
-  });
-
-  it('profiles use changes the default; an unknown name is exit 2', async () => {
-    expect((await run(['auth', 'profiles', 'use', 'work'])).code).toBe(0);
-    expect(readConfigJson().defaultProfile).toBe('work');
-    const status = await run(['auth', 'status', '--json'], { keychain: unavailableKeychain() });
-    expect(JSON.parse(status.stdout).apiKey.masked).toBe(maskSecret(WORK_KEY));
-    const unknown = await run(['auth', 'profiles', 'use', 'nope']);
-    expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toBe('error: no profile named "nope" (known: default, work)\n');
-  });
-
-  it('logout forgets the key (keychain entry and file fields) but keeps the endpoint; then status is exit 4', async () => {
-    const res = await run(['auth', 'logout']);
-    expect(res.code).toBe(0);
-    expect(res.stderr).toBe('✓ Signed out of profile "default": its key was removed from the OS keychain\n');
-    expect(keychain.entries.has('default')).toBe(false);
-    expect(readConfigJson().profiles!.default).toEqual({ apiUrl: standIn.url });
-    expect((await run(['auth', 'status'])).code).toBe(4);
-    const work = await run(['auth', 'logout', '--profile', 'work']);
-    expect(work.stderr).toBe(`✓ Signed out of profile "work": its key was removed from ${configFile()}\n`);
-    expect(readFileSync(configFile(), 'utf8')).not.toContain('e2b_');
-    const again = await run(['auth', 'logout']);
-    expect(again.code).toBe(0);
-    expect(again.stderr).toBe('Profile "default" holds no key; nothing to sign out of.\n');
-  });
-
-  it('logout names the keys it does not own: E2B_API_KEY and the official CLI sign-in', async () => {
-    const path = writeOfficialConfig(2);
-    const res = await run(['auth', 'logout'], { env: { E2B_API_KEY: ENV_KEY } });
-    expect(res.stderr).toContain('E2B_API_KEY is still set in the environment, and commands use it.\n');
-    expect(res.stderr).toContain(`Still signed in through the official e2b CLI's sign-in (${path}), which e2b-ts never changes; run: e2b auth logout\n`);
-    expect(existsSync(path)).toBe(true);
-  });
-
-  it('logout with a keychain that cannot be used changes nothing (exit 1)', async () => {
-    const res = await run(['auth', 'logout'], { keychain: unavailableKeychain() });
-    expect(res.code).toBe(1);
-    expect(res.stderr).toMatch(/^error: .*cannot be used: .*; nothing was changed/);
-    expect(keychain.entries.has('default')).toBe(true);
-    expect(readConfigJson().profiles!.default!.secretsIn).toBe('keychain');
-  });
-
-  it('profiles rm removes the profile, its keychain entry and the default; unknown names change nothing', async () => {
-    const typo = await run(['auth', 'profiles', 'rm', 'default', 'wrok']);
-    expect(typo.code).toBe(2);
-    expect(keychain.entries.has('default')).toBe(true);
-    const res = await run(['auth', 'profiles', 'rm', 'default']);
-    expect(res.code).toBe(0);
-    expect(keychain.entries.has('default')).toBe(false);
-    const config = readConfigJson();
-    expect(config.defaultProfile).toBeUndefined();
-    expect(Object.keys(config.profiles!)).toEqual(['work']);
   });
 });
