@@ -19,7 +19,7 @@ import { chmodSync, constants as fsConstants, copyFileSync, existsSync, lchownSy
 import { dirname, join, posix } from 'node:path';
 import type { EnvdConfig, EnvdUser } from '../envd/config.js';
 import { SUDO_SOCKET } from '../envd/sudo/protocol.js';
-import { PTY_PACKAGE, ptyBinaryPackage } from '../envd/process/pty-package.js';
+import { PTY_PACKAGE } from '../envd/process/pty-package.js';
 import { createFreezer } from './freezer.js';
 import { ARGS_FD, BLOCK_FD, envdBundlePath, INFO_FD, joinCgroupCommand, launch } from './launch.js';
 import { handleEgress, readHostsFile } from './egress-proxy.js';
@@ -68,27 +68,14 @@ export type PtyMount = [string, string];
  * package when that is missing: PTYs then fail cleanly, with the package's own explanation.
  */
 export function ptyMounts(): PtyMount[] {
-  const inside = (name: string) => `/run/e2b-bin/node_modules/${name}`;
-  let main: string;
-  try {
-    main = createRequire(import.meta.url).resolve(`${PTY_PACKAGE}/package.json`);
-  } catch {
-    return [];
-  }
-  const mounts: PtyMount[] = [[dirname(main), inside(PTY_PACKAGE)]];
-  try {
-    const binary = createRequire(main).resolve(`${ptyBinaryPackage()}/package.json`);
-    mounts.push([dirname(binary), inside(ptyBinaryPackage())]);
-  } catch {
-    // no binary for this platform: see above
-  }
-  return mounts;
+  return nativePackageMounts(PTY_PACKAGE);
 }
 
 /**
- * Host folders of a native package envd loads (`@napi-rs/xattr`, for metadata as xattrs) and
- * of whichever of its per-platform binary packages is installed, mounted as ptyMounts mounts
- * the pty package. Empty when the package is missing: envd then keeps metadata in its table.
+ * Host folders of a native package envd loads (the pty package; `@napi-rs/xattr`, for metadata
+ * as xattrs) and of whichever of its per-platform binary packages (its optional dependencies)
+ * is installed, each at /run/e2b-bin/node_modules/<name>. Empty when the package is missing:
+ * envd then fails PTYs cleanly, or keeps metadata in its table.
  */
 export function nativePackageMounts(name: string): PtyMount[] {
   const inside = (pkg: string) => `/run/e2b-bin/node_modules/${pkg}`;
