@@ -106,11 +106,11 @@ _e2b_ts_takes_value() {
   case "$1|$2" in
     'e2b-ts exec|--cwd' | 'e2b-ts exec|--env' | 'e2b-ts exec|--shell' | \
       'e2b-ts exec|--timeout' | 'e2b-ts exec|--user' | 'e2b-ts fs cat|--user' | \
-      'e2b-ts fs cp|--parallel' | 'e2b-ts fs cp|--user' | 'e2b-ts fs ls|--depth' | \
-      'e2b-ts fs ls|--user' | 'e2b-ts fs mkdir|--user' | 'e2b-ts fs mv|--user' | \
-      'e2b-ts fs rm|--user' | 'e2b-ts fs stat|--user' | 'e2b-ts fs url|--expires' | \
-      'e2b-ts fs url|--user' | 'e2b-ts fs watch|--user' | 'e2b-ts fs write|--user' | \
-      'e2b-ts git add|--timeout' | 'e2b-ts git add|--user' | \
+      'e2b-ts fs cp|--links' | 'e2b-ts fs cp|--parallel' | 'e2b-ts fs cp|--user' | \
+      'e2b-ts fs ls|--depth' | 'e2b-ts fs ls|--user' | 'e2b-ts fs mkdir|--user' | \
+      'e2b-ts fs mv|--user' | 'e2b-ts fs rm|--user' | 'e2b-ts fs stat|--user' | \
+      'e2b-ts fs url|--expires' | 'e2b-ts fs url|--user' | 'e2b-ts fs watch|--user' | \
+      'e2b-ts fs write|--user' | 'e2b-ts git add|--timeout' | 'e2b-ts git add|--user' | \
       'e2b-ts git branch create|--timeout' | 'e2b-ts git branch create|--user' | \
       'e2b-ts git branch delete|--timeout' | 'e2b-ts git branch delete|--user' | \
       'e2b-ts git branch ls|--timeout' | 'e2b-ts git branch ls|--user' | \
@@ -159,6 +159,7 @@ _e2b_ts_takes_value() {
 # _e2b_ts_choices KEY FLAG: REPLY=the values of option FLAG at command KEY (fails if free)
 _e2b_ts_choices() {
   case "$1|$2" in
+    'e2b-ts fs cp|--links') REPLY='auto copy fail skip' ;;
     'e2b-ts git config get|--scope') REPLY='global local system' ;;
     'e2b-ts git config set|--scope') REPLY='global local system' ;;
     'e2b-ts local env|--shell') REPLY='dotenv fish powershell sh' ;;
@@ -212,7 +213,7 @@ _e2b_ts_options() {
       REPLY='--background --cwd --env -h --help --no-stdin --shell --stream --timeout --user' ;;
     'e2b-ts fs') REPLY='-h --help' ;;
     'e2b-ts fs cat') REPLY='-h --help --user' ;;
-    'e2b-ts fs cp') REPLY='-h --help --parallel --user' ;;
+    'e2b-ts fs cp') REPLY='-h --help --links --parallel --user' ;;
     'e2b-ts fs ls') REPLY='--depth -h --help -l --long --user' ;;
     'e2b-ts fs mkdir') REPLY='-h --help -p --parents --user' ;;
     'e2b-ts fs mv') REPLY='-h --help --user' ;;

@@ -191,11 +191,11 @@ function __e2b_ts_takes_value --argument-names key flag --description 'Whether F
     switch "$key|$flag"
         case 'e2b-ts exec|--cwd' 'e2b-ts exec|--env' 'e2b-ts exec|--shell' \
             'e2b-ts exec|--timeout' 'e2b-ts exec|--user' 'e2b-ts fs cat|--user' \
-            'e2b-ts fs cp|--parallel' 'e2b-ts fs cp|--user' 'e2b-ts fs ls|--depth' \
-            'e2b-ts fs ls|--user' 'e2b-ts fs mkdir|--user' 'e2b-ts fs mv|--user' \
-            'e2b-ts fs rm|--user' 'e2b-ts fs stat|--user' 'e2b-ts fs url|--expires' \
-            'e2b-ts fs url|--user' 'e2b-ts fs watch|--user' 'e2b-ts fs write|--user' \
-            'e2b-ts git add|--timeout' 'e2b-ts git add|--user' \
+            'e2b-ts fs cp|--links' 'e2b-ts fs cp|--parallel' 'e2b-ts fs cp|--user' \
+            'e2b-ts fs ls|--depth' 'e2b-ts fs ls|--user' 'e2b-ts fs mkdir|--user' \
+            'e2b-ts fs mv|--user' 'e2b-ts fs rm|--user' 'e2b-ts fs stat|--user' \
+            'e2b-ts fs url|--expires' 'e2b-ts fs url|--user' 'e2b-ts fs watch|--user' \
+            'e2b-ts fs write|--user' 'e2b-ts git add|--timeout' 'e2b-ts git add|--user' \
             'e2b-ts git branch create|--timeout' 'e2b-ts git branch create|--user' \
             'e2b-ts git branch delete|--timeout' 'e2b-ts git branch delete|--user' \
             'e2b-ts git branch ls|--timeout' 'e2b-ts git branch ls|--user' \
@@ -345,6 +345,7 @@ complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts fs cat'" -l user -x -d 'sandbox user 
 
 # e2b-ts fs cp
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts fs cp'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts fs cp'" -l links -x -a 'auto copy fail skip' -d 'symlinks of a download where they cannot be made (default: auto)'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts fs cp'" -l parallel -x -d 'tar streams in flight at once for folders with many files'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts fs cp'" -l user -x -d 'sandbox user that reads or writes the files (default: user)'
 
