@@ -116,26 +116,27 @@ _e2b_ts_takes_value() {
   case "$1|$2" in
     'e2b-ts auth login|--team' | 'e2b-ts exec|--cwd' | 'e2b-ts exec|--env' | \
       'e2b-ts exec|--shell' | 'e2b-ts exec|--timeout' | 'e2b-ts exec|--user' | \
-      'e2b-ts fs cat|--user' | 'e2b-ts fs cp|--parallel' | 'e2b-ts fs cp|--user' | \
-      'e2b-ts fs ls|--depth' | 'e2b-ts fs ls|--user' | 'e2b-ts fs mkdir|--user' | \
-      'e2b-ts fs mv|--user' | 'e2b-ts fs rm|--user' | 'e2b-ts fs stat|--user' | \
-      'e2b-ts fs url|--expires' | 'e2b-ts fs url|--user' | 'e2b-ts fs watch|--user' | \
-      'e2b-ts fs write|--user' | 'e2b-ts git add|--timeout' | 'e2b-ts git add|--user' | \
-      'e2b-ts git branch create|--timeout' | 'e2b-ts git branch create|--user' | \
-      'e2b-ts git branch delete|--timeout' | 'e2b-ts git branch delete|--user' | \
-      'e2b-ts git branch ls|--timeout' | 'e2b-ts git branch ls|--user' | \
-      'e2b-ts git checkout|--timeout' | 'e2b-ts git checkout|--user' | \
-      'e2b-ts git clone|--branch' | 'e2b-ts git clone|--depth' | 'e2b-ts git clone|--timeout' | \
-      'e2b-ts git clone|--user' | 'e2b-ts git clone|--username' | 'e2b-ts git commit|--author' | \
-      'e2b-ts git commit|-m' | 'e2b-ts git commit|--message' | 'e2b-ts git commit|--timeout' | \
-      'e2b-ts git commit|--user' | 'e2b-ts git config get|--scope' | \
-      'e2b-ts git config get|--timeout' | 'e2b-ts git config get|--user' | \
-      'e2b-ts git config set|--scope' | 'e2b-ts git config set|--timeout' | \
-      'e2b-ts git config set|--user' | 'e2b-ts git init|--initial-branch' | \
-      'e2b-ts git init|--timeout' | 'e2b-ts git init|--user' | 'e2b-ts git pull|--branch' | \
-      'e2b-ts git pull|--remote' | 'e2b-ts git pull|--timeout' | 'e2b-ts git pull|--user' | \
-      'e2b-ts git pull|--username' | 'e2b-ts git push|--branch' | 'e2b-ts git push|--remote' | \
-      'e2b-ts git push|--timeout' | 'e2b-ts git push|--user' | 'e2b-ts git push|--username' | \
+      'e2b-ts fs cat|--user' | 'e2b-ts fs cp|--links' | 'e2b-ts fs cp|--parallel' | \
+      'e2b-ts fs cp|--user' | 'e2b-ts fs ls|--depth' | 'e2b-ts fs ls|--user' | \
+      'e2b-ts fs mkdir|--user' | 'e2b-ts fs mv|--user' | 'e2b-ts fs rm|--user' | \
+      'e2b-ts fs stat|--user' | 'e2b-ts fs url|--expires' | 'e2b-ts fs url|--user' | \
+      'e2b-ts fs watch|--user' | 'e2b-ts fs write|--user' | 'e2b-ts git add|--timeout' | \
+      'e2b-ts git add|--user' | 'e2b-ts git branch create|--timeout' | \
+      'e2b-ts git branch create|--user' | 'e2b-ts git branch delete|--timeout' | \
+      'e2b-ts git branch delete|--user' | 'e2b-ts git branch ls|--timeout' | \
+      'e2b-ts git branch ls|--user' | 'e2b-ts git checkout|--timeout' | \
+      'e2b-ts git checkout|--user' | 'e2b-ts git clone|--branch' | 'e2b-ts git clone|--depth' | \
+      'e2b-ts git clone|--timeout' | 'e2b-ts git clone|--user' | 'e2b-ts git clone|--username' | \
+      'e2b-ts git commit|--author' | 'e2b-ts git commit|-m' | 'e2b-ts git commit|--message' | \
+      'e2b-ts git commit|--timeout' | 'e2b-ts git commit|--user' | \
+      'e2b-ts git config get|--scope' | 'e2b-ts git config get|--timeout' | \
+      'e2b-ts git config get|--user' | 'e2b-ts git config set|--scope' | \
+      'e2b-ts git config set|--timeout' | 'e2b-ts git config set|--user' | \
+      'e2b-ts git init|--initial-branch' | 'e2b-ts git init|--timeout' | \
+      'e2b-ts git init|--user' | 'e2b-ts git pull|--branch' | 'e2b-ts git pull|--remote' | \
+      'e2b-ts git pull|--timeout' | 'e2b-ts git pull|--user' | 'e2b-ts git pull|--username' | \
+      'e2b-ts git push|--branch' | 'e2b-ts git push|--remote' | 'e2b-ts git push|--timeout' | \
+      'e2b-ts git push|--user' | 'e2b-ts git push|--username' | \
       'e2b-ts git remote add|--timeout' | 'e2b-ts git remote add|--user' | \
       'e2b-ts git remote get|--timeout' | 'e2b-ts git remote get|--user' | \
       'e2b-ts git reset|--timeout' | 'e2b-ts git reset|--user' | 'e2b-ts git restore|--source' | \
@@ -169,6 +170,7 @@ _e2b_ts_takes_value() {
 # _e2b_ts_choices KEY FLAG: REPLY=the values of option FLAG at command KEY (fails if free)
 _e2b_ts_choices() {
   case "$1|$2" in
+    'e2b-ts fs cp|--links') REPLY='auto copy fail skip' ;;
     'e2b-ts git config get|--scope') REPLY='global local system' ;;
     'e2b-ts git config set|--scope') REPLY='global local system' ;;
     'e2b-ts local env|--shell') REPLY='dotenv fish powershell sh' ;;
@@ -234,7 +236,7 @@ _e2b_ts_options() {
       REPLY='--background --cwd --env -h --help --no-stdin --shell --stream --timeout --user' ;;
     'e2b-ts fs') REPLY='-h --help' ;;
     'e2b-ts fs cat') REPLY='-h --help --user' ;;
-    'e2b-ts fs cp') REPLY='-h --help --parallel --user' ;;
+    'e2b-ts fs cp') REPLY='-h --help --links --parallel --user' ;;
     'e2b-ts fs ls') REPLY='--depth -h --help -l --long --user' ;;
     'e2b-ts fs mkdir') REPLY='-h --help -p --parents --user' ;;
     'e2b-ts fs mv') REPLY='-h --help --user' ;;

@@ -129,6 +129,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     [void]$valueFlags.Add('e2b-ts exec|--timeout')
     [void]$valueFlags.Add('e2b-ts exec|--user')
     [void]$valueFlags.Add('e2b-ts fs cat|--user')
+    [void]$valueFlags.Add('e2b-ts fs cp|--links')
     [void]$valueFlags.Add('e2b-ts fs cp|--parallel')
     [void]$valueFlags.Add('e2b-ts fs cp|--user')
     [void]$valueFlags.Add('e2b-ts fs ls|--depth')
@@ -245,6 +246,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
 
     # "KEY|FLAG" -> the values of an option ("*|FLAG": global options)
     $choices = [System.Collections.Generic.Dictionary[string, string[]]]::new($ordinal)
+    $choices['e2b-ts fs cp|--links'] = @('auto', 'copy', 'fail', 'skip')
     $choices['e2b-ts git config get|--scope'] = @('global', 'local', 'system')
     $choices['e2b-ts git config set|--scope'] = @('global', 'local', 'system')
     $choices['e2b-ts local env|--shell'] = @('dotenv', 'fish', 'powershell', 'sh')
@@ -384,7 +386,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     )
     $options['e2b-ts fs'] = @('-h', '--help')
     $options['e2b-ts fs cat'] = @('-h', '--help', '--user')
-    $options['e2b-ts fs cp'] = @('-h', '--help', '--parallel', '--user')
+    $options['e2b-ts fs cp'] = @('-h', '--help', '--links', '--parallel', '--user')
     $options['e2b-ts fs ls'] = @('--depth', '-h', '--help', '-l', '--long', '--user')
     $options['e2b-ts fs mkdir'] = @('-h', '--help', '-p', '--parents', '--user')
     $options['e2b-ts fs mv'] = @('-h', '--help', '--user')
@@ -608,6 +610,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $tips['e2b-ts fs cat|--user'] = 'sandbox user (decides relative paths and ~)'
     $tips['e2b-ts fs cp|-h'] = 'display help for command'
     $tips['e2b-ts fs cp|--help'] = 'display help for command'
+    $tips['e2b-ts fs cp|--links'] = 'symlinks of a download where they cannot be made (default: auto)'
     $tips['e2b-ts fs cp|--parallel'] = 'tar streams in flight at once for folders with many files'
     $tips['e2b-ts fs cp|--user'] = 'sandbox user that reads or writes the files (default: user)'
     $tips['e2b-ts fs ls|--depth'] = 'descend this many levels'
