@@ -8,7 +8,7 @@ import { closeSync, existsSync, openSync, readFileSync, rmSync, statSync } from 
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { packageRoot } from '../version.js';
-import { isAlive } from './runtime/proctree.js';
+import { isAlive } from './runtime/process-tree.js';
 import { DEFAULT_LOCAL_PORT, statePaths, type DaemonInfo, type StatePaths } from './paths.js';
 import { secureStateRoot } from './state-root.js';
 import { readJsonSync } from './store.js';
