@@ -10,6 +10,7 @@ import type { Duplex } from 'node:stream';
 import { join } from 'node:path';
 import { packageVersion } from '../../version.js';
 import type { DaemonInfo, StatePaths } from '../paths.js';
+import { localBackendRefusal } from '../platform.js';
 import { processTree } from '../runtime/process-tree.js';
 import { selectRuntime, type Runtime } from '../runtime/index.js';
 import { secureStateRoot } from '../state-root.js';
@@ -64,6 +65,8 @@ export interface DaemonOptions {
   runtime?: Runtime;
   /** Also receives every daemon log line (foreground mode prints them). */
   onLog?: (line: string) => void;
+  /** Where the daemon runs (platform.ts refuses native Windows). @default this machine's */
+  platform?: NodeJS.Platform;
 }
 
 export interface Daemon {
@@ -133,6 +136,8 @@ export function warmSpares(value: string | undefined): number {
 }
 
 export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
+  const refusal = localBackendRefusal(opts.platform);
+  if (refusal) throw new Error(refusal);
   const host = opts.host ?? '127.0.0.1';
   if (!LOOPBACK_HOSTS.has(host)) throw new Error(`the local backend only binds loopback addresses, not ${host}`);
   const { paths } = opts;
