@@ -5,7 +5,7 @@
  */
 import type { ConnectionOptions } from '../client/config.js';
 import type { Sandbox } from '../client/sandbox.js';
-import { UsageError } from './errors.js';
+import { LocalBackendError, UsageError } from './errors.js';
 import { createSystemIO, type IOStreams } from './io.js';
 import { createPrompter, type Prompter } from './prompter.js';
 import type { Credentials } from './credentials.js';
@@ -200,6 +200,9 @@ async function resolveConnection(ctx: Context): Promise<ConnectionOptions> {
     if (g.apiUrl || g.domain || g.apiKey || g.profile) {
       throw new UsageError('--local cannot be combined with --api-url, --domain, --api-key or --profile');
     }
+    const { localBackendRefusal } = await import('../local/platform.js');
+    const refusal = localBackendRefusal();
+    if (refusal) throw new LocalBackendError(refusal);
     const { ensureDaemon, findDaemon } = await import('../local/control.js');
     const { statePaths, stateRoot } = await import('../local/paths.js');
     const paths = statePaths(stateRoot(ctx.env));
