@@ -6,6 +6,7 @@
 # _e2b_ts_child KEY WORD: REPLY=the subcommand of command KEY named WORD (fails if none)
 _e2b_ts_child() {
   case "$1|$2" in
+    'e2b-ts|auth') REPLY='e2b-ts auth' ;;
     'e2b-ts|completion') REPLY='e2b-ts completion' ;;
     'e2b-ts|exec') REPLY='e2b-ts exec' ;;
     'e2b-ts|fs') REPLY='e2b-ts fs' ;;
@@ -17,6 +18,15 @@ _e2b_ts_child() {
     'e2b-ts|run') REPLY='e2b-ts run' ;;
     'e2b-ts|sandbox' | 'e2b-ts|sbx') REPLY='e2b-ts sandbox' ;;
     'e2b-ts|volume') REPLY='e2b-ts volume' ;;
+    'e2b-ts auth|help') REPLY='e2b-ts auth help' ;;
+    'e2b-ts auth|login') REPLY='e2b-ts auth login' ;;
+    'e2b-ts auth|logout') REPLY='e2b-ts auth logout' ;;
+    'e2b-ts auth|profiles' | 'e2b-ts auth|profile') REPLY='e2b-ts auth profiles' ;;
+    'e2b-ts auth|status') REPLY='e2b-ts auth status' ;;
+    'e2b-ts auth profiles|help') REPLY='e2b-ts auth profiles help' ;;
+    'e2b-ts auth profiles|ls' | 'e2b-ts auth profiles|list') REPLY='e2b-ts auth profiles ls' ;;
+    'e2b-ts auth profiles|rm' | 'e2b-ts auth profiles|remove') REPLY='e2b-ts auth profiles rm' ;;
+    'e2b-ts auth profiles|use') REPLY='e2b-ts auth profiles use' ;;
     'e2b-ts fs|cat') REPLY='e2b-ts fs cat' ;;
     'e2b-ts fs|cp') REPLY='e2b-ts fs cp' ;;
     'e2b-ts fs|help') REPLY='e2b-ts fs help' ;;
@@ -104,28 +114,29 @@ _e2b_ts_child() {
 # _e2b_ts_takes_value KEY FLAG: whether FLAG takes a value at command KEY
 _e2b_ts_takes_value() {
   case "$1|$2" in
-    'e2b-ts exec|--cwd' | 'e2b-ts exec|--env' | 'e2b-ts exec|--shell' | \
-      'e2b-ts exec|--timeout' | 'e2b-ts exec|--user' | 'e2b-ts fs cat|--user' | \
-      'e2b-ts fs cp|--parallel' | 'e2b-ts fs cp|--user' | 'e2b-ts fs ls|--depth' | \
-      'e2b-ts fs ls|--user' | 'e2b-ts fs mkdir|--user' | 'e2b-ts fs mv|--user' | \
-      'e2b-ts fs rm|--user' | 'e2b-ts fs stat|--user' | 'e2b-ts fs url|--expires' | \
-      'e2b-ts fs url|--user' | 'e2b-ts fs watch|--user' | 'e2b-ts fs write|--user' | \
-      'e2b-ts git add|--timeout' | 'e2b-ts git add|--user' | \
-      'e2b-ts git branch create|--timeout' | 'e2b-ts git branch create|--user' | \
-      'e2b-ts git branch delete|--timeout' | 'e2b-ts git branch delete|--user' | \
-      'e2b-ts git branch ls|--timeout' | 'e2b-ts git branch ls|--user' | \
-      'e2b-ts git checkout|--timeout' | 'e2b-ts git checkout|--user' | \
-      'e2b-ts git clone|--branch' | 'e2b-ts git clone|--depth' | 'e2b-ts git clone|--timeout' | \
-      'e2b-ts git clone|--user' | 'e2b-ts git clone|--username' | 'e2b-ts git commit|--author' | \
-      'e2b-ts git commit|-m' | 'e2b-ts git commit|--message' | 'e2b-ts git commit|--timeout' | \
-      'e2b-ts git commit|--user' | 'e2b-ts git config get|--scope' | \
-      'e2b-ts git config get|--timeout' | 'e2b-ts git config get|--user' | \
-      'e2b-ts git config set|--scope' | 'e2b-ts git config set|--timeout' | \
-      'e2b-ts git config set|--user' | 'e2b-ts git init|--initial-branch' | \
-      'e2b-ts git init|--timeout' | 'e2b-ts git init|--user' | 'e2b-ts git pull|--branch' | \
-      'e2b-ts git pull|--remote' | 'e2b-ts git pull|--timeout' | 'e2b-ts git pull|--user' | \
-      'e2b-ts git pull|--username' | 'e2b-ts git push|--branch' | 'e2b-ts git push|--remote' | \
-      'e2b-ts git push|--timeout' | 'e2b-ts git push|--user' | 'e2b-ts git push|--username' | \
+    'e2b-ts auth login|--team' | 'e2b-ts exec|--cwd' | 'e2b-ts exec|--env' | \
+      'e2b-ts exec|--shell' | 'e2b-ts exec|--timeout' | 'e2b-ts exec|--user' | \
+      'e2b-ts fs cat|--user' | 'e2b-ts fs cp|--links' | 'e2b-ts fs cp|--parallel' | \
+      'e2b-ts fs cp|--user' | 'e2b-ts fs ls|--depth' | 'e2b-ts fs ls|--user' | \
+      'e2b-ts fs mkdir|--user' | 'e2b-ts fs mv|--user' | 'e2b-ts fs rm|--user' | \
+      'e2b-ts fs stat|--user' | 'e2b-ts fs url|--expires' | 'e2b-ts fs url|--user' | \
+      'e2b-ts fs watch|--user' | 'e2b-ts fs write|--user' | 'e2b-ts git add|--timeout' | \
+      'e2b-ts git add|--user' | 'e2b-ts git branch create|--timeout' | \
+      'e2b-ts git branch create|--user' | 'e2b-ts git branch delete|--timeout' | \
+      'e2b-ts git branch delete|--user' | 'e2b-ts git branch ls|--timeout' | \
+      'e2b-ts git branch ls|--user' | 'e2b-ts git checkout|--timeout' | \
+      'e2b-ts git checkout|--user' | 'e2b-ts git clone|--branch' | 'e2b-ts git clone|--depth' | \
+      'e2b-ts git clone|--timeout' | 'e2b-ts git clone|--user' | 'e2b-ts git clone|--username' | \
+      'e2b-ts git commit|--author' | 'e2b-ts git commit|-m' | 'e2b-ts git commit|--message' | \
+      'e2b-ts git commit|--timeout' | 'e2b-ts git commit|--user' | \
+      'e2b-ts git config get|--scope' | 'e2b-ts git config get|--timeout' | \
+      'e2b-ts git config get|--user' | 'e2b-ts git config set|--scope' | \
+      'e2b-ts git config set|--timeout' | 'e2b-ts git config set|--user' | \
+      'e2b-ts git init|--initial-branch' | 'e2b-ts git init|--timeout' | \
+      'e2b-ts git init|--user' | 'e2b-ts git pull|--branch' | 'e2b-ts git pull|--remote' | \
+      'e2b-ts git pull|--timeout' | 'e2b-ts git pull|--user' | 'e2b-ts git pull|--username' | \
+      'e2b-ts git push|--branch' | 'e2b-ts git push|--remote' | 'e2b-ts git push|--timeout' | \
+      'e2b-ts git push|--user' | 'e2b-ts git push|--username' | \
       'e2b-ts git remote add|--timeout' | 'e2b-ts git remote add|--user' | \
       'e2b-ts git remote get|--timeout' | 'e2b-ts git remote get|--user' | \
       'e2b-ts git reset|--timeout' | 'e2b-ts git reset|--user' | 'e2b-ts git restore|--source' | \
@@ -159,6 +170,7 @@ _e2b_ts_takes_value() {
 # _e2b_ts_choices KEY FLAG: REPLY=the values of option FLAG at command KEY (fails if free)
 _e2b_ts_choices() {
   case "$1|$2" in
+    'e2b-ts fs cp|--links') REPLY='auto copy fail skip' ;;
     'e2b-ts git config get|--scope') REPLY='global local system' ;;
     'e2b-ts git config set|--scope') REPLY='global local system' ;;
     'e2b-ts local env|--shell') REPLY='dotenv fish powershell sh' ;;
@@ -170,7 +182,11 @@ _e2b_ts_choices() {
 # _e2b_ts_words KEY: REPLY=the subcommands of command KEY, or the values of its first argument
 _e2b_ts_words() {
   case "$1" in
-    'e2b-ts') REPLY='completion exec fs git help local proc pty run sandbox sbx volume' ;;
+    'e2b-ts') REPLY='auth completion exec fs git help local proc pty run sandbox sbx volume' ;;
+    'e2b-ts auth') REPLY='help login logout profile profiles status' ;;
+    'e2b-ts auth help') REPLY='login logout profiles status' ;;
+    'e2b-ts auth profiles') REPLY='help list ls remove rm use' ;;
+    'e2b-ts auth profiles help') REPLY='ls rm use' ;;
     'e2b-ts completion') REPLY='bash fish powershell zsh' ;;
     'e2b-ts fs') REPLY='cat cp help ls mkdir mv rm stat url watch write' ;;
     'e2b-ts fs help') REPLY='cat cp ls mkdir mv rm stat url watch write' ;;
@@ -184,7 +200,7 @@ _e2b_ts_words() {
       REPLY='add branch checkout clone commit config init pull push remote reset restore status' ;;
     'e2b-ts git remote') REPLY='add get help' ;;
     'e2b-ts git remote help') REPLY='add get' ;;
-    'e2b-ts help') REPLY='completion exec fs git local proc pty run sandbox volume' ;;
+    'e2b-ts help') REPLY='auth completion exec fs git local proc pty run sandbox volume' ;;
     'e2b-ts local') REPLY='env help logs start status stop' ;;
     'e2b-ts local help') REPLY='env logs start status stop' ;;
     'e2b-ts proc') REPLY='attach help kill list ls stdin' ;;
@@ -207,12 +223,20 @@ _e2b_ts_words() {
 _e2b_ts_options() {
   case "$1" in
     'e2b-ts') REPLY='-h --help' ;;
+    'e2b-ts auth') REPLY='-h --help' ;;
+    'e2b-ts auth login') REPLY='-h --help --no-browser --team --with-token' ;;
+    'e2b-ts auth logout') REPLY='-h --help' ;;
+    'e2b-ts auth profiles') REPLY='-h --help' ;;
+    'e2b-ts auth profiles ls') REPLY='-h --help' ;;
+    'e2b-ts auth profiles rm') REPLY='-h --help' ;;
+    'e2b-ts auth profiles use') REPLY='-h --help' ;;
+    'e2b-ts auth status') REPLY='-h --help' ;;
     'e2b-ts completion') REPLY='-h --help' ;;
     'e2b-ts exec')
       REPLY='--background --cwd --env -h --help --no-stdin --shell --stream --timeout --user' ;;
     'e2b-ts fs') REPLY='-h --help' ;;
     'e2b-ts fs cat') REPLY='-h --help --user' ;;
-    'e2b-ts fs cp') REPLY='-h --help --parallel --user' ;;
+    'e2b-ts fs cp') REPLY='-h --help --links --parallel --user' ;;
     'e2b-ts fs ls') REPLY='--depth -h --help -l --long --user' ;;
     'e2b-ts fs mkdir') REPLY='-h --help -p --parents --user' ;;
     'e2b-ts fs mv') REPLY='-h --help --user' ;;

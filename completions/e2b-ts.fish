@@ -4,6 +4,8 @@
 
 function __e2b_ts_child --argument-names key word --description 'Prints the subcommand of command KEY named WORD (fails if none)'
     switch "$key|$word"
+        case 'e2b-ts|auth'
+            echo 'e2b-ts auth'
         case 'e2b-ts|completion'
             echo 'e2b-ts completion'
         case 'e2b-ts|exec'
@@ -26,6 +28,24 @@ function __e2b_ts_child --argument-names key word --description 'Prints the subc
             echo 'e2b-ts sandbox'
         case 'e2b-ts|volume'
             echo 'e2b-ts volume'
+        case 'e2b-ts auth|help'
+            echo 'e2b-ts auth help'
+        case 'e2b-ts auth|login'
+            echo 'e2b-ts auth login'
+        case 'e2b-ts auth|logout'
+            echo 'e2b-ts auth logout'
+        case 'e2b-ts auth|profiles' 'e2b-ts auth|profile'
+            echo 'e2b-ts auth profiles'
+        case 'e2b-ts auth|status'
+            echo 'e2b-ts auth status'
+        case 'e2b-ts auth profiles|help'
+            echo 'e2b-ts auth profiles help'
+        case 'e2b-ts auth profiles|ls' 'e2b-ts auth profiles|list'
+            echo 'e2b-ts auth profiles ls'
+        case 'e2b-ts auth profiles|rm' 'e2b-ts auth profiles|remove'
+            echo 'e2b-ts auth profiles rm'
+        case 'e2b-ts auth profiles|use'
+            echo 'e2b-ts auth profiles use'
         case 'e2b-ts fs|cat'
             echo 'e2b-ts fs cat'
         case 'e2b-ts fs|cp'
@@ -189,28 +209,29 @@ end
 
 function __e2b_ts_takes_value --argument-names key flag --description 'Whether FLAG takes a value at command KEY'
     switch "$key|$flag"
-        case 'e2b-ts exec|--cwd' 'e2b-ts exec|--env' 'e2b-ts exec|--shell' \
-            'e2b-ts exec|--timeout' 'e2b-ts exec|--user' 'e2b-ts fs cat|--user' \
-            'e2b-ts fs cp|--parallel' 'e2b-ts fs cp|--user' 'e2b-ts fs ls|--depth' \
-            'e2b-ts fs ls|--user' 'e2b-ts fs mkdir|--user' 'e2b-ts fs mv|--user' \
-            'e2b-ts fs rm|--user' 'e2b-ts fs stat|--user' 'e2b-ts fs url|--expires' \
-            'e2b-ts fs url|--user' 'e2b-ts fs watch|--user' 'e2b-ts fs write|--user' \
-            'e2b-ts git add|--timeout' 'e2b-ts git add|--user' \
-            'e2b-ts git branch create|--timeout' 'e2b-ts git branch create|--user' \
-            'e2b-ts git branch delete|--timeout' 'e2b-ts git branch delete|--user' \
-            'e2b-ts git branch ls|--timeout' 'e2b-ts git branch ls|--user' \
-            'e2b-ts git checkout|--timeout' 'e2b-ts git checkout|--user' \
-            'e2b-ts git clone|--branch' 'e2b-ts git clone|--depth' 'e2b-ts git clone|--timeout' \
-            'e2b-ts git clone|--user' 'e2b-ts git clone|--username' 'e2b-ts git commit|--author' \
-            'e2b-ts git commit|-m' 'e2b-ts git commit|--message' 'e2b-ts git commit|--timeout' \
-            'e2b-ts git commit|--user' 'e2b-ts git config get|--scope' \
-            'e2b-ts git config get|--timeout' 'e2b-ts git config get|--user' \
-            'e2b-ts git config set|--scope' 'e2b-ts git config set|--timeout' \
-            'e2b-ts git config set|--user' 'e2b-ts git init|--initial-branch' \
-            'e2b-ts git init|--timeout' 'e2b-ts git init|--user' 'e2b-ts git pull|--branch' \
-            'e2b-ts git pull|--remote' 'e2b-ts git pull|--timeout' 'e2b-ts git pull|--user' \
-            'e2b-ts git pull|--username' 'e2b-ts git push|--branch' 'e2b-ts git push|--remote' \
-            'e2b-ts git push|--timeout' 'e2b-ts git push|--user' 'e2b-ts git push|--username' \
+        case 'e2b-ts auth login|--team' 'e2b-ts exec|--cwd' 'e2b-ts exec|--env' \
+            'e2b-ts exec|--shell' 'e2b-ts exec|--timeout' 'e2b-ts exec|--user' \
+            'e2b-ts fs cat|--user' 'e2b-ts fs cp|--links' 'e2b-ts fs cp|--parallel' \
+            'e2b-ts fs cp|--user' 'e2b-ts fs ls|--depth' 'e2b-ts fs ls|--user' \
+            'e2b-ts fs mkdir|--user' 'e2b-ts fs mv|--user' 'e2b-ts fs rm|--user' \
+            'e2b-ts fs stat|--user' 'e2b-ts fs url|--expires' 'e2b-ts fs url|--user' \
+            'e2b-ts fs watch|--user' 'e2b-ts fs write|--user' 'e2b-ts git add|--timeout' \
+            'e2b-ts git add|--user' 'e2b-ts git branch create|--timeout' \
+            'e2b-ts git branch create|--user' 'e2b-ts git branch delete|--timeout' \
+            'e2b-ts git branch delete|--user' 'e2b-ts git branch ls|--timeout' \
+            'e2b-ts git branch ls|--user' 'e2b-ts git checkout|--timeout' \
+            'e2b-ts git checkout|--user' 'e2b-ts git clone|--branch' 'e2b-ts git clone|--depth' \
+            'e2b-ts git clone|--timeout' 'e2b-ts git clone|--user' 'e2b-ts git clone|--username' \
+            'e2b-ts git commit|--author' 'e2b-ts git commit|-m' 'e2b-ts git commit|--message' \
+            'e2b-ts git commit|--timeout' 'e2b-ts git commit|--user' \
+            'e2b-ts git config get|--scope' 'e2b-ts git config get|--timeout' \
+            'e2b-ts git config get|--user' 'e2b-ts git config set|--scope' \
+            'e2b-ts git config set|--timeout' 'e2b-ts git config set|--user' \
+            'e2b-ts git init|--initial-branch' 'e2b-ts git init|--timeout' \
+            'e2b-ts git init|--user' 'e2b-ts git pull|--branch' 'e2b-ts git pull|--remote' \
+            'e2b-ts git pull|--timeout' 'e2b-ts git pull|--user' 'e2b-ts git pull|--username' \
+            'e2b-ts git push|--branch' 'e2b-ts git push|--remote' 'e2b-ts git push|--timeout' \
+            'e2b-ts git push|--user' 'e2b-ts git push|--username' \
             'e2b-ts git remote add|--timeout' 'e2b-ts git remote add|--user' \
             'e2b-ts git remote get|--timeout' 'e2b-ts git remote get|--user' \
             'e2b-ts git reset|--timeout' 'e2b-ts git reset|--user' 'e2b-ts git restore|--source' \
@@ -296,6 +317,7 @@ end
 complete -c e2b-ts -f
 
 # e2b-ts
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a auth -d 'Sign in to E2B: login, status, logout, profiles'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a completion -d 'Print a shell completion script (bash, zsh, fish, powershell)'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a exec -d 'Run a command in a sandbox, streaming its output; exits with its exit code'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a fs -d 'Files in sandboxes: copy, list, read, write, watch'
@@ -309,6 +331,51 @@ complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a sandbox -d 'Create, list
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a sbx -d 'Create, list and manage sandboxes'
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts'" -a volume -d 'Volumes: persistent storage that sandboxes mount'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts'" -s h -l help -d 'show help'
+
+# e2b-ts auth
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts auth'" -a help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts auth'" -a login -d 'Sign in to E2B: through the dashboard in a browser, or with a key or token on stdin (--with-token)'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts auth'" -a logout -d 'Forget a profile\'s key (the default profile, or --profile NAME); its domain and API URL stay'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts auth'" -a profiles -d 'Named sign-ins side by side (accounts, self-hosted domains): ls, use, rm'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts auth'" -a profile -d 'Named sign-ins side by side (accounts, self-hosted domains): ls, use, rm'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts auth'" -a status -d 'Show which credentials are in effect, where each came from, and whether the key works (exit 4 when it does not)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts auth'" -s h -l help -d 'display help for command'
+
+# e2b-ts auth help
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts auth help'" -a 'login logout profiles status'
+
+# e2b-ts auth login
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts auth login'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts auth login'" -l no-browser -d 'print the sign-in URL instead of opening a browser'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts auth login'" -l team -x -d 'keep this team\'s API key instead of the default team\'s'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts auth login'" -l with-token -d 'read an API key (e2b_…) or access token (sk_e2b_…) from stdin'
+
+# e2b-ts auth logout
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts auth logout'" -s h -l help -d 'display help for command'
+
+# e2b-ts auth profiles
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts auth profiles'" -a help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts auth profiles'" -a ls -d 'List the profiles of the config file (* marks the default); no secrets are shown or read'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts auth profiles'" -a list -d 'List the profiles of the config file (* marks the default); no secrets are shown or read'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts auth profiles'" -a rm -d 'Remove profiles: their settings, and their keys from the OS keychain or the config file'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts auth profiles'" -a remove -d 'Remove profiles: their settings, and their keys from the OS keychain or the config file'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts auth profiles'" -a use -d 'Make a profile the default one (used when no --profile, E2B_TS_PROFILE, --api-key or E2B_API_KEY is given)'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts auth profiles'" -s h -l help -d 'display help for command'
+
+# e2b-ts auth profiles help
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts auth profiles help'" -a 'ls rm use'
+
+# e2b-ts auth profiles ls
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts auth profiles ls'" -s h -l help -d 'display help for command'
+
+# e2b-ts auth profiles rm
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts auth profiles rm'" -s h -l help -d 'display help for command'
+
+# e2b-ts auth profiles use
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts auth profiles use'" -s h -l help -d 'display help for command'
+
+# e2b-ts auth status
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts auth status'" -s h -l help -d 'display help for command'
 
 # e2b-ts completion
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts completion'" -a 'bash fish powershell zsh'
@@ -345,6 +412,7 @@ complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts fs cat'" -l user -x -d 'sandbox user 
 
 # e2b-ts fs cp
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts fs cp'" -s h -l help -d 'display help for command'
+complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts fs cp'" -l links -x -a 'auto copy fail skip' -d 'symlinks of a download where they cannot be made (default: auto)'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts fs cp'" -l parallel -x -d 'tar streams in flight at once for folders with many files'
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts fs cp'" -l user -x -d 'sandbox user that reads or writes the files (default: user)'
 
@@ -559,7 +627,7 @@ complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git status'" -l timeout -x -d 'stop g
 complete -c e2b-ts -n "__e2b_ts_at 'e2b-ts git status'" -l user -x -d 'sandbox user git runs as (relative paths are in their home; default: user)'
 
 # e2b-ts help
-complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts help'" -a 'completion exec fs git local proc pty run sandbox volume'
+complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts help'" -a 'auth completion exec fs git local proc pty run sandbox volume'
 
 # e2b-ts local
 complete -c e2b-ts -n "__e2b_ts_wants_word 'e2b-ts local'" -a env -d 'Print the environment that points E2B SDKs and tools at the local backend (starts it if needed)'

@@ -8,6 +8,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $ordinal = [System.StringComparer]::Ordinal
     # "KEY|WORD" -> the subcommand of command KEY named WORD
     $children = [System.Collections.Generic.Dictionary[string, string]]::new($ordinal)
+    $children['e2b-ts|auth'] = 'e2b-ts auth'
     $children['e2b-ts|completion'] = 'e2b-ts completion'
     $children['e2b-ts|exec'] = 'e2b-ts exec'
     $children['e2b-ts|fs'] = 'e2b-ts fs'
@@ -20,6 +21,18 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $children['e2b-ts|sandbox'] = 'e2b-ts sandbox'
     $children['e2b-ts|sbx'] = 'e2b-ts sandbox'
     $children['e2b-ts|volume'] = 'e2b-ts volume'
+    $children['e2b-ts auth|help'] = 'e2b-ts auth help'
+    $children['e2b-ts auth|login'] = 'e2b-ts auth login'
+    $children['e2b-ts auth|logout'] = 'e2b-ts auth logout'
+    $children['e2b-ts auth|profiles'] = 'e2b-ts auth profiles'
+    $children['e2b-ts auth|profile'] = 'e2b-ts auth profiles'
+    $children['e2b-ts auth|status'] = 'e2b-ts auth status'
+    $children['e2b-ts auth profiles|help'] = 'e2b-ts auth profiles help'
+    $children['e2b-ts auth profiles|ls'] = 'e2b-ts auth profiles ls'
+    $children['e2b-ts auth profiles|list'] = 'e2b-ts auth profiles ls'
+    $children['e2b-ts auth profiles|rm'] = 'e2b-ts auth profiles rm'
+    $children['e2b-ts auth profiles|remove'] = 'e2b-ts auth profiles rm'
+    $children['e2b-ts auth profiles|use'] = 'e2b-ts auth profiles use'
     $children['e2b-ts fs|cat'] = 'e2b-ts fs cat'
     $children['e2b-ts fs|cp'] = 'e2b-ts fs cp'
     $children['e2b-ts fs|help'] = 'e2b-ts fs help'
@@ -109,12 +122,14 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
 
     # "KEY|FLAG" of the options that take a value ("*|FLAG": global options)
     $valueFlags = [System.Collections.Generic.HashSet[string]]::new($ordinal)
+    [void]$valueFlags.Add('e2b-ts auth login|--team')
     [void]$valueFlags.Add('e2b-ts exec|--cwd')
     [void]$valueFlags.Add('e2b-ts exec|--env')
     [void]$valueFlags.Add('e2b-ts exec|--shell')
     [void]$valueFlags.Add('e2b-ts exec|--timeout')
     [void]$valueFlags.Add('e2b-ts exec|--user')
     [void]$valueFlags.Add('e2b-ts fs cat|--user')
+    [void]$valueFlags.Add('e2b-ts fs cp|--links')
     [void]$valueFlags.Add('e2b-ts fs cp|--parallel')
     [void]$valueFlags.Add('e2b-ts fs cp|--user')
     [void]$valueFlags.Add('e2b-ts fs ls|--depth')
@@ -232,6 +247,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
 
     # "KEY|FLAG" -> the values of an option ("*|FLAG": global options)
     $choices = [System.Collections.Generic.Dictionary[string, string[]]]::new($ordinal)
+    $choices['e2b-ts fs cp|--links'] = @('auto', 'copy', 'fail', 'skip')
     $choices['e2b-ts git config get|--scope'] = @('global', 'local', 'system')
     $choices['e2b-ts git config set|--scope'] = @('global', 'local', 'system')
     $choices['e2b-ts local env|--shell'] = @('dotenv', 'fish', 'powershell', 'sh')
@@ -240,6 +256,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     # KEY -> the subcommands of command KEY, or the values of its first argument
     $words = [System.Collections.Generic.Dictionary[string, string[]]]::new($ordinal)
     $words['e2b-ts'] = @(
+        'auth'
         'completion'
         'exec'
         'fs'
@@ -253,6 +270,10 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
         'sbx'
         'volume'
     )
+    $words['e2b-ts auth'] = @('help', 'login', 'logout', 'profile', 'profiles', 'status')
+    $words['e2b-ts auth help'] = @('login', 'logout', 'profiles', 'status')
+    $words['e2b-ts auth profiles'] = @('help', 'list', 'ls', 'remove', 'rm', 'use')
+    $words['e2b-ts auth profiles help'] = @('ls', 'rm', 'use')
     $words['e2b-ts completion'] = @('bash', 'fish', 'powershell', 'zsh')
     $words['e2b-ts fs'] = @('cat', 'cp', 'help', 'ls', 'mkdir', 'mv', 'rm', 'stat', 'url', 'watch', 'write')
     $words['e2b-ts fs help'] = @('cat', 'cp', 'ls', 'mkdir', 'mv', 'rm', 'stat', 'url', 'watch', 'write')
@@ -293,7 +314,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     )
     $words['e2b-ts git remote'] = @('add', 'get', 'help')
     $words['e2b-ts git remote help'] = @('add', 'get')
-    $words['e2b-ts help'] = @('completion', 'exec', 'fs', 'git', 'local', 'proc', 'pty', 'run', 'sandbox', 'volume')
+    $words['e2b-ts help'] = @('auth', 'completion', 'exec', 'fs', 'git', 'local', 'proc', 'pty', 'run', 'sandbox', 'volume')
     $words['e2b-ts local'] = @('env', 'help', 'logs', 'start', 'status', 'stop')
     $words['e2b-ts local help'] = @('env', 'logs', 'start', 'status', 'stop')
     $words['e2b-ts proc'] = @('attach', 'help', 'kill', 'list', 'ls', 'stdin')
@@ -348,6 +369,14 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     # KEY -> the options of command KEY ("*": the global ones)
     $options = [System.Collections.Generic.Dictionary[string, string[]]]::new($ordinal)
     $options['e2b-ts'] = @('-h', '--help')
+    $options['e2b-ts auth'] = @('-h', '--help')
+    $options['e2b-ts auth login'] = @('-h', '--help', '--no-browser', '--team', '--with-token')
+    $options['e2b-ts auth logout'] = @('-h', '--help')
+    $options['e2b-ts auth profiles'] = @('-h', '--help')
+    $options['e2b-ts auth profiles ls'] = @('-h', '--help')
+    $options['e2b-ts auth profiles rm'] = @('-h', '--help')
+    $options['e2b-ts auth profiles use'] = @('-h', '--help')
+    $options['e2b-ts auth status'] = @('-h', '--help')
     $options['e2b-ts completion'] = @('-h', '--help')
     $options['e2b-ts exec'] = @(
         '--background'
@@ -363,7 +392,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     )
     $options['e2b-ts fs'] = @('-h', '--help')
     $options['e2b-ts fs cat'] = @('-h', '--help', '--user')
-    $options['e2b-ts fs cp'] = @('-h', '--help', '--parallel', '--user')
+    $options['e2b-ts fs cp'] = @('-h', '--help', '--links', '--parallel', '--user')
     $options['e2b-ts fs ls'] = @('--depth', '-h', '--help', '-l', '--long', '--user')
     $options['e2b-ts fs mkdir'] = @('-h', '--help', '-p', '--parents', '--user')
     $options['e2b-ts fs mv'] = @('-h', '--help', '--user')
@@ -512,6 +541,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
 
     # "KEY|WORD" -> description of a subcommand or option ("*|FLAG": global options)
     $tips = [System.Collections.Generic.Dictionary[string, string]]::new($ordinal)
+    $tips['e2b-ts|auth'] = 'Sign in to E2B: login, status, logout, profiles'
     $tips['e2b-ts|completion'] = 'Print a shell completion script (bash, zsh, fish, powershell)'
     $tips['e2b-ts|exec'] = 'Run a command in a sandbox, streaming its output; exits with its exit code'
     $tips['e2b-ts|fs'] = 'Files in sandboxes: copy, list, read, write, watch'
@@ -526,6 +556,37 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $tips['e2b-ts|volume'] = 'Volumes: persistent storage that sandboxes mount'
     $tips['e2b-ts|-h'] = 'show help'
     $tips['e2b-ts|--help'] = 'show help'
+    $tips['e2b-ts auth|help'] = 'display help for command'
+    $tips['e2b-ts auth|login'] = 'Sign in to E2B: through the dashboard in a browser, or with a key or token on stdin (--with-token)'
+    $tips['e2b-ts auth|logout'] = 'Forget a profile''s key (the default profile, or --profile NAME); its domain and API URL stay'
+    $tips['e2b-ts auth|profiles'] = 'Named sign-ins side by side (accounts, self-hosted domains): ls, use, rm'
+    $tips['e2b-ts auth|profile'] = 'Named sign-ins side by side (accounts, self-hosted domains): ls, use, rm'
+    $tips['e2b-ts auth|status'] = 'Show which credentials are in effect, where each came from, and whether the key works (exit 4 when it does not)'
+    $tips['e2b-ts auth|-h'] = 'display help for command'
+    $tips['e2b-ts auth|--help'] = 'display help for command'
+    $tips['e2b-ts auth login|-h'] = 'display help for command'
+    $tips['e2b-ts auth login|--help'] = 'display help for command'
+    $tips['e2b-ts auth login|--no-browser'] = 'print the sign-in URL instead of opening a browser'
+    $tips['e2b-ts auth login|--team'] = 'keep this team''s API key instead of the default team''s'
+    $tips['e2b-ts auth login|--with-token'] = 'read an API key (e2b_…) or access token (sk_e2b_…) from stdin'
+    $tips['e2b-ts auth logout|-h'] = 'display help for command'
+    $tips['e2b-ts auth logout|--help'] = 'display help for command'
+    $tips['e2b-ts auth profiles|help'] = 'display help for command'
+    $tips['e2b-ts auth profiles|ls'] = 'List the profiles of the config file (* marks the default); no secrets are shown or read'
+    $tips['e2b-ts auth profiles|list'] = 'List the profiles of the config file (* marks the default); no secrets are shown or read'
+    $tips['e2b-ts auth profiles|rm'] = 'Remove profiles: their settings, and their keys from the OS keychain or the config file'
+    $tips['e2b-ts auth profiles|remove'] = 'Remove profiles: their settings, and their keys from the OS keychain or the config file'
+    $tips['e2b-ts auth profiles|use'] = 'Make a profile the default one (used when no --profile, E2B_TS_PROFILE, --api-key or E2B_API_KEY is given)'
+    $tips['e2b-ts auth profiles|-h'] = 'display help for command'
+    $tips['e2b-ts auth profiles|--help'] = 'display help for command'
+    $tips['e2b-ts auth profiles ls|-h'] = 'display help for command'
+    $tips['e2b-ts auth profiles ls|--help'] = 'display help for command'
+    $tips['e2b-ts auth profiles rm|-h'] = 'display help for command'
+    $tips['e2b-ts auth profiles rm|--help'] = 'display help for command'
+    $tips['e2b-ts auth profiles use|-h'] = 'display help for command'
+    $tips['e2b-ts auth profiles use|--help'] = 'display help for command'
+    $tips['e2b-ts auth status|-h'] = 'display help for command'
+    $tips['e2b-ts auth status|--help'] = 'display help for command'
     $tips['e2b-ts completion|-h'] = 'display help for command'
     $tips['e2b-ts completion|--help'] = 'display help for command'
     $tips['e2b-ts exec|--background'] = 'start the command, print its PID and return'
@@ -556,6 +617,7 @@ Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {
     $tips['e2b-ts fs cat|--user'] = 'sandbox user (decides relative paths and ~)'
     $tips['e2b-ts fs cp|-h'] = 'display help for command'
     $tips['e2b-ts fs cp|--help'] = 'display help for command'
+    $tips['e2b-ts fs cp|--links'] = 'symlinks of a download where they cannot be made (default: auto)'
     $tips['e2b-ts fs cp|--parallel'] = 'tar streams in flight at once for folders with many files'
     $tips['e2b-ts fs cp|--user'] = 'sandbox user that reads or writes the files (default: user)'
     $tips['e2b-ts fs ls|--depth'] = 'descend this many levels'

@@ -33,7 +33,7 @@ try {
     logLevel: 'warning',
     // Native addons load from node_modules at run time (prebuilt .node files cannot be bundled);
     // @lydell/node-pty finds its binary in a platform package of its own (@lydell/node-pty-linux-x64...).
-    external: ['@lydell/node-pty', '@napi-rs/xattr'],
+    external: ['@lydell/node-pty', '@napi-rs/xattr', '@napi-rs/keyring'],
     // Some bundled dependencies are CommonJS and call require(); give the ESM bundles one.
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   };

@@ -5,12 +5,13 @@
  */
 import type { ConnectionOptions } from '../client/config.js';
 import type { Sandbox } from '../client/sandbox.js';
-import { UsageError } from './errors.js';
+import { LocalBackendError, UsageError } from './errors.js';
 import { createSystemIO, type IOStreams } from './io.js';
 import { createPrompter, type Prompter } from './prompter.js';
+import type { Credentials } from './credentials.js';
+import type { SecretStore } from './keychain.js';
 import { onReaderGone, READER_GONE_STATUS } from './reader-gone.js';
 import { escapeControls } from './render/sanitize.js';
-import { loadProfile } from './profiles.js';
 import { startSpinner, type Spinner } from './spinner.js';
 
 type Env = Record<string, string | undefined>;
@@ -78,6 +79,10 @@ export interface Context {
    * resumed), through `client()` and `connection()`; unknown: SandboxNotFoundError (exit 3).
    */
   sandbox(sandboxId: string): Promise<Sandbox>;
+  /** The OS keychain, opened on first use; rejects with KeychainUnavailableError when there is none. */
+  keychain(): Promise<SecretStore>;
+  /** Opens a URL in the user's browser; false when no browser could be started. */
+  openBrowser(url: string): Promise<boolean>;
   spinner(text: string): Promise<Spinner>;
   /** A line for `--debug` on stderr. */
   debug(line: string): void;
@@ -121,6 +126,10 @@ export interface ContextParts {
   client?: () => Promise<typeof import('../index.js')>;
   /** Replaces how a verb gets its sandbox. */
   sandbox?: (sandboxId: string, ctx: Context) => Promise<Sandbox>;
+  /** Replaces the OS keychain (tests use an in-memory store). */
+  keychain?: () => Promise<SecretStore>;
+  /** Replaces the browser (tests follow the URL themselves). */
+  openBrowser?: (url: string) => Promise<boolean>;
 }
 
 export function createContext(parts: ContextParts = {}): Context {
@@ -128,6 +137,7 @@ export function createContext(parts: ContextParts = {}): Context {
   const makeIO = parts.makeIO ?? ((o) => createSystemIO(o));
   const signal = parts.signal ?? new AbortController().signal;
   let connection: Promise<ConnectionOptions> | undefined;
+  let keychain: Promise<SecretStore> | undefined;
 
   const ctx: Context = {
     io: parts.io ?? makeIO({ noColor: false, noInput: false }),
@@ -153,6 +163,15 @@ export function createContext(parts: ContextParts = {}): Context {
       if (parts.sandbox) return parts.sandbox(sandboxId, ctx);
       const { Sandbox } = await ctx.client();
       return Sandbox.attach(sandboxId, { ...(await ctx.connection()), signal: ctx.signal });
+    },
+    keychain() {
+      keychain ??= parts.keychain ? parts.keychain() : import('./keychain.js').then((k) => k.openKeychain());
+      return keychain;
+    },
+    async openBrowser(url) {
+      if (parts.openBrowser) return parts.openBrowser(url);
+      const { openBrowser } = await import('./browser.js');
+      return openBrowser(url, env);
     },
     spinner: (text) => (ctx.globals.json ? startSpinner({ ...ctx.io, isStderrTTY: false }, text) : startSpinner(ctx.io, text)),
     debug(line) {
@@ -182,6 +201,9 @@ async function resolveConnection(ctx: Context): Promise<ConnectionOptions> {
     if (g.apiUrl || g.domain || g.apiKey || g.profile) {
       throw new UsageError('--local cannot be combined with --api-url, --domain, --api-key or --profile');
     }
+    const { localBackendRefusal } = await import('../local/platform.js');
+    const refusal = localBackendRefusal();
+    if (refusal) throw new LocalBackendError(refusal);
     const { ensureDaemon, findDaemon } = await import('../local/control.js');
     const { statePaths, stateRoot } = await import('../local/paths.js');
     const paths = statePaths(stateRoot(ctx.env));
@@ -200,33 +222,34 @@ async function resolveConnection(ctx: Context): Promise<ConnectionOptions> {
       ...(logger ? { logger } : {}),
     };
   }
-  const profile = loadProfile(g.profile, ctx.env);
+  const { resolveCredentials } = await import('./credentials.js');
+  const creds = await resolveCredentials(g, ctx.env, { keychain: () => ctx.keychain() });
+  const options = await remoteConnection(ctx, creds);
+  if (creds.apiKey) ctx.debug(`API key from ${creds.apiKey.from}`);
+  else {
+    const { AuthenticationError } = await import('../client/errors.js');
+    const why = creds.problems.length ? ` (${creds.problems.join('; ')})` : '';
+    throw new AuthenticationError(`no API key: run e2b-ts auth login, set E2B_API_KEY, pass --api-key, or use --local for the local backend${why}`);
+  }
+  return options;
+}
+
+/**
+ * Connection options for E2B (not the local backend) from resolved settings: the domain and
+ * API URL checked with errors that name where they came from, and everything the library would
+ * read from process.env taken from the context's env instead.
+ */
+export async function remoteConnection(ctx: Context, creds: Pick<Credentials, 'apiKey' | 'accessToken' | 'domain' | 'apiUrl'>): Promise<ConnectionOptions> {
   const options: ConnectionOptions = {};
-  const apiKey = g.apiKey ?? ctx.env.E2B_API_KEY ?? profile?.apiKey;
-  const accessToken = ctx.env.E2B_ACCESS_TOKEN ?? profile?.accessToken;
-  const domain = g.domain ?? ctx.env.E2B_DOMAIN ?? profile?.domain;
-  const apiUrl = g.apiUrl ?? ctx.env.E2B_API_URL ?? profile?.apiUrl;
-  // Checked here as well as in the library, so the error names what the user set.
   const { checkBaseUrl, checkDomain } = await import('../client/config.js');
-  if (apiKey) options.apiKey = apiKey;
-  if (accessToken) options.accessToken = accessToken;
-  if (domain) {
-    const what = g.domain !== undefined ? '--domain' : ctx.env.E2B_DOMAIN !== undefined ? 'E2B_DOMAIN' : `"domain" of ${profile?.source}`;
-    options.domain = checkDomain(domain.trim(), what);
-  }
-  if (apiUrl) {
-    const what = g.apiUrl !== undefined ? '--api-url' : ctx.env.E2B_API_URL !== undefined ? 'E2B_API_URL' : `"apiUrl" of ${profile?.source}`;
-    options.apiUrl = checkBaseUrl(apiUrl.trim(), what);
-  }
+  if (creds.apiKey) options.apiKey = creds.apiKey.value;
+  if (creds.accessToken) options.accessToken = creds.accessToken.value;
+  if (creds.domain) options.domain = checkDomain(creds.domain.value, creds.domain.what);
+  if (creds.apiUrl) options.apiUrl = checkBaseUrl(creds.apiUrl.value, creds.apiUrl.what);
   if (ctx.env.E2B_SANDBOX_URL) options.sandboxUrl = ctx.env.E2B_SANDBOX_URL;
-  // Everything the library would otherwise read from process.env comes from the context's env.
   options.debug = (ctx.env.E2B_DEBUG ?? '').toLowerCase() === 'true';
   options.validateApiKey = (ctx.env.E2B_VALIDATE_API_KEY ?? '').toLowerCase() !== 'false';
-  if (logger) options.logger = logger;
-  if (!apiKey) {
-    const { AuthenticationError } = await import('../client/errors.js');
-    throw new AuthenticationError('no API key: set E2B_API_KEY, pass --api-key, or use --local for the local backend');
-  }
+  if (ctx.globals.debug) options.logger = (line: string) => ctx.debug(line);
   return options;
 }
 

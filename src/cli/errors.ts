@@ -55,3 +55,8 @@ export class GitError extends Error {
 export class LocalPortError extends Error {
   override name = 'LocalPortError';
 }
+
+/** The local backend cannot run here, for a reason it states (native Windows: use WSL2). Exit 1, reported as it is. */
+export class LocalBackendError extends Error {
+  override name = 'LocalBackendError';
+}

@@ -7,8 +7,9 @@ import { SandboxError } from '../client/errors.js';
 import { markCommandStart } from './command-start.js';
 import { buildProgram, globalsOf } from './commands/root.js';
 import { createSystemContext, type Context } from './context.js';
-import { CancelError, CopyError, ExecError, GitError, LocalPortError, SilentError, UsageError } from './errors.js';
+import { CancelError, CopyError, ExecError, GitError, LocalBackendError, LocalPortError, SilentError, UsageError } from './errors.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
+import { KeychainUnavailableError } from './keychain.js';
 import { isReaderGone, READER_GONE_STATUS } from './reader-gone.js';
 import { escapeControls } from './render/sanitize.js';
 
@@ -49,7 +50,14 @@ function report(error: unknown, ctx: Context, debug: () => boolean): number {
     return code;
   }
   const known =
-    error instanceof UsageError || error instanceof ExecError || error instanceof CopyError || error instanceof GitError || error instanceof LocalPortError || isLibraryError(error);
+    error instanceof UsageError ||
+    error instanceof ExecError ||
+    error instanceof CopyError ||
+    error instanceof GitError ||
+    error instanceof LocalPortError ||
+    error instanceof KeychainUnavailableError ||
+    error instanceof LocalBackendError ||
+    isLibraryError(error);
   const line = known ? message : `${message} (unexpected; rerun with --debug for details)`;
   // Messages carry servers' and sandboxes' text: the terminal must see it, never act on it.
   ctx.io.stderr.write(`${color.red('error:')} ${escapeControls(oneLine(line))}\n`);

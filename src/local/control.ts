@@ -8,7 +8,8 @@ import { closeSync, existsSync, openSync, readFileSync, rmSync, statSync } from 
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { packageRoot } from '../version.js';
-import { isAlive } from './runtime/proctree.js';
+import { localBackendRefusal } from './platform.js';
+import { isAlive } from './runtime/process-tree.js';
 import { DEFAULT_LOCAL_PORT, statePaths, type DaemonInfo, type StatePaths } from './paths.js';
 import { secureStateRoot } from './state-root.js';
 import { readJsonSync } from './store.js';
@@ -93,6 +94,8 @@ export interface StartOptions {
   port?: number;
   /** Extra environment for the daemon process. */
   env?: Record<string, string | undefined>;
+  /** Where it would run (platform.ts refuses native Windows). @default this machine's */
+  platform?: NodeJS.Platform;
 }
 
 /**
@@ -100,6 +103,8 @@ export interface StartOptions {
  * it answers. Returns the running daemon, which may be one another CLI started meanwhile.
  */
 export async function startDaemonProcess(paths: StatePaths = statePaths(), opts: StartOptions = {}): Promise<RunningDaemon> {
+  const refusal = localBackendRefusal(opts.platform);
+  if (refusal) throw new Error(refusal);
   secureStateRoot(paths.root);
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (!takeLock(paths.startLock)) {

@@ -25,6 +25,53 @@ export const SIGNAL_NUMBERS: Readonly<Record<SignalName, number>> = {
   SIGTSTP: 20,
 };
 
+/**
+ * Every standard signal by name, numbered as on Linux (x86-64 and arm64 agree), i.e. as in the
+ * sandbox and on the wire. The host boundary maps through names: macOS numbers differently
+ * (SIGUSR1 is 30 there, and 10 is SIGBUS), so a wire number given to `process.kill` as a number
+ * would send the wrong signal.
+ */
+export const LINUX_SIGNAL_NUMBERS: Readonly<Record<string, number>> = {
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGQUIT: 3,
+  SIGILL: 4,
+  SIGTRAP: 5,
+  SIGABRT: 6,
+  SIGBUS: 7,
+  SIGFPE: 8,
+  SIGKILL: 9,
+  SIGUSR1: 10,
+  SIGSEGV: 11,
+  SIGUSR2: 12,
+  SIGPIPE: 13,
+  SIGALRM: 14,
+  SIGTERM: 15,
+  SIGSTKFLT: 16,
+  SIGCHLD: 17,
+  SIGCONT: 18,
+  SIGSTOP: 19,
+  SIGTSTP: 20,
+  SIGTTIN: 21,
+  SIGTTOU: 22,
+  SIGURG: 23,
+  SIGXCPU: 24,
+  SIGXFSZ: 25,
+  SIGVTALRM: 26,
+  SIGPROF: 27,
+  SIGWINCH: 28,
+  SIGIO: 29,
+  SIGPWR: 30,
+  SIGSYS: 31,
+};
+
+const LINUX_SIGNAL_NAMES: Readonly<Record<number, string>> = Object.fromEntries(Object.entries(LINUX_SIGNAL_NUMBERS).map(([name, n]) => [n, name]));
+
+/** The name of a Linux (wire) signal number, to hand to the host by name; undefined when it has none. */
+export function linuxSignalName(number: number): string | undefined {
+  return LINUX_SIGNAL_NAMES[number];
+}
+
 /** Go's names of signals (what strsignal prints), by number: the words of envd's end statuses. */
 export const GO_SIGNAL_NAMES: Readonly<Record<number, string>> = {
   1: 'hangup',

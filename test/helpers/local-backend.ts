@@ -61,9 +61,10 @@ export function requireSandboxFolder(home: string, sandboxId: string): string {
   return dir;
 }
 
-async function launch(home: string, port: number, extraEnv: Record<string, string>): Promise<{ child: ChildProcess; port: number; out: string[] }> {
+async function launch(home: string, port: number, extraEnv: Record<string, string>, wrap: string[] = []): Promise<{ child: ChildProcess; port: number; out: string[] }> {
   const out: string[] = [];
-  const child = spawn(process.execPath, [daemonMain, '--port', String(port)], {
+  const command = [...wrap, process.execPath, daemonMain, '--port', String(port)];
+  const child = spawn(command[0]!, command.slice(1), {
     // one warm spare per test backend (the default two serve back-to-back creates; tests seldom
     // make them, and a dozen backends booting spares at once load a small CI machine)
     env: { E2B_TS_WARM_SPARE: '1', ...process.env, ...extraEnv, E2B_TS_HOME: home },
@@ -91,9 +92,20 @@ async function launch(home: string, port: number, extraEnv: Record<string, strin
   throw new Error(`daemon did not start: ${out.join('')}`);
 }
 
-export async function startLocalBackend(opts: { env?: Record<string, string>; home?: string } = {}): Promise<LocalBackend> {
+/** Options of {@link startLocalBackend}. */
+export interface LocalBackendOptions {
+  env?: Record<string, string>;
+  home?: string;
+  /**
+   * A command the daemon runs under (`unshare --mount -- sh -c '...; exec "$@"'`), which must
+   * exec it in the same process: the daemon's pid is the one spawned.
+   */
+  wrap?: string[];
+}
+
+export async function startLocalBackend(opts: LocalBackendOptions = {}): Promise<LocalBackend> {
   const home = opts.home ?? mkdtempSync(join(tmpdir(), 'e2bts-test-'));
-  let current = await launch(home, 0, opts.env ?? {});
+  let current = await launch(home, 0, opts.env ?? {}, opts.wrap);
   const apiKey = readFileSync(join(home, 'api-key'), 'utf8').trim();
   const stopChild = async () => {
     const child = current.child;
@@ -130,7 +142,7 @@ export async function startLocalBackend(opts: { env?: Record<string, string>; ho
     },
     async restart() {
       await stopChild();
-      current = await launch(home, current.port, opts.env ?? {});
+      current = await launch(home, current.port, opts.env ?? {}, opts.wrap);
     },
     async dispose() {
       await stopChild();

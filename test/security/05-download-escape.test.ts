@@ -112,15 +112,16 @@ describe('fs cp download from a hostile sandbox (real backend, built CLI)', () =
 });
 
 describe("the path a sandbox reports for the source cannot steer a download's local name", () => {
-  // The sandbox's answer to "what is this path" (envd runs in the sandbox) names the local file
-  // or folder when the destination is a folder.
+  // The sandbox answers "what is this path" (envd runs in the sandbox). A download into a folder
+  // takes the name the user wrote (issue 17); a folder's tar stream names it as the sandbox
+  // reports it, a name that must then pass the local rules before anything is written.
   it.each([
     { what: 'a file', type: 'file', reported: '/home/user/..' },
     { what: 'a file', type: 'file', reported: '/..' },
     { what: 'a folder', type: 'dir', reported: '/home/user/..' },
     { what: 'a folder', type: 'dir', reported: '/home/.' },
     { what: 'a folder', type: 'dir', reported: '/' },
-  ] as const)('$what reported as "$reported" is refused before anything is written', async ({ type, reported }) => {
+  ] as const)('$what reported as "$reported" lands under the name the user wrote, or not at all', async ({ type, reported }) => {
     const local = mkdtempSync(join(scratch, 'named-'));
     const into = join(local, 'into');
     mkdirSync(into);
@@ -130,7 +131,7 @@ describe("the path a sandbox reports for the source cannot steer a download's lo
         getInfo: async () => ({ name: 'f', type, path: reported, size: 3, mode: 0o644 }),
         download: async (_path: string, file: string) => {
           written.push(file);
-          throw new Error('a download was started');
+          throw new Error('the download stops here');
         },
       },
       commands: {
@@ -144,8 +145,14 @@ describe("the path a sandbox reports for the source cannot steer a download's lo
     ctx.client = async () => ({ ...library, Sandbox: { attach: async () => sandbox } }) as unknown as typeof library;
     ctx.connection = async () => ({}) as Awaited<ReturnType<typeof ctx.connection>>;
     const error = await copy(ctx, [{ kind: 'sandbox', sandboxId: 'sbx1', path: '/home/user/f' }], { kind: 'local', path: `${into}/` }, { parallel: 1 }).catch((e: unknown) => e);
-    expect(String(error)).toMatch(/cannot be downloaded under its own name here/);
-    expect(written).toEqual([]);
+    if (type === 'file') {
+      // its temporary, beside the name the user wrote ("f"), in the destination folder
+      expect(written).toHaveLength(1);
+      expect(written[0].startsWith(join(into, '.f.e2bts-'))).toBe(true);
+    } else {
+      expect(String(error)).toMatch(/the sandbox reports it as .*, whose name .*; not downloaded/);
+      expect(written).toEqual([]);
+    }
     expect(treeOf(local)).toEqual({ into: 'dir' });
   });
 });

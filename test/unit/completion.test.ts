@@ -43,7 +43,7 @@ describe('completionModel', () => {
   it('names the program and lists the nouns, with aliases and the help command', () => {
     expect(model.program).toBe('e2b-ts');
     expect(model.root.path).toEqual([]);
-    expect(model.root.subcommands.map((s) => s.name)).toEqual(['completion', 'exec', 'fs', 'git', 'help', 'local', 'proc', 'pty', 'run', 'sandbox', 'volume']);
+    expect(model.root.subcommands.map((s) => s.name)).toEqual(['auth', 'completion', 'exec', 'fs', 'git', 'help', 'local', 'proc', 'pty', 'run', 'sandbox', 'volume']);
     expect(find(model, 'sandbox').aliases).toEqual(['sbx']);
   });
 
@@ -104,7 +104,7 @@ describe('completionModel', () => {
 
   it('knows the fixed positional values: the shells of `completion`, the siblings of `help`', () => {
     expect(find(model, 'completion').positionalChoices).toEqual(['bash', 'fish', 'powershell', 'zsh']);
-    expect(find(model, 'help').positionalChoices).toEqual(['completion', 'exec', 'fs', 'git', 'local', 'proc', 'pty', 'run', 'sandbox', 'volume']);
+    expect(find(model, 'help').positionalChoices).toEqual(['auth', 'completion', 'exec', 'fs', 'git', 'local', 'proc', 'pty', 'run', 'sandbox', 'volume']);
     expect(find(model, 'sandbox', 'snapshot', 'help').positionalChoices).toEqual(['create', 'ls', 'rm']);
     expect(find(model, 'sandbox', 'create').positionalChoices).toEqual([]);
   });
@@ -284,12 +284,15 @@ const SANDBOX_VERBS = ['connect', 'create', 'help', 'info', 'kill', 'list', 'log
 /** What every shell completes the same way. */
 const CASES: Case[] = [
   { line: 'e2b-ts sa', exact: ['sandbox'] },
-  { line: 'e2b-ts ', exact: ['completion', 'exec', 'fs', 'git', 'help', 'local', 'proc', 'pty', 'run', 'sandbox', 'sbx', 'volume'] },
+  { line: 'e2b-ts ', exact: ['auth', 'completion', 'exec', 'fs', 'git', 'help', 'local', 'proc', 'pty', 'run', 'sandbox', 'sbx', 'volume'] },
   { line: 'e2b-ts sandbox ', exact: SANDBOX_VERBS },
   { line: 'e2b-ts sbx ', exact: SANDBOX_VERBS },
   { line: 'e2b-ts sandbox snapshot ', exact: ['create', 'delete', 'help', 'list', 'ls', 'rm'] },
   { line: 'e2b-ts sbx snapshot l', exact: ['list', 'ls'] },
   { line: 'e2b-ts local ', exact: ['env', 'help', 'logs', 'start', 'status', 'stop'] },
+  { line: 'e2b-ts auth ', exact: ['help', 'login', 'logout', 'profile', 'profiles', 'status'] },
+  { line: 'e2b-ts auth profiles ', exact: ['help', 'list', 'ls', 'remove', 'rm', 'use'] },
+  { line: 'e2b-ts auth login --', contains: ['--with-token', '--no-browser', '--team', '--profile', '--domain', '--api-url'] },
   { line: 'e2b-ts sandbox create --on-timeout ', exact: ['kill', 'pause'] },
   { line: 'e2b-ts sandbox create --on-timeout p', exact: ['pause'] },
   { line: 'e2b-ts local env --shell ', exact: ['dotenv', 'fish', 'powershell', 'sh'] },
@@ -302,7 +305,7 @@ const CASES: Case[] = [
   { line: 'e2b-ts sandbox kill -', contains: ['-h', '-y', '--all', '--state', '--local'], excludes: ['--limit'] },
   { line: 'e2b-ts completion ', exact: ['bash', 'fish', 'powershell', 'zsh'] },
   { line: 'e2b-ts completion z', exact: ['zsh'] },
-  { line: 'e2b-ts help ', exact: ['completion', 'exec', 'fs', 'git', 'local', 'proc', 'pty', 'run', 'sandbox', 'volume'] },
+  { line: 'e2b-ts help ', exact: ['auth', 'completion', 'exec', 'fs', 'git', 'local', 'proc', 'pty', 'run', 'sandbox', 'volume'] },
   { line: 'e2b-ts pty ', exact: ['attach', 'help', 'kill', 'list', 'ls'] },
   { line: 'e2b-ts exec --ti', exact: ['--timeout'] },
   { line: 'e2b-ts git branch ', exact: ['create', 'delete', 'help', 'list', 'ls'] },

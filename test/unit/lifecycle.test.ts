@@ -236,7 +236,7 @@ async function harness(opts: { root?: string; clock?: FakeClock; alive?: boolean
     clock,
     log: (level, message) => daemonLog.push(`${level} ${message}`),
     processes: {
-      identify: (pid) => ({ pid, startTicks: 42, bootId: 'test-boot' }),
+      identify: async (pid) => ({ pid, startTicks: 42, bootId: 'test-boot' }),
       reap: async (identity) => {
         reaped.push(identity);
         return opts.alive ?? false;
@@ -747,13 +747,13 @@ describe('SandboxManager: start-up repairs what a dead daemon left', () => {
 });
 
 describe('process identity', () => {
-  it.skipIf(process.platform !== 'linux')('names a process by pid, start time and boot, so a reused pid is never taken for it', () => {
-    const me = identifyProcess(process.pid);
+  it.skipIf(process.platform !== 'linux')('names a process by pid, start time and boot, so a reused pid is never taken for it', async () => {
+    const me = await identifyProcess(process.pid);
     expect(me).toMatchObject({ pid: process.pid, startTicks: expect.any(Number), bootId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
-    expect(stillRunning(me!)).toBe(true);
-    expect(stillRunning({ ...me!, startTicks: me!.startTicks + 1 })).toBe(false);
-    expect(stillRunning({ ...me!, bootId: '00000000-0000-0000-0000-000000000000' })).toBe(false);
-    expect(identifyProcess(5_000_000)).toBeUndefined();
+    expect(await stillRunning(me!)).toBe(true);
+    expect(await stillRunning({ ...me!, startTicks: me!.startTicks + 1 })).toBe(false);
+    expect(await stillRunning({ ...me!, bootId: '00000000-0000-0000-0000-000000000000' })).toBe(false);
+    expect(await identifyProcess(5_000_000)).toBeUndefined();
   });
 });
 

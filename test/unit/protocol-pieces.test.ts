@@ -106,7 +106,7 @@ describe('template names', () => {
 describe('/proc/<pid>/stat parsing', () => {
   it('copes with spaces and parentheses in the command name', () => {
     const line = '1234 (my (odd) proc) S 1200 1234 1234 0 -1 4194560 100 0 0 0 7 3 0 0 20 0 1 0 500 10000000 256 18446744073709551615';
-    expect(parseStat(line)).toEqual({ pid: 1234, ppid: 1200, cpuTicks: 10, rssPages: 256 });
+    expect(parseStat(line)).toEqual({ pid: 1234, ppid: 1200, state: 'S', cpuTicks: 10, rssPages: 256, startTicks: 500 });
     expect(parseStat('garbage')).toBeUndefined();
   });
 });

@@ -5,6 +5,7 @@
 import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { packageVersion } from '../../version.js';
 import type { Context, GlobalOptions } from '../context.js';
+import { authCommand, AUTH_NOUN } from './auth/index.js';
 import { completionCommand, COMPLETION_VERB } from './completion.js';
 import { execCommand } from './exec.js';
 import { fsCommand, FS_NOUN } from './fs/index.js';
@@ -31,6 +32,7 @@ const NOUNS: Record<string, Noun> = {
   git: { meta: GIT_NOUN, build: gitCommand },
   volume: { meta: VOLUME_NOUN, build: volumeCommand },
   local: { meta: LOCAL_NOUN, build: localCommand },
+  auth: { meta: AUTH_NOUN, build: authCommand },
 };
 
 /** Global options that take a value, so the word after them is not the command. */
@@ -142,6 +144,7 @@ export function buildProgram(ctx: Context, argv?: readonly string[]): CommandUnk
     .addCommand(noun('git'))
     .addCommand(noun('volume'))
     .addCommand(noun('local'))
+    .addCommand(noun('auth'))
     .addCommand(completionCommand(ctx, () => program));
   program.addHelpText(
     'after',

@@ -7,7 +7,7 @@
  * Trees travel as one tar stream (or several with --parallel); modes and symlinks are kept, and
  * nothing from a sandbox can write outside the local destination (see tar.ts).
  */
-import { chmod, cp, lstat, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { chmod, cp, lstat, mkdir, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, posix, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -18,14 +18,32 @@ import { sanitize } from '../render/sanitize.js';
 import type { Location } from './location.js';
 import { createProgress, type Progress } from './progress.js';
 import { followFileDigest, remoteDigests, remoteFileDigest, remoteTarCreate, remoteTarExtract, runRemote } from './remote.js';
+import {
+  badComponent,
+  caseKey,
+  describeCollisions,
+  foldsCase,
+  nameOfPath,
+  renameOver,
+  runPlatform,
+  uploadMode,
+  type FsPlatform,
+  type LinkPolicy,
+} from './platform.js';
 import { naming, tempName } from './temp-name.js';
-import { digestTarStream, extractSafely, hashing, packTree, unsafeName, walkLocal, type Digests, type TreeEntry } from './tar.js';
+import { digestTarStream, extractSafely, hashing, packTree, walkLocal, type Digests, type TreeEntry } from './tar.js';
 
 export interface CopyOptions {
   /** Sandbox user for the sandbox side. */
   user?: string;
   /** Tar streams in flight at once for trees. @default 1 */
   parallel: number;
+  /**
+   * Symlinks of downloads (see ExtractOptions.links). @default 'auto': links where this machine
+   * makes them, else copies of what they lead to, so a download works on Windows without
+   * Developer Mode too
+   */
+  links?: LinkPolicy;
 }
 
 /** What one source became. */
@@ -34,8 +52,12 @@ export interface CopyResult {
   destination: string;
   files: number;
   bytes: number;
-  /** Entries refused for safety (downloads), with the reason. */
+  /** Entries refused for safety (downloads), or links an upload cannot carry, with the reason. */
   refused: Array<{ name: string; reason: string }>;
+  /** Symlinks of a download written as copies of what they lead to (only when there are some). */
+  linksCopied?: string[];
+  /** Symlinks of a download left out, with why (only when there are some). */
+  linksSkipped?: Array<{ name: string; reason: string }>;
 }
 
 /** Compares two digest maps; returns a one-line description of the first difference. */
@@ -66,14 +88,17 @@ function stripDot(digests: Digests): Digests {
 }
 
 /**
- * The local name of a download into a folder: the last part of the path the sandbox reported,
- * which a hostile sandbox chooses, so it must be one plain name (not "..", not "a\..\.." on
- * Windows).
+ * The local name of a download's source, for a destination folder: the last part of the sandbox
+ * path as the user wrote it (what the sandbox answers never names a local file), which must be a
+ * file name on this platform. A path with no name of its own (`~`, `.`), or one this platform
+ * cannot hold, is a usage error: the user then names the copy (a destination that is not a
+ * folder needs no name from the source).
  */
-function localName(sandboxId: string, sourcePath: string): string {
-  const name = posix.basename(sourcePath);
-  const problem = unsafeName(name);
-  if (problem) throw new CopyError(sanitize(`${sandboxId}:${sourcePath}: cannot be downloaded under its own name here: "${name}" ${problem}`));
+function localName(platform: FsPlatform, sandboxId: string, path: string): string {
+  const name = nameOfPath(path);
+  if (name === undefined) throw new UsageError(sanitize(`${sandboxId}:${path} has no name of its own for the copy; give it one (fs cp ${sandboxId}:${path} DIR/NEWNAME)`));
+  const problem = badComponent(platform, name);
+  if (problem) throw new UsageError(sanitize(`${sandboxId}:${path}: "${name}" cannot be a file name here: it ${problem}; give the copy a name (fs cp ${sandboxId}:${path} DIR/NEWNAME)`));
   return name;
 }
 
@@ -93,11 +118,15 @@ interface RemoteKind {
 class Copier {
   private readonly sandboxes = new Map<string, Promise<Sandbox>>();
   readonly results: CopyResult[] = [];
+  /** Whose rules local names, links and modes follow (this machine's, unless a test forces one). */
+  readonly platform: FsPlatform;
 
   constructor(
     private readonly ctx: Context,
     private readonly opts: CopyOptions,
-  ) {}
+  ) {
+    this.platform = runPlatform(ctx.env);
+  }
 
   sandbox(id: string): Promise<Sandbox> {
     let sandbox = this.sandboxes.get(id);
@@ -156,9 +185,10 @@ class Copier {
     return posix.join(home, path === '~' ? '.' : path.startsWith('~/') ? path.slice(2) : path);
   }
 
-  private async localTarget(dest: string, name: string, mustBeDir: boolean): Promise<string> {
+  /** Where a download lands: in `dest` under `name()` when it is a folder, else `dest` itself. */
+  private async localTarget(dest: string, name: () => string, mustBeDir: boolean): Promise<string> {
     const st = await stat(dest).catch(() => undefined);
-    if (st?.isDirectory() || dest.endsWith('/') || dest.endsWith('\\')) return join(dest, name);
+    if (st?.isDirectory() || dest.endsWith('/') || dest.endsWith('\\')) return join(dest, name());
     if (mustBeDir) throw new UsageError(`copying several sources needs an existing folder as destination; ${dest} is not one`);
     return dest;
   }
@@ -205,7 +235,7 @@ class Copier {
             await follower.kill();
             throw error;
           }
-          const mode = (st.mode & 0o7777).toString(8);
+          const mode = uploadMode(this.platform, 'file', st.mode).toString(8);
           const [info] = await Promise.all([sandbox.files.getInfo(tmp, this.call()), runRemote(sandbox, 'chmod', [mode, '--', tmp], this.call())]);
           // The follower stops after the size we sent; a file of another size cannot match anyway.
           if (info.size !== local.size) await follower.kill();
@@ -219,7 +249,9 @@ class Copier {
       this.results.push({ source: localPath, destination: `${sandboxId}:${target}`, files: 1, bytes: local!.size, refused: [] });
       return;
     }
-    const entries = await walkLocal(resolve(localPath));
+    const refused: CopyResult['refused'] = [];
+    const entries = await walkLocal(resolve(localPath), { platform: this.platform, refused });
+    for (const r of refused) this.ctx.warn(`not copied: ${r.name}: ${r.reason}`);
     const rootName = entries[0].rel;
     const base = posix.basename(target);
     const rename = (rel: string) => (rel === rootName ? base : base + rel.slice(rootName.length));
@@ -235,9 +267,9 @@ class Copier {
         verified(digests, await remoteDigests(sandbox, tmp, base, this.call()));
         await this.placeRemote(sandbox, tmp, base, target);
       },
-      () => sandbox.files.remove(tmp, this.userOpt()),
+      () => this.removeRemoteTree(sandbox, tmp),
     ).finally(() => progress.done());
-    this.results.push({ source: localPath, destination: `${sandboxId}:${target}`, files: digests.size, bytes: sum(digests), refused: [] });
+    this.results.push({ source: localPath, destination: `${sandboxId}:${target}`, files: digests.size, bytes: sum(digests), refused });
   }
 
   /**
@@ -261,6 +293,17 @@ class Copier {
     return [[folders], buckets.map((b) => b.entries).filter((b) => b.length > 0), [rest]];
   }
 
+  /**
+   * Removes a temporary tree in the sandbox, read-only and unsearchable folders included (a tar
+   * from elsewhere may carry them), which envd's remove stops at when envd is not root (the
+   * local backend's unisolated runtime, as on macOS).
+   */
+  private async removeRemoteTree(sandbox: Sandbox, tmp: string): Promise<void> {
+    const script = 'chmod -R u+rwX -- "$1" 2>/dev/null; rm -rf -- "$1"';
+    // not the interrupt signal: this runs when the copy was interrupted, and must still run
+    await runRemote(sandbox, 'sh', ['-c', script, 'sh', tmp], this.userOpt()).catch(() => sandbox.files.remove(tmp, this.userOpt()));
+  }
+
   /** Moves `tmp/base` to `target` in the sandbox (merging into an existing folder), then drops tmp. */
   private async placeRemote(sandbox: Sandbox, tmp: string, base: string, target: string): Promise<void> {
     const script = [
@@ -279,7 +322,7 @@ class Copier {
     const sandbox = await this.sandbox(sandboxId);
     const kind = await this.existingRemote(sandbox, sandboxId, path);
     const sourcePath = kind.path;
-    const target = await this.localTarget(localDest, localName(sandboxId, sourcePath), multi);
+    const target = await this.localTarget(localDest, () => localName(this.platform, sandboxId, path), multi);
     await mkdir(dirname(target), { recursive: true });
     const tmp = join(dirname(target), tempName(target));
     if (kind.kind === 'file') {
@@ -297,15 +340,19 @@ class Copier {
           local = written;
           verified(new Map([['f', remote]]), new Map([['f', local]]));
           await chmod(tmp, kind.mode & 0o777);
-          await rename(tmp, target);
+          await renameOver(this.platform, tmp, target);
         },
         () => rm(tmp, { force: true }),
       ).finally(() => progress.done());
       this.results.push({ source: `${sandboxId}:${sourcePath}`, destination: target, files: 1, bytes: local!.size, refused: [] });
       return;
     }
+    // The tar stream names the folder as the sandbox does; that name only lives inside tmp, and
+    // the folder lands under the user's name.
     const parent = posix.dirname(sourcePath);
-    const name = posix.basename(sourcePath);
+    const root = posix.basename(sourcePath);
+    const rootProblem = badComponent(this.platform, root);
+    if (rootProblem) throw new CopyError(sanitize(`${sandboxId}:${path}: the sandbox reports it as ${sourcePath}, whose name "${root}" ${rootProblem}; not downloaded`));
     const total = await this.remoteSize(sandbox, sourcePath);
     const progress = createProgress(this.ctx, `← ${sourcePath}`, total);
     let extracted: Awaited<ReturnType<typeof extractSafely>> | undefined;
@@ -313,13 +360,28 @@ class Copier {
       await this.guarded(
         { tmp, target },
         async () => {
-          const { stream, done } = await remoteTarCreate(sandbox, parent, [name], this.call());
-          extracted = await extractSafely(stream, tmp, { root: name, onBytes: (n) => progress.add(n) });
+          await mkdir(tmp);
+          const foldCase = foldsCase(this.platform, tmp);
+          const { stream, done } = await remoteTarCreate(sandbox, parent, [root], this.call());
+          extracted = await extractSafely(stream, tmp, {
+            root,
+            onBytes: (n) => progress.add(n),
+            platform: this.platform,
+            links: this.opts.links ?? 'auto',
+            foldCase,
+          });
           await done;
+          if (extracted.collisions.length > 0) {
+            throw new CopyError(
+              sanitize(
+                `${sandboxId}:${sourcePath} holds names that differ only in case, which the file system at ${dirname(target)} takes for one: ${describeCollisions(extracted.collisions)}; nothing was copied`,
+              ),
+            );
+          }
           const refusedNames = new Set(extracted.refused.map((r) => r.name.split('/').filter((p) => p && p !== '.').join('/')));
-          verified(await remoteDigests(sandbox, parent, name, this.call()), extracted.digests, refusedNames);
-          if (!(await lstat(join(tmp, name)).catch(() => undefined))) throw new CopyError(`${sandboxId}:${sourcePath}: nothing of it could be copied`);
-          await this.placeLocal(join(tmp, name), target);
+          verified(await remoteDigests(sandbox, parent, root, this.call()), extracted.digests, refusedNames);
+          if (!(await lstat(join(tmp, root)).catch(() => undefined))) throw new CopyError(`${sandboxId}:${sourcePath}: nothing of it could be copied`);
+          await this.placeLocal(join(tmp, root), target);
           await rm(tmp, { recursive: true, force: true });
         },
         () => rm(tmp, { recursive: true, force: true }),
@@ -328,13 +390,31 @@ class Copier {
       // also when the copy failed: what was refused may be why (names and targets are the sandbox's: no control sequences)
       for (const refused of extracted?.refused ?? []) this.ctx.warn(sanitize(`refused ${refused.name}: ${refused.reason}`));
     }
+    const result = extracted!;
+    this.reportLinks(result);
     this.results.push({
       source: `${sandboxId}:${sourcePath}`,
       destination: target,
-      files: extracted!.digests.size,
-      bytes: sum(extracted!.digests),
-      refused: extracted!.refused,
+      files: result.digests.size,
+      bytes: sum(result.digests),
+      refused: result.refused,
+      ...(result.linksCopied.length > 0 ? { linksCopied: result.linksCopied } : {}),
+      ...(result.linksSkipped.length > 0 ? { linksSkipped: result.linksSkipped } : {}),
     });
+  }
+
+  /** Says what became of symlinks that were not made as symlinks. */
+  private reportLinks(result: Awaited<ReturnType<typeof extractSafely>>): void {
+    const copied = result.linksCopied.length;
+    if (copied > 0) {
+      const why = result.linksUnavailable
+        ? `symlinks cannot be created here (${result.linksUnavailable}${this.platform.name === 'win32' ? ': Windows allows them with Developer Mode or as an administrator' : ''})`
+        : '--links copy';
+      this.ctx.warn(`${copied} symlink${copied === 1 ? ' was' : 's were'} copied as the files and folders ${copied === 1 ? 'it leads' : 'they lead'} to: ${why}`);
+    }
+    const chosen = result.linksSkipped.filter((s) => s.reason === 'not created (--links skip)').length;
+    if (chosen > 0) this.ctx.warn(`${chosen} symlink${chosen === 1 ? ' was' : 's were'} left out (--links skip)`);
+    for (const s of result.linksSkipped) if (s.reason !== 'not created (--links skip)') this.ctx.warn(sanitize(`symlink ${s.name} left out: it ${s.reason}`));
   }
 
   private async remoteSize(sandbox: Sandbox, path: string): Promise<number | undefined> {
@@ -351,11 +431,33 @@ class Copier {
   private async placeLocal(from: string, target: string): Promise<void> {
     const existing = await lstat(target).catch(() => undefined);
     if (!existing) {
-      await rename(from, target);
+      await renameOver(this.platform, from, target);
       return;
     }
     if (!existing.isDirectory()) throw new CopyError(`cannot overwrite ${target} (not a folder) with a folder`);
     await cp(from, target, { recursive: true, force: true, verbatimSymlinks: true, preserveTimestamps: true });
+  }
+
+  /**
+   * Several downloads into one folder: two that would land under one name there (the same, or
+   * names the folder's file system takes for one) are refused before anything is copied.
+   */
+  async distinctNames(sources: Location[], dest: string): Promise<void> {
+    if (!(await stat(dest).catch(() => undefined))?.isDirectory()) return; // localTarget says why
+    const fold = foldsCase(this.platform, dest);
+    const seen = new Map<string, { label: string; name: string }>();
+    for (const source of sources) {
+      if (source.kind !== 'sandbox') continue;
+      const name = localName(this.platform, source.sandboxId, source.path);
+      const key = fold ? caseKey(this.platform, name) : name;
+      const first = seen.get(key);
+      const label = `${source.sandboxId}:${source.path}`;
+      if (first) {
+        const how = first.name === name ? join(dest, name) : `${join(dest, name)} (the file system there ignores case)`;
+        throw new UsageError(sanitize(`${first.label} and ${label} would both land at ${how}; copy them one at a time`));
+      }
+      seen.set(key, { label, name });
+    }
   }
 
   async between(fromId: string, fromPath: string, toId: string, toDest: string, multi: boolean): Promise<void> {
@@ -391,7 +493,7 @@ class Copier {
         files = a.size;
         bytes = sum(a);
       },
-      () => dest.files.remove(tmp, this.userOpt()),
+      () => this.removeRemoteTree(dest, tmp),
     ).finally(() => progress.done());
     this.results.push({ source: `${fromId}:${sourcePath}`, destination: `${toId}:${target}`, files, bytes, refused: [] });
   }
@@ -414,7 +516,7 @@ class Copier {
         verified(digests, stripDot(await remoteDigests(sandbox, tmp, '.', this.call())));
         await runRemote(sandbox, 'sh', ['-c', 'mkdir -p -- "$2" && cp -a -- "$1/." "$2/" && { chmod -R u+w -- "$1" 2>/dev/null; rm -rf -- "$1"; }', 'sh', tmp, target], this.call());
       },
-      () => sandbox.files.remove(tmp, this.userOpt()),
+      () => this.removeRemoteTree(sandbox, tmp),
     ).finally(() => progress.done());
     this.results.push({ source: '-', destination: `${sandboxId}:${target}`, files: digests.size, bytes: sum(digests), refused: [] });
   }
@@ -441,6 +543,7 @@ export async function copy(ctx: Context, sources: Location[], dest: Location, op
   const copier = new Copier(ctx, opts);
   const multi = sources.length > 1;
   if (dest.kind === 'stdio' && sources.length !== 1) throw new UsageError('only one source can be written to stdout');
+  if (multi && dest.kind === 'local') await copier.distinctNames(sources, dest.path);
   for (const source of sources) {
     if (source.kind === 'stdio') {
       if (sources.length > 1) throw new UsageError('- (a tar stream on stdin) must be the only source');

@@ -6,20 +6,25 @@
  *   must have exactly the size the volume reported, and is hashed as it is written;
  * - no partial files: the volume API lands an upload under a temporary name and renames it whole;
  *   a download is written to a temporary name beside its destination and renamed when complete;
- * - safe downloads: every name from the volume is checked (no `/`, `.`, `..`, NUL), symlinks are
- *   never created (a volume's symlinks are sandbox-made and may lead anywhere: they are reported
- *   as refused), and nothing is written through a symlink already at the destination. Modes are
- *   kept without setuid, setgid and sticky bits.
+ * - safe downloads: every name from the volume is checked with the rules of this machine's
+ *   platform (no `/`, `.`, `..`, NUL; on Windows no `\`, `:`, reserved characters or device
+ *   names), names that differ only in case fail the download before anything is written where
+ *   the destination ignores case, symlinks are never created (a volume's symlinks are
+ *   sandbox-made and may lead anywhere: they are reported as refused), and nothing is written
+ *   through a symlink already at the destination. Modes are kept without setuid, setgid and
+ *   sticky bits;
+ * - uploads from Windows, which has no POSIX modes, get files 0644 (0444 read-only).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { chmod, lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
-import { basename, join, posix } from 'node:path';
+import { chmod, lstat, mkdir, readdir, rm } from 'node:fs/promises';
+import { basename, dirname, join, posix } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Volume, VolumeEntryStat } from '../../client/volume.js';
-import { CopyError } from '../errors.js';
+import { CopyError, UsageError } from '../errors.js';
 import { sanitize } from '../render/sanitize.js';
+import { badComponent, CaseIndex, describeCollisions, foldsCase, hostPlatform, renameOver, uploadMode, type CaseCollision, type FsPlatform } from './platform.js';
 
 export interface VolumeCopyResult {
   source: string;
@@ -75,8 +80,18 @@ async function uploadFile(volume: Volume, local: string, remote: string, size: n
   if (back.digest('hex') !== (await localHash)) throw new CopyError(`verification failed for ${remote}: its SHA-256 in the volume differs from the local file's`);
 }
 
-/** Copies a local file or folder into a volume. */
-export async function uploadToVolume(volume: Volume, local: string, remote: string, signal: AbortSignal, progress: CopyProgress = NO_PROGRESS): Promise<VolumeCopyResult> {
+/**
+ * Copies a local file or folder into a volume. `platform` is this machine's (its modes are
+ * mapped to POSIX ones, see uploadMode).
+ */
+export async function uploadToVolume(
+  volume: Volume,
+  local: string,
+  remote: string,
+  signal: AbortSignal,
+  progress: CopyProgress = NO_PROGRESS,
+  platform: FsPlatform = hostPlatform(),
+): Promise<VolumeCopyResult> {
   const st = await lstat(local);
   const existing = await remoteStat(volume, remote, signal);
   const target = existing?.type === 'directory' ? posix.join(remote, basename(local)) : remote;
@@ -85,7 +100,7 @@ export async function uploadToVolume(volume: Volume, local: string, remote: stri
   if (parent !== '/') await volume.makeDir(parent, { force: true, signal });
   if (st.isFile()) {
     progress.setTotal(st.size);
-    await uploadFile(volume, local, target, st.size, st.mode, signal);
+    await uploadFile(volume, local, target, st.size, uploadMode(platform, 'file', st.mode), signal);
     progress.add(st.size);
     return { ...result, files: 1, bytes: st.size };
   }
@@ -100,7 +115,7 @@ export async function uploadToVolume(volume: Volume, local: string, remote: stri
       if (entry.isDirectory()) {
         dirs.push(remotePath);
         await walk(path, posix.join(rel, name));
-      } else if (entry.isFile()) files.push({ local: path, remote: remotePath, size: entry.size, mode: entry.mode });
+      } else if (entry.isFile()) files.push({ local: path, remote: remotePath, size: entry.size, mode: uploadMode(platform, 'file', entry.mode) });
       else result.refused.push(`${path}: ${entry.isSymbolicLink() ? 'a symlink (volumes take files and folders only)' : 'not a file or folder'}`);
     }
   };
@@ -117,10 +132,6 @@ export async function uploadToVolume(volume: Volume, local: string, remote: stri
   return result;
 }
 
-/** A name from the volume that is safe as one local path component. */
-function safeName(name: string): boolean {
-  return name !== '' && name !== '.' && name !== '..' && !name.includes('/') && !name.includes('\\') && !name.includes('\0');
-}
 
 async function isRealDir(path: string): Promise<boolean> {
   try {
@@ -131,7 +142,16 @@ async function isRealDir(path: string): Promise<boolean> {
   }
 }
 
-async function downloadFile(volume: Volume, remote: string, size: number, mode: number, local: string, signal: AbortSignal, progress: CopyProgress): Promise<void> {
+async function downloadFile(
+  volume: Volume,
+  remote: string,
+  size: number,
+  mode: number,
+  local: string,
+  signal: AbortSignal,
+  progress: CopyProgress,
+  platform: FsPlatform,
+): Promise<void> {
   const dir = posix.dirname(local) === local ? local : join(local, '..');
   const temp = join(dir, `.e2b-ts-download-${randomBytes(6).toString('hex')}`);
   let count = 0;
@@ -149,26 +169,58 @@ async function downloadFile(volume: Volume, remote: string, size: number, mode: 
     if (count !== size) throw new CopyError(`verification failed for ${remote}: got ${count} bytes, the volume reported ${size}`);
     await chmod(temp, mode & 0o777);
     // rename replaces whatever is at the name (a symlink included) and never follows it
-    await rename(temp, local);
+    await renameOver(platform, temp, local);
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
   }
 }
 
-/** Copies a volume file or folder to this machine. */
-export async function downloadFromVolume(volume: Volume, remote: string, local: string, signal: AbortSignal, progress: CopyProgress = NO_PROGRESS): Promise<VolumeCopyResult> {
+/**
+ * Copies a volume file or folder to this machine. `platform` is this machine's: names from the
+ * volume must pass its rules (see badComponent).
+ */
+export async function downloadFromVolume(
+  volume: Volume,
+  remote: string,
+  local: string,
+  signal: AbortSignal,
+  progress: CopyProgress = NO_PROGRESS,
+  platform: FsPlatform = hostPlatform(),
+): Promise<VolumeCopyResult> {
   const stat = await volume.getInfo(remote, { signal });
   const localIsDir = await isRealDir(local);
-  const name = remote === '/' ? volume.name : posix.basename(remote);
+  // the name the user wrote (the volume's, for its root), never one from the listing
+  const name = remote.replace(/\/+$/, '') === '' ? volume.name : posix.basename(remote.replace(/\/+$/, ''));
+  if (localIsDir) {
+    const problem = badComponent(platform, name);
+    if (problem) throw new UsageError(sanitize(`${volume.name}:${remote}: "${name}" cannot be a file name here: it ${problem}; give the copy a name (volume cp ${volume.name}:${remote} DIR/NEWNAME)`));
+  }
   const target = localIsDir ? join(local, name) : local;
   const result: VolumeCopyResult = { source: `${volume.name}:${remote}`, destination: target, files: 0, bytes: 0, refused: [] };
   if (stat.type === 'file') {
     progress.setTotal(stat.size);
-    await downloadFile(volume, remote, stat.size, stat.mode, target, signal, progress);
+    await downloadFile(volume, remote, stat.size, stat.mode, target, signal, progress, platform);
     return { ...result, files: 1, bytes: stat.size };
   }
   if (stat.type !== 'directory') throw new CopyError(`${volume.name}:${remote} is a ${stat.type}, not a file or folder: not copied`);
+  const entries = await listAll(volume, remote, signal);
+  const prefix = remote === '/' ? '/' : `${remote.replace(/\/+$/, '')}/`;
+  // Names that the destination's file system takes for one would replace each other: found
+  // before anything is written. The folder that will hold them tells (probed where it exists).
+  const probeDir = localIsDir ? local : dirname(local);
+  if ((await isRealDir(probeDir)) && foldsCase(platform, probeDir)) {
+    const cases = new CaseIndex(platform);
+    const collisions: CaseCollision[] = [];
+    for (const entry of entries) {
+      if (!entry.path.startsWith(prefix)) continue;
+      const clash = cases.claim(entry.path.slice(prefix.length));
+      if (clash && !collisions.some((c) => c.name === clash.name && c.clashesWith === clash.clashesWith)) collisions.push(clash);
+    }
+    if (collisions.length > 0) {
+      throw new CopyError(sanitize(`${volume.name}:${remote} holds names that differ only in case, which the file system at ${probeDir} takes for one: ${describeCollisions(collisions)}; nothing was copied`));
+    }
+  }
   try {
     const there = await lstat(target);
     if (!there.isDirectory()) throw new CopyError(`${target} exists and is not a folder`);
@@ -176,8 +228,6 @@ export async function downloadFromVolume(volume: Volume, remote: string, local: 
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     await mkdir(target);
   }
-  const entries = await listAll(volume, remote, signal);
-  const prefix = remote === '/' ? '/' : `${remote.replace(/\/+$/, '')}/`;
   const dirs: Array<{ local: string; mode: number }> = [];
   const files: Array<{ remote: string; local: string; size: number; mode: number }> = [];
   for (const entry of entries) {
@@ -186,8 +236,9 @@ export async function downloadFromVolume(volume: Volume, remote: string, local: 
       continue;
     }
     const parts = entry.path.slice(prefix.length).split('/');
-    if (!parts.every(safeName)) {
-      result.refused.push(`${sanitize(entry.path)}: a name that would leave the destination`);
+    const bad = parts.map((part) => ({ part, why: badComponent(platform, part) })).find((p) => p.why);
+    if (bad) {
+      result.refused.push(`${sanitize(entry.path)}: "${sanitize(bad.part)}" ${bad.why}`);
       continue;
     }
     const localPath = join(target, ...parts);
@@ -215,7 +266,7 @@ export async function downloadFromVolume(volume: Volume, remote: string, local: 
       result.refused.push(`${sanitize(f.remote)}: its folder here is not a real folder`);
       return;
     }
-    await downloadFile(volume, f.remote, f.size, f.mode, f.local, signal, progress);
+    await downloadFile(volume, f.remote, f.size, f.mode, f.local, signal, progress, platform);
     result.files++;
     result.bytes += f.size;
   });

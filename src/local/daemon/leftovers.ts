@@ -3,69 +3,37 @@
  *
  * - process trees of sandboxes whose daemon died (a frozen tree cannot act on the signal its
  *   dying parent sends; the unisolated runtime's envd does not even get one). Each running
- *   sandbox's record keeps the identity of its process tree's root: pid, start time and boot,
- *   so a pid the system has since given to another program is never touched;
+ *   sandbox's record keeps the identity of its process tree's root: pid, start time and boot
+ *   (runtime/process-tree-types.ts), so a pid the system has since given to another program is never touched;
  * - upload temporaries (`.e2b-ts-upload-*`, see envd/filesystem/upload-temp.ts) that an envd
  *   killed in the middle of a transfer could not rename or remove.
  *
  * The cgroup freezer groups of a dead daemon are reaped by runtime/freezer.ts
  * (`releaseStaleGroups`), which the daemon calls before it loads its sandboxes.
  */
-import { existsSync, readFileSync, type Stats } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { lstat, unlink } from 'node:fs/promises';
 import { isUploadTemp } from '../envd/filesystem/upload-temp.js';
 import { holdDir, type HeldDir } from '../nofollow.js';
-import { killTree } from '../runtime/launch.js';
+import { killTree, processTree, type ProcessIdentity, type ProcessTree } from '../runtime/process-tree.js';
 
-/** Who a process is, beyond its pid (pids are reused; start time and boot are not). */
-export interface ProcessIdentity {
-  pid: number;
-  /** Start time in clock ticks after boot (/proc/<pid>/stat, field 22). */
-  startTicks: number;
-  /** /proc/sys/kernel/random/boot_id: a start time means nothing after a reboot. */
-  bootId: string;
-}
+export type { ProcessIdentity };
 
-let bootId: string | undefined | null = null;
-
-function currentBootId(): string | undefined {
-  if (bootId === null) {
-    try {
-      bootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || undefined;
-    } catch {
-      bootId = undefined;
-    }
-  }
-  return bootId;
-}
-
-/** The identity of a live process, or undefined where /proc cannot tell (not Linux, or gone). */
-export function identifyProcess(pid: number): ProcessIdentity | undefined {
-  const boot = currentBootId();
-  if (boot === undefined || !existsSync('/proc/self/stat')) return undefined;
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return undefined;
-  }
-  // the command name may hold spaces and parentheses: fields are counted after the last ')'
-  const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  const startTicks = Number(rest[19]);
-  if (!Number.isSafeInteger(startTicks)) return undefined;
-  return { pid, startTicks, bootId: boot };
+/** The identity of a live process, or undefined where the backend cannot tell (gone, or no way to know). */
+export function identifyProcess(pid: number, tree: ProcessTree = processTree()): Promise<ProcessIdentity | undefined> {
+  return tree.identify(pid);
 }
 
 /** Whether `identity` names a process that still runs (the same one, not a reused pid). */
-export function stillRunning(identity: ProcessIdentity): boolean {
-  const now = identifyProcess(identity.pid);
+export async function stillRunning(identity: ProcessIdentity, tree: ProcessTree = processTree()): Promise<boolean> {
+  const now = await identifyProcess(identity.pid, tree);
   return now !== undefined && now.startTicks === identity.startTicks && now.bootId === identity.bootId;
 }
 
 /** Kills the process tree a dead daemon left, if it still runs; true when there was one. */
-export async function reapProcessTree(identity: ProcessIdentity): Promise<boolean> {
-  if (!stillRunning(identity)) return false;
-  await killTree(identity.pid);
+export async function reapProcessTree(identity: ProcessIdentity, tree: ProcessTree = processTree()): Promise<boolean> {
+  if (!(await stillRunning(identity, tree))) return false;
+  await killTree(identity.pid, tree);
   return true;
 }
 

@@ -3,14 +3,15 @@
  * as E2B's does. They come from the same places the limits are enforced: CPU time, memory in use
  * and the memory limit from the sandbox's cgroup (runtime/cgroup.ts), used and total disk from
  * its disk's file system (runtime/disk.ts). Where a sandbox has no cgroup or disk of its own,
- * CPU and memory are summed over its process tree in the host's /proc, and disk use is a walk of
- * its files folder, with the template's sizes as totals.
+ * CPU and memory are summed over its process tree as the platform's process-tree backend reports
+ * it (/proc, or `ps`: runtime/process-tree.ts), and disk use is a walk of its files folder, with
+ * the template's sizes as totals.
  */
 import { lstat } from 'node:fs/promises';
 import { holdDir, type HeldDir } from '../nofollow.js';
 import type { CgroupUsage } from '../runtime/cgroup.js';
 import type { DiskStats } from '../runtime/disk.js';
-import { descendants, readAllStats, type ProcStat } from '../runtime/proctree.js';
+import { descendants, processTree, type ProcessEntry, type ProcessTree } from '../runtime/process-tree.js';
 
 /** Seconds between samples. @default 5, E2B's own sampling interval. */
 export const METRICS_INTERVAL_MS = 5_000;
@@ -18,8 +19,6 @@ export const METRICS_INTERVAL_MS = 5_000;
 const KEEP = 720;
 /** Disk usage is a walk of the files; it is refreshed at most this often. */
 const DISK_REFRESH_MS = 30_000;
-const CLOCK_TICKS = 100;
-const PAGE_SIZE = 4096;
 
 export interface MetricSample {
   timestampUnix: number;
@@ -77,7 +76,8 @@ export async function diskUsage(root: string, limit = 200_000): Promise<number> 
 
 interface Series {
   samples: MetricSample[];
-  lastTicks?: number;
+  /** CPU seconds of the process tree at the last sample. */
+  lastCpuSeconds?: number;
   /** CPU time of the cgroup at the last sample (µs). */
   lastCpuUsec?: number;
   lastAt?: number;
@@ -98,22 +98,35 @@ export interface MetricsTarget {
   disk?: () => DiskStats | undefined;
 }
 
+/** Whether a cgroup's usage has what a sample needs (else the process tree is summed). */
+function fromCgroup(usage: CgroupUsage | undefined): boolean {
+  return usage?.cpuUsec !== undefined && usage.memoryBytes !== undefined;
+}
+
 export class MetricsStore {
   private readonly series = new Map<string, Series>();
 
-  /** Takes one sample of each running sandbox (one /proc scan for all of them). */
-  sampleAll(targets: Map<string, MetricsTarget>): void {
-    if (targets.size === 0) return;
-    const stats = readAllStats();
-    for (const [id, target] of targets) this.sampleOne(id, target, stats);
+  /** @param tree where process trees are read when a sandbox has no cgroup (default: this machine's backend) */
+  constructor(private readonly tree?: ProcessTree) {}
+
+  private list(): Promise<Map<number, ProcessEntry>> {
+    // a listing that fails (no `ps`) reads as no processes: the sample says 0 rather than none
+    return (this.tree ?? processTree()).list().catch(() => new Map<number, ProcessEntry>());
   }
 
-  sampleOne(id: string, target: MetricsTarget, stats: Map<number, ProcStat> = readAllStats()): MetricSample {
+  /** Takes one sample of each running sandbox (one listing of the host's processes for all of them). */
+  async sampleAll(targets: Map<string, MetricsTarget>): Promise<void> {
+    if (targets.size === 0) return;
+    const needsTree = [...targets.values()].some((t) => !fromCgroup(t.usage?.()));
+    const all = needsTree ? await this.list() : new Map<number, ProcessEntry>();
+    for (const [id, target] of targets) await this.sampleOne(id, target, all);
+  }
+
+  async sampleOne(id: string, target: MetricsTarget, all?: Map<number, ProcessEntry>): Promise<MetricSample> {
+    const cgroup = target.usage?.();
+    const tree = fromCgroup(cgroup) ? [] : descendants(target.rootPid, all ?? (await this.list()));
     const series = this.series.get(id) ?? { samples: [] };
     this.series.set(id, series);
-    const cgroup = target.usage?.();
-    const fromCgroup = cgroup?.cpuUsec !== undefined && cgroup.memoryBytes !== undefined;
-    const tree = fromCgroup ? [] : descendants(target.rootPid, stats);
     const now = Date.now();
     const sinceMs = series.lastAt !== undefined ? now - series.lastAt : now - target.startedAtMs;
     let cpuSeconds: number;
@@ -121,9 +134,9 @@ export class MetricsStore {
       cpuSeconds = (series.lastCpuUsec !== undefined ? Math.max(0, cgroup.cpuUsec - series.lastCpuUsec) : cgroup.cpuUsec) / 1e6;
       series.lastCpuUsec = cgroup.cpuUsec;
     } else {
-      const ticks = tree.reduce((sum, p) => sum + p.cpuTicks, 0);
-      cpuSeconds = (series.lastTicks !== undefined ? Math.max(0, ticks - series.lastTicks) : ticks) / CLOCK_TICKS;
-      series.lastTicks = ticks;
+      const total = tree.reduce((sum, p) => sum + p.cpuSeconds, 0);
+      cpuSeconds = series.lastCpuSeconds !== undefined ? Math.max(0, total - series.lastCpuSeconds) : total;
+      series.lastCpuSeconds = total;
     }
     const pct = sinceMs > 0 ? (cpuSeconds / (sinceMs / 1000) / target.cpuCount) * 100 : 0;
     series.lastAt = now;
@@ -134,7 +147,7 @@ export class MetricsStore {
       timestampUnix: Math.floor(now / 1000),
       cpuCount: target.cpuCount,
       cpuUsedPct: Math.round(Math.min(100, Math.max(0, pct)) * 100) / 100,
-      memUsed: cgroup?.memoryBytes ?? tree.reduce((sum, p) => sum + p.rssPages, 0) * PAGE_SIZE,
+      memUsed: cgroup?.memoryBytes ?? tree.reduce((sum, p) => sum + p.rssBytes, 0),
       memTotal: cgroup?.memoryLimit ?? target.memoryMB * 1024 * 1024,
       memCache: cgroup?.cacheBytes ?? 0,
       diskUsed: disk?.used ?? series.disk?.bytes ?? 0,

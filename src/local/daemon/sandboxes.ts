@@ -115,7 +115,7 @@ interface Live {
 
 /** How the manager finds and stops process trees a dead daemon left (tests replace it). */
 export interface ProcessReaper {
-  identify(pid: number): ProcessIdentity | undefined;
+  identify(pid: number): Promise<ProcessIdentity | undefined>;
   /** Stops the tree if it still runs; true when it did. */
   reap(identity: ProcessIdentity): Promise<boolean>;
 }
@@ -136,7 +136,7 @@ export interface SandboxManagerOptions {
    * watch the order of writes through it).
    */
   store?: (folders: RecordStore<SandboxRecord>) => RecordStore<SandboxRecord>;
-  /** @default /proc (pid, start time, boot) */
+  /** @default this machine's process-tree backend (pid, start time, boot: runtime/process-tree.ts) */
   processes?: ProcessReaper;
   /** When to stop restarting a dying envd. @default RESTART_POLICY (3 restarts within 60 s) */
   restartPolicy?: { limit: number; windowMs: number };
@@ -224,7 +224,12 @@ class FolderStore implements RecordStore<SandboxRecord> {
   }
 }
 
-const realReaper: ProcessReaper = { identify: identifyProcess, reap: reapProcessTree };
+const realReaper: ProcessReaper = { identify: (pid) => identifyProcess(pid), reap: (identity) => reapProcessTree(identity) };
+
+/** How a pause holds a sandbox's processes, in its log's words: only a cgroup freezer freezes. */
+function heldHow(proc: SandboxProcess | undefined): string {
+  return proc?.freezeKind === 'signals' ? 'every process stopped with SIGSTOP; SIGCONT at resume' : 'processes frozen';
+}
 
 export class SandboxManager {
   private readonly records = new Map<string, SandboxRecord>();
@@ -239,6 +244,7 @@ export class SandboxManager {
   private readonly lifecycle: Lifecycle<SandboxRecord>;
   private readonly processes: ProcessReaper;
   private sampler?: NodeJS.Timeout;
+  private sampling?: Promise<void> | undefined;
   private sockets?: SocketDir;
   private spare?: WarmSpare;
   /** A spare standing on the layers of the template last created from. */
@@ -573,7 +579,7 @@ export class SandboxManager {
         if (!this.opts.runtime.enforcesEgress && !isDefaultEgress(egressOf(record))) {
           this.log(id).add('warn', `network rules are NOT enforced: ${this.opts.runtime.description}`);
         }
-        await this.lifecycle.apply(record, 'started', { process: this.processes.identify(proc.pid) });
+        await this.lifecycle.apply(record, 'started', { process: await this.processes.identify(proc.pid) });
         this.opts.log('info', `created sandbox ${id} (template ${alias ?? template.templateID}, timeout ${timeout}s)`);
         // The template's spawn count is saved while the answer goes out (counted at once, written
         // to disk on the way), and the next spare starts after the answer is written (that happens
@@ -747,7 +753,7 @@ export class SandboxManager {
       try {
         const fresh = await this.startEnvd(record);
         const restarts = (record.restarts ?? 0) + 1;
-        await this.lifecycle.apply(record, 'rebooted', { process: this.processes.identify(fresh.pid), restarts });
+        await this.lifecycle.apply(record, 'rebooted', { process: await this.processes.identify(fresh.pid), restarts });
         this.log(id).add('info', `envd restarted (restart ${restarts}); files kept, processes lost`);
         this.opts.log('info', `sandbox ${id}: envd restarted (restart ${restarts})`);
         return;
@@ -848,7 +854,7 @@ export class SandboxManager {
       throw new ApiError(500, `could not pause the sandbox: ${messageOf(error)}`);
     }
     await this.lifecycle.apply(record, 'paused', { pausedAt: this.iso(), pauseReason: reason, process: freeze ? record.process : undefined });
-    this.log(id).add('info', freeze ? 'sandbox paused (processes frozen)' : 'sandbox paused (files kept, processes stopped)');
+    this.log(id).add('info', freeze ? `sandbox paused (${heldHow(proc)})` : 'sandbox paused (files kept, processes stopped)');
     return true;
   }
 
@@ -924,7 +930,7 @@ export class SandboxManager {
       timeoutSeconds: timeout,
       pausedAt: undefined,
       pauseReason: undefined,
-      process: proc ? this.processes.identify(proc.pid) : undefined,
+      process: proc ? await this.processes.identify(proc.pid) : undefined,
     });
     this.log(id).add('info', `sandbox resumed (${how})`);
   }
@@ -1115,7 +1121,7 @@ export class SandboxManager {
     if (target && endUnix === undefined) {
       const latest = this.metrics.latest(id);
       if (!latest || Date.now() / 1000 - latest.timestampUnix >= 1) {
-        this.metrics.sampleOne(id, target);
+        await this.metrics.sampleOne(id, target);
         await this.metrics.settle(id);
       }
     }
@@ -1140,12 +1146,19 @@ export class SandboxManager {
   }
 
   private sample(): void {
+    // a listing through `ps` takes a while: a sample still running is not started again
+    if (this.sampling) return;
     const targets = new Map<string, MetricsTarget>();
     for (const record of this.records.values()) {
       const target = this.metricsTarget(record);
       if (target) targets.set(record.sandboxID, target);
     }
-    this.metrics.sampleAll(targets);
+    this.sampling = this.metrics
+      .sampleAll(targets)
+      .catch((error: unknown) => this.opts.log('warn', `metrics sample failed: ${messageOf(error)}`))
+      .finally(() => {
+        this.sampling = undefined;
+      });
   }
 
   /**

@@ -10,6 +10,8 @@ import type { Duplex } from 'node:stream';
 import { join } from 'node:path';
 import { packageVersion } from '../../version.js';
 import type { DaemonInfo, StatePaths } from '../paths.js';
+import { localBackendRefusal } from '../platform.js';
+import { processTree } from '../runtime/process-tree.js';
 import { selectRuntime, type Runtime } from '../runtime/index.js';
 import { secureStateRoot } from '../state-root.js';
 import type { LimitStatus } from '../runtime/cgroup.js';
@@ -63,6 +65,8 @@ export interface DaemonOptions {
   runtime?: Runtime;
   /** Also receives every daemon log line (foreground mode prints them). */
   onLog?: (line: string) => void;
+  /** Where the daemon runs (platform.ts refuses native Windows). @default this machine's */
+  platform?: NodeJS.Platform;
 }
 
 export interface Daemon {
@@ -132,6 +136,8 @@ export function warmSpares(value: string | undefined): number {
 }
 
 export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
+  const refusal = localBackendRefusal(opts.platform);
+  if (refusal) throw new Error(refusal);
   const host = opts.host ?? '127.0.0.1';
   if (!LOOPBACK_HOSTS.has(host)) throw new Error(`the local backend only binds loopback addresses, not ${host}`);
   const { paths } = opts;
@@ -152,6 +158,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   }
   const apiKey = loadOrCreateApiKey(paths);
   const runtime = opts.runtime ?? selectRuntime();
+  // chosen now, so a forced backend that cannot work stops the start rather than the first kill
+  const processes = processTree();
   await releaseStaleGroups(paths.root);
   const disks = await Disks.detect(paths.root);
   for (const problem of await disks.recover(paths.sandboxes, (dir) => existsSync(join(dir, 'sandbox.json')))) log('warn', problem);
@@ -172,6 +180,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     runtime: runtime.name,
     isolated: runtime.isolated,
     runtimeDescription: runtime.description,
+    processes: processes.name,
     limits,
     sandboxes: {
       running: sandboxes.all().filter((s) => wireState(s) === 'running').length,
@@ -266,7 +275,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     runtime: runtime.name,
   };
   await writeJsonAtomic(paths.daemon, info);
-  log('info', `listening on http://${host}:${port} (runtime: ${runtime.description}; ${limitsSummary(limits)})`);
+  log('info', `listening on http://${host}:${port} (runtime: ${runtime.description}; processes through ${processes.name}; ${limitsSummary(limits)})`);
   if (!runtime.isolated) log('warn', runtime.description);
   for (const limit of limits.filter((l) => !l.enforced)) log('warn', `sandbox ${limit.kind} limit not enforced: ${limit.detail}; sandboxes work without it`);
 

@@ -19,7 +19,7 @@ import { chmodSync, constants as fsConstants, copyFileSync, existsSync, lchownSy
 import { dirname, join, posix } from 'node:path';
 import type { EnvdConfig, EnvdUser } from '../envd/config.js';
 import { SUDO_SOCKET } from '../envd/sudo/protocol.js';
-import { PTY_PACKAGE, ptyBinaryPackage } from '../envd/process/pty-package.js';
+import { PTY_PACKAGE } from '../envd/process/pty-package.js';
 import { createFreezer } from './freezer.js';
 import { ARGS_FD, BLOCK_FD, envdBundlePath, INFO_FD, joinCgroupCommand, launch } from './launch.js';
 import { handleEgress, readHostsFile } from './egress-proxy.js';
@@ -68,27 +68,14 @@ export type PtyMount = [string, string];
  * package when that is missing: PTYs then fail cleanly, with the package's own explanation.
  */
 export function ptyMounts(): PtyMount[] {
-  const inside = (name: string) => `/run/e2b-bin/node_modules/${name}`;
-  let main: string;
-  try {
-    main = createRequire(import.meta.url).resolve(`${PTY_PACKAGE}/package.json`);
-  } catch {
-    return [];
-  }
-  const mounts: PtyMount[] = [[dirname(main), inside(PTY_PACKAGE)]];
-  try {
-    const binary = createRequire(main).resolve(`${ptyBinaryPackage()}/package.json`);
-    mounts.push([dirname(binary), inside(ptyBinaryPackage())]);
-  } catch {
-    // no binary for this platform: see above
-  }
-  return mounts;
+  return nativePackageMounts(PTY_PACKAGE);
 }
 
 /**
- * Host folders of a native package envd loads (`@napi-rs/xattr`, for metadata as xattrs) and
- * of whichever of its per-platform binary packages is installed, mounted as ptyMounts mounts
- * the pty package. Empty when the package is missing: envd then keeps metadata in its table.
+ * Host folders of a native package envd loads (the pty package; `@napi-rs/xattr`, for metadata
+ * as xattrs) and of whichever of its per-platform binary packages (its optional dependencies)
+ * is installed, each at /run/e2b-bin/node_modules/<name>. Empty when the package is missing:
+ * envd then fails PTYs cleanly, or keeps metadata in its table.
  */
 export function nativePackageMounts(name: string): PtyMount[] {
   const inside = (pkg: string) => `/run/e2b-bin/node_modules/${pkg}`;
@@ -418,21 +405,29 @@ function existsOrLink(path: string): boolean {
   }
 }
 
+/** Where the sandbox's sudo goes when /usr/bin cannot take it (see sudoMounts). */
+export const SUDO_FALLBACK_DIR = '/run/e2b-bin/sbin';
+
 /**
- * The sandbox's `sudo` (envd/sudo): its bundle beside envd's, and /usr/bin/sudo, a script that
- * runs it. The script can be mounted where the root is writable (it makes the mount point) or
- * where the host has a sudo to cover (a setuid one could not work under NoNewPrivs anyway);
- * elsewhere the sandbox has no sudo, and the start-up log says so.
+ * Whether /usr/bin/sudo can be a mount point: the host has a sudo to cover (a setuid one could
+ * not work under NoNewPrivs anyway), or the root is writable and bubblewrap, as root, can make
+ * the file (unprivileged, the program folders of a writable root stay read-only).
  */
-function sudoMounts(dir: string, envdBundle: string, writableRoot: boolean): string[] {
+export function sudoInUsrBin(writableRoot: boolean, privileged: boolean): boolean {
+  return existsSync('/usr/bin/sudo') || (writableRoot && privileged);
+}
+
+/**
+ * The sandbox's `sudo` (envd/sudo): its bundle beside envd's, and a script that runs it, at
+ * /usr/bin/sudo where that can be mounted, else in SUDO_FALLBACK_DIR, which then ends PATH.
+ */
+function sudoMounts(dir: string, envdBundle: string, inUsrBin: boolean): string[] {
   const bundle = join(dirname(envdBundle), 'sudo.mjs');
   if (!existsSync(bundle)) return [];
-  const mounts = ['--ro-bind', bundle, '/run/e2b-bin/sudo.mjs'];
-  if (!writableRoot && !existsSync('/usr/bin/sudo')) return mounts;
   const script = join(dir, 'sudo');
   rmSync(script, { force: true });
   writeFileSync(script, '#!/bin/sh\nexec /run/e2b-bin/node /run/e2b-bin/sudo.mjs "$@"\n', { mode: 0o755 });
-  return [...mounts, '--ro-bind', script, '/usr/bin/sudo'];
+  return ['--ro-bind', bundle, '/run/e2b-bin/sudo.mjs', '--ro-bind', script, inUsrBin ? '/usr/bin/sudo' : `${SUDO_FALLBACK_DIR}/sudo`];
 }
 
 /** The bubblewrap arguments of one sandbox (everything but the command). */
@@ -469,7 +464,7 @@ export function bubblewrapArgs(
     opts.envdBundle,
     '/run/e2b-bin/envd.mjs',
     ...opts.ptyMounts.flatMap(([host, inside]) => ['--ro-bind', host, inside]),
-    ...sudoMounts(spec.dir, opts.envdBundle, opts.overlay !== undefined),
+    ...sudoMounts(spec.dir, opts.envdBundle, sudoInUsrBin(opts.overlay !== undefined, privileged)),
   ];
   const namespaces = [
     '--die-with-parent',
@@ -619,10 +614,11 @@ export function createBubblewrapRuntime(
             root: { uid: USER_UID, gid: USER_UID, home: '/root', shell: '/bin/bash' },
             user: { uid: USER_UID, gid: USER_UID, home: '/home/user', shell: '/bin/bash' },
           };
-      const config: Omit<EnvdConfig, 'listen' | 'platformSecret'> = { ...spec.envd, runDir: '/run/e2b', users, pathMap: [], path: SANDBOX_PATH, sudoSocket: SUDO_SOCKET };
       // overlayfs options cannot carry some characters, and an upper layer may not lie inside a
       // lower one (a state folder under /usr): such sandboxes keep the read-only root
       const writable = overlay && mountablePath(spec.dir) && mountablePath(spec.stateRoot) && !visibleState(spec.stateRoot) ? overlay : undefined;
+      const path = sudoInUsrBin(writable !== undefined, privileged) ? SANDBOX_PATH : `${SANDBOX_PATH}:${SUDO_FALLBACK_DIR}`;
+      const config: Omit<EnvdConfig, 'listen' | 'platformSecret'> = { ...spec.envd, runDir: '/run/e2b', users, pathMap: [], path, sudoSocket: SUDO_SOCKET };
       for (let attempt = 1; ; attempt++) {
         const { args, mounts } = bubblewrapArgs(spec, { privileged, ptyMounts: [...ptyMounts(), ...nativePackageMounts('@napi-rs/xattr')], envdBundle: envdBundlePath(), hostNetwork, ...(writable ? { overlay: writable } : {}) });
         const bwrap = [binary, '--args', String(ARGS_FD), '/run/e2b-bin/node', '/run/e2b-bin/envd.mjs'];

@@ -30,7 +30,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { descendants } from './proctree.js';
+import { continueTree, processTree, stopTree, treeOf } from './process-tree.js';
 
 /** Kinds of limit a sandbox has. */
 export type LimitKind = 'cpu' | 'memory' | 'pids' | 'disk';
@@ -442,8 +442,8 @@ function makeGroup(version: 'v1' | 'v2', dirs: Map<Controller, string>, enforced
   const thawedValue = version === 'v2' ? '0' : 'THAWED';
 
   /** Moves the tree under rootPid into the group (processes that are not in it yet). */
-  const adopt = (rootPid: number) => {
-    for (const p of descendants(rootPid)) {
+  const adopt = async (rootPid: number) => {
+    for (const p of await treeOf(rootPid).catch(() => [])) {
       for (const file of procsFiles) {
         try {
           io.write(file, String(p.pid));
@@ -474,12 +474,12 @@ function makeGroup(version: 'v1' | 'v2', dirs: Map<Controller, string>, enforced
     procsFiles,
     async freeze(rootPid) {
       if (!freezerDir) return signals.freeze(rootPid);
-      adopt(rootPid);
+      await adopt(rootPid);
       io.write(join(freezerDir, stateFile), frozenValue);
       // v1 passes through FREEZING; wait until every task is really stopped.
       for (let i = 0; i < 200 && !isFrozen(); i++) await sleep(5);
       // Children forked while we were adopting join the frozen group too.
-      adopt(rootPid);
+      await adopt(rootPid);
     },
     async thaw(rootPid) {
       if (!freezerDir) return signals.thaw(rootPid);
@@ -610,26 +610,15 @@ function makeGroup(version: 'v1' | 'v2', dirs: Map<Controller, string>, enforced
   };
 }
 
+/**
+ * Pause without a cgroup freezer: SIGSTOP to every process of the tree, checked (stopTree), and
+ * SIGCONT to resume; through the platform's process-tree backend (process-tree.ts).
+ */
 function signalFreezer(): Freezer {
-  const signalTree = (rootPid: number, signal: NodeJS.Signals) => {
-    for (const p of descendants(rootPid)) {
-      try {
-        process.kill(p.pid, signal);
-      } catch {
-        // exited meanwhile
-      }
-    }
-  };
   return {
     kind: 'signals',
-    async freeze(rootPid) {
-      signalTree(rootPid, 'SIGSTOP');
-      // a second pass catches children forked during the first
-      signalTree(rootPid, 'SIGSTOP');
-    },
-    async thaw(rootPid) {
-      signalTree(rootPid, 'SIGCONT');
-    },
+    freeze: (rootPid) => stopTree(rootPid, processTree()),
+    thaw: (rootPid) => continueTree(rootPid, processTree()),
     async release() {},
   };
 }

@@ -198,6 +198,8 @@ export class Disks {
     if (!mkfs) return Disks.unenforced('mkfs.ext4 is not installed (e2fsprogs)');
     if (!mount || !umount) return Disks.unenforced('mount/umount are not installed (util-linux)');
     if (!existsSync('/dev/loop-control')) return Disks.unenforced('this system has no loop devices (/dev/loop-control is missing)');
+    // mounts are found (to unmount them) in the mount table: without it a disk could not be let go
+    if (!existsSync('/proc/self/mountinfo')) return Disks.unenforced('/proc is not mounted, and the disks\' mounts are found through /proc/self/mountinfo');
     await Disks.removeProbes(stateRoot);
     const disks = new Disks({ kind: 'disk', enforced: true, detail: 'an ext4 image of the template\'s disk size per sandbox, on a loop device' }, { mkfs, mount, umount });
     const probe = join(stateRoot, `.disk-probe-${randomBytes(4).toString('hex')}`);

@@ -12,7 +12,7 @@ import { createInterface } from 'node:readline';
 import { packageRoot } from '../../version.js';
 import type { EnvdConfig } from '../envd/config.js';
 import type { SandboxCgroup } from './cgroup.js';
-import { descendants, processesWithEnv } from './proctree.js';
+import { killTree, killWithEnv, processTree, type ProcessTree } from './process-tree.js';
 import { ENVD_LISTEN_FD, type EnvdListener } from './socket.js';
 import type { SandboxExit, SandboxProcess } from './types.js';
 
@@ -36,22 +36,6 @@ export function envdBundlePath(): string {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Kills a process tree: SIGKILL to every descendant until none is left. */
-export async function killTree(rootPid: number): Promise<void> {
-  for (let round = 0; round < 20; round++) {
-    const tree = descendants(rootPid);
-    if (tree.length === 0) return;
-    for (const p of tree) {
-      try {
-        process.kill(p.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-    await sleep(round === 0 ? 5 : 20);
-  }
-}
-
 /** The variable that marks every process of an unisolated sandbox (see {@link killMarked}). */
 export const SANDBOX_MARK_ENV = 'E2B_TS_SANDBOX_MARK';
 
@@ -60,19 +44,8 @@ export const SANDBOX_MARK_ENV = 'E2B_TS_SANDBOX_MARK';
  * is left: what a sandbox without a cgroup started and then moved out of its tree (`setsid` and
  * a second fork reparent a daemon to init or a subreaper).
  */
-export async function killMarked(mark: string): Promise<void> {
-  for (let round = 0; round < 20; round++) {
-    const pids = processesWithEnv(SANDBOX_MARK_ENV, mark);
-    if (pids.length === 0) return;
-    for (const pid of pids) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-    await sleep(round === 0 ? 5 : 20);
-  }
+export async function killMarked(mark: string, tree: ProcessTree = processTree()): Promise<void> {
+  await killWithEnv(SANDBOX_MARK_ENV, mark, tree);
 }
 
 /**
@@ -220,6 +193,7 @@ export function launch(opts: {
       await Promise.race([exited, sleep(2000)]);
       listener.remove();
     },
+    freezeKind: opts.freezer.kind,
     freeze: () => opts.freezer.freeze(pid),
     thaw: () => opts.freezer.thaw(pid),
     applyLimits: (limits) => opts.freezer.apply(limits),

@@ -10,10 +10,15 @@
  *
  * Paths are short whatever the state folder's length: on Linux the folder is held open and
  * sockets are named through `/proc/self/fd/<fd>/`, far inside the 108-byte `sun_path` limit.
+ * Without /proc (macOS, whose limit is 104 bytes, and a Linux without it) sockets are named by
+ * their folder's path, so when the state folder is too deep for that (`$TMPDIR` on macOS is
+ * `/var/folders/xx/<30 characters>/T/`), a short private folder of the daemon's takes its place
+ * (socketFolder).
  */
-import { randomBytes } from 'node:crypto';
-import { closeSync, constants, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** The descriptor number envd finds its listening socket on. */
@@ -33,21 +38,97 @@ export interface EnvdListener {
   remove(): void;
 }
 
+/**
+ * The most bytes of a unix socket's path, its terminating NUL included (`sizeof sun_path`):
+ * 104 on macOS and the BSDs, 108 on Linux.
+ */
+export function sunPathSize(platform: NodeJS.Platform): number {
+  return platform === 'linux' || platform === 'android' ? 108 : 104;
+}
+
+/** The longest name a socket gets in its folder (a random name of 12 characters and `.sock` or `.bind`). */
+const LONGEST_NAME = `${'x'.repeat(12)}.sock`;
+
+/** What {@link socketFolder} needs to know about the machine. */
+export interface SocketHost {
+  platform: NodeJS.Platform;
+  /** The user's temporary folder (`$TMPDIR`: private to the user on macOS). */
+  tmpdir: string;
+  uid: number;
+}
+
+/** Whether sockets named by their path in `folder` fit `sun_path`. */
+export function socketPathsFit(folder: string, platform: NodeJS.Platform): boolean {
+  return Buffer.byteLength(join(folder, LONGEST_NAME)) + 1 <= sunPathSize(platform);
+}
+
+/**
+ * Where the sockets of the daemon whose socket folder is `dir` live when they are named by path:
+ * `dir` itself when its paths fit `sun_path`, else a folder of the daemon's own (named by a hash
+ * of `dir`, so daemons of different state folders never share one) in the user's temporary
+ * folder, else in /tmp.
+ */
+export function socketFolder(dir: string, host: SocketHost): string {
+  const key = createHash('sha256').update(dir).digest('hex').slice(0, 12);
+  const candidates = [dir, join(host.tmpdir, `e2b-ts-${key}`), `/tmp/e2b-ts-${host.uid}-${key}`];
+  return candidates.find((c) => socketPathsFit(c, host.platform)) ?? candidates[candidates.length - 1]!;
+}
+
+/**
+ * Creates `path` (0700) or takes it when it exists as a folder of this user's that nobody else
+ * may enter; refuses anything else (a folder another local user made first in /tmp).
+ */
+function privateFolder(path: string, uid: number): void {
+  try {
+    mkdirSync(path, { mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  const st = lstatSync(path);
+  if (!st.isDirectory() || st.uid !== uid || (st.mode & 0o077) !== 0) {
+    const what = st.isSymbolicLink() ? 'a symlink' : st.isDirectory() ? `owned by uid ${st.uid} with mode ${(st.mode & 0o777).toString(8)}` : 'not a folder';
+    throw new Error(`the socket folder ${path} is not private to this user (${what}); remove it and start again`);
+  }
+}
+
+/** Options of {@link SocketDir.open}. */
+export interface SocketDirOptions {
+  /** Name sockets through `/proc/self/fd/<fd>/`. @default on Linux when /proc is mounted (the shortest names there are) */
+  viaFd?: boolean;
+  /** @default this machine's platform, temporary folder and user */
+  host?: SocketHost;
+}
+
 /** The folder of envd sockets of one daemon. */
 export class SocketDir {
   private readonly fd: number | undefined;
 
-  private constructor(private readonly dir: string) {
-    if (process.platform === 'linux' && existsSync('/proc/self/fd')) {
-      this.fd = openSync(dir, constants.O_RDONLY | (constants.O_DIRECTORY ?? 0) | (constants.O_NOFOLLOW ?? 0));
-    }
+  private constructor(
+    private readonly dir: string,
+    viaFd: boolean,
+    /** Whether `dir` is a folder of our own outside the state folder, removed at close. */
+    private readonly separate: boolean,
+  ) {
+    if (viaFd) this.fd = openSync(dir, constants.O_RDONLY | (constants.O_DIRECTORY ?? 0) | (constants.O_NOFOLLOW ?? 0));
   }
 
-  /** Creates (0700) and opens the folder; sockets a previous daemon left are removed. */
-  static open(dir: string): SocketDir {
+  /**
+   * Creates (0700) and opens the folder, or the short folder that stands in for it
+   * (socketFolder); sockets a previous daemon left are removed.
+   */
+  static open(dir: string, opts: SocketDirOptions = {}): SocketDir {
+    const viaFd = opts.viaFd ?? (process.platform === 'linux' && existsSync('/proc/self/fd'));
+    const host = opts.host ?? { platform: process.platform, tmpdir: tmpdir(), uid: process.getuid?.() ?? 0 };
+    const folder = viaFd || host.platform === 'win32' ? dir : socketFolder(dir, host);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    for (const name of readdirSync(dir)) rmSync(join(dir, name), { recursive: true, force: true });
-    return new SocketDir(dir);
+    if (folder !== dir) privateFolder(folder, host.uid);
+    for (const name of readdirSync(folder)) rmSync(join(folder, name), { recursive: true, force: true });
+    return new SocketDir(folder, viaFd, folder !== dir);
+  }
+
+  /** The folder the sockets are in. */
+  get folder(): string {
+    return this.dir;
   }
 
   private named(name: string): string {
@@ -106,5 +187,6 @@ export class SocketDir {
 
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
+    if (this.separate) rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -57,6 +57,13 @@ export interface SandboxProcess {
   readonly exited: Promise<SandboxExit>;
   /** Stops every process of the sandbox. */
   kill(): Promise<void>;
+  /**
+   * How {@link freeze} holds the processes: a cgroup freezer (they notice nothing), or SIGSTOP
+   * to each (`signals`: a shell's job control and a debugger see it). Runtimes that leave it
+   * out are reported as freezing.
+   */
+  readonly freezeKind?: 'cgroup-v2' | 'cgroup-v1' | 'signals';
+  /** Holds every process of the sandbox; rejects unless every one was held. */
   freeze(): Promise<void>;
   thaw(): Promise<void>;
   /**

@@ -24,6 +24,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { EnvdConfig, EnvdUser } from '../envd/config.js';
+import { unisolatedShell } from '../platform.js';
 import { createFreezer } from './freezer.js';
 import { envdBundlePath, launch, SANDBOX_MARK_ENV } from './launch.js';
 import { prepareSandboxFs, SANDBOX_PATH } from './bubblewrap.js';
@@ -43,7 +44,7 @@ export function createUnisolatedRuntime(): Runtime {
       const { home, root, tmp } = prepareSandboxFs(spec.dir, false);
       const uid = process.getuid?.() ?? 0;
       const gid = process.getgid?.() ?? 0;
-      const shell = process.platform === 'win32' ? 'cmd.exe' : '/bin/sh';
+      const shell = unisolatedShell(process.platform, process.env);
       const userHome = join(home, 'user');
       const users: Record<string, EnvdUser> = {
         root: { uid, gid, home: root, shell },

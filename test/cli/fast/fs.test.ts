@@ -69,6 +69,12 @@ describe('fs cp', () => {
     expect(await parsed(cpCommand, ['-', `${ID}:x`])).toMatchObject({ sources: [{ kind: 'stdio' }], parallel: 1 });
     expect((await refusal(cpCommand, ['./only'])).message).toBe('fs cp needs a source and a destination');
     expect((await refusal(cpCommand, ['a', 'b', '--parallel', '0'])).code).toBe(2);
+    // issue 17: what becomes of symlinks where they cannot be made
+    expect(await parsed(cpCommand, [`${ID}:/app`, './app', '--links', 'copy'])).toMatchObject({ links: 'copy' });
+    expect(await parsed(cpCommand, [`${ID}:/app`, './app'])).not.toHaveProperty('links');
+    const bad = await refusal(cpCommand, [`${ID}:/app`, './app', '--links', 'follow']);
+    expect(bad.code).toBe(2);
+    expect(bad.message).toMatch(/Allowed choices are auto, copy, skip, fail/);
   });
 
   it('run: uploads a file under a temporary name, verifies it, renames it into place', async () => {

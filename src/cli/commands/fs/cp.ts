@@ -1,9 +1,10 @@
-import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
+import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { userOption } from '../../flags.js';
 import { SilentError, UsageError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
 import { parseLocation, type Location } from '../../fs/location.js';
+import type { LinkPolicy } from '../../fs/platform.js';
 import { printJson, success } from '../../output.js';
 import { parseInteger } from '../../parse.js';
 import { formatBytes } from '../../render/format.js';
@@ -13,6 +14,8 @@ export interface CpOptions {
   destination: Location;
   user?: string;
   parallel: number;
+  /** Symlinks of downloads; absent: 'auto'. */
+  links?: LinkPolicy;
 }
 
 export function cpCommand(ctx: Context, run = runCp): CommandUnknownOpts {
@@ -21,13 +24,26 @@ export function cpCommand(ctx: Context, run = runCp): CommandUnknownOpts {
     .argument('<paths...>', 'sources, then the destination')
     .addOption(userOption('sandbox user that reads or writes the files (default: user)'))
     .option('--parallel <n>', 'tar streams in flight at once for folders with many files', '1')
+    .addOption(
+      // the choices are written out: importing them from fs/platform.js would load it at start-up
+      new Option('--links <how>', 'symlinks of a download where they cannot be made (default: auto)').choices(['auto', 'copy', 'skip', 'fail'] as const),
+    )
     .addHelpText(
       'after',
       `
 Folders are copied recursively, keeping file modes and symlinks. Every file is verified (size
 and SHA-256) and lands under a temporary name first, so a failed copy leaves nothing behind.
 A download never writes outside its destination, nor leaves a symlink there that leads outside
-it: entries that would are refused.
+it: entries that would are refused, as are names this machine cannot hold (on Windows: CON, NUL,
+COM1..., names with \\ : * ? " < > |, or ending in a dot or a space). Names that differ only in
+case (README, readme) fail the download where the destination ignores case (macOS and Windows by
+default), before anything is copied. A download takes the name you wrote, never the sandbox's.
+
+--links says what becomes of symlinks where they cannot be made (Windows without Developer
+Mode): auto (default) makes symlinks and, where that fails, copies the file or folder each leads
+to (inside the download); copy always copies; skip leaves them out; fail stops the download and
+copies nothing. Uploads from Windows get folders 0755 and files 0644 (0444 read-only); links
+become POSIX links, and a link or junction to outside the uploaded folder is not copied.
 
 Examples:
   $ e2b-ts fs cp ./src "$id":/home/user/app
@@ -45,6 +61,7 @@ Examples:
           destination: locations[locations.length - 1],
           parallel: parseInteger(o.parallel, '--parallel', 1, 64),
           ...(o.user ? { user: o.user } : {}),
+          ...(o.links ? { links: o.links } : {}),
         },
         ctx,
       );
@@ -56,6 +73,7 @@ export async function runCp(opts: CpOptions, ctx: Context): Promise<void> {
   const results = await copy(ctx, opts.sources, opts.destination, {
     parallel: opts.parallel,
     ...(opts.user ? { user: opts.user } : {}),
+    ...(opts.links ? { links: opts.links } : {}),
   });
   const refused = results.flatMap((r) => r.refused);
   if (ctx.globals.json) printJson(ctx, results);
@@ -65,7 +83,7 @@ export async function runCp(opts: CpOptions, ctx: Context): Promise<void> {
     }
   }
   if (refused.length) {
-    ctx.io.stderr.write(`error: ${refused.length} entr${refused.length === 1 ? 'y was' : 'ies were'} refused (they would have been written, or led, outside the destination)\n`);
+    ctx.io.stderr.write(`error: ${refused.length} entr${refused.length === 1 ? 'y was' : 'ies were'} refused (named above); the rest was copied and verified\n`);
     throw new SilentError(ExitCode.ERROR);
   }
 }

@@ -3,7 +3,7 @@ import type { Context } from '../../context.js';
 import { printJson, success } from '../../output.js';
 import { parseInteger } from '../../parse.js';
 import { escapeControls } from '../../render/sanitize.js';
-import { localPaths } from './shared.js';
+import { localPaths, refuseUnsupported } from './shared.js';
 
 export interface StartOptions {
   port?: number;
@@ -20,7 +20,9 @@ export function startCommand(ctx: Context, run = runStart): CommandUnknownOpts {
     );
 }
 
-export async function runStart(opts: StartOptions, ctx: Context): Promise<void> {
+/** `platform` is where the backend would run (a seam: tests ask for Windows' refusal on Linux). */
+export async function runStart(opts: StartOptions, ctx: Context, platform: NodeJS.Platform = process.platform): Promise<void> {
+  await refuseUnsupported(platform);
   const paths = await localPaths(ctx);
   const control = await import('../../../local/control.js');
   const running = await control.findDaemon(paths);

@@ -54,6 +54,8 @@ export async function runStatus(_opts: Record<string, never>, ctx: Context): Pro
     ['pid', String(daemon.pid)],
     ['version', String(status.version ?? daemon.version)],
     ['runtime', String(status.runtimeDescription ?? daemon.runtime)],
+    // how sandboxes' process trees are found, killed and paused (/proc, or ps where there is none)
+    ...(typeof status.processes === 'string' ? [['processes', status.processes] as [string, string]] : []),
     ['sandboxes', `${sandboxes.running ?? 0} running, ${sandboxes.paused ?? 0} paused`],
     ...limits.map((l): [string, string] => [`${l.kind} limit`, l.enforced ? `enforced: ${l.detail}` : `NOT enforced: ${l.detail}`]),
     ['state', paths.root],

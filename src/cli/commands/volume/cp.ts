@@ -24,7 +24,10 @@ Folders are copied recursively with their modes (setuid, setgid and sticky bits 
 file is verified, with a progress line on a terminal (uploads are read back and compared by SHA-256; downloads must have the size
 the volume reports), and lands under a temporary name first, so a failed copy leaves no partial
 file. A download never writes outside its destination: symlinks in a volume are not copied, and
-names that would lead elsewhere are refused. A local path with a colon is written ./a:b.
+names that would lead elsewhere, or that this machine cannot hold (on Windows: CON, NUL, names
+with \\ : * ? " < > |, ...), are refused. Names that differ only in case fail the download before
+anything is written where the destination ignores case (macOS and Windows by default). Uploads
+from Windows get files 0644 (0444 read-only). A local path with a colon is written ./a:b.
 
 Examples:
   $ e2b-ts volume cp ./dataset data:/dataset
@@ -39,17 +42,19 @@ export async function runVolumeCp(opts: VolumeCpOptions, ctx: Context): Promise<
   if (fromVolume === toVolume) throw new UsageError('volume cp copies between this machine and a volume: exactly one side is VOLUME:PATH');
   const { uploadToVolume, downloadFromVolume } = await import('../../fs/volume-copy.js');
   const { createProgress } = await import('../../fs/progress.js');
+  const { runPlatform } = await import('../../fs/platform.js');
+  const platform = runPlatform(ctx.env);
   let result: VolumeCopyResult;
   if (toVolume) {
     const to = parseVolumeLocation(opts.destination, 'volume cp');
     const volume = await findVolume(ctx, to.volume);
     const progress = createProgress(ctx, `→ ${opts.destination}`);
-    result = await uploadToVolume(volume, opts.source, to.path, ctx.signal, progress).finally(() => progress.done());
+    result = await uploadToVolume(volume, opts.source, to.path, ctx.signal, progress, platform).finally(() => progress.done());
   } else {
     const from = parseVolumeLocation(opts.source, 'volume cp');
     const volume = await findVolume(ctx, from.volume);
     const progress = createProgress(ctx, `← ${opts.source}`);
-    result = await downloadFromVolume(volume, from.path, opts.destination, ctx.signal, progress).finally(() => progress.done());
+    result = await downloadFromVolume(volume, from.path, opts.destination, ctx.signal, progress, platform).finally(() => progress.done());
   }
   if (ctx.globals.json) printJson(ctx, result);
   else success(ctx, `Copied ${result.source} → ${result.destination} (${result.files} file${result.files === 1 ? '' : 's'}, ${formatBytes(result.bytes)}, verified)`);

@@ -225,10 +225,17 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
         const previous = results[results.length - 1];
         // one upload written in place is one WRITE, however many bursts its bytes came in
         const operation = type === EventType.WRITE ? writeOperationOf(posix.join(t.host, rel)) : undefined;
-        const repeated = operation !== undefined && reportedOperations.has(operation);
-        if (operation !== undefined) reportedOperations.add(operation);
-        // repeated modify notifications of one write come as one event
-        if (!repeated && !(previous && previous.rel === rel && previous.type === type)) results.push({ rel, type });
+        if (operation) {
+          // an upload written in place: one WRITE, once it is written (see writeOperation)
+          if (!reportedOperations.has(operation.id)) {
+            reportedOperations.add(operation.id);
+            if (operation.done) results.push({ rel, type });
+            else void operation.ended.then(() => (chain = chain.then(() => emitResult({ rel, type })).catch(fail)));
+          }
+        } else if (!(previous && previous.rel === rel && previous.type === type)) {
+          // repeated modify notifications of one write come as one event
+          results.push({ rel, type });
+        }
         if (!before && st) known.set(rel, record(st));
       });
       for (const [rel, st] of now) if (st && known.has(rel)) known.set(rel, record(st));
@@ -244,17 +251,21 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
       }
       for (const r of results) {
         const renamedAway = r.type === EventType.REMOVE && !createdHere.has(r.rel) && !!r.ino && appearedInodes.has(r.ino);
-        const type = renamedAway ? EventType.RENAME : r.type;
-        const st = now.get(r.rel);
-        const withEntry = opts.includeEntry && st && (type === EventType.CREATE || type === EventType.WRITE || type === EventType.CHMOD);
-        emit(
-          create(FilesystemEventSchema, {
-            name: r.rel,
-            type,
-            ...(withEntry ? { entry: await info({ host: posix.join(t.host, r.rel), path: posix.join(t.path, r.rel) }, st).catch(() => undefined) } : {}),
-          }),
-        );
+        await emitResult({ ...r, type: renamedAway ? EventType.RENAME : r.type }, now.get(r.rel));
       }
+    };
+    /** Emits one classified event, with its entry when asked for (the file as it is now). */
+    const emitResult = async (r: { rel: string; type: EventType }, seen?: Stats) => {
+      const type = r.type;
+      const withEntry = opts.includeEntry && (type === EventType.CREATE || type === EventType.WRITE || type === EventType.CHMOD);
+      const st = withEntry ? (seen ?? (await look(r.rel))) : undefined;
+      emit(
+        create(FilesystemEventSchema, {
+          name: r.rel,
+          type,
+          ...(withEntry && st ? { entry: await info({ host: posix.join(t.host, r.rel), path: posix.join(t.path, r.rel) }, st).catch(() => undefined) } : {}),
+        }),
+      );
     };
     const seed = async (dir: string, rel: string, depth: number) => {
       let names: string[];

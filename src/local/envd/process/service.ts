@@ -14,6 +14,7 @@ import {
   type ProcessSelector,
 } from '../../../gen/envd/process/process_pb.js';
 import { KEEPALIVE_PING_HEADER } from '../../../protocol/envd.js';
+import { linuxSignalName } from '../../../protocol/signals.js';
 import type { EnvdConfig } from '../config.js';
 import { resolveSandboxPath, toHostPath } from '../paths.js';
 import { sandboxEnv } from '../server.js';
@@ -27,6 +28,17 @@ const DEFAULT_KEEPALIVE_S = 90;
 
 /** Signal numbers SendSignal accepts. SIGTERM and SIGKILL are the protocol's; the rest are ours. */
 const ALLOWED_SIGNALS = new Set([1, 2, 3, 9, 10, 12, 15, 18, 19, 20]);
+
+/**
+ * The host's name for a signal the wire numbers as Linux does. Node takes a name and numbers it
+ * as the host does, so 10 (SIGUSR1) reaches a process on macOS as SIGUSR1 (30 there), not as
+ * SIGBUS (10 there).
+ */
+export function hostSignal(linuxNumber: number): NodeJS.Signals {
+  const name = linuxSignalName(linuxNumber);
+  if (!name) throw new ConnectError(`invalid signal: ${linuxNumber}`, Code.Unimplemented);
+  return name as NodeJS.Signals;
+}
 
 export class ProcessTable {
   readonly byPid = new Map<number, ManagedProcess>();
@@ -237,7 +249,8 @@ export function createProcessService(config: () => EnvdConfig, table: ProcessTab
       const proc = table.find(req.process);
       const signal = Number(req.signal);
       if (!ALLOWED_SIGNALS.has(signal)) throw new ConnectError(`invalid signal: ${req.signal}`, Code.Unimplemented);
-      proc.signal(signal);
+      // the wire numbers signals as Linux does; the host is told the name (see hostSignal)
+      proc.signal(hostSignal(signal));
       // A kill answers once the process is reaped, as E2B's envd does: right after kill()
       // returns, `kill -0 PID` in the sandbox no longer finds it. Bounded: a process stuck in
       // uninterruptible sleep must not hang the call.

@@ -3,7 +3,7 @@
  * "exit status 3" or "signal: killed", exit code -1 for a signal.
  */
 import { constants } from 'node:os';
-import { GO_SIGNAL_NAMES } from '../../../protocol/signals.js';
+import { GO_SIGNAL_NAMES, LINUX_SIGNAL_NUMBERS } from '../../../protocol/signals.js';
 
 export interface EndInfo {
   exitCode: number;
@@ -12,10 +12,15 @@ export interface EndInfo {
   error?: string;
 }
 
-/** The end event for a child that exited with `code` or was killed by `signal`. */
+/**
+ * The end event for a child that exited with `code` or was killed by `signal`. The signal is
+ * numbered by its name as the sandbox (Linux) numbers it, not as the host does: on macOS a
+ * process ended by SIGUSR1 (30 there) still reads "user defined signal 1".
+ */
 export function endInfo(code: number | null, signal: NodeJS.Signals | null): EndInfo {
   if (signal) {
-    const number = constants.signals[signal];
+    // a signal Linux lacks (macOS's SIGINFO, SIGEMT) keeps the host's number
+    const number = LINUX_SIGNAL_NUMBERS[signal] ?? constants.signals[signal];
     const name = GO_SIGNAL_NAMES[number] ?? `signal ${number}`;
     const status = `signal: ${name}`;
     return { exitCode: -1, exited: false, status, error: status };
