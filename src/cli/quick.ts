@@ -6,9 +6,10 @@
  * runs the bundled CLI once and puts every command's help in here (see scripts/build.mjs and
  * help-texts.ts), and a test compares each with the full CLI's.
  *
- * This module is its own bundle entry and imports only reader-gone.ts (which imports nothing), so
- * loading it is nearly free.
+ * This module is its own bundle entry and imports only reader-gone.ts (which imports nothing) and
+ * node:fs, so loading it is nearly free.
  */
+import { fstatSync, writeSync } from 'node:fs';
 import { isReaderGone, READER_GONE_STATUS } from './reader-gone.js';
 
 /** Set by the build (esbuild `define`); absent when running from source, which then takes the full path. */
@@ -51,18 +52,51 @@ export function quickAnswer(argv: readonly string[], stdout: Out): string | unde
   return node.h;
 }
 
+/** Whether fd 1 is a character device: a terminal (or /dev/null, NUL), not a pipe or a file. */
+function stdoutIsCharacterDevice(): boolean {
+  try {
+    return fstatSync(1).isCharacterDevice();
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Writes `bytes` to fd 1 with write(2) and returns what is left: nothing, unless the fd is a
+ * non-blocking pipe that is full (EAGAIN), whose rest the stream then writes.
+ */
+function writeDirect(bytes: Buffer): Buffer {
+  let at = 0;
+  try {
+    while (at < bytes.length) at += writeSync(1, bytes, at);
+  } catch (error) {
+    if (isReaderGone(error)) {
+      process.exitCode = READER_GONE_STATUS;
+      return Buffer.alloc(0);
+    }
+    if ((error as { code?: unknown }).code !== 'EAGAIN') throw error;
+  }
+  return bytes.subarray(at);
+}
+
 /**
  * Prints a quick answer and sets the exit code; false when there is none. A reader that went
  * away (`e2b-ts --help | head -0`) ends the run with 141, as in the full CLI.
  */
 export function printQuickAnswer(argv: readonly string[]): boolean {
-  const text = quickAnswer(argv, process.stdout);
+  // Into a pipe or a file, the answer goes out with write(2) and process.stdout is never made:
+  // creating it loads Node's stream and net modules, a tenth of node's own start-up (bench/,
+  // issue 17). A terminal gets the stream, which writes to a Windows console as Unicode.
+  const direct = !stdoutIsCharacterDevice();
+  const text = quickAnswer(argv, direct ? { isTTY: false } : process.stdout);
   if (text === undefined) return false;
+  process.exitCode = 0;
+  const rest = direct ? writeDirect(Buffer.from(text)) : Buffer.from(text);
+  if (rest.length === 0) return true;
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (!isReaderGone(error) && !process.stdout.destroyed) throw error;
     process.exitCode = READER_GONE_STATUS;
   });
-  process.exitCode = 0;
-  process.stdout.write(text);
+  process.stdout.write(rest);
   return true;
 }
