@@ -84,7 +84,9 @@ async function main() {
   const commit = gitCommit(root);
   const time = gnuTime(ctx.tmpDir);
   // Other load skews everything; the load average at the start says how quiet the machine was.
-  const load = loadavg().map((l) => l.toFixed(2)).join(' ');
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
   process.stdout.write(`e2b-ts benchmarks, ${date.toISOString()}\nmachine: ${describeMachine(machine)}\ncommit: ${commit}\nload average at start: ${load}\n`);
   const busy = loadavg()[0] > availableParallelism();
   const busyNote = `load average ${loadavg()[0].toFixed(2)} exceeds the ${availableParallelism()} cores: other work is running, numbers are noisy`;

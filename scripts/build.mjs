@@ -64,7 +64,12 @@ try {
   // (src/cli/quick.ts); its help texts are what the bundle just built prints (src/cli/help-texts.ts).
   const help = spawnSync(
     process.execPath,
-    ['--input-type=module', '-e', 'const m = await import(process.argv[1]); process.stdout.write(JSON.stringify(m.helpTree()));', pathToFileURL(join(staging, 'bin', 'cli.js')).href],
+    [
+      '--input-type=module',
+      '-e',
+      'const m = await import(process.argv[1]); process.stdout.write(JSON.stringify(m.helpTree()));',
+      pathToFileURL(join(staging, 'bin', 'cli.js')).href,
+    ],
     { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 * 1024 * 1024 },
   );
   const tree = help.status === 0 ? JSON.parse(help.stdout) : undefined;

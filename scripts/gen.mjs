@@ -76,11 +76,11 @@ function runBuf(outRoot) {
   };
   // Paths in buf.gen.yaml and -o are relative to the working directory, hence cwd = repo root;
   // -o prepends the scratch directory to the template's `out: src/gen/envd`.
-  const result = spawnSync(
-    process.execPath,
-    [bufLauncher, 'generate', 'spec', '--template', 'spec/buf.gen.yaml', '-o', outRoot],
-    { cwd: repoRoot, env, encoding: 'utf8' },
-  );
+  const result = spawnSync(process.execPath, [bufLauncher, 'generate', 'spec', '--template', 'spec/buf.gen.yaml', '-o', outRoot], {
+    cwd: repoRoot,
+    env,
+    encoding: 'utf8',
+  });
   if (result.error) throw result.error;
   if (result.status !== 0) {
     throw new Error(`buf generate failed (exit ${result.status}):\n${result.stderr}${result.stdout}`);
@@ -114,12 +114,7 @@ export function renderSchemas(doc) {
 
 /** An object with named properties only can be an interface; everything else is an alias. */
 function isPlainObject(schema) {
-  return (
-    schema.properties !== undefined &&
-    schema.additionalProperties === undefined &&
-    schema.allOf === undefined &&
-    schema.nullable !== true
-  );
+  return schema.properties !== undefined && schema.additionalProperties === undefined && schema.allOf === undefined && schema.nullable !== true;
 }
 
 function tsType(schema, indent) {
@@ -133,7 +128,10 @@ function baseType(schema, indent) {
     return schema.allOf.map((part) => parenthesize(tsType(part, indent))).join(' & ');
   }
   if (schema.enum !== undefined) {
-    return schema.enum.filter((v) => v !== null).map((v) => JSON.stringify(v)).join(' | ');
+    return schema.enum
+      .filter((v) => v !== null)
+      .map((v) => JSON.stringify(v))
+      .join(' | ');
   }
   switch (schema.type) {
     case 'string':
@@ -241,7 +239,9 @@ function requestModel(doc) {
           in: param.in,
           required: param.required === true,
           type: resolved.type ?? 'string',
-          ...(resolved.type === 'array' ? { itemType: resolve(doc, resolved.items)?.type ?? 'string', explode: param.explode ?? (param.style ?? 'form') === 'form' } : {}),
+          ...(resolved.type === 'array'
+            ? { itemType: resolve(doc, resolved.items)?.type ?? 'string', explode: param.explode ?? (param.style ?? 'form') === 'form' }
+            : {}),
           validator,
         };
       });

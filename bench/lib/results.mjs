@@ -73,7 +73,10 @@ Numbers from different machines are not comparable; ratios within one run are.
 /** Markdown of one run: heading, machine, commit, settings, then every table. */
 export function renderRun({ date, machine, commit, settings, tables, errors }) {
   const out = [
-    `## ${date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} — ${commit}`,
+    `## ${date
+      .toISOString()
+      .replace('T', ' ')
+      .replace(/\.\d+Z$/, ' UTC')} — ${commit}`,
     '',
     `- machine: ${describeMachine(machine)}`,
     `- commit: \`${commit}\``,

@@ -70,7 +70,10 @@ export function renderText(table) {
   return out.join('\n');
 }
 
-const mdCell = (v) => String(v ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const mdCell = (v) =>
+  String(v ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\n/g, ' ');
 
 /** Markdown rendering for RESULTS.md. */
 export function renderMarkdown(table) {

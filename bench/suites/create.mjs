@@ -21,7 +21,6 @@ export const description = 'local sandbox create p50/p99: raw HTTP, e2b-ts libra
 
 const TARGET_MS = 150;
 
-
 export async function run(ctx) {
   const apiRuns = ctx.runs(20);
   const cliRuns = ctx.runs(10);
@@ -202,7 +201,11 @@ async function fromBigTemplate(ctx, ours, conn, runs) {
   );
   await ours.mod.Sandbox.deleteSnapshot(snapshotId, { ...conn }).catch(() => undefined);
   const p50 = res.ok ? res.wallStats.p50 : NaN;
-  table.rows.push(res.ok ? { client: res.label, runs: String(res.wallStats.n), p50: fmtMs(p50), p99: fmtMs(res.wallStats.p99) } : { client: res.label, runs: '0', p50: 'failed*' });
+  table.rows.push(
+    res.ok
+      ? { client: res.label, runs: String(res.wallStats.n), p50: fmtMs(p50), p99: fmtMs(res.wallStats.p99) }
+      : { client: res.label, runs: '0', p50: 'failed*' },
+  );
   table.checks.push({
     label: 'library `Sandbox.create` from a 500 MB template p50 (local)',
     value: Number.isFinite(p50) ? `${fmtMs(p50)} ms` : NA,

@@ -33,7 +33,6 @@ const PEER_STREAM_BYTES = 256 * MiB;
 /** A CLI run slower than this is called out in the notes (hangs would otherwise hide in p99). */
 const SLOW_MS = 5_000;
 
-
 // ---- helpers ----
 
 const fmtS = (ms) => (Number.isFinite(ms) ? (ms / 1000).toFixed(2) : NA);
@@ -287,8 +286,8 @@ async function roundTrip(ctx, { backend, conn, id }) {
       },
     ],
     notes: [
-      'transport floor: one HTTP request to envd through the daemon (the daemon\'s proxy and envd\'s HTTP server, no process started). ' +
-        'process-spawn floor: starting and reaping `true` on this machine, outside any sandbox (the sandbox\'s envd also starts a login shell).',
+      "transport floor: one HTTP request to envd through the daemon (the daemon's proxy and envd's HTTP server, no process started). " +
+        "process-spawn floor: starting and reaping `true` on this machine, outside any sandbox (the sandbox's envd also starts a login shell).",
       'p99 is nearest-rank.',
       ...failures(results),
     ],
@@ -368,7 +367,10 @@ async function streaming(ctx, { backend, env, conn, id, cpu }) {
     label: `e2b-ts exec --json ${sandboxLabel} -- sh -c 'head -c 200M /dev/zero; exit 7' | wc -c`,
     bytes: JSON_BYTES,
     cmd: 'bash',
-    args: ['-c', `${cmdLine([...ours, '--local', 'exec', '--json', id, '--', 'sh', '-c', `head -c ${JSON_BYTES} /dev/zero; exit 7`])} | wc -c; echo "pipestatus \${PIPESTATUS[*]}" >&2`],
+    args: [
+      '-c',
+      `${cmdLine([...ours, '--local', 'exec', '--json', id, '--', 'sh', '-c', `head -c ${JSON_BYTES} /dev/zero; exit 7`])} | wc -c; echo "pipestatus \${PIPESTATUS[*]}" >&2`,
+    ],
     check: (r) => {
       const status = r.stderr.match(/pipestatus (\d+)/)?.[1];
       if (!exits.has('json')) exits.set('json', new Set());
@@ -564,13 +566,13 @@ async function streaming(ctx, { backend, env, conn, id, cpu }) {
     rows: tableRows,
     notes: [
       'peak RSS of a CLI row: the largest process of the pipeline (GNU time reports the maximum over the waited-for tree), i.e. the CLI. ' +
-        'For in-process rows: the growth of this process\'s RSS during the call (sampled every 10 ms).',
+        "For in-process rows: the growth of this process's RSS during the call (sampled every 10 ms).",
       'client CPU s: user + system time of the whole local pipeline (CLI, head, wc) for CLI rows (GNU time), of this process for in-process rows. ' +
-        'daemon / envd+sandbox CPU s: the backend\'s share during the run, from /proc (envd+sandbox: the envd processes under the daemon and the commands they ran).',
+        "daemon / envd+sandbox CPU s: the backend's share during the run, from /proc (envd+sandbox: the envd processes under the daemon and the commands they ran).",
       `The official CLI and SDK rows stream ${sizeLabel(PEER_STREAM_BYTES)}, not ${sizeLabel(STREAM_BYTES)}: both keep all output in memory ` +
-        '(the CLI\'s RSS grows with it), so compare MiB/s, not seconds.',
-      'source exit: the first command\'s exit status in the pipeline (PIPESTATUS): 141 = stopped by SIGPIPE/EPIPE after head had its bytes, as `cat` does. ' +
-        'The --json row\'s source is the CLI itself: it must exit 7, the remote command\'s code, with the JSON document bounded (checked: under 120 MiB printed).',
+        "(the CLI's RSS grows with it), so compare MiB/s, not seconds.",
+      "source exit: the first command's exit status in the pipeline (PIPESTATUS): 141 = stopped by SIGPIPE/EPIPE after head had its bytes, as `cat` does. " +
+        "The --json row's source is the CLI itself: it must exit 7, the remote command's code, with the JSON document bounded (checked: under 120 MiB printed).",
       'time/byte vs floor: how many times slower per byte than the local pipeline.',
       'left running: processes still running in the sandbox after a CLI run (most over the runs); they are killed before the next run, ' +
         'outside the timing. The official CLI streams into a sandbox of its own for that reason.',

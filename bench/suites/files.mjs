@@ -21,7 +21,20 @@
  *    row with --parallel 4 is shown beside it, unchecked).
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openAsBlob, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  openAsBlob,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -176,7 +189,20 @@ export async function run(ctx) {
   spawnSync('sync');
 
   /** curl's arguments for a raw upload of the big file to `path` (after -sS -f). */
-  const upCurlArgs = (path) => ['-o', '/dev/null', '-X', 'POST', '-H', 'Expect:', '-H', 'Content-Type: application/octet-stream', ...curlHeaders, '-T', big, filesUrl(path)];
+  const upCurlArgs = (path) => [
+    '-o',
+    '/dev/null',
+    '-X',
+    'POST',
+    '-H',
+    'Expect:',
+    '-H',
+    'Content-Type: application/octet-stream',
+    ...curlHeaders,
+    '-T',
+    big,
+    filesUrl(path),
+  ];
   const upRows = [
     ...(curl
       ? [
@@ -199,7 +225,12 @@ export async function run(ctx) {
             label: 'curl -T, SHA-256 of both copies (reference: verified as fs cp is)',
             cmd: 'sh',
             // the local hash runs beside the upload; the sandbox copy can only be hashed after it
-            args: ['-c', `openssl dgst -sha256 -r "$SRC" >/dev/null & curl ${VERIFIED_CURL} "$@" && openssl dgst -sha256 -r "$HOSTCOPY" >/dev/null && wait $!`, 'sh', ...upCurlArgs('/home/user/up-verified.bin')],
+            args: [
+              '-c',
+              `openssl dgst -sha256 -r "$SRC" >/dev/null & curl ${VERIFIED_CURL} "$@" && openssl dgst -sha256 -r "$HOSTCOPY" >/dev/null && wait $!`,
+              'sh',
+              ...upCurlArgs('/home/user/up-verified.bin'),
+            ],
             env: { ...env, SRC: big, HOSTCOPY: hostPath('/home/user/up-verified.bin') },
             after: ifOk(async () => {
               expectRemoteSize('/home/user/up-verified.bin', BIG_BYTES);
@@ -221,7 +252,7 @@ export async function run(ctx) {
     },
     {
       key: 'official',
-      label: "official SDK files.write(path, ReadableStream)",
+      label: 'official SDK files.write(path, ReadableStream)',
       ...sdkRow('upload', big, '/home/user/up-sdk.bin'),
       after: ifOk(async () => {
         expectRemoteSize('/home/user/up-sdk.bin', BIG_BYTES);
@@ -261,7 +292,15 @@ export async function run(ctx) {
             label: 'curl -o file, SHA-256 of both copies (reference: verified as fs cp is)',
             cmd: 'sh',
             // the sandbox's copy is hashed beside the download; the local copy once it is written
-            args: ['-c', `openssl dgst -sha256 -r "$HOSTCOPY" >/dev/null & curl ${VERIFIED_CURL} "$@" && openssl dgst -sha256 -r "$OUT" >/dev/null && wait $!`, 'sh', '-o', downCurl, ...curlHeaders, filesUrl(source)],
+            args: [
+              '-c',
+              `openssl dgst -sha256 -r "$HOSTCOPY" >/dev/null & curl ${VERIFIED_CURL} "$@" && openssl dgst -sha256 -r "$OUT" >/dev/null && wait $!`,
+              'sh',
+              '-o',
+              downCurl,
+              ...curlHeaders,
+              filesUrl(source),
+            ],
             env: { ...env, HOSTCOPY: hostPath(source), OUT: downCurl },
             after: ifOk(() => {
               expectLocalSize(downCurl, BIG_BYTES);
@@ -326,7 +365,7 @@ export async function run(ctx) {
     const bound = totalMs(cpu, by.ours) / cores;
     const allowed = by.floor.wallStats.median / TARGET_VS_CURL;
     return [
-      'backend CPU s: what the daemon, envd and the processes in the sandbox spent during the run (from /proc), median over runs; all CPU s adds the client\'s own.',
+      "backend CPU s: what the daemon, envd and the processes in the sandbox spent during the run (from /proc), median over runs; all CPU s adds the client's own.",
       `CPU bound: ${cores} cores here; the work of \`fs cp\` (all CPU ${fmtSec(totalMs(cpu, by.ours))} s) cannot take less than ${fmtSec(bound)} s of wall time, ` +
         `and the ${TARGET_VS_CURL}x target allows ${fmtSec(allowed)} s (curl: ${fmtSec(by.floor.wallStats.median)} s wall, all CPU ${fmtSec(totalMs(cpu, by.floor))} s).`,
     ];
@@ -478,7 +517,7 @@ export async function run(ctx) {
     },
     {
       key: 'official',
-      label: "official SDK files.list + files.read(path) per file",
+      label: 'official SDK files.list + files.read(path) per file',
       ...sdkRow('download-each', remoteSmall, join(work, 'small-down-sdk')),
       after: ifOk(() => {
         countLocal(join(work, 'small-down-sdk'));
@@ -549,5 +588,9 @@ export async function run(ctx) {
     notes: dirNotes,
   };
 
-  return [transferTable(`fs cp: upload of a ${BIG_MIB} MiB file`, up, upCpu), transferTable(`fs cp: download of a ${BIG_MIB} MiB file`, down, downCpu, [gzipNote]), dirTable];
+  return [
+    transferTable(`fs cp: upload of a ${BIG_MIB} MiB file`, up, upCpu),
+    transferTable(`fs cp: download of a ${BIG_MIB} MiB file`, down, downCpu, [gzipNote]),
+    dirTable,
+  ];
 }

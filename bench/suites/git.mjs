@@ -28,7 +28,6 @@ const SETUP = [
   'for i in 1 2 3 4 5; do echo change >> d$i/f$((i + 10)).txt; done; echo new > untracked.txt; git mv d1/f1.txt d1/renamed.txt',
 ].join('\n');
 
-
 export async function run(ctx) {
   const runs = ctx.runs(15);
   const conn = await ctx.connection();
@@ -92,7 +91,15 @@ export async function run(ctx) {
       for (const r of measured) {
         rows.push(
           r.ok
-            ? { op: o.op, client: r.label, runs: String(r.wallStats.n), p50: fmtMs(r.wallStats.p50), p99: fmtMs(r.wallStats.p99), floor: vsCell(r, by.floor, p50, ''), official: r.row.key === 'ours' ? vsCell(r, by.sdk, p50) : '' }
+            ? {
+                op: o.op,
+                client: r.label,
+                runs: String(r.wallStats.n),
+                p50: fmtMs(r.wallStats.p50),
+                p99: fmtMs(r.wallStats.p99),
+                floor: vsCell(r, by.floor, p50, ''),
+                official: r.row.key === 'ours' ? vsCell(r, by.sdk, p50) : '',
+              }
             : { op: o.op, client: r.label, runs: '0', p50: 'failed*' },
         );
       }

@@ -13,7 +13,6 @@ export const name = 'pause';
 export const order = 25;
 export const description = 'local pause/resume p50: with and without memory, e2b-ts library and official SDK';
 
-
 export async function run(ctx) {
   const runs = ctx.runs(10);
   const conn = await ctx.connection();
@@ -49,7 +48,11 @@ export async function run(ctx) {
       await resumeSdk();
       all.push(...paused, ...resumed);
       for (const r of [...paused, ...resumed]) {
-        rows.push(r.ok ? { op: r.label, runs: String(r.wallStats.n), p50: fmtMs(r.wallStats.p50), p99: fmtMs(r.wallStats.p99) } : { op: r.label, runs: '0', p50: 'failed*' });
+        rows.push(
+          r.ok
+            ? { op: r.label, runs: String(r.wallStats.n), p50: fmtMs(r.wallStats.p50), p99: fmtMs(r.wallStats.p99) }
+            : { op: r.label, runs: '0', p50: 'failed*' },
+        );
       }
     }
     return [

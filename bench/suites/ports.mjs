@@ -111,7 +111,12 @@ export async function run(ctx) {
   const latencyTable = latency.map((r) => {
     const floor = byKey(r.row.key.endsWith('-ka') ? 'floor-ka' : 'floor-new');
     if (!r.ok) return { op: r.label, p50: 'failed*', p99: '', vs: '' };
-    return { op: r.label, p50: fmtMs(r.wallStats.p50), p99: fmtMs(r.wallStats.p99), vs: r === floor ? '1.00x' : floor?.ok ? fmtRatio(ratio(r.wallStats.p50, floor.wallStats.p50)) : NA };
+    return {
+      op: r.label,
+      p50: fmtMs(r.wallStats.p50),
+      p99: fmtMs(r.wallStats.p99),
+      vs: r === floor ? '1.00x' : floor?.ok ? fmtRatio(ratio(r.wallStats.p50, floor.wallStats.p50)) : NA,
+    };
   });
 
   const curlArgs = (url, extra = []) => ['-sS', '-f', '-o', '/dev/null', ...extra, `${url}/bytes?mib=${STREAM_MIB}`];

@@ -84,7 +84,9 @@ class Outer {
   }
 
   tail() {
-    const text = Buffer.concat(this.chunks).toString('utf8').replace(/\x1b\[[0-?]*[ -/]*[@-~]/g, '');
+    const text = Buffer.concat(this.chunks)
+      .toString('utf8')
+      .replace(/\x1b\[[0-?]*[ -/]*[@-~]/g, '');
     return JSON.stringify(text.slice(-160));
   }
 
@@ -171,7 +173,12 @@ class InProcess {
   }
 
   tail() {
-    return JSON.stringify(Buffer.concat(this.chunks).toString('utf8').replace(/\x1b\[[0-?]*[ -/]*[@-~]/g, '').slice(-160));
+    return JSON.stringify(
+      Buffer.concat(this.chunks)
+        .toString('utf8')
+        .replace(/\x1b\[[0-?]*[ -/]*[@-~]/g, '')
+        .slice(-160),
+    );
   }
 
   expect(test, what, timeoutMs) {
@@ -385,8 +392,7 @@ export async function run(ctx) {
         'p50/p90/p99 are nearest-rank over the measured keystrokes.',
         'The reference rows send the same keystrokes with pty.sendInput from this process and time them to the onData ' +
           'callback: the library and backend round trip, without an outer terminal or a CLI process.',
-        'The official CLI sends keystrokes from a queue flushed every 10 ms (FLUSH_INPUT_INTERVAL_MS in @e2b/cli); ' +
-          'e2b-ts sends each keystroke at once.',
+        'The official CLI sends keystrokes from a queue flushed every 10 ms (FLUSH_INPUT_INTERVAL_MS in @e2b/cli); ' + 'e2b-ts sends each keystroke at once.',
         ...failures(results),
       ],
     },

@@ -76,7 +76,13 @@ export async function run(ctx) {
   const missingOfficial = official ? undefined : 'n/a';
   if (official) {
     rows.push(
-      { key: 'off-version', label: `e2b --version (@e2b/cli ${officialVersion})`, cmd: official[0], args: [...official.slice(1), '--version'], check: printsVersion(officialVersion) },
+      {
+        key: 'off-version',
+        label: `e2b --version (@e2b/cli ${officialVersion})`,
+        cmd: official[0],
+        args: [...official.slice(1), '--version'],
+        check: printsVersion(officialVersion),
+      },
       { key: 'off-help', label: 'e2b --help', cmd: official[0], args: [...official.slice(1), '--help'], check: printsUsage },
       {
         key: 'off-ls',
@@ -161,7 +167,7 @@ export async function run(ctx) {
       checks,
       notes: [
         'p99 is nearest-rank: with fewer than 100 runs it is the slowest run.',
-        'peak RSS is the median over runs of the process\'s max resident set size.',
+        "peak RSS is the median over runs of the process's max resident set size.",
         ...failures(results),
         ...(official ? [] : ['official CLI rows: n/a: @e2b/cli is not installed (npm install)']),
       ],

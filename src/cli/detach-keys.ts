@@ -7,7 +7,10 @@
 
 /** Parses `ctrl-p,ctrl-q` (or `ctrl-a,d`, single characters) into bytes. */
 export function parseDetachKeys(spec: string): Uint8Array {
-  const keys = spec.split(',').map((k) => k.trim()).filter(Boolean);
+  const keys = spec
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
   if (keys.length === 0) throw new Error('empty detach key sequence');
   return Uint8Array.from(
     keys.map((key) => {

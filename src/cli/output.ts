@@ -22,9 +22,7 @@ export function printJsonLine(ctx: Context, value: unknown): void {
 }
 
 export function printTable(ctx: Context, header: string[], rows: string[][]): void {
-  ctx.io.stdout.write(
-    renderTable(header, rows, { tty: ctx.io.isStdoutTTY, color: ctx.io.color, ...widthOf(ctx) }),
-  );
+  ctx.io.stdout.write(renderTable(header, rows, { tty: ctx.io.isStdoutTTY, color: ctx.io.color, ...widthOf(ctx) }));
 }
 
 export function printDetails(ctx: Context, pairs: Array<[string, string]>): void {

@@ -62,7 +62,10 @@ export function parseInteger(text: string, what: string, min: number, max = Numb
 
 /** A comma-separated list whose items must come from `allowed`. */
 export function parseChoiceList<T extends string>(text: string, what: string, allowed: readonly T[]): T[] {
-  const items = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (items.length === 0) throw new UsageError(`invalid ${what}: empty list (choose from ${allowed.join(', ')})`);
   for (const item of items) {
     if (!allowed.includes(item as T)) throw new UsageError(`invalid ${what} "${item}": choose from ${allowed.join(', ')}`);

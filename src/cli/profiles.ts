@@ -95,7 +95,8 @@ function checkConfig(value: unknown, path: string): ConfigFile {
         }
         // one place per secret: a key in the file beside a keychain entry would leave it unclear which one is used
         const inFile = SECRET_FIELDS.find((f) => profile[f] !== undefined);
-        if (inFile) throw new UsageError(`${path}: ${where} keeps its secrets in the keychain ("secretsIn") but also has "${inFile}" in the file; remove one of them`);
+        if (inFile)
+          throw new UsageError(`${path}: ${where} keeps its secrets in the keychain ("secretsIn") but also has "${inFile}" in the file; remove one of them`);
         profile.secretsIn = 'keychain';
       }
       config.profiles[name] = profile;
@@ -143,7 +144,10 @@ function jsonErrorPlace(text: string, error: unknown): string {
   if (text.trim() === '') return ' (the file is empty)';
   const position = /at position (\d+)/.exec(error instanceof Error ? error.message : '')?.[1];
   if (position === undefined) return '';
-  const before = text.replace(/^\uFEFF/, '').slice(0, Number(position)).split('\n');
+  const before = text
+    .replace(/^\uFEFF/, '')
+    .slice(0, Number(position))
+    .split('\n');
   return ` (line ${before.length}, column ${before[before.length - 1]!.length + 1})`;
 }
 

@@ -36,12 +36,10 @@ export interface BridgeOptions {
 
 type Outcome = { kind: 'exit'; result: CommandFinished } | { kind: 'detach' } | { kind: 'signal'; signal: InterruptSignal } | { kind: 'error'; error: unknown };
 
-
 export async function bridgeTerminal(ctx: Context, sandbox: Sandbox, opts: BridgeOptions): Promise<never> {
   const { stdin, stdout } = ctx.io;
   const size = () => terminalSize(stdout);
-  const write = (data: Uint8Array) =>
-    stdout.write(data) ? undefined : new Promise<void>((resolve) => stdout.once('drain', () => resolve()));
+  const write = (data: Uint8Array) => (stdout.write(data) ? undefined : new Promise<void>((resolve) => stdout.once('drain', () => resolve())));
 
   let handle: CommandHandle;
   try {
@@ -113,9 +111,7 @@ export async function bridgeTerminal(ctx: Context, sandbox: Sandbox, opts: Bridg
     case 'exit':
       throw new SilentError(exitStatusOf(end.result));
     case 'detach':
-      ctx.io.stderr.write(
-        `\r\ndetached (${opts.detachKeysLabel} or ~.); the session keeps running: e2b-ts pty attach ${sandbox.sandboxId} --pid ${pid}\n`,
-      );
+      ctx.io.stderr.write(`\r\ndetached (${opts.detachKeysLabel} or ~.); the session keeps running: e2b-ts pty attach ${sandbox.sandboxId} --pid ${pid}\n`);
       throw new SilentError(0);
     case 'signal':
       throw new SilentError(128 + SIGNAL_NUMBERS[end.signal]);

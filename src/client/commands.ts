@@ -177,9 +177,7 @@ async function streamError(error: unknown, sandbox: Sandbox, sawStart: boolean, 
     const name = connectCodeName(error.code);
     if (name === 'deadline_exceeded') {
       return new TimeoutError(
-        attached
-          ? 'the connection to the process ran past its timeout (the process keeps running)'
-          : 'the command ran past its timeout and was killed',
+        attached ? 'the connection to the process ran past its timeout (the process keeps running)' : 'the command ran past its timeout and was killed',
         { cause: error },
       );
     }
@@ -187,7 +185,9 @@ async function streamError(error: unknown, sandbox: Sandbox, sawStart: boolean, 
       // A dropped connection: tell apart "the sandbox is gone" (or restarting) from a network blip.
       const alive = await sandbox.isRunning().catch((e: unknown) => (e instanceof SandboxRestartingError || e instanceof ConnectionError ? e : true));
       if (alive instanceof SandboxRestartingError) {
-        return new SandboxRestartingError("the sandbox's envd stopped while the command ran (the command was lost) and is starting again on the same files", { cause: error });
+        return new SandboxRestartingError("the sandbox's envd stopped while the command ran (the command was lost) and is starting again on the same files", {
+          cause: error,
+        });
       }
       // Not even the health check gets through: the backend (or the network to it) is down, which
       // says more than the stream's own "aborted".
@@ -338,9 +338,10 @@ export class CommandHandle {
           // start and keepalive events carry nothing for us
         }
       } catch (error) {
-        const mapped = this.#abort.signal.aborted && !(error instanceof SandboxError)
-          ? new SandboxError('disconnected from the process', { cause: error })
-          : await streamError(error, this.#commands.sandbox, true, this.#attached);
+        const mapped =
+          this.#abort.signal.aborted && !(error instanceof SandboxError)
+            ? new SandboxError('disconnected from the process', { cause: error })
+            : await streamError(error, this.#commands.sandbox, true, this.#attached);
         this.#queues.stdout?.end(mapped);
         this.#queues.stderr?.end(mapped);
         throw mapped;
@@ -393,9 +394,7 @@ export class Commands {
   constructor(readonly sandbox: Sandbox) {}
 
   private client(): Promise<Client<typeof Process>> {
-    this.#client ??= Promise.all([rpc(), this.sandbox.envdTransport()]).then(([{ createClient, Process }, transport]) =>
-      createClient(Process, transport),
-    );
+    this.#client ??= Promise.all([rpc(), this.sandbox.envdTransport()]).then(([{ createClient, Process }, transport]) => createClient(Process, transport));
     return this.#client;
   }
 
@@ -504,10 +503,9 @@ export class Commands {
     const number = typeof signal === 'number' ? signal : SIGNAL_NUMBERS[signal];
     const client = await this.client();
     try {
-      await this.unary(
-        () => client.sendSignal({ process: { selector: { case: 'pid', value: pid } }, signal: number as Signal }, this.callOptions(opts)),
-        { not_found: (message) => new NotFoundSignal(message) },
-      );
+      await this.unary(() => client.sendSignal({ process: { selector: { case: 'pid', value: pid } }, signal: number as Signal }, this.callOptions(opts)), {
+        not_found: (message) => new NotFoundSignal(message),
+      });
       return true;
     } catch (error) {
       if (error instanceof NotFoundSignal) return false;

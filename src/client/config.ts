@@ -158,7 +158,11 @@ export function checkDomain(domain: string, what: string): string {
 export function resolveConfig(options: ConnectionOptions = {}, env: Env = process.env): Config {
   const debug = options.debug ?? (env.E2B_DEBUG ?? '').toLowerCase() === 'true';
   const domainOption = nonEmpty(options.domain);
-  const domain = domainOption ? checkDomain(domainOption, 'domain') : nonEmpty(env.E2B_DOMAIN) ? checkDomain(nonEmpty(env.E2B_DOMAIN)!, 'E2B_DOMAIN') : 'e2b.app';
+  const domain = domainOption
+    ? checkDomain(domainOption, 'domain')
+    : nonEmpty(env.E2B_DOMAIN)
+      ? checkDomain(nonEmpty(env.E2B_DOMAIN)!, 'E2B_DOMAIN')
+      : 'e2b.app';
   const apiUrlOption = nonEmpty(options.apiUrl);
   const apiUrl = apiUrlOption
     ? checkBaseUrl(apiUrlOption, 'apiUrl')
@@ -192,9 +196,7 @@ export function resolveConfig(options: ConnectionOptions = {}, env: Env = proces
 /** Throws unless the configuration carries a usable API key. */
 export function requireApiKey(config: Config): string {
   if (!config.apiKey) {
-    throw new AuthenticationError(
-      'no API key: set E2B_API_KEY or pass an apiKey (get one at https://e2b.dev/dashboard)',
-    );
+    throw new AuthenticationError('no API key: set E2B_API_KEY or pass an apiKey (get one at https://e2b.dev/dashboard)');
   }
   if (config.validateApiKey && !API_KEY_FORMAT.test(config.apiKey)) {
     throw new AuthenticationError('invalid API key format: expected "e2b_" followed by lowercase hex characters');

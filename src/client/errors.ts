@@ -111,14 +111,18 @@ export class SandboxRestartingError extends SandboxError {
   override readonly code: ErrorCode = 'E2B_SANDBOX_RESTARTING';
 }
 
-const RESTARTING_TEXT = 'the sandbox is restarting (its envd stopped and is starting again on the same files; running processes were lost): try again in a moment';
+const RESTARTING_TEXT =
+  'the sandbox is restarting (its envd stopped and is starting again on the same files; running processes were lost): try again in a moment';
 
 /**
  * The restarting error of a failed envd exchange, if that is what it was: an answer marked by the
  * local backend's edge (protocol/sandbox-state.ts), as a Connect error's metadata or as plain
  * HTTP (status, headers, body message).
  */
-export function restartingError(failure: { status?: number; headers?: { get(name: string): string | null } | Record<string, string | string[] | undefined>; message?: string }, cause?: unknown): SandboxRestartingError | undefined {
+export function restartingError(
+  failure: { status?: number; headers?: { get(name: string): string | null } | Record<string, string | string[] | undefined>; message?: string },
+  cause?: unknown,
+): SandboxRestartingError | undefined {
   const headers = failure.headers;
   const marked =
     headers === undefined
@@ -128,7 +132,10 @@ export function restartingError(failure: { status?: number; headers?: { get(name
         : (headers as Record<string, string | string[] | undefined>)[SANDBOX_STATE_HEADER];
   const restarting = marked === RESTARTING || (failure.status === RESTARTING_STATUS && /\brestarting\b/i.test(failure.message ?? ''));
   if (!restarting) return undefined;
-  return new SandboxRestartingError(RESTARTING_TEXT, { ...(failure.status !== undefined ? { status: failure.status } : {}), ...(cause !== undefined ? { cause } : {}) });
+  return new SandboxRestartingError(RESTARTING_TEXT, {
+    ...(failure.status !== undefined ? { status: failure.status } : {}),
+    ...(cause !== undefined ? { cause } : {}),
+  });
 }
 
 /** The restarting error behind a Connect error (connect-es keeps the answer's headers as `metadata`). */
@@ -290,7 +297,12 @@ export function messageFromBody(body: unknown): string | undefined {
     }
     if (/^<(!doctype|html|head|body|\?xml)/i.test(trimmed)) {
       const title = /<title[^>]*>([^<]*)<\/title>/i.exec(trimmed)?.[1]?.trim();
-      const text = title || trimmed.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+      const text =
+        title ||
+        trimmed
+          .replace(/<[^>]*>/g, ' ')
+          .replace(/\s+/g, ' ')
+          .trim();
       return text ? `${text.slice(0, MAX_BODY_MESSAGE)} (HTML page)` : undefined;
     }
     const text = trimmed.replace(/\s+/g, ' ');
@@ -394,7 +406,10 @@ export function errorFromEnvdHttp(
       return new InvalidArgumentError(said ?? "the sandbox's envd refused the request as invalid (HTTP 400)", options);
     case 401:
     case 403:
-      return new AuthenticationError(said ?? `the sandbox's envd refused the request's credentials (HTTP ${status}): check the sandbox's access token and the user`, options);
+      return new AuthenticationError(
+        said ?? `the sandbox's envd refused the request's credentials (HTTP ${status}): check the sandbox's access token and the user`,
+        options,
+      );
     case 404:
       return opts.filesystem ? new FileNotFoundError(said ?? 'file not found', options) : new NotFoundError(said ?? 'not found (HTTP 404)', options);
     case 429:
@@ -475,7 +490,10 @@ const CONNECT_MEANINGS: Readonly<Record<ConnectCodeName, { what: string; act?: s
   aborted: { what: 'the connection to the sandbox broke before the answer was complete', act: 'try again' },
   out_of_range: { what: 'a value in the request is out of range' },
   unimplemented: { what: "the sandbox's envd does not support this call (an older envd version?)" },
-  internal: { what: "the sandbox's envd failed with an internal error and gave no reason", act: "try again, and check the sandbox's logs if it keeps happening" },
+  internal: {
+    what: "the sandbox's envd failed with an internal error and gave no reason",
+    act: "try again, and check the sandbox's logs if it keeps happening",
+  },
   unavailable: { what: 'the sandbox is not running anymore (killed, paused or its timeout passed)' },
   data_loss: { what: "the sandbox's envd reported data loss" },
   unauthenticated: { what: "the sandbox's envd refused the credentials (its access token or the user)" },
@@ -505,12 +523,7 @@ function causeNote(cause: unknown): string {
  * ("aborted", "internal error") is replaced by what the code means, with the codes of the
  * cause chain ("ECONNRESET"); the Connect error stays the `cause`.
  */
-export function errorFromConnect(
-  code: ConnectCodeName,
-  message: string,
-  cause: unknown,
-  overrides: ConnectErrorOverrides = {},
-): SandboxError {
+export function errorFromConnect(code: ConnectCodeName, message: string, cause: unknown, overrides: ConnectErrorOverrides = {}): SandboxError {
   // before any override: whatever the call, it did not reach envd
   const restarting = restartingFromConnect(cause);
   if (restarting) return restarting;

@@ -253,7 +253,10 @@ function webStream(body: Readable, idleMs: number): ReadableStream<Uint8Array> {
         let timer: NodeJS.Timeout | undefined;
         const idle = new Promise<never>((_, reject) => {
           if (idleMs > 0) {
-            timer = setTimeout(() => reject(new TimeoutError(`no data from the sandbox for ${idleMs} ms while reading the file (streamIdleTimeoutMs)`)), idleMs);
+            timer = setTimeout(
+              () => reject(new TimeoutError(`no data from the sandbox for ${idleMs} ms while reading the file (streamIdleTimeoutMs)`)),
+              idleMs,
+            );
           }
         });
         try {
@@ -435,7 +438,11 @@ export class Files {
    */
   async write(path: string, data: WriteData, opts?: WriteOpts): Promise<WriteInfo>;
   async write(files: Array<{ path: string; data: WriteData }>, opts?: WriteOpts): Promise<WriteInfo[]>;
-  async write(pathOrFiles: string | Array<{ path: string; data: WriteData }>, dataOrOpts?: WriteData | WriteOpts, maybeOpts?: WriteOpts): Promise<WriteInfo | WriteInfo[]> {
+  async write(
+    pathOrFiles: string | Array<{ path: string; data: WriteData }>,
+    dataOrOpts?: WriteData | WriteOpts,
+    maybeOpts?: WriteOpts,
+  ): Promise<WriteInfo | WriteInfo[]> {
     const single = typeof pathOrFiles === 'string';
     const opts = ((single ? maybeOpts : dataOrOpts) ?? {}) as WriteOpts;
     const headers: Record<string, string> = { ...(opts.headers ?? {}), ...metadataHeaders(opts.metadata) };
@@ -591,16 +598,18 @@ export class Files {
    * async iterable of events. The watch survives idle periods (keepalives) and ends with an
    * error, never silently, when the connection breaks.
    */
-  async watchDir(path: string, onEvent?: (event: FilesystemEvent) => void | Promise<void>, opts: WatchOpts & { onExit?: (error?: Error) => void } = {}): Promise<WatchHandle> {
+  async watchDir(
+    path: string,
+    onEvent?: (event: FilesystemEvent) => void | Promise<void>,
+    opts: WatchOpts & { onExit?: (error?: Error) => void } = {},
+  ): Promise<WatchHandle> {
     const client = await this.client();
     const abort = new AbortController();
     const signal = opts.signal ? AbortSignal.any([opts.signal, abort.signal]) : abort.signal;
     const call = this.callOptions({ ...opts, signal }, true);
     const timeoutMs = opts.timeoutMs ?? 60_000;
     if (timeoutMs > 0) call.timeoutMs = timeoutMs;
-    const stream = client
-      .watchDir({ path, recursive: opts.recursive ?? false, includeEntry: opts.includeEntry ?? false }, call)
-      [Symbol.asyncIterator]();
+    const stream = client.watchDir({ path, recursive: opts.recursive ?? false, includeEntry: opts.includeEntry ?? false }, call)[Symbol.asyncIterator]();
     const mapError = (error: unknown): Error => {
       if (isConnectError(error)) {
         const name = connectCodeName(error.code);

@@ -165,7 +165,16 @@ interface RunExtras {
 
 type Action = 'clone' | 'push' | 'pull' | 'fetch';
 
-const AUTH_FAILURES = ['authentication failed', 'terminal prompts disabled', 'could not read username', 'could not read password', 'invalid username or password', 'access denied', 'permission denied', 'not authorized'];
+const AUTH_FAILURES = [
+  'authentication failed',
+  'terminal prompts disabled',
+  'could not read username',
+  'could not read password',
+  'invalid username or password',
+  'access denied',
+  'permission denied',
+  'not authorized',
+];
 const UPSTREAM_FAILURES = [
   'has no upstream branch',
   'no upstream branch',
@@ -508,7 +517,9 @@ export class Git {
       if (/[\0\n\r]/.test(value)) throw new InvalidArgumentError(`The git ${key} cannot hold a NUL, CR or newline.`);
     }
     await this.run(['config', '--global', 'credential.helper', 'store'], rest);
-    const input = `${Object.entries(fields).map(([k, v]) => `${k}=${v}`).join('\n')}\n\n`;
+    const input = `${Object.entries(fields)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n')}\n\n`;
     return this.run(['credential', 'approve'], rest, { input });
   }
 
@@ -535,7 +546,12 @@ export class Git {
     const stdinText = extras.credential ? `username=${extras.credential.username}\npassword=${extras.credential.password}\n` : extras.input;
     if (stdinText === undefined) return this.commands.run('git', { ...runOpts, args: argv });
     const handle = extras.credential
-      ? await this.commands.run('/bin/sh', { ...runOpts, args: ['-c', CREDENTIAL_SCRIPT, 'e2b-ts-git', extras.credential.hosts.join(' '), ...argv], stdin: true, background: true })
+      ? await this.commands.run('/bin/sh', {
+          ...runOpts,
+          args: ['-c', CREDENTIAL_SCRIPT, 'e2b-ts-git', extras.credential.hosts.join(' '), ...argv],
+          stdin: true,
+          background: true,
+        })
       : await this.commands.run('git', { ...runOpts, args: argv, stdin: true, background: true });
     try {
       await handle.sendStdin(stdinText, { ...(rest.signal ? { signal: rest.signal } : {}) });

@@ -150,7 +150,11 @@ function proxyBody(proxy: SandboxEgressProxyOpts): NonNullable<SandboxNetworkCon
   if (!plainObject(proxy) || typeof proxy.address !== 'string') {
     throw new InvalidArgumentError("network egressProxy must be an object with a string 'address' (host:port)");
   }
-  return { address: proxy.address, ...(proxy.username != null ? { username: proxy.username } : {}), ...(proxy.password != null ? { password: proxy.password } : {}) };
+  return {
+    address: proxy.address,
+    ...(proxy.username != null ? { username: proxy.username } : {}),
+    ...(proxy.password != null ? { password: proxy.password } : {}),
+  };
 }
 
 /** The egress part shared by create and update, functions resolved. */
@@ -188,7 +192,8 @@ export function networkInfoFromWire(wire: SandboxNetworkConfig & { httpsPorts?: 
   if (wire.allowOut) info.allowOut = wire.allowOut;
   if (wire.denyOut) info.denyOut = wire.denyOut;
   if (wire.rules) info.rules = wire.rules;
-  if (wire.egressProxy) info.egressProxy = { address: wire.egressProxy.address, ...(wire.egressProxy.username !== undefined ? { username: wire.egressProxy.username } : {}) };
+  if (wire.egressProxy)
+    info.egressProxy = { address: wire.egressProxy.address, ...(wire.egressProxy.username !== undefined ? { username: wire.egressProxy.username } : {}) };
   if (wire.allowPublicTraffic !== undefined) info.allowPublicTraffic = wire.allowPublicTraffic;
   if (wire.maskRequestHost !== undefined) info.maskRequestHost = wire.maskRequestHost;
   if (wire.httpsPorts !== undefined) info.httpsPorts = wire.httpsPorts;

@@ -369,12 +369,7 @@ export async function killSandbox(rest: RestClient, sandboxId: string, call: Cal
 }
 
 /** `POST /sandboxes/{id}/pause`: true when paused now, false when it already was. */
-export async function pauseSandbox(
-  rest: RestClient,
-  sandboxId: string,
-  opts: { keepMemory?: boolean } = {},
-  call: CallOptions = {},
-): Promise<boolean> {
+export async function pauseSandbox(rest: RestClient, sandboxId: string, opts: { keepMemory?: boolean } = {}, call: CallOptions = {}): Promise<boolean> {
   const res = await rest.request({
     ...call,
     method: 'POST',
@@ -448,12 +443,7 @@ export interface SandboxLogsOpts {
 }
 
 /** `GET /v2/sandboxes/{id}/logs`. */
-export async function getSandboxLogs(
-  rest: RestClient,
-  sandboxId: string,
-  opts: SandboxLogsOpts = {},
-  call: CallOptions = {},
-): Promise<SandboxLogEntry[]> {
+export async function getSandboxLogs(rest: RestClient, sandboxId: string, opts: SandboxLogsOpts = {}, call: CallOptions = {}): Promise<SandboxLogEntry[]> {
   const res = await rest.request<{ logs?: WireLogEntry[] }>({
     ...call,
     method: 'GET',
@@ -507,12 +497,7 @@ export function listSandboxes(rest: RestClient, opts: SandboxListOpts = {}): Pag
 }
 
 /** `POST /sandboxes/{id}/snapshots`. */
-export async function createSnapshot(
-  rest: RestClient,
-  sandboxId: string,
-  opts: { name?: string } = {},
-  call: CallOptions = {},
-): Promise<SnapshotInfo> {
+export async function createSnapshot(rest: RestClient, sandboxId: string, opts: { name?: string } = {}, call: CallOptions = {}): Promise<SnapshotInfo> {
   const res = await rest.request<WireSnapshotInfo>({
     ...call,
     method: 'POST',

@@ -9,15 +9,7 @@ import { Commands } from './commands.js';
 import { Pty } from './pty.js';
 import { Files } from './filesystem.js';
 import { Git } from './git.js';
-import {
-  envdDirectUrl,
-  envdUrl,
-  resolveConfig,
-  sandboxHost,
-  type CallOptions,
-  type Config,
-  type ConnectionOptions,
-} from './config.js';
+import { envdDirectUrl, envdUrl, resolveConfig, sandboxHost, type CallOptions, type Config, type ConnectionOptions } from './config.js';
 import { InvalidArgumentError, SandboxError } from './errors.js';
 import type { Paginator } from './paginator.js';
 import {
@@ -135,10 +127,19 @@ export class Sandbox {
    * Forks a running sandbox: its state is captured once and `count` new sandboxes start from it
    * (the original keeps running). Each entry is a connected fork or the error that fork met.
    */
-  static async fork<S extends typeof Sandbox>(this: S, sandboxId: string, opts: SandboxForkOpts & SandboxApiOpts = {}): Promise<Array<InstanceType<S> | Error>> {
+  static async fork<S extends typeof Sandbox>(
+    this: S,
+    sandboxId: string,
+    opts: SandboxForkOpts & SandboxApiOpts = {},
+  ): Promise<Array<InstanceType<S> | Error>> {
     const { count, timeoutMs, ...rest } = opts;
     const { rest: client, call } = split(rest);
-    const results = await forkSandbox(client, sandboxId, { ...(count !== undefined ? { count } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) }, call);
+    const results = await forkSandbox(
+      client,
+      sandboxId,
+      { ...(count !== undefined ? { count } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) },
+      call,
+    );
     return results.map((r) => (r instanceof SandboxError ? r : (new this(r, client.config) as InstanceType<S>)));
   }
 
@@ -293,7 +294,12 @@ export class Sandbox {
   /** Forks this sandbox (see {@link Sandbox.fork}); forks use this sandbox's connection settings. */
   async fork(opts: SandboxForkOpts & CallOptions = {}): Promise<Array<this | Error>> {
     const { count, timeoutMs, ...call } = opts;
-    const results = await forkSandbox(this.#rest, this.sandboxId, { ...(count !== undefined ? { count } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) }, call);
+    const results = await forkSandbox(
+      this.#rest,
+      this.sandboxId,
+      { ...(count !== undefined ? { count } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) },
+      call,
+    );
     const Self = this.constructor as new (connection: SandboxConnection, config: Config) => this;
     return results.map((r) => (r instanceof SandboxError ? r : new Self(r, this.config)));
   }
@@ -433,7 +439,6 @@ export class Sandbox {
       throw new InvalidArgumentError('signature expiration can be used only when the sandbox is created as secured');
     }
   }
-
 }
 
 /** Keeps only the log query fields that were given. */

@@ -30,12 +30,8 @@ export function fileUrl(
   if (opts.user) url.searchParams.set('username', opts.user);
   if (path) url.searchParams.set('path', path);
   if (accessToken) {
-    const expiration =
-      opts.useSignatureExpiration !== undefined ? Math.floor(now() / 1000) + opts.useSignatureExpiration : undefined;
-    url.searchParams.set(
-      'signature',
-      getSignature({ path: path ?? '', operation, user: opts.user ?? '', accessToken, expiration }),
-    );
+    const expiration = opts.useSignatureExpiration !== undefined ? Math.floor(now() / 1000) + opts.useSignatureExpiration : undefined;
+    url.searchParams.set('signature', getSignature({ path: path ?? '', operation, user: opts.user ?? '', accessToken, expiration }));
     if (expiration !== undefined) url.searchParams.set('signature_expiration', String(expiration));
   }
   return url.toString();

@@ -195,8 +195,16 @@ export class Volume {
   static async create<V extends typeof Volume>(this: V, name: string, opts: VolumeApiOpts = {}): Promise<InstanceType<V>> {
     const rest = new RestClient(resolveConfig(opts));
     try {
-      const res = await rest.request<{ volumeID: string; name: string; token: string; domain?: string }>({ method: 'POST', path: '/volumes', body: { name }, ...callOf(opts) });
-      return new this(res.body.volumeID, res.body.name, res.body.token, { ...opts, ...(res.body.domain ? { domain: res.body.domain } : {}) }) as InstanceType<V>;
+      const res = await rest.request<{ volumeID: string; name: string; token: string; domain?: string }>({
+        method: 'POST',
+        path: '/volumes',
+        body: { name },
+        ...callOf(opts),
+      });
+      return new this(res.body.volumeID, res.body.name, res.body.token, {
+        ...opts,
+        ...(res.body.domain ? { domain: res.body.domain } : {}),
+      }) as InstanceType<V>;
     } catch (error) {
       throw asVolumeError(error);
     }
@@ -212,7 +220,11 @@ export class Volume {
   static async getInfo(volumeId: string, opts: VolumeApiOpts = {}): Promise<VolumeAndToken> {
     const rest = new RestClient(resolveConfig(opts));
     try {
-      const res = await rest.request<{ volumeID: string; name: string; token: string; domain?: string }>({ method: 'GET', path: encodePath`/volumes/${volumeId}`, ...callOf(opts) });
+      const res = await rest.request<{ volumeID: string; name: string; token: string; domain?: string }>({
+        method: 'GET',
+        path: encodePath`/volumes/${volumeId}`,
+        ...callOf(opts),
+      });
       const out: VolumeAndToken = { volumeId: res.body.volumeID, name: res.body.name, token: res.body.token };
       if (res.body.domain) out.domain = res.body.domain;
       return out;

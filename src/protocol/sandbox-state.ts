@@ -17,4 +17,5 @@ export const RESTARTING = 'restarting';
 export const RESTARTING_STATUS = 503;
 
 /** The message of the answer (it says "restarting", which clients without the header can match). */
-export const RESTARTING_MESSAGE = 'The sandbox is restarting: its envd stopped and is being started again on the same files (running processes were lost); retry in a moment';
+export const RESTARTING_MESSAGE =
+  'The sandbox is restarting: its envd stopped and is being started again on the same files (running processes were lost); retry in a moment';

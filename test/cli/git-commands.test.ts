@@ -8,12 +8,7 @@
  * and that a password never shows anywhere.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  AbortError,
-  CommandExitError,
-  SandboxNotFoundError,
-  TimeoutError,
-} from '../../src/client/errors.js';
+import { AbortError, CommandExitError, SandboxNotFoundError, TimeoutError } from '../../src/client/errors.js';
 import { Git } from '../../src/client/git.js';
 import { createContext } from '../../src/cli/context.js';
 import { main } from '../../src/cli/main.js';
@@ -146,7 +141,11 @@ async function run(args: string[], opts: RunOptions = {}) {
   const code = await main(args, ctx);
   prompter.verify();
   const result = { code, stdout: test.stdout(), stderr: test.stderr(), calls, attached };
-  everything.push(result.stdout, result.stderr, ...calls.filter((c) => !isStoreCredentials(c)).flatMap((c) => [...c.args, ...Object.values(c.envs ?? {}), c.cmd]));
+  everything.push(
+    result.stdout,
+    result.stderr,
+    ...calls.filter((c) => !isStoreCredentials(c)).flatMap((c) => [...c.args, ...Object.values(c.envs ?? {}), c.cmd]),
+  );
   return result;
 }
 
@@ -187,7 +186,13 @@ const STATUS_OUT = [
   '',
 ].join('\0');
 const CLEAN_STATUS = ['# branch.oid 89abcdef', '# branch.head feature', ''].join('\0');
-const BRANCHES_OUT = ['\t\trefs/heads/feature', '*\t\trefs/heads/main', ' \trefs/remotes/origin/main\trefs/remotes/origin/HEAD', '\t\trefs/remotes/origin/main', ''].join('\n');
+const BRANCHES_OUT = [
+  '\t\trefs/heads/feature',
+  '*\t\trefs/heads/main',
+  ' \trefs/remotes/origin/main\trefs/remotes/origin/HEAD',
+  '\t\trefs/remotes/origin/main',
+  '',
+].join('\n');
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 
 describe('locations: ID[:PATH]', () => {
@@ -361,7 +366,7 @@ describe('argument parsing: what reaches git', () => {
 describe('output shapes', () => {
   const status = script([['status', { stdout: STATUS_OUT }]]);
 
-  it('status on a terminal: git\'s summary, grouped', async () => {
+  it("status on a terminal: git's summary, grouped", async () => {
     const r = await run(['git', 'status', `${ID}:r`], { tty: true, respond: status });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe(
@@ -423,11 +428,18 @@ describe('output shapes', () => {
     expect(clean).toMatchObject({ code: 0, stdout: '', stderr: '' });
   });
 
-  it('status --json: the library\'s GitStatus', async () => {
+  it("status --json: the library's GitStatus", async () => {
     const r = await run(['git', 'status', `${ID}:r`, '--json'], { respond: status });
     const json = JSON.parse(r.stdout);
     expect(json).toMatchObject({ currentBranch: 'main', upstream: 'origin/main', ahead: 2, behind: 1, detached: false, totalCount: 9, conflictCount: 1 });
-    expect(json.fileStatus[5]).toEqual({ name: 'new name.txt', status: 'renamed', indexStatus: 'R', workingTreeStatus: ' ', staged: true, renamedFrom: 'old name.txt' });
+    expect(json.fileStatus[5]).toEqual({
+      name: 'new name.txt',
+      status: 'renamed',
+      indexStatus: 'R',
+      workingTreeStatus: ' ',
+      staged: true,
+      renamedFrom: 'old name.txt',
+    });
   });
 
   it('branch ls: a table on a terminal, TSV piped, GitBranches with --json', async () => {
@@ -440,7 +452,7 @@ describe('output shapes', () => {
     expect(JSON.parse(json.stdout)).toEqual({ branches: ['feature', 'main'], currentBranch: 'main', remoteBranches: ['origin/main'] });
   });
 
-  it('commit: the full sha on stdout, git\'s summary on stderr; --json adds the sha to git\'s result', async () => {
+  it("commit: the full sha on stdout, git's summary on stderr; --json adds the sha to git's result", async () => {
     const answers = script([
       ['-c', { stdout: '[main 0123456] the message\n 1 file changed, 1 insertion(+)\n' }],
       ['commit', { stdout: '[main 0123456] the message\n 1 file changed, 1 insertion(+)\n' }],
@@ -453,7 +465,7 @@ describe('output shapes', () => {
     expect(json.stderr).toBe('');
   });
 
-  it('verbs that only act: nothing on stdout, git\'s words on stderr (control sequences removed); --json prints {exitCode, stdout, stderr}', async () => {
+  it("verbs that only act: nothing on stdout, git's words on stderr (control sequences removed); --json prints {exitCode, stdout, stderr}", async () => {
     const answers = script([['checkout', { stderr: "Switched to branch '\x1b]0;pwned\x07main'\n" }]]);
     const r = await run(['git', 'checkout', `${ID}:r`, 'main'], { respond: answers });
     expect(r).toMatchObject({ code: 0, stdout: '', stderr: "Switched to branch 'main'\n" });
@@ -474,7 +486,10 @@ describe('output shapes', () => {
         'clone',
         (call) =>
           call.progress
-            ? { stderr: "Cloning into 'app'...\nReceiving objects: 50%\rReceiving objects: 100%\n", progress: "Cloning into 'app'...\nReceiving objects: 50%\rReceiving objects: 100%\n" }
+            ? {
+                stderr: "Cloning into 'app'...\nReceiving objects: 50%\rReceiving objects: 100%\n",
+                progress: "Cloning into 'app'...\nReceiving objects: 50%\rReceiving objects: 100%\n",
+              }
             : { stderr: "Cloning into 'app'...\n" },
       ],
     ]);
@@ -493,7 +508,7 @@ describe('output shapes', () => {
     const answers = script([
       ['remote get-url origin', { stdout: `${URL_}\n` }],
       ['remote get-url stored', { stdout: 'https://ada:tok3n@git.example.test/x.git\n' }],
-      ['remote get-url', { exitCode: 2, stderr: 'error: No such remote \'nope\'\n' }],
+      ['remote get-url', { exitCode: 2, stderr: "error: No such remote 'nope'\n" }],
     ]);
     expect((await run(['git', 'remote', 'get', `${ID}:r`, 'origin'], { respond: answers })).stdout).toBe(`${URL_}\n`);
     expect((await run(['git', 'remote', 'get', `${ID}:r`, 'origin', '--json'], { respond: answers })).stdout).toBe(`"${URL_}"\n`);
@@ -506,7 +521,10 @@ describe('output shapes', () => {
 
   it('config get: the value; unset exits 1 with nothing on stdout (a note on a terminal, null with --json)', async () => {
     const unset = script([['config', { exitCode: 1 }]]);
-    expect(await run(['git', 'config', 'get', ID, 'user.name'], { respond: script([['config', { stdout: 'Ada L\n' }]]) })).toMatchObject({ code: 0, stdout: 'Ada L\n' });
+    expect(await run(['git', 'config', 'get', ID, 'user.name'], { respond: script([['config', { stdout: 'Ada L\n' }]]) })).toMatchObject({
+      code: 0,
+      stdout: 'Ada L\n',
+    });
     expect(await run(['git', 'config', 'get', ID, 'user.name'], { respond: unset })).toMatchObject({ code: 1, stdout: '', stderr: '' });
     expect(await run(['git', 'config', 'get', ID, 'user.name'], { tty: true, respond: unset })).toMatchObject({
       code: 1,
@@ -517,7 +535,7 @@ describe('output shapes', () => {
   });
 });
 
-describe('errors: one line, git\'s reason, the exit code of the class', () => {
+describe("errors: one line, git's reason, the exit code of the class", () => {
   it('git fails (not a repository): exit 1 with its fatal line, never "command exited with code"', async () => {
     const r = await run(['git', 'status', `${ID}:nope`], {
       respond: script([['status', { exitCode: 128, stderr: 'fatal: not a git repository (or any of the parent directories): .git\n' }]]),
@@ -527,7 +545,7 @@ describe('errors: one line, git\'s reason, the exit code of the class', () => {
     expect(r.stderr).toBe('error: git status: fatal: not a git repository (or any of the parent directories): .git\n');
   });
 
-  it('a rejected push: the rejected ref and git\'s error, hints left out, control sequences removed', async () => {
+  it("a rejected push: the rejected ref and git's error, hints left out, control sequences removed", async () => {
     const stderr = [
       'To https://git.example.test/org/app.git',
       ' ! [rejected]        main -> main (fetch first)',
@@ -548,7 +566,10 @@ describe('errors: one line, git\'s reason, the exit code of the class', () => {
       respond: script([
         [
           'pull',
-          { exitCode: 1, stdout: 'Auto-merging a.txt\nCONFLICT (content): Merge conflict in a.txt\nAutomatic merge failed; fix conflicts and then commit the result.\n' },
+          {
+            exitCode: 1,
+            stdout: 'Auto-merging a.txt\nCONFLICT (content): Merge conflict in a.txt\nAutomatic merge failed; fix conflicts and then commit the result.\n',
+          },
         ],
       ]),
     });
@@ -563,22 +584,39 @@ describe('errors: one line, git\'s reason, the exit code of the class', () => {
     expect(r).toMatchObject({ code: 1, stdout: '', stderr: 'error: git commit: nothing to commit, working tree clean\n' });
   });
 
-  it('no upstream: exit 1 with what to do and git\'s own line', async () => {
+  it("no upstream: exit 1 with what to do and git's own line", async () => {
     const push = await run(['git', 'push', `${ID}:r`, '--no-set-upstream'], {
       respond: script([
-        ['push', { exitCode: 128, stderr: 'fatal: The current branch feat has no upstream branch.\nTo push the current branch and set the remote as upstream, use\n\n    git push --set-upstream origin feat\n\n' }],
+        [
+          'push',
+          {
+            exitCode: 128,
+            stderr:
+              'fatal: The current branch feat has no upstream branch.\nTo push the current branch and set the remote as upstream, use\n\n    git push --set-upstream origin feat\n\n',
+          },
+        ],
       ]),
     });
     expect(push.code).toBe(1);
-    expectOneLine(push.stderr, /^error: git push: the branch has no upstream branch; name the remote with --remote .*: fatal: The current branch feat has no upstream branch\.$/m);
-    const pull = await run(['git', 'pull', `${ID}:r`], { respond: script([['rev-parse', { exitCode: 128, stderr: 'fatal: no upstream configured for branch \'feat\'\n' }]]) });
+    expectOneLine(
+      push.stderr,
+      /^error: git push: the branch has no upstream branch; name the remote with --remote .*: fatal: The current branch feat has no upstream branch\.$/m,
+    );
+    const pull = await run(['git', 'pull', `${ID}:r`], {
+      respond: script([['rev-parse', { exitCode: 128, stderr: "fatal: no upstream configured for branch 'feat'\n" }]]),
+    });
     expect(pull.code).toBe(1);
     expectOneLine(pull.stderr, /^error: git pull: the branch has no upstream branch; name the remote and branch with --remote and --branch$/m);
   });
 
-  it('credentials missing or refused: exit 4 with the server\'s reason', async () => {
+  it("credentials missing or refused: exit 4 with the server's reason", async () => {
     const missing = await run(['git', 'clone', URL_, ID], {
-      respond: script([['clone', { exitCode: 128, stderr: "Cloning into 'app'...\nfatal: could not read Username for 'https://git.example.test': terminal prompts disabled\n" }]]),
+      respond: script([
+        [
+          'clone',
+          { exitCode: 128, stderr: "Cloning into 'app'...\nfatal: could not read Username for 'https://git.example.test': terminal prompts disabled\n" },
+        ],
+      ]),
     });
     expect(missing.code).toBe(4);
     expectOneLine(
@@ -587,10 +625,18 @@ describe('errors: one line, git\'s reason, the exit code of the class', () => {
     );
     const refused = await run(['git', 'clone', URL_, ID, '--username', 'ada', '--password-stdin'], {
       input: `${SECRET}\n`,
-      respond: script([['clone', { exitCode: 128, stderr: "remote: Invalid username or password.\nfatal: Authentication failed for 'https://git.example.test/org/app.git/'\n" }]]),
+      respond: script([
+        [
+          'clone',
+          { exitCode: 128, stderr: "remote: Invalid username or password.\nfatal: Authentication failed for 'https://git.example.test/org/app.git/'\n" },
+        ],
+      ]),
     });
     expect(refused.code).toBe(4);
-    expectOneLine(refused.stderr, /^error: git clone: the server refused the credentials: fatal: Authentication failed for 'https:\/\/git\.example\.test\/org\/app\.git\/'$/m);
+    expectOneLine(
+      refused.stderr,
+      /^error: git clone: the server refused the credentials: fatal: Authentication failed for 'https:\/\/git\.example\.test\/org\/app\.git\/'$/m,
+    );
   });
 
   it('--timeout passing: exit 5; Ctrl-C: exit 130', async () => {
@@ -602,7 +648,7 @@ describe('errors: one line, git\'s reason, the exit code of the class', () => {
     expect(interrupted.stderr).toBe('interrupted\n');
   });
 
-  it('no stack trace unless --debug; --debug adds git\'s whole output and the stack', async () => {
+  it("no stack trace unless --debug; --debug adds git's whole output and the stack", async () => {
     const answers = script([['status', { exitCode: 128, stderr: 'warning: something first\nfatal: not a git repository\n' }]]);
     const plain = await run(['git', 'status', `${ID}:r`], { respond: answers });
     expect(plain.stderr).toBe('error: git status: fatal: not a git repository\n');
@@ -638,7 +684,10 @@ describe('credentials: flags, stdin, environment', () => {
   it('E2B_TS_GIT_USERNAME and E2B_TS_GIT_TOKEN; a token alone goes as x-access-token; flags win', async () => {
     const both = await run(['git', 'push', `${ID}:r`], {
       env: { E2B_TS_GIT_USERNAME: 'envuser', E2B_TS_GIT_TOKEN: SECRET },
-      respond: script([['remote get-url', { stdout: `${URL_}\n` }], ['remote', { stdout: 'origin\n' }]]),
+      respond: script([
+        ['remote get-url', { stdout: `${URL_}\n` }],
+        ['remote', { stdout: 'origin\n' }],
+      ]),
     });
     expect(both.code, both.stderr).toBe(0);
     const push = both.calls.find((c) => c.git[0] === 'push')!;
@@ -715,7 +764,12 @@ describe('the secret never shows', () => {
     ];
     const answers: Responder[] = [
       script(remotes),
-      script([...remotes, ['clone', { stderr: leaky, stdout: leaky, progress: leaky }], ['push', { stderr: leaky, progress: leaky }], ['pull', { stderr: leaky, progress: leaky }]]),
+      script([
+        ...remotes,
+        ['clone', { stderr: leaky, stdout: leaky, progress: leaky }],
+        ['push', { stderr: leaky, progress: leaky }],
+        ['pull', { stderr: leaky, progress: leaky }],
+      ]),
       script([...remotes, ['clone', { exitCode: 128, stderr: leaky }], ['push', { exitCode: 128, stderr: leaky }], ['pull', { exitCode: 1, stderr: leaky }]]),
       script([
         ...remotes,
@@ -744,7 +798,10 @@ describe('the secret never shows', () => {
             for (const call of r.calls.filter((c) => !isStoreCredentials(c))) {
               expect(JSON.stringify([call.cmd, call.args, call.envs ?? {}])).not.toContain(SECRET);
             }
-            expect(r.calls.some((c) => c.stdin?.includes(SECRET)), args.join(' ')).toBe(true);
+            expect(
+              r.calls.some((c) => c.stdin?.includes(SECRET)),
+              args.join(' '),
+            ).toBe(true);
           }
         }
       }

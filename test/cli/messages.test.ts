@@ -149,6 +149,8 @@ describe('--api-url and --domain are used as given or refused (issue 15)', () =>
     const path = writeConfig(JSON.stringify({ profiles: { work: { apiKey: KEY.E2B_API_KEY, apiUrl: `${fake.urlOf('ok')}?x=1` } } }));
     const res = await run(['--profile', 'work', 'sandbox', 'ls']);
     expect(res.code).toBe(2);
-    expect(res.stderr).toMatch(new RegExp(`^error: invalid "apiUrl" of profile "work" in ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} ".*\\?x=1": a base URL cannot have a query`));
+    expect(res.stderr).toMatch(
+      new RegExp(`^error: invalid "apiUrl" of profile "work" in ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} ".*\\?x=1": a base URL cannot have a query`),
+    );
   });
 });

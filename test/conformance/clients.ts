@@ -34,8 +34,7 @@ export const sdkClient: Client = {
     SandboxError: e2b.SandboxError,
     AuthenticationError: e2b.AuthenticationError,
   },
-  create: async (template, opts = {}) =>
-    sdkHandle(template ? await e2b.Sandbox.create(template, opts) : await e2b.Sandbox.create(opts)),
+  create: async (template, opts = {}) => sdkHandle(template ? await e2b.Sandbox.create(template, opts) : await e2b.Sandbox.create(opts)),
   connect: async (id, opts = {}) => sdkHandle(await e2b.Sandbox.connect(id, opts)),
   list: (opts = {}) => e2b.Sandbox.list(opts),
   getInfo: (id) => e2b.Sandbox.getInfo(id),

@@ -268,7 +268,12 @@ describe('differential: the official SDK and our client, command by command', ()
     const [endA, endB] = [await exitErrorOf(sdkClient, bySdk.wait()), await exitErrorOf(oursClient, byOurs.wait())];
     expect(endB).toEqual(endA);
     expect(endA).toEqual({ exitCode: -1, error: 'signal: killed', message: 'signal: killed', stdout: '', stderr: '' });
-    expect([await sdk.kill(bySdk.pid), await mine.kill(bySdk.pid), await sdk.kill(byOurs.pid), await mine.kill(byOurs.pid)]).toEqual([false, false, false, false]);
+    expect([await sdk.kill(bySdk.pid), await mine.kill(bySdk.pid), await sdk.kill(byOurs.pid), await mine.kill(byOurs.pid)]).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
     expect(mineOnly(await mine.list())).toEqual([]);
     expect(mineOnly(await sdk.list())).toEqual([]);
   });
@@ -358,23 +363,19 @@ describe('differential: the official SDK and our client, command by command', ()
     await sdk.run(`rm -f ${path}`);
   });
 
-  it(
-    'keepalive: a command silent for 70 s completes with both lines through both clients (timeoutMs 0 and 120000)',
-    async () => {
-      // One silence for all the runs: they go concurrently. Next to the clients, the same call on
-      // the wire shows what kept the stream up: a keepalive event during the silence (the SDKs
-      // ask for one every 50 s).
-      const [wire, ...runs] = await Promise.all([
-        rawStartEvents(oursSandbox.sandboxId, oursSandbox.envdAccessToken, SILENT_CMD),
-        runSilent(mine, 0),
-        runSilent(mine, 120_000),
-        runSilent(sdk, 0),
-        runSilent(sdk, 120_000),
-      ]);
-      for (const run of runs) expectSilentOutcome(run);
-      expect(runs.slice(0, 2)).toEqual(runs.slice(2));
-      expect(wire).toEqual(['start', 'data', 'keepalive', 'data', 'end', 'end-of-stream']);
-    },
-    150_000,
-  );
+  it('keepalive: a command silent for 70 s completes with both lines through both clients (timeoutMs 0 and 120000)', async () => {
+    // One silence for all the runs: they go concurrently. Next to the clients, the same call on
+    // the wire shows what kept the stream up: a keepalive event during the silence (the SDKs
+    // ask for one every 50 s).
+    const [wire, ...runs] = await Promise.all([
+      rawStartEvents(oursSandbox.sandboxId, oursSandbox.envdAccessToken, SILENT_CMD),
+      runSilent(mine, 0),
+      runSilent(mine, 120_000),
+      runSilent(sdk, 0),
+      runSilent(sdk, 120_000),
+    ]);
+    for (const run of runs) expectSilentOutcome(run);
+    expect(runs.slice(0, 2)).toEqual(runs.slice(2));
+    expect(wire).toEqual(['start', 'data', 'keepalive', 'data', 'end', 'end-of-stream']);
+  }, 150_000);
 });

@@ -194,7 +194,10 @@ export async function expectTimeoutKills(client: CommandsClient, c: CommandsUnde
 
   const ours = (list: ProcInfo[]) => list.filter((p) => p.args.join(' ') === shellArgs(cmd).join(' '));
   for (const straggler of ours(await c.list())) {
-    const end = await exitErrorOf(client, c.connect(straggler.pid).then((h) => h.wait()));
+    const end = await exitErrorOf(
+      client,
+      c.connect(straggler.pid).then((h) => h.wait()),
+    );
     expect(end).toMatchObject({ exitCode: -1, error: 'signal: killed' });
   }
   expect(ours(await c.list())).toEqual([]);

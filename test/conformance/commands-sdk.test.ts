@@ -32,17 +32,13 @@ describe('the official e2b SDK runs commands on the local backend', () => {
       await sandbox?.kill().catch(() => false);
     });
 
-    it(
-      'a command silent for 70 s completes with both lines, with timeoutMs 0 and 120000',
-      async () => {
-        sandbox = await sdkCommandsClient.create({ timeoutMs: 600_000 });
-        const c = sandbox.commands;
-        // Run concurrently: the test takes one silence, not two.
-        const [noTimeout, longTimeout] = await Promise.all([runSilent(c, 0), runSilent(c, 120_000)]);
-        expectSilentOutcome(noTimeout);
-        expectSilentOutcome(longTimeout);
-      },
-      150_000,
-    );
+    it('a command silent for 70 s completes with both lines, with timeoutMs 0 and 120000', async () => {
+      sandbox = await sdkCommandsClient.create({ timeoutMs: 600_000 });
+      const c = sandbox.commands;
+      // Run concurrently: the test takes one silence, not two.
+      const [noTimeout, longTimeout] = await Promise.all([runSilent(c, 0), runSilent(c, 120_000)]);
+      expectSilentOutcome(noTimeout);
+      expectSilentOutcome(longTimeout);
+    }, 150_000);
   });
 });

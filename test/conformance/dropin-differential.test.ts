@@ -32,7 +32,15 @@ afterAll(async () => {
 
 /** What a caught error looks like to SDK code: its class, and the SDK classes it is an instance of. */
 function caught(m: Module, error: unknown): Record<string, unknown> {
-  const kinds = ['SandboxError', 'TimeoutError', 'NotFoundError', 'FileNotFoundError', 'InvalidArgumentError', 'CommandExitError', 'AuthenticationError'] as const;
+  const kinds = [
+    'SandboxError',
+    'TimeoutError',
+    'NotFoundError',
+    'FileNotFoundError',
+    'InvalidArgumentError',
+    'CommandExitError',
+    'AuthenticationError',
+  ] as const;
   return {
     name: (error as Error).name,
     instanceOf: kinds.filter((k) => error instanceof (m[k] as unknown as abstract new (...args: never[]) => unknown)),
@@ -197,9 +205,10 @@ describe('sandbox', () => {
         await sandbox.files.write('/tmp/forked.txt', 'before fork');
         const forks = await sandbox.fork({ count: 1 });
         const fork = forks[0];
-        const forkView = fork instanceof Error
-          ? { error: caught(m, fork) }
-          : { isMine: fork instanceof Mine, text: await fork.files.read('/tmp/forked.txt'), differs: fork.sandboxId !== sandbox.sandboxId };
+        const forkView =
+          fork instanceof Error
+            ? { error: caught(m, fork) }
+            : { isMine: fork instanceof Mine, text: await fork.files.read('/tmp/forked.txt'), differs: fork.sandboxId !== sandbox.sandboxId };
         if (!(fork instanceof Error)) await fork.kill();
         return {
           hello: sandbox.hello(),

@@ -68,7 +68,7 @@ describe.each(Object.entries(clients))('through the %s', (_label, Sandbox) => {
     }
   });
 
-  it('file metadata is the file\'s user.e2b.* xattrs, both ways', async () => {
+  it("file metadata is the file's user.e2b.* xattrs, both ways", async () => {
     const sandbox = await Sandbox.create();
     try {
       const py = (code: string) => sandbox.commands.run(`python3 -c ${JSON.stringify(code)}`);
@@ -78,7 +78,9 @@ describe.each(Object.entries(clients))('through the %s', (_label, Sandbox) => {
       expect(inside.stdout).toBe("[('user.e2b.author', 'api'), ('user.e2b.build-id', '7')]\n");
       // set inside with setxattr, read through the API
       await sandbox.files.write('/home/user/inside.txt', 'b');
-      await py("import os; os.setxattr('/home/user/inside.txt', 'user.e2b.author', b'inside'); os.setxattr('/home/user/inside.txt', 'user.other', b'not ours')");
+      await py(
+        "import os; os.setxattr('/home/user/inside.txt', 'user.e2b.author', b'inside'); os.setxattr('/home/user/inside.txt', 'user.other', b'not ours')",
+      );
       expect((await sandbox.files.getInfo('/home/user/inside.txt')).metadata).toEqual({ author: 'inside' });
       const listed = (await sandbox.files.list('/home/user')).find((e) => e.name === 'inside.txt');
       expect(listed?.metadata).toEqual({ author: 'inside' });

@@ -462,7 +462,10 @@ describe('differential: the official SDK and our client, file by file', () => {
       expect(await reader.readText(`${dir}/${name}`)).toBe(name);
     }
     // Expiring links: same parameters; the same signature when made in the same second.
-    const [la, lb] = [new URL(await viaSdk.downloadUrl(`${dir}/x`, { useSignatureExpiration: 30 })), new URL(await viaOurs.downloadUrl(`${dir}/x`, { useSignatureExpiration: 30 }))];
+    const [la, lb] = [
+      new URL(await viaSdk.downloadUrl(`${dir}/x`, { useSignatureExpiration: 30 })),
+      new URL(await viaOurs.downloadUrl(`${dir}/x`, { useSignatureExpiration: 30 })),
+    ];
     expect([...lb.searchParams.keys()]).toEqual([...la.searchParams.keys()]);
     const [xa, xb] = [Number(la.searchParams.get('signature_expiration')), Number(lb.searchParams.get('signature_expiration'))];
     expect(Math.abs(xa - xb)).toBeLessThanOrEqual(1);

@@ -482,7 +482,13 @@ export function defineFilesScenarios(client: () => FilesClient, env: () => Local
       expect(byName.get('a.txt')).toMatchObject({ type: 'file', size: 1, mode: 0o644, permissions: '-rw-r--r--', owner: 'user', group: 'user' });
       expect(byName.get('a.txt')!.symlinkTarget).toBeUndefined();
       expect(byName.get('b')).toMatchObject({ type: 'dir', mode: 0o755, permissions: 'drwxr-xr-x', owner: 'user', group: 'user' });
-      expect(byName.get('link-a')).toMatchObject({ type: 'file', size: 'a.txt'.length, mode: 0o644, permissions: 'Lrwxrwxrwx', symlinkTarget: `${base}/a.txt` });
+      expect(byName.get('link-a')).toMatchObject({
+        type: 'file',
+        size: 'a.txt'.length,
+        mode: 0o644,
+        permissions: 'Lrwxrwxrwx',
+        symlinkTarget: `${base}/a.txt`,
+      });
       expect(byName.get('link-b')).toMatchObject({ type: 'dir', size: 'b'.length, mode: 0o755, permissions: 'Lrwxrwxrwx', symlinkTarget: `${base}/b` });
       for (const e of byName.values()) expectRecent(e.modifiedTime);
     });
@@ -777,7 +783,12 @@ export function defineFilesScenarios(client: () => FilesClient, env: () => Local
         // A folder made while watching is watched too.
         from = log.mark();
         await f.makeDir(`${dir}/fresh`);
-        expect(plainEntry((await log.expect('create', 'fresh', from)).entry!)).toMatchObject({ name: 'fresh', type: 'dir', path: `${dir}/fresh`, owner: 'user' });
+        expect(plainEntry((await log.expect('create', 'fresh', from)).entry!)).toMatchObject({
+          name: 'fresh',
+          type: 'dir',
+          path: `${dir}/fresh`,
+          owner: 'user',
+        });
         from = log.mark();
         await f.write(`${dir}/fresh/z.txt`, 'z');
         await log.expect('create', 'fresh/z.txt', from);
@@ -811,9 +822,17 @@ export function defineFilesScenarios(client: () => FilesClient, env: () => Local
 
     it('a missing folder is a FileNotFoundError; a file is an InvalidArgumentError', async () => {
       const missing = `/tmp/nope-${unique()}`;
-      await expectError(client(), 'FileNotFoundError', f.watchDir(missing, () => {}));
+      await expectError(
+        client(),
+        'FileNotFoundError',
+        f.watchDir(missing, () => {}),
+      );
       await f.write(`${missing}-file`, 'x');
-      await expectError(client(), 'InvalidArgumentError', f.watchDir(`${missing}-file`, () => {}));
+      await expectError(
+        client(),
+        'InvalidArgumentError',
+        f.watchDir(`${missing}-file`, () => {}),
+      );
     });
   });
 
@@ -950,7 +969,10 @@ export function defineFilesScenarios(client: () => FilesClient, env: () => Local
       };
 
       await unauthorized(await fetch(await sandbox.downloadUrl(path, { useSignatureExpiration: -60 })), 'signature is already expired');
-      await unauthorized(await postFiles(await sandbox.uploadUrl(path, { useSignatureExpiration: -60 }), [{ filename: 'x', data: 'late' }]), 'signature is already expired');
+      await unauthorized(
+        await postFiles(await sandbox.uploadUrl(path, { useSignatureExpiration: -60 }), [{ filename: 'x', data: 'late' }]),
+        'signature is already expired',
+      );
 
       const good = new URL(await sandbox.downloadUrl(path));
       const tampered = new URL(good);
@@ -1037,7 +1059,11 @@ function sdkFiles(s: e2b.Sandbox): FilesUnderTest {
     readText: (path, opts = {}) => files.read(path, { ...userOf(opts), format: 'text' }),
     readBytes: (path, opts = {}) => files.read(path, { ...userOf(opts), format: 'bytes' }),
     write: (path, data, opts = {}) => files.write(path, sdkData(data), opts),
-    writeMany: (list, opts = {}) => files.write(list.map((file) => ({ path: file.path, data: sdkData(file.data) })), opts),
+    writeMany: (list, opts = {}) =>
+      files.write(
+        list.map((file) => ({ path: file.path, data: sdkData(file.data) })),
+        opts,
+      ),
     list: (path, opts = {}) => files.list(path, opts),
     getInfo: (path, opts = {}) => files.getInfo(path, opts),
     exists: (path, opts = {}) => files.exists(path, opts),

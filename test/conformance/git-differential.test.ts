@@ -71,7 +71,9 @@ afterAll(async () => {
 });
 
 /** What a call came to: its value, or its error's class and whether it is each of the git classes. */
-async function outcome<T>(call: () => Promise<T>): Promise<{ value: T } | { error: string; auth: boolean; upstream: boolean; invalid: boolean; exit: boolean }> {
+async function outcome<T>(
+  call: () => Promise<T>,
+): Promise<{ value: T } | { error: string; auth: boolean; upstream: boolean; invalid: boolean; exit: boolean }> {
   try {
     return { value: await call() };
   } catch (e) {
@@ -168,7 +170,10 @@ describe('a working tree', () => {
 
   it('status of staged, unstaged, untracked, renamed and deleted files', async () => {
     for (const who of ['sdk', 'ours'] as const) {
-      const r = await sh(who, 'cd ~/priv && echo changed >> README.md && echo new > staged.txt && git add staged.txt && git mv old.txt renamed.txt && rm gone.txt && echo u > untracked.txt && echo more >> src/app.txt && git add src/app.txt && echo again >> src/app.txt');
+      const r = await sh(
+        who,
+        'cd ~/priv && echo changed >> README.md && echo new > staged.txt && git add staged.txt && git mv old.txt renamed.txt && rm gone.txt && echo u > untracked.txt && echo more >> src/app.txt && git add src/app.txt && echo again >> src/app.txt',
+      );
       expect(r.exitCode).toBe(0);
     }
     const status = await both((git) => git.status('/home/user/priv', { envs }));
@@ -205,13 +210,9 @@ describe('a working tree', () => {
     expect(invalid.ours).toMatchObject({ invalid: true });
     await both((git) => git.reset('/home/user/priv', { paths: ['src/app.txt'], envs }));
     const afterRestore = await both((git) => git.status('/home/user/priv', { envs }));
-    expect((afterRestore.ours as { value: { fileStatus: Array<{ name: string; status: string }> } }).value.fileStatus.map((f) => `${f.status} ${f.name}`).sort()).toEqual([
-      'deleted gone.txt',
-      'modified src/app.txt',
-      'renamed renamed.txt',
-      'untracked staged.txt',
-      'untracked untracked.txt',
-    ]);
+    expect(
+      (afterRestore.ours as { value: { fileStatus: Array<{ name: string; status: string }> } }).value.fileStatus.map((f) => `${f.status} ${f.name}`).sort(),
+    ).toEqual(['deleted gone.txt', 'modified src/app.txt', 'renamed renamed.txt', 'untracked staged.txt', 'untracked untracked.txt']);
     await both((git) => git.reset('/home/user/priv', { mode: 'hard', target: 'HEAD', envs }));
     const badMode = await both((git) => git.reset('/home/user/priv', { mode: 'sideways' as never, envs }));
     expect(badMode.ours).toMatchObject({ invalid: true });

@@ -50,7 +50,9 @@ interface PtyClient {
   label: string;
   create(): Promise<PtySandbox>;
   /** The client's CommandExitError class. */
-  CommandExitError: abstract new (...args: never[]) => Error;
+  CommandExitError: abstract new (
+    ...args: never[]
+  ) => Error;
 }
 
 let backend: LocalBackend;
@@ -121,7 +123,12 @@ function definePtyScenarios(client: PtyClient): void {
     const { handle, out } = await open();
     await type(handle.pid, out, 'echo "sum=$((20+22))"', line('sum=42'));
     await type(handle.pid, out, 'stty size', line('24 80'));
-    await type(handle.pid, out, 'echo "term=$TERM lang=$LANG"; [[ $- == *i* ]] && echo interactive; shopt -q login_shell && echo login', /term=xterm-256color lang=C\.UTF-8\r*\ninteractive\r*\nlogin\r*\n/);
+    await type(
+      handle.pid,
+      out,
+      'echo "term=$TERM lang=$LANG"; [[ $- == *i* ]] && echo interactive; shopt -q login_shell && echo login',
+      /term=xterm-256color lang=C\.UTF-8\r*\ninteractive\r*\nlogin\r*\n/,
+    );
     const listed = await sandbox.commands.list();
     expect(listed.find((p) => p.pid === handle.pid)).toMatchObject({ cmd: '/bin/bash' });
     expect(await sandbox.pty.kill(handle.pid)).toBe(true);
@@ -210,7 +217,11 @@ function definePtyScenarios(client: PtyClient): void {
 
 describe('the official e2b SDK uses PTYs on the local backend', () => {
   it('is configured only by the values of `e2b-ts local env`', () => {
-    expect(Object.keys(process.env).filter((k) => k.startsWith('E2B_')).sort()).toEqual(['E2B_API_KEY', 'E2B_API_URL', 'E2B_SANDBOX_URL', 'E2B_VOLUME_API_URL']);
+    expect(
+      Object.keys(process.env)
+        .filter((k) => k.startsWith('E2B_'))
+        .sort(),
+    ).toEqual(['E2B_API_KEY', 'E2B_API_URL', 'E2B_SANDBOX_URL', 'E2B_VOLUME_API_URL']);
     expect(process.env.E2B_API_URL).toBe(env.E2B_API_URL);
   });
 

@@ -55,7 +55,10 @@ describe("README's library section", () => {
     writeFileSync(join(dir, 'data.bin'), Buffer.alloc(4096, 7));
     const source = libraryBlock().replace("from 'e2b-ts'", `from '${pathToFileURL(join(repoRoot, 'dist/index.js')).href}'`);
     expect(source).not.toContain("'e2b-ts'");
-    const res = runProgram('ours', `${source}\nconsole.log(JSON.stringify({ stdout, exitCode, notes: await notes.text(), sent: sent.size, got: got.size }));\n`);
+    const res = runProgram(
+      'ours',
+      `${source}\nconsole.log(JSON.stringify({ stdout, exitCode, notes: await notes.text(), sent: sent.size, got: got.size }));\n`,
+    );
     expect(res.stderr).toBe('');
     expect(res.status).toBe(0);
     const lines = res.stdout.trimEnd().split('\n');
@@ -66,7 +69,7 @@ describe("README's library section", () => {
     expect(readFileSync(join(dir, 'out.bin')).equals(Buffer.alloc(4096, 7))).toBe(true);
   });
 
-  it("runs with the official SDK once the import is changed and the lines marked e2b-ts: are left out", () => {
+  it('runs with the official SDK once the import is changed and the lines marked e2b-ts: are left out', () => {
     const block = libraryBlock();
     const marked = block.split('\n').filter((line) => line.includes('// e2b-ts:'));
     expect(marked.length).toBeGreaterThan(0);

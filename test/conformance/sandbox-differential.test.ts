@@ -120,7 +120,10 @@ async function lifecycleTrace(creator: Client, operator: Client): Promise<unknow
 }
 
 describe('our client runs the conformance scenarios', () => {
-  defineSandboxScenarios(() => ours, () => env);
+  defineSandboxScenarios(
+    () => ours,
+    () => env,
+  );
 });
 
 describe('differential: the official SDK and our client, operation by operation', () => {
@@ -132,7 +135,10 @@ describe('differential: the official SDK and our client, operation by operation'
     expect(reference).toContainEqual(['pause again', false]);
     expect(reference).toContainEqual(['kill', true]);
     expect(reference).toContainEqual(['kill again', false]);
-    expect(reference).toContainEqual(['getInfo', { throws: 'SandboxNotFoundError', chain: ['SandboxNotFoundError', 'NotFoundError', 'SandboxError', 'Error'] }]);
+    expect(reference).toContainEqual([
+      'getInfo',
+      { throws: 'SandboxNotFoundError', chain: ['SandboxNotFoundError', 'NotFoundError', 'SandboxError', 'Error'] },
+    ]);
 
     expect(await lifecycleTrace(ours, ours)).toEqual(reference);
     expect(await lifecycleTrace(sdk, ours)).toEqual(reference);
@@ -205,7 +211,10 @@ describe('differential: the official SDK and our client, operation by operation'
       for (const opts of cases) {
         const [fromSdk, fromOurs] = [await pagesOf(sdk.list(opts)), await pagesOf(ours.list(opts))];
         const label = JSON.stringify(opts);
-        expect(fromOurs.map((p) => p.map((s) => s.sandboxId)), label).toEqual(fromSdk.map((p) => p.map((s) => s.sandboxId)));
+        expect(
+          fromOurs.map((p) => p.map((s) => s.sandboxId)),
+          label,
+        ).toEqual(fromSdk.map((p) => p.map((s) => s.sandboxId)));
         fromOurs.flat().forEach((item, i) => {
           expect(comparable(item), label).toEqual(fromSdk.flat()[i]);
         });
@@ -311,9 +320,7 @@ describe('differential: the official SDK and our client, operation by operation'
 
       expect([await ours.deleteSnapshot(bySdk.snapshotId), await sdk.deleteSnapshot(bySdk.snapshotId)]).toEqual([true, false]);
       expect([await sdk.deleteSnapshot(byOurs.snapshotId), await ours.deleteSnapshot(byOurs.snapshotId)]).toEqual([true, false]);
-      expect(await pagesOf(ours.listSnapshots({ sandboxId: source.sandboxId }))).toEqual(
-        await pagesOf(sdk.listSnapshots({ sandboxId: source.sandboxId })),
-      );
+      expect(await pagesOf(ours.listSnapshots({ sandboxId: source.sandboxId }))).toEqual(await pagesOf(sdk.listSnapshots({ sandboxId: source.sandboxId })));
     } finally {
       await Promise.all([source, ...created].map((h) => h.kill()));
     }

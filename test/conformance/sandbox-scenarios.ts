@@ -296,8 +296,7 @@ export function defineSandboxScenarios(client: () => Client, env: () => LocalEnv
 
     it('filters by metadata: every pair must match, values with & = / % and spaces included', async () => {
       const c = client();
-      const idsOf = async (metadata: Record<string, string>) =>
-        (await itemsOf(c.list({ query: { metadata } }))).map((s) => s.sandboxId).sort();
+      const idsOf = async (metadata: Record<string, string>) => (await itemsOf(c.list({ query: { metadata } }))).map((s) => s.sandboxId).sort();
       expect(await idsOf({ tag, parity: 'even' })).toEqual([ids()[0], ids()[2], ids()[4]].sort());
       expect(await idsOf({ tag, parity: odd })).toEqual([ids()[1], ids()[3]].sort());
       expect(await idsOf({ tag, idx: '3', parity: odd })).toEqual([ids()[3]]);
@@ -312,7 +311,11 @@ export function defineSandboxScenarios(client: () => Client, env: () => LocalEnv
       expect(paused.map((s) => [s.sandboxId, s.state])).toEqual([[ids()[1], 'paused']]);
 
       const running = await itemsOf(c.list({ query: { metadata: { tag }, state: ['running'] } }));
-      expect(running.map((s) => s.sandboxId).sort()).toEqual(ids().filter((_, i) => i !== 1).sort());
+      expect(running.map((s) => s.sandboxId).sort()).toEqual(
+        ids()
+          .filter((_, i) => i !== 1)
+          .sort(),
+      );
       expect(running.every((s) => s.state === 'running')).toBe(true);
 
       const both = await itemsOf(c.list({ query: { metadata: { tag }, state: ['running', 'paused'] } }));
@@ -403,7 +406,9 @@ export function defineSandboxScenarios(client: () => Client, env: () => LocalEnv
       expect(viaStatic.length).toBeGreaterThan(0);
       for (const m of viaStatic) expectMetricSample(m, info);
       // A range that ends before the sandbox started holds no samples.
-      expect(await c.getMetrics(h.sandboxId, { start: new Date(info.startedAt.getTime() - 120_000), end: new Date(info.startedAt.getTime() - 60_000) })).toEqual([]);
+      expect(
+        await c.getMetrics(h.sandboxId, { start: new Date(info.startedAt.getTime() - 120_000), end: new Date(info.startedAt.getTime() - 60_000) }),
+      ).toEqual([]);
     });
   });
 
@@ -431,7 +436,12 @@ export function defineSandboxScenarios(client: () => Client, env: () => LocalEnv
       expect(ofSource.find((s) => s.snapshotId === named.snapshotId)).toEqual(named);
       const paged = await pagesOf(c.listSnapshots({ sandboxId: source.sandboxId, limit: 1 }));
       expect(paged.map((p) => p.length)).toEqual([1, 1]);
-      expect(paged.flat().map((s) => s.snapshotId).sort()).toEqual(ofSource.map((s) => s.snapshotId).sort());
+      expect(
+        paged
+          .flat()
+          .map((s) => s.snapshotId)
+          .sort(),
+      ).toEqual(ofSource.map((s) => s.snapshotId).sort());
       const all = (await itemsOf(c.listSnapshots())).map((s) => s.snapshotId);
       expect(all).toEqual(expect.arrayContaining([named.snapshotId, unnamed.snapshotId]));
 

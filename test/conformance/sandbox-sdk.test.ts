@@ -24,13 +24,20 @@ afterAll(async () => {
 
 describe('the official e2b SDK against the local backend', () => {
   it('is configured only by the values of `e2b-ts local env`', () => {
-    expect(Object.keys(process.env).filter((k) => k.startsWith('E2B_')).sort()).toEqual(['E2B_API_KEY', 'E2B_API_URL', 'E2B_SANDBOX_URL', 'E2B_VOLUME_API_URL']);
+    expect(
+      Object.keys(process.env)
+        .filter((k) => k.startsWith('E2B_'))
+        .sort(),
+    ).toEqual(['E2B_API_KEY', 'E2B_API_URL', 'E2B_SANDBOX_URL', 'E2B_VOLUME_API_URL']);
     expect(process.env.E2B_API_URL).toBe(env.E2B_API_URL);
     expect(process.env.E2B_SANDBOX_URL).toBe(env.E2B_SANDBOX_URL);
     expect(process.env.E2B_API_KEY).toBe(env.E2B_API_KEY);
   });
 
-  defineSandboxScenarios(() => sdkClient, () => env);
+  defineSandboxScenarios(
+    () => sdkClient,
+    () => env,
+  );
 });
 
 describe('the domain of the local backend', () => {

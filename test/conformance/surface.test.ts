@@ -105,7 +105,8 @@ describe('classes', () => {
       // every SDK ancestor that is itself exported is an ancestor here too
       for (let parent = Object.getPrototypeOf(sdkClass); parent && parent !== Error; parent = Object.getPrototypeOf(parent)) {
         const parentName = parent.name as string;
-        if (parentName in ours) expect(ourClass.prototype instanceof (ours as unknown as Record<string, Ctor>)[parentName], `${name} extends ${parentName}`).toBe(true);
+        if (parentName in ours)
+          expect(ourClass.prototype instanceof (ours as unknown as Record<string, Ctor>)[parentName], `${name} extends ${parentName}`).toBe(true);
       }
     }
   });

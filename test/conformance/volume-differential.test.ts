@@ -39,7 +39,7 @@ describe('Volume: our client and the official SDK', () => {
     expect(JSON.stringify(mine).replaceAll('diff-ours', 'NAME')).toBe(JSON.stringify(sdk).replaceAll('diff-sdk', 'NAME'));
   });
 
-  it("our Volume never shows its token in JSON, and Sandbox.create takes a Volume or a name in volumeMounts", async () => {
+  it('our Volume never shows its token in JSON, and Sandbox.create takes a Volume or a name in volumeMounts', async () => {
     const opts = { apiKey: env.E2B_API_KEY, apiUrl: env.E2B_API_URL, volumeApiUrl: env.E2B_VOLUME_API_URL };
     const volume = await ours.Volume.create('diff-mounts', opts);
     expect(typeof volume.token).toBe('string');

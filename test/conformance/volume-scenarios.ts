@@ -168,7 +168,10 @@ export const EXPECTED_TRANSCRIPT = {
 };
 
 export function expectedTranscript(name: string): Json {
-  return JSON.parse(JSON.stringify(EXPECTED_TRANSCRIPT, (_k, v) => (v === 'NAME' ? name : v === undefined ? '__undefined__' : v)), (_k, v) => (v === '__undefined__' ? undefined : v));
+  return JSON.parse(
+    JSON.stringify(EXPECTED_TRANSCRIPT, (_k, v) => (v === 'NAME' ? name : v === undefined ? '__undefined__' : v)),
+    (_k, v) => (v === '__undefined__' ? undefined : v),
+  );
 }
 
 export function defineVolumeScenarios(api: () => VolumeApi): void {

@@ -74,7 +74,13 @@ describe('volumeMounts (official SDK)', () => {
 
   it('refuses a mount of an unknown volume, at a reserved or relative path, or twice at one path', async () => {
     await Volume.create('mount-checks');
-    const cases: Array<Record<string, string>> = [{ '/mnt/x': 'no-such-volume' }, { '/proc/x': 'mount-checks' }, { 'relative/x': 'mount-checks' }, { '/': 'mount-checks' }, { '/a/../b': 'mount-checks' }];
+    const cases: Array<Record<string, string>> = [
+      { '/mnt/x': 'no-such-volume' },
+      { '/proc/x': 'mount-checks' },
+      { 'relative/x': 'mount-checks' },
+      { '/': 'mount-checks' },
+      { '/a/../b': 'mount-checks' },
+    ];
     for (const mounts of cases) {
       const error = await Sandbox.create({ volumeMounts: mounts }).catch((e: unknown) => e);
       expect(error, JSON.stringify(mounts)).toBeInstanceOf(Error);

@@ -20,7 +20,11 @@ const spec: Json = parse(readFileSync(join(repoRoot, 'spec/rest/openapi.yml'), '
 
 function resolve(node: Json): Json {
   let current = node;
-  while (current?.$ref) current = current.$ref.slice(2).split('/').reduce((at: Json, key: string) => at?.[key], spec);
+  while (current?.$ref)
+    current = current.$ref
+      .slice(2)
+      .split('/')
+      .reduce((at: Json, key: string) => at?.[key], spec);
   return current;
 }
 
@@ -139,7 +143,8 @@ function invalidRequests(op: Operation): Invalid[] {
     if (enumOf) out.push({ ...base, what: `${param.name} outside its enum`, path: withParam('not-a-member') });
     if (schema.format === 'date-time') out.push({ ...base, what: `${param.name} not a date-time`, path: withParam('yesterday') });
     if (schema.maxLength !== undefined) out.push({ ...base, what: `${param.name} too long`, path: withParam('x'.repeat(schema.maxLength + 1)) });
-    if (schema.maxItems !== undefined) out.push({ ...base, what: `${param.name} too many items`, path: withParam(Array.from({ length: schema.maxItems + 1 }, (_, i) => `i${i}`).join(',')) });
+    if (schema.maxItems !== undefined)
+      out.push({ ...base, what: `${param.name} too many items`, path: withParam(Array.from({ length: schema.maxItems + 1 }, (_, i) => `i${i}`).join(',')) });
     if (param.required) {
       const q = new URLSearchParams(search);
       q.delete(param.name);
@@ -150,7 +155,13 @@ function invalidRequests(op: Operation): Invalid[] {
     const schema = resolve(resolve(findBody(op)));
     const bodyNames = 'request body has an error';
     out.push({ what: 'a body that is not JSON', path: valid.path, body: '{"templateID":', names: `${bodyNames}: failed to decode request body` });
-    out.push({ what: 'a JSON body declared as text', path: valid.path, body: JSON.stringify(valid.body), contentType: 'text/plain', names: `${bodyNames}: header Content-Type has unexpected value` });
+    out.push({
+      what: 'a JSON body declared as text',
+      path: valid.path,
+      body: JSON.stringify(valid.body),
+      contentType: 'text/plain',
+      names: `${bodyNames}: header Content-Type has unexpected value`,
+    });
     out.push({ what: 'a body that is not an object', path: valid.path, body: '[1,2]', names: 'value must be an object' });
     for (const name of schema.required ?? []) {
       const body = { ...valid.body };
@@ -160,9 +171,26 @@ function invalidRequests(op: Operation): Invalid[] {
     for (const [name, raw] of Object.entries<Json>(schema.properties ?? {})) {
       const prop = resolve(raw);
       if (prop.nullable) continue;
-      out.push({ what: `${name} of the wrong type`, path: valid.path, body: JSON.stringify({ ...valid.body, [name]: wrongType(prop) }), names: `Error at "/${name}"` });
-      if (prop.minimum !== undefined) out.push({ what: `${name} below its minimum`, path: valid.path, body: JSON.stringify({ ...valid.body, [name]: prop.minimum - 1 }), names: `Error at "/${name}": number must be at least` });
-      if (prop.maximum !== undefined) out.push({ what: `${name} above its maximum`, path: valid.path, body: JSON.stringify({ ...valid.body, [name]: prop.maximum + 1 }), names: `Error at "/${name}": number must be at most` });
+      out.push({
+        what: `${name} of the wrong type`,
+        path: valid.path,
+        body: JSON.stringify({ ...valid.body, [name]: wrongType(prop) }),
+        names: `Error at "/${name}"`,
+      });
+      if (prop.minimum !== undefined)
+        out.push({
+          what: `${name} below its minimum`,
+          path: valid.path,
+          body: JSON.stringify({ ...valid.body, [name]: prop.minimum - 1 }),
+          names: `Error at "/${name}": number must be at least`,
+        });
+      if (prop.maximum !== undefined)
+        out.push({
+          what: `${name} above its maximum`,
+          path: valid.path,
+          body: JSON.stringify({ ...valid.body, [name]: prop.maximum + 1 }),
+          names: `Error at "/${name}": number must be at most`,
+        });
     }
   }
   return out;
@@ -212,7 +240,10 @@ describe('every operation of the spec, valid and invalid', () => {
       const invalid = invalidRequests(op);
       const before = await state();
       for (const bad of invalid) {
-        const res = await send(op.method, bad.path, { ...(bad.body !== undefined ? { body: bad.body } : {}), ...(bad.contentType !== undefined ? { contentType: bad.contentType } : {}) });
+        const res = await send(op.method, bad.path, {
+          ...(bad.body !== undefined ? { body: bad.body } : {}),
+          ...(bad.contentType !== undefined ? { contentType: bad.contentType } : {}),
+        });
         expect(res.status, `${op.key} ${bad.what}: ${JSON.stringify(res.body)}`).toBe(400);
         expect(res.body, `${op.key} ${bad.what}`).toMatchObject({ code: 400 });
         expect(res.body.message, `${op.key} ${bad.what}`).toMatch(/^validation error: error in openapi3filter\.RequestError: /);

@@ -238,7 +238,7 @@ describe(titled('exec: exit status, shell, cwd, user, env, json'), () => {
     expect(r.stdout).toBe('b\n');
   });
 
-  it('--shell passes the line\'s exit status through', async () => {
+  it("--shell passes the line's exit status through", async () => {
     const r = await cli(['exec', sbx, '--shell', 'false || exit 3']);
     expect(r.code).toBe(3);
   });

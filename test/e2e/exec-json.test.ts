@@ -51,7 +51,11 @@ describe('exec --json with 100 MB of output', () => {
   it('--json --stream: NDJSON events as output arrives, all 100 MB of it, then the exit', async () => {
     const r = await runBytes(['--json', 'exec', sbx, '--stream', '--', 'sh', '-c', 'head -c 100000000 /dev/zero | tr "\\0" a; printf "\\377" >&2; exit 7']);
     expect(r.code, r.stderr).toBe(7);
-    const events = r.stdout.toString('utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as { type: string; data?: string; encoding?: string; exitCode?: number; pid?: number });
+    const events = r.stdout
+      .toString('utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; data?: string; encoding?: string; exitCode?: number; pid?: number });
     expect(events[0]).toMatchObject({ type: 'start' });
     expect(events[events.length - 1]).toMatchObject({ type: 'exit', exitCode: 7, pid: events[0]!.pid });
     const bytes = (type: string) =>
@@ -62,5 +66,4 @@ describe('exec --json with 100 MB of output', () => {
     const alone = await cli(['exec', sbx, '--stream', '--', 'true']);
     expect(alone.code).toBe(2);
   });
-
 });

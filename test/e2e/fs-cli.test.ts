@@ -670,7 +670,8 @@ describe(titled('fs cp: large transfers, overwrites and Ctrl-C'), () => {
     return pollUntil(
       what,
       async () => {
-        if (proc.done()) throw new Error(`the CLI ended before a temporary appeared: ${show({ ...(await proc.exited), stdout: proc.stdout(), stderr: proc.stderr() })}`);
+        if (proc.done())
+          throw new Error(`the CLI ended before a temporary appeared: ${show({ ...(await proc.exited), stdout: proc.stdout(), stderr: proc.stderr() })}`);
         for (const name of temps(dir)) {
           const st = lstatSync(join(dir, name), { throwIfNoEntry: false });
           if (st && (st.isDirectory() || st.size > 0)) return name;
@@ -680,7 +681,8 @@ describe(titled('fs cp: large transfers, overwrites and Ctrl-C'), () => {
       60_000,
       10,
     ).catch(async (e) => {
-      if (proc.done()) throw new Error(`the CLI ended before a temporary appeared: ${show({ ...(await proc.exited), stdout: proc.stdout(), stderr: proc.stderr() })}`);
+      if (proc.done())
+        throw new Error(`the CLI ended before a temporary appeared: ${show({ ...(await proc.exited), stdout: proc.stdout(), stderr: proc.stderr() })}`);
       throw e;
     });
   }
@@ -792,11 +794,18 @@ describe(titled('fs ls / stat / cat / write / rm / mv / mkdir'), () => {
   it('fs ls: one path per line; -l tab-separated mode, owner, group, size, time, path; --depth', async () => {
     const r = await cli(['fs', 'ls', `${sbx}:${home(sbx)}/lsdir`]);
     expect(r.code, show(r)).toBe(0);
-    expect(r.stdout.trim().split('\n').sort()).toEqual([`${home(sbx)}/lsdir/a.txt`, `${home(sbx)}/lsdir/l -> ${home(sbx)}/lsdir/a.txt`, `${home(sbx)}/lsdir/sub`]);
+    expect(r.stdout.trim().split('\n').sort()).toEqual([
+      `${home(sbx)}/lsdir/a.txt`,
+      `${home(sbx)}/lsdir/l -> ${home(sbx)}/lsdir/a.txt`,
+      `${home(sbx)}/lsdir/sub`,
+    ]);
 
     const long = await cli(['fs', 'ls', '-l', `${sbx}:${home(sbx)}/lsdir`]);
     expect(long.code, show(long)).toBe(0);
-    const rows = long.stdout.trim().split('\n').map((l) => l.split('\t'));
+    const rows = long.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t'));
     const a = rows.find((row) => row[5] === `${home(sbx)}/lsdir/a.txt`);
     expect(a, long.stdout).toBeDefined();
     expect(a!.slice(0, 4)).toEqual(['-rw-r-----', user.name, user.group, '3']);
@@ -822,7 +831,16 @@ describe(titled('fs ls / stat / cat / write / rm / mv / mkdir'), () => {
     const r = await cli(['fs', 'stat', '--json', `${sbx}:${home(sbx)}/lsdir/a.txt`]);
     expect(r.code, show(r)).toBe(0);
     const info = JSON.parse(r.stdout);
-    expect(info).toMatchObject({ name: 'a.txt', path: `${home(sbx)}/lsdir/a.txt`, type: 'file', size: 3, mode: 0o640, permissions: '-rw-r-----', owner: user.name, group: user.group });
+    expect(info).toMatchObject({
+      name: 'a.txt',
+      path: `${home(sbx)}/lsdir/a.txt`,
+      type: 'file',
+      size: 3,
+      mode: 0o640,
+      permissions: '-rw-r-----',
+      owner: user.name,
+      group: user.group,
+    });
     expect(new Date(info.modifiedTime).toISOString()).toBe(info.modifiedTime);
 
     const dir = JSON.parse((await cli(['fs', 'stat', '--json', `${sbx}:${home(sbx)}/lsdir/sub`])).stdout);
@@ -889,7 +907,7 @@ describe(titled('fs ls / stat / cat / write / rm / mv / mkdir'), () => {
 
     // Unisolated, `/` is this machine's root: asked without -r -f, so that if the refusal ever
     // broke, the folder check (exit 2, no "refusing") stops it rather than a recursive removal.
-    if (UNISOLATED) console.log('unisolated: `fs rm ID:/` is checked without -r -f (there, / is the host\'s root)');
+    if (UNISOLATED) console.log("unisolated: `fs rm ID:/` is checked without -r -f (there, / is the host's root)");
     const root = await cli(['fs', 'rm', ...(UNISOLATED ? [] : ['-r', '-f']), `${sbx}:/`]);
     expect(root.code, show(root)).toBe(2);
     expect(root.stderr).toMatch(/refusing to remove/);
@@ -1056,7 +1074,10 @@ describe(titled('fs watch'), () => {
     await sh(sbx, 'mkdir -p ~/watched-burst/sub');
     const proc = spawnLocal(['fs', 'watch', '-r', `${sbx}:${home(sbx)}/watched-burst`], { stdin: 'ignore' });
     await untilWatching(proc, `${home(sbx)}/watched-burst`);
-    await sh(sbx, 'echo one > ~/watched-burst/new.txt && echo two >> ~/watched-burst/new.txt && echo deep > ~/watched-burst/sub/deep.txt && rm ~/watched-burst/new.txt');
+    await sh(
+      sbx,
+      'echo one > ~/watched-burst/new.txt && echo two >> ~/watched-burst/new.txt && echo deep > ~/watched-burst/sub/deep.txt && rm ~/watched-burst/new.txt',
+    );
     // a separate, later event marks the end of the burst's events
     await sh(sbx, 'echo end > ~/watched-burst/sentinel');
     await proc.waitFor(() => lines(proc).includes(`CREATE ${home(sbx)}/watched-burst/sentinel`));
@@ -1065,8 +1086,14 @@ describe(titled('fs watch'), () => {
     expect(about[0], all).toBe(`CREATE ${home(sbx)}/watched-burst/new.txt`);
     expect(about, all).toContain(`WRITE ${home(sbx)}/watched-burst/new.txt`);
     expect(about[about.length - 1], all).toBe(`REMOVE ${home(sbx)}/watched-burst/new.txt`);
-    expect(about.filter((l) => l.startsWith('CREATE ')), all).toHaveLength(1);
-    expect(about.filter((l) => l.startsWith('RENAME ')), all).toEqual([]);
+    expect(
+      about.filter((l) => l.startsWith('CREATE ')),
+      all,
+    ).toHaveLength(1);
+    expect(
+      about.filter((l) => l.startsWith('RENAME ')),
+      all,
+    ).toEqual([]);
     expect(lines(proc)).toContain(`CREATE ${home(sbx)}/watched-burst/sub/deep.txt`);
     proc.child.kill('SIGINT');
     expect((await proc.exited).code).toBe(130);
@@ -1079,7 +1106,10 @@ describe(titled('fs watch'), () => {
     await sh(sbx, 'mv ~/watched-mv/a.txt ~/watched-mv/b.txt');
     await proc.waitFor(() => lines(proc).includes(`CREATE ${home(sbx)}/watched-mv/b.txt`));
     const all = lines(proc).join('\n');
-    expect(lines(proc).filter((l) => l.endsWith('/a.txt')), all).toEqual([`RENAME ${home(sbx)}/watched-mv/a.txt`]);
+    expect(
+      lines(proc).filter((l) => l.endsWith('/a.txt')),
+      all,
+    ).toEqual([`RENAME ${home(sbx)}/watched-mv/a.txt`]);
     proc.child.kill('SIGINT');
     expect((await proc.exited).code).toBe(130);
   });
@@ -1156,15 +1186,26 @@ describe(titled('fs: bad input'), () => {
     }
   });
 
-  it("a sandbox file the user cannot read: one line naming it and the user, exit 1, nothing left locally", async () => {
-    const made = await cli(['exec', '--user', 'root', sbx, '--', 'sh', '-c', `printf secret > ${home(sbx)}/bad/secret && ${UNISOLATED ? '' : `chown root:root ${home(sbx)}/bad/secret && `}chmod 600 ${home(sbx)}/bad/secret`]);
+  it('a sandbox file the user cannot read: one line naming it and the user, exit 1, nothing left locally', async () => {
+    const made = await cli([
+      'exec',
+      '--user',
+      'root',
+      sbx,
+      '--',
+      'sh',
+      '-c',
+      `printf secret > ${home(sbx)}/bad/secret && ${UNISOLATED ? '' : `chown root:root ${home(sbx)}/bad/secret && `}chmod 600 ${home(sbx)}/bad/secret`,
+    ]);
     expect(made.code, show(made)).toBe(0);
     const dest = join(scratch, 'secret');
     const r = await cli(['fs', 'cp', `${sbx}:${home(sbx)}/bad/secret`, dest]);
     if ((await cli(['exec', sbx, '--', 'test', '-r', `${home(sbx)}/bad/secret`])).code === 0) {
       // unprivileged runtime (not root here) or unisolated (made without chown: its root is the
       // daemon's uid): root and user share one uid, so the user can read it
-      console.log('the sandbox user can read a root-only file here (unprivileged or unisolated runtime: root and user share one uid): checking the copy instead');
+      console.log(
+        'the sandbox user can read a root-only file here (unprivileged or unisolated runtime: root and user share one uid): checking the copy instead',
+      );
       expect(r.code, show(r)).toBe(0);
       expect(readFileSync(dest, 'utf8')).toBe('secret');
       return;

@@ -70,7 +70,7 @@ afterAll(async () => {
 });
 
 describe('clone', () => {
-  it('a public repository into the URL\'s last segment in the home folder; nothing on stdout', async () => {
+  it("a public repository into the URL's last segment in the home folder; nothing on stdout", async () => {
     const r = await ok(['git', 'clone', server.repoUrl('app'), id]);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain("Cloning into 'app'");
@@ -94,14 +94,18 @@ describe('clone', () => {
     expect(await sh('cat from-env/plan.txt')).toBe('the plan\n');
   });
 
-  it('wrong credentials: exit 4, one line with the server\'s reason; none: exit 4 saying what to give', async () => {
-    const wrong = await cli(['git', 'clone', server.repoUrl('secret'), `${id}:wrong`, '--username', username, '--password-stdin'], { input: 'not-the-password\n' });
+  it("wrong credentials: exit 4, one line with the server's reason; none: exit 4 saying what to give", async () => {
+    const wrong = await cli(['git', 'clone', server.repoUrl('secret'), `${id}:wrong`, '--username', username, '--password-stdin'], {
+      input: 'not-the-password\n',
+    });
     expect(wrong.code, show(wrong)).toBe(4);
     expect(wrong.stdout).toBe('');
     expect(wrong.stderr).toMatch(/^error: git clone: the server refused the credentials: fatal: Authentication failed for '[^']+'\n$/);
     const none = await cli(['git', 'clone', server.repoUrl('secret'), `${id}:none`]);
     expect(none.code, show(none)).toBe(4);
-    expect(none.stderr).toMatch(/^error: git clone: the repository needs credentials \(--username with --password-stdin, or E2B_TS_GIT_TOKEN\): fatal: could not read Username .*\n$/);
+    expect(none.stderr).toMatch(
+      /^error: git clone: the repository needs credentials \(--username with --password-stdin, or E2B_TS_GIT_TOKEN\): fatal: could not read Username .*\n$/,
+    );
     expect(await sh('ls -d wrong none 2>/dev/null; true')).toBe('');
   });
 });
@@ -145,7 +149,16 @@ describe('edit, stage, commit, push, pull', () => {
     await sh("cd app && printf 'hello\\nmore\\n' > README.md && echo new > 'new file.txt'");
     expect((await ok(['git', 'status', `${id}:app`])).stdout).toBe('.M\tmodified\tREADME.md\t\n??\tuntracked\tnew file.txt\t\n');
     const json = JSON.parse((await ok(['git', 'status', `${id}:app`, '--json'])).stdout);
-    expect(json).toMatchObject({ currentBranch: 'main', upstream: 'origin/main', ahead: 0, behind: 0, totalCount: 2, stagedCount: 0, untrackedCount: 1, isClean: false });
+    expect(json).toMatchObject({
+      currentBranch: 'main',
+      upstream: 'origin/main',
+      ahead: 0,
+      behind: 0,
+      totalCount: 2,
+      stagedCount: 0,
+      untrackedCount: 1,
+      isClean: false,
+    });
   });
 
   it('add stages everything; commit prints the new sha', async () => {
@@ -174,7 +187,7 @@ describe('edit, stage, commit, push, pull', () => {
     expect(await sh('git -C app rev-parse HEAD')).toBe(`${upstream}\n`);
   });
 
-  it('a new branch pushed with --no-set-upstream: exit 1 with git\'s reason; with --remote it goes and tracks', async () => {
+  it("a new branch pushed with --no-set-upstream: exit 1 with git's reason; with --remote it goes and tracks", async () => {
     await ok(['git', 'branch', 'create', `${id}:app`, 'feature']);
     await sh('cd app && echo feature > feature.txt');
     await ok(['git', 'add', `${id}:app`, 'feature.txt']);

@@ -109,7 +109,8 @@ function pathWithoutToolchain(): string {
  */
 function installEnv(bin: string, extra: Record<string, string>): Record<string, string> {
   const env = cleanEnv();
-  const dropped = /^(?:npm_(?!config_)|npm_config_(?:local_prefix|python|node_gyp)$|vitest|pyenv|python)|^(?:INIT_CWD|NODE_OPTIONS|NODE_ENV|CC|CXX|CPP|LD|MAKE)$/i;
+  const dropped =
+    /^(?:npm_(?!config_)|npm_config_(?:local_prefix|python|node_gyp)$|vitest|pyenv|python)|^(?:INIT_CWD|NODE_OPTIONS|NODE_ENV|CC|CXX|CPP|LD|MAKE)$/i;
   for (const key of Object.keys(env)) if (dropped.test(key)) delete env[key];
   return { ...env, PATH: bin, ...extra };
 }
@@ -128,7 +129,7 @@ afterAll(async () => {
 }, 120_000);
 
 describe('#15 - installs with no compiler, make or Python', () => {
-  it('npm ci of a fresh clone compiles nothing, and README.md\'s first command works', { timeout: 300_000 }, async () => {
+  it("npm ci of a fresh clone compiles nothing, and README.md's first command works", { timeout: 300_000 }, async () => {
     const bin = pathWithoutToolchain();
     for (const name of FORBIDDEN) {
       const found = spawnSync('/bin/sh', ['-c', `command -v ${name}`], { env: { PATH: bin }, encoding: 'utf8' });
@@ -139,7 +140,8 @@ describe('#15 - installs with no compiler, make or Python', () => {
     }
 
     // the cache of the npm running this test when there is one (`npm test`), else the default
-    const npmConfig = (key: string) => process.env[`npm_config_${key}`] || spawnSync('npm', ['config', 'get', key], { env: cleanEnv(), encoding: 'utf8' }).stdout.trim();
+    const npmConfig = (key: string) =>
+      process.env[`npm_config_${key}`] || spawnSync('npm', ['config', 'get', key], { env: cleanEnv(), encoding: 'utf8' }).stdout.trim();
     const cache = npmConfig('cache');
     const registry = npmConfig('registry');
     expect(cache, 'npm config get cache').not.toBe('');
@@ -165,7 +167,10 @@ describe('#15 - installs with no compiler, make or Python', () => {
     const clone = join(tempDir('e2bts-clone-'), 'e2b-ts');
     const head = spawnSync('git', ['-C', repoRoot, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
     expect(head).toMatch(/^[0-9a-f]{40}$/);
-    for (const args of [['clone', '--quiet', '--no-checkout', repoRoot, clone], ['-C', clone, 'checkout', '--quiet', '--detach', head]]) {
+    for (const args of [
+      ['clone', '--quiet', '--no-checkout', repoRoot, clone],
+      ['-C', clone, 'checkout', '--quiet', '--detach', head],
+    ]) {
       const git = await run('git', args, { cwd: tmpdir(), env: env(), timeoutMs: 60_000 });
       expect(git.code, `git ${args.join(' ')}\n${git.output}`).toBe(0);
     }
@@ -182,7 +187,8 @@ describe('#15 - installs with no compiler, make or Python', () => {
     expect(built).toEqual([]);
 
     const home = tempDir('e2bts-home-');
-    stopBackend = () => run(process.execPath, [join(clone, 'bin', 'e2b-ts.js'), 'local', 'stop'], { cwd: clone, env: env({ E2B_TS_HOME: home }), timeoutMs: 60_000 });
+    stopBackend = () =>
+      run(process.execPath, [join(clone, 'bin', 'e2b-ts.js'), 'local', 'stop'], { cwd: clone, env: env({ E2B_TS_HOME: home }), timeoutMs: 60_000 });
     const command = readmeFirstCommand(readFileSync(join(clone, 'README.md'), 'utf8'));
     expect(command).toMatch(/^npm install .*e2b-ts/);
     const readme = await run('/bin/sh', ['-c', command], {
@@ -197,7 +203,11 @@ describe('#15 - installs with no compiler, make or Python', () => {
 
     // the backend it started runs what this machine offers (bubblewrap in CI): the PATH without
     // build tools took nothing from it
-    const status = await run(process.execPath, [join(clone, 'bin', 'e2b-ts.js'), 'local', 'status', '--json'], { cwd: clone, env: env({ E2B_TS_HOME: home }), timeoutMs: 60_000 });
+    const status = await run(process.execPath, [join(clone, 'bin', 'e2b-ts.js'), 'local', 'status', '--json'], {
+      cwd: clone,
+      env: env({ E2B_TS_HOME: home }),
+      timeoutMs: 60_000,
+    });
     expect(status.code, status.output).toBe(0);
     const runtime = (JSON.parse(status.stdout) as { runtime: string }).runtime;
     const isolated = bubblewrapWorks();

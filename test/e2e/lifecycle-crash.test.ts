@@ -83,11 +83,23 @@ describe('envd dying inside a running sandbox', () => {
     const id = await create('--timeout', '5m');
     expect((await cli('exec', id, '--', 'sh', '-c', 'echo kept > /home/user/keep.txt')).code).toBe(0);
     const pidBefore = record(id).process?.pid;
-    const killer = await cli('exec', '--user', 'root', id, '--', 'sh', '-c', 'for p in /proc/[0-9]*; do grep -q "[e]2b-bin/envd.mjs" $p/cmdline 2>/dev/null && kill -9 ${p#/proc/}; done; sleep 5');
+    const killer = await cli(
+      'exec',
+      '--user',
+      'root',
+      id,
+      '--',
+      'sh',
+      '-c',
+      'for p in /proc/[0-9]*; do grep -q "[e]2b-bin/envd.mjs" $p/cmdline 2>/dev/null && kill -9 ${p#/proc/}; done; sleep 5',
+    );
     // the command died with envd: it says so, and is not mistaken for a timeout (exit 5)
     expect(killer.code).toBe(125);
     expect(killer.stderr).toMatch(/restarting|envd stopped/);
-    const back = await eventually(() => cli('exec', id, '--', 'cat', '/home/user/keep.txt'), (r) => r.code === 0);
+    const back = await eventually(
+      () => cli('exec', id, '--', 'cat', '/home/user/keep.txt'),
+      (r) => r.code === 0,
+    );
     expect(back.stdout).toBe('kept\n');
     expect(record(id)).toMatchObject({ state: 'running', restarts: 1 });
     expect(record(id).process?.pid).not.toBe(pidBefore);
@@ -142,7 +154,11 @@ describe('a daemon killed with SIGKILL', () => {
     // outlive the daemon until someone thaws them. (With the signal fallback they die at once.)
     const survivors = tree.filter(alive);
     await backend.restart();
-    const left = await eventually(() => tree.filter(alive), (l) => l.length === 0, 10_000);
+    const left = await eventually(
+      () => tree.filter(alive),
+      (l) => l.length === 0,
+      10_000,
+    );
     expect(left, `${survivors.length} of ${tree.length} outlived the crash`).toEqual([]);
     expect((await info(id))?.state).toBe('paused');
     expect(record(id).process).toBeUndefined();
@@ -151,12 +167,14 @@ describe('a daemon killed with SIGKILL', () => {
     expect((await cli('exec', id, '--', 'cat', '/home/user/keep.txt')).stdout).toBe('frozen\n');
   });
 
-  it('whose sandboxes\' timeout passes while it is down: killed (or paused, per onTimeout) at start-up', async () => {
+  it("whose sandboxes' timeout passes while it is down: killed (or paused, per onTimeout) at start-up", async () => {
     const later = await create('--timeout', '1h');
     const api = (path: string, body: unknown) =>
-      fetch(`${backend.url}${path}`, { method: 'POST', headers: { 'x-api-key': backend.apiKey, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(
-        async (r) => (await r.json()) as { sandboxID: string },
-      );
+      fetch(`${backend.url}${path}`, {
+        method: 'POST',
+        headers: { 'x-api-key': backend.apiKey, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }).then(async (r) => (await r.json()) as { sandboxID: string });
     const [killed, paused] = await Promise.all([
       api('/sandboxes', { templateID: 'base', timeout: 3 }),
       api('/sandboxes', { templateID: 'base', timeout: 3, autoPause: true }),
@@ -165,7 +183,11 @@ describe('a daemon killed with SIGKILL', () => {
     // the old daemon did not get to them
     for (const s of [killed, paused]) expect(record(s.sandboxID).state).toBe('running');
     const endAt = Date.now() + 3_000;
-    await eventually(() => Date.now(), (now) => now > endAt + 500, 10_000);
+    await eventually(
+      () => Date.now(),
+      (now) => now > endAt + 500,
+      10_000,
+    );
     await backend.restart();
     expect(await info(killed.sandboxID)).toBeUndefined();
     expect(sandboxFolder(backend.home, killed.sandboxID)).toBeUndefined();
@@ -173,7 +195,9 @@ describe('a daemon killed with SIGKILL', () => {
     expect((await info(paused.sandboxID))?.state).toBe('paused');
     expect((await cli('sandbox', 'logs', paused.sandboxID)).stdout).toMatch(/its timeout passed while the local daemon was down; paused/);
     expect((await info(later))?.state).toBe('paused');
-    expect(readFileSync(join(backend.home, 'daemon.log'), 'utf8')).toContain(`sandbox ${killed.sandboxID} reached its timeout while the daemon was down (kill)`);
+    expect(readFileSync(join(backend.home, 'daemon.log'), 'utf8')).toContain(
+      `sandbox ${killed.sandboxID} reached its timeout while the daemon was down (kill)`,
+    );
   });
 
   it('in the middle of an upload: the next daemon removes its temporary file', async () => {
@@ -206,7 +230,11 @@ describe('a daemon killed with SIGKILL', () => {
     await backend.crash();
     signal('SIGKILL');
     upload.destroy();
-    await eventually(() => tree.filter(alive), (l) => l.length === 0, 10_000);
+    await eventually(
+      () => tree.filter(alive),
+      (l) => l.length === 0,
+      10_000,
+    );
     expect(existsSync(join(userDir, temp))).toBe(true);
     await backend.restart();
     expect(await eventually(temps, (t) => t.length === 0)).toEqual([]);

@@ -37,7 +37,10 @@ describe('timeouts', () => {
   it('a sandbox whose timeout passes is gone, with its files', async () => {
     const id = (await cli('sandbox', 'create', '--timeout', '2s')).stdout.trim();
     expect((await info(id))?.state).toBe('running');
-    const gone = await eventually(() => info(id), (v) => v === undefined);
+    const gone = await eventually(
+      () => info(id),
+      (v) => v === undefined,
+    );
     expect(gone).toBeUndefined();
     expect(sandboxFolder(backend.home, id)).toBeUndefined();
     expect((await cli('sandbox', 'kill', id)).code).toBe(3);
@@ -45,7 +48,10 @@ describe('timeouts', () => {
 
   it('with --on-timeout pause it is paused instead, and resumes', async () => {
     const id = (await cli('sandbox', 'create', '--timeout', '2s', '--on-timeout', 'pause')).stdout.trim();
-    const paused = await eventually(() => info(id), (v) => v?.state === 'paused');
+    const paused = await eventually(
+      () => info(id),
+      (v) => v?.state === 'paused',
+    );
     expect(paused?.state).toBe('paused');
     const resume = await cli('sandbox', 'resume', id, '--timeout', '1m');
     expect(resume.code).toBe(0);
@@ -105,10 +111,12 @@ describe('daemon restart', () => {
     await backend.restart();
 
     const listed = JSON.parse((await cli('sandbox', 'ls', '--metadata', 'restart=1', '--json')).stdout) as Array<{ sandboxId: string; state: string }>;
-    expect(listed.map((s) => [s.sandboxId, s.state]).sort()).toEqual([
-      [paused, 'paused'],
-      [running, 'paused'],
-    ].sort());
+    expect(listed.map((s) => [s.sandboxId, s.state]).sort()).toEqual(
+      [
+        [paused, 'paused'],
+        [running, 'paused'],
+      ].sort(),
+    );
     expect(readFileSync(fileOf(running), 'utf8')).toBe('running sandbox data');
     expect(readFileSync(fileOf(paused), 'utf8')).toBe('paused sandbox data');
     expect((await cli('sandbox', 'resume', running)).code).toBe(0);

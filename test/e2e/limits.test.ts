@@ -130,7 +130,7 @@ describe.skipIf(skipping('memory', ['memory'], true))('memory', () => {
     await cli('sandbox', 'kill', id);
   });
 
-  it('a sandbox started afresh (not from the warm spare) gets its template\'s limit too', async () => {
+  it("a sandbox started afresh (not from the warm spare) gets its template's limit too", async () => {
     const id = await create(SMALL);
     expect((await metrics(id)).memTotal).toBe(256 * MIB);
     const hog = await shell(id, 'python3 -c "b = bytearray(400 << 20)"');
@@ -178,10 +178,11 @@ describe.skipIf(skipping('pids', ['pids'], true))('pids', () => {
 });
 
 describe.skipIf(skipping('cpu', ['cpu'], true))('cpu', () => {
-  it('the template\'s CPU count is the sandbox\'s quota: a busy loop on a quarter CPU is throttled', async () => {
+  it("the template's CPU count is the sandbox's quota: a busy loop on a quarter CPU is throttled", async () => {
     const id = await create(SMALL);
     // the sandbox sees its own cgroup (read-only): quota and throttling statistics
-    const find = 'p=$(grep -E "^[0-9]+:(cpu|cpu,cpuacct|cpuacct,cpu):|^0::" /proc/self/cgroup | head -1 | cut -d: -f3); d=/sys/fs/cgroup/cpu$p; [ -d "$d" ] || d=/sys/fs/cgroup/cpu,cpuacct$p; [ -d "$d" ] || d=/sys/fs/cgroup$p';
+    const find =
+      'p=$(grep -E "^[0-9]+:(cpu|cpu,cpuacct|cpuacct,cpu):|^0::" /proc/self/cgroup | head -1 | cut -d: -f3); d=/sys/fs/cgroup/cpu$p; [ -d "$d" ] || d=/sys/fs/cgroup/cpu,cpuacct$p; [ -d "$d" ] || d=/sys/fs/cgroup$p';
     const quota = await shell(id, `${find}; cat $d/cpu.max 2>/dev/null || cat $d/cpu.cfs_quota_us`);
     expect(quota.stdout.trim()).toMatch(/^25000( 100000)?$/);
     const busy = await shell(id, `${find}; timeout 1 sh -c 'while :; do :; done'; grep nr_throttled $d/cpu.stat`);

@@ -47,7 +47,9 @@ describe('local start / status / env / logs / stop', () => {
 
     const shell = await runCli(['local', 'env'], { env });
     const key = readFileSync(join(home, 'api-key'), 'utf8').trim();
-    expect(shell.stdout).toBe(`export E2B_API_URL='${url}'\nexport E2B_SANDBOX_URL='${url}'\nexport E2B_VOLUME_API_URL='${url}'\nexport E2B_API_KEY='${key}'\n`);
+    expect(shell.stdout).toBe(
+      `export E2B_API_URL='${url}'\nexport E2B_SANDBOX_URL='${url}'\nexport E2B_VOLUME_API_URL='${url}'\nexport E2B_API_KEY='${key}'\n`,
+    );
 
     // The variables work for any tool: our CLI without --local, as the official SDK would use them.
     const created = await runCli(['sandbox', 'create'], { env: { E2B_API_URL: url, E2B_SANDBOX_URL: url, E2B_API_KEY: key } });

@@ -137,7 +137,10 @@ describe('sandbox port-forward', () => {
   });
 
   it('carries raw TCP byte for byte (1 MiB of random bytes and a half-close through an echo server)', async () => {
-    const proc = spawnCli(['--local', '--json', 'sandbox', 'port-forward', a.sandboxId, String(ECHO), '0'], { env: { E2B_TS_HOME: backend.home }, stdin: 'ignore' });
+    const proc = spawnCli(['--local', '--json', 'sandbox', 'port-forward', a.sandboxId, String(ECHO), '0'], {
+      env: { E2B_TS_HOME: backend.home },
+      stdin: 'ignore',
+    });
     try {
       const local = await forwardedPort(proc);
       const data = randomBytes(1 << 20);
@@ -191,7 +194,9 @@ describe('sandbox port-forward', () => {
     try {
       const res = await cli(['sandbox', 'port-forward', a.sandboxId, '8000', String(port)]);
       expect(res.code).toBe(1);
-      expect(res.stderr).toBe(`error: local port ${port} is already in use; pick another (e2b-ts sandbox port-forward ID PORT LOCAL_PORT, 0 for any free port)\n`);
+      expect(res.stderr).toBe(
+        `error: local port ${port} is already in use; pick another (e2b-ts sandbox port-forward ID PORT LOCAL_PORT, 0 for any free port)\n`,
+      );
       expect(res.stdout).toBe('');
     } finally {
       taken.close();
@@ -306,7 +311,9 @@ describe('HTTP through a port URL', () => {
   });
 
   it('a WebSocket echo round-trips through the URL (text, 100 KiB binary, ping), and the client’s close reaches the application', async () => {
-    const before = Number(await (await fetch(`${backend.url}/ws-closes`, { headers: { 'E2b-Sandbox-Id': a.sandboxId, 'E2b-Sandbox-Port': String(APP) } })).text());
+    const before = Number(
+      await (await fetch(`${backend.url}/ws-closes`, { headers: { 'E2b-Sandbox-Id': a.sandboxId, 'E2b-Sandbox-Port': String(APP) } })).text(),
+    );
     const ws = new WebSocket(`ws://${appHost()}/ws`, { dispatcher: localhostDispatcher } as never);
     ws.binaryType = 'arraybuffer';
     const messages: Array<string | Buffer> = [];
@@ -353,7 +360,10 @@ describe('errors, in E2B’s shapes', () => {
 
   it('an unknown sandbox, and a killed one: 404 "The sandbox was not found"; an open connection ends with the sandbox', async () => {
     const unknown = await curl(['-w', '\n%{http_code}', `${portUrl(backend, 'i0000000000000000nope', 8000)}/`]);
-    expect(unknown.stdout.split('\n')).toEqual([JSON.stringify({ sandboxId: 'i0000000000000000nope', message: 'The sandbox was not found', code: 404 }), '404']);
+    expect(unknown.stdout.split('\n')).toEqual([
+      JSON.stringify({ sandboxId: 'i0000000000000000nope', message: 'The sandbox was not found', code: 404 }),
+      '404',
+    ]);
 
     const doomed = await createIsolatedSandbox(backend);
     await startApp(backend, doomed, ['tcp-echo', String(ECHO)]);
@@ -372,7 +382,10 @@ describe('errors, in E2B’s shapes', () => {
     await servePython(backend, plain, 'paused one\n');
     await plain.pause();
     const res = await curl(['-w', '\n%{http_code}', `${portUrl(backend, plain.sandboxId, 8000)}/`]);
-    expect(res.stdout.split('\n')).toEqual([JSON.stringify({ sandboxId: plain.sandboxId, message: 'The sandbox is paused', code: 409, canAutoResume: false }), '409']);
+    expect(res.stdout.split('\n')).toEqual([
+      JSON.stringify({ sandboxId: plain.sandboxId, message: 'The sandbox is paused', code: 409, canAutoResume: false }),
+      '409',
+    ]);
     await Sandbox.kill(plain.sandboxId, connection(backend));
 
     const auto = await createIsolatedSandbox(backend, { lifecycle: { onTimeout: 'pause', autoResume: true } });
@@ -386,9 +399,15 @@ describe('errors, in E2B’s shapes', () => {
 
   it('an application that answers with something other than HTTP: 502, and the daemon lives on', async () => {
     const garbage = 7100;
-    await a.commands.run(`node -e "require('net').createServer(s=>s.end('NOT HTTP AT ALL\\r\\n\\r\\n')).listen(${garbage},'127.0.0.1')"`, { background: true, timeoutMs: 0 });
+    await a.commands.run(`node -e "require('net').createServer(s=>s.end('NOT HTTP AT ALL\\r\\n\\r\\n')).listen(${garbage},'127.0.0.1')"`, {
+      background: true,
+      timeoutMs: 0,
+    });
     const answer = await until('the garbage server', async () => {
-      const r = await sendRaw(backend.port, Buffer.from(`GET / HTTP/1.1\r\nHost: ${garbage}-${a.sandboxId}.localhost:${backend.port}\r\nConnection: close\r\n\r\n`));
+      const r = await sendRaw(
+        backend.port,
+        Buffer.from(`GET / HTTP/1.1\r\nHost: ${garbage}-${a.sandboxId}.localhost:${backend.port}\r\nConnection: close\r\n\r\n`),
+      );
       return r.body.includes('port is not open') ? undefined : r;
     });
     expect(answer.status).toBe(502);
@@ -417,4 +436,3 @@ describe('the domain in every answer', () => {
     for (const sid of [id, forks[0].sandbox.sandboxID as string]) await fetch(`${backend.url}/sandboxes/${sid}`, { method: 'DELETE', headers });
   });
 });
-

@@ -6,8 +6,7 @@ import { runCli } from '../helpers/cli.js';
 import { startLocalBackend, type LocalBackend } from '../helpers/local-backend.js';
 
 let backend: LocalBackend;
-const cli = (args: string[], input?: string) =>
-  runCli(['--local', ...args], { env: { E2B_TS_HOME: backend.home }, ...(input !== undefined ? { input } : {}) });
+const cli = (args: string[], input?: string) => runCli(['--local', ...args], { env: { E2B_TS_HOME: backend.home }, ...(input !== undefined ? { input } : {}) });
 
 beforeAll(async () => {
   backend = await startLocalBackend();
@@ -37,7 +36,10 @@ describe('sandbox create / ls / info / kill', () => {
   it('ls is tab-separated when piped and filters by metadata', async () => {
     const res = await cli(['sandbox', 'ls', '--metadata', 'suite=cli']);
     expect(res.code).toBe(0);
-    const rows = res.stdout.trim().split('\n').map((l) => l.split('\t'));
+    const rows = res.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t'));
     expect(rows).toHaveLength(1);
     expect(rows[0][2]).toBe('running');
     expect(rows[0][7]).toBe('suite=cli');

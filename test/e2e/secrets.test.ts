@@ -77,11 +77,7 @@ beforeAll(async () => {
     }),
   ]);
   secrets.set('local backend key', backend.apiKey);
-  writeFileSync(
-    join(configDir, 'config.json'),
-    JSON.stringify({ profiles: { work: { apiKey: PROFILE_KEY, apiUrl: fake.urlOf('ok') } } }),
-    { mode: 0o600 },
-  );
+  writeFileSync(join(configDir, 'config.json'), JSON.stringify({ profiles: { work: { apiKey: PROFILE_KEY, apiUrl: fake.urlOf('ok') } } }), { mode: 0o600 });
   chmodSync(join(configDir, 'config.json'), 0o600);
 });
 
@@ -214,9 +210,19 @@ describe('secrets never reach an output or a log', () => {
       expectCode(run('fake --api-key', [...debug, 'sandbox', 'ls', '--api-url', fake.urlOf('unauthorized'), '--api-key', FLAG_KEY], base), 4);
       expectCode(run('fake --api-key', [...debug, 'sandbox', 'create', '--api-url', fake.urlOf('broken'), '--api-key', FLAG_KEY], base), 1);
       expectCode(run('fake E2B_API_KEY', [...debug, 'sandbox', 'ls'], { ...base, E2B_API_KEY: ENV_KEY, E2B_API_URL: fake.urlOf('ok') }), 0);
-      expectCode(run('fake E2B_API_KEY', [...debug, 'sandbox', 'info', 'i0nosuchsandbox0000000'], { ...base, E2B_API_KEY: ENV_KEY, E2B_API_URL: fake.urlOf('unauthorized') }), 4);
+      expectCode(
+        run('fake E2B_API_KEY', [...debug, 'sandbox', 'info', 'i0nosuchsandbox0000000'], {
+          ...base,
+          E2B_API_KEY: ENV_KEY,
+          E2B_API_URL: fake.urlOf('unauthorized'),
+        }),
+        4,
+      );
       expectCode(run('fake E2B_API_KEY', [...debug, 'sandbox', 'ls'], { ...base, E2B_API_KEY: ENV_KEY, E2B_API_URL: fake.urlOf('broken') }), 1);
-      expectCode(run('fake E2B_API_KEY', [...debug, 'sandbox', 'kill', 'i0nosuchsandbox0000000'], { ...base, E2B_API_KEY: ENV_KEY, E2B_API_URL: fake.urlOf('limited') }), 6);
+      expectCode(
+        run('fake E2B_API_KEY', [...debug, 'sandbox', 'kill', 'i0nosuchsandbox0000000'], { ...base, E2B_API_KEY: ENV_KEY, E2B_API_URL: fake.urlOf('limited') }),
+        6,
+      );
       expectCode(run('fake profile', [...debug, 'sandbox', 'ls', '--profile', 'work'], base), 0);
       expectCode(run('unreachable', [...debug, 'sandbox', 'ls', '--api-url', 'http://127.0.0.1:1', '--api-key', FLAG_KEY], base), 1);
     }
@@ -282,8 +288,14 @@ describe('secrets never reach an output or a log', () => {
     collectLogs(backend.home, 'helper backend at the end');
     outputs.push({ label: 'helper daemon stdout/stderr', text: backend.output() });
     expect(outputs.length).toBeGreaterThan(100);
-    expect(outputs.some((o) => o.label.includes('daemon.log') && o.text.includes('created sandbox')), 'daemon.log was read').toBe(true);
-    expect(outputs.some((o) => o.label.includes('log.ndjson') && o.text.length > 0), 'sandbox logs were read').toBe(true);
+    expect(
+      outputs.some((o) => o.label.includes('daemon.log') && o.text.includes('created sandbox')),
+      'daemon.log was read',
+    ).toBe(true);
+    expect(
+      outputs.some((o) => o.label.includes('log.ndjson') && o.text.length > 0),
+      'sandbox logs were read',
+    ).toBe(true);
     // --debug really traced requests (and printed stack traces on the error paths)
     expect(outputs.some((o) => o.label.includes('stderr') && o.text.includes('[debug] → GET'))).toBe(true);
     expect(outputs.some((o) => o.label.includes('stderr') && /^\s+at /m.test(o.text))).toBe(true);

@@ -69,7 +69,8 @@ describe('sudo, the same through the official SDK and our client', () => {
 
   it('killing a command that runs sudo ends what sudo started', async () => {
     const handle = await sdkSandbox.commands.run('sudo sleep 4242', { background: true });
-    const running = async () => (await sdkSandbox.commands.run('ps -eo args', { user: 'root' })).stdout.split('\n').filter((l) => l.startsWith('sleep 4242')).length;
+    const running = async () =>
+      (await sdkSandbox.commands.run('ps -eo args', { user: 'root' })).stdout.split('\n').filter((l) => l.startsWith('sleep 4242')).length;
     for (let i = 0; i < 50 && (await running()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
     expect(await running()).toBe(1);
     await handle.kill();

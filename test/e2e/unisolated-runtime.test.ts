@@ -73,7 +73,7 @@ describe('unisolated runtime: one meaning for a path', () => {
     expect(r.stdout).toMatch(/^runtime\tunisolated/m);
   });
 
-  it('network rules it cannot enforce are taken, and the sandbox\'s log says they are not enforced', async () => {
+  it("network rules it cannot enforce are taken, and the sandbox's log says they are not enforced", async () => {
     const created = await cli(['sandbox', 'create', '--deny-out', '0.0.0.0/0']);
     expect(created.code, created.stderr).toBe(0);
     const id = created.stdout.trim();
@@ -149,46 +149,58 @@ describe('unisolated runtime: sandbox kill', () => {
   it.each([
     ['with a cgroup where the machine has one', false],
     ['without any cgroup (E2B_TS_CGROUPS=0): by the marker in its environment', true],
-  ])('ends a process that called setsid and forked again (reparented out of the tree), %s', async (_, noCgroups) => {
-    let on = backend;
-    if (noCgroups) {
-      bare = await startLocalBackend({ env: { E2B_TS_RUNTIME: 'unisolated', E2B_TS_CGROUPS: '0' } });
-      on = bare;
-    }
-    const ok = async (args: string[]) => {
-      const r = await runCli(['--local', ...args], { env: { E2B_TS_HOME: on.home }, timeoutMs: 30_000 });
-      expect(r.code, show(r)).toBe(0);
-      return r;
-    };
-    const id = (await ok(['sandbox', 'create', '--timeout', '10m'])).stdout.trim();
-    const home = join(requireSandboxFolder(on.home, id), 'fs', 'home', 'user');
-    // setsid, then a subshell that backgrounds sleep and exits: sleep's parent is gone, so it is
-    // reparented to init (or a subreaper), outside envd's tree, in a session of its own.
-    await ok(['exec', id, '--', 'sh', '-c', "setsid sh -c '(sleep 300 & echo $! > escaped.pid) ; exit 0' </dev/null >/dev/null 2>&1"]);
-    await pollUntil('the escaped pid', async () => (existsSync(join(home, 'escaped.pid')) && readFileSync(join(home, 'escaped.pid'), 'utf8').trim() !== '') || undefined, 10_000);
-    const pid = Number(readFileSync(join(home, 'escaped.pid'), 'utf8').trim());
-    const cmdline = () => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      } catch {
-        return undefined;
+  ])(
+    'ends a process that called setsid and forked again (reparented out of the tree), %s',
+    async (_, noCgroups) => {
+      let on = backend;
+      if (noCgroups) {
+        bare = await startLocalBackend({ env: { E2B_TS_RUNTIME: 'unisolated', E2B_TS_CGROUPS: '0' } });
+        on = bare;
       }
-    };
-    expect(cmdline()).toBe('sleep\u0000300\u0000');
-    const environ = readFileSync(`/proc/${pid}/environ`, 'utf8');
-    expect(environ).toContain(`E2B_SANDBOX_ID=${id}`);
+      const ok = async (args: string[]) => {
+        const r = await runCli(['--local', ...args], { env: { E2B_TS_HOME: on.home }, timeoutMs: 30_000 });
+        expect(r.code, show(r)).toBe(0);
+        return r;
+      };
+      const id = (await ok(['sandbox', 'create', '--timeout', '10m'])).stdout.trim();
+      const home = join(requireSandboxFolder(on.home, id), 'fs', 'home', 'user');
+      // setsid, then a subshell that backgrounds sleep and exits: sleep's parent is gone, so it is
+      // reparented to init (or a subreaper), outside envd's tree, in a session of its own.
+      await ok(['exec', id, '--', 'sh', '-c', "setsid sh -c '(sleep 300 & echo $! > escaped.pid) ; exit 0' </dev/null >/dev/null 2>&1"]);
+      await pollUntil(
+        'the escaped pid',
+        async () => (existsSync(join(home, 'escaped.pid')) && readFileSync(join(home, 'escaped.pid'), 'utf8').trim() !== '') || undefined,
+        10_000,
+      );
+      const pid = Number(readFileSync(join(home, 'escaped.pid'), 'utf8').trim());
+      const cmdline = () => {
+        try {
+          return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        } catch {
+          return undefined;
+        }
+      };
+      expect(cmdline()).toBe('sleep\u0000300\u0000');
+      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8');
+      expect(environ).toContain(`E2B_SANDBOX_ID=${id}`);
 
-    await ok(['sandbox', 'kill', id]);
-    // the pid may be reused by now, but not by a `sleep 300` of this sandbox
-    await pollUntil(`the escaped sleep (${pid}) to be gone`, async () => {
-      if (cmdline() === undefined) return true;
-      try {
-        return !readFileSync(`/proc/${pid}/environ`, 'utf8').includes(`E2B_SANDBOX_ID=${id}`) || undefined;
-      } catch {
-        return true;
-      }
-    }, 5_000);
-  }, 60_000);
+      await ok(['sandbox', 'kill', id]);
+      // the pid may be reused by now, but not by a `sleep 300` of this sandbox
+      await pollUntil(
+        `the escaped sleep (${pid}) to be gone`,
+        async () => {
+          if (cmdline() === undefined) return true;
+          try {
+            return !readFileSync(`/proc/${pid}/environ`, 'utf8').includes(`E2B_SANDBOX_ID=${id}`) || undefined;
+          } catch {
+            return true;
+          }
+        },
+        5_000,
+      );
+    },
+    60_000,
+  );
 });
 
 describe('unisolated runtime: ports', () => {

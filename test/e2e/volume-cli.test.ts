@@ -19,7 +19,11 @@ let work: string;
 const sandboxes: string[] = [];
 
 const cli = (args: string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<CliResult> =>
-  runCli(['--local', ...args], { env: { E2B_TS_HOME: backend.home }, timeoutMs: opts.timeoutMs ?? 120_000, ...(opts.input !== undefined ? { input: opts.input } : {}) });
+  runCli(['--local', ...args], {
+    env: { E2B_TS_HOME: backend.home },
+    timeoutMs: opts.timeoutMs ?? 120_000,
+    ...(opts.input !== undefined ? { input: opts.input } : {}),
+  });
 
 async function ok(args: string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
   const res = await cli(args, opts);
@@ -69,7 +73,7 @@ describe('volume: create → cp 1,000 files in and out → mount into two sandbo
       mkdirSync(join(tree, `d${d}`, 'sub'), { recursive: true });
       for (let f = 0; f < 100; f++) {
         const path = join(tree, `d${d}`, f % 10 === 0 ? 'sub' : '', `f${f}.bin`);
-        writeFileSync(path, randomBytes((d * 100 + f) * 4 % 4099));
+        writeFileSync(path, randomBytes(((d * 100 + f) * 4) % 4099));
         chmodSync(path, [0o644, 0o600, 0o755, 0o640][f % 4]);
       }
     }
@@ -146,7 +150,13 @@ describe('hostile content in a volume', () => {
     const attacker = (await ok(['sandbox', 'create', '--volume', 'hostile:/v'])).stdout.trim();
     sandboxes.push(attacker);
     const plant = await cli([
-      'exec', '--user', 'root', attacker, '--', 'sh', '-c',
+      'exec',
+      '--user',
+      'root',
+      attacker,
+      '--',
+      'sh',
+      '-c',
       [
         `ln -s ${hostDir}/secret.txt /v/host-link`,
         `ln -s ${hostDir} /v/host-dir`,
@@ -197,7 +207,14 @@ describe('hostile content in a volume', () => {
 
 describe('bad input', () => {
   it('an unknown volume exits 3, a name E2B refuses 2, a missing confirmation 2, a bad --volume 2', async () => {
-    for (const args of [['volume', 'info', 'nosuch'], ['volume', 'cat', 'nosuch:/x'], ['volume', 'ls', 'nosuch:/'], ['volume', 'rm', 'nosuch', '-y'], ['sandbox', 'create', '--volume', 'nosuch:/mnt'], ['run', '--volume', 'nosuch:/mnt', '--', 'true']]) {
+    for (const args of [
+      ['volume', 'info', 'nosuch'],
+      ['volume', 'cat', 'nosuch:/x'],
+      ['volume', 'ls', 'nosuch:/'],
+      ['volume', 'rm', 'nosuch', '-y'],
+      ['sandbox', 'create', '--volume', 'nosuch:/mnt'],
+      ['run', '--volume', 'nosuch:/mnt', '--', 'true'],
+    ]) {
       const res = await cli(args);
       expect(res.code, args.join(' ')).toBe(3);
       expect(res.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
@@ -221,7 +238,9 @@ describe('bad input', () => {
     expect(taken.code).toBe(1);
     expect(taken.stderr).toMatch(/already exists/);
     // no sandbox was made for the refused creates
-    expect(JSON.parse((await ok(['sandbox', 'ls', '--json'])).stdout).filter((s: { metadata?: Record<string, string> }) => s.metadata?.['e2b-ts'] === 'run')).toEqual([]);
+    expect(
+      JSON.parse((await ok(['sandbox', 'ls', '--json'])).stdout).filter((s: { metadata?: Record<string, string> }) => s.metadata?.['e2b-ts'] === 'run'),
+    ).toEqual([]);
     // the refused rm left it there
     expect(JSON.parse((await ok(['volume', 'ls', '--json'])).stdout).map((v: { name: string }) => v.name)).toContain('checks');
   }, 120_000);

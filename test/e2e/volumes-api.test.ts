@@ -40,7 +40,10 @@ async function content(
 ): Promise<{ status: number; body: Json; bytes: Buffer }> {
   const res = await fetch(`${backend.url}/volumecontent/${volumeId}/${route}?${new URLSearchParams(query)}`, {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': route === 'path' ? 'application/json' : 'application/octet-stream' } : {}) },
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined ? { 'content-type': route === 'path' ? 'application/json' : 'application/octet-stream' } : {}),
+    },
     ...(body !== undefined ? { body } : {}),
   });
   const bytes = Buffer.from(await res.arrayBuffer());
@@ -176,7 +179,9 @@ describe('volume-content API', () => {
     expect((await content(other.body.token, 'GET', id, 'dir', { path: '/' })).status).toBe(401);
     expect((await content(backend.apiKey, 'GET', id, 'dir', { path: '/' })).status).toBe(401);
     const [head, body] = (token as string).split('.');
-    const forgedBody = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(body, 'base64url').toString()), sub: other.body.volumeID })).toString('base64url');
+    const forgedBody = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(body, 'base64url').toString()), sub: other.body.volumeID })).toString(
+      'base64url',
+    );
     expect((await content(`${head}.${forgedBody}.${token.split('.')[2]}`, 'GET', other.body.volumeID, 'dir', { path: '/' })).status).toBe(401);
     const res = await fetch(`${backend.url}/volumecontent/${id}/dir?path=/`, { headers: { 'X-API-Key': backend.apiKey } });
     expect(res.status).toBe(401);
@@ -209,7 +214,11 @@ describe('the unisolated runtime', () => {
     const unisolated = await startLocalBackend({ env: { E2B_TS_RUNTIME: 'unisolated' } });
     try {
       const send = async (method: string, path: string, body?: unknown) => {
-        const res = await fetch(`${unisolated.url}${path}`, { method, headers: { 'X-API-Key': unisolated.apiKey, 'content-type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+        const res = await fetch(`${unisolated.url}${path}`, {
+          method,
+          headers: { 'X-API-Key': unisolated.apiKey, 'content-type': 'application/json' },
+          ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        });
         return { status: res.status, body: (await res.json()) as Json };
       };
       expect((await send('POST', '/volumes', { name: 'v' })).status).toBe(201);

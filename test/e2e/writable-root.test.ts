@@ -105,7 +105,10 @@ describe.skipIf(!writable)('a writable root', () => {
     let b: Sandbox | undefined;
     let c: Sandbox | undefined;
     try {
-      await a.commands.run('mkdir -p /opt/data && head -c 4194304 /dev/urandom > /opt/data/blob && echo one > /usr/local/share/one && echo mine > /home/user/a.txt', { user: 'root' });
+      await a.commands.run(
+        'mkdir -p /opt/data && head -c 4194304 /dev/urandom > /opt/data/blob && echo one > /usr/local/share/one && echo mine > /home/user/a.txt',
+        { user: 'root' },
+      );
       const sumA = (await a.commands.run('sha256sum /opt/data/blob', { user: 'root' })).stdout;
       const first = await a.createSnapshot();
       b = await Sandbox.create(first.snapshotId, { ...conn(), timeoutMs: 600_000 });
@@ -203,7 +206,9 @@ describe.skipIf(!fuseWorks)('a writable root through fuse-overlayfs', () => {
   const servers = (dir: string) =>
     [...readAllStats().keys()].filter((pid) => {
       try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]!.endsWith('fuse-overlayfs') && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir);
+        return (
+          readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]!.endsWith('fuse-overlayfs') && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir)
+        );
       } catch {
         return false;
       }

@@ -17,20 +17,135 @@ import fc from 'fast-check';
  * or truncation to one byte (U+012E: its low byte is `.`).
  */
 export const HOSTILE_PIECES: readonly string[] = [
-  '/', '//', '.', '..', '...', '/./', '/../',
-  '%2e', '%2E', '%2e%2e', '%2E%2e', '.%2e', '%2e.', '%252e', '%252E%252e', '%25', '%',
-  '%2f', '%2F', '%252f', '%5c', '%5C', '%255c', '\\', '\\..\\',
-  '%00', '%0a', '%0d%0a', '%09', '%20', '%7f', '%2', '%zz', '%c3', '%C3%A9', '%ff', '%c0%ae', '%e0%80%ae', '%ef%bc%8e', '%e2%80%ae',
-  '?', '#', '&', '=', ';', ':', '@', '!', '$', "'", '(', '*', '+', ',', '~', '-', '_', '"', '<', '>', '{', '}', '|', '^', '`', '[', ']',
-  ' ', '\t', '\0', '\r', '\n', '\r\n', '\x01', '\x7f',
-  'é', 'ÿ', '\u0130', '\u212a', '\uff0e', '\uff0f', '\uff3c', '\u012e', '\u202e', '\ufeff', '\ud800', '😀',
+  '/',
+  '//',
+  '.',
+  '..',
+  '...',
+  '/./',
+  '/../',
+  '%2e',
+  '%2E',
+  '%2e%2e',
+  '%2E%2e',
+  '.%2e',
+  '%2e.',
+  '%252e',
+  '%252E%252e',
+  '%25',
+  '%',
+  '%2f',
+  '%2F',
+  '%252f',
+  '%5c',
+  '%5C',
+  '%255c',
+  '\\',
+  '\\..\\',
+  '%00',
+  '%0a',
+  '%0d%0a',
+  '%09',
+  '%20',
+  '%7f',
+  '%2',
+  '%zz',
+  '%c3',
+  '%C3%A9',
+  '%ff',
+  '%c0%ae',
+  '%e0%80%ae',
+  '%ef%bc%8e',
+  '%e2%80%ae',
+  '?',
+  '#',
+  '&',
+  '=',
+  ';',
+  ':',
+  '@',
+  '!',
+  '$',
+  "'",
+  '(',
+  '*',
+  '+',
+  ',',
+  '~',
+  '-',
+  '_',
+  '"',
+  '<',
+  '>',
+  '{',
+  '}',
+  '|',
+  '^',
+  '`',
+  '[',
+  ']',
+  ' ',
+  '\t',
+  '\0',
+  '\r',
+  '\n',
+  '\r\n',
+  '\x01',
+  '\x7f',
+  'é',
+  'ÿ',
+  '\u0130',
+  '\u212a',
+  '\uff0e',
+  '\uff0f',
+  '\uff3c',
+  '\u012e',
+  '\u202e',
+  '\ufeff',
+  '\ud800',
+  '😀',
 ];
 
 /** Names the backend routes on, and ordinary path words, so generated paths reach past the first check. */
 export const ROUTE_WORDS: readonly string[] = [
-  'init', 'INIT', 'Init', 'files', 'health', 'envs', 'metrics', 'sandboxes', 'v2', 'templates', 'snapshots', 'volumes', 'logs', 'pause', 'resume',
-  'process.Process', 'Start', 'Connect', 'SendInput', 'filesystem.Filesystem', 'ListDir', 'WatchDir', 'freeze', 'compose', 'upgrade',
-  'etc', 'passwd', 'home', 'user', 'tmp', 'root', 'a', 'x', 'local', '49983', 'a.b', '.hidden', 'name%3Atag',
+  'init',
+  'INIT',
+  'Init',
+  'files',
+  'health',
+  'envs',
+  'metrics',
+  'sandboxes',
+  'v2',
+  'templates',
+  'snapshots',
+  'volumes',
+  'logs',
+  'pause',
+  'resume',
+  'process.Process',
+  'Start',
+  'Connect',
+  'SendInput',
+  'filesystem.Filesystem',
+  'ListDir',
+  'WatchDir',
+  'freeze',
+  'compose',
+  'upgrade',
+  'etc',
+  'passwd',
+  'home',
+  'user',
+  'tmp',
+  'root',
+  'a',
+  'x',
+  'local',
+  '49983',
+  'a.b',
+  '.hidden',
+  'name%3Atag',
 ];
 
 /** Spellings of a `.` or `..` segment that one percent-decoding turns into it. */
@@ -130,7 +245,11 @@ export function requestTarget(): fc.Arbitrary<string> {
   // a target without it stops at the first check.
   const nearLegit = mutated(fc.constantFrom(...LEGIT_TARGETS.map((t) => t.slice(1)))).map((rest) => `/${rest}`);
   const absoluteForm = fc
-    .tuple(fc.constantFrom('http://', 'HTTP://', 'https://', '//', 'http:/', 'http:\\\\', 'file://'), fc.constantFrom('127.0.0.1:49982', 'localhost', 'attacker.example', ''), hostilePath())
+    .tuple(
+      fc.constantFrom('http://', 'HTTP://', 'https://', '//', 'http:/', 'http:\\\\', 'file://'),
+      fc.constantFrom('127.0.0.1:49982', 'localhost', 'attacker.example', ''),
+      hostilePath(),
+    )
     .map((parts) => parts.join(''));
   return fc.oneof(
     { weight: 6, arbitrary: originForm },
@@ -165,14 +284,42 @@ export function hostValue(ctx: EdgeContext): fc.Arbitrary<string> {
   const id = fc.constantFrom(...ctx.ids);
   const own = ownHostValue(ctx);
   const sandboxHost = fc
-    .tuple(fc.constantFrom('49983', '3000', '049983', '99999', '0', String(P)), id, fc.constantFrom('', '-client1', '-', '.x'), fc.constantFrom('.localhost', '.LOCALHOST', '.localhost.', '.evil.example'))
+    .tuple(
+      fc.constantFrom('49983', '3000', '049983', '99999', '0', String(P)),
+      id,
+      fc.constantFrom('', '-client1', '-', '.x'),
+      fc.constantFrom('.localhost', '.LOCALHOST', '.localhost.', '.evil.example'),
+    )
     .map(([port, sid, suffix, domain]) => `${port}-${sid}${suffix}${domain}:${P}`);
   const nearMiss = fc.constantFrom(
-    `127.1:${P}`, `0x7f.1:${P}`, `2130706433:${P}`, `0177.0.0.1:${P}`, `127.0.0.2:${P}`, `0.0.0.0:${P}`, `127.0.0.1.nip.io:${P}`,
-    `localhost.:${P}`, `localhost.attacker.example:${P}`, `[::ffff:127.0.0.1]:${P}`, `[0:0:0:0:0:0:0:1]:${P}`, `::1:${P}`,
-    `127.0.0.1:${P + 1}`, `127.0.0.1:0${P}`, `127.0.0.1:${P}0`, `127.0.0.1:+${P}`, '127.0.0.1', 'localhost', `127.0.0.1:`,
-    `user@127.0.0.1:${P}`, `127.0.0.1:${P}/x`, `127.0.0.1:${P}#`, `-x.localhost:${P}`, `.localhost:${P}`, `a_b.localhost:${P}`,
-    `attacker.example:${P}`, `attacker.example`, '',
+    `127.1:${P}`,
+    `0x7f.1:${P}`,
+    `2130706433:${P}`,
+    `0177.0.0.1:${P}`,
+    `127.0.0.2:${P}`,
+    `0.0.0.0:${P}`,
+    `127.0.0.1.nip.io:${P}`,
+    `localhost.:${P}`,
+    `localhost.attacker.example:${P}`,
+    `[::ffff:127.0.0.1]:${P}`,
+    `[0:0:0:0:0:0:0:1]:${P}`,
+    `::1:${P}`,
+    `127.0.0.1:${P + 1}`,
+    `127.0.0.1:0${P}`,
+    `127.0.0.1:${P}0`,
+    `127.0.0.1:+${P}`,
+    '127.0.0.1',
+    'localhost',
+    `127.0.0.1:`,
+    `user@127.0.0.1:${P}`,
+    `127.0.0.1:${P}/x`,
+    `127.0.0.1:${P}#`,
+    `-x.localhost:${P}`,
+    `.localhost:${P}`,
+    `a_b.localhost:${P}`,
+    `attacker.example:${P}`,
+    `attacker.example`,
+    '',
   );
   return fc.oneof(
     { weight: 4, arbitrary: own },
@@ -192,8 +339,23 @@ export function ownOriginValue(ctx: EdgeContext): fc.Arbitrary<string> {
 export function originValue(ctx: EdgeContext): fc.Arbitrary<string> {
   const P = ctx.port;
   const own = ownOriginValue(ctx);
-  const near = fc.constantFrom('null', '', `https://127.0.0.1:${P}`, `http://127.0.0.1:${P}/`, `http://LOCALHOST:${P}`, `http://x.localhost:${P}`, 'http://127.0.0.1', 'https://attacker.example', 'file://');
-  return fc.oneof({ weight: 3, arbitrary: own }, { weight: 3, arbitrary: near }, { weight: 1, arbitrary: mutated(own) }, { weight: 1, arbitrary: hostileText() });
+  const near = fc.constantFrom(
+    'null',
+    '',
+    `https://127.0.0.1:${P}`,
+    `http://127.0.0.1:${P}/`,
+    `http://LOCALHOST:${P}`,
+    `http://x.localhost:${P}`,
+    'http://127.0.0.1',
+    'https://attacker.example',
+    'file://',
+  );
+  return fc.oneof(
+    { weight: 3, arbitrary: own },
+    { weight: 3, arbitrary: near },
+    { weight: 1, arbitrary: mutated(own) },
+    { weight: 1, arbitrary: hostileText() },
+  );
 }
 
 /** `Sec-Fetch-Site` values. */
@@ -239,7 +401,18 @@ export function requestHeaders(ctx: EdgeContext): fc.Arbitrary<Array<[string, st
   const named = (name: string, value: fc.Arbitrary<string>) => fc.tuple(fc.mixedCase(fc.constant(name)), value);
   const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
   const other = fc.tuple(
-    fc.constantFrom('X-Access-Token', 'X-API-Key', 'Authorization', 'Content-Type', 'X-E2B-TS-Platform', 'Forwarded', 'X-Forwarded-Host', 'X-Forwarded-For', 'Cookie', 'X-Anything'),
+    fc.constantFrom(
+      'X-Access-Token',
+      'X-API-Key',
+      'Authorization',
+      'Content-Type',
+      'X-E2B-TS-Platform',
+      'Forwarded',
+      'X-Forwarded-Host',
+      'X-Forwarded-For',
+      'Cookie',
+      'X-Anything',
+    ),
     hostileText({ maxPieces: 4 }),
   );
   const pair = fc.oneof(
@@ -250,16 +423,32 @@ export function requestHeaders(ctx: EdgeContext): fc.Arbitrary<Array<[string, st
     named('E2b-Sandbox-Port', sandboxPortValue()),
     other,
   );
-  const browser = fc.tuple(maybe(named('Origin', ownOriginValue(ctx))), maybe(named('Sec-Fetch-Site', fc.constantFrom('same-origin', 'none'))), fc.array(other, { maxLength: 2 }));
+  const browser = fc.tuple(
+    maybe(named('Origin', ownOriginValue(ctx))),
+    maybe(named('Sec-Fetch-Site', fc.constantFrom('same-origin', 'none'))),
+    fc.array(other, { maxLength: 2 }),
+  );
   const control = fc
     .tuple(named('Host', fc.constantFrom(`127.0.0.1:${ctx.port}`, `localhost:${ctx.port}`, `[::1]:${ctx.port}`)), browser)
     .map(([host, [origin, site, rest]]) => [host, origin, site, ...rest]);
   const envd = fc
-    .tuple(named('Host', ownHostValue(ctx)), named('E2b-Sandbox-Id', fc.constantFrom(...ctx.ids)), maybe(named('E2b-Sandbox-Port', fc.constant('49983'))), browser)
+    .tuple(
+      named('Host', ownHostValue(ctx)),
+      named('E2b-Sandbox-Id', fc.constantFrom(...ctx.ids)),
+      maybe(named('E2b-Sandbox-Port', fc.constant('49983'))),
+      browser,
+    )
     .map(([host, id, port, [origin, site, rest]]) => [host, id, port, origin, site, ...rest]);
   // A user port (the sandbox's web app): its host, maybe the matching headers, any Origin.
   const app = fc
-    .tuple(fc.constantFrom('8000', '1', '65535', String(ctx.port)), fc.constantFrom(...ctx.ids), fc.boolean(), maybe(named('Origin', originValue(ctx))), maybe(named('Sec-Fetch-Site', fetchSiteValue())), fc.array(other, { maxLength: 2 }))
+    .tuple(
+      fc.constantFrom('8000', '1', '65535', String(ctx.port)),
+      fc.constantFrom(...ctx.ids),
+      fc.boolean(),
+      maybe(named('Origin', originValue(ctx))),
+      maybe(named('Sec-Fetch-Site', fetchSiteValue())),
+      fc.array(other, { maxLength: 2 }),
+    )
     .map(([port, id, headers, origin, site, rest]) => [
       ...(headers ? [['E2b-Sandbox-Id', id] as [string, string], ['E2b-Sandbox-Port', port] as [string, string]] : []),
       ['Host', `${port}-${id}.localhost:${ctx.port}`] as [string, string],
@@ -317,8 +506,19 @@ export const LEGIT_BOUNDARIES: readonly string[] = [
 export function nearDelimiters(boundary: string): string[] {
   const cut = Math.max(1, boundary.length - 1);
   return [
-    '\r', '\n', '\r\n', '\r\n-', '\r\n--', `\r\n--${boundary.slice(0, cut)}`, `--${boundary}`, `\n--${boundary}`, `\r--${boundary}`,
-    `\r\r\n--${boundary.slice(0, 1)}`, `--${boundary}--`, '\r\n\r\n', `-${boundary}`,
+    '\r',
+    '\n',
+    '\r\n',
+    '\r\n-',
+    '\r\n--',
+    `\r\n--${boundary.slice(0, cut)}`,
+    `--${boundary}`,
+    `\n--${boundary}`,
+    `\r--${boundary}`,
+    `\r\r\n--${boundary.slice(0, 1)}`,
+    `--${boundary}--`,
+    '\r\n\r\n',
+    `-${boundary}`,
   ];
 }
 
@@ -345,7 +545,10 @@ export function partData(boundary: string): fc.Arbitrary<Buffer> {
 export function partExtraHeaders(): fc.Arbitrary<string[]> {
   const line = fc.oneof(
     { weight: 4, arbitrary: fc.constantFrom('Content-Type: application/octet-stream', 'Content-Type: text/plain; charset=utf-8', 'content-type: image/png') },
-    { weight: 1, arbitrary: fc.constantFrom('Content-Type: multipart/mixed; boundary=inner', 'Content-Transfer-Encoding: base64', 'X-Empty:', 'X-Folded: a\r\n b') },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom('Content-Type: multipart/mixed; boundary=inner', 'Content-Transfer-Encoding: base64', 'X-Empty:', 'X-Folded: a\r\n b'),
+    },
     { weight: 1, arbitrary: fc.constantFrom('no colon here', ': no name', 'X-Nul: a\0b', 'X-Latin1: \xff\xfe') },
     { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 300, max: 5_000 }), hostilePiece()).map(([n, p]) => `X-Long: ${p.replace(/[\r\n]/g, '').repeat(n)}`) },
     { weight: 1, arbitrary: fc.integer({ min: 2, max: 30 }).map((n) => Array.from({ length: n }, (_, i) => `X-Line-${i}: v`).join('\r\n')) },
@@ -384,12 +587,30 @@ export type BodyEdit =
   | { op: 'drop'; at: number; length: number };
 
 export function bodyEdits(boundary: string): fc.Arbitrary<BodyEdit[]> {
-  const insertions = [...nearDelimiters(boundary), `\r\n--${boundary}\r\n`, `\r\n--${boundary}--\r\n`, 'Content-Disposition: form-data; name="file"; filename="x"\r\n', '\0', '\r\n\r\n\r\n'];
+  const insertions = [
+    ...nearDelimiters(boundary),
+    `\r\n--${boundary}\r\n`,
+    `\r\n--${boundary}--\r\n`,
+    'Content-Disposition: form-data; name="file"; filename="x"\r\n',
+    '\0',
+    '\r\n\r\n\r\n',
+  ];
   const edit: fc.Arbitrary<BodyEdit> = fc.oneof(
     { weight: 3, arbitrary: fc.record({ op: fc.constant('cut' as const), at: fc.nat() }) },
     { weight: 2, arbitrary: fc.record({ op: fc.constant('set' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }) },
-    { weight: 2, arbitrary: fc.record({ op: fc.constant('insert' as const), at: fc.nat(), text: fc.oneof(fc.constantFrom(...insertions), hostileText({ maxPieces: 3 })) }) },
-    { weight: 1, arbitrary: fc.record({ op: fc.constant('repeat' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 80 }), times: fc.integer({ min: 2, max: 50 }) }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({ op: fc.constant('insert' as const), at: fc.nat(), text: fc.oneof(fc.constantFrom(...insertions), hostileText({ maxPieces: 3 })) }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        op: fc.constant('repeat' as const),
+        at: fc.nat(),
+        length: fc.integer({ min: 1, max: 80 }),
+        times: fc.integer({ min: 2, max: 50 }),
+      }),
+    },
     { weight: 1, arbitrary: fc.record({ op: fc.constant('drop' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 40 }) }) },
   );
   return fc.array(edit, { minLength: 1, maxLength: 3 });
@@ -405,7 +626,8 @@ export function applyEdits(bytes: Buffer, edits: readonly BodyEdit[]): Buffer {
       b = Buffer.from(b);
       b[at % b.length] = e.byte;
     } else if (e.op === 'insert') b = Buffer.concat([b.subarray(0, at), Buffer.from(e.text, 'latin1'), b.subarray(at)]);
-    else if (e.op === 'repeat') b = Buffer.concat([b.subarray(0, at), ...Array.from({ length: e.times }, () => b.subarray(at, at + e.length)), b.subarray(at + e.length)]);
+    else if (e.op === 'repeat')
+      b = Buffer.concat([b.subarray(0, at), ...Array.from({ length: e.times }, () => b.subarray(at, at + e.length)), b.subarray(at + e.length)]);
     else b = Buffer.concat([b.subarray(0, at), b.subarray(at + e.length)]);
   }
   return b;

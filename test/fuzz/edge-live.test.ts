@@ -51,8 +51,14 @@ afterAll(async () => {
 
 /** Methods Node's parser takes (so the edge decides), and some it refuses. CONNECT is pinned in test/security/edge-requests. */
 const PARSED_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'PROPFIND', 'TRACE'];
-const method = fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...PARSED_METHODS) }, { weight: 1, arbitrary: fc.constantFrom('get', 'FOO', 'G\x00ET', '', 'GET /x') });
-const version = fc.oneof({ weight: 8, arbitrary: fc.constant('HTTP/1.1') }, { weight: 1, arbitrary: fc.constantFrom('HTTP/1.0', 'HTTP/1.2', 'HTTP/2.0', 'HTTP/0.9', 'http/1.1', 'HTTP/1.1 x', '') });
+const method = fc.oneof(
+  { weight: 8, arbitrary: fc.constantFrom(...PARSED_METHODS) },
+  { weight: 1, arbitrary: fc.constantFrom('get', 'FOO', 'G\x00ET', '', 'GET /x') },
+);
+const version = fc.oneof(
+  { weight: 8, arbitrary: fc.constant('HTTP/1.1') },
+  { weight: 1, arbitrary: fc.constantFrom('HTTP/1.0', 'HTTP/1.2', 'HTTP/2.0', 'HTTP/0.9', 'http/1.1', 'HTTP/1.1 x', '') },
+);
 const INIT_BODY = '{"accessToken":"","defaultUser":"root"}';
 const upload = multipartFile('fuzz.txt', 'written by the edge fuzzer');
 const body = fc.oneof(
@@ -90,7 +96,13 @@ describe('the edge of a real daemon under generated hostile requests', () => {
         // the API key only on reads: with it, a DELETE could end the sandbox on purpose
         if (generated.key && (generated.method === 'GET' || generated.method === 'HEAD')) sent.push(['X-API-Key', backend.apiKey]);
         if (generated.body) sent.push(['Content-Type', generated.body.type]);
-        const bytes = rawBytes({ method: generated.method, target, version: generated.version, headers: sent, ...(generated.body ? { body: Buffer.from(generated.body.body, 'latin1') } : {}) });
+        const bytes = rawBytes({
+          method: generated.method,
+          target,
+          version: generated.version,
+          headers: sent,
+          ...(generated.body ? { body: Buffer.from(generated.body.body, 'latin1') } : {}),
+        });
         const head = bytes.indexOf('\r\n\r\n');
 
         const res = await sendRaw(backend.port, bytes, 15_000);

@@ -11,10 +11,7 @@ import { hostileText } from './arbitraries.js';
 import { fuzz } from './config.js';
 
 /** IDs as E2B writes them (`[a-z0-9]+`), with a client suffix sometimes, one letter long sometimes. */
-const sandboxId = fc.oneof(
-  fc.stringMatching(/^[a-z0-9]{1,24}(?:-[a-z0-9]{1,10})?$/),
-  fc.constantFrom('iabc123def456ghi789jk', 'iabc-6532622b', 'c', 'z9'),
-);
+const sandboxId = fc.oneof(fc.stringMatching(/^[a-z0-9]{1,24}(?:-[a-z0-9]{1,10})?$/), fc.constantFrom('iabc123def456ghi789jk', 'iabc-6532622b', 'c', 'z9'));
 /** Paths as a user (or a script fed hostile names) might write them after the colon. */
 const remotePath = fc.oneof(
   hostileText({ long: true }),
@@ -95,7 +92,10 @@ describe('SANDBOX:PATH under generated arguments', () => {
       fc.constantFrom('./', '../', '/', '~', '~/'),
       fc.tuple(fc.constantFrom(...'abcxyzCDXZ'), fc.constantFrom(':\\', ':/')).map((p) => p.join('')),
     );
-    const rest = fc.oneof(remotePath, fc.tuple(sandboxId, remotePath).map(([id, path]) => `${id}:${path}`));
+    const rest = fc.oneof(
+      remotePath,
+      fc.tuple(sandboxId, remotePath).map(([id, path]) => `${id}:${path}`),
+    );
     await fuzz(
       fc.property(localPrefix, rest, (prefix, tail) => {
         const arg = prefix + tail;

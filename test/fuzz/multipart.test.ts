@@ -119,7 +119,12 @@ async function read(bytes: Buffer, boundary: string, cuts: number[], limits: For
 }
 
 const filename = fc.oneof(
-  { weight: 6, arbitrary: fc.array(fc.constantFrom('a', 'b.txt', 'dir', '.', '..', 'x y', 'é', '"q"', 'back\\slash', '%2e%2e', ';', '='), { minLength: 1, maxLength: 4 }).map((p) => p.join('/')) },
+  {
+    weight: 6,
+    arbitrary: fc
+      .array(fc.constantFrom('a', 'b.txt', 'dir', '.', '..', 'x y', 'é', '"q"', 'back\\slash', '%2e%2e', ';', '='), { minLength: 1, maxLength: 4 })
+      .map((p) => p.join('/')),
+  },
   { weight: 2, arbitrary: hostileText({ maxPieces: 6 }) },
   { weight: 1, arbitrary: fc.constantFrom('', '/', '/home/user/a', 'C:\\a', 'a\0b') },
   { weight: 1, arbitrary: fc.constantFrom('\0', 'dir/\0/x', 'a\0') },
@@ -134,7 +139,9 @@ function genPart(boundary: string, name: fc.Arbitrary<string>): fc.Arbitrary<Gen
 }
 
 const genBody = (name: fc.Arbitrary<string>, maxParts: number): fc.Arbitrary<GenBody> =>
-  fc.constantFrom(...LEGIT_BOUNDARIES).chain((boundary) => fc.record({ boundary: fc.constant(boundary), parts: fc.array(genPart(boundary, name), { maxLength: maxParts }) }));
+  fc
+    .constantFrom(...LEGIT_BOUNDARIES)
+    .chain((boundary) => fc.record({ boundary: fc.constant(boundary), parts: fc.array(genPart(boundary, name), { maxLength: maxParts }) }));
 
 /** Small limits, so generated bodies cross every one of them. */
 const SMALL: FormLimits = { files: 3, otherParts: 3, headerBytes: 256, headerPairs: 4 };
@@ -143,7 +150,11 @@ describe('the multipart reader under generated bodies', () => {
   it('a body as written gives exactly its files, or the refusal its model calls for; an edited one settles cleanly, handing over only bytes it was sent', async () => {
     const edits = fc.oneof({ weight: 1, arbitrary: fc.constant([] as BodyEdit[]) }, { weight: 2, arbitrary: fc.constant(null) });
     const input = genBody(filename, 5).chain((body) =>
-      fc.record({ body: fc.constant(body), edits: edits.chain((e) => (e ? fc.constant(e) : bodyEdits(body.boundary))), cuts: fc.array(fc.nat(), { maxLength: 8 }) }),
+      fc.record({
+        body: fc.constant(body),
+        edits: edits.chain((e) => (e ? fc.constant(e) : bodyEdits(body.boundary))),
+        cuts: fc.array(fc.nat(), { maxLength: 8 }),
+      }),
     );
     await fuzz(
       fc.asyncProperty(input, async ({ body, edits, cuts }) => {
@@ -161,7 +172,7 @@ describe('the multipart reader under generated bodies', () => {
         if (want.unsure) return;
         if (want.refusals.size > 0) {
           expect(result).toHaveProperty('error');
-          expect([...want.refusals]).toContain(((result as { error: FormDataError }).error).status);
+          expect([...want.refusals]).toContain((result as { error: FormDataError }).error.status);
         } else {
           expect(result).toEqual({ files: want.files });
         }
@@ -225,7 +236,15 @@ describe('POST /files on a real daemon under generated bodies', () => {
     });
   const contentType = fc.oneof(
     { weight: 10, arbitrary: fc.constant((b: string) => `multipart/form-data; boundary="${b}"`) },
-    { weight: 1, arbitrary: fc.constantFrom((_: string) => 'multipart/form-data', (_: string) => 'multipart/form-data; boundary=other', (_: string) => 'text/plain', (b: string) => `application/x-www-form-urlencoded; boundary="${b}"`) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        (_: string) => 'multipart/form-data',
+        (_: string) => 'multipart/form-data; boundary=other',
+        (_: string) => 'text/plain',
+        (b: string) => `application/x-www-form-urlencoded; boundary="${b}"`,
+      ),
+    },
   );
   const edits = fc.oneof({ weight: 1, arbitrary: fc.constant([] as BodyEdit[]) }, { weight: 1, arbitrary: fc.constant(null) });
 
@@ -235,7 +254,13 @@ describe('POST /files on a real daemon under generated bodies', () => {
     const input = fc.constantFrom(...LEGIT_BOUNDARIES).chain((boundary) =>
       fc.record({
         boundary: fc.constant(boundary),
-        parts: fc.array(genPart(boundary, relative.map((segments) => segments.join('/'))), { maxLength: 4 }),
+        parts: fc.array(
+          genPart(
+            boundary,
+            relative.map((segments) => segments.join('/')),
+          ),
+          { maxLength: 4 },
+        ),
         type: contentType,
         edits: edits.chain((e) => (e ? fc.constant(e) : bodyEdits(boundary))),
         chunked: fc.boolean(),
@@ -244,7 +269,10 @@ describe('POST /files on a real daemon under generated bodies', () => {
     await fuzz(
       fc.asyncProperty(input, async (gen) => {
         const folder = `fz/r${run++}`;
-        const body: GenBody = { boundary: gen.boundary, parts: gen.parts.map((p) => (p.filename === undefined ? p : { ...p, filename: `${folder}/${p.filename}` })) };
+        const body: GenBody = {
+          boundary: gen.boundary,
+          parts: gen.parts.map((p) => (p.filename === undefined ? p : { ...p, filename: `${folder}/${p.filename}` })),
+        };
         const written = writeBody(body);
         const bytes = applyEdits(written, gen.edits);
         const type = gen.type(gen.boundary);

@@ -32,7 +32,11 @@ const spec: Json = parse(readFileSync(join(repoRoot, 'spec/rest/openapi.yml'), '
 
 function resolve(node: Json): Json {
   let current = node;
-  while (current?.$ref) current = current.$ref.slice(2).split('/').reduce((at: Json, key: string) => at?.[key], spec);
+  while (current?.$ref)
+    current = current.$ref
+      .slice(2)
+      .split('/')
+      .reduce((at: Json, key: string) => at?.[key], spec);
   return current;
 }
 
@@ -95,7 +99,22 @@ function bodyFor(op: Operation): fc.Arbitrary<{ text: string; contentType: strin
     { weight: 6, arbitrary: broken.map((v) => ({ text: JSON.stringify(v) ?? '', contentType: json })) },
     { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((v) => ({ text: JSON.stringify(v), contentType: json })) },
     { weight: 1, arbitrary: hostileText().map((text) => ({ text, contentType: json })) },
-    { weight: 1, arbitrary: fc.tuple(broken, fc.constantFrom(undefined, 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=utf-8', 'APPLICATION/JSON', 'application/jsonx')).map(([v, ct]) => ({ text: JSON.stringify(v) ?? '', contentType: ct })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(
+          broken,
+          fc.constantFrom(
+            undefined,
+            'text/plain',
+            'application/x-www-form-urlencoded',
+            'application/json; charset=utf-8',
+            'APPLICATION/JSON',
+            'application/jsonx',
+          ),
+        )
+        .map(([v, ct]) => ({ text: JSON.stringify(v) ?? '', contentType: ct })),
+    },
   );
 }
 
@@ -125,7 +144,10 @@ function fitsSpec(value: Json, schema: Json): boolean {
 
 /** A refusal of the request checks: 400 (or 413) worded as E2B words validation errors. */
 function isCleanRefusal(error: unknown): boolean {
-  return error instanceof ApiError && ((error.status === 400 && error.message.startsWith('validation error: error in openapi3filter.RequestError: ')) || error.status === 413);
+  return (
+    error instanceof ApiError &&
+    ((error.status === 400 && error.message.startsWith('validation error: error in openapi3filter.RequestError: ')) || error.status === 413)
+  );
 }
 
 describe('request checks from the spec, pure', () => {
@@ -148,16 +170,28 @@ describe('request checks from the spec, pure', () => {
   });
 
   it('query strings: refused cleanly, or accepted with every value of its declared type and bounds', async () => {
-    const value = fc.oneof(hostileText({ maxPieces: 4 }), fc.integer({ min: -5, max: 2000 }).map(String), fc.constantFrom('running', 'paused', 'asc', 'desc', 'info', 'forward', '2026-12-06T00:00:00Z', 'a,b', ''));
-    const cases = fc.constantFrom(...withQuery).chain((op) =>
-      fc.dictionary(fc.constantFrom(...op.parameters.filter((p) => p.in === 'query').map((p) => p.name), 'other'), value, { maxKeys: 4 }).map((query) => ({ op, query })),
+    const value = fc.oneof(
+      hostileText({ maxPieces: 4 }),
+      fc.integer({ min: -5, max: 2000 }).map(String),
+      fc.constantFrom('running', 'paused', 'asc', 'desc', 'info', 'forward', '2026-12-06T00:00:00Z', 'a,b', ''),
     );
+    const cases = fc
+      .constantFrom(...withQuery)
+      .chain((op) =>
+        fc
+          .dictionary(fc.constantFrom(...op.parameters.filter((p) => p.in === 'query').map((p) => p.name), 'other'), value, { maxKeys: 4 })
+          .map((query) => ({ op, query })),
+      );
     await fuzz(
       fc.property(cases, ({ op, query }) => {
         const search = new URLSearchParams(query);
         let typed: Record<string, unknown>;
         try {
-          typed = checkParameters(op, op.parameters.filter((p) => p.in === 'path').map(() => 'isandbox'), search).query;
+          typed = checkParameters(
+            op,
+            op.parameters.filter((p) => p.in === 'path').map(() => 'isandbox'),
+            search,
+          ).query;
         } catch (error) {
           expect(isCleanRefusal(error), String(error)).toBe(true);
           return;
@@ -182,7 +216,10 @@ describe('request checks from the spec, pure', () => {
 
   it('paths: any method and path either finds one operation of the spec or is 404/405', async () => {
     const method = fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS');
-    const path = fc.oneof(fc.constantFrom(...OPERATIONS.map((op) => op.path.replace(/\{\w+\}/g, 'x1'))), hostileText({ maxPieces: 6 }).map((t) => `/${t}`));
+    const path = fc.oneof(
+      fc.constantFrom(...OPERATIONS.map((op) => op.path.replace(/\{\w+\}/g, 'x1'))),
+      hostileText({ maxPieces: 6 }).map((t) => `/${t}`),
+    );
     await fuzz(
       fc.property(method, path, (m, p) => {
         const found = findOperation(m, p);
@@ -217,7 +254,9 @@ describe('request checks from the spec, on a real daemon', () => {
       fc.record({
         op: fc.constant(op),
         body: op.body ? bodyFor(op) : fc.constant(undefined),
-        query: fc.dictionary(fc.constantFrom('limit', 'state', 'order', 'cursor', 'level', 'sandbox_ids', 'startedAfter'), hostileText({ maxPieces: 3 }), { maxKeys: 3 }),
+        query: fc.dictionary(fc.constantFrom('limit', 'state', 'order', 'cursor', 'level', 'sandbox_ids', 'startedAfter'), hostileText({ maxPieces: 3 }), {
+          maxKeys: 3,
+        }),
       }),
     );
     await fuzz(
@@ -229,14 +268,19 @@ describe('request checks from the spec, on a real daemon', () => {
         if (text && (op.key === 'POST /sandboxes' || op.key === 'POST /v2/sandboxes')) {
           try {
             const parsed = JSON.parse(text);
-            if (parsed && typeof parsed === 'object' && !Array.isArray(parsed) && 'templateID' in parsed) text = JSON.stringify({ ...parsed, templateID: 'no-such-template' });
+            if (parsed && typeof parsed === 'object' && !Array.isArray(parsed) && 'templateID' in parsed)
+              text = JSON.stringify({ ...parsed, templateID: 'no-such-template' });
           } catch {
             // not JSON: the check refuses it anyway
           }
         }
         const headers: Record<string, string> = { 'X-API-Key': backend.apiKey };
         if (body?.contentType) headers['content-type'] = body.contentType;
-        const res = await fetch(`${backend.url}${path}${search ? `?${search}` : ''}`, { method: op.method, headers, ...(text !== undefined ? { body: text } : {}) });
+        const res = await fetch(`${backend.url}${path}${search ? `?${search}` : ''}`, {
+          method: op.method,
+          headers,
+          ...(text !== undefined ? { body: text } : {}),
+        });
         const answer = await res.text();
         expect(res.status, `${op.key} → ${res.status} ${answer}`).toBeLessThan(500);
         if (res.status >= 400) expect(JSON.parse(answer)).toMatchObject({ code: res.status });

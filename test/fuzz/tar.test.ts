@@ -62,14 +62,40 @@ type TargetSpec = string | { entry: number; up: number; rest: string };
 const targetSpec: fc.Arbitrary<TargetSpec> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ entry: fc.nat(), up: fc.nat(4), rest: fc.constantFrom('', 'sentinel', 'sentinel/canary', 'a', 'b/c') }) },
   { weight: 3, arbitrary: relative },
-  { weight: 2, arbitrary: fc.tuple(fc.integer({ min: 1, max: 4 }), fc.constantFrom('', 'sentinel', 'sentinel/canary', 'dest', 'dest/a', 'a', '..')).map(([n, rest]) => '../'.repeat(n) + rest) },
-  { weight: 2, arbitrary: fc.constantFrom(SENTINEL, `${SENTINEL}/canary`, `${SENTINEL}/sub`, BASE, `${BASE}/dest`, '/', '/etc', '/etc/hostname', '', '.', './', 'C:\\', 'a/../..', 'a/a/a/../../../..') },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(fc.integer({ min: 1, max: 4 }), fc.constantFrom('', 'sentinel', 'sentinel/canary', 'dest', 'dest/a', 'a', '..'))
+      .map(([n, rest]) => '../'.repeat(n) + rest),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      SENTINEL,
+      `${SENTINEL}/canary`,
+      `${SENTINEL}/sub`,
+      BASE,
+      `${BASE}/dest`,
+      '/',
+      '/etc',
+      '/etc/hostname',
+      '',
+      '.',
+      './',
+      'C:\\',
+      'a/../..',
+      'a/a/a/../../../..',
+    ),
+  },
   { weight: 1, arbitrary: fc.tuple(relative, relative).map(([a, b]) => `${a}\0${b}`) },
 );
 const mode = fc.constantFrom(0o644, 0o755, 0o600, 0o000, 0o777, 0o4755, 0o2755, 0o6777, 0o1777, 0o444, 0o111);
 type RawEntry = Omit<Entry, 'linkname'> & { link?: TargetSpec };
 const rawEntry: fc.Arbitrary<RawEntry> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ name: entryName, type: fc.constantFrom('file', 'contiguous-file'), body: fc.string({ maxLength: 12 }), mode, pax: fc.boolean() }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({ name: entryName, type: fc.constantFrom('file', 'contiguous-file'), body: fc.string({ maxLength: 12 }), mode, pax: fc.boolean() }),
+  },
   { weight: 3, arbitrary: fc.record({ name: entryName, type: fc.constant('directory'), mode, pax: fc.boolean() }) },
   { weight: 5, arbitrary: fc.record({ name: entryName, type: fc.constant('symlink'), link: targetSpec, mode, pax: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ name: entryName, type: fc.constant('link'), link: targetSpec, mode, pax: fc.boolean() }) },
@@ -96,7 +122,12 @@ const pooled = fc.constantFrom(...POOL);
 const chainTarget = fc.oneof(
   { weight: 1, arbitrary: pooled },
   { weight: 3, arbitrary: fc.constantFrom('.', '..', 'a/..') },
-  { weight: 1, arbitrary: fc.tuple(pooled, fc.integer({ min: 1, max: 3 }), fc.constantFrom('sentinel/canary', '')).map(([through, up, rest]) => `${through}/${'../'.repeat(up)}${rest}`) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(pooled, fc.integer({ min: 1, max: 3 }), fc.constantFrom('sentinel/canary', ''))
+      .map(([through, up, rest]) => `${through}/${'../'.repeat(up)}${rest}`),
+  },
 );
 const entryNamed = (name: string): fc.Arbitrary<Entry> =>
   fc.oneof(
@@ -114,27 +145,38 @@ const chainEntries: fc.Arbitrary<Entry[]> = fc
     up: fc.integer({ min: 0, max: 1 }),
     rest: fc.constantFrom('sentinel/canary', ''),
     // a folder first, for links made before the climb to lead into
-    folder: sometimes(pooled.map((name): Entry => ({ name, type: 'directory', mode: 0o755 })), 1, 1),
+    folder: sometimes(
+      pooled.map((name): Entry => ({ name, type: 'directory', mode: 0o755 })),
+      1,
+      1,
+    ),
     noise: fc.array(fc.tuple(fc.nat(), chainEntry), { maxLength: 3 }),
   })
   .chain(({ through, link, up, rest, folder, noise }) =>
-    fc.tuple(
-      fc.oneof(
-        { weight: 2, arbitrary: fc.constant(undefined) },
-        { weight: 1, arbitrary: entryNamed(through) },
-        // a link into the folder, which the climb then leaves: replaced later, it would move the climb
-        { weight: folder && folder.name !== through ? 1 : 0, arbitrary: fc.constant({ name: through, type: 'symlink', linkname: folder?.name ?? '.', mode: 0o777 } as Entry) },
-      ),
-      sometimes(entryNamed(through), 5, 1),
-    ).map(([before, after]) => {
-      const climb = '../'.repeat(through.split('/').length + up);
-      const core = [before, { name: link, type: 'symlink', linkname: `${through}/${climb}${rest}`, mode: 0o777 } as Entry, after].filter((e): e is Entry => e !== undefined);
-      const mixed = noise.reduce((list, [at, e]) => {
-        const i = at % (list.length + 1);
-        return [...list.slice(0, i), e, ...list.slice(i)];
-      }, core);
-      return folder ? [folder, ...mixed] : mixed;
-    }),
+    fc
+      .tuple(
+        fc.oneof(
+          { weight: 2, arbitrary: fc.constant(undefined) },
+          { weight: 1, arbitrary: entryNamed(through) },
+          // a link into the folder, which the climb then leaves: replaced later, it would move the climb
+          {
+            weight: folder && folder.name !== through ? 1 : 0,
+            arbitrary: fc.constant({ name: through, type: 'symlink', linkname: folder?.name ?? '.', mode: 0o777 } as Entry),
+          },
+        ),
+        sometimes(entryNamed(through), 5, 1),
+      )
+      .map(([before, after]) => {
+        const climb = '../'.repeat(through.split('/').length + up);
+        const core = [before, { name: link, type: 'symlink', linkname: `${through}/${climb}${rest}`, mode: 0o777 } as Entry, after].filter(
+          (e): e is Entry => e !== undefined,
+        );
+        const mixed = noise.reduce((list, [at, e]) => {
+          const i = at % (list.length + 1);
+          return [...list.slice(0, i), e, ...list.slice(i)];
+        }, core);
+        return folder ? [folder, ...mixed] : mixed;
+      }),
   );
 const entries = fc.oneof({ weight: 1, arbitrary: broadEntries }, { weight: 2, arbitrary: chainEntries });
 const archive = fc.record({ entries, root: sometimes(fc.constant('a'), 1, 2) });
@@ -227,7 +269,10 @@ function expectContained(run: ReturnType<typeof makeBase>, sentinelBefore: Recor
 }
 
 /** Extracts `bytes` (placeholders filled) in a fresh base and checks containment; returns what extractSafely gave. */
-async function extractContained(bytesOf: (fill: (s: string) => string) => Promise<Buffer>, root: string | undefined): Promise<ExtractResult | { error: Error }> {
+async function extractContained(
+  bytesOf: (fill: (s: string) => string) => Promise<Buffer>,
+  root: string | undefined,
+): Promise<ExtractResult | { error: Error }> {
   const run = makeBase();
   try {
     const sentinelBefore = fingerprint(run.sentinel);
@@ -282,9 +327,24 @@ function editHeaders(tar: Buffer, edits: HeaderEdit[], cut: number | undefined):
 }
 
 const headerEdit: fc.Arbitrary<HeaderEdit> = fc.oneof(
-  fc.record({ block: fc.nat(), field: fc.constant('size' as const), value: fc.oneof(fc.integer({ min: 0, max: 4096 }).map((n) => n.toString(8)), fc.constantFrom('77777777777', '-1', 'zz', '')) }),
+  fc.record({
+    block: fc.nat(),
+    field: fc.constant('size' as const),
+    value: fc.oneof(
+      fc.integer({ min: 0, max: 4096 }).map((n) => n.toString(8)),
+      fc.constantFrom('77777777777', '-1', 'zz', ''),
+    ),
+  }),
   fc.record({ block: fc.nat(), field: fc.constant('type' as const), value: fc.constantFrom(...'0123456789LKxgAVSDMN\0 ') }),
-  fc.record({ block: fc.nat(), field: fc.constantFrom('name' as const, 'linkname' as const, 'prefix' as const), value: fc.oneof(relative, targetSpec.filter((t): t is string => typeof t === 'string'), fc.string({ unit: 'binary-ascii', maxLength: 40 })) }),
+  fc.record({
+    block: fc.nat(),
+    field: fc.constantFrom('name' as const, 'linkname' as const, 'prefix' as const),
+    value: fc.oneof(
+      relative,
+      targetSpec.filter((t): t is string => typeof t === 'string'),
+      fc.string({ unit: 'binary-ascii', maxLength: 40 }),
+    ),
+  }),
   fc.record({ block: fc.nat(), field: fc.constant('mode' as const), value: fc.constantFrom('7777', '4777', '0', 'zzzz', '77777777') }),
 );
 
@@ -302,23 +362,41 @@ describe('extractSafely under generated archives', () => {
 
   it('archives with rewritten headers end at most with a tar parse error, and stay contained', async () => {
     await fuzz(
-      fc.asyncProperty(archive, fc.array(headerEdit, { minLength: 1, maxLength: 4 }), fc.option(fc.nat(), { nil: undefined, freq: 3 }), async ({ entries, root }, edits, cut) => {
-        const result = await extractContained(async (fill) => editHeaders(await pack(fillEntries(entries, fill)), edits.map((e) => ({ ...e, value: fill(e.value) })), cut), root);
-        if ('error' in result) expect(result.error.message).toMatch(TAR_ERRORS);
-      }),
+      fc.asyncProperty(
+        archive,
+        fc.array(headerEdit, { minLength: 1, maxLength: 4 }),
+        fc.option(fc.nat(), { nil: undefined, freq: 3 }),
+        async ({ entries, root }, edits, cut) => {
+          const result = await extractContained(
+            async (fill) =>
+              editHeaders(
+                await pack(fillEntries(entries, fill)),
+                edits.map((e) => ({ ...e, value: fill(e.value) })),
+                cut,
+              ),
+            root,
+          );
+          if ('error' in result) expect(result.error.message).toMatch(TAR_ERRORS);
+        },
+      ),
       { runs: 400, hangMs: 20_000 },
     );
   });
 
   it('legitimate trees (folders, files, and links to them, in any order) extract exactly, nothing refused', async () => {
     // Distinct paths over a small alphabet; a path that is a parent of another is a folder.
-    const paths = fc.uniqueArray(fc.array(fc.constantFrom('a', 'b', 'c'), { minLength: 1, maxLength: 3 }).map((p) => p.join('/')), { minLength: 1, maxLength: 8 });
+    const paths = fc.uniqueArray(
+      fc.array(fc.constantFrom('a', 'b', 'c'), { minLength: 1, maxLength: 3 }).map((p) => p.join('/')),
+      { minLength: 1, maxLength: 8 },
+    );
     const tree = fc.tuple(paths, fc.array(fc.nat()), fc.array(fc.boolean()), fc.boolean()).map(([list, picks, asLink, underRoot]) => {
       const all = underRoot ? ['a', ...list.map((p) => `a/${p}`)] : list;
       const unique = [...new Set(all)];
       const isParent = (p: string) => unique.some((q) => q.startsWith(`${p}/`));
       // Leaves are files, or links to another entry that is not a link (each chain is one hop).
-      const entries: Entry[] = unique.map((p) => (isParent(p) ? { name: p, type: 'directory', mode: 0o755 } : { name: p, type: 'file', body: `${p}\n`, mode: 0o644 }));
+      const entries: Entry[] = unique.map((p) =>
+        isParent(p) ? { name: p, type: 'directory', mode: 0o755 } : { name: p, type: 'file', body: `${p}\n`, mode: 0o644 },
+      );
       entries.forEach((e, i) => {
         const targets = entries.filter((t) => t.name !== e.name && t.type !== 'symlink' && !t.name.startsWith(`${e.name}/`));
         if (e.type !== 'file' || !asLink[i] || targets.length === 0) return;
@@ -330,7 +408,10 @@ describe('extractSafely under generated archives', () => {
     await fuzz(
       fc.asyncProperty(tree, fc.array(fc.nat()), async ({ entries, root }, order) => {
         // any order: parents may come after their children, links before what they point at
-        const shuffled = entries.map((e, i) => ({ e, key: order[i] ?? i })).sort((x, y) => x.key - y.key).map(({ e }) => e);
+        const shuffled = entries
+          .map((e, i) => ({ e, key: order[i] ?? i }))
+          .sort((x, y) => x.key - y.key)
+          .map(({ e }) => e);
         const run = makeBase();
         try {
           const result = await extractSafely(Readable.from([await pack(shuffled)]), run.dest, root === undefined ? {} : { root });

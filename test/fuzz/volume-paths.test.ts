@@ -39,7 +39,12 @@ describe('volume paths under generated input', () => {
           expect(part.includes('\0')).toBe(false);
         }
         // nothing is dropped but empty and "." parts
-        expect(parts.join('/')).toBe(raw.split('/').filter((p) => p !== '' && p !== '.').join('/'));
+        expect(parts.join('/')).toBe(
+          raw
+            .split('/')
+            .filter((p) => p !== '' && p !== '.')
+            .join('/'),
+        );
       }),
       { runs: 2000 },
     );
@@ -47,18 +52,24 @@ describe('volume paths under generated input', () => {
 
   it('VOLUME:PATH gives the volume before the first colon and a rooted path, or a usage error', async () => {
     await fuzz(
-      fc.property(fc.oneof(path, fc.tuple(fc.stringMatching(/^[a-zA-Z0-9_-]{1,12}$/), path).map(([v, p]) => `${v}:${p}`)), (arg) => {
-        let got: { volume: string; path: string };
-        try {
-          got = parseVolumeLocation(arg, 'volume cat');
-        } catch (error) {
-          expect(error).toBeInstanceOf(UsageError);
-          expect(arg.indexOf(':')).toBeLessThanOrEqual(0);
-          return;
-        }
-        expect(got.volume).toBe(arg.slice(0, arg.indexOf(':')));
-        expect(got.path.startsWith('/')).toBe(true);
-      }),
+      fc.property(
+        fc.oneof(
+          path,
+          fc.tuple(fc.stringMatching(/^[a-zA-Z0-9_-]{1,12}$/), path).map(([v, p]) => `${v}:${p}`),
+        ),
+        (arg) => {
+          let got: { volume: string; path: string };
+          try {
+            got = parseVolumeLocation(arg, 'volume cat');
+          } catch (error) {
+            expect(error).toBeInstanceOf(UsageError);
+            expect(arg.indexOf(':')).toBeLessThanOrEqual(0);
+            return;
+          }
+          expect(got.volume).toBe(arg.slice(0, arg.indexOf(':')));
+          expect(got.path.startsWith('/')).toBe(true);
+        },
+      ),
       { runs: 2000 },
     );
   });

@@ -86,7 +86,12 @@ export function fakeV2(root: string, opts: { controllers?: string[]; readOnly?: 
     for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   };
 
-  const allGroups = (dir = root): string[] => [dir, ...readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).flatMap((e) => allGroups(join(dir, e.name)))];
+  const allGroups = (dir = root): string[] => [
+    dir,
+    ...readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .flatMap((e) => allGroups(join(dir, e.name))),
+  ];
 
   const io: CgroupIo = {
     read: (path) => (existsSync(path) ? readFileSync(path, 'utf8') : undefined),
@@ -146,7 +151,12 @@ export function fakeV2(root: string, opts: { controllers?: string[]; readOnly?: 
       if (readdirSync(path, { withFileTypes: true }).some((e) => e.isDirectory()) || procsOf(path).length > 0) throw errno('EBUSY', path);
       rmSync(path, { recursive: true });
     },
-    subdirs: (path) => (existsSync(path) ? readdirSync(path, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name) : []),
+    subdirs: (path) =>
+      existsSync(path)
+        ? readdirSync(path, { withFileTypes: true })
+            .filter((e) => e.isDirectory())
+            .map((e) => e.name)
+        : [],
     exists: existsSync,
   };
 
@@ -177,10 +187,7 @@ export function fakeV2(root: string, opts: { controllers?: string[]; readOnly?: 
  * v1: one hierarchy per entry of `hierarchies` (a folder under the root, `cpu,cpuacct` for
  * co-mounted ones, with plain-name symlinks as systemd makes them).
  */
-export function fakeV1(
-  root: string,
-  opts: { hierarchies?: string[]; memsw?: boolean; cfsQuota?: boolean; readOnly?: string[] } = {},
-): FakeCgroupfs {
+export function fakeV1(root: string, opts: { hierarchies?: string[]; memsw?: boolean; cfsQuota?: boolean; readOnly?: string[] } = {}): FakeCgroupfs {
   const hierarchies = opts.hierarchies ?? ['memory', 'pids', 'cpu', 'cpuacct', 'freezer'];
   const memsw = opts.memsw ?? true;
   const cfsQuota = opts.cfsQuota ?? true;
@@ -195,7 +202,12 @@ export function fakeV1(
     const files: Record<string, string> = { 'cgroup.procs': top ? '1\n' : '', tasks: '', notify_on_release: '0' };
     for (const c of controllers) {
       if (c === 'memory') {
-        Object.assign(files, { 'memory.limit_in_bytes': UNLIMITED_V1, 'memory.usage_in_bytes': '0', 'memory.stat': 'cache 0\ntotal_cache 0\ntotal_inactive_file 0\n', 'memory.swappiness': '60' });
+        Object.assign(files, {
+          'memory.limit_in_bytes': UNLIMITED_V1,
+          'memory.usage_in_bytes': '0',
+          'memory.stat': 'cache 0\ntotal_cache 0\ntotal_inactive_file 0\n',
+          'memory.swappiness': '60',
+        });
         if (memsw) files['memory.memsw.limit_in_bytes'] = UNLIMITED_V1;
       }
       if (c === 'pids' && !top) Object.assign(files, { 'pids.max': 'max', 'pids.current': '0' });
@@ -224,12 +236,25 @@ export function fakeV1(
       if (name === 'memory.limit_in_bytes' && existsSync(join(group, 'memory.memsw.limit_in_bytes'))) {
         if (Number(value) > Number(readFileSync(join(group, 'memory.memsw.limit_in_bytes'), 'utf8'))) throw errno('EINVAL', path);
       }
-      if (name === 'memory.memsw.limit_in_bytes' && Number(value) < Number(readFileSync(join(group, 'memory.limit_in_bytes'), 'utf8'))) throw errno('EINVAL', path);
+      if (name === 'memory.memsw.limit_in_bytes' && Number(value) < Number(readFileSync(join(group, 'memory.limit_in_bytes'), 'utf8')))
+        throw errno('EINVAL', path);
       if (name === 'cgroup.procs') {
         const pid = value.trim();
         const top = join(root, hierarchyOf(path));
-        const walk = (dir: string): string[] => [dir, ...readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).flatMap((e) => walk(join(dir, e.name)))];
-        for (const g of walk(top)) writeFileSync(join(g, 'cgroup.procs'), words(join(g, 'cgroup.procs')).filter((p) => p !== pid).map((p) => `${p}\n`).join(''));
+        const walk = (dir: string): string[] => [
+          dir,
+          ...readdirSync(dir, { withFileTypes: true })
+            .filter((e) => e.isDirectory())
+            .flatMap((e) => walk(join(dir, e.name))),
+        ];
+        for (const g of walk(top))
+          writeFileSync(
+            join(g, 'cgroup.procs'),
+            words(join(g, 'cgroup.procs'))
+              .filter((p) => p !== pid)
+              .map((p) => `${p}\n`)
+              .join(''),
+          );
         writeFileSync(path, `${words(path).concat(pid).join('\n')}\n`);
         return;
       }
@@ -249,7 +274,12 @@ export function fakeV1(
       if (readdirSync(path, { withFileTypes: true }).some((e) => e.isDirectory()) || busy) throw errno('EBUSY', path);
       rmSync(path, { recursive: true });
     },
-    subdirs: (path) => (existsSync(path) ? readdirSync(path, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name) : []),
+    subdirs: (path) =>
+      existsSync(path)
+        ? readdirSync(path, { withFileTypes: true })
+            .filter((e) => e.isDirectory())
+            .map((e) => e.name)
+        : [],
     exists: existsSync,
   };
   return {

@@ -538,7 +538,9 @@ export async function startGitServer(opts: GitServerOptions = {}): Promise<GitSe
     async log(name, rev = 'HEAD') {
       const repo = repoOf(name);
       checkRev(rev);
-      const resolved = await gitOutput(['--git-dir', repo.dir, 'rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], { env: baseEnv }).catch(() => undefined);
+      const resolved = await gitOutput(['--git-dir', repo.dir, 'rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], {
+        env: baseEnv,
+      }).catch(() => undefined);
       if (resolved === undefined) return [];
       const out = await git(['--git-dir', repo.dir, 'log', '-z', '--format=%H%x1f%s%x1f%an%x1f%ae%x1f%P', resolved.trim(), '--']);
       return out

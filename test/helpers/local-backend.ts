@@ -61,7 +61,12 @@ export function requireSandboxFolder(home: string, sandboxId: string): string {
   return dir;
 }
 
-async function launch(home: string, port: number, extraEnv: Record<string, string>, wrap: string[] = []): Promise<{ child: ChildProcess; port: number; out: string[] }> {
+async function launch(
+  home: string,
+  port: number,
+  extraEnv: Record<string, string>,
+  wrap: string[] = [],
+): Promise<{ child: ChildProcess; port: number; out: string[] }> {
   const out: string[] = [];
   const command = [...wrap, process.execPath, daemonMain, '--port', String(port)];
   const child = spawn(command[0]!, command.slice(1), {

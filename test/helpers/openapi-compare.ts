@@ -248,9 +248,7 @@ export function compareOperation(mine: Json, theirs: Json, op: OperationRef): st
       out.push(...compareSchema(mine, mySchema, theirs, theirSchema, `${at} ${status} body`));
     }
     // Header names are case-insensitive on the wire.
-    const theirHeaders = new Map(
-      Object.entries<Json>(theirResponse.headers ?? {}).map(([name, h]) => [name.toLowerCase(), h]),
-    );
+    const theirHeaders = new Map(Object.entries<Json>(theirResponse.headers ?? {}).map(([name, h]) => [name.toLowerCase(), h]));
     for (const [name, header] of Object.entries<Json>(myResponse.headers ?? {})) {
       const other = theirHeaders.get(name.toLowerCase());
       if (other === undefined) out.push(`${at} ${status}: header ${name} not in the reference`);

@@ -36,6 +36,7 @@ export class FakePrompter implements Prompter {
   }
 
   verify(): void {
-    if (this.pending.length) throw new Error(`prompts never shown: ${this.pending.map((p) => ('confirm' in p ? p.confirm : 'select' in p ? p.select : p.password)).join(', ')}`);
+    if (this.pending.length)
+      throw new Error(`prompts never shown: ${this.pending.map((p) => ('confirm' in p ? p.confirm : 'select' in p ? p.select : p.password)).join(', ')}`);
   }
 }

@@ -64,11 +64,11 @@ export interface DescriptorSet {
 export function buildDescriptorSet(dir: string): DescriptorSet {
   // buf's JS launcher via node: works the same on every OS (no .cmd shim involved).
   const launcher = path.join(repoRoot, 'node_modules/@bufbuild/buf/bin/buf');
-  const json = execFileSync(
-    process.execPath,
-    [launcher, 'build', dir, '--exclude-source-info', '--exclude-imports', '-o', '-#format=json'],
-    { cwd: repoRoot, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
-  );
+  const json = execFileSync(process.execPath, [launcher, 'build', dir, '--exclude-source-info', '--exclude-imports', '-o', '-#format=json'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return JSON.parse(json) as DescriptorSet;
 }
 

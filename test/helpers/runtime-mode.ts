@@ -88,7 +88,8 @@ export async function sandboxMark(cli: Cli, id: string): Promise<string> {
   if (known) return known;
   const r = await cli(['exec', id, '--', 'sh', '-c', 'echo "$E2B_TS_SANDBOX_MARK"']);
   const mark = r.stdout.trim();
-  if (r.code !== 0 || !/^[0-9a-f]{16,}$/.test(mark)) throw new Error(`no E2B_TS_SANDBOX_MARK in sandbox ${id}: code ${r.code} ${JSON.stringify(r.stdout)} ${JSON.stringify(r.stderr)}`);
+  if (r.code !== 0 || !/^[0-9a-f]{16,}$/.test(mark))
+    throw new Error(`no E2B_TS_SANDBOX_MARK in sandbox ${id}: code ${r.code} ${JSON.stringify(r.stdout)} ${JSON.stringify(r.stderr)}`);
   marks.set(id, mark);
   return mark;
 }

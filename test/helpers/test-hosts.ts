@@ -135,7 +135,8 @@ export class TestHosts {
     this.runIn(made.ns, script);
     const url = `http://${made.ip}/`;
     for (let t = 0; t < 200; t++) {
-      if ((await fetchText(url, 500)) === label && (await connects(made.ip, 443))) return { name: label, ip: made.ip, hostSideIp: made.hostSideIp, port: 80, url, tlsUrl: `https://${made.ip}/` };
+      if ((await fetchText(url, 500)) === label && (await connects(made.ip, 443)))
+        return { name: label, ip: made.ip, hostSideIp: made.hostSideIp, port: 80, url, tlsUrl: `https://${made.ip}/` };
       await sleep(25);
     }
     throw new Error(`test site ${label} did not start serving at ${url}`);

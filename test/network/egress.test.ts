@@ -82,7 +82,7 @@ afterAll(async () => {
 });
 
 describe.skipIf(why !== undefined)('egress', () => {
-  it('a default sandbox reaches the internet (the test hosts) but neither the host\'s loopback nor any address of the host', async () => {
+  it("a default sandbox reaches the internet (the test hosts) but neither the host's loopback nor any address of the host", async () => {
     const own = hostAddresses().filter((address) => !address.includes(':'));
     const sbx = await Sandbox.create();
     try {
@@ -100,7 +100,7 @@ describe.skipIf(why !== undefined)('egress', () => {
     }
   });
 
-  it('an address the host gains while a sandbox runs is refused too (within the rules\' refresh)', async () => {
+  it("an address the host gains while a sandbox runs is refused too (within the rules' refresh)", async () => {
     const sbx = await Sandbox.create();
     const later = new TestHosts();
     try {
@@ -123,10 +123,16 @@ describe.skipIf(why !== undefined)('egress', () => {
     const one = await Sandbox.create();
     const two = await Sandbox.create();
     try {
-      for (const [sbx, text] of [[one, 'one'], [two, 'two']] as const) {
+      for (const [sbx, text] of [
+        [one, 'one'],
+        [two, 'two'],
+      ] as const) {
         await sbx.commands.run(`node -e "require('http').createServer((q,s)=>s.end('${text}')).listen(8000)"`, { background: true });
       }
-      for (const [sbx, text] of [[one, 'one'], [two, 'two']] as const) {
+      for (const [sbx, text] of [
+        [one, 'one'],
+        [two, 'two'],
+      ] as const) {
         let got = '';
         for (let t = 0; t < 100 && got !== text; t++) got = await fetchFrom(sbx, 'http://127.0.0.1:8000/');
         expect(got).toBe(text);
@@ -314,7 +320,12 @@ describe.skipIf('skip' in ordinary)('egress from a backend run by an ordinary ac
     try {
       const r = await account.run(process.execPath, [cliBin, '--local', 'run', '--', 'sh', '-c', script], { env, timeoutMs: 60_000 });
       expect(r.code, r.stderr).toBe(0);
-      expect(r.stdout.split('\n').map((l) => l.trim()).filter(Boolean)).toEqual(['host-a', 'failed', 'failed']);
+      expect(
+        r.stdout
+          .split('\n')
+          .map((l) => l.trim())
+          .filter(Boolean),
+      ).toEqual(['host-a', 'failed', 'failed']);
     } finally {
       await account.run(process.execPath, [cliBin, 'local', 'stop'], { env });
       rmSync(base, { recursive: true, force: true });

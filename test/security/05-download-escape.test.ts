@@ -66,7 +66,10 @@ describe('fs cp download from a hostile sandbox (real backend, built CLI)', () =
     const dst = join(parent, 'dst');
     const legit = { 'fine.txt': 'file:fine\n', a: 'link:.', sub: 'dir', 'sub/inner': 'dir', 'sub/inner/deep.txt': 'file:deep\n', 'sub/up': 'link:..' };
 
-    for (const [round, base] of [[1, dst], [2, join(dst, 'loot')]] as const) {
+    for (const [round, base] of [
+      [1, dst],
+      [2, join(dst, 'loot')],
+    ] as const) {
       // round 2 downloads into the now existing dst folder (a merge)
       const r = await cli(['fs', 'cp', `${sbx}:/home/user/loot`, dst]);
       expect(r.code, `round ${round}: ${show(r)}`).toBe(1);
@@ -144,7 +147,9 @@ describe("the path a sandbox reports for the source cannot steer a download's lo
     const library = await ctx.client();
     ctx.client = async () => ({ ...library, Sandbox: { attach: async () => sandbox } }) as unknown as typeof library;
     ctx.connection = async () => ({}) as Awaited<ReturnType<typeof ctx.connection>>;
-    const error = await copy(ctx, [{ kind: 'sandbox', sandboxId: 'sbx1', path: '/home/user/f' }], { kind: 'local', path: `${into}/` }, { parallel: 1 }).catch((e: unknown) => e);
+    const error = await copy(ctx, [{ kind: 'sandbox', sandboxId: 'sbx1', path: '/home/user/f' }], { kind: 'local', path: `${into}/` }, { parallel: 1 }).catch(
+      (e: unknown) => e,
+    );
     if (type === 'file') {
       // its temporary, beside the name the user wrote ("f"), in the destination folder
       expect(written).toHaveLength(1);

@@ -69,15 +69,35 @@ describe('chain 6: a web page cannot write into a --no-secure sandbox', () => {
 
   it('a form POST from a sandboxed document (Origin: null) is refused even with the sandbox host name', async () => {
     const path = '/tmp/from-null-origin.txt';
-    expectJsonError(await formPost(path, [['Host', `49983-${open.id}.localhost:${backend.port}`], ['Origin', 'null']]), 403);
+    expectJsonError(
+      await formPost(path, [
+        ['Host', `49983-${open.id}.localhost:${backend.port}`],
+        ['Origin', 'null'],
+      ]),
+      403,
+    );
     expect(await fileStatus(backend, open, path)).toBe(404);
   });
 
   it('a request with Origin: https://attacker.example is refused even with a valid sandbox ID', async () => {
     const path = '/tmp/with-origin.txt';
-    expectJsonError(await formPost(path, [['Host', `127.0.0.1:${backend.port}`], ['Origin', 'https://attacker.example'], ['E2b-Sandbox-Id', open.id]]), 403);
+    expectJsonError(
+      await formPost(path, [
+        ['Host', `127.0.0.1:${backend.port}`],
+        ['Origin', 'https://attacker.example'],
+        ['E2b-Sandbox-Id', open.id],
+      ]),
+      403,
+    );
     expect(await fileStatus(backend, open, path)).toBe(404);
-    const get = await rawRequest(backend.port, { target: '/envs', headers: [['Host', `127.0.0.1:${backend.port}`], ['Origin', 'https://attacker.example'], ['E2b-Sandbox-Id', open.id]] });
+    const get = await rawRequest(backend.port, {
+      target: '/envs',
+      headers: [
+        ['Host', `127.0.0.1:${backend.port}`],
+        ['Origin', 'https://attacker.example'],
+        ['E2b-Sandbox-Id', open.id],
+      ],
+    });
     expectJsonError(get, 403);
     expect(get.body).not.toContain('E2B_SANDBOX_ID');
   });
@@ -98,20 +118,38 @@ describe('chain 6: a web page cannot write into a --no-secure sandbox', () => {
   });
 });
 
-describe('chain 6: DNS rebinding (the page\'s own host name resolved to 127.0.0.1)', () => {
+describe("chain 6: DNS rebinding (the page's own host name resolved to 127.0.0.1)", () => {
   const rebound = () => `attacker.example:${backend.port}`;
 
   it('a read with a valid sandbox ID is refused and leaks nothing', async () => {
-    const res = await rawRequest(backend.port, { target: '/envs', headers: [['Host', rebound()], ['E2b-Sandbox-Id', open.id]] });
+    const res = await rawRequest(backend.port, {
+      target: '/envs',
+      headers: [
+        ['Host', rebound()],
+        ['E2b-Sandbox-Id', open.id],
+      ],
+    });
     expectJsonError(res, 403);
     expect(res.body).not.toContain('E2B_SANDBOX_ID');
-    const health = await rawRequest(backend.port, { target: '/health', headers: [['Host', rebound()], ['E2b-Sandbox-Id', open.id]] });
+    const health = await rawRequest(backend.port, {
+      target: '/health',
+      headers: [
+        ['Host', rebound()],
+        ['E2b-Sandbox-Id', open.id],
+      ],
+    });
     expectJsonError(health, 403);
   });
 
   it('a write with a valid sandbox ID is refused and writes nothing', async () => {
     const path = '/tmp/rebound.txt';
-    expectJsonError(await formPost(path, [['Host', rebound()], ['E2b-Sandbox-Id', open.id]]), 403);
+    expectJsonError(
+      await formPost(path, [
+        ['Host', rebound()],
+        ['E2b-Sandbox-Id', open.id],
+      ]),
+      403,
+    );
     expect(await fileStatus(backend, open, path)).toBe(404);
   });
 
@@ -132,14 +170,26 @@ describe('chain 6: DNS rebinding (the page\'s own host name resolved to 127.0.0.
   });
 
   it('the control plane is refused too, even with the API key', async () => {
-    const res = await rawRequest(backend.port, { target: '/sandboxes', headers: [['Host', rebound()], ['X-API-Key', backend.apiKey]] });
+    const res = await rawRequest(backend.port, {
+      target: '/sandboxes',
+      headers: [
+        ['Host', rebound()],
+        ['X-API-Key', backend.apiKey],
+      ],
+    });
     expectJsonError(res, 403);
     expect(res.body).not.toContain(open.id);
   });
 
   it('other names and numbers for loopback are refused the same way', async () => {
     for (const host of ['127.1', '0x7f.1', '2130706433', '127.0.0.1.nip.io', 'localhost.attacker.example']) {
-      const res = await rawRequest(backend.port, { target: '/health', headers: [['Host', `${host}:${backend.port}`], ['E2b-Sandbox-Id', open.id]] });
+      const res = await rawRequest(backend.port, {
+        target: '/health',
+        headers: [
+          ['Host', `${host}:${backend.port}`],
+          ['E2b-Sandbox-Id', open.id],
+        ],
+      });
       expectJsonError(res, 403);
     }
   });
@@ -158,11 +208,16 @@ describe('legitimate traffic still works', () => {
     expect(await daemonHealthy(backend)).toBe(true);
   });
 
-  it('a same-origin request (the daemon\'s own origin) is answered', async () => {
+  it("a same-origin request (the daemon's own origin) is answered", async () => {
     for (const origin of [`http://127.0.0.1:${backend.port}`, `http://localhost:${backend.port}`]) {
       const res = await rawRequest(backend.port, {
         target: '/health',
-        headers: [['Host', `127.0.0.1:${backend.port}`], ['Origin', origin], ['Sec-Fetch-Site', 'same-origin'], ['E2b-Sandbox-Id', open.id]],
+        headers: [
+          ['Host', `127.0.0.1:${backend.port}`],
+          ['Origin', origin],
+          ['Sec-Fetch-Site', 'same-origin'],
+          ['E2b-Sandbox-Id', open.id],
+        ],
       });
       expect(res.status).toBe(204);
     }

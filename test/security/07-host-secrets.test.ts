@@ -13,7 +13,8 @@ import type { Sandbox } from '../../src/index.js';
 import { createSandbox, run, startLocalBackend, type LocalBackend } from './kit.js';
 
 const asRoot = process.getuid?.() === 0;
-if (!asRoot) console.warn('07-host-secrets: the planted-secret cases are skipped: planting files in /etc, /var/lib, /srv and /opt needs root (CI runs as root)');
+if (!asRoot)
+  console.warn('07-host-secrets: the planted-secret cases are skipped: planting files in /etc, /var/lib, /srv and /opt needs root (CI runs as root)');
 
 const marker = `e2bts-secret-${randomBytes(8).toString('hex')}`;
 /** What the public file holds: not the secret marker, so a search for that finds secrets only. */
@@ -92,7 +93,10 @@ describe('chain 7: the host secrets and data are not in the sandbox', () => {
   });
 
   it('no data tree of the host is there: /var, /srv, /opt, other top-level folders, the backend state', async () => {
-    const res = await run(sandbox, `find /var/lib /srv /opt /mnt /media -mindepth 1; ls -d ${backend.home} /work /boot /old_root 2>&1 | grep -v 'No such'; true`);
+    const res = await run(
+      sandbox,
+      `find /var/lib /srv /opt /mnt /media -mindepth 1; ls -d ${backend.home} /work /boot /old_root 2>&1 | grep -v 'No such'; true`,
+    );
     expect(res.stdout.trim()).toBe('');
     const key = await run(sandbox, `cat ${join(backend.home, 'api-key')} 2>&1`);
     expect(key.stdout).not.toContain(backend.apiKey);
@@ -100,7 +104,10 @@ describe('chain 7: the host secrets and data are not in the sandbox', () => {
 
   it('the accounts are the host system accounts plus root and user, with no person of the host', async () => {
     const passwd = await run(sandbox, 'cat /etc/passwd', 'user');
-    const entries = passwd.stdout.trim().split('\n').map((line) => line.split(':'));
+    const entries = passwd.stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split(':'));
     for (const [name, , uid] of entries) {
       const id = Number(uid);
       expect(id < 1000 || id === 65534 || (name === 'user' && id === 1000), `${name} (${uid})`).toBe(true);

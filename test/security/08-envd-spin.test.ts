@@ -27,14 +27,18 @@ describe('chain 8: making folders on a pseudo file system fails fast', () => {
     ['/proc/x/y/z', ['-p']],
     ['/sys/x', ['-p']],
     ['/proc/self/x', ['-p']],
-  ])('fs mkdir %s: exit 1, one line naming the path', async (path, flags) => {
-    const res = await cli('fs', 'mkdir', ...flags, `${sandbox.sandboxId}:${path}`);
-    expect(res.signal, 'the CLI ended by itself').toBeNull();
-    expect(res.code).toBe(1);
-    expect(res.stderr.trim().split('\n')).toHaveLength(1);
-    expect(res.stderr).toContain(path);
-    expect(res.stderr).toMatch(/pseudo file system/);
-  }, 20_000);
+  ])(
+    'fs mkdir %s: exit 1, one line naming the path',
+    async (path, flags) => {
+      const res = await cli('fs', 'mkdir', ...flags, `${sandbox.sandboxId}:${path}`);
+      expect(res.signal, 'the CLI ended by itself').toBeNull();
+      expect(res.code).toBe(1);
+      expect(res.stderr.trim().split('\n')).toHaveLength(1);
+      expect(res.stderr).toContain(path);
+      expect(res.stderr).toMatch(/pseudo file system/);
+    },
+    20_000,
+  );
 
   it('the library and an upload into such a folder fail too, and envd keeps answering', async () => {
     await expect(sandbox.files.makeDir('/proc/e2bts/a/b')).rejects.toThrow(/\/proc\/e2bts\/a\/b/);

@@ -54,7 +54,9 @@ const upload = (headers: (marker: string) => Array<[string, string]>, target?: (
     body: form.body,
   };
 };
-const withId = (...extra: Array<[string, string]>) => () => [host(), ['E2b-Sandbox-Id', open.id] as [string, string], ...extra];
+const withId =
+  (...extra: Array<[string, string]>) =>
+  () => [host(), ['E2b-Sandbox-Id', open.id] as [string, string], ...extra];
 
 interface Row {
   name: string;
@@ -93,26 +95,94 @@ const rows: Row[] = [
   // Routing headers (uploads into the unsecured sandbox).
   { name: 'no sandbox ID on an unsigned /files upload', request: () => upload(() => [host()]), status: 400 },
   { name: 'E2b-Sandbox-Id twice, same value', request: () => upload(withId(['E2b-Sandbox-Id', open.id])), status: 400 },
-  { name: 'E2b-Sandbox-Id twice, two sandboxes', request: () => upload(() => [host(), ['E2b-Sandbox-Id', open.id], ['e2b-sandbox-id', secured.id]]), status: 400 },
+  {
+    name: 'E2b-Sandbox-Id twice, two sandboxes',
+    request: () => upload(() => [host(), ['E2b-Sandbox-Id', open.id], ['e2b-sandbox-id', secured.id]]),
+    status: 400,
+  },
   { name: 'E2b-Sandbox-Id empty', request: () => upload(() => [host(), ['E2b-Sandbox-Id', '']]), status: 400 },
   { name: 'E2b-Sandbox-Id joined by hand', request: () => upload(() => [host(), ['E2b-Sandbox-Id', `${open.id}, ${secured.id}`]]), status: 400 },
   { name: 'E2b-Sandbox-Id upper-case', request: () => upload(() => [host(), ['E2b-Sandbox-Id', open.id.toUpperCase()]]), status: 400 },
   { name: 'E2b-Sandbox-Id with a path', request: () => upload(() => [host(), ['E2b-Sandbox-Id', `${open.id}/../${secured.id}`]]), status: 400 },
-  { name: 'host name and header naming different sandboxes', request: () => upload(() => [['Host', `49983-${secured.id}.localhost:${backend.port}`], ['E2b-Sandbox-Id', open.id]]), status: 400 },
+  {
+    name: 'host name and header naming different sandboxes',
+    request: () =>
+      upload(() => [
+        ['Host', `49983-${secured.id}.localhost:${backend.port}`],
+        ['E2b-Sandbox-Id', open.id],
+      ]),
+    status: 400,
+  },
   { name: 'E2b-Sandbox-Port not a number', request: () => upload(withId(['E2b-Sandbox-Port', '49983x'])), status: 400 },
   { name: 'E2b-Sandbox-Port twice', request: () => upload(withId(['E2b-Sandbox-Port', '49983'], ['E2b-Sandbox-Port', '49983'])), status: 400 },
   { name: 'E2b-Sandbox-Port of a port that is not forwarded', request: () => upload(withId(['E2b-Sandbox-Port', '3000'])), status: 502 },
   { name: 'percent-encoding in an envd path /file%73', request: () => upload(withId(), (m) => `/file%73?path=${encodeURIComponent(m)}`), status: 400 },
   // Host, Origin, Sec-Fetch-Site (chain 6).
-  { name: 'foreign Host (DNS rebinding)', request: () => upload(() => [['Host', `attacker.example:${backend.port}`], ['E2b-Sandbox-Id', open.id]]), status: 403 },
+  {
+    name: 'foreign Host (DNS rebinding)',
+    request: () =>
+      upload(() => [
+        ['Host', `attacker.example:${backend.port}`],
+        ['E2b-Sandbox-Id', open.id],
+      ]),
+    status: 403,
+  },
   { name: 'no Host (HTTP/1.1)', request: () => upload(() => [['E2b-Sandbox-Id', open.id]]), status: 403 },
   { name: 'no Host (HTTP/1.0)', request: () => ({ ...upload(() => [['E2b-Sandbox-Id', open.id]]), version: 'HTTP/1.0' }), status: 403 },
-  { name: 'Host without a port', request: () => upload(() => [['Host', '127.0.0.1'], ['E2b-Sandbox-Id', open.id]]), status: 403 },
-  { name: 'Host with another port', request: () => upload(() => [['Host', `localhost:${backend.port + 1}`], ['E2b-Sandbox-Id', open.id]]), status: 403 },
-  { name: 'Host 127.1', request: () => upload(() => [['Host', `127.1:${backend.port}`], ['E2b-Sandbox-Id', open.id]]), status: 403 },
-  { name: 'Host 0x7f.1', request: () => upload(() => [['Host', `0x7f.1:${backend.port}`], ['E2b-Sandbox-Id', open.id]]), status: 403 },
-  { name: 'Host 2130706433', request: () => upload(() => [['Host', `2130706433:${backend.port}`], ['E2b-Sandbox-Id', open.id]]), status: 403 },
-  { name: 'Host 127.0.0.1.nip.io', request: () => upload(() => [['Host', `127.0.0.1.nip.io:${backend.port}`], ['E2b-Sandbox-Id', open.id]]), status: 403 },
+  {
+    name: 'Host without a port',
+    request: () =>
+      upload(() => [
+        ['Host', '127.0.0.1'],
+        ['E2b-Sandbox-Id', open.id],
+      ]),
+    status: 403,
+  },
+  {
+    name: 'Host with another port',
+    request: () =>
+      upload(() => [
+        ['Host', `localhost:${backend.port + 1}`],
+        ['E2b-Sandbox-Id', open.id],
+      ]),
+    status: 403,
+  },
+  {
+    name: 'Host 127.1',
+    request: () =>
+      upload(() => [
+        ['Host', `127.1:${backend.port}`],
+        ['E2b-Sandbox-Id', open.id],
+      ]),
+    status: 403,
+  },
+  {
+    name: 'Host 0x7f.1',
+    request: () =>
+      upload(() => [
+        ['Host', `0x7f.1:${backend.port}`],
+        ['E2b-Sandbox-Id', open.id],
+      ]),
+    status: 403,
+  },
+  {
+    name: 'Host 2130706433',
+    request: () =>
+      upload(() => [
+        ['Host', `2130706433:${backend.port}`],
+        ['E2b-Sandbox-Id', open.id],
+      ]),
+    status: 403,
+  },
+  {
+    name: 'Host 127.0.0.1.nip.io',
+    request: () =>
+      upload(() => [
+        ['Host', `127.0.0.1.nip.io:${backend.port}`],
+        ['E2b-Sandbox-Id', open.id],
+      ]),
+    status: 403,
+  },
   { name: 'Host twice', request: () => upload(() => [host(), ['Host', `attacker.example:${backend.port}`], ['E2b-Sandbox-Id', open.id]]), status: 400 },
   { name: 'Origin of a foreign site', request: () => upload(withId(['Origin', 'https://attacker.example'])), status: 403 },
   { name: 'Origin: null', request: () => upload(withId(['Origin', 'null'])), status: 403 },
@@ -120,7 +190,11 @@ const rows: Row[] = [
   { name: 'Sec-Fetch-Site: cross-site', request: () => upload(withId(['Sec-Fetch-Site', 'cross-site'])), status: 403 },
   { name: 'Sec-Fetch-Site: same-site', request: () => upload(withId(['Sec-Fetch-Site', 'same-site'])), status: 403 },
   // Framing and size.
-  { name: 'Content-Length with Transfer-Encoding (smuggling)', request: () => upload(withId(['Content-Length', '5'], ['Transfer-Encoding', 'chunked'])), status: 400 },
+  {
+    name: 'Content-Length with Transfer-Encoding (smuggling)',
+    request: () => upload(withId(['Content-Length', '5'], ['Transfer-Encoding', 'chunked'])),
+    status: 400,
+  },
   { name: 'a 20 KiB header', request: () => upload(withId(['X-Big', 'a'.repeat(20 * 1024)])), status: 431 },
   { name: 'a 64 KiB request target', request: () => upload(withId(), (m) => `/files?path=${encodeURIComponent(m)}&pad=${'a'.repeat(64 * 1024)}`), status: 431 },
   { name: 'a 1 MiB header', request: () => upload(withId(['X-Big', 'a'.repeat(1024 * 1024)])), status: 431 },
@@ -195,12 +269,28 @@ describe('client aborts and envd deaths never take the daemon down', () => {
       const pending: Array<Promise<Socket>> = [];
       // envd answers these at once (no token: 401) while their bodies are still open.
       for (let i = 0; i < 40; i++) {
-        pending.push(openRequest(chunked('/process.Process/Start', [['Content-Type', 'application/connect+json'], ['Connect-Protocol-Version', '1']]), true));
+        pending.push(
+          openRequest(
+            chunked('/process.Process/Start', [
+              ['Content-Type', 'application/connect+json'],
+              ['Connect-Protocol-Version', '1'],
+            ]),
+            true,
+          ),
+        );
       }
       const early = await Promise.all(pending.splice(0));
       // Uploads in progress, to be cut mid-body.
       for (let i = 0; i < 8; i++) {
-        pending.push(openRequest(chunked(`/files?path=/tmp/cut-${i}`, [['X-Access-Token', victim.token!], ['Content-Type', 'application/octet-stream']]), false));
+        pending.push(
+          openRequest(
+            chunked(`/files?path=/tmp/cut-${i}`, [
+              ['X-Access-Token', victim.token!],
+              ['Content-Type', 'application/octet-stream'],
+            ]),
+            false,
+          ),
+        );
       }
       // Streams of a running process, to be cut mid-stream.
       for (let i = 0; i < 4; i++) {

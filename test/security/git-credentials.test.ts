@@ -98,14 +98,16 @@ function filesUnder(dir: string): Array<[string, string]> {
 }
 
 describe('git credentials never leak', () => {
-  it('control: the official SDK\'s clone with credentials shows the password in a command line, and the watcher catches it', async () => {
+  it("control: the official SDK's clone with credentials shows the password in a command line, and the watcher catches it", async () => {
     process.env.E2B_API_URL = backend.url;
     process.env.E2B_SANDBOX_URL = backend.url;
     process.env.E2B_API_KEY = backend.apiKey;
     const sdk = await SdkSandbox.connect(sandbox.sandboxId);
-    const { seen, rounds } = await watched(() => sdk.git.clone(server.repoUrl('secret'), { path: '/home/user/control', username, password }).catch(() => undefined));
+    const { seen, rounds } = await watched(() =>
+      sdk.git.clone(server.repoUrl('secret'), { path: '/home/user/control', username, password }).catch(() => undefined),
+    );
     expect(rounds).toBeGreaterThan(3);
-    expect(leaks(seen).length, 'the SDK puts the password in the URL on git\'s command line').toBeGreaterThan(0);
+    expect(leaks(seen).length, "the SDK puts the password in the URL on git's command line").toBeGreaterThan(0);
     await run(sandbox, 'rm -rf /home/user/control');
   });
 
@@ -132,21 +134,24 @@ describe('git credentials never leak', () => {
     expect(config).not.toContain(username);
     // everything the sandbox wrote: its / and its upper layers of /usr, /etc, ...
     const folder = requireSandboxFolder(backend.home, sandbox.sandboxId);
-    const found = filesUnder(join(folder, 'fs')).concat(filesUnder(join(folder, 'upper')))
+    const found = filesUnder(join(folder, 'fs'))
+      .concat(filesUnder(join(folder, 'upper')))
       .filter(([, text]) => leaks(text).length > 0)
       .map(([path]) => path);
     expect(found).toEqual([]);
   });
 
-  it('rejected credentials: GitAuthError, and neither its message nor git\'s output in its cause holds the password', async () => {
-    const error = await sandbox.git.clone(server.repoUrl('secret'), { path: '/home/user/rejected', username, password: `${password}x` }).catch((e: unknown) => e);
+  it("rejected credentials: GitAuthError, and neither its message nor git's output in its cause holds the password", async () => {
+    const error = await sandbox.git
+      .clone(server.repoUrl('secret'), { path: '/home/user/rejected', username, password: `${password}x` })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GitAuthError);
     const cause = (error as GitAuthError).cause as { stdout: string; stderr: string };
     expect(cause.stderr).toMatch(/Authentication failed/);
     expect(leaks(`${(error as Error).message}\n${cause.stdout}\n${cause.stderr}\n${String((error as Error).stack)}`)).toEqual([]);
   });
 
-  it('a remote that redirects elsewhere does not get the credentials sent there: they are for the remote\'s own host', async () => {
+  it("a remote that redirects elsewhere does not get the credentials sent there: they are for the remote's own host", async () => {
     // A hostile (or compromised) server answers every request with a redirect to another host,
     // which asks for Basic auth: git would hand that host whatever its credential helper gives.
     const elsewhere = await startGitServer();
@@ -162,7 +167,9 @@ describe('git credentials never leak', () => {
     try {
       const port = (redirector.address() as AddressInfo).port;
       await relay?.start(port);
-      const error = await sandbox.git.clone(`http://${relay?.ip ?? '127.0.0.1'}:${port}/secret.git`, { path: '/home/user/redirected', username, password }).catch((e: unknown) => e);
+      const error = await sandbox.git
+        .clone(`http://${relay?.ip ?? '127.0.0.1'}:${port}/secret.git`, { path: '/home/user/redirected', username, password })
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(GitAuthError);
       // the other host was asked (git followed the redirect), and never got a credential
       expect(elsewhere.requests.length).toBeGreaterThan(0);
@@ -175,7 +182,7 @@ describe('git credentials never leak', () => {
     }
   });
 
-  it('the backend\'s log, the sandbox\'s log and the library\'s debug log hold no credential', async () => {
+  it("the backend's log, the sandbox's log and the library's debug log hold no credential", async () => {
     expect(debugLines.length).toBeGreaterThan(0);
     expect(leaks(debugLines.join('\n'))).toEqual([]);
     expect(leaks(backend.output())).toEqual([]);

@@ -37,7 +37,10 @@ describe('root in a sandbox cannot reach the host kernel', () => {
   );
 
   it('/proc/sysrq-trigger and /sys are read-only where they exist', async () => {
-    const res = await run(sandbox, `for p in /proc/sysrq-trigger /sys/kernel/mm/transparent_hugepage/enabled /sys/power/state; do test -e $p && ${openForWrite('$p')}; done; true`);
+    const res = await run(
+      sandbox,
+      `for p in /proc/sysrq-trigger /sys/kernel/mm/transparent_hugepage/enabled /sys/power/state; do test -e $p && ${openForWrite('$p')}; done; true`,
+    );
     for (const line of res.stdout.trim().split('\n').filter(Boolean)) expect(line).not.toBe('OK');
   });
 

@@ -137,7 +137,10 @@ describe('POST /files with a malformed multipart body: 4xx, nothing written, the
   });
 
   it('a body that ends inside the headers of its first part', async () => {
-    await attack(({ sandbox, dir }) => post(sandbox, Buffer.from(`--${B}\r\nContent-Disposition: form-data; name="file"; filename="${dir}/keep.txt"`), FORM), 400);
+    await attack(
+      ({ sandbox, dir }) => post(sandbox, Buffer.from(`--${B}\r\nContent-Disposition: form-data; name="file"; filename="${dir}/keep.txt"`), FORM),
+      400,
+    );
   });
 
   it('a multipart Content-Type without a boundary', async () => {
@@ -145,7 +148,10 @@ describe('POST /files with a malformed multipart body: 4xx, nothing written, the
   });
 
   it('a boundary the body does not use', async () => {
-    await attack(({ sandbox, dir }) => post(sandbox, Buffer.concat([part(fileHeaders(`${dir}/keep.txt`), 'new'), closing]), 'multipart/form-data; boundary=not-the-one'), 400);
+    await attack(
+      ({ sandbox, dir }) => post(sandbox, Buffer.concat([part(fileHeaders(`${dir}/keep.txt`), 'new'), closing]), 'multipart/form-data; boundary=not-the-one'),
+      400,
+    );
   });
 
   it('an empty body', async () => {
@@ -207,7 +213,12 @@ describe('POST /files with a malformed multipart body: 4xx, nothing written, the
       for (const path of [`${v.dir}/sub/new.bin`, `${v.dir}/keep.txt`]) {
         const socket = connect(backend.port, '127.0.0.1');
         await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
-        const headers = Object.entries({ ...envdHeaders(v.sandbox), 'Content-Type': 'application/octet-stream', 'Content-Length': String(1 << 20), Host: `127.0.0.1:${backend.port}` });
+        const headers = Object.entries({
+          ...envdHeaders(v.sandbox),
+          'Content-Type': 'application/octet-stream',
+          'Content-Length': String(1 << 20),
+          Host: `127.0.0.1:${backend.port}`,
+        });
         socket.write(`POST /files?username=root&path=${encodeURIComponent(path)} HTTP/1.1\r\n${headers.map(([k, h]) => `${k}: ${h}\r\n`).join('')}\r\n`);
         for (let i = 0; i < 16; i++) {
           socket.write(Buffer.alloc(16 << 10, 'r'));
@@ -229,7 +240,10 @@ describe('POST /files with a malformed multipart body: 4xx, nothing written, the
       ({ sandbox, dir }) =>
         post(
           sandbox,
-          Buffer.concat([part([`Content-Disposition: form-data; name="file"; filename="${dir}/keep.txt"`, 'Content-Type: multipart/mixed; boundary=inner'], inner), closing]),
+          Buffer.concat([
+            part([`Content-Disposition: form-data; name="file"; filename="${dir}/keep.txt"`, 'Content-Type: multipart/mixed; boundary=inner'], inner),
+            closing,
+          ]),
           FORM,
         ),
       400,
@@ -250,7 +264,11 @@ describe('POST /files with a malformed multipart body: 4xx, nothing written, the
   it('a multi-file body whose second part is cut off: the first, complete file does not land either', async () => {
     await attack(
       ({ sandbox, dir }) =>
-        post(sandbox, Buffer.concat([part(fileHeaders(`${dir}/first.txt`), 'first'), head(...fileHeaders(`${dir}/keep.txt`)), Buffer.from('second, cut')]), FORM),
+        post(
+          sandbox,
+          Buffer.concat([part(fileHeaders(`${dir}/first.txt`), 'first'), head(...fileHeaders(`${dir}/keep.txt`)), Buffer.from('second, cut')]),
+          FORM,
+        ),
       400,
     );
   });
@@ -275,7 +293,10 @@ describe('POST /files with a malformed multipart body: 4xx, nothing written, the
           expect(res.status, await res.text()).toBe(200);
           // the next requests go over the daemon's kept-alive connections to envd
           for (let i = 0; i < 3; i++) {
-            const read = await fetch(`${backend.url}/files?path=${encodeURIComponent(`${v.dir}/keep.txt`)}`, { headers: envdHeaders(v.sandbox), signal: AbortSignal.timeout(10_000) });
+            const read = await fetch(`${backend.url}/files?path=${encodeURIComponent(`${v.dir}/keep.txt`)}`, {
+              headers: envdHeaders(v.sandbox),
+              signal: AbortSignal.timeout(10_000),
+            });
             expect(await read.text()).toBe(ORIGINAL);
           }
         }
@@ -301,21 +322,32 @@ describe('POST /files with a malformed multipart body: 4xx, nothing written, the
 
   it('a gzip request body that is not gzip after its first bytes (multipart and raw)', async () => {
     const corrupt = (bytes: Buffer) => Buffer.concat([gzipSync(bytes).subarray(0, 12), Buffer.alloc(64 << 10, 'g')]);
-    await attack(async ({ sandbox, dir }) => {
-      const raw = await postGzip(sandbox, corrupt(Buffer.from('new')), 'application/octet-stream', `path=${encodeURIComponent(`${dir}/keep.txt`)}`);
-      expectEnvdError(raw, 400, /gzip/);
-      return postGzip(sandbox, corrupt(Buffer.concat([part(fileHeaders(`${dir}/keep.txt`), 'new'), closing])), FORM);
-    }, 400, /gzip/);
+    await attack(
+      async ({ sandbox, dir }) => {
+        const raw = await postGzip(sandbox, corrupt(Buffer.from('new')), 'application/octet-stream', `path=${encodeURIComponent(`${dir}/keep.txt`)}`);
+        expectEnvdError(raw, 400, /gzip/);
+        return postGzip(sandbox, corrupt(Buffer.concat([part(fileHeaders(`${dir}/keep.txt`), 'new'), closing])), FORM);
+      },
+      400,
+      /gzip/,
+    );
   });
 
   it('a well-formed gzip stream of a multipart body cut inside its part', async () => {
-    await attack(({ sandbox, dir }) => postGzip(sandbox, gzipSync(Buffer.concat([head(...fileHeaders(`${dir}/sub/new.txt`)), Buffer.alloc(1 << 20, 'z')])), FORM), 400);
+    await attack(
+      ({ sandbox, dir }) => postGzip(sandbox, gzipSync(Buffer.concat([head(...fileHeaders(`${dir}/sub/new.txt`)), Buffer.alloc(1 << 20, 'z')])), FORM),
+      400,
+    );
   });
 
   it('a non-multipart Content-Type (text/plain, a urlencoded form, none)', async () => {
     await attack(async ({ sandbox, dir }) => {
       const body = Buffer.from(`file=${encodeURIComponent('new')}`);
-      expectEnvdError(await post(sandbox, body, 'application/x-www-form-urlencoded', `path=${encodeURIComponent(`${dir}/keep.txt`)}`), 400, /unsupported content type/);
+      expectEnvdError(
+        await post(sandbox, body, 'application/x-www-form-urlencoded', `path=${encodeURIComponent(`${dir}/keep.txt`)}`),
+        400,
+        /unsupported content type/,
+      );
       expectEnvdError(await post(sandbox, body, undefined, `path=${encodeURIComponent(`${dir}/keep.txt`)}`), 400, /unsupported content type/);
       return post(sandbox, body, 'text/plain', `path=${encodeURIComponent(`${dir}/keep.txt`)}`);
     }, 400);
@@ -323,7 +355,7 @@ describe('POST /files with a malformed multipart body: 4xx, nothing written, the
 });
 
 describe('uploads that succeed land as in-place writes did', () => {
-  it('a replaced file keeps its mode and becomes the user\'s; a symlink is written through; no temporary stays', async () => {
+  it("a replaced file keeps its mode and becomes the user's; a symlink is written through; no temporary stays", async () => {
     const v = await victim();
     try {
       const keep = join(v.host, 'keep.txt');

@@ -36,7 +36,10 @@ beforeAll(async () => {
   ]);
   await Promise.all([startApp(backend, open, ['http', String(APP), 'open']), startApp(backend, other, ['http', String(APP), 'other'])]);
   // the private one's app is started through envd (which wants no traffic token) and checked below
-  await privateBox.files.write('/tmp/port-app.cjs', await (await import('node:fs/promises')).readFile(new URL('../helpers/port-app.cjs', import.meta.url), 'utf8'));
+  await privateBox.files.write(
+    '/tmp/port-app.cjs',
+    await (await import('node:fs/promises')).readFile(new URL('../helpers/port-app.cjs', import.meta.url), 'utf8'),
+  );
   await privateBox.commands.run(`node /tmp/port-app.cjs http ${APP} private`, { background: true, timeoutMs: 0 });
 }, 180_000);
 
@@ -64,21 +67,35 @@ describe('a web page cannot reach the control plane or envd through sandbox port
 
   it("a page served by a sandbox's port (its Origin) is refused by the control plane and by envd, by host or by header", async () => {
     for (const origin of [`http://${appHost(open)}`, `http://${APP}-${other.sandboxId}.localhost:${P()}`, 'http://evil.example']) {
-      const page: Array<[string, string]> = [['Origin', origin], ['Sec-Fetch-Site', 'cross-site']];
+      const page: Array<[string, string]> = [
+        ['Origin', origin],
+        ['Sec-Fetch-Site', 'cross-site'],
+      ];
       const control = await get('/sandboxes', [['Host', `127.0.0.1:${P()}`], ...page]);
       expect(control.status, origin).toBe(403);
       const envdByHost = await get('/envs', [['Host', `49983-${other.sandboxId}.localhost:${P()}`], ...page]);
       expect(envdByHost.status, origin).toBe(403);
       const envdByHeader = await get('/envs', [['Host', `localhost:${P()}`], ['E2b-Sandbox-Id', other.sandboxId], ['E2b-Sandbox-Port', '49983'], ...page]);
       expect(envdByHeader.status, origin).toBe(403);
-      const upload = await get(`/files?path=%2Ftmp%2Fx`, [['Host', `49983-${other.sandboxId}.localhost:${P()}`], ['Origin', origin]], 'POST');
+      const upload = await get(
+        `/files?path=%2Ftmp%2Fx`,
+        [
+          ['Host', `49983-${other.sandboxId}.localhost:${P()}`],
+          ['Origin', origin],
+        ],
+        'POST',
+      );
       expect(upload.status, origin).toBe(403);
     }
   });
 
   it('DNS rebinding gets nowhere: a foreign Host naming a sandbox port is refused', async () => {
     for (const host of [`${APP}-${open.sandboxId}.localhost.evil.example:${P()}`, `evil.example:${P()}`, `${APP}-${open.sandboxId}.localhost:${P() + 1}`]) {
-      const res = await get('/', [['Host', host], ['E2b-Sandbox-Id', open.sandboxId], ['E2b-Sandbox-Port', String(APP)]]);
+      const res = await get('/', [
+        ['Host', host],
+        ['E2b-Sandbox-Id', open.sandboxId],
+        ['E2b-Sandbox-Port', String(APP)],
+      ]);
       expect(res.status, host).toBe(403);
     }
   });
@@ -95,7 +112,13 @@ describe('a web page cannot reach the control plane or envd through sandbox port
     expect(fromPage.status).toBe(403);
     const fromSandboxPage = await get(`/sandboxes/${open.sandboxId}/ports/${APP}`, [...ws, ['Origin', `http://${appHost(other)}`]]);
     expect(fromSandboxPage.status).toBe(403);
-    const crossSite = await get(`/sandboxes/${open.sandboxId}/ports/${APP}`, [['Host', `127.0.0.1:${P()}`], ['Connection', 'Upgrade'], ['Upgrade', 'tcp'], ['Sec-Fetch-Site', 'cross-site'], ['X-API-Key', backend.apiKey]]);
+    const crossSite = await get(`/sandboxes/${open.sandboxId}/ports/${APP}`, [
+      ['Host', `127.0.0.1:${P()}`],
+      ['Connection', 'Upgrade'],
+      ['Upgrade', 'tcp'],
+      ['Sec-Fetch-Site', 'cross-site'],
+      ['X-API-Key', backend.apiKey],
+    ]);
     expect(crossSite.status).toBe(403);
     // even with the key, a WebSocket is not what the endpoint speaks
     const wsWithKey = await get(`/sandboxes/${open.sandboxId}/ports/${APP}`, [...ws, ['X-API-Key', backend.apiKey]]);
@@ -126,7 +149,9 @@ describe('the port-forward endpoint wants the API key', () => {
     await once(socket, 'connect');
     let text = '';
     socket.on('data', (d: Buffer) => (text += d.toString()));
-    socket.write(`GET /sandboxes/${open.sandboxId}/ports/${APP} HTTP/1.1\r\nHost: 127.0.0.1:${P()}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nX-API-Key: ${backend.apiKey}\r\n\r\n`);
+    socket.write(
+      `GET /sandboxes/${open.sandboxId}/ports/${APP} HTTP/1.1\r\nHost: 127.0.0.1:${P()}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nX-API-Key: ${backend.apiKey}\r\n\r\n`,
+    );
     await until('the 101', async () => (text.includes('\r\n\r\n') ? true : undefined));
     expect(text).toMatch(/^HTTP\/1\.1 101 Switching Protocols\r\n/);
     socket.write('GET /raw HTTP/1.0\r\n\r\n');
@@ -137,7 +162,10 @@ describe('the port-forward endpoint wants the API key', () => {
 
   it('a plain GET (no upgrade) is told what to send, with the key; without it, 401', async () => {
     expect((await get(`/sandboxes/${open.sandboxId}/ports/${APP}`, [['Host', `127.0.0.1:${P()}`]])).status).toBe(401);
-    const res = await get(`/sandboxes/${open.sandboxId}/ports/${APP}`, [['Host', `127.0.0.1:${P()}`], ['X-API-Key', backend.apiKey]]);
+    const res = await get(`/sandboxes/${open.sandboxId}/ports/${APP}`, [
+      ['Host', `127.0.0.1:${P()}`],
+      ['X-API-Key', backend.apiKey],
+    ]);
     expect(res.status).toBe(426);
     expect(res.headers.upgrade).toBe('tcp');
   });
@@ -145,14 +173,24 @@ describe('the port-forward endpoint wants the API key', () => {
 
 describe('nobody speaks as the platform', () => {
   it("a client's X-E2b-Ts-Platform never reaches the application (nor envd: see 01-init-bypass)", async () => {
-    const res = await get('/', [['Host', appHost(open)], ['X-E2b-Ts-Platform', 'forged'], ['x-e2b-ts-platform', 'again']]);
+    const res = await get('/', [
+      ['Host', appHost(open)],
+      ['X-E2b-Ts-Platform', 'forged'],
+      ['x-e2b-ts-platform', 'again'],
+    ]);
     expect(res.status).toBe(200);
     expect(JSON.stringify(json(res).headers).toLowerCase()).not.toContain('x-e2b-ts-platform');
   });
 
   it('a CONNECT to the daemon opens no tunnel, whatever it names and whatever secret it forges', async () => {
     for (const target of [`localhost:${APP}`, `${appHost(open)}`, `127.0.0.1:${P()}`]) {
-      const res = await sendRaw(P(), Buffer.from(`CONNECT ${target} HTTP/1.1\r\nHost: ${appHost(open)}\r\nX-E2b-Ts-Platform: forged\r\nE2b-Sandbox-Id: ${open.sandboxId}\r\nE2b-Sandbox-Port: ${APP}\r\n\r\nGET / HTTP/1.0\r\n\r\n`), 15_000);
+      const res = await sendRaw(
+        P(),
+        Buffer.from(
+          `CONNECT ${target} HTTP/1.1\r\nHost: ${appHost(open)}\r\nX-E2b-Ts-Platform: forged\r\nE2b-Sandbox-Id: ${open.sandboxId}\r\nE2b-Sandbox-Port: ${APP}\r\n\r\nGET / HTTP/1.0\r\n\r\n`,
+        ),
+        15_000,
+      );
       expect(res.status, target).not.toBe(200);
       expect(res.body, target).not.toContain('"name":"open"');
     }
@@ -178,29 +216,59 @@ describe('allowPublicTraffic: false wants the traffic access token, as on E2B', 
 
   it('without the header: 403 with E2B’s message; with a wrong token (any length): 403; with the right one: the app', async () => {
     const token = privateBox.trafficAccessToken!;
-    for (const none of [[['Host', host()]], [['Host', host()], ['e2b-traffic-access-token', '']]] as Array<Array<[string, string]>>) {
+    for (const none of [
+      [['Host', host()]],
+      [
+        ['Host', host()],
+        ['e2b-traffic-access-token', ''],
+      ],
+    ] as Array<Array<[string, string]>>) {
       const missing = await get('/', none);
       expect(missing.status).toBe(403);
-      expect(json(missing)).toEqual({ sandboxId: privateBox.sandboxId, message: "Sandbox is secured with traffic access token. Token header 'e2b-traffic-access-token' is missing", code: 403 });
+      expect(json(missing)).toEqual({
+        sandboxId: privateBox.sandboxId,
+        message: "Sandbox is secured with traffic access token. Token header 'e2b-traffic-access-token' is missing",
+        code: 403,
+      });
     }
     for (const wrong of ['0'.repeat(64), token.slice(0, -1), `${token}0`, token.toUpperCase(), 'x', open.envdAccessToken ?? 'x', `${token}, ${token}`]) {
-      const res = await get('/', [['Host', host()], ['e2b-traffic-access-token', wrong]]);
+      const res = await get('/', [
+        ['Host', host()],
+        ['e2b-traffic-access-token', wrong],
+      ]);
       expect(res.status, wrong).toBe(403);
       expect(json(res).message).toBe("Sandbox is secured with traffic access token. Provided token in header 'e2b-traffic-access-token' is invalid");
     }
-    const repeated = await get('/', [['Host', host()], ['e2b-traffic-access-token', token], ['e2b-traffic-access-token', token]]);
+    const repeated = await get('/', [
+      ['Host', host()],
+      ['e2b-traffic-access-token', token],
+      ['e2b-traffic-access-token', token],
+    ]);
     expect(repeated.status).toBe(403);
     const ok = await until('the private app', async () => {
-      const res = await get('/', [['Host', host()], ['E2B-Traffic-Access-Token', token]]);
+      const res = await get('/', [
+        ['Host', host()],
+        ['E2B-Traffic-Access-Token', token],
+      ]);
       return res.status === 200 ? res : undefined;
     });
     expect(json(ok)).toMatchObject({ name: 'private' });
   });
 
   it('the same by header routing, and for a WebSocket upgrade', async () => {
-    const byHeader = await get('/', [['Host', `127.0.0.1:${P()}`], ['E2b-Sandbox-Id', privateBox.sandboxId], ['E2b-Sandbox-Port', String(APP)]]);
+    const byHeader = await get('/', [
+      ['Host', `127.0.0.1:${P()}`],
+      ['E2b-Sandbox-Id', privateBox.sandboxId],
+      ['E2b-Sandbox-Port', String(APP)],
+    ]);
     expect(byHeader.status).toBe(403);
-    const ws = await get('/ws', [['Host', host()], ['Connection', 'Upgrade'], ['Upgrade', 'websocket'], ['Sec-WebSocket-Version', '13'], ['Sec-WebSocket-Key', 'dGhlIHNhbXBsZSBub25jZQ==']]);
+    const ws = await get('/ws', [
+      ['Host', host()],
+      ['Connection', 'Upgrade'],
+      ['Upgrade', 'websocket'],
+      ['Sec-WebSocket-Version', '13'],
+      ['Sec-WebSocket-Key', 'dGhlIHNhbXBsZSBub25jZQ=='],
+    ]);
     expect(ws.status).toBe(403);
   });
 
@@ -214,7 +282,10 @@ describe('allowPublicTraffic: false wants the traffic access token, as on E2B', 
     const res = await get('/', [['Host', appHost(sleeper)]]);
     expect(res.status).toBe(403);
     expect((await Sandbox.getInfo(sleeper.sandboxId, connection(backend))).state).toBe('paused');
-    const woken = await get('/', [['Host', appHost(sleeper)], ['e2b-traffic-access-token', sleeper.trafficAccessToken!]]);
+    const woken = await get('/', [
+      ['Host', appHost(sleeper)],
+      ['e2b-traffic-access-token', sleeper.trafficAccessToken!],
+    ]);
     // resumed (nothing listens on the port in it, so 502), and running now
     expect(woken.status).toBe(502);
     expect((await Sandbox.getInfo(sleeper.sandboxId, connection(backend))).state).toBe('running');

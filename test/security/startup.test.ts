@@ -70,14 +70,20 @@ describe('start-up', () => {
     // A `bwrap` first on PATH that asks the real one for a mount that cannot be made.
     const bin = scratch('e2bts-bwrap-wrapper-');
     const realBwrap = spawnSync('sh', ['-c', 'command -v bwrap'], { encoding: 'utf8' }).stdout.trim();
-    writeFileSync(join(bin, 'bwrap'), `#!/bin/sh\ncase "$1" in --args) exec ${realBwrap} --ro-bind /nonexistent-e2bts-source /mnt "$@";; esac\nexec ${realBwrap} "$@"\n`, { mode: 0o755 });
+    writeFileSync(
+      join(bin, 'bwrap'),
+      `#!/bin/sh\ncase "$1" in --args) exec ${realBwrap} --ro-bind /nonexistent-e2bts-source /mnt "$@";; esac\nexec ${realBwrap} "$@"\n`,
+      { mode: 0o755 },
+    );
     const home = join(scratch('e2bts-bwrap-error-'), 'state');
     const env = { E2B_TS_HOME: home, E2B_TS_RUNTIME: 'bubblewrap', PATH: `${bin}:${process.env.PATH}` };
     try {
       const res = await runCli(['--local', 'sandbox', 'create'], { env });
       expect(res.code).toBe(1);
       expect(res.stderr.trim().split('\n')).toHaveLength(1);
-      expect(res.stderr).toContain("could not start the sandbox: the sandbox exited before envd was ready (exit code 1): bwrap: Can't find source path /nonexistent-e2bts-source");
+      expect(res.stderr).toContain(
+        "could not start the sandbox: the sandbox exited before envd was ready (exit code 1): bwrap: Can't find source path /nonexistent-e2bts-source",
+      );
     } finally {
       await stopBackend(home);
     }
@@ -101,7 +107,11 @@ describe.skipIf(skipUnprivileged !== undefined)('a backend run by an ordinary ac
     const home = join(base, 'state');
     const env = { E2B_TS_HOME: home, HOME: base };
     try {
-      const res = await user.run(process.execPath, [cliBin, '--local', 'run', '--', 'sh', '-c', 'id -un; cat /etc/hostname; test -e /etc/ssl/private/x; ls /var/lib | wc -l; echo done'], { env, timeoutMs: 60_000 });
+      const res = await user.run(
+        process.execPath,
+        [cliBin, '--local', 'run', '--', 'sh', '-c', 'id -un; cat /etc/hostname; test -e /etc/ssl/private/x; ls /var/lib | wc -l; echo done'],
+        { env, timeoutMs: 60_000 },
+      );
       expect(res.code, res.stderr).toBe(0);
       expect(res.stdout.trim().split('\n')).toEqual(['user', 'e2b', '0', 'done']);
     } finally {

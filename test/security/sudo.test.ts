@@ -27,7 +27,8 @@ afterAll(async () => {
   await backend?.dispose();
 });
 
-const IDENTITY = 'for n in mnt pid net user ipc uts cgroup; do readlink /proc/self/ns/$n; done; grep -E "^(CapEff|CapBnd|NoNewPrivs|Seccomp):" /proc/self/status';
+const IDENTITY =
+  'for n in mnt pid net user ipc uts cgroup; do readlink /proc/self/ns/$n; done; grep -E "^(CapEff|CapBnd|NoNewPrivs|Seccomp):" /proc/self/status';
 
 describe('sudo, attacked from inside the sandbox', () => {
   it('a command through sudo has exactly what a root command has: same namespaces, capabilities, NoNewPrivs', async () => {

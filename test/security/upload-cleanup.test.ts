@@ -44,7 +44,9 @@ describe('the clean-up of upload temporaries stays in the sandbox', () => {
     const home = join(requireSandboxFolder(backend.home, sandbox.sandboxId), 'fs', 'home', 'user');
     expect(existsSync(join(home, TEMP(5)))).toBe(true);
     // envd dies: the daemon cleans the files before it starts envd again
-    const record = JSON.parse(readFileSync(join(requireSandboxFolder(backend.home, sandbox.sandboxId), 'sandbox.json'), 'utf8')) as { process: { pid: number } };
+    const record = JSON.parse(readFileSync(join(requireSandboxFolder(backend.home, sandbox.sandboxId), 'sandbox.json'), 'utf8')) as {
+      process: { pid: number };
+    };
     process.kill(record.process.pid, 'SIGKILL');
     for (let i = 0; i < 300 && existsSync(join(home, TEMP(5))); i++) await new Promise((r) => setTimeout(r, 100));
     expect(existsSync(join(home, TEMP(5)))).toBe(false);

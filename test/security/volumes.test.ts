@@ -38,7 +38,10 @@ function volumeData(home: string, volumeId: string): string {
 async function content(method: string, route: string, query: Record<string, string>, body?: string): Promise<{ status: number; body: Json; text: string }> {
   const res = await fetch(`${backend.url}/volumecontent/${id}/${route}?${new URLSearchParams(query)}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': route === 'path' ? 'application/json' : 'application/octet-stream' } : {}) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body !== undefined ? { 'content-type': route === 'path' ? 'application/json' : 'application/octet-stream' } : {}),
+    },
     ...(body !== undefined ? { body } : {}),
   });
   const text = await res.text();
@@ -53,7 +56,11 @@ async function content(method: string, route: string, query: Record<string, stri
 
 beforeAll(async () => {
   backend = await startLocalBackend();
-  const res = await fetch(`${backend.url}/volumes`, { method: 'POST', headers: { 'X-API-Key': backend.apiKey, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'hostile' }) });
+  const res = await fetch(`${backend.url}/volumes`, {
+    method: 'POST',
+    headers: { 'X-API-Key': backend.apiKey, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'hostile' }),
+  });
   const created = (await res.json()) as { volumeID: string; token: string };
   id = created.volumeID;
   token = created.token;
@@ -130,7 +137,14 @@ describe('a hostile tree inside a volume', () => {
 
   it('".." never leaves the volume', async () => {
     for (const path of ['..', '../', '/../../etc/passwd', 'a/../../x', '/./../secret']) {
-      for (const [method, route] of [['GET', 'file'], ['GET', 'path'], ['GET', 'dir'], ['PUT', 'file'], ['DELETE', 'path'], ['POST', 'dir']] as const) {
+      for (const [method, route] of [
+        ['GET', 'file'],
+        ['GET', 'path'],
+        ['GET', 'dir'],
+        ['PUT', 'file'],
+        ['DELETE', 'path'],
+        ['POST', 'dir'],
+      ] as const) {
         const res = await content(method, route, { path }, method === 'PUT' ? 'x' : undefined);
         expect(res.status, `${method} ${route} ${path}`).toBe(400);
         expect(res.body.message).toMatch(/\.\./);
@@ -143,7 +157,10 @@ describe('uploads', () => {
   it('a body cut off mid-upload leaves neither the file nor a temporary, and an existing file keeps its content', async () => {
     const { connect } = await import('node:net');
     expect((await content('PUT', 'file', { path: '/kept.txt' }, 'old content')).status).toBe(201);
-    for (const [path, force] of [['/cut.txt', 'false'], ['/kept.txt', 'true']]) {
+    for (const [path, force] of [
+      ['/cut.txt', 'false'],
+      ['/kept.txt', 'true'],
+    ]) {
       const socket = connect(backend.port, '127.0.0.1');
       await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
       socket.write(
@@ -156,7 +173,10 @@ describe('uploads', () => {
       socket.destroy();
       const gone = Date.now() + 30_000;
       while (readdirSync(data).some((n) => n.startsWith('.e2b-ts-upload-')) && Date.now() < gone) await new Promise((r) => setTimeout(r, 20));
-      expect(readdirSync(data).filter((n) => n.startsWith('.e2b-ts-upload-')), path).toEqual([]);
+      expect(
+        readdirSync(data).filter((n) => n.startsWith('.e2b-ts-upload-')),
+        path,
+      ).toEqual([]);
     }
     expect(readdirSync(data)).not.toContain('cut.txt');
     expect(readFileSync(join(data, 'kept.txt'), 'utf8')).toBe('old content');
@@ -166,9 +186,22 @@ describe('uploads', () => {
 describe('who can reach the content API', () => {
   it('a web page cannot: a foreign Origin or Host is refused before the token is looked at', async () => {
     const target = `/volumecontent/${id}/file?path=%2Flink-file`;
-    const origin = await rawRequest(backend.port, { target, headers: [['Host', `127.0.0.1:${backend.port}`], ['Origin', 'https://attacker.example'], ['Authorization', `Bearer ${token}`]] });
+    const origin = await rawRequest(backend.port, {
+      target,
+      headers: [
+        ['Host', `127.0.0.1:${backend.port}`],
+        ['Origin', 'https://attacker.example'],
+        ['Authorization', `Bearer ${token}`],
+      ],
+    });
     expect(origin.status).toBe(403);
-    const rebinding = await rawRequest(backend.port, { target, headers: [['Host', `attacker.example:${backend.port}`], ['Authorization', `Bearer ${token}`]] });
+    const rebinding = await rawRequest(backend.port, {
+      target,
+      headers: [
+        ['Host', `attacker.example:${backend.port}`],
+        ['Authorization', `Bearer ${token}`],
+      ],
+    });
     expect(rebinding.status).toBeGreaterThanOrEqual(400);
     expect(rebinding.body).not.toContain('overwritten');
   });

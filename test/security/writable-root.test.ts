@@ -46,7 +46,7 @@ async function restart(sandbox: Sandbox): Promise<void> {
 }
 
 describe.skipIf(!writable)('root in a sandbox against its writable root', () => {
-  it('links planted where the daemon writes the sandbox\'s /etc files do not make it write a host file', async () => {
+  it("links planted where the daemon writes the sandbox's /etc files do not make it write a host file", async () => {
     const sandbox = await createSandbox(backend);
     try {
       const names = ['hostname', 'hosts', 'machine-id', 'resolv.conf', 'passwd', 'group'];
@@ -71,7 +71,7 @@ describe.skipIf(!writable)('root in a sandbox against its writable root', () => 
         const opened = await run(sandbox, `echo x > ${path} && echo opened || echo refused`);
         expect(opened.stdout.trim(), path).toBe('refused');
       }
-      const options = await run(sandbox, "awk '$5 == \"/\" || $5 == \"/usr\" || $5 == \"/etc\" { print $5, $6 }' /proc/self/mountinfo");
+      const options = await run(sandbox, 'awk \'$5 == "/" || $5 == "/usr" || $5 == "/etc" { print $5, $6 }\' /proc/self/mountinfo');
       const lines = options.stdout.trim().split('\n');
       expect(lines.length).toBeGreaterThanOrEqual(3);
       for (const line of lines) {
@@ -83,7 +83,7 @@ describe.skipIf(!writable)('root in a sandbox against its writable root', () => 
     }
   });
 
-  it('a sandbox\'s mount namespace holds none of another sandbox\'s mounts (its disk, its layers)', async () => {
+  it("a sandbox's mount namespace holds none of another sandbox's mounts (its disk, its layers)", async () => {
     const first = await createSandbox(backend);
     const second = await createSandbox(backend);
     try {
@@ -104,13 +104,15 @@ describe.skipIf(!writable)('root in a sandbox against its writable root', () => 
     }
   });
 
-  it('the host\'s /etc secrets stay hidden whatever root does to the names over them, before and after a restart', async () => {
+  it("the host's /etc secrets stay hidden whatever root does to the names over them, before and after a restart", async () => {
     const sandbox = await createSandbox(backend);
     try {
       const name = SECRET;
       expect((await run(sandbox, `cat ${name}`)).exitCode).not.toBe(0);
       // removing, replacing and renaming around the hidden name changes only the sandbox's view
-      expect((await run(sandbox, `rm -f ${name}; echo mine > ${name} && cat ${name} && rm ${name} && ls /etc | grep -c e2bts-writable-root-secret || true`)).stdout).toBe('mine\n0\n');
+      expect(
+        (await run(sandbox, `rm -f ${name}; echo mine > ${name} && cat ${name} && rm ${name} && ls /etc | grep -c e2bts-writable-root-secret || true`)).stdout,
+      ).toBe('mine\n0\n');
       await restart(sandbox);
       expect((await run(sandbox, `cat ${name}`)).exitCode).not.toBe(0);
       expect((await run(sandbox, 'grep -rl "host secret" /etc 2>/dev/null | wc -l')).stdout.trim()).toBe('0');

@@ -18,7 +18,10 @@ let work: string;
 const terminals: Terminal[] = [];
 
 function open(args: string[]): Terminal {
-  const t = new Terminal(process.execPath, [cliBin, '--local', ...args], { env: cleanEnv({ E2B_TS_HOME: backend.home, TERM: 'xterm-256color' }), cwd: repoRoot });
+  const t = new Terminal(process.execPath, [cliBin, '--local', ...args], {
+    env: cleanEnv({ E2B_TS_HOME: backend.home, TERM: 'xterm-256color' }),
+    cwd: repoRoot,
+  });
   terminals.push(t);
   return t;
 }

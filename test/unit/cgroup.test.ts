@@ -99,7 +99,13 @@ describe('cgroup v2', () => {
   it('a cgroup not delegated to the user: no groups at all (signals for pause), and says why', () => {
     const fs = fakeV2(join(tmp, 'cg'), { readOnly: ['user.slice'] });
     fs.group('user.slice/user-1000.slice/session-2.scope', { procs: [process.pid] });
-    const cgroups = Cgroups.detect(SCOPE, { root: fs.root, selfCgroup: '0::/user.slice/user-1000.slice/session-2.scope\n', uid: 1000, pid: process.pid, io: fs.io });
+    const cgroups = Cgroups.detect(SCOPE, {
+      root: fs.root,
+      selfCgroup: '0::/user.slice/user-1000.slice/session-2.scope\n',
+      uid: 1000,
+      pid: process.pid,
+      io: fs.io,
+    });
     expect(cgroups.usable).toBe(false);
     expect(cgroups.limits.every((l) => !l.enforced && /not delegated/.test(l.detail))).toBe(true);
   });
@@ -165,9 +171,16 @@ describe('cgroup v2', () => {
 describe('cgroup v1', () => {
   const V1 = ['memory', 'pids', 'cpu', 'cpuacct', 'freezer'];
 
-  it('as root: a group per hierarchy under the state folder\'s parent, limits with memsw', async () => {
+  it("as root: a group per hierarchy under the state folder's parent, limits with memsw", async () => {
     const fs = fakeV1(join(tmp, 'cg'));
-    const cgroups = Cgroups.detect(SCOPE, { root: fs.root, selfCgroup: v1SelfCgroup(V1, '/process_api/abc'), uid: 0, pid: process.pid, io: fs.io, swap: false });
+    const cgroups = Cgroups.detect(SCOPE, {
+      root: fs.root,
+      selfCgroup: v1SelfCgroup(V1, '/process_api/abc'),
+      uid: 0,
+      pid: process.pid,
+      io: fs.io,
+      swap: false,
+    });
     expect(cgroups.version).toBe('v1');
     expect(cgroups.limits.every((l) => l.enforced)).toBe(true);
     expect(byKind(cgroups).memory.detail).toMatch(/memsw/);
@@ -226,7 +239,14 @@ describe('cgroup v1', () => {
 
   it('a kernel without CFS bandwidth control, or without a pids hierarchy, says so', () => {
     const fs = fakeV1(join(tmp, 'cg'), { hierarchies: ['memory', 'cpu', 'cpuacct', 'freezer'], cfsQuota: false });
-    const cgroups = Cgroups.detect(SCOPE, { root: fs.root, selfCgroup: v1SelfCgroup(['memory', 'cpu', 'cpuacct', 'freezer']), uid: 0, pid: process.pid, io: fs.io, swap: false });
+    const cgroups = Cgroups.detect(SCOPE, {
+      root: fs.root,
+      selfCgroup: v1SelfCgroup(['memory', 'cpu', 'cpuacct', 'freezer']),
+      uid: 0,
+      pid: process.pid,
+      io: fs.io,
+      swap: false,
+    });
     const k = byKind(cgroups);
     expect(k.memory.enforced).toBe(true);
     expect(k.cpu).toMatchObject({ enforced: false, detail: expect.stringMatching(/CFS bandwidth/) });
@@ -244,7 +264,13 @@ describe('cgroup v1', () => {
 
 describe('no cgroups', () => {
   it('a tree with neither v2 nor v1 hierarchies says so', () => {
-    const cgroups = Cgroups.detect(SCOPE, { root: join(tmp, 'nothing'), selfCgroup: '', uid: 0, pid: process.pid, io: fakeV1(join(tmp, 'x'), { hierarchies: [] }).io });
+    const cgroups = Cgroups.detect(SCOPE, {
+      root: join(tmp, 'nothing'),
+      selfCgroup: '',
+      uid: 0,
+      pid: process.pid,
+      io: fakeV1(join(tmp, 'x'), { hierarchies: [] }).io,
+    });
     expect(cgroups.usable).toBe(false);
     expect(cgroups.limits.every((l) => !l.enforced && /no cgroup file system/.test(l.detail))).toBe(true);
   });

@@ -60,7 +60,16 @@ describe('formats', () => {
 
 describe('tables', () => {
   it('TSV without header when piped', () => {
-    expect(renderTable(['A', 'B'], [['1', 'x\ty'], ['2', '']], { tty: false, color: plain })).toBe('1\tx y\n2\t\n');
+    expect(
+      renderTable(
+        ['A', 'B'],
+        [
+          ['1', 'x\ty'],
+          ['2', ''],
+        ],
+        { tty: false, color: plain },
+      ),
+    ).toBe('1\tx y\n2\t\n');
   });
   it('aligned with header on a terminal, cut to the width', () => {
     const out = renderTable(['ID', 'NAME'], [['1', 'a'.repeat(50)]], { tty: true, color: plain, width: 20 });
@@ -70,8 +79,24 @@ describe('tables', () => {
     expect(lines[1].endsWith('…')).toBe(true);
   });
   it('details', () => {
-    expect(renderDetails([['id', 'x'], ['state', 'running']], { tty: false, color: plain })).toBe('id\tx\nstate\trunning\n');
-    expect(renderDetails([['id', 'x'], ['state', 'running']], { tty: true, color: plain })).toBe('id:    x\nstate: running\n');
+    expect(
+      renderDetails(
+        [
+          ['id', 'x'],
+          ['state', 'running'],
+        ],
+        { tty: false, color: plain },
+      ),
+    ).toBe('id\tx\nstate\trunning\n');
+    expect(
+      renderDetails(
+        [
+          ['id', 'x'],
+          ['state', 'running'],
+        ],
+        { tty: true, color: plain },
+      ),
+    ).toBe('id:    x\nstate: running\n');
   });
 });
 
@@ -96,7 +121,16 @@ describe('sandbox renderers', () => {
     expect(pairs).toContainEqual(['ends', '2026-01-01T12:04:00.000Z']);
   });
   it('details list volume mounts (names sanitized), and nothing when there are none', () => {
-    const pairs = sandboxDetails({ ...info, volumeMounts: [{ name: 'data', path: '/mnt/data' }, { name: 'x\x1b[2J', path: '/y' }] }, { tty: false, now });
+    const pairs = sandboxDetails(
+      {
+        ...info,
+        volumeMounts: [
+          { name: 'data', path: '/mnt/data' },
+          { name: 'x\x1b[2J', path: '/y' },
+        ],
+      },
+      { tty: false, now },
+    );
     expect(pairs).toContainEqual(['volumes', 'data:/mnt/data, x:/y']);
     expect(sandboxDetails(info, { tty: false, now }).map((p) => p[0])).not.toContain('volumes');
   });

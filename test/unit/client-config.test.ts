@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { checkBaseUrl, checkDomain, envdDirectUrl, envdUrl, isLoopbackDomain, requireApiKey, resolveConfig, sandboxHost, sandboxScheme } from '../../src/client/config.js';
+import {
+  checkBaseUrl,
+  checkDomain,
+  envdDirectUrl,
+  envdUrl,
+  isLoopbackDomain,
+  requireApiKey,
+  resolveConfig,
+  sandboxHost,
+  sandboxScheme,
+} from '../../src/client/config.js';
 import { AuthenticationError } from '../../src/client/errors.js';
 
 describe('resolveConfig', () => {
@@ -54,7 +64,9 @@ describe('URL checks', () => {
   it('issue 15: a base path is kept (as the official SDK keeps it); a query, a fragment or credentials are refused', () => {
     expect(resolveConfig({ apiUrl: 'https://gw.example/e2b/' }, {}).apiUrl).toBe('https://gw.example/e2b');
     expect(resolveConfig({}, { E2B_API_URL: 'http://127.0.0.1:9/a/b' }).apiUrl).toBe('http://127.0.0.1:9/a/b');
-    expect(() => resolveConfig({}, { E2B_API_URL: 'https://gw.example/?tenant=1' })).toThrow(/invalid E2B_API_URL "https:\/\/gw\.example\/\?tenant=1": a base URL cannot have a query or fragment/);
+    expect(() => resolveConfig({}, { E2B_API_URL: 'https://gw.example/?tenant=1' })).toThrow(
+      /invalid E2B_API_URL "https:\/\/gw\.example\/\?tenant=1": a base URL cannot have a query or fragment/,
+    );
     expect(() => resolveConfig({ apiUrl: 'https://gw.example/e2b#x' }, {})).toThrow(/invalid apiUrl .*query or fragment/);
     expect(() => checkBaseUrl('https://gw.example/?', '--api-url')).toThrow(/invalid --api-url .*query or fragment/);
     const withSecret = () => checkBaseUrl('https://me:s3cret@gw.example', '--api-url');

@@ -109,7 +109,10 @@ describe('errorFromEnvdHttp', () => {
 
   it('503 "restarting" from the local backend\'s edge is a SandboxRestartingError (exit 1), not a timeout (exit 5)', () => {
     const body = JSON.stringify({ sandboxId: 'isb', code: 503, message: RESTARTING_MESSAGE });
-    for (const error of [errorFromEnvdHttp(503, body, { filesystem: true }), errorFromEnvdHttp(503, '{}', { headers: { 'x-e2b-ts-sandbox-state': 'restarting' } })]) {
+    for (const error of [
+      errorFromEnvdHttp(503, body, { filesystem: true }),
+      errorFromEnvdHttp(503, '{}', { headers: { 'x-e2b-ts-sandbox-state': 'restarting' } }),
+    ]) {
       expect(error).toBeInstanceOf(SandboxRestartingError);
       expect(error).not.toBeInstanceOf(TimeoutError);
       expect(error.code).toBe('E2B_SANDBOX_RESTARTING');
@@ -151,7 +154,7 @@ describe('errorFromConnect', () => {
 });
 
 describe('issue 15: messages a person can act on', () => {
-  it('a Connect failure that only repeats its code says what happened, with the cause chain\'s codes', () => {
+  it("a Connect failure that only repeats its code says what happened, with the cause chain's codes", () => {
     // what connect-node makes of a connection reset mid-answer (node-error.js, connectErrorFromNodeReason):
     // Node's "aborted" (ECONNRESET) as code aborted, message "aborted"
     const reset = Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
@@ -161,7 +164,12 @@ describe('issue 15: messages a person can act on', () => {
     expect(error.message).not.toMatch(/aborted/);
     expect(error.cause).toBe(wire);
     // the code name repeated, in the forms servers use
-    for (const [code, message] of [['internal', 'internal error'], ['internal', '[internal] internal'], ['unknown', ''], ['internal', 'HTTP 500']] as const) {
+    for (const [code, message] of [
+      ['internal', 'internal error'],
+      ['internal', '[internal] internal'],
+      ['unknown', ''],
+      ['internal', 'HTTP 500'],
+    ] as const) {
       const e = errorFromConnect(code, message, null);
       expect(e.message, `${code} "${message}"`).not.toMatch(/^(internal|unknown)\b/);
       expect(e.message).toMatch(/gave no reason/);
@@ -172,24 +180,31 @@ describe('issue 15: messages a person can act on', () => {
     const transport = createRouterTransport(({ service }) => {
       service(Filesystem, {
         stat() {
-          throw Object.assign(new Error('ELOOP: too many symbolic links, lstat \'/host/path\''), { code: 'ELOOP' });
+          throw Object.assign(new Error("ELOOP: too many symbolic links, lstat '/host/path'"), { code: 'ELOOP' });
         },
       });
     });
     const wire = await createClient(Filesystem, transport)
       .stat({ path: '/x' })
-      .then(() => undefined, (e: unknown) => e as ConnectError);
+      .then(
+        () => undefined,
+        (e: unknown) => e as ConnectError,
+      );
     expect(wire?.rawMessage).toBe('internal error');
     const error = errorFromConnect(connectCodeName(wire!.code), wire!.rawMessage, wire);
-    expect(error.message).toBe("the sandbox's envd failed with an internal error and gave no reason; try again, and check the sandbox's logs if it keeps happening");
+    expect(error.message).toBe(
+      "the sandbox's envd failed with an internal error and gave no reason; try again, and check the sandbox's logs if it keeps happening",
+    );
     expect(error.cause).toBe(wire);
   });
 
-  it('a server\'s own words are kept', () => {
+  it("a server's own words are kept", () => {
     expect(errorFromConnect('internal', 'error statting file: lstat /a: too many levels of symbolic links', null).message).toBe(
       'internal: error statting file: lstat /a: too many levels of symbolic links',
     );
-    expect(errorFromConnect('unavailable', 'connect ECONNREFUSED 127.0.0.1:1', null).message).toMatch(/^connect ECONNREFUSED 127\.0\.0\.1:1: the sandbox is not running/);
+    expect(errorFromConnect('unavailable', 'connect ECONNREFUSED 127.0.0.1:1', null).message).toMatch(
+      /^connect ECONNREFUSED 127\.0\.0\.1:1: the sandbox is not running/,
+    );
     expect(errorFromConnect('unavailable', '', null).message).toBe('the sandbox is not running anymore (killed, paused or its timeout passed)');
     expect(errorFromApi(500, { code: 500, message: 'template build failed: disk full' }).message).toBe('500: template build failed: disk full');
   });
@@ -199,13 +214,18 @@ describe('issue 15: messages a person can act on', () => {
       'the API failed with an internal error and gave no reason (HTTP 500 Internal Server Error); try again, and report it if it keeps happening',
     );
     expect(errorFromApi(503, 'Service Unavailable').message).toBe('the API is unavailable right now (HTTP 503 Service Unavailable); try again in a moment');
-    expect(errorFromApi(502, '<html><head><title>502 Bad Gateway</title></head></html>').message).toMatch(/^the API is unavailable right now \(HTTP 502 Bad Gateway\)/);
+    expect(errorFromApi(502, '<html><head><title>502 Bad Gateway</title></head></html>').message).toMatch(
+      /^the API is unavailable right now \(HTTP 502 Bad Gateway\)/,
+    );
     expect(errorFromApi(409, undefined).message).toBe('the API refused the request and gave no reason (HTTP 409 Conflict)');
     expect(errorFromEnvdHttp(500, '').message).toBe(
       "the sandbox's envd failed with an internal error and gave no reason (HTTP 500 Internal Server Error); try again, and report it if it keeps happening",
     );
     expect(errorFromEnvdHttp(502, '').message).toBe('the sandbox is not running anymore (killed, paused or its timeout passed)');
     // the status and body stay reachable for scripts
-    expect(errorFromApi(500, { code: 500, message: 'internal error' })).toMatchObject({ status: 500, cause: { status: 500, body: { code: 500, message: 'internal error' } } });
+    expect(errorFromApi(500, { code: 500, message: 'internal error' })).toMatchObject({
+      status: 500,
+      cause: { status: 500, body: { code: 500, message: 'internal error' } },
+    });
   });
 });

@@ -43,7 +43,20 @@ describe('completionModel', () => {
   it('names the program and lists the nouns, with aliases and the help command', () => {
     expect(model.program).toBe('e2b-ts');
     expect(model.root.path).toEqual([]);
-    expect(model.root.subcommands.map((s) => s.name)).toEqual(['auth', 'completion', 'exec', 'fs', 'git', 'help', 'local', 'proc', 'pty', 'run', 'sandbox', 'volume']);
+    expect(model.root.subcommands.map((s) => s.name)).toEqual([
+      'auth',
+      'completion',
+      'exec',
+      'fs',
+      'git',
+      'help',
+      'local',
+      'proc',
+      'pty',
+      'run',
+      'sandbox',
+      'volume',
+    ]);
     expect(find(model, 'sandbox').aliases).toEqual(['sbx']);
   });
 
@@ -112,7 +125,9 @@ describe('completionModel', () => {
   it('skips hidden commands and options, and uses .choices() of arguments', () => {
     const p = new Command('tool');
     p.option('--seen').addOption(new Option('--secret').hideHelp());
-    p.command('visible').argument('<mode>').addOption(new Option('--x <v>').choices(['b', 'a']));
+    p.command('visible')
+      .argument('<mode>')
+      .addOption(new Option('--x <v>').choices(['b', 'a']));
     p.command('ghost', { hidden: true });
     const sub = new Command('pick');
     sub.addArgument(new Argument('<color>').choices(['red', 'blue']));
@@ -214,7 +229,7 @@ describe('generated scripts', () => {
     const ps = scripts.powershell;
     expect(ps).toContain("Register-ArgumentCompleter -Native -CommandName 'e2b-ts' -ScriptBlock {");
     expect(ps).toContain('[System.Management.Automation.CompletionResult]::new(');
-    expect(ps).toContain('$children[\'e2b-ts sandbox|snapshot\'] = \'e2b-ts sandbox snapshot\'');
+    expect(ps).toContain("$children['e2b-ts sandbox|snapshot'] = 'e2b-ts sandbox snapshot'");
     expect(ps).toContain("$choices['e2b-ts sandbox create|--on-timeout'] = @('kill', 'pause')");
     expect(ps).toContain("$words['e2b-ts completion'] = @('bash', 'fish', 'powershell', 'zsh')");
     expect(powershellBracketsBalanced(ps)).toBe(true);
@@ -279,7 +294,25 @@ interface Case {
   excludes?: string[];
 }
 
-const SANDBOX_VERBS = ['connect', 'create', 'help', 'info', 'kill', 'list', 'logs', 'ls', 'metrics', 'network', 'pause', 'port-forward', 'resume', 'rm', 'snapshot', 'timeout', 'url'];
+const SANDBOX_VERBS = [
+  'connect',
+  'create',
+  'help',
+  'info',
+  'kill',
+  'list',
+  'logs',
+  'ls',
+  'metrics',
+  'network',
+  'pause',
+  'port-forward',
+  'resume',
+  'rm',
+  'snapshot',
+  'timeout',
+  'url',
+];
 
 /** What every shell completes the same way. */
 const CASES: Case[] = [

@@ -97,10 +97,15 @@ describe('isEnvdPath', () => {
 });
 
 describe('isOwnHost', () => {
-  it.each([`127.0.0.1:${P}`, `localhost:${P}`, `LOCALHOST:${P}`, `[::1]:${P}`, `49983-${ID}.localhost:${P}`, `49983-${ID.toUpperCase()}.LocalHost:${P}`, `a.b.localhost:${P}`])(
-    'accepts %s',
-    (host) => expect(isOwnHost(host, P)).toBe(true),
-  );
+  it.each([
+    `127.0.0.1:${P}`,
+    `localhost:${P}`,
+    `LOCALHOST:${P}`,
+    `[::1]:${P}`,
+    `49983-${ID}.localhost:${P}`,
+    `49983-${ID.toUpperCase()}.LocalHost:${P}`,
+    `a.b.localhost:${P}`,
+  ])('accepts %s', (host) => expect(isOwnHost(host, P)).toBe(true));
   it.each([
     undefined,
     '',
@@ -173,10 +178,15 @@ describe('sandboxFromHost', () => {
     expect(sandboxFromHost(`3000-${ID.toUpperCase()}.localhost:${P}`)).toEqual({ port: 3000, id: ID });
     expect(sandboxFromHost(`49983-${ID}-client1.localhost:${P}`)).toEqual({ port: 49983, id: `${ID}-client1` });
   });
-  it.each([`127.0.0.1:${P}`, `localhost:${P}`, `x.49983-${ID}.localhost:${P}`, `49983-${ID}.x.localhost:${P}`, `99999-${ID}.localhost:${P}`, `049983-${ID}.localhost:${P}`, `49983-.localhost:${P}`])(
-    'no sandbox in %s',
-    (host) => expect(sandboxFromHost(host)).toBeUndefined(),
-  );
+  it.each([
+    `127.0.0.1:${P}`,
+    `localhost:${P}`,
+    `x.49983-${ID}.localhost:${P}`,
+    `49983-${ID}.x.localhost:${P}`,
+    `99999-${ID}.localhost:${P}`,
+    `049983-${ID}.localhost:${P}`,
+    `49983-.localhost:${P}`,
+  ])('no sandbox in %s', (host) => expect(sandboxFromHost(host)).toBeUndefined());
 });
 
 describe('isInternalPath', () => {
@@ -269,10 +279,22 @@ describe('checkRequest', () => {
   });
 
   it('inconsistent or malformed routing never makes a user port: the envd rules refuse it', () => {
-    expect(check('/', { Host: `8000-${ID}.localhost:${P}`, 'E2b-Sandbox-Id': 'iother' })).toMatchObject({ status: 400, message: expect.stringMatching(/different sandboxes/) });
-    expect(check('/', { Host: `8000-${ID}.localhost:${P}`, 'E2b-Sandbox-Port': '9000' })).toMatchObject({ status: 400, message: expect.stringMatching(/different ports/) });
-    expect(check('/', { Host: [`8000-${ID}.localhost:${P}`, `8000-${ID}.localhost:${P}`] })).toMatchObject({ status: 400, message: expect.stringMatching(/repeated/) });
-    expect(check('/files?signature=v1_x', { ...host, 'E2b-Sandbox-Port': '8000' })).toMatchObject({ status: 400, message: expect.stringMatching(/Missing header/) });
+    expect(check('/', { Host: `8000-${ID}.localhost:${P}`, 'E2b-Sandbox-Id': 'iother' })).toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/different sandboxes/),
+    });
+    expect(check('/', { Host: `8000-${ID}.localhost:${P}`, 'E2b-Sandbox-Port': '9000' })).toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/different ports/),
+    });
+    expect(check('/', { Host: [`8000-${ID}.localhost:${P}`, `8000-${ID}.localhost:${P}`] })).toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/repeated/),
+    });
+    expect(check('/files?signature=v1_x', { ...host, 'E2b-Sandbox-Port': '8000' })).toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/Missing header/),
+    });
   });
 
   const refusals: Array<[string, string, Record<string, string | string[]>, number, RegExp]> = [
@@ -312,7 +334,7 @@ describe('checkRequest', () => {
 });
 
 describe('userPortTarget', () => {
-  it.each(['/', '/a', '/a/', '//a', '/a?b=c', '/%41', '/~user/!$&\'()*+,;=:@'])('accepts %s', (target) => expect(userPortTarget(target)).toBeUndefined());
+  it.each(['/', '/a', '/a/', '//a', '/a?b=c', '/%41', "/~user/!$&'()*+,;=:@"])('accepts %s', (target) => expect(userPortTarget(target)).toBeUndefined());
   it.each(['', 'a', '*', '/#', '/\u007f', '/\t', '/%', '/%4', '/%4g'])('refuses %j', (target) => expect(userPortTarget(target)).toMatchObject({ status: 400 }));
 });
 
@@ -321,8 +343,13 @@ describe('portForwardTarget', () => {
     expect(portForwardTarget(`/sandboxes/${ID}/ports/5432`)).toEqual({ sandboxId: ID, port: 5432 });
     expect(portForwardTarget(`/sandboxes/${ID}/ports/65535`)).toEqual({ sandboxId: ID, port: 65535 });
   });
-  it.each([`/sandboxes/${ID}/ports/65536`, `/sandboxes/${ID}/ports/0`, `/sandboxes/${ID}/ports/08`, `/sandboxes/${ID}/ports/80?x=1`, `/sandboxes/${ID}/ports/80/`, `/sandboxes/A/ports/80`, `/sandboxes/${ID}/ports`])(
-    'not %s',
-    (target) => expect(portForwardTarget(target)).toBeUndefined(),
-  );
+  it.each([
+    `/sandboxes/${ID}/ports/65536`,
+    `/sandboxes/${ID}/ports/0`,
+    `/sandboxes/${ID}/ports/08`,
+    `/sandboxes/${ID}/ports/80?x=1`,
+    `/sandboxes/${ID}/ports/80/`,
+    `/sandboxes/A/ports/80`,
+    `/sandboxes/${ID}/ports`,
+  ])('not %s', (target) => expect(portForwardTarget(target)).toBeUndefined());
 });

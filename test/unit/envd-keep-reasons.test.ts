@@ -37,7 +37,7 @@ async function failure(call: () => Promise<unknown>): Promise<ConnectError> {
 describe('keepReasons', () => {
   const client = createClient(Filesystem, createRouterTransport(routes, { router: { interceptors: [keepReasons] } }));
 
-  it('a unary failure keeps its reason, in Go\'s words and without the host path', async () => {
+  it("a unary failure keeps its reason, in Go's words and without the host path", async () => {
     const error = await failure(() => client.stat({ path: '/a' }));
     expect(error.code).toBe(Code.Internal);
     expect(error.rawMessage).toBe('too many levels of symbolic links');

@@ -11,9 +11,11 @@ const linux = process.platform === 'linux';
 if (!linux) console.warn('envd-oom: skipped, oom_score_adj exists only on Linux');
 
 describe.skipIf(!linux)('oom_score_adj of commands', () => {
-  it('a command starts with envd\'s value plus the bonus; envd keeps its own', async () => {
+  it("a command starts with envd's value plus the bonus; envd keeps its own", async () => {
     const own = Number(readFileSync('/proc/self/oom_score_adj', 'utf8'));
-    const child = spawnKillableFirst(() => spawn('sh', ['-c', 'cat /proc/self/oom_score_adj; sleep 0.2 & cat /proc/$!/oom_score_adj'], { stdio: ['ignore', 'pipe', 'inherit'] }));
+    const child = spawnKillableFirst(() =>
+      spawn('sh', ['-c', 'cat /proc/self/oom_score_adj; sleep 0.2 & cat /proc/$!/oom_score_adj'], { stdio: ['ignore', 'pipe', 'inherit'] }),
+    );
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     await new Promise((r) => child.once('close', r));
@@ -23,7 +25,7 @@ describe.skipIf(!linux)('oom_score_adj of commands', () => {
     expect(Number(readFileSync('/proc/self/oom_score_adj', 'utf8'))).toBe(own);
   });
 
-  it('a command cannot lower itself below envd\'s value without privilege', () => {
+  it("a command cannot lower itself below envd's value without privilege", () => {
     const own = Number(readFileSync('/proc/self/oom_score_adj', 'utf8'));
     const asNobody = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'true']);
     if (process.getuid?.() !== 0 || asNobody.status !== 0) {
@@ -31,7 +33,19 @@ describe.skipIf(!linux)('oom_score_adj of commands', () => {
       return;
     }
     const out = spawnKillableFirst(() =>
-      spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all', 'sh', '-c', `echo ${own - 1} 2>/dev/null > /proc/self/oom_score_adj; cat /proc/self/oom_score_adj; echo ${own} > /proc/self/oom_score_adj && cat /proc/self/oom_score_adj`], { encoding: 'utf8' }),
+      spawnSync(
+        'setpriv',
+        [
+          '--reuid=65534',
+          '--regid=65534',
+          '--clear-groups',
+          '--inh-caps=-all',
+          'sh',
+          '-c',
+          `echo ${own - 1} 2>/dev/null > /proc/self/oom_score_adj; cat /proc/self/oom_score_adj; echo ${own} > /proc/self/oom_score_adj && cat /proc/self/oom_score_adj`,
+        ],
+        { encoding: 'utf8' },
+      ),
     );
     expect(out.stdout.trim().split('\n')).toEqual([String(Math.min(1000, own + CHILD_BONUS)), String(own)]);
   });

@@ -87,7 +87,13 @@ describe('createEnvdProxy', () => {
       const res = await rawRequest(port, {
         method: 'POST',
         target: '/process.Process/Start',
-        headers: [['Host', `127.0.0.1:${port}`], ['E2b-Sandbox-Id', ID], [name, 'forged'], [name, 'forged again'], ['X-Access-Token', 'tok']],
+        headers: [
+          ['Host', `127.0.0.1:${port}`],
+          ['E2b-Sandbox-Id', ID],
+          [name, 'forged'],
+          [name, 'forged again'],
+          ['X-Access-Token', 'tok'],
+        ],
         body: 'x',
       });
       expect(res.status).toBe(204);
@@ -112,7 +118,15 @@ describe('createEnvdProxy', () => {
   it('refuses platform-only paths, and unsigned /files links that name no sandbox', async () => {
     seen.length = 0;
     for (const target of ['/init', '/INIT', '/files/compose', '/freeze']) {
-      const res = await rawRequest(port, { method: 'POST', target, headers: [['Host', `127.0.0.1:${port}`], ['E2b-Sandbox-Id', ID]], body: '{}' });
+      const res = await rawRequest(port, {
+        method: 'POST',
+        target,
+        headers: [
+          ['Host', `127.0.0.1:${port}`],
+          ['E2b-Sandbox-Id', ID],
+        ],
+        body: '{}',
+      });
       expect(res.status, target).toBe(403);
     }
     const unnamed = await rawRequest(port, { target: '/files?path=/etc/passwd', headers: [['Host', `127.0.0.1:${port}`]] });
@@ -125,7 +139,15 @@ describe('createEnvdProxy', () => {
 describe('a sandbox whose envd restarts', () => {
   it('gets 503 in the shape of E2B\'s proxy errors, saying "restarting", and a header Connect clients can read', async () => {
     for (const id of [RESTARTING_ID, DEAD_ID]) {
-      const res = await rawRequest(port, { method: 'POST', target: '/process.Process/Start', headers: [['Host', `127.0.0.1:${port}`], ['E2b-Sandbox-Id', id]], body: 'x' });
+      const res = await rawRequest(port, {
+        method: 'POST',
+        target: '/process.Process/Start',
+        headers: [
+          ['Host', `127.0.0.1:${port}`],
+          ['E2b-Sandbox-Id', id],
+        ],
+        body: 'x',
+      });
       expect(res.status, id).toBe(503);
       expect(res.headers['x-e2b-ts-sandbox-state']).toBe('restarting');
       expect(res.headers['retry-after']).toBe('1');
@@ -134,7 +156,13 @@ describe('a sandbox whose envd restarts', () => {
   });
 
   it('a dead socket of a sandbox that is not running is still "stopped answering" (502)', async () => {
-    const res = await rawRequest(port, { target: '/health', headers: [['Host', `127.0.0.1:${port}`], ['E2b-Sandbox-Id', GONE_ID]] });
+    const res = await rawRequest(port, {
+      target: '/health',
+      headers: [
+        ['Host', `127.0.0.1:${port}`],
+        ['E2b-Sandbox-Id', GONE_ID],
+      ],
+    });
     expect(res.status).toBe(502);
     expect(JSON.parse(res.body)).toMatchObject({ code: 502, message: 'The sandbox stopped answering' });
   });
@@ -151,7 +179,8 @@ describe('an answer that comes before the whole request body', () => {
     socket.setEncoding('latin1');
     socket.on('data', (d: string) => (received += d));
     const body = Buffer.alloc(16 << 20, 'x');
-    const head = (target: string, length: number) => `POST ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nE2b-Sandbox-Id: ${ID}\r\nContent-Length: ${length}\r\n\r\n`;
+    const head = (target: string, length: number) =>
+      `POST ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nE2b-Sandbox-Id: ${ID}\r\nContent-Length: ${length}\r\n\r\n`;
     socket.write(head('/files?refuse', body.length));
     const sent = (async () => {
       for (let at = 0; at < body.length; at += 1 << 16) if (!socket.write(body.subarray(at, at + (1 << 16)))) await once(socket, 'drain');

@@ -75,7 +75,18 @@ function readAll(socket: Socket): Promise<string> {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'e2bts-tunnel-'));
   socketPath = join(dir, 'envd.sock');
-  const config = { sandboxId: 'itunnel', templateId: 'base', listen: { path: socketPath }, platformSecret: SECRET, envVars: {}, defaultUser: 'user', users: {}, pathMap: [], path: '/usr/bin:/bin', version: '0.6.13' } as EnvdConfig;
+  const config = {
+    sandboxId: 'itunnel',
+    templateId: 'base',
+    listen: { path: socketPath },
+    platformSecret: SECRET,
+    envVars: {},
+    defaultUser: 'user',
+    users: {},
+    pathMap: [],
+    path: '/usr/bin:/bin',
+    version: '0.6.13',
+  } as EnvdConfig;
   envd = createEnvdServer({ config, metadata: new MetadataStore(undefined) });
   envd.listen(socketPath);
   await once(envd, 'listening');
@@ -99,7 +110,19 @@ describe('tunnelPort', () => {
   it('reads localhost:<1-65535> only', () => {
     expect(tunnelPort('localhost:8000')).toBe(8000);
     expect(tunnelPort('localhost:65535')).toBe(65535);
-    for (const target of ['localhost:0', 'localhost:65536', 'localhost:08000', '127.0.0.1:8000', 'example.com:80', 'localhost', 'localhost:80/x', '/x', 'LOCALHOST:80', 'localhost:+80', undefined]) {
+    for (const target of [
+      'localhost:0',
+      'localhost:65536',
+      'localhost:08000',
+      '127.0.0.1:8000',
+      'example.com:80',
+      'localhost',
+      'localhost:80/x',
+      '/x',
+      'LOCALHOST:80',
+      'localhost:+80',
+      undefined,
+    ]) {
       expect(tunnelPort(target), String(target)).toBeUndefined();
     }
   });
@@ -107,7 +130,13 @@ describe('tunnelPort', () => {
 
 describe("envd's CONNECT", () => {
   it('is refused without the platform secret, and with a wrong one (of the same length or not)', async () => {
-    for (const headers of [{} as Record<string, string>, { [PLATFORM_HEADER]: 'b'.repeat(64) }, { [PLATFORM_HEADER]: SECRET.slice(1) }, { [PLATFORM_HEADER]: `${SECRET}x` }, { [PLATFORM_HEADER]: '' }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { [PLATFORM_HEADER]: 'b'.repeat(64) },
+      { [PLATFORM_HEADER]: SECRET.slice(1) },
+      { [PLATFORM_HEADER]: `${SECRET}x` },
+      { [PLATFORM_HEADER]: '' },
+    ]) {
       const answer = await rawConnect(`localhost:${echoPort}`, headers);
       expect(answer).toMatch(/^HTTP\/1\.1 403 /);
       expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({ code: 403, message: 'the port tunnel is for the platform only' });
@@ -137,7 +166,10 @@ describe("envd's CONNECT", () => {
     const tunnel = await openTunnel(endpoint(), echoPort);
     const all = readAll(tunnel);
     tunnel.resume();
-    const payload = Buffer.alloc(256 * 1024, 7).toString('latin1').slice(0, 1000) + 'end';
+    const payload =
+      Buffer.alloc(256 * 1024, 7)
+        .toString('latin1')
+        .slice(0, 1000) + 'end';
     tunnel.write(payload);
     tunnel.end();
     expect(await all).toBe(`${payload}bye`);

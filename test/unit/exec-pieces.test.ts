@@ -37,7 +37,11 @@ describe('splitCommandLine', () => {
 describe('execArgv', () => {
   it('passes argv exactly through bash (checked with a real bash)', () => {
     const { cmd, args } = execArgv('printf', ['%s|', 'a b', '*', '$HOME', '', "it's", '-n']);
-    const out = spawnSync(cmd, args.filter((a) => a !== '-l'), { encoding: 'utf8' });
+    const out = spawnSync(
+      cmd,
+      args.filter((a) => a !== '-l'),
+      { encoding: 'utf8' },
+    );
     expect(out.stdout).toBe("a b|*|$HOME||it's|-n|");
   });
 });
@@ -47,7 +51,13 @@ describe('end statuses and exit codes', () => {
     expect(endInfo(0, null)).toEqual({ exitCode: 0, exited: true, status: 'exit status 0' });
     expect(endInfo(3, null)).toEqual({ exitCode: 3, exited: true, status: 'exit status 3', error: 'exit status 3' });
     expect(endInfo(null, 'SIGKILL')).toEqual({ exitCode: -1, exited: false, status: 'signal: killed', error: 'signal: killed' });
-    for (const [sig, n] of [['SIGINT', 2], ['SIGTERM', 15], ['SIGSEGV', 11], ['SIGPIPE', 13], ['SIGHUP', 1]] as const) {
+    for (const [sig, n] of [
+      ['SIGINT', 2],
+      ['SIGTERM', 15],
+      ['SIGSEGV', 11],
+      ['SIGPIPE', 13],
+      ['SIGHUP', 1],
+    ] as const) {
       expect(signalFromStatus(endInfo(null, sig).status)).toBe(n);
     }
     expect(signalFromStatus('signal: segmentation fault (core dumped)')).toBe(11);

@@ -95,7 +95,7 @@ describe('partInfo', () => {
 
   it('decodes quoted escapes and RFC 2231 filenames, and takes UTF-8 as UTF-8', () => {
     expect(partInfo(cd('form-data; name="file"; filename="a\\"b.txt"')).filename).toBe('a"b.txt');
-    expect(partInfo(cd("form-data; name=\"file\"; filename*=utf-8''%C3%A9t%C3%A9.txt")).filename).toBe('été.txt');
+    expect(partInfo(cd('form-data; name="file"; filename*=utf-8\'\'%C3%A9t%C3%A9.txt')).filename).toBe('été.txt');
     // Dicer hands header text over as latin1; the UTF-8 bytes of "ü" are two latin1 characters.
     expect(partInfo(cd(`form-data; name="file"; filename="${Buffer.from('/tmp/ü', 'utf8').toString('latin1')}"`)).filename).toBe('/tmp/ü');
   });
@@ -133,17 +133,40 @@ describe('partInfo', () => {
 describe('readFormData', () => {
   it('hands over each file part with its bytes, in order, and drains other parts', async () => {
     const bin = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
-    const bytes = body([file('/a.txt', 'alpha'), { headers: ['Content-Disposition: form-data; name="note"'], data: 'ignored' }, file('dir/b.bin', bin), file('/empty', '')]);
-    expect(await read(bytes)).toEqual({ files: [['/a.txt', 'alpha'], ['dir/b.bin', bin.toString('latin1')], ['/empty', '']] });
+    const bytes = body([
+      file('/a.txt', 'alpha'),
+      { headers: ['Content-Disposition: form-data; name="note"'], data: 'ignored' },
+      file('dir/b.bin', bin),
+      file('/empty', ''),
+    ]);
+    expect(await read(bytes)).toEqual({
+      files: [
+        ['/a.txt', 'alpha'],
+        ['dir/b.bin', bin.toString('latin1')],
+        ['/empty', ''],
+      ],
+    });
   });
 
   it('takes a body split anywhere, one byte at a time included', async () => {
     // near misses of the delimiter inside the data (the delimiter itself may not appear there)
     const tricky = `x\r\n--${B.slice(0, -1)}\r\n-\r\n--\r\n${B}`;
     const bytes = body([file('/a.txt', tricky), file('/b.txt', 'beta')]);
-    const want = { files: [['/a.txt', tricky], ['/b.txt', 'beta']] };
+    const want = {
+      files: [
+        ['/a.txt', tricky],
+        ['/b.txt', 'beta'],
+      ],
+    };
     for (let cut = 0; cut <= bytes.length; cut++) expect(await read(streamOf(bytes, [cut]))).toEqual(want);
-    expect(await read(streamOf(bytes, Array.from({ length: bytes.length }, (_, i) => i)))).toEqual(want);
+    expect(
+      await read(
+        streamOf(
+          bytes,
+          Array.from({ length: bytes.length }, (_, i) => i),
+        ),
+      ),
+    ).toEqual(want);
   });
 
   it('refuses a body cut anywhere before its closing boundary with a 400', async () => {
@@ -154,17 +177,37 @@ describe('readFormData', () => {
       expect(result, `cut at ${length}`).toEqual({ error: expect.any(FormDataError) });
       expect((result as { error: FormDataError }).error.status).toBe(400);
     }
-    expect(await read(bytes.subarray(0, end))).toMatchObject({ files: [['/a.txt', 'alpha'], ['/b.txt', 'beta']] });
+    expect(await read(bytes.subarray(0, end))).toMatchObject({
+      files: [
+        ['/a.txt', 'alpha'],
+        ['/b.txt', 'beta'],
+      ],
+    });
   });
 
   it('counts file parts and other parts against their limits (413)', async () => {
     const limits = { ...FORM_LIMITS, files: 2, otherParts: 1 };
     const other = { headers: ['Content-Disposition: form-data; name="x"'], data: 'x' };
-    expect(await read(body([file('/1', '1'), other, file('/2', '2')]), limits)).toMatchObject({ files: [['/1', '1'], ['/2', '2']] });
-    expect(await read(body([file('/1', '1'), file('/2', '2'), file('/3', '3')]), limits)).toEqual({ error: expect.objectContaining({ status: 413, message: expect.stringMatching(/more than 2 files/) }) });
+    expect(await read(body([file('/1', '1'), other, file('/2', '2')]), limits)).toMatchObject({
+      files: [
+        ['/1', '1'],
+        ['/2', '2'],
+      ],
+    });
+    expect(await read(body([file('/1', '1'), file('/2', '2'), file('/3', '3')]), limits)).toEqual({
+      error: expect.objectContaining({ status: 413, message: expect.stringMatching(/more than 2 files/) }),
+    });
     expect(await read(body([other, other]), limits)).toEqual({ error: expect.objectContaining({ status: 413 }) });
     // parts with no disposition at all count as other parts too
-    expect(await read(body([{ headers: ['X-A: 1'], data: '' }, { headers: ['X-A: 1'], data: '' }]), limits)).toEqual({ error: expect.objectContaining({ status: 413 }) });
+    expect(
+      await read(
+        body([
+          { headers: ['X-A: 1'], data: '' },
+          { headers: ['X-A: 1'], data: '' },
+        ]),
+        limits,
+      ),
+    ).toEqual({ error: expect.objectContaining({ status: 413 }) });
   });
 
   it('refuses a part with oversized headers even when Dicer cut them short', async () => {
@@ -244,9 +287,16 @@ describe('readFormData', () => {
           );
           const bytes = Buffer.from(whole.subarray(0, whole.length ? cutAt % (whole.length + 1) : 0));
           for (const f of flips) if (bytes.length) bytes[f.at % bytes.length] = f.byte;
-          const result = await read(streamOf(bytes, cuts.map((c) => c % (bytes.length + 1)).sort((a, b) => a - b)), { ...FORM_LIMITS, files: 3, otherParts: 3 });
+          const result = await read(
+            streamOf(
+              bytes,
+              cuts.map((c) => c % (bytes.length + 1)).sort((a, b) => a - b),
+            ),
+            { ...FORM_LIMITS, files: 3, otherParts: 3 },
+          );
           if ('error' in result) expect(result.error).toBeInstanceOf(FormDataError);
-          else if (bytes.equals(whole)) expect(result.files).toEqual(parts.filter((p) => p.kind === 'file').map((p) => [p.name, Buffer.from(p.data).toString('latin1')]));
+          else if (bytes.equals(whole))
+            expect(result.files).toEqual(parts.filter((p) => p.kind === 'file').map((p) => [p.name, Buffer.from(p.data).toString('latin1')]));
         },
       ),
       { numRuns: 400 },

@@ -42,8 +42,17 @@ async function sandboxWith(envd: Envd, extra: Record<string, unknown> = {}): Pro
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(
         JSON.stringify({
-          sandboxID: 'isbx1', templateID: 'base', clientID: 'c', envdVersion: '0.2.0', envdAccessToken: 'tok', state: 'running',
-          startedAt: new Date().toISOString(), endAt: new Date(Date.now() + 60_000).toISOString(), cpuCount: 2, memoryMB: 512, diskSizeMB: 1024,
+          sandboxID: 'isbx1',
+          templateID: 'base',
+          clientID: 'c',
+          envdVersion: '0.2.0',
+          envdAccessToken: 'tok',
+          state: 'running',
+          startedAt: new Date().toISOString(),
+          endAt: new Date(Date.now() + 60_000).toISOString(),
+          cpuCount: 2,
+          memoryMB: 512,
+          diskSizeMB: 1024,
         }),
       );
       return;
@@ -150,7 +159,10 @@ describe('files.download', () => {
 
 describe('rawGet', () => {
   it('parses response heads: status, lower-cased names, repeats joined; refuses what is not HTTP/1.x', () => {
-    expect(parseResponseHead('HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A: 1\r\nx-a: 2')).toEqual({ status: 200, headers: { 'content-length': '5', 'x-a': '1, 2' } });
+    expect(parseResponseHead('HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A: 1\r\nx-a: 2')).toEqual({
+      status: 200,
+      headers: { 'content-length': '5', 'x-a': '1, 2' },
+    });
     expect(parseResponseHead('HTTP/1.0 404')).toEqual({ status: 404, headers: {} });
     expect(parseResponseHead('HTTP/2 200 OK')).toBeUndefined();
     expect(parseResponseHead('HTTP/1.1 200 OK\r\nno colon here')).toBeUndefined();
@@ -170,7 +182,11 @@ describe('rawGet', () => {
     expect(await rawGet(new URL(`${url}/ok`), {}, keep)).toEqual({ kind: 'body', bytes: 3 });
     expect(Buffer.concat(chunks).toString()).toBe('abc');
     const full = new Error('disk full');
-    await expect(rawGet(new URL(`${url}/ok`), {}, () => { throw full; })).rejects.toBe(full);
+    await expect(
+      rawGet(new URL(`${url}/ok`), {}, () => {
+        throw full;
+      }),
+    ).rejects.toBe(full);
     expect(() => rawGet(new URL('https://example.com/'), {}, keep)).toThrow(/plain HTTP only/);
     await expect(rawGet(new URL(`${url}/ok`), { 'x-bad': 'a\r\nb' }, keep)).rejects.toThrow(/line break/);
   });
@@ -198,7 +214,11 @@ describe('files.upload', () => {
     const received: Buffer[] = [];
     const { sandbox } = await sandboxWith(uploadEnvd(received));
     const progress: number[] = [];
-    const info = await sandbox.files.upload(join(dir, 'src.bin'), '/home/user/dst.bin', { user: 'root', metadata: { k: 'v' }, onProgress: (n) => progress.push(n) });
+    const info = await sandbox.files.upload(join(dir, 'src.bin'), '/home/user/dst.bin', {
+      user: 'root',
+      metadata: { k: 'v' },
+      onProgress: (n) => progress.push(n),
+    });
     expect(info).toEqual({ path: '/home/user/dst.bin', name: 'dst.bin', type: 'file', size: data.length, sha256: sha256(data) });
     expect(sha256(received[0]!)).toBe(sha256(data));
     expect(progress.at(-1)).toBe(data.length);
@@ -240,7 +260,13 @@ describe('files.upload', () => {
         res.end('me":"e","type":"file"}]');
       }),
     );
-    expect(await chunked.sandbox.files.upload(join(dir, 'empty'), '/e')).toEqual({ path: '/e', name: 'e', type: 'file', size: 0, sha256: sha256(Buffer.alloc(0)) });
+    expect(await chunked.sandbox.files.upload(join(dir, 'empty'), '/e')).toEqual({
+      path: '/e',
+      name: 'e',
+      type: 'file',
+      size: 0,
+      sha256: sha256(Buffer.alloc(0)),
+    });
     expect(received[0]!.length).toBe(0);
     await new Promise<void>((resolve) => server!.close(() => resolve()));
     for (const s of sockets) s.destroy();

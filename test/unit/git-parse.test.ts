@@ -88,7 +88,14 @@ describe('parseGitStatus on real git output', () => {
     expect(byName['mod.txt']).toEqual({ name: 'mod.txt', status: 'modified', indexStatus: ' ', workingTreeStatus: 'M', staged: false });
     expect(byName['both.txt']).toEqual({ name: 'both.txt', status: 'modified', indexStatus: 'M', workingTreeStatus: 'M', staged: true });
     expect(byName['gone.txt']).toEqual({ name: 'gone.txt', status: 'deleted', indexStatus: ' ', workingTreeStatus: 'D', staged: false });
-    expect(byName['new name.txt']).toEqual({ name: 'new name.txt', status: 'renamed', indexStatus: 'R', workingTreeStatus: ' ', staged: true, renamedFrom: 'old name.txt' });
+    expect(byName['new name.txt']).toEqual({
+      name: 'new name.txt',
+      status: 'renamed',
+      indexStatus: 'R',
+      workingTreeStatus: ' ',
+      staged: true,
+      renamedFrom: 'old name.txt',
+    });
     expect(byName['fresh.txt']).toEqual({ name: 'fresh.txt', status: 'added', indexStatus: 'A', workingTreeStatus: ' ', staged: true });
     expect(byName['untracked é.txt']).toEqual({ name: 'untracked é.txt', status: 'untracked', indexStatus: '?', workingTreeStatus: '?', staged: false });
     expect(byName['dir/']).toMatchObject({ status: 'untracked' });
@@ -180,7 +187,7 @@ describe('parseGitStatus on real git output', () => {
 });
 
 describe('parseGitBranches on real git output', () => {
-  it('local branches in git\'s order, the current one, and remote-tracking branches without HEAD aliases', () => {
+  it("local branches in git's order, the current one, and remote-tracking branches without HEAD aliases", () => {
     const upstream = repo();
     upstream.write('a', '1');
     upstream.git('add', '-A');
@@ -192,7 +199,11 @@ describe('parseGitBranches on real git output', () => {
     const git = (...args: string[]) => execFileSync('git', ['-C', clone, ...args], { env: ENV, encoding: 'utf8' });
     git('branch', 'zeta');
     git('branch', 'alpha');
-    expect(parseGitBranches(git(...BRANCH_ARGS))).toEqual({ branches: ['alpha', 'main', 'zeta'], currentBranch: 'main', remoteBranches: ['origin/dev', 'origin/main'] });
+    expect(parseGitBranches(git(...BRANCH_ARGS))).toEqual({
+      branches: ['alpha', 'main', 'zeta'],
+      currentBranch: 'main',
+      remoteBranches: ['origin/dev', 'origin/main'],
+    });
     git('checkout', '-q', '--detach');
     expect(parseGitBranches(git(...BRANCH_ARGS))).toEqual({ branches: ['alpha', 'main', 'zeta'], remoteBranches: ['origin/dev', 'origin/main'] });
   });

@@ -81,7 +81,10 @@ beforeAll(async () => {
   await mkdir(join(work, 'home', '.config'), { recursive: true });
   askpass = join(work, 'askpass.sh');
   // git runs it with its prompt ("Username for '...': " / "Password for '...': ") as $1.
-  await writeFile(askpass, '#!/bin/sh\ncase "$1" in\n  Username*) printf \'%s\\n\' "$TEST_GIT_USERNAME" ;;\n  *) printf \'%s\\n\' "$TEST_GIT_PASSWORD" ;;\nesac\n');
+  await writeFile(
+    askpass,
+    '#!/bin/sh\ncase "$1" in\n  Username*) printf \'%s\\n\' "$TEST_GIT_USERNAME" ;;\n  *) printf \'%s\\n\' "$TEST_GIT_PASSWORD" ;;\nesac\n',
+  );
   await chmod(askpass, 0o755);
   server = await startGitServer();
   await server.createRepo('app', {
@@ -126,7 +129,14 @@ describe('test git server', () => {
     expect((await ok(['rev-parse', 'HEAD'], { cwd: to })).trim()).toBe((await server.refs('app'))['refs/heads/main']);
     expect(await ok(['branch', '-r'], { cwd: to })).toContain('origin/feature');
     const mine = server.requests.slice(before);
-    expect(mine[0]).toMatchObject({ method: 'GET', path: '/app.git/info/refs', query: 'service=git-upload-pack', status: 200, authorization: false, protocol: 'version=2' });
+    expect(mine[0]).toMatchObject({
+      method: 'GET',
+      path: '/app.git/info/refs',
+      query: 'service=git-upload-pack',
+      status: 200,
+      authorization: false,
+      protocol: 'version=2',
+    });
     expect(mine.some((r) => r.method === 'POST' && r.path === '/app.git/git-upload-pack' && r.status === 200)).toBe(true);
     expect(mine.every((r) => r.user === undefined)).toBe(true);
   });
@@ -225,7 +235,12 @@ describe('test git server', () => {
     const before = server.requests.length;
     await ok(['push', '--quiet', 'origin', 'topic'], { cwd: to });
     expect((await server.refs('app'))['refs/heads/topic']).toBe(head);
-    expect((await server.log('app', 'topic'))[0]).toMatchObject({ sha: head, subject: 'topic commit', authorName: 'Client Dev', authorEmail: 'client@example.test' });
+    expect((await server.log('app', 'topic'))[0]).toMatchObject({
+      sha: head,
+      subject: 'topic commit',
+      authorName: 'Client Dev',
+      authorEmail: 'client@example.test',
+    });
     expect(await server.readFile('app', 'topic', 'topic.txt')).toBe('topic\n');
     const mine = server.requests.slice(before);
     expect(mine.some((q) => q.query === 'service=git-receive-pack' && q.status === 200 && q.user === undefined)).toBe(true);
@@ -343,7 +358,9 @@ describe('test git server', () => {
       ]);
       expect([a, b]).toEqual(['a', 'b']);
       // The first server's credentials do not open the second's repositories.
-      const cross = await git(['clone', '--quiet', other.repoUrl('app'), dir('two-c')], { env: askpassEnv(server.credentials.username, server.credentials.password) });
+      const cross = await git(['clone', '--quiet', other.repoUrl('app'), dir('two-c')], {
+        env: askpassEnv(server.credentials.username, server.credentials.password),
+      });
       expect(cross.stderr).toMatch(/Authentication failed/);
       expect(other.sawCredential('another: p@ss/%#')).toBe(false);
       // sawCredential does notice a password a client put where it does not belong.
@@ -365,7 +382,10 @@ describe('test git server', () => {
     const third = await startGitServer();
     const repo = await third.createRepo('busy', { commits: [{ message: 'c', files: { 'c.txt': 'c\n' } }] });
     // A push whose body never ends: http-backend starts receive-pack, which waits for commands.
-    const req = request(`${third.url}/busy.git/git-receive-pack`, { method: 'POST', headers: { 'content-type': 'application/x-git-receive-pack-request', 'transfer-encoding': 'chunked' } });
+    const req = request(`${third.url}/busy.git/git-receive-pack`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-git-receive-pack-request', 'transfer-encoding': 'chunked' },
+    });
     req.on('error', () => {});
     req.flushHeaders();
     // Live (not zombie) members of a process group.

@@ -10,7 +10,9 @@ import { createTestIO } from '../helpers/io.js';
 
 const build = (argv?: string[]) => buildProgram(createContext({ io: createTestIO().io }), argv);
 const verbsOf = (argv: string[] | undefined, noun: string) =>
-  build(argv).commands.find((c) => c.name() === noun)!.commands.map((c) => c.name());
+  build(argv)
+    .commands.find((c) => c.name() === noun)!
+    .commands.map((c) => c.name());
 
 describe('nounsNeeded', () => {
   it('picks the first command word, skipping global options and their values', () => {

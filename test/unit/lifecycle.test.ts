@@ -75,8 +75,16 @@ describe('the transition table', () => {
       expect(t.persists.length).toBeGreaterThan(0);
     }
     expect(new Set(TRANSITIONS.map((t) => `${t.from}:${t.event}`)).size).toBe(TRANSITIONS.length);
-    for (const event of LIFECYCLE_EVENTS) expect(TRANSITIONS.some((t) => t.event === event), event).toBe(true);
-    for (const state of SANDBOX_STATES) expect(TRANSITIONS.some((t) => t.to === state), state).toBe(true);
+    for (const event of LIFECYCLE_EVENTS)
+      expect(
+        TRANSITIONS.some((t) => t.event === event),
+        event,
+      ).toBe(true);
+    for (const state of SANDBOX_STATES)
+      expect(
+        TRANSITIONS.some((t) => t.to === state),
+        state,
+      ).toBe(true);
     // only death is final
     expect(TRANSITIONS.some((t) => t.from === 'killed')).toBe(false);
   });
@@ -157,7 +165,7 @@ describe('the transition table', () => {
     expect(written.at(-1)).toEqual({ sandboxID: 'isb', state: 'pausing', note: 'y' });
   });
 
-  it('the wire shows E2B\'s two states: a transient state shows the state it leaves', () => {
+  it("the wire shows E2B's two states: a transient state shows the state it leaves", () => {
     const shown = Object.fromEntries(SANDBOX_STATES.map((s) => [s, wireState({ state: s })]));
     expect(shown).toEqual({
       creating: 'running',
@@ -434,7 +442,12 @@ describe('SandboxManager: failure paths leave disk and memory in agreement', () 
     expect(after).toEqual({ ...before, state: 'paused' });
     expect(after.process).toBeUndefined();
     expect(h.clock.pending).toBe(0);
-    expect(h.manager.log(id).query({}).map((e) => e.message)).toContain('resume failed (the fake runtime refused to start); the sandbox stays paused');
+    expect(
+      h.manager
+        .log(id)
+        .query({})
+        .map((e) => e.message),
+    ).toContain('resume failed (the fake runtime refused to start); the sandbox stays paused');
     // the next resume works and its lifetime runs on the clock
     await h.manager.connect(id, 45);
     expect(agree(h, id)).toMatchObject({ state: 'running', endAt: new Date(h.clock.now() + 45_000).toISOString() });
@@ -543,7 +556,10 @@ describe('SandboxManager: envd dying is a transition (a reboot on the same files
     expect(agree(h, id)).toMatchObject({ state: 'running', restarts: 1, process: { pid: second.pid } });
     expect(await h.manager.envdSocket(id)).toBe(second.socketPath);
     expect(h.writes.slice(-2)).toEqual([`save ${id} restarting`, `save ${id} running`]);
-    const log = h.manager.log(id).query({}).map((e) => e.message);
+    const log = h.manager
+      .log(id)
+      .query({})
+      .map((e) => e.message);
     expect(log).toContain('envd exited unexpectedly (exit code 137: killed by SIGKILL); restarting it on the same files');
     expect(log).toContain('envd restarted (restart 1); files kept, processes lost');
     expect(h.daemonLog.some((l) => l.includes(`sandbox ${id}: envd exited unexpectedly (exit code 137: killed by SIGKILL)`))).toBe(true);
@@ -583,9 +599,12 @@ describe('SandboxManager: envd dying is a transition (a reboot on the same files
     expect(agree(h, id)).toMatchObject({ state: 'paused', pauseReason: 'crashed', restarts: 3 });
     expect(agree(h, id).process).toBeUndefined();
     expect(h.clock.pending).toBe(0);
-    expect(h.manager.log(id).query({ level: 'error' }).map((e) => e.message)).toEqual([
-      'envd stopped 4 times within 60 s; the sandbox was paused (files kept): resume it to start envd again',
-    ]);
+    expect(
+      h.manager
+        .log(id)
+        .query({ level: 'error' })
+        .map((e) => e.message),
+    ).toEqual(['envd stopped 4 times within 60 s; the sandbox was paused (files kept): resume it to start envd again']);
     await h.manager.connect(id, 60);
     h.runtime.latest(id)!.die();
     await h.manager.settled(id);
@@ -611,7 +630,12 @@ describe('SandboxManager: envd dying is a transition (a reboot on the same files
     await h.manager.settled(id);
     expect(h.runtime.failStarts).toBe(7);
     expect(agree(h, id)).toMatchObject({ state: 'paused', pauseReason: 'crashed' });
-    expect(h.manager.log(id).query({ level: 'warn' }).filter((e) => e.message.startsWith('envd could not be started again'))).toHaveLength(3);
+    expect(
+      h.manager
+        .log(id)
+        .query({ level: 'warn' })
+        .filter((e) => e.message.startsWith('envd could not be started again')),
+    ).toHaveLength(3);
   });
 
   it('processes the daemon stops on purpose are not restarted', async () => {
@@ -656,11 +680,16 @@ describe('SandboxManager: start-up repairs what a dead daemon left', () => {
     expect(writesOf(kill)).toEqual([`save ${kill} paused`, `save ${kill} killing`, `remove ${kill}`]);
     expect(writesOf(pause)).toEqual([`save ${pause} paused`]);
     expect(writesOf(later)).toEqual([`save ${later} paused`]);
-    expect(next.manager.log(later).query({}).map((e) => e.message)).toContain('the local daemon restarted; the sandbox was paused (files kept, processes lost)');
+    expect(
+      next.manager
+        .log(later)
+        .query({})
+        .map((e) => e.message),
+    ).toContain('the local daemon restarted; the sandbox was paused (files kept, processes lost)');
     expect(next.clock.pending).toBe(0);
   });
 
-  it('a stopped daemon\'s sandboxes keep their lifetime running while it is down', async () => {
+  it("a stopped daemon's sandboxes keep their lifetime running while it is down", async () => {
     const h = await harness();
     const short = await created(h, { timeout: 5 });
     const long = await created(h, { timeout: 3600 });
@@ -686,7 +715,12 @@ describe('SandboxManager: start-up repairs what a dead daemon left', () => {
     for (const id of [frozen, running]) {
       expect(agree(next, id)).toMatchObject({ state: 'paused' });
       expect(next.onDisk(id)?.process).toBeUndefined();
-      expect(next.manager.log(id).query({}).map((e) => e.message)).toContain('processes left running by the previous daemon were stopped');
+      expect(
+        next.manager
+          .log(id)
+          .query({})
+          .map((e) => e.message),
+      ).toContain('processes left running by the previous daemon were stopped');
     }
     // and they resume
     await next.manager.connect(frozen, 30);
@@ -698,7 +732,10 @@ describe('SandboxManager: start-up repairs what a dead daemon left', () => {
     const creating = await created(h);
     const killing = await created(h);
     // what a daemon dying in the middle leaves on disk
-    for (const [id, state] of [[creating, 'creating'], [killing, 'killing']] as const) {
+    for (const [id, state] of [
+      [creating, 'creating'],
+      [killing, 'killing'],
+    ] as const) {
       const file = join(sandboxFolder(h.root, id)!, 'sandbox.json');
       writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), state }));
     }
@@ -742,7 +779,12 @@ describe('SandboxManager: start-up repairs what a dead daemon left', () => {
     await next.manager.connect(id, 30);
     expect(existsSync(temp)).toBe(false);
     expect(readFileSync(join(home, 'real.txt'), 'utf8')).toBe('a file');
-    expect(next.manager.log(id).query({}).map((e) => e.message)).toContain('removed 1 temporary file(s) of interrupted uploads');
+    expect(
+      next.manager
+        .log(id)
+        .query({})
+        .map((e) => e.message),
+    ).toContain('removed 1 temporary file(s) of interrupted uploads');
   });
 });
 

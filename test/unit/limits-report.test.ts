@@ -34,7 +34,7 @@ describe('mounts of a sandbox folder', () => {
     `905 902 0:50 / ${escaped}/fs/deep/er rw - tmpfs tmpfs rw`,
   ].join('\n');
 
-  it('lists the folder\'s mounts, deepest first, and not a neighbour whose name starts the same', () => {
+  it("lists the folder's mounts, deepest first, and not a neighbour whose name starts the same", () => {
     const found = mountsUnder(dir, table);
     expect(found[0]).toBe(join(dir, 'fs', 'deep', 'er'));
     expect(found.slice(1).sort()).toEqual([join(dir, 'fs'), join(dir, 'run'), join(dir, 'rw')]);

@@ -4,7 +4,21 @@
  * folder's modes, envd's sockets, and making folders one level at a time.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -135,15 +149,21 @@ describe('SocketDir: envd sockets the daemon binds', () => {
       const listener = await sockets.listen();
       expect(listener.connectPath.length).toBeLessThan(108);
       // What envd does with the descriptor, in a process of its own: serve on it.
-      const envd = spawn(process.execPath, ['-e', "require('node:http').createServer((q, r) => r.writeHead(204).end()).listen({ fd: 3 }, () => console.log('READY'))"], {
-        stdio: ['ignore', 'pipe', 'inherit', listener.fd!],
-      });
+      const envd = spawn(
+        process.execPath,
+        ['-e', "require('node:http').createServer((q, r) => r.writeHead(204).end()).listen({ fd: 3 }, () => console.log('READY'))"],
+        {
+          stdio: ['ignore', 'pipe', 'inherit', listener.fd!],
+        },
+      );
       listener.handOver();
       try {
         await new Promise<void>((resolve) => envd.stdout!.once('data', () => resolve()));
         expect(readdirSync(dir).filter((n) => n.endsWith('.sock'))).toHaveLength(1);
         const status = await new Promise<number | undefined>((resolve, reject) => {
-          request({ socketPath: listener.connectPath, path: '/health', agent: false }, (res) => resolve(res.statusCode)).on('error', reject).end();
+          request({ socketPath: listener.connectPath, path: '/health', agent: false }, (res) => resolve(res.statusCode))
+            .on('error', reject)
+            .end();
         });
         expect(status).toBe(204);
       } finally {

@@ -43,7 +43,9 @@ describe('network bodies', () => {
 
   it("the API's answer: the null proxy is dropped and a password never comes back", () => {
     expect(networkInfoFromWire({ allowOut: ['1.1.1.1'], egressProxy: null })).toEqual({ allowOut: ['1.1.1.1'] });
-    expect(networkInfoFromWire({ egressProxy: { address: 'p:1080', username: 'u', password: 'secret' } })).toEqual({ egressProxy: { address: 'p:1080', username: 'u' } });
+    expect(networkInfoFromWire({ egressProxy: { address: 'p:1080', username: 'u', password: 'secret' } })).toEqual({
+      egressProxy: { address: 'p:1080', username: 'u' },
+    });
   });
 });
 

@@ -94,7 +94,7 @@ describe('egressRuleset', () => {
 });
 
 describe('hostOnly', () => {
-  it('is the host\'s addresses and loopback, in any spelling', () => {
+  it("is the host's addresses and loopback, in any spelling", () => {
     expect(hostOnly('192.0.2.2', ['192.0.2.2'])).toBe(true);
     expect(hostOnly('::ffff:192.0.2.2', ['192.0.2.2'])).toBe(true);
     expect(hostOnly('127.8.9.1', [])).toBe(true);

@@ -8,14 +8,13 @@ import { canonicalSnapshotName, parseName } from '../../src/local/daemon/templat
 import { parseStat } from '../../src/local/runtime/proctree.js';
 
 describe('metadata filter: client encoding → server decoding', () => {
-  it.each([
-    [{ a: 'b' }],
-    [{ 'key with space': 'v&w=x', 'ü': '%41', plus: 'a+b' }],
-    [{ one: '1', two: '2' }],
-  ])('round-trips %j through a real query string', (metadata) => {
-    const query = new URLSearchParams({ metadata: encodeMetadataFilter(metadata) }).toString();
-    expect(parseMetadataFilter(new URLSearchParams(query).get('metadata'))).toEqual(metadata);
-  });
+  it.each([[{ a: 'b' }], [{ 'key with space': 'v&w=x', ü: '%41', plus: 'a+b' }], [{ one: '1', two: '2' }]])(
+    'round-trips %j through a real query string',
+    (metadata) => {
+      const query = new URLSearchParams({ metadata: encodeMetadataFilter(metadata) }).toString();
+      expect(parseMetadataFilter(new URLSearchParams(query).get('metadata'))).toEqual(metadata);
+    },
+  );
 
   it('rejects malformed filters with a 400', () => {
     expect(() => parseMetadataFilter('a%3Db%3Dc')).toThrow(/Error parsing metadata/);

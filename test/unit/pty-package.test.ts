@@ -36,12 +36,9 @@ describe('the pty package', () => {
     expect(Object.keys(manifest.scripts ?? {}).filter((s) => /install/.test(s))).toEqual([]);
   });
 
-  it('the mounts the runtime gives envd name the package and this platform\'s binary package', () => {
+  it("the mounts the runtime gives envd name the package and this platform's binary package", () => {
     const mounts = ptyMounts();
-    expect(mounts.map(([, inside]) => inside)).toEqual([
-      `/run/e2b-bin/node_modules/${PTY_PACKAGE}`,
-      `/run/e2b-bin/node_modules/${ptyBinaryPackage()}`,
-    ]);
+    expect(mounts.map(([, inside]) => inside)).toEqual([`/run/e2b-bin/node_modules/${PTY_PACKAGE}`, `/run/e2b-bin/node_modules/${ptyBinaryPackage()}`]);
     expect(existsSync(join(mounts[0]![0], 'package.json'))).toBe(true);
     expect(existsSync(join(mounts[1]![0], 'pty.node'))).toBe(true);
   });

@@ -1,15 +1,7 @@
 /** The REST transport against a real HTTP server on loopback. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/client/config.js';
-import {
-  AbortError,
-  AuthenticationError,
-  ConnectionError,
-  RateLimitError,
-  SandboxError,
-  SandboxNotFoundError,
-  TimeoutError,
-} from '../../src/client/errors.js';
+import { AbortError, AuthenticationError, ConnectionError, RateLimitError, SandboxError, SandboxNotFoundError, TimeoutError } from '../../src/client/errors.js';
 import { RestClient, encodePath } from '../../src/client/transport/rest.js';
 import { json, startTestServer, type TestServer } from '../helpers/http-server.js';
 
@@ -20,8 +12,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-const client = (url: string, extra: Parameters<typeof resolveConfig>[0] = {}) =>
-  new RestClient(resolveConfig({ apiKey: KEY, apiUrl: url, ...extra }, {}));
+const client = (url: string, extra: Parameters<typeof resolveConfig>[0] = {}) => new RestClient(resolveConfig({ apiKey: KEY, apiUrl: url, ...extra }, {}));
 
 describe('RestClient', () => {
   it('sends the API key, a JSON body, the User-Agent and caller headers; encodes path and query', async () => {
@@ -55,9 +46,9 @@ describe('RestClient', () => {
       else json(res, 404, { code: 404, message: 'missing' });
     });
     await expect(client(server.url).request({ method: 'GET', path: '/401' })).rejects.toBeInstanceOf(AuthenticationError);
-    await expect(
-      client(server.url).request({ method: 'GET', path: '/x', errors: { notFound: SandboxNotFoundError } }),
-    ).rejects.toBeInstanceOf(SandboxNotFoundError);
+    await expect(client(server.url).request({ method: 'GET', path: '/x', errors: { notFound: SandboxNotFoundError } })).rejects.toBeInstanceOf(
+      SandboxNotFoundError,
+    );
     const allowed = await client(server.url).request({ method: 'DELETE', path: '/x', allow: [404] });
     expect(allowed.status).toBe(404);
   });
@@ -77,7 +68,9 @@ describe('RestClient', () => {
 
   it('retries a POST on 429, honouring Retry-After, and reports RateLimitError when it persists', async () => {
     server = await startTestServer((_req, res) => json(res, 429, { code: 429, message: 'slow down' }, { 'retry-after': '0' }));
-    const error = await client(server.url).request({ method: 'POST', path: '/sandboxes', body: {} }).catch((e: unknown) => e);
+    const error = await client(server.url)
+      .request({ method: 'POST', path: '/sandboxes', body: {} })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).retryAfterMs).toBe(0);
     expect(server.requests).toHaveLength(3);
@@ -85,7 +78,9 @@ describe('RestClient', () => {
 
   it('does not wait out a Retry-After longer than the cap', async () => {
     server = await startTestServer((_req, res) => json(res, 429, { code: 429, message: 'later' }, { 'retry-after': '3600' }));
-    const error = (await client(server.url).request({ method: 'GET', path: '/x' }).catch((e: unknown) => e)) as RateLimitError;
+    const error = (await client(server.url)
+      .request({ method: 'GET', path: '/x' })
+      .catch((e: unknown) => e)) as RateLimitError;
     expect(error).toBeInstanceOf(RateLimitError);
     expect(error.retryAfterMs).toBe(3_600_000);
     expect(server.requests).toHaveLength(1);

@@ -3,15 +3,13 @@ import { fileUrl, getSignature } from '../../src/client/signature.js';
 
 describe('getSignature (protocol Appendix A vectors)', () => {
   it('read, default user, no expiration', () => {
-    expect(getSignature({ path: '/home/user/a.txt', operation: 'read', user: '', accessToken: 'tok' })).toBe(
-      'v1_Zkbb3914oLJLvMBzCAHQhm2ydBLxbSx2eQUR/kLdvIY',
-    );
+    expect(getSignature({ path: '/home/user/a.txt', operation: 'read', user: '', accessToken: 'tok' })).toBe('v1_Zkbb3914oLJLvMBzCAHQhm2ydBLxbSx2eQUR/kLdvIY');
   });
 
   it('write, user "user", expiration 1700000000', () => {
-    expect(
-      getSignature({ path: '/home/user/a.txt', operation: 'write', user: 'user', accessToken: 'tok', expiration: 1_700_000_000 }),
-    ).toBe('v1_x09R0+VxB2mRzkxWcRyFCpiJmFv0okUrtgQ6q12G0jM');
+    expect(getSignature({ path: '/home/user/a.txt', operation: 'write', user: 'user', accessToken: 'tok', expiration: 1_700_000_000 })).toBe(
+      'v1_x09R0+VxB2mRzkxWcRyFCpiJmFv0okUrtgQ6q12G0jM',
+    );
   });
 
   it('changes with every input', () => {

@@ -9,12 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import {
-  compareComponentSchemas,
-  compareOperation,
-  danglingRefs,
-  operations,
-} from '../helpers/openapi-compare.js';
+import { compareComponentSchemas, compareOperation, danglingRefs, operations } from '../helpers/openapi-compare.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const referenceFile = path.resolve(repoRoot, '../shared/reference/e2b-spec/openapi.yml');
@@ -76,10 +71,7 @@ describe('the comparison itself', () => {
   const against = (alter: (doc: Doc) => void) => {
     const altered = structuredClone(project);
     alter(altered);
-    return [
-      ...operations(project).flatMap((op) => compareOperation(project, altered, op)),
-      ...compareComponentSchemas(project, altered),
-    ];
+    return [...operations(project).flatMap((op) => compareOperation(project, altered, op)), ...compareComponentSchemas(project, altered)];
   };
 
   it('finds no difference between the spec and itself', () => {
@@ -87,51 +79,19 @@ describe('the comparison itself', () => {
   });
 
   const cases: [string, (d: Doc) => void, string][] = [
-    [
-      'a status',
-      (d) => delete d.paths['/sandboxes'].post.responses['201'],
-      'POST /sandboxes: status 201 not in the reference',
-    ],
-    [
-      'a path',
-      (d) => delete d.paths['/snapshots'],
-      'GET /snapshots: operation not in the reference',
-    ],
+    ['a status', (d) => delete d.paths['/sandboxes'].post.responses['201'], 'POST /sandboxes: status 201 not in the reference'],
+    ['a path', (d) => delete d.paths['/snapshots'], 'GET /snapshots: operation not in the reference'],
     [
       'explode',
       (d) => (d.paths['/v2/sandboxes'].get.parameters[1].explode = true),
       'parameter query:state style=form explode=false vs reference style=form explode=true',
     ],
-    [
-      'a format',
-      (d) => (schemas(d).SandboxMetric.properties.cpuCount.format = 'int64'),
-      'schema SandboxMetric.cpuCount: format "int32" vs reference "int64"',
-    ],
-    [
-      'nullable',
-      (d) => delete schemas(d).Sandbox.properties.domain.nullable,
-      'schema Sandbox.domain: nullable true vs reference false',
-    ],
-    [
-      'an enum value',
-      (d) => schemas(d).SandboxState.enum.push('killed'),
-      'schema SandboxState: enum',
-    ],
-    [
-      'a $ref target',
-      (d) => (schemas(d).SandboxDetail.properties.state.$ref = '#/components/schemas/LogLevel'),
-      'schema SandboxDetail.state: $ref',
-    ],
-    [
-      'a required list',
-      (d) => schemas(d).Sandbox.required.push('domain'),
-      'schema Sandbox: required',
-    ],
-    [
-      'a property name',
-      (d) => delete schemas(d).Error.properties.error_code,
-      'schema Error.error_code: property not in the reference',
-    ],
+    ['a format', (d) => (schemas(d).SandboxMetric.properties.cpuCount.format = 'int64'), 'schema SandboxMetric.cpuCount: format "int32" vs reference "int64"'],
+    ['nullable', (d) => delete schemas(d).Sandbox.properties.domain.nullable, 'schema Sandbox.domain: nullable true vs reference false'],
+    ['an enum value', (d) => schemas(d).SandboxState.enum.push('killed'), 'schema SandboxState: enum'],
+    ['a $ref target', (d) => (schemas(d).SandboxDetail.properties.state.$ref = '#/components/schemas/LogLevel'), 'schema SandboxDetail.state: $ref'],
+    ['a required list', (d) => schemas(d).Sandbox.required.push('domain'), 'schema Sandbox: required'],
+    ['a property name', (d) => delete schemas(d).Error.properties.error_code, 'schema Error.error_code: property not in the reference'],
     [
       'an array item type',
       (d) => (schemas(d).SnapshotInfo.properties.names.items.type = 'integer'),
@@ -171,7 +131,11 @@ const content = load(path.join(repoRoot, 'spec/rest/openapi-volumecontent.yml'))
 describe('spec/rest/openapi-volumecontent.yml on its own', () => {
   it('resolves every $ref and describes the seven operations', () => {
     expect(danglingRefs(content)).toEqual([]);
-    expect(operations(content).map((op) => `${op.method.toUpperCase()} ${op.path}`).sort()).toEqual(
+    expect(
+      operations(content)
+        .map((op) => `${op.method.toUpperCase()} ${op.path}`)
+        .sort(),
+    ).toEqual(
       [
         'GET /volumecontent/{volumeID}/path',
         'PATCH /volumecontent/{volumeID}/path',

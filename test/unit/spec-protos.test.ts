@@ -21,9 +21,7 @@ describe('spec/envd protos on their own', () => {
     const set = buildDescriptorSet(path.join(repoRoot, 'spec'));
     const altered = structuredClone(set);
     const processFile = altered.file.find((f) => f.package === 'process');
-    const endEvent = processFile?.messageType
-      ?.find((m) => m.name === 'ProcessEvent')
-      ?.nestedType?.find((m) => m.name === 'EndEvent');
+    const endEvent = processFile?.messageType?.find((m) => m.name === 'ProcessEvent')?.nestedType?.find((m) => m.name === 'EndEvent');
     const exitCode = endEvent?.field?.find((f) => f.name === 'exit_code');
     expect(exitCode?.number).toBe(1);
     exitCode!.number = 5;
@@ -49,14 +47,12 @@ describe.skipIf(!haveReference)('spec/envd protos agree with the E2B reference',
   }, 60_000);
 
   it('describes the same files, packages and imports', () => {
-    const files = (facts: Map<string, string>) =>
-      [...facts].filter(([key]) => key.startsWith('file ')).map(([key, value]) => `${key}: ${value}`);
+    const files = (facts: Map<string, string>) => [...facts].filter(([key]) => key.startsWith('file ')).map(([key, value]) => `${key}: ${value}`);
     expect(files(project)).toEqual(files(reference));
   });
 
   it('has the same services, rpcs and streaming kinds', () => {
-    const only = (facts: Map<string, string>) =>
-      new Map([...facts].filter(([key]) => key.startsWith('service ') || key.startsWith('rpc ')));
+    const only = (facts: Map<string, string>) => new Map([...facts].filter(([key]) => key.startsWith('service ') || key.startsWith('rpc ')));
     expect(diffFacts(only(project), only(reference))).toEqual([]);
   });
 

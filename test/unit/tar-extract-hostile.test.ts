@@ -35,7 +35,13 @@ async function tarOf(entries: Entry[]): Promise<Buffer> {
     return Buffer.concat(chunks);
   })();
   for (const e of entries) {
-    const header = { name: e.name, type: e.type ?? 'file', mode: e.mode ?? (e.type === 'directory' ? 0o755 : 0o644), mtime: e.mtime ?? new Date(), ...(e.linkname !== undefined ? { linkname: e.linkname } : {}) };
+    const header = {
+      name: e.name,
+      type: e.type ?? 'file',
+      mode: e.mode ?? (e.type === 'directory' ? 0o755 : 0o644),
+      mtime: e.mtime ?? new Date(),
+      ...(e.linkname !== undefined ? { linkname: e.linkname } : {}),
+    };
     await new Promise<void>((resolve, reject) => pack.entry(header as tarStream.Header, e.body ?? '', (err) => (err ? reject(err) : resolve())));
   }
   pack.finalize();
@@ -180,7 +186,17 @@ const hostile: Case[] = [
   },
   {
     name: 'hard links to outside, to a symlink, to a name not in the archive',
-    entries: [dir('sub'), link('s', 'sub'), file('ok'), hard('h1', '../sentinel/canary'), hard('h2', `${SENTINEL}/canary`), hard('h3', '/etc/hostname'), hard('h4', 's'), hard('h5', 'nothere'), hard('h6', 'sub')],
+    entries: [
+      dir('sub'),
+      link('s', 'sub'),
+      file('ok'),
+      hard('h1', '../sentinel/canary'),
+      hard('h2', `${SENTINEL}/canary`),
+      hard('h3', '/etc/hostname'),
+      hard('h4', 's'),
+      hard('h5', 'nothere'),
+      hard('h6', 'sub'),
+    ],
     refused: ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'],
     tree: { sub: 'dir', s: 'link:sub', ok: 'file:ok\n' },
   },
@@ -219,7 +235,15 @@ const legit: Case[] = [
   },
   {
     name: 'deep ".." inside a subfolder that stays inside',
-    entries: [file('top.txt'), dir('s1'), dir('s1/s2'), dir('s1/s2/s3'), link('s1/s2/s3/l', '../../../top.txt'), link('s1/s2/up', '../..'), link('s1/s2/s3/d', '../../s2/./s3/../../s2')],
+    entries: [
+      file('top.txt'),
+      dir('s1'),
+      dir('s1/s2'),
+      dir('s1/s2/s3'),
+      link('s1/s2/s3/l', '../../../top.txt'),
+      link('s1/s2/up', '../..'),
+      link('s1/s2/s3/d', '../../s2/./s3/../../s2'),
+    ],
     refused: [],
     tree: {
       'top.txt': 'file:top.txt\n',
@@ -310,7 +334,12 @@ describe('extractSafely: legit trees extract exactly', () => {
       { name: 'd/secret', body: 's', mode: 0o600, mtime },
       { name: 'd/suid', body: 'x', mode: 0o4755, mtime },
     ]);
-    for (const [name, mode] of [['d', 0o750], ['d/run', 0o755], ['d/secret', 0o600], ['d/suid', 0o755]] as const) {
+    for (const [name, mode] of [
+      ['d', 0o750],
+      ['d/run', 0o755],
+      ['d/secret', 0o600],
+      ['d/suid', 0o755],
+    ] as const) {
       const st = lstatSync(join(dest, name));
       expect(st.mode & 0o7777, name).toBe(mode);
       expect(st.mtime.getTime(), name).toBe(mtime.getTime());
@@ -321,7 +350,18 @@ describe('extractSafely: legit trees extract exactly', () => {
 describe('extractSafely with a root (a download: the copied folder is moved into place alone)', () => {
   it('entries outside the root, links climbing out of it, and the root as a symlink are refused', async () => {
     const result = await extract(
-      [dir('d'), file('d/f'), file('other'), dir('o'), link('d/x', '../o'), link('d/y', '../d/f'), link('d/z', 'f'), link('d/w', 'sub/../f'), dir('d/sub'), link('d', '.')],
+      [
+        dir('d'),
+        file('d/f'),
+        file('other'),
+        dir('o'),
+        link('d/x', '../o'),
+        link('d/y', '../d/f'),
+        link('d/z', 'f'),
+        link('d/w', 'sub/../f'),
+        dir('d/sub'),
+        link('d', '.'),
+      ],
       { root: 'd' },
     );
     assertContained();

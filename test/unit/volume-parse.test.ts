@@ -65,13 +65,33 @@ describe('mount checks', () => {
     const store = new VolumeStore(join(home, 'volumes'), join(home, 'key'));
     await store.load();
     await store.create('data');
-    expect(() => checkVolumeMounts([{ name: 'data', path: '/mnt/data' }, { name: 'data', path: '/home/user/d' }], store, runtime)).not.toThrow();
+    expect(() =>
+      checkVolumeMounts(
+        [
+          { name: 'data', path: '/mnt/data' },
+          { name: 'data', path: '/home/user/d' },
+        ],
+        store,
+        runtime,
+      ),
+    ).not.toThrow();
     for (const path of ['/', '/proc', '/proc/x', '/dev/shm', '/sys', '/run/e2b', 'rel', '/a/../b', '/a/', '/a//b']) {
       expect(() => checkVolumeMounts([{ name: 'data', path }], store, runtime), path).toThrow();
     }
     expect(() => checkVolumeMounts([{ name: 'nope', path: '/x' }], store, runtime)).toThrow(/not found/);
-    expect(() => checkVolumeMounts([{ name: 'data', path: '/x' }, { name: 'data', path: '/x' }], store, runtime)).toThrow(/two volumes/);
-    expect(() => checkVolumeMounts([{ name: 'data', path: '/x' }], store, { ...runtime, mountsVolumes: false, isolated: false } as Runtime)).toThrow(/bubblewrap/);
+    expect(() =>
+      checkVolumeMounts(
+        [
+          { name: 'data', path: '/x' },
+          { name: 'data', path: '/x' },
+        ],
+        store,
+        runtime,
+      ),
+    ).toThrow(/two volumes/);
+    expect(() => checkVolumeMounts([{ name: 'data', path: '/x' }], store, { ...runtime, mountsVolumes: false, isolated: false } as Runtime)).toThrow(
+      /bubblewrap/,
+    );
     expect(() => checkVolumeMounts([], undefined, { ...runtime, mountsVolumes: false } as Runtime)).not.toThrow();
   });
 

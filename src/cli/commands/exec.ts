@@ -70,23 +70,24 @@ function splitOperands(
 export const EXEC_VERB = { name: 'exec', aliases: [] as string[], summary: 'Run a command in a sandbox, streaming its output; exits with its exit code' };
 
 export function execCommand(ctx: Context, run = runExec): CommandUnknownOpts {
-  return new Command('exec')
-    .description(EXEC_VERB.summary)
-    .usage('[options] [sandbox] [--] <command> [args...]')
-    .argument('[words...]', 'the sandbox ID, then the command with its arguments (-- between them is optional)')
-    // `exec ID -la ls`: let -la through so the error can say whose option it is.
-    .allowUnknownOption()
-    .addOption(cwdOption())
-    .addOption(userOption())
-    .addOption(envOption())
-    .addOption(commandTimeoutOption())
-    .addOption(shellOption())
-    .option('--background', 'start the command, print its PID and return', false)
-    .option('--no-stdin', 'do not forward stdin (as ssh -n), even when it is a pipe or file')
-    .addOption(streamOption('with --json: one JSON event per line as output arrives (start, stdout, stderr, exit), for output of any size'))
-    .addHelpText(
-      'after',
-      `
+  return (
+    new Command('exec')
+      .description(EXEC_VERB.summary)
+      .usage('[options] [sandbox] [--] <command> [args...]')
+      .argument('[words...]', 'the sandbox ID, then the command with its arguments (-- between them is optional)')
+      // `exec ID -la ls`: let -la through so the error can say whose option it is.
+      .allowUnknownOption()
+      .addOption(cwdOption())
+      .addOption(userOption())
+      .addOption(envOption())
+      .addOption(commandTimeoutOption())
+      .addOption(shellOption())
+      .option('--background', 'start the command, print its PID and return', false)
+      .option('--no-stdin', 'do not forward stdin (as ssh -n), even when it is a pipe or file')
+      .addOption(streamOption('with --json: one JSON event per line as output arrives (start, stdout, stderr, exit), for output of any size'))
+      .addHelpText(
+        'after',
+        `
 The command starts at the first word after the sandbox ID that is not one of exec's options, or
 after --; from there on every word is the command's, its own flags included (exec ID ls --json
 lists with ls's --json). A -- is needed only to choose the sandbox from a list (exec -- ls).
@@ -105,28 +106,29 @@ Examples:
 
 --json keeps the first 16 MiB of each stream (the document then says stdoutTruncated and
 stdoutBytes); --json --stream has all of it. The exit code is always there.`,
-    )
-    .action(async (words, o, command) => {
-      const { sandboxOperands, command: remote } = splitCommandLine(words, wordsAfterDashDash(command), o.shell, EXEC_USAGE);
-      if (sandboxOperands.length > 1) {
-        throw tooManyBeforeDashDash('exec', sandboxOperands);
-      }
-      const opts: ExecOptions = {
-        command: remote,
-        timeoutMs: o.timeout ?? 0,
-        stdin: o.stdin,
-        background: o.background,
-      };
-      if (o.stream) {
-        if (!ctx.globals.json) throw new UsageError('--stream goes with --json (one JSON event per line)');
-        opts.stream = true;
-      }
-      if (sandboxOperands[0]) opts.sandboxId = sandboxOperands[0];
-      if (o.cwd) opts.cwd = o.cwd;
-      if (o.user) opts.user = o.user;
-      if (o.env) opts.envs = o.env;
-      await run(opts, ctx);
-    });
+      )
+      .action(async (words, o, command) => {
+        const { sandboxOperands, command: remote } = splitCommandLine(words, wordsAfterDashDash(command), o.shell, EXEC_USAGE);
+        if (sandboxOperands.length > 1) {
+          throw tooManyBeforeDashDash('exec', sandboxOperands);
+        }
+        const opts: ExecOptions = {
+          command: remote,
+          timeoutMs: o.timeout ?? 0,
+          stdin: o.stdin,
+          background: o.background,
+        };
+        if (o.stream) {
+          if (!ctx.globals.json) throw new UsageError('--stream goes with --json (one JSON event per line)');
+          opts.stream = true;
+        }
+        if (sandboxOperands[0]) opts.sandboxId = sandboxOperands[0];
+        if (o.cwd) opts.cwd = o.cwd;
+        if (o.user) opts.user = o.user;
+        if (o.env) opts.envs = o.env;
+        await run(opts, ctx);
+      })
+  );
 }
 
 export async function runExec(opts: ExecOptions, ctx: Context): Promise<void> {

@@ -122,9 +122,7 @@ function configureTree(command: CommandUnknownOpts, ctx: Context): void {
  */
 export function buildProgram(ctx: Context, argv?: readonly string[]): CommandUnknownOpts {
   const program = new Command('e2b-ts')
-    .description(
-      'E2B sandboxes from the terminal: create, run commands, move files, drive git. --local runs an E2B-compatible backend on this machine.',
-    )
+    .description('E2B sandboxes from the terminal: create, run commands, move files, drive git. --local runs an E2B-compatible backend on this machine.')
     .version(packageVersion(), '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .helpCommand('help [command]', 'show help for a command');

@@ -60,9 +60,27 @@ export function bashScript(model: CompletionModel): string {
   push('    *) return 1 ;;', '  esac', '}', '');
 
   push(`# ${fn}_takes_value KEY FLAG: whether FLAG takes a value at command KEY`, `${fn}_takes_value() {`, '  case "$1|$2" in');
-  if (t.valueFlags.length > 0) push(...arm(t.valueFlags.map(([k, f]) => q(`${k}|${f}`)), 'return 0 ;;'));
-  if (t.shadowingFlags.length > 0) push(...arm(t.shadowingFlags.map(([k, f]) => q(`${k}|${f}`)), 'return 1 ;;'));
-  if (t.globalValueFlags.length > 0) push(...arm(t.globalValueFlags.map((f) => `*${q(`|${f}`)}`), 'return 0 ;;'));
+  if (t.valueFlags.length > 0)
+    push(
+      ...arm(
+        t.valueFlags.map(([k, f]) => q(`${k}|${f}`)),
+        'return 0 ;;',
+      ),
+    );
+  if (t.shadowingFlags.length > 0)
+    push(
+      ...arm(
+        t.shadowingFlags.map(([k, f]) => q(`${k}|${f}`)),
+        'return 1 ;;',
+      ),
+    );
+  if (t.globalValueFlags.length > 0)
+    push(
+      ...arm(
+        t.globalValueFlags.map((f) => `*${q(`|${f}`)}`),
+        'return 0 ;;',
+      ),
+    );
   push('  esac', '  return 1', '}', '');
 
   push(`# ${fn}_choices KEY FLAG: REPLY=the values of option FLAG at command KEY (fails if free)`, `${fn}_choices() {`, '  case "$1|$2" in');

@@ -62,9 +62,27 @@ export function fishScript(model: CompletionModel): string {
   push(...fishCase(["'*'"], ['return 1']), '    end', 'end', '');
 
   push(`function ${h}_takes_value --argument-names key flag --description 'Whether FLAG takes a value at command KEY'`, '    switch "$key|$flag"');
-  if (t.valueFlags.length > 0) push(...fishCase(t.valueFlags.map(([k, f]) => q(`${k}|${f}`)), ['return 0']));
-  if (t.shadowingFlags.length > 0) push(...fishCase(t.shadowingFlags.map(([k, f]) => q(`${k}|${f}`)), ['return 1']));
-  if (t.globalValueFlags.length > 0) push(...fishCase(t.globalValueFlags.map((f) => q(`*|${f}`)), ['return 0']));
+  if (t.valueFlags.length > 0)
+    push(
+      ...fishCase(
+        t.valueFlags.map(([k, f]) => q(`${k}|${f}`)),
+        ['return 0'],
+      ),
+    );
+  if (t.shadowingFlags.length > 0)
+    push(
+      ...fishCase(
+        t.shadowingFlags.map(([k, f]) => q(`${k}|${f}`)),
+        ['return 1'],
+      ),
+    );
+  if (t.globalValueFlags.length > 0)
+    push(
+      ...fishCase(
+        t.globalValueFlags.map((f) => q(`*|${f}`)),
+        ['return 0'],
+      ),
+    );
   push('    end', '    return 1', 'end', '');
 
   push(
@@ -83,7 +101,7 @@ export function fishScript(model: CompletionModel): string {
     '            return',
     "        else if string match -q -- '--*=*' $word",
     '            continue',
-    "        else if string match -q -- '-*' $word; and test \"$word\" != -",
+    '        else if string match -q -- \'-*\' $word; and test "$word" != -',
     `            ${h}_takes_value $key $word; and set expect $word`,
     '        else if test $positionals -eq 0; and set -l child (' + h + '_child $key $word)',
     '            set key $child',

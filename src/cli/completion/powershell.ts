@@ -39,17 +39,32 @@ export function powershellScript(model: CompletionModel): string {
   );
   for (const [parent, word, child] of t.children) push(`${i}$children[${q(`${parent}|${word}`)}] = ${q(child)}`);
 
-  push('', `${i}# "KEY|FLAG" of the options that take a value ("*|FLAG": global options)`, `${i}$valueFlags = [System.Collections.Generic.HashSet[string]]::new($ordinal)`);
+  push(
+    '',
+    `${i}# "KEY|FLAG" of the options that take a value ("*|FLAG": global options)`,
+    `${i}$valueFlags = [System.Collections.Generic.HashSet[string]]::new($ordinal)`,
+  );
   for (const [k, f] of t.valueFlags) push(`${i}[void]$valueFlags.Add(${q(`${k}|${f}`)})`);
   for (const f of t.globalValueFlags) push(`${i}[void]$valueFlags.Add(${q(`*|${f}`)})`);
-  push(`${i}# "KEY|FLAG" of own options without a value that share a flag with a global option`, `${i}$ownFlags = [System.Collections.Generic.HashSet[string]]::new($ordinal)`);
+  push(
+    `${i}# "KEY|FLAG" of own options without a value that share a flag with a global option`,
+    `${i}$ownFlags = [System.Collections.Generic.HashSet[string]]::new($ordinal)`,
+  );
   for (const [k, f] of t.shadowingFlags) push(`${i}[void]$ownFlags.Add(${q(`${k}|${f}`)})`);
 
-  push('', `${i}# "KEY|FLAG" -> the values of an option ("*|FLAG": global options)`, `${i}$choices = [System.Collections.Generic.Dictionary[string, string[]]]::new($ordinal)`);
+  push(
+    '',
+    `${i}# "KEY|FLAG" -> the values of an option ("*|FLAG": global options)`,
+    `${i}$choices = [System.Collections.Generic.Dictionary[string, string[]]]::new($ordinal)`,
+  );
   for (const [k, f, c] of t.choices) push(`${i}$choices[${q(`${k}|${f}`)}] = ${list(c, i)}`);
   for (const [f, c] of t.globalChoices) push(`${i}$choices[${q(`*|${f}`)}] = ${list(c, i)}`);
 
-  push('', `${i}# KEY -> the subcommands of command KEY, or the values of its first argument`, `${i}$words = [System.Collections.Generic.Dictionary[string, string[]]]::new($ordinal)`);
+  push(
+    '',
+    `${i}# KEY -> the subcommands of command KEY, or the values of its first argument`,
+    `${i}$words = [System.Collections.Generic.Dictionary[string, string[]]]::new($ordinal)`,
+  );
   for (const c of t.commands) if (c.words.length > 0) push(`${i}$words[${q(c.key)}] = ${list(c.words, i)}`);
 
   // PowerShell drops a bare --, so `e2b-ts exec ID ls -la` is how a command is typed there: past
@@ -60,15 +75,28 @@ export function powershellScript(model: CompletionModel): string {
     if (command.commandAfter !== undefined) push(`${i}$commandAfter[${q([p, ...command.path].join(' '))}] = ${command.commandAfter}`);
   }
 
-  push('', `${i}# KEY -> the options of command KEY ("*": the global ones)`, `${i}$options = [System.Collections.Generic.Dictionary[string, string[]]]::new($ordinal)`);
+  push(
+    '',
+    `${i}# KEY -> the options of command KEY ("*": the global ones)`,
+    `${i}$options = [System.Collections.Generic.Dictionary[string, string[]]]::new($ordinal)`,
+  );
   for (const c of t.commands) {
     const flags = c.options.flatMap((o) => o.flags);
     if (flags.length > 0) push(`${i}$options[${q(c.key)}] = ${list(flags, i)}`);
   }
   const globals = model.globalOptions;
-  push(`${i}$options['*'] = ${list(globals.flatMap((o) => o.flags), i)}`);
+  push(
+    `${i}$options['*'] = ${list(
+      globals.flatMap((o) => o.flags),
+      i,
+    )}`,
+  );
 
-  push('', `${i}# "KEY|WORD" -> description of a subcommand or option ("*|FLAG": global options)`, `${i}$tips = [System.Collections.Generic.Dictionary[string, string]]::new($ordinal)`);
+  push(
+    '',
+    `${i}# "KEY|WORD" -> description of a subcommand or option ("*|FLAG": global options)`,
+    `${i}$tips = [System.Collections.Generic.Dictionary[string, string]]::new($ordinal)`,
+  );
   for (const command of allCommands(model)) {
     const key = [p, ...command.path].join(' ');
     for (const s of command.subcommands) {

@@ -43,9 +43,27 @@ export function zshScript(model: CompletionModel): string {
   push('    *) return 1 ;;', '  esac', '}', '');
 
   push(`# ${h}_takes_value KEY FLAG: whether FLAG takes a value at command KEY`, `${h}_takes_value() {`, '  case "$1|$2" in');
-  if (t.valueFlags.length > 0) push(...arm(t.valueFlags.map(([k, f]) => q(`${k}|${f}`)), 'return 0 ;;'));
-  if (t.shadowingFlags.length > 0) push(...arm(t.shadowingFlags.map(([k, f]) => q(`${k}|${f}`)), 'return 1 ;;'));
-  if (t.globalValueFlags.length > 0) push(...arm(t.globalValueFlags.map((f) => `*${q(`|${f}`)}`), 'return 0 ;;'));
+  if (t.valueFlags.length > 0)
+    push(
+      ...arm(
+        t.valueFlags.map(([k, f]) => q(`${k}|${f}`)),
+        'return 0 ;;',
+      ),
+    );
+  if (t.shadowingFlags.length > 0)
+    push(
+      ...arm(
+        t.shadowingFlags.map(([k, f]) => q(`${k}|${f}`)),
+        'return 1 ;;',
+      ),
+    );
+  if (t.globalValueFlags.length > 0)
+    push(
+      ...arm(
+        t.globalValueFlags.map((f) => `*${q(`|${f}`)}`),
+        'return 0 ;;',
+      ),
+    );
   push('  esac', '  return 1', '}', '');
 
   push(`# ${h}_choices KEY FLAG: reply=the values of option FLAG at command KEY (fails if free)`, `${h}_choices() {`, '  case "$1|$2" in');
@@ -72,7 +90,19 @@ export function zshScript(model: CompletionModel): string {
     const pad = padTo(c.words);
     push(`    ${q(c.key)})`, `      reply=(${c.words.join(' ')})`);
     const described = c.words.some((w) => m.get(w));
-    push(...arrayLines('descr', described ? displays(c.words.map((w) => [w, m.get(w) ?? '']), pad) : [], '      '), '      ;;');
+    push(
+      ...arrayLines(
+        'descr',
+        described
+          ? displays(
+              c.words.map((w) => [w, m.get(w) ?? '']),
+              pad,
+            )
+          : [],
+        '      ',
+      ),
+      '      ;;',
+    );
   }
   push('    *) reply=() descr=() ;;', '  esac', '}', '');
 
@@ -105,7 +135,7 @@ export function zshScript(model: CompletionModel): string {
     '    fi',
     '    case $word in',
     '      (--) return 1 ;; # everything after -- is an argument: offer nothing',
-    "      (--*=*) ;;",
+    '      (--*=*) ;;',
     `      (-?*) ${h}_takes_value $key $word && expect=$word ;;`,
     '      (*)',
     `        if (( positionals == 0 )) && ${h}_child $key $word; then`,

@@ -96,9 +96,13 @@ function stripDot(digests: Digests): Digests {
  */
 function localName(platform: FsPlatform, sandboxId: string, path: string): string {
   const name = nameOfPath(path);
-  if (name === undefined) throw new UsageError(sanitize(`${sandboxId}:${path} has no name of its own for the copy; give it one (fs cp ${sandboxId}:${path} DIR/NEWNAME)`));
+  if (name === undefined)
+    throw new UsageError(sanitize(`${sandboxId}:${path} has no name of its own for the copy; give it one (fs cp ${sandboxId}:${path} DIR/NEWNAME)`));
   const problem = badComponent(platform, name);
-  if (problem) throw new UsageError(sanitize(`${sandboxId}:${path}: "${name}" cannot be a file name here: it ${problem}; give the copy a name (fs cp ${sandboxId}:${path} DIR/NEWNAME)`));
+  if (problem)
+    throw new UsageError(
+      sanitize(`${sandboxId}:${path}: "${name}" cannot be a file name here: it ${problem}; give the copy a name (fs cp ${sandboxId}:${path} DIR/NEWNAME)`),
+    );
   return name;
 }
 
@@ -262,7 +266,9 @@ class Copier {
       { tmp, target },
       async () => {
         for (const group of this.groups(entries)) {
-          await Promise.all(group.map(async (part) => remoteTarExtract(sandbox, tmp, await packTree(part, digests, (n) => progress.add(n), rename), this.call())));
+          await Promise.all(
+            group.map(async (part) => remoteTarExtract(sandbox, tmp, await packTree(part, digests, (n) => progress.add(n), rename), this.call())),
+          );
         }
         verified(digests, await remoteDigests(sandbox, tmp, base, this.call()));
         await this.placeRemote(sandbox, tmp, base, target);
@@ -352,7 +358,8 @@ class Copier {
     const parent = posix.dirname(sourcePath);
     const root = posix.basename(sourcePath);
     const rootProblem = badComponent(this.platform, root);
-    if (rootProblem) throw new CopyError(sanitize(`${sandboxId}:${path}: the sandbox reports it as ${sourcePath}, whose name "${root}" ${rootProblem}; not downloaded`));
+    if (rootProblem)
+      throw new CopyError(sanitize(`${sandboxId}:${path}: the sandbox reports it as ${sourcePath}, whose name "${root}" ${rootProblem}; not downloaded`));
     const total = await this.remoteSize(sandbox, sourcePath);
     const progress = createProgress(this.ctx, `← ${sourcePath}`, total);
     let extracted: Awaited<ReturnType<typeof extractSafely>> | undefined;
@@ -378,7 +385,14 @@ class Copier {
               ),
             );
           }
-          const refusedNames = new Set(extracted.refused.map((r) => r.name.split('/').filter((p) => p && p !== '.').join('/')));
+          const refusedNames = new Set(
+            extracted.refused.map((r) =>
+              r.name
+                .split('/')
+                .filter((p) => p && p !== '.')
+                .join('/'),
+            ),
+          );
           verified(await remoteDigests(sandbox, parent, root, this.call()), extracted.digests, refusedNames);
           if (!(await lstat(join(tmp, root)).catch(() => undefined))) throw new CopyError(`${sandboxId}:${sourcePath}: nothing of it could be copied`);
           await this.placeLocal(join(tmp, root), target);
@@ -410,7 +424,9 @@ class Copier {
       const why = result.linksUnavailable
         ? `symlinks cannot be created here (${result.linksUnavailable}${this.platform.name === 'win32' ? ': Windows allows them with Developer Mode or as an administrator' : ''})`
         : '--links copy';
-      this.ctx.warn(`${copied} symlink${copied === 1 ? ' was' : 's were'} copied as the files and folders ${copied === 1 ? 'it leads' : 'they lead'} to: ${why}`);
+      this.ctx.warn(
+        `${copied} symlink${copied === 1 ? ' was' : 's were'} copied as the files and folders ${copied === 1 ? 'it leads' : 'they lead'} to: ${why}`,
+      );
     }
     const chosen = result.linksSkipped.filter((s) => s.reason === 'not created (--links skip)').length;
     if (chosen > 0) this.ctx.warn(`${chosen} symlink${chosen === 1 ? ' was' : 's were'} left out (--links skip)`);
@@ -475,7 +491,16 @@ class Copier {
       async () => {
         if (kind.kind === 'file') {
           const body = await source.files.readStream(sourcePath, this.call());
-          await dest.files.write(tmp, body.pipe(hashing(() => {}, (n) => progress.add(n))), this.call());
+          await dest.files.write(
+            tmp,
+            body.pipe(
+              hashing(
+                () => {},
+                (n) => progress.add(n),
+              ),
+            ),
+            this.call(),
+          );
           await runRemote(dest, 'chmod', [kind.mode.toString(8), '--', tmp], this.call());
           const [a, b] = await Promise.all([remoteFileDigest(source, sourcePath, this.call()), remoteFileDigest(dest, tmp, this.call())]);
           verified(new Map([['f', a]]), new Map([['f', b]]));
@@ -486,7 +511,20 @@ class Copier {
         }
         const name = posix.basename(sourcePath);
         const { stream, done } = await remoteTarCreate(source, posix.dirname(sourcePath), [name], this.call());
-        await Promise.all([remoteTarExtract(dest, tmp, stream.pipe(hashing(() => {}, (n) => progress.add(n))), this.call()), done]);
+        await Promise.all([
+          remoteTarExtract(
+            dest,
+            tmp,
+            stream.pipe(
+              hashing(
+                () => {},
+                (n) => progress.add(n),
+              ),
+            ),
+            this.call(),
+          ),
+          done,
+        ]);
         const [a, b] = await Promise.all([remoteDigests(source, posix.dirname(sourcePath), name, this.call()), remoteDigests(dest, tmp, name, this.call())]);
         verified(a, b);
         await this.placeRemote(dest, tmp, name, target);
@@ -510,11 +548,23 @@ class Copier {
     await this.guarded(
       { tmp, target },
       async () => {
-        const { output, digests: sent } = await digestTarStream(Readable.from(this.ctx.io.stdin).pipe(hashing(() => {}, (n) => progress.add(n))));
+        const { output, digests: sent } = await digestTarStream(
+          Readable.from(this.ctx.io.stdin).pipe(
+            hashing(
+              () => {},
+              (n) => progress.add(n),
+            ),
+          ),
+        );
         await remoteTarExtract(sandbox, tmp, output, this.call());
         digests = stripDot(await sent);
         verified(digests, stripDot(await remoteDigests(sandbox, tmp, '.', this.call())));
-        await runRemote(sandbox, 'sh', ['-c', 'mkdir -p -- "$2" && cp -a -- "$1/." "$2/" && { chmod -R u+w -- "$1" 2>/dev/null; rm -rf -- "$1"; }', 'sh', tmp, target], this.call());
+        await runRemote(
+          sandbox,
+          'sh',
+          ['-c', 'mkdir -p -- "$2" && cp -a -- "$1/." "$2/" && { chmod -R u+w -- "$1" 2>/dev/null; rm -rf -- "$1"; }', 'sh', tmp, target],
+          this.call(),
+        );
       },
       () => this.removeRemoteTree(sandbox, tmp),
     ).finally(() => progress.done());

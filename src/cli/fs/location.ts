@@ -5,10 +5,7 @@
  */
 import { UsageError } from '../errors.js';
 
-export type Location =
-  | { kind: 'local'; path: string }
-  | { kind: 'sandbox'; sandboxId: string; path: string }
-  | { kind: 'stdio' };
+export type Location = { kind: 'local'; path: string } | { kind: 'sandbox'; sandboxId: string; path: string } | { kind: 'stdio' };
 
 const SANDBOX_ID = /^[a-z0-9]+(?:-[a-z0-9]+)?$/;
 

@@ -40,10 +40,11 @@ export async function startRemote(
       else stderr.push(Buffer.from(data));
     },
   });
-  const kill = () => handle.kill().then(
-    () => {},
-    () => {},
-  );
+  const kill = () =>
+    handle.kill().then(
+      () => {},
+      () => {},
+    );
   // Our helper processes end with the copy: an interrupt kills them rather than leaving them behind.
   const onAbort = () => void kill();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -53,7 +54,10 @@ export async function startRemote(
     .then((result) => {
       if (result.exitCode !== 0) {
         // our helper scripts state their failures on a line of their own, meant for the user
-        const stated = Buffer.concat(stderr).toString('utf8').split('\n').findLast((line) => line.startsWith(STATED));
+        const stated = Buffer.concat(stderr)
+          .toString('utf8')
+          .split('\n')
+          .findLast((line) => line.startsWith(STATED));
         if (stated) throw new CopyError(stated.slice(STATED.length));
         const message = lastLines(stderr) || result.error || `exit ${result.exitCode}`;
         throw new CopyError(`${program} in the sandbox failed: ${message}`);
@@ -127,7 +131,11 @@ export async function remoteDigests(sandbox: Sandbox, parent: string, name: stri
 }
 
 /** Size and SHA-256 of one file in the sandbox. */
-export async function remoteFileDigest(sandbox: Sandbox, path: string, opts: { user?: string; signal?: AbortSignal } = {}): Promise<{ size: number; sha256: string }> {
+export async function remoteFileDigest(
+  sandbox: Sandbox,
+  path: string,
+  opts: { user?: string; signal?: AbortSignal } = {},
+): Promise<{ size: number; sha256: string }> {
   const digests = await remoteDigests(sandbox, posix.dirname(path), posix.basename(path), opts);
   const digest = digests.get(posix.basename(path));
   if (!digest) throw new CopyError(`cannot read ${path} in the sandbox to verify it`);

@@ -139,14 +139,24 @@ export function hashing(onDone: (digest: { size: number; sha256: string }) => vo
  * Packs entries (renamed with `rename`, e.g. to strip or add a prefix) into a tar stream.
  * Digests of files are filled in as they are read.
  */
-export async function packTree(entries: TreeEntry[], digests: Digests, onBytes?: (n: number) => void, rename: (rel: string) => string = (r) => r): Promise<Readable> {
+export async function packTree(
+  entries: TreeEntry[],
+  digests: Digests,
+  onBytes?: (n: number) => void,
+  rename: (rel: string) => string = (r) => r,
+): Promise<Readable> {
   const tar = await loadTar();
   const pack = tar.pack();
   void (async () => {
     try {
       for (const entry of entries) {
         const name = rename(entry.rel);
-        const header: Partial<Header> & { name: string } = { name, mode: entry.mode, mtime: entry.mtime, type: entry.type === 'dir' ? 'directory' : entry.type === 'symlink' ? 'symlink' : 'file' };
+        const header: Partial<Header> & { name: string } = {
+          name,
+          mode: entry.mode,
+          mtime: entry.mtime,
+          type: entry.type === 'dir' ? 'directory' : entry.type === 'symlink' ? 'symlink' : 'file',
+        };
         if (entry.type === 'symlink') {
           await new Promise<void>((resolve, reject) => pack.entry({ ...header, linkname: entry.linkTarget ?? '' }, (e) => (e ? reject(e) : resolve())));
         } else if (entry.type === 'dir') {
@@ -459,7 +469,11 @@ export async function extractSafely(input: Readable, dest: string, opts: Extract
         } else {
           const sink = createWriteStream(target, { flags: 'wx', mode: 0o600 });
           try {
-            await pipeline(entry, hashing((d) => digests.set(rel, d), onBytes), sink);
+            await pipeline(
+              entry,
+              hashing((d) => digests.set(rel, d), onBytes),
+              sink,
+            );
           } catch (error) {
             // A truncated archive fails the pipeline while the file may still be opening; it
             // would be created after this rejects, under the caller's clean-up of dest.
@@ -627,7 +641,9 @@ function makeLinks(
         if (!NO_LINKS.has(code)) throw error;
         if (policy === 'fail') {
           const why = tree.platform.name === 'win32' ? ', as on Windows without Developer Mode or an administrator' : '';
-          throw new CopyError(`cannot create the symlink ${link.name} here (${code}${why}); nothing was copied: --links copy or --links skip copies without symlinks`);
+          throw new CopyError(
+            `cannot create the symlink ${link.name} here (${code}${why}); nothing was copied: --links copy or --links skip copies without symlinks`,
+          );
         }
         unavailable = code;
         copy.push(rel);
@@ -768,9 +784,16 @@ export async function digestTarStream(input: Readable): Promise<{ output: Readab
   const digests: Digests = new Map();
   const done = (async () => {
     for await (const entry of extract) {
-      const rel = entry.header.name.split('/').filter((p) => p !== '' && p !== '.').join('/');
+      const rel = entry.header.name
+        .split('/')
+        .filter((p) => p !== '' && p !== '.')
+        .join('/');
       if (entry.header.type === 'file' || entry.header.type === 'contiguous-file') {
-        await pipeline(entry, hashing((d) => digests.set(rel, d)), new PassThrough().resume());
+        await pipeline(
+          entry,
+          hashing((d) => digests.set(rel, d)),
+          new PassThrough().resume(),
+        );
       } else entry.resume();
     }
     return digests;

@@ -24,7 +24,17 @@ import { pipeline } from 'node:stream/promises';
 import type { Volume, VolumeEntryStat } from '../../client/volume.js';
 import { CopyError, UsageError } from '../errors.js';
 import { sanitize } from '../render/sanitize.js';
-import { badComponent, CaseIndex, describeCollisions, foldsCase, hostPlatform, renameOver, uploadMode, type CaseCollision, type FsPlatform } from './platform.js';
+import {
+  badComponent,
+  CaseIndex,
+  describeCollisions,
+  foldsCase,
+  hostPlatform,
+  renameOver,
+  uploadMode,
+  type CaseCollision,
+  type FsPlatform,
+} from './platform.js';
 
 export interface VolumeCopyResult {
   source: string;
@@ -77,7 +87,8 @@ async function uploadFile(volume: Volume, local: string, remote: string, size: n
   const back = createHash('sha256');
   const stream = await volume.readFile(remote, { format: 'stream', signal });
   await pipeline(Readable.fromWeb(stream as import('node:stream/web').ReadableStream<Uint8Array>), back);
-  if (back.digest('hex') !== (await localHash)) throw new CopyError(`verification failed for ${remote}: its SHA-256 in the volume differs from the local file's`);
+  if (back.digest('hex') !== (await localHash))
+    throw new CopyError(`verification failed for ${remote}: its SHA-256 in the volume differs from the local file's`);
 }
 
 /**
@@ -132,7 +143,6 @@ export async function uploadToVolume(
   return result;
 }
 
-
 async function isRealDir(path: string): Promise<boolean> {
   try {
     const st = await lstat(path);
@@ -165,7 +175,11 @@ async function downloadFile(
   try {
     const stream = await volume.readFile(remote, { format: 'stream', signal });
     // 'wx': a name planted meanwhile fails the open instead of being followed
-    await pipeline(Readable.fromWeb(stream as import('node:stream/web').ReadableStream<Uint8Array>), counter, createWriteStream(temp, { flags: 'wx', mode: 0o600 }));
+    await pipeline(
+      Readable.fromWeb(stream as import('node:stream/web').ReadableStream<Uint8Array>),
+      counter,
+      createWriteStream(temp, { flags: 'wx', mode: 0o600 }),
+    );
     if (count !== size) throw new CopyError(`verification failed for ${remote}: got ${count} bytes, the volume reported ${size}`);
     await chmod(temp, mode & 0o777);
     // rename replaces whatever is at the name (a symlink included) and never follows it
@@ -194,7 +208,12 @@ export async function downloadFromVolume(
   const name = remote.replace(/\/+$/, '') === '' ? volume.name : posix.basename(remote.replace(/\/+$/, ''));
   if (localIsDir) {
     const problem = badComponent(platform, name);
-    if (problem) throw new UsageError(sanitize(`${volume.name}:${remote}: "${name}" cannot be a file name here: it ${problem}; give the copy a name (volume cp ${volume.name}:${remote} DIR/NEWNAME)`));
+    if (problem)
+      throw new UsageError(
+        sanitize(
+          `${volume.name}:${remote}: "${name}" cannot be a file name here: it ${problem}; give the copy a name (volume cp ${volume.name}:${remote} DIR/NEWNAME)`,
+        ),
+      );
   }
   const target = localIsDir ? join(local, name) : local;
   const result: VolumeCopyResult = { source: `${volume.name}:${remote}`, destination: target, files: 0, bytes: 0, refused: [] };
@@ -218,7 +237,11 @@ export async function downloadFromVolume(
       if (clash && !collisions.some((c) => c.name === clash.name && c.clashesWith === clash.clashesWith)) collisions.push(clash);
     }
     if (collisions.length > 0) {
-      throw new CopyError(sanitize(`${volume.name}:${remote} holds names that differ only in case, which the file system at ${probeDir} takes for one: ${describeCollisions(collisions)}; nothing was copied`));
+      throw new CopyError(
+        sanitize(
+          `${volume.name}:${remote} holds names that differ only in case, which the file system at ${probeDir} takes for one: ${describeCollisions(collisions)}; nothing was copied`,
+        ),
+      );
     }
   }
   try {

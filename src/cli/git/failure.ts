@@ -3,12 +3,7 @@
  * CommandExitError) carry git's output, and the line says what git said, not "command exited
  * with code 128". Pure: the errors in, the error to throw out.
  */
-import {
-  CommandExitError,
-  GitAuthError,
-  GitUpstreamError,
-  SandboxError,
-} from '../../client/errors.js';
+import { CommandExitError, GitAuthError, GitUpstreamError, SandboxError } from '../../client/errors.js';
 import { GitError } from '../errors.js';
 import { sanitize } from '../render/sanitize.js';
 import type { Redactor } from './redact.js';
@@ -42,7 +37,11 @@ export function gitReason(output: GitOutput): string {
   const all = [...lines(output.stderr), ...lines(output.stdout)];
   const picked = [...new Set(all.filter(isReason).map((l) => l.trim()))].slice(0, MAX_REASON_LINES);
   if (picked.length > 0) return picked.join('; ');
-  const last = (text: string) => lines(text).filter((l) => !/^hint:/i.test(l)).pop()?.trim();
+  const last = (text: string) =>
+    lines(text)
+      .filter((l) => !/^hint:/i.test(l))
+      .pop()
+      ?.trim();
   return last(output.stderr) ?? last(output.stdout) ?? `git exited with code ${output.exitCode}`;
 }
 
@@ -65,8 +64,7 @@ const outputOf = (error: unknown): GitOutput | undefined => (error instanceof Co
 /** The error to report for a failure of a git call (unknown errors pass through unless they hold a secret). */
 export function gitFailure(error: unknown, c: FailureContext): unknown {
   const clean = (text: string) => sanitize(c.redactor.redact(text)).trim();
-  const withReason = (text: string, output: GitOutput | undefined, reason: (o: GitOutput) => string) =>
-    output ? `${text}: ${clean(reason(output))}` : text;
+  const withReason = (text: string, output: GitOutput | undefined, reason: (o: GitOutput) => string) => (output ? `${text}: ${clean(reason(output))}` : text);
   const verb = `git ${c.verb}`;
 
   if (error instanceof GitAuthError) {

@@ -17,7 +17,17 @@ const letter = (c: string) => (c === ' ' || c === '' ? '.' : c);
  */
 export function quoteName(name: string): string {
   if (!/[\x00-\x1f\x7f-\x9f"\\]/.test(name)) return name;
-  const escapes: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\v': '\\v' };
+  const escapes: Record<string, string> = {
+    '"': '\\"',
+    '\\': '\\\\',
+    '\t': '\\t',
+    '\n': '\\n',
+    '\r': '\\r',
+    '\x07': '\\a',
+    '\b': '\\b',
+    '\f': '\\f',
+    '\v': '\\v',
+  };
   const octal = (ch: string) => [...Buffer.from(ch)].map((b) => `\\${b.toString(8).padStart(3, '0')}`).join('');
   const body = [...name].map((ch) => escapes[ch] ?? (/[\x00-\x1f\x7f-\x9f]/.test(ch) ? octal(ch) : ch)).join('');
   return `"${body}"`;
@@ -32,7 +42,10 @@ export function quoteName(name: string): string {
  */
 export function statusRows(status: GitStatus): string {
   return status.fileStatus
-    .map((f) => `${letter(f.indexStatus)}${letter(f.workingTreeStatus)}\t${f.status}\t${quoteName(f.name)}\t${f.renamedFrom !== undefined ? quoteName(f.renamedFrom) : ''}\n`)
+    .map(
+      (f) =>
+        `${letter(f.indexStatus)}${letter(f.workingTreeStatus)}\t${f.status}\t${quoteName(f.name)}\t${f.renamedFrom !== undefined ? quoteName(f.renamedFrom) : ''}\n`,
+    )
     .join('');
 }
 
@@ -107,10 +120,7 @@ export function statusSummary(status: GitStatus, color: Colors): string {
 
 /** The branches of `git branch ls` as rows `[mark, name, type]`: local ones (the current marked `*`), then remote-tracking ones. */
 export function branchRows(branches: GitBranches): string[][] {
-  return [
-    ...branches.branches.map((b) => [b === branches.currentBranch ? '*' : '', b, 'local']),
-    ...branches.remoteBranches.map((b) => ['', b, 'remote']),
-  ];
+  return [...branches.branches.map((b) => [b === branches.currentBranch ? '*' : '', b, 'local']), ...branches.remoteBranches.map((b) => ['', b, 'remote'])];
 }
 
 /**

@@ -13,7 +13,10 @@ export function sanitize(text: string): string {
 
 /** Like {@link sanitize} but keeps newlines (multi-line log messages). */
 export function sanitizeKeepNewlines(text: string): string {
-  return text.split('\n').map((line) => line.replace(CONTROL, '')).join('\n');
+  return text
+    .split('\n')
+    .map((line) => line.replace(CONTROL, ''))
+    .join('\n');
 }
 
 // The same sequences, but keeping carriage returns: git's progress meter redraws its line with `\r`.

@@ -107,7 +107,10 @@ export class EnvdHttp {
   }
 
   /** Headers, log route and signal + idle timeout of one streaming exchange with envd. */
-  private exchange(path: string, opts: CallOptions): { headers: Record<string, string>; route: string; timing: { signal?: AbortSignal | undefined; idleTimeoutMs?: number } } {
+  private exchange(
+    path: string,
+    opts: CallOptions,
+  ): { headers: Record<string, string>; route: string; timing: { signal?: AbortSignal | undefined; idleTimeoutMs?: number } } {
     const idle = opts.requestTimeoutMs ?? this.config.requestTimeoutMs;
     return {
       headers: { ...envdHeaders(this.target, this.config), ...(opts.headers ?? {}) },
@@ -127,11 +130,7 @@ export class EnvdHttp {
    * Opens a streaming request to envd (file transfers): the body may be a stream, the response
    * is returned as soon as its headers arrive. `requestTimeoutMs` acts as an idle timeout here.
    */
-  async open(
-    method: 'GET' | 'POST',
-    path: string,
-    opts: CallOptions & { body?: string | Uint8Array | Readable } = {},
-  ): Promise<HttpResponse> {
+  async open(method: 'GET' | 'POST', path: string, opts: CallOptions & { body?: string | Uint8Array | Readable } = {}): Promise<HttpResponse> {
     const { headers, route, timing } = this.exchange(path, opts);
     this.config.logger?.(`→ ${method} ${route} (sandbox ${this.target.sandboxId})`);
     const started = Date.now();

@@ -73,13 +73,9 @@ async function viaNode(url: URL, req: HttpRequest): Promise<HttpResponse> {
     agents.set(url.protocol, agent);
   }
   return new Promise<HttpResponse>((resolve, reject) => {
-    const request = mod.request(
-      url,
-      { method: req.method, headers: req.headers, agent, ...(req.signal ? { signal: req.signal } : {}) },
-      (res) => {
-        resolve({ status: res.statusCode ?? 0, headers: flatten(res.headers), body: res, text: () => readText(res) });
-      },
-    );
+    const request = mod.request(url, { method: req.method, headers: req.headers, agent, ...(req.signal ? { signal: req.signal } : {}) }, (res) => {
+      resolve({ status: res.statusCode ?? 0, headers: flatten(res.headers), body: res, text: () => readText(res) });
+    });
     request.on('error', reject);
     if (req.idleTimeoutMs) {
       const ms = req.idleTimeoutMs;

@@ -81,7 +81,12 @@ export function requestHead(method: string, url: URL, headers: Record<string, st
  * A plain TCP connection to `url`'s host and port for one raw exchange; a socket error, or no
  * traffic for `opts.idleTimeoutMs`, ends the exchange through `finish`.
  */
-export function rawConnect(url: URL, opts: RawGetOptions, finish: (error: unknown) => void, onread?: { buffer: Buffer; callback: (nread: number, buffer: Uint8Array) => boolean }): Socket {
+export function rawConnect(
+  url: URL,
+  opts: RawGetOptions,
+  finish: (error: unknown) => void,
+  onread?: { buffer: Buffer; callback: (nread: number, buffer: Uint8Array) => boolean },
+): Socket {
   // URL keeps the brackets of an IPv6 literal; connect wants the bare address
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   const socket = connect({ host, port: Number(url.port || 80), noDelay: true, ...(onread ? { onread } : {}) });

@@ -8,15 +8,7 @@
 import { httpRequest } from './fetch.js';
 import { API_KEY_HEADER } from '../../protocol/envd.js';
 import { requireApiKey, type CallOptions, type Config } from '../config.js';
-import {
-  AbortError,
-  AuthenticationError,
-  ConnectionError,
-  SandboxError,
-  TimeoutError,
-  errorFromApi,
-  type ApiErrorContext,
-} from '../errors.js';
+import { AbortError, AuthenticationError, ConnectionError, SandboxError, TimeoutError, errorFromApi, type ApiErrorContext } from '../errors.js';
 import { userAgent } from '../../version.js';
 import { isRetryable, parseRetryAfter, retryDelay, type AttemptOutcome } from './retry.js';
 
@@ -67,7 +59,6 @@ function buildQuery(query: RestRequest['query']): string {
   const text = params.toString();
   return text ? `?${text}` : '';
 }
-
 
 function networkCode(error: unknown): string | undefined {
   let current: unknown = error;

@@ -220,7 +220,15 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
       if (req.method === 'GET' && portForwardTarget(target)) {
         requireKey(req);
         // The port-forward endpoint exists only as an upgrade (server.ts sends those to ports.ts).
-        sendJson(res, 426, { code: 426, message: `this endpoint is a raw TCP stream: send "Connection: Upgrade" and "Upgrade: ${PORT_FORWARD_PROTOCOL}" (e2b-ts sandbox port-forward does)` }, { upgrade: PORT_FORWARD_PROTOCOL });
+        sendJson(
+          res,
+          426,
+          {
+            code: 426,
+            message: `this endpoint is a raw TCP stream: send "Connection: Upgrade" and "Upgrade: ${PORT_FORWARD_PROTOCOL}" (e2b-ts sandbox port-forward does)`,
+          },
+          { upgrade: PORT_FORWARD_PROTOCOL },
+        );
         return;
       }
       // E2B serves the volume-content API on the API's host too; it takes the volume's token.
@@ -232,7 +240,10 @@ export function createApi(deps: ApiDeps): (req: IncomingMessage, res: ServerResp
       // As E2B's API: credentials first, so an unknown path tells nothing to a caller without them.
       if ('status' in found || found.op.secured) requireKey(req);
       if ('status' in found) {
-        throw new ApiError(found.status, found.status === 405 ? `method ${req.method} not allowed on ${url.pathname}` : `no such endpoint: ${req.method} ${url.pathname}`);
+        throw new ApiError(
+          found.status,
+          found.status === 405 ? `method ${req.method} not allowed on ${url.pathname}` : `no such endpoint: ${req.method} ${url.pathname}`,
+        );
       }
       const { params, query } = checkParameters(found.op, found.values, url.searchParams);
       const body = await checkBody(found.op, req);
@@ -444,7 +455,11 @@ function createHandlers(deps: ApiDeps): Record<string, Handler> {
     },
 
     'GET /volumes': async ({ res }) => {
-      sendJson(res, 200, deps.volumes.all().map((v): WireVolume => ({ volumeID: v.volumeID, name: v.name })));
+      sendJson(
+        res,
+        200,
+        deps.volumes.all().map((v): WireVolume => ({ volumeID: v.volumeID, name: v.name })),
+      );
     },
 
     'POST /volumes': async ({ res, body }) => {
@@ -464,7 +479,10 @@ function createHandlers(deps: ApiDeps): Record<string, Handler> {
       if (!record) throw new ApiError(404, `volume ${params.volumeID} not found`);
       const users = sandboxes.mountersOf(record.name);
       if (users.length > 0) {
-        throw new ApiError(409, `volume ${record.name} is mounted by sandbox${users.length > 1 ? 'es' : ''} ${users.join(', ')}: kill ${users.length > 1 ? 'them' : 'it'} first`);
+        throw new ApiError(
+          409,
+          `volume ${record.name} is mounted by sandbox${users.length > 1 ? 'es' : ''} ${users.join(', ')}: kill ${users.length > 1 ? 'them' : 'it'} first`,
+        );
       }
       await deps.volumes.destroy(params.volumeID);
       sendEmpty(res, 204);

@@ -270,7 +270,10 @@ export function checkRequest(req: EdgeRequest, daemonPort: number): EdgeRoute | 
     if (refusal) return refusal;
     const { host } = headers.values;
     if (!isOwnHost(host, daemonPort)) {
-      return { status: 403, message: `Host ${host === undefined ? '(missing)' : JSON.stringify(host)} is not this local backend; use http://127.0.0.1:${daemonPort}` };
+      return {
+        status: 403,
+        message: `Host ${host === undefined ? '(missing)' : JSON.stringify(host)} is not this local backend; use http://127.0.0.1:${daemonPort}`,
+      };
     }
     if (userPort.port === daemonPort) return { status: 400, message: `port ${daemonPort} is the local backend's own port; it is not forwarded to sandboxes` };
     return { kind: 'port', target, ...userPort };
@@ -282,7 +285,10 @@ export function checkRequest(req: EdgeRequest, daemonPort: number): EdgeRoute | 
   const { host, origin } = headers.values;
   const fetchSite = headers.values['sec-fetch-site'];
   if (!isOwnHost(host, daemonPort)) {
-    return { status: 403, message: `Host ${host === undefined ? '(missing)' : JSON.stringify(host)} is not this local backend; use http://127.0.0.1:${daemonPort}` };
+    return {
+      status: 403,
+      message: `Host ${host === undefined ? '(missing)' : JSON.stringify(host)} is not this local backend; use http://127.0.0.1:${daemonPort}`,
+    };
   }
   if (origin !== undefined && !isOwnOrigin(origin, daemonPort)) {
     return { status: 403, message: `cross-origin requests are refused (Origin ${JSON.stringify(origin)})` };

@@ -49,7 +49,17 @@ const IDLE_TUNNEL_MS = 4_000;
 /** A tunnel answer's head (and a refusal's body) is a few dozen bytes; this bounds a broken one. */
 const MAX_TUNNEL_ANSWER = 16 * 1024;
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'proxy-authenticate', 'proxy-authorization']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+  'proxy-authenticate',
+  'proxy-authorization',
+]);
 
 /** Where envd of a running sandbox listens, and the secret its platform-only requests carry. */
 export interface EnvdEndpoint {
@@ -198,7 +208,12 @@ const REASONS: Record<number, string> = {
 /** Writes a refusal on a socket that left Node's HTTP server (an upgrade), and closes it. */
 export function refuseRaw(socket: Duplex, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  const lines = [`HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}`, 'content-type: application/json', `content-length: ${Buffer.byteLength(text)}`, 'connection: close'];
+  const lines = [
+    `HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}`,
+    'content-type: application/json',
+    `content-length: ${Buffer.byteLength(text)}`,
+    'connection: close',
+  ];
   for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
   socket.end(`${lines.join('\r\n')}\r\n\r\n${text}`);
 }
@@ -299,17 +314,32 @@ export function createPortProxy(sandboxes: SandboxManager, opts: { apiKey: strin
    * Finds the sandbox's envd for a request to one of its ports, or the refusal: unknown, wrong
    * traffic token (`checkToken`), restarting, paused.
    */
-  const reach = async (req: IncomingMessage, sandboxId: string, port: number, checkToken: boolean): Promise<{ endpoint: EnvdEndpoint; maskedHost?: string } | Refusal> => {
+  const reach = async (
+    req: IncomingMessage,
+    sandboxId: string,
+    port: number,
+    checkToken: boolean,
+  ): Promise<{ endpoint: EnvdEndpoint; maskedHost?: string } | Refusal> => {
     const record = sandboxes.get(sandboxId);
     if (!record) return notFound(sandboxId);
     if (checkToken && record.trafficAccessToken !== undefined) {
       const given = req.headers[TRAFFIC_TOKEN_HEADER];
       // E2B's edge reads an empty header as none
       if (given === undefined || given === '') {
-        return { status: 403, body: { sandboxId, message: `Sandbox is secured with traffic access token. Token header '${TRAFFIC_TOKEN_HEADER}' is missing`, code: 403 } };
+        return {
+          status: 403,
+          body: { sandboxId, message: `Sandbox is secured with traffic access token. Token header '${TRAFFIC_TOKEN_HEADER}' is missing`, code: 403 },
+        };
       }
       if (!sameSecret(record.trafficAccessToken, given)) {
-        return { status: 403, body: { sandboxId, message: `Sandbox is secured with traffic access token. Provided token in header '${TRAFFIC_TOKEN_HEADER}' is invalid`, code: 403 } };
+        return {
+          status: 403,
+          body: {
+            sandboxId,
+            message: `Sandbox is secured with traffic access token. Provided token in header '${TRAFFIC_TOKEN_HEADER}' is invalid`,
+            code: 403,
+          },
+        };
       }
     }
     let endpoint: EnvdEndpoint | undefined;
@@ -339,7 +369,14 @@ export function createPortProxy(sandboxes: SandboxManager, opts: { apiKey: strin
     else sendJson(res, refusal.status, refusal.body, refusal.headers);
   };
 
-  const forward = (req: IncomingMessage, res: ServerResponse, route: Extract<EdgeRoute, { kind: 'port' }>, endpoint: EnvdEndpoint, maskedHost: string | undefined, retry: boolean) => {
+  const forward = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: Extract<EdgeRoute, { kind: 'port' }>,
+    endpoint: EnvdEndpoint,
+    maskedHost: string | undefined,
+    retry: boolean,
+  ) => {
     const upstream: ClientRequest = request({
       agent: agentFor(route.sandboxId, endpoint),
       host: 'localhost',
@@ -466,12 +503,20 @@ export function createPortProxy(sandboxes: SandboxManager, opts: { apiKey: strin
         return;
       }
       if (req.method !== 'GET' || (req.headers.upgrade ?? '').toLowerCase() !== PORT_FORWARD_PROTOCOL) {
-        refuseRaw(socket, 400, { code: 400, message: `the port-forward endpoint wants GET with "Connection: Upgrade" and "Upgrade: ${PORT_FORWARD_PROTOCOL}"` });
+        refuseRaw(socket, 400, {
+          code: 400,
+          message: `the port-forward endpoint wants GET with "Connection: Upgrade" and "Upgrade: ${PORT_FORWARD_PROTOCOL}"`,
+        });
         return;
       }
       const reached = await reach(req, target.sandboxId, target.port, false);
       if ('status' in reached) {
-        const message = reached.status === 404 ? `sandbox ${target.sandboxId} not found` : reached.status === 409 ? `sandbox ${target.sandboxId} is paused; resume it to reach its ports` : String(reached.body.message);
+        const message =
+          reached.status === 404
+            ? `sandbox ${target.sandboxId} not found`
+            : reached.status === 409
+              ? `sandbox ${target.sandboxId} is paused; resume it to reach its ports`
+              : String(reached.body.message);
         refuseRaw(socket, reached.status, { code: reached.status, message }, reached.headers);
         return;
       }
@@ -480,7 +525,10 @@ export function createPortProxy(sandboxes: SandboxManager, opts: { apiKey: strin
         tunnel = await openTunnel(reached.endpoint, target.port);
       } catch (error) {
         const refusal = tunnelFailure(target.sandboxId, target.port, error);
-        const message = refusal.status === 502 && error instanceof TunnelError ? `nothing listens on port ${target.port} in sandbox ${target.sandboxId}` : String(refusal.body.message);
+        const message =
+          refusal.status === 502 && error instanceof TunnelError
+            ? `nothing listens on port ${target.port} in sandbox ${target.sandboxId}`
+            : String(refusal.body.message);
         refuseRaw(socket, refusal.status, { code: refusal.status, message }, refusal.headers);
         return;
       }

@@ -60,7 +60,12 @@ function notFound(res: ServerResponse, sandboxId: string, message = 'The sandbox
  * of E2B's proxy errors, with a header Connect clients can read (protocol/sandbox-state.ts).
  */
 function restarting(res: ServerResponse, sandboxId: string): void {
-  sendJson(res, RESTARTING_STATUS, { sandboxId, message: RESTARTING_MESSAGE, code: RESTARTING_STATUS }, { [SANDBOX_STATE_HEADER]: RESTARTING, 'retry-after': '1' });
+  sendJson(
+    res,
+    RESTARTING_STATUS,
+    { sandboxId, message: RESTARTING_MESSAGE, code: RESTARTING_STATUS },
+    { [SANDBOX_STATE_HEADER]: RESTARTING, 'retry-after': '1' },
+  );
 }
 
 const ignore = () => {};

@@ -156,7 +156,10 @@ const RESERVED_MOUNT_POINTS = ['/proc', '/dev', '/sys', '/run'];
 export function checkVolumeMounts(mounts: SandboxVolumeMount[], volumes: VolumeStore | undefined, runtime: Runtime): void {
   if (mounts.length === 0) return;
   if (!runtime.mountsVolumes || !volumes) {
-    throw new ApiError(400, `volume mounts need the bubblewrap runtime; this local backend runs sandboxes ${runtime.isolated ? `with ${runtime.name}` : 'unisolated'}, where a mount would be the host folder itself`);
+    throw new ApiError(
+      400,
+      `volume mounts need the bubblewrap runtime; this local backend runs sandboxes ${runtime.isolated ? `with ${runtime.name}` : 'unisolated'}, where a mount would be the host folder itself`,
+    );
   }
   const seen = new Set<string>();
   for (const mount of mounts) {
@@ -540,7 +543,10 @@ export class SandboxManager {
         // A spare stands on its layers, and its upper layers are in use: it fits a sandbox on the
         // same layers with no files of its own to seed in them.
         // (a spare started without the volumes this sandbox mounts)
-        const fitsSpare = draft.volumeMounts.length === 0 && (layers.length === 0 || mountsLayers) && (!seedFiles || !this.overlayDirs().some((name) => existsSync(join(seedFiles, name))));
+        const fitsSpare =
+          draft.volumeMounts.length === 0 &&
+          (layers.length === 0 || mountsLayers) &&
+          (!seedFiles || !this.overlayDirs().some((name) => existsSync(join(seedFiles, name))));
         const spareOf = layers.length > 0 ? this.templateSpare : this.spare;
         // A warm spare's folder becomes this sandbox's folder, so take it before writing anything.
         // a spare has the default network rules; a runtime that changes rules live gives it others
@@ -863,11 +869,7 @@ export class SandboxManager {
    * `memory` is false) with a lifetime of `timeout` seconds. For a running sandbox, only extends
    * its lifetime.
    */
-  async connect(
-    id: string,
-    timeoutSeconds: number | undefined,
-    opts: { memory?: boolean } = {},
-  ): Promise<{ record: SandboxRecord; resumed: boolean }> {
+  async connect(id: string, timeoutSeconds: number | undefined, opts: { memory?: boolean } = {}): Promise<{ record: SandboxRecord; resumed: boolean }> {
     this.require(id);
     const timeout = validTimeout(timeoutSeconds, DEFAULT_TIMEOUT_S);
     return this.serialize(id, async () => {
@@ -1061,7 +1063,10 @@ export class SandboxManager {
       await this.lifecycle.update(record, { network, allowInternetAccess: allow });
       const proc = this.live.get(id)?.proc;
       if (proc?.setEgress) await proc.setEgress(egressOf(record));
-      this.log(id).add('info', `network rules updated (internet ${allow ? 'allowed' : 'denied'}, allowOut ${network.allowOut?.length ?? 0}, denyOut ${network.denyOut?.length ?? 0})`);
+      this.log(id).add(
+        'info',
+        `network rules updated (internet ${allow ? 'allowed' : 'denied'}, allowOut ${network.allowOut?.length ?? 0}, denyOut ${network.denyOut?.length ?? 0})`,
+      );
       if (!this.opts.runtime.enforcesEgress) this.log(id).add('warn', `network rules are NOT enforced: ${this.opts.runtime.description}`);
     });
   }

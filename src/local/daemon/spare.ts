@@ -191,7 +191,10 @@ export class WarmSpare {
   async take(dir: string, rulesFit: boolean, diskSizeMB?: number, layers: readonly string[] = []): Promise<TakenSpare | undefined> {
     if (!rulesFit || this.pool.length === 0 || !sameLayers(this.layers, layers)) return undefined;
     if (this.opts.disks?.enforced && diskSizeMB !== this.opts.diskSizeMB) return undefined;
-    const at = Math.max(0, this.pool.findIndex((p) => p.ready));
+    const at = Math.max(
+      0,
+      this.pool.findIndex((p) => p.ready),
+    );
     const [entry] = this.pool.splice(at, 1);
     const spare = await entry!.spare;
     if (!spare) return undefined;

@@ -122,9 +122,7 @@ export class TemplateStore {
       t.names.some((n) => {
         const have = parseName(n);
         return (
-          have.alias === wanted.alias &&
-          have.tag === wanted.tag &&
-          (wanted.namespace === undefined || wanted.namespace === (have.namespace ?? LOCAL_NAMESPACE))
+          have.alias === wanted.alias && have.tag === wanted.tag && (wanted.namespace === undefined || wanted.namespace === (have.namespace ?? LOCAL_NAMESPACE))
         );
       }),
     );

@@ -48,7 +48,14 @@ const SANDBOX_USER_UID = 1000;
 const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 const O_NONBLOCK = constants.O_NONBLOCK ?? 0;
 
-const STATUS_CODES: Record<number, string> = { 400: 'bad_request', 401: 'unauthorized', 404: 'not_found', 405: 'method_not_allowed', 409: 'conflict', 500: 'internal' };
+const STATUS_CODES: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  500: 'internal',
+};
 
 function sendError(res: ServerResponse, status: number, message: string): void {
   if (res.headersSent) {
@@ -310,7 +317,8 @@ export function createVolumeContent(volumes: VolumeStore): (req: IncomingMessage
         for (const key of ['uid', 'gid', 'mode'] as const) {
           const value = (body as Record<string, unknown>)[key];
           if (value === undefined || value === null) continue;
-          if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffffffff) throw new ApiError(400, `"${key}" must be an unsigned 32-bit integer`);
+          if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffffffff)
+            throw new ApiError(400, `"${key}" must be an unsigned 32-bit integer`);
           meta[key] = value;
         }
         if (!name) {

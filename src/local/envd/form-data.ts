@@ -206,7 +206,10 @@ export function readFormData(body: Readable, boundary: string, onFile: (file: Fi
     });
     const broken = (error: NodeJS.ErrnoException | null | undefined) =>
       fail(
-        new FormDataError(400, /^Z_/.test(error?.code ?? '') ? 'invalid gzip request body' : `upload aborted: ${error?.message ?? 'the request body ended early'}`),
+        new FormDataError(
+          400,
+          /^Z_/.test(error?.code ?? '') ? 'invalid gzip request body' : `upload aborted: ${error?.message ?? 'the request body ended early'}`,
+        ),
       );
     // A body that failed before it got here has already said so, and will not again.
     if (body.destroyed) {

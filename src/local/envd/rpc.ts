@@ -19,8 +19,14 @@ export function createRpcHandler(state: EnvdState): (req: IncomingMessage, res: 
     jsonOptions: { ignoreUnknownFields: true },
     interceptors: [keepReasons],
     routes: (router) => {
-      router.service(Process, createProcessService(() => state.config, processes));
-      router.service(Filesystem, createFilesystemService(() => state.config, state.metadata, watchers));
+      router.service(
+        Process,
+        createProcessService(() => state.config, processes),
+      );
+      router.service(
+        Filesystem,
+        createFilesystemService(() => state.config, state.metadata, watchers),
+      );
     },
   });
 }

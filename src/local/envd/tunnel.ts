@@ -94,7 +94,10 @@ export function serveTunnel(platformSecret: string, req: IncomingMessage, socket
       upstream.once('close', () => socket.destroy());
     },
     (error: NodeJS.ErrnoException) => {
-      const reason = error.code === 'ECONNREFUSED' ? `nothing listens on port ${port} in the sandbox` : `cannot connect to port ${port} in the sandbox (${error.code ?? error.message})`;
+      const reason =
+        error.code === 'ECONNREFUSED'
+          ? `nothing listens on port ${port} in the sandbox`
+          : `cannot connect to port ${port} in the sandbox (${error.code ?? error.message})`;
       refuse(socket, 502, reason);
     },
   );

@@ -15,7 +15,25 @@ import { createInterface } from 'node:readline';
 import { packageRoot } from '../../version.js';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { chmodSync, constants as fsConstants, copyFileSync, existsSync, lchownSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync, type Stats } from 'node:fs';
+import {
+  chmodSync,
+  constants as fsConstants,
+  copyFileSync,
+  existsSync,
+  lchownSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+  type Stats,
+} from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import type { EnvdConfig, EnvdUser } from '../envd/config.js';
 import { SUDO_SOCKET } from '../envd/sudo/protocol.js';
@@ -23,9 +41,31 @@ import { PTY_PACKAGE } from '../envd/process/pty-package.js';
 import { createFreezer } from './freezer.js';
 import { ARGS_FD, BLOCK_FD, envdBundlePath, INFO_FD, joinCgroupCommand, launch } from './launch.js';
 import { handleEgress, readHostsFile } from './egress-proxy.js';
-import { applyEgress, attachSlirp, describeNetwork, hostOnly, needsUplink, nsenterArgs, unwatchHostAddresses, watchHostAddresses, type EgressPolicy, type FoundNetworkTools, type NetworkTools } from './network.js';
+import {
+  applyEgress,
+  attachSlirp,
+  describeNetwork,
+  hostOnly,
+  needsUplink,
+  nsenterArgs,
+  unwatchHostAddresses,
+  watchHostAddresses,
+  type EgressPolicy,
+  type FoundNetworkTools,
+  type NetworkTools,
+} from './network.js';
 import { writableRoot as diskRoot } from './disk.js';
-import { etcMaskLayer, immutableLayer, isRealDir, mountablePath, mountCommand, probeOverlay, type OverlayChoice, type OverlayMount, type OverlaySupport } from './layers.js';
+import {
+  etcMaskLayer,
+  immutableLayer,
+  isRealDir,
+  mountablePath,
+  mountCommand,
+  probeOverlay,
+  type OverlayChoice,
+  type OverlayMount,
+  type OverlaySupport,
+} from './layers.js';
 import { etcHidden, GENERATED_ETC, generatedTarget, kernelMounts, PROGRAM_DIRS, programMounts } from './rootfs.js';
 import type { Runtime, SandboxProcess, SandboxSpec } from './types.js';
 
@@ -323,7 +363,12 @@ export function writableRoot(spec: SandboxSpec, privileged: boolean, etcFiles: M
     return path;
   };
   mkdirSync(merged, { recursive: true, mode: 0o700 });
-  mounts.push({ lower: [...templateLayers, skeletonLayer(layersDir, overlayNames, links, privileged)], upper: fs, work: dirFor('work', 'root'), target: merged });
+  mounts.push({
+    lower: [...templateLayers, skeletonLayer(layersDir, overlayNames, links, privileged)],
+    upper: fs,
+    work: dirFor('work', 'root'),
+    target: merged,
+  });
   const mask = etcMaskLayer(layersDir, etcHidden('/etc'), GENERATED_ETC);
   for (const name of overlayNames) {
     const lower = [...templateLayers.map((l) => join(l, name)).filter(isRealDir), ...(name === 'etc' ? [mask] : []), `/${name}`];
@@ -351,7 +396,10 @@ const SKELETON_FOLDERS = ['mnt', 'media', 'srv', 'opt', 'dev', 'proc', 'sys', 'r
  */
 function skeletonLayer(layersDir: string, overlayNames: string[], links: Array<[string, string]>, privileged: boolean): string {
   const folders = [...new Set([...overlayNames, ...SKELETON_FOLDERS])].sort();
-  const hash = createHash('sha256').update(JSON.stringify({ folders, links, own: OWN_FOLDERS, var: VAR_FOLDERS, privileged, v: 2 })).digest('hex').slice(0, 20);
+  const hash = createHash('sha256')
+    .update(JSON.stringify({ folders, links, own: OWN_FOLDERS, var: VAR_FOLDERS, privileged, v: 2 }))
+    .digest('hex')
+    .slice(0, 20);
   return immutableLayer(layersDir, `skeleton-${hash}`, (temp) => {
     for (const name of folders) mkdirSync(join(temp, name), { mode: 0o755 });
     for (const [name, target] of links) symlinkSync(target, join(temp, name));
@@ -528,39 +576,39 @@ export function bubblewrapArgs(
   return {
     mounts: [],
     args: [
-    ...namespaces,
-    ...programMounts(),
-    '--ro-bind',
-    '/etc',
-    '/etc',
-    ...hidden.files.flatMap((path) => ['--ro-bind', masks.file, `/etc/${path}`]),
-    ...hidden.dirs.flatMap((path) => ['--ro-bind', masks.dir, `/etc/${path}`]),
-    '--dev',
-    '/dev',
-    ...kernelMounts(masks, bootId),
-    ...envdMounts,
-    ...generatedMounts,
-    '--bind',
-    own.home,
-    '/home',
-    '--bind',
-    own.root,
-    '/root',
-    '--bind',
-    own.tmp,
-    '/tmp',
-    '--bind',
-    own.var,
-    '/var',
-    ...['/mnt', '/media', '/srv', '/opt'].flatMap((d) => ['--dir', d]),
-    ...volumeMounts,
-    // The state root holds the API key and every other sandbox's files.
-    ...(hiddenState ? ['--tmpfs', hiddenState] : []),
-    '--remount-ro',
-    '/',
-    ...caps,
-    '--chdir',
-    '/',
+      ...namespaces,
+      ...programMounts(),
+      '--ro-bind',
+      '/etc',
+      '/etc',
+      ...hidden.files.flatMap((path) => ['--ro-bind', masks.file, `/etc/${path}`]),
+      ...hidden.dirs.flatMap((path) => ['--ro-bind', masks.dir, `/etc/${path}`]),
+      '--dev',
+      '/dev',
+      ...kernelMounts(masks, bootId),
+      ...envdMounts,
+      ...generatedMounts,
+      '--bind',
+      own.home,
+      '/home',
+      '--bind',
+      own.root,
+      '/root',
+      '--bind',
+      own.tmp,
+      '/tmp',
+      '--bind',
+      own.var,
+      '/var',
+      ...['/mnt', '/media', '/srv', '/opt'].flatMap((d) => ['--dir', d]),
+      ...volumeMounts,
+      // The state root holds the API key and every other sandbox's files.
+      ...(hiddenState ? ['--tmpfs', hiddenState] : []),
+      '--remount-ro',
+      '/',
+      ...caps,
+      '--chdir',
+      '/',
     ],
   };
 }
@@ -584,7 +632,10 @@ export function createBubblewrapRuntime(
   const privileged = process.getuid?.() === 0;
   const hostNetwork = opts.network === 'host';
   const tools: NetworkTools = opts.network === 'host' ? {} : (opts.network ?? {});
-  const net = !privileged && !hostNetwork && !opts.unshare ? { internet: false, description: 'own network namespace per sandbox; NO internet: `unshare` (util-linux) is missing' } : describeNetwork(tools);
+  const net =
+    !privileged && !hostNetwork && !opts.unshare
+      ? { internet: false, description: 'own network namespace per sandbox; NO internet: `unshare` (util-linux) is missing' }
+      : describeNetwork(tools);
   // unprivileged, `unshare` makes each sandbox's network namespace (see bubblewrapArgs)
   const wrapNet = !privileged && !hostNetwork && opts.unshare !== undefined;
   const netNote = hostNetwork ? "the host's network namespace (E2B_TS_NETWORK=host: sandboxes reach the host's loopback, no egress rules)" : net.description;
@@ -620,7 +671,13 @@ export function createBubblewrapRuntime(
       const path = sudoInUsrBin(writable !== undefined, privileged) ? SANDBOX_PATH : `${SANDBOX_PATH}:${SUDO_FALLBACK_DIR}`;
       const config: Omit<EnvdConfig, 'listen' | 'platformSecret'> = { ...spec.envd, runDir: '/run/e2b', users, pathMap: [], path, sudoSocket: SUDO_SOCKET };
       for (let attempt = 1; ; attempt++) {
-        const { args, mounts } = bubblewrapArgs(spec, { privileged, ptyMounts: [...ptyMounts(), ...nativePackageMounts('@napi-rs/xattr')], envdBundle: envdBundlePath(), hostNetwork, ...(writable ? { overlay: writable } : {}) });
+        const { args, mounts } = bubblewrapArgs(spec, {
+          privileged,
+          ptyMounts: [...ptyMounts(), ...nativePackageMounts('@napi-rs/xattr')],
+          envdBundle: envdBundlePath(),
+          hostNetwork,
+          ...(writable ? { overlay: writable } : {}),
+        });
         const bwrap = [binary, '--args', String(ARGS_FD), '/run/e2b-bin/node', '/run/e2b-bin/envd.mjs'];
         const command = writable
           ? mountCommand(writable, mounts, othersMounts(spec.dir), { net: wrapNet })

@@ -230,7 +230,15 @@ export class Cgroups {
     const env = { ...realEnv(), ...overrides };
     const name = scopeName(scope);
     const none = (why: string) =>
-      new Cgroups(name, undefined, LIMITING.map((c) => ({ kind: kindOf(c), enforced: false, detail: why })), {}, new Set(), env, []);
+      new Cgroups(
+        name,
+        undefined,
+        LIMITING.map((c) => ({ kind: kindOf(c), enforced: false, detail: why })),
+        {},
+        new Set(),
+        env,
+        [],
+      );
     if (!overrides.root && process.platform !== 'linux') return none(`no cgroups on ${process.platform}`);
     if (env.io.exists(join(env.root, 'cgroup.controllers'))) return Cgroups.detectV2(name, env);
     if (V1_CONTROLLERS.some((c) => env.io.exists(join(env.root, c)))) return Cgroups.detectV1(name, env);
@@ -239,7 +247,12 @@ export class Cgroups {
 
   private static detectV2(name: string, env: CgroupEnv): Cgroups {
     const { io } = env;
-    const selfPath = env.selfCgroup.split('\n').find((l) => l.startsWith('0::'))?.slice(3).trim() ?? '/';
+    const selfPath =
+      env.selfCgroup
+        .split('\n')
+        .find((l) => l.startsWith('0::'))
+        ?.slice(3)
+        .trim() ?? '/';
     const own = join(env.root, selfPath);
     const notEnforced = (why: string) => LIMITING.map((c) => ({ kind: kindOf(c), enforced: false, detail: why }));
     const legacy = [own];
@@ -398,7 +411,7 @@ function kindOf(c: Limiting): LimitKind {
 function v2Detail(c: Limiting, env: CgroupEnv): string {
   if (c === 'memory') return `cgroup v2 memory.max, swap off (memory.swap.max 0)${env.uid === 0 ? '' : ', delegated'}`;
   if (c === 'pids') return `cgroup v2 pids.max ${PIDS_LIMIT}`;
-  return 'cgroup v2 cpu.max (the template\'s CPU count)';
+  return "cgroup v2 cpu.max (the template's CPU count)";
 }
 
 function v1Detail(c: Limiting, memsw: boolean, swap: boolean): string {
@@ -409,7 +422,7 @@ function v1Detail(c: Limiting, memsw: boolean, swap: boolean): string {
       : 'cgroup v1 memory.limit_in_bytes (the host has no swap)';
   }
   if (c === 'pids') return `cgroup v1 pids.max ${PIDS_LIMIT}`;
-  return 'cgroup v1 cpu.cfs_quota_us (the template\'s CPU count)';
+  return "cgroup v1 cpu.cfs_quota_us (the template's CPU count)";
 }
 
 function probeWritable(io: CgroupIo, dir: string, pid: number): boolean {
@@ -459,15 +472,7 @@ function makeGroup(version: 'v1' | 'v2', dirs: Map<Controller, string>, enforced
     return version === 'v2' ? /frozen 1/.test(text ?? '') : text?.trim() === 'FROZEN';
   };
   const signals = signalFreezer();
-  const pids = () =>
-    new Set(
-      unique.flatMap((d) =>
-        (io.read(join(d, 'cgroup.procs')) ?? '')
-          .split('\n')
-          .filter(Boolean)
-          .map(Number),
-      ),
-    );
+  const pids = () => new Set(unique.flatMap((d) => (io.read(join(d, 'cgroup.procs')) ?? '').split('\n').filter(Boolean).map(Number)));
 
   return {
     kind: freezerDir ? kind : 'signals',

@@ -141,7 +141,9 @@ export function loopsBacking(path: string): string[] {
   for (const name of names) {
     let file: string;
     try {
-      file = readFileSync(`/sys/block/${name}/loop/backing_file`, 'utf8').trim().replace(/ \(deleted\)$/, '');
+      file = readFileSync(`/sys/block/${name}/loop/backing_file`, 'utf8')
+        .trim()
+        .replace(/ \(deleted\)$/, '');
     } catch {
       continue; // not attached
     }
@@ -190,7 +192,7 @@ export class Disks {
   static async detect(stateRoot: string): Promise<Disks> {
     if (process.platform !== 'linux') return Disks.unenforced(`no disk limits on ${process.platform}`);
     if (process.getuid?.() !== 0) {
-      return Disks.unenforced('needs root: a sandbox\'s disk is an ext4 image on a loop device (project quotas and FUSE disks are not implemented)');
+      return Disks.unenforced("needs root: a sandbox's disk is an ext4 image on a loop device (project quotas and FUSE disks are not implemented)");
     }
     const mkfs = findProgram('mkfs.ext4');
     const mount = findProgram('mount');
@@ -199,9 +201,12 @@ export class Disks {
     if (!mount || !umount) return Disks.unenforced('mount/umount are not installed (util-linux)');
     if (!existsSync('/dev/loop-control')) return Disks.unenforced('this system has no loop devices (/dev/loop-control is missing)');
     // mounts are found (to unmount them) in the mount table: without it a disk could not be let go
-    if (!existsSync('/proc/self/mountinfo')) return Disks.unenforced('/proc is not mounted, and the disks\' mounts are found through /proc/self/mountinfo');
+    if (!existsSync('/proc/self/mountinfo')) return Disks.unenforced("/proc is not mounted, and the disks' mounts are found through /proc/self/mountinfo");
     await Disks.removeProbes(stateRoot);
-    const disks = new Disks({ kind: 'disk', enforced: true, detail: 'an ext4 image of the template\'s disk size per sandbox, on a loop device' }, { mkfs, mount, umount });
+    const disks = new Disks(
+      { kind: 'disk', enforced: true, detail: "an ext4 image of the template's disk size per sandbox, on a loop device" },
+      { mkfs, mount, umount },
+    );
     const probe = join(stateRoot, `.disk-probe-${randomBytes(4).toString('hex')}`);
     try {
       mkdirSync(probe, { recursive: true, mode: 0o700 });
@@ -244,7 +249,9 @@ export class Disks {
     let bytes = wanted;
     if (room < wanted) {
       if (room < MIN_CAPPED) {
-        throw new Error(`not enough free disk space on the host for the sandbox's disk: ${Math.floor((host.bavail * host.bsize) / MIB)} MiB free, ${HOST_RESERVE / MIB} MiB kept for the host`);
+        throw new Error(
+          `not enough free disk space on the host for the sandbox's disk: ${Math.floor((host.bavail * host.bsize) / MIB)} MiB free, ${HOST_RESERVE / MIB} MiB kept for the host`,
+        );
       }
       bytes = Math.floor(room / MIB) * MIB;
     }
@@ -280,7 +287,9 @@ export class Disks {
       // mounting the image a second time meanwhile would have two file systems write to it.
       const image = join(dir, DISK_IMAGE);
       if (!(await loopsReleased(image, waitMs))) {
-        throw new Error(`the sandbox's disk image is still attached to ${loopsBacking(image).join(', ')} (its last mount has not ended); not mounting it twice`);
+        throw new Error(
+          `the sandbox's disk image is still attached to ${loopsBacking(image).join(', ')} (its last mount has not ended); not mounting it twice`,
+        );
       }
       await run(tools.mount, ['-o', 'loop,nodev,nosuid,discard,noinit_itable', image, rw]);
     }

@@ -180,7 +180,13 @@ export function probeOverlay(
     if (!opts.fuse) reasons.push('fuse-overlayfs is not installed');
     else {
       // allow_other: sandbox processes run as other uids than the mounting one (root's `user`)
-      const fuse: OverlaySupport = { unshare, description: `fuse-overlayfs${privileged ? '' : ' in a user namespace'}`, extraOptions: ',allow_other', privileged, fuse: opts.fuse };
+      const fuse: OverlaySupport = {
+        unshare,
+        description: `fuse-overlayfs${privileged ? '' : ' in a user namespace'}`,
+        extraOptions: ',allow_other',
+        privileged,
+        fuse: opts.fuse,
+      };
       const failed = tryOverlay(fuse, opts.scratch);
       if (!failed) return fuse;
       reasons.push(`fuse-overlayfs cannot mount here (${failed})`);
@@ -196,7 +202,9 @@ function tryOverlay(support: OverlaySupport, scratch = tmpdir()): string | undef
     dir = mkdtempSync(join(scratch, 'e2b-ts-overlay-probe-'));
     for (const name of ['lower', 'upper', 'work', 'merged']) mkdirSync(join(dir, name));
     writeFileSync(join(dir, 'lower', 'probe'), 'lower\n');
-    const { command, args } = mountCommand(support, [{ lower: [join(dir, 'lower')], upper: join(dir, 'upper'), work: join(dir, 'work'), target: join(dir, 'merged') }]);
+    const { command, args } = mountCommand(support, [
+      { lower: [join(dir, 'lower')], upper: join(dir, 'upper'), work: join(dir, 'work'), target: join(dir, 'merged') },
+    ]);
     // the mount must show the lower layer's file and take a write into the upper one
     const check = ['/bin/sh', '-c', 'test -f "$1" && : > "$2"', 'probe', join(dir, 'merged', 'probe'), join(dir, 'merged', 'written')];
     const probe = spawnSync(command, [...args, ...check], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 5000, encoding: 'utf8' });

@@ -154,7 +154,7 @@ export class SocketDir {
     const fd = (server as Server & { _handle?: { fd?: number } })._handle?.fd;
     if (typeof fd !== 'number' || fd < 0) {
       server.close();
-      throw new Error('could not get the descriptor of envd\'s listening socket');
+      throw new Error("could not get the descriptor of envd's listening socket");
     }
     renameSync(temporary, final);
     let open = true;

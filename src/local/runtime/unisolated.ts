@@ -30,8 +30,7 @@ import { envdBundlePath, launch, SANDBOX_MARK_ENV } from './launch.js';
 import { prepareSandboxFs, SANDBOX_PATH } from './bubblewrap.js';
 import type { Runtime, SandboxProcess, SandboxSpec } from './types.js';
 
-export const UNISOLATED_WARNING =
-  'sandboxes are NOT isolated: bubblewrap is unavailable, so sandbox processes run on this machine as your user';
+export const UNISOLATED_WARNING = 'sandboxes are NOT isolated: bubblewrap is unavailable, so sandbox processes run on this machine as your user';
 
 export function createUnisolatedRuntime(): Runtime {
   return {

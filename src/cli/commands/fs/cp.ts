@@ -83,7 +83,9 @@ export async function runCp(opts: CpOptions, ctx: Context): Promise<void> {
     }
   }
   if (refused.length) {
-    ctx.io.stderr.write(`error: ${refused.length} entr${refused.length === 1 ? 'y was' : 'ies were'} refused (named above); the rest was copied and verified\n`);
+    ctx.io.stderr.write(
+      `error: ${refused.length} entr${refused.length === 1 ? 'y was' : 'ies were'} refused (named above); the rest was copied and verified\n`,
+    );
     throw new SilentError(ExitCode.ERROR);
   }
 }

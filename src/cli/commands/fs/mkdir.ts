@@ -11,7 +11,9 @@ export function mkdirCommand(ctx: Context, run = runMkdir): CommandUnknownOpts {
     .argument('<location>', 'SANDBOX:PATH')
     .option('-p, --parents', 'no error when the folder already exists', false)
     .addOption(userOption('sandbox user that owns the folder'))
-    .action(async (location: string, o) => run({ ...parseSandboxLocation(location, 'fs mkdir'), parents: o.parents, ...(o.user ? { user: o.user } : {}) }, ctx));
+    .action(async (location: string, o) =>
+      run({ ...parseSandboxLocation(location, 'fs mkdir'), parents: o.parents, ...(o.user ? { user: o.user } : {}) }, ctx),
+    );
 }
 
 export async function runMkdir(opts: { sandboxId: string; path: string; parents: boolean; user?: string }, ctx: Context): Promise<void> {

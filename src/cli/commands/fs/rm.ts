@@ -15,7 +15,10 @@ export function rmCommand(ctx: Context, run = runRm): CommandUnknownOpts {
     .option('-f, --force', 'no error when a path does not exist', false)
     .addOption(userOption('sandbox user (decides relative paths and ~)'))
     .action(async (locations: string[], o) =>
-      run({ locations: locations.map((l) => parseSandboxLocation(l, 'fs rm')), recursive: o.recursive, force: o.force, ...(o.user ? { user: o.user } : {}) }, ctx),
+      run(
+        { locations: locations.map((l) => parseSandboxLocation(l, 'fs rm')), recursive: o.recursive, force: o.force, ...(o.user ? { user: o.user } : {}) },
+        ctx,
+      ),
     );
 }
 

@@ -13,7 +13,9 @@ export function watchCommand(ctx: Context, run = runWatch): CommandUnknownOpts {
     .option('-r, --recursive', 'include subfolders', false)
     .addOption(userOption('sandbox user (decides relative paths and ~)'))
     .addHelpText('after', '\nWith --json each event is one JSON line: {"type":"write","name":"src/app.js","path":"/home/user/src/app.js"}.')
-    .action(async (location: string, o) => run({ ...parseSandboxLocation(location, 'fs watch'), recursive: o.recursive, ...(o.user ? { user: o.user } : {}) }, ctx));
+    .action(async (location: string, o) =>
+      run({ ...parseSandboxLocation(location, 'fs watch'), recursive: o.recursive, ...(o.user ? { user: o.user } : {}) }, ctx),
+    );
 }
 
 export async function runWatch(opts: { sandboxId: string; path: string; recursive: boolean; user?: string }, ctx: Context): Promise<void> {

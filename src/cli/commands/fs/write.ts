@@ -9,7 +9,7 @@ import { fsCall } from './shared.js';
 
 export function writeCommand(ctx: Context, run = runWrite): CommandUnknownOpts {
   return new Command('write')
-    .description("Write stdin to a file in a sandbox (replaced whole when it exists; parents are created)")
+    .description('Write stdin to a file in a sandbox (replaced whole when it exists; parents are created)')
     .argument('<location>', 'SANDBOX:PATH')
     .addOption(userOption('sandbox user that owns the file'))
     .addHelpText('after', '\nExamples:\n  $ echo "hello" | e2b-ts fs write "$id":/home/user/hello.txt\n  $ e2b-ts fs write "$id":data.bin < data.bin')

@@ -1,7 +1,16 @@
 import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../../context.js';
 import { success } from '../../output.js';
-import { commonOptions, formatRepoLocation, GitRun, parseRepoLocation, repoPath, withCommonOptions, type GitCommonOptions, type RepoLocation } from './shared.js';
+import {
+  commonOptions,
+  formatRepoLocation,
+  GitRun,
+  parseRepoLocation,
+  repoPath,
+  withCommonOptions,
+  type GitCommonOptions,
+  type RepoLocation,
+} from './shared.js';
 
 export interface AddOptions extends GitCommonOptions {
   location: RepoLocation;
@@ -19,7 +28,10 @@ export function addCommand(ctx: Context, run = runAdd): CommandUnknownOpts {
       .argument('[files...]', 'files to stage, relative to the repository (default: every change)')
       .option('--no-all', 'without files: stage `.` (the repository folder) instead of every change (-A)'),
   )
-    .addHelpText('after', '\nOutput: nothing on stdout (--json: {exitCode, stdout, stderr} of git).\n\nExamples:\n  $ e2b-ts git add "$id":repo\n  $ e2b-ts git add "$id":repo src/main.ts README.md')
+    .addHelpText(
+      'after',
+      '\nOutput: nothing on stdout (--json: {exitCode, stdout, stderr} of git).\n\nExamples:\n  $ e2b-ts git add "$id":repo\n  $ e2b-ts git add "$id":repo src/main.ts README.md',
+    )
     .action(async (location: string, files: string[], o) =>
       run({ location: parseRepoLocation(location, 'git add'), files, all: o.all !== false, ...commonOptions(o) }, ctx),
     );
@@ -30,5 +42,6 @@ export async function runAdd(opts: AddOptions, ctx: Context): Promise<void> {
   const sandbox = await git.sandbox(opts.location.sandboxId);
   const result = await git.guard(() => sandbox.git.add(repoPath(opts.location), { ...git.call(), files: opts.files, all: opts.all }));
   git.finish(result);
-  if (!ctx.globals.json) success(ctx, `Staged ${opts.files.length ? opts.files.length : 'all'} change${opts.files.length === 1 ? '' : 's'} in ${formatRepoLocation(opts.location)}`);
+  if (!ctx.globals.json)
+    success(ctx, `Staged ${opts.files.length ? opts.files.length : 'all'} change${opts.files.length === 1 ? '' : 's'} in ${formatRepoLocation(opts.location)}`);
 }

@@ -14,10 +14,11 @@ export function checkoutCommand(ctx: Context, run = runCheckout): CommandUnknown
       .argument('<location>', 'ID[:PATH]: the sandbox and the repository (default: the home folder)')
       .argument('<branch>', 'the branch to check out'),
   )
-    .addHelpText('after', '\nOutput: nothing on stdout (--json: {exitCode, stdout, stderr} of git); git\'s messages on stderr.\n\nExample:\n  $ e2b-ts git checkout "$id":repo main')
-    .action(async (location: string, branch: string, o) =>
-      run({ location: parseRepoLocation(location, 'git checkout'), branch, ...commonOptions(o) }, ctx),
-    );
+    .addHelpText(
+      'after',
+      '\nOutput: nothing on stdout (--json: {exitCode, stdout, stderr} of git); git\'s messages on stderr.\n\nExample:\n  $ e2b-ts git checkout "$id":repo main',
+    )
+    .action(async (location: string, branch: string, o) => run({ location: parseRepoLocation(location, 'git checkout'), branch, ...commonOptions(o) }, ctx));
 }
 
 export async function runCheckout(opts: CheckoutOptions, ctx: Context): Promise<void> {

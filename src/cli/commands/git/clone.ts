@@ -30,7 +30,7 @@ export function cloneCommand(ctx: Context, run = runClone): CommandUnknownOpts {
     new Command('clone')
       .description('Clone a repository into a sandbox')
       .argument('<url>', 'repository URL')
-      .argument('<location>', 'ID[:PATH]: the sandbox, and the folder to clone into (default: the URL\'s last segment, in the home folder)')
+      .argument('<location>', "ID[:PATH]: the sandbox, and the folder to clone into (default: the URL's last segment, in the home folder)")
       .option('--branch <branch>', 'check out this branch (and fetch only it)')
       .addOption(new Option('--depth <n>', 'shallow clone with this many commits').argParser((value) => parseInteger(value, '--depth', 1))),
   ).option('--store-credentials', "keep the credentials in origin's URL in .git/config (readable by anything in the sandbox)");
@@ -74,17 +74,19 @@ export async function runClone(opts: CloneOptions, ctx: Context): Promise<void> 
   const sandbox = await git.sandbox(opts.location.sandboxId);
   const progress = git.progress();
   git.debug(`git clone ${opts.url} into ${formatRepoLocation(opts.location)}`);
-  const result = await git.guard(() =>
-    sandbox.git.clone(opts.url, {
-      ...git.call(),
-      ...credentials,
-      ...(opts.location.path !== undefined ? { path: opts.location.path } : {}),
-      ...(opts.branch ? { branch: opts.branch } : {}),
-      ...(opts.depth !== undefined ? { depth: opts.depth } : {}),
-      ...(opts.storeCredentials ? { dangerouslyStoreCredentials: true } : {}),
-      ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
-    }),
-  ).finally(progress.flush);
+  const result = await git
+    .guard(() =>
+      sandbox.git.clone(opts.url, {
+        ...git.call(),
+        ...credentials,
+        ...(opts.location.path !== undefined ? { path: opts.location.path } : {}),
+        ...(opts.branch ? { branch: opts.branch } : {}),
+        ...(opts.depth !== undefined ? { depth: opts.depth } : {}),
+        ...(opts.storeCredentials ? { dangerouslyStoreCredentials: true } : {}),
+        ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+      }),
+    )
+    .finally(progress.flush);
   if (opts.storeCredentials && git.sentCredentials) ctx.warn("the credentials are stored in origin's URL in .git/config, readable by anything in the sandbox");
   git.finish(result, { streamed: progress.streamed });
 }

@@ -22,7 +22,7 @@ export function parseAuthor(text: string): { name: string; email: string } {
 export function commitCommand(ctx: Context, run = runCommit): CommandUnknownOpts {
   return withCommonOptions(
     new Command('commit')
-      .description('Commit the staged changes; prints the new commit\'s sha')
+      .description("Commit the staged changes; prints the new commit's sha")
       .argument('<location>', 'ID[:PATH]: the sandbox and the repository (default: the home folder)')
       .requiredOption('-m, --message <message>', 'the commit message')
       .option('--author <identity>', 'author and committer, "Name <email>" (default: git\'s user.name and user.email)')

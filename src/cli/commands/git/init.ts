@@ -16,7 +16,10 @@ export function initCommand(ctx: Context, run = runInit): CommandUnknownOpts {
       .option('--bare', 'a bare repository (no working tree)')
       .option('--initial-branch <branch>', "name of the first branch (default: git's init.defaultBranch)"),
   )
-    .addHelpText('after', '\nOutput: nothing on stdout (--json: {exitCode, stdout, stderr} of git); git\'s message on stderr.\n\nExample:\n  $ e2b-ts git init "$id":project --initial-branch main')
+    .addHelpText(
+      'after',
+      '\nOutput: nothing on stdout (--json: {exitCode, stdout, stderr} of git); git\'s message on stderr.\n\nExample:\n  $ e2b-ts git init "$id":project --initial-branch main',
+    )
     .action(async (location: string, o) =>
       run(
         {

@@ -23,9 +23,9 @@ function modeOption<M extends GitResetMode>(mode: M) {
 
 const MODE_HELP: Record<GitResetMode, string> = {
   soft: 'move HEAD only; keep the index and the working tree',
-  mixed: 'move HEAD and reset the index; keep the working tree (git\'s default)',
+  mixed: "move HEAD and reset the index; keep the working tree (git's default)",
   hard: 'move HEAD, reset the index and the working tree (changes are lost)',
-  merge: 'reset, keeping the working tree\'s changes unless they conflict',
+  merge: "reset, keeping the working tree's changes unless they conflict",
   keep: 'reset, refusing when a changed file would be overwritten',
 };
 

@@ -10,7 +10,9 @@ export interface StatusOptions extends GitCommonOptions {
 
 export function statusCommand(ctx: Context, run = runStatus): CommandUnknownOpts {
   return withCommonOptions(
-    new Command('status').description("A repository's branch and changed files").argument('<location>', 'ID[:PATH]: the sandbox and the repository (default: the home folder)'),
+    new Command('status')
+      .description("A repository's branch and changed files")
+      .argument('<location>', 'ID[:PATH]: the sandbox and the repository (default: the home folder)'),
   )
     .addHelpText(
       'after',

@@ -15,9 +15,7 @@ export function startCommand(ctx: Context, run = runStart): CommandUnknownOpts {
     .description('Start the local backend (an E2B-compatible server on 127.0.0.1) and print its URL')
     .option('--port <n>', 'port to listen on (default 49982, or a free one when taken)')
     .option('--foreground', 'run in this terminal, logging to stderr, until interrupted', false)
-    .action(async (o) =>
-      run({ ...(o.port !== undefined ? { port: parseInteger(o.port, '--port', 0, 65535) } : {}), foreground: o.foreground }, ctx),
-    );
+    .action(async (o) => run({ ...(o.port !== undefined ? { port: parseInteger(o.port, '--port', 0, 65535) } : {}), foreground: o.foreground }, ctx));
 }
 
 /** `platform` is where the backend would run (a seam: tests ask for Windows' refusal on Linux). */

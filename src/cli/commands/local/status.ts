@@ -62,7 +62,10 @@ export async function runStatus(_opts: Record<string, never>, ctx: Context): Pro
   ]);
   if (status.isolated === false) ctx.warn('sandboxes are NOT isolated on this machine (bubblewrap is unavailable)');
   const off = limits.filter((l) => !l.enforced).map((l) => l.kind);
-  if (off.length) ctx.warn(`this machine cannot enforce the sandboxes' ${off.join(', ')} limit${off.length > 1 ? 's' : ''}; sandboxes work without ${off.length > 1 ? 'them' : 'it'}`);
+  if (off.length)
+    ctx.warn(
+      `this machine cannot enforce the sandboxes' ${off.join(', ')} limit${off.length > 1 ? 's' : ''}; sandboxes work without ${off.length > 1 ? 'them' : 'it'}`,
+    );
 }
 
 /** One kind of sandbox limit as the daemon reports it (`limits` of its status). */

@@ -4,9 +4,7 @@ import { printJson, success } from '../../output.js';
 import { localPaths } from './shared.js';
 
 export function stopCommand(ctx: Context, run = runStop): CommandUnknownOpts {
-  return new Command('stop')
-    .description('Stop the local backend (running sandboxes are paused; their files are kept)')
-    .action(async () => run({}, ctx));
+  return new Command('stop').description('Stop the local backend (running sandboxes are paused; their files are kept)').action(async () => run({}, ctx));
 }
 
 export async function runStop(_opts: Record<string, never>, ctx: Context): Promise<void> {

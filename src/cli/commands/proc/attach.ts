@@ -17,12 +17,11 @@ export function procAttachCommand(ctx: Context, run = runProcAttach): CommandUnk
     .description("Stream a running process's output; Ctrl-C detaches and leaves it running")
     .argument('<sandbox>', 'sandbox ID')
     .argument('<pid>', 'process ID')
-    .addHelpText('after', '\nExits with the process\'s exit status when it ends while attached, 130 when detached.')
+    .addHelpText('after', "\nExits with the process's exit status when it ends while attached, 130 when detached.")
     .action(async (sandbox: string, pid: string) => run({ sandboxId: parseSandboxId(sandbox), pid: parsePid(pid) }, ctx));
 }
 
-const write = (stream: Writable, data: Uint8Array) =>
-  stream.write(data) ? undefined : new Promise<void>((resolve) => stream.once('drain', resolve));
+const write = (stream: Writable, data: Uint8Array) => (stream.write(data) ? undefined : new Promise<void>((resolve) => stream.once('drain', resolve)));
 
 export async function runProcAttach(opts: ProcAttachOptions, ctx: Context): Promise<void> {
   const sandbox = await ctx.sandbox(opts.sandboxId);

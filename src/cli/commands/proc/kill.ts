@@ -16,9 +16,7 @@ export function procKillCommand(ctx: Context, run = runProcKill): CommandUnknown
     .argument('<sandbox>', 'sandbox ID')
     .argument('<pid>', 'process ID (from proc ls or exec --background)')
     .option('-s, --signal <name>', 'signal: TERM, KILL, INT, HUP, QUIT, USR1, USR2, STOP, CONT', 'KILL')
-    .action(async (sandbox: string, pid: string, o) =>
-      run({ sandboxId: parseSandboxId(sandbox), pid: parsePid(pid), signal: parseSignal(o.signal) }, ctx),
-    );
+    .action(async (sandbox: string, pid: string, o) => run({ sandboxId: parseSandboxId(sandbox), pid: parsePid(pid), signal: parseSignal(o.signal) }, ctx));
 }
 
 export async function runProcKill(opts: ProcKillOptions, ctx: Context): Promise<void> {

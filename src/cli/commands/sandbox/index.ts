@@ -19,22 +19,24 @@ import { ptyAttachCommand } from '../pty/attach.js';
 export const SANDBOX_NOUN = { name: 'sandbox', aliases: ['sbx'], summary: 'Create, list and manage sandboxes' };
 
 export function sandboxCommand(ctx: Context): CommandUnknownOpts {
-  return new Command(SANDBOX_NOUN.name)
-    .aliases(SANDBOX_NOUN.aliases)
-    .description(SANDBOX_NOUN.summary)
-    .addCommand(createCommand(ctx))
-    .addCommand(listCommand(ctx))
-    .addCommand(infoCommand(ctx))
-    .addCommand(killCommand(ctx))
-    .addCommand(pauseCommand(ctx))
-    .addCommand(resumeCommand(ctx))
-    .addCommand(timeoutCommand(ctx))
-    .addCommand(networkCommand(ctx))
-    .addCommand(metricsCommand(ctx))
-    .addCommand(logsCommand(ctx))
-    .addCommand(urlCommand(ctx))
-    .addCommand(portForwardCommand(ctx))
-    // For people coming from the official CLI: `sandbox connect <id>` opens a terminal.
-    .addCommand(ptyAttachCommand(ctx, undefined, 'connect'))
-    .addCommand(snapshotCommand(ctx));
+  return (
+    new Command(SANDBOX_NOUN.name)
+      .aliases(SANDBOX_NOUN.aliases)
+      .description(SANDBOX_NOUN.summary)
+      .addCommand(createCommand(ctx))
+      .addCommand(listCommand(ctx))
+      .addCommand(infoCommand(ctx))
+      .addCommand(killCommand(ctx))
+      .addCommand(pauseCommand(ctx))
+      .addCommand(resumeCommand(ctx))
+      .addCommand(timeoutCommand(ctx))
+      .addCommand(networkCommand(ctx))
+      .addCommand(metricsCommand(ctx))
+      .addCommand(logsCommand(ctx))
+      .addCommand(urlCommand(ctx))
+      .addCommand(portForwardCommand(ctx))
+      // For people coming from the official CLI: `sandbox connect <id>` opens a terminal.
+      .addCommand(ptyAttachCommand(ctx, undefined, 'connect'))
+      .addCommand(snapshotCommand(ctx))
+  );
 }

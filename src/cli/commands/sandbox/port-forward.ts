@@ -40,7 +40,10 @@ Examples:
     )
     .action(async (id: string, port: string, localPort: string | undefined) => {
       const remote = parseInteger(port, 'port', 1, 65535);
-      return run({ sandboxId: parseSandboxId(id), port: remote, localPort: localPort === undefined ? remote : parseInteger(localPort, 'local port', 0, 65535) }, ctx);
+      return run(
+        { sandboxId: parseSandboxId(id), port: remote, localPort: localPort === undefined ? remote : parseInteger(localPort, 'local port', 0, 65535) },
+        ctx,
+      );
     });
 }
 
@@ -92,7 +95,8 @@ export async function runPortForward(opts: PortForwardOptions, ctx: Context): Pr
 
 /** A one-line error for a local port that cannot be bound. */
 export function bindError(error: NodeJS.ErrnoException, port: number, Cls: new (message: string) => Error = Error): Error {
-  if (error.code === 'EADDRINUSE') return new Cls(`local port ${port} is already in use; pick another (e2b-ts sandbox port-forward ID PORT LOCAL_PORT, 0 for any free port)`);
+  if (error.code === 'EADDRINUSE')
+    return new Cls(`local port ${port} is already in use; pick another (e2b-ts sandbox port-forward ID PORT LOCAL_PORT, 0 for any free port)`);
   if (error.code === 'EACCES') return new Cls(`not allowed to listen on local port ${port} (ports below 1024 need privileges); pick another`);
   return new Cls(`cannot listen on ${LOCAL_ADDRESS}:${port}: ${error.message}`);
 }

@@ -15,9 +15,7 @@ export function resumeCommand(ctx: Context, run = runResume): CommandUnknownOpts
     .description('Resume a paused sandbox (a running one keeps running; its lifetime is never shortened)')
     .argument('[id]', 'sandbox ID')
     .addOption(lifetimeOption('lifetime from now after resuming'))
-    .action(async (id: string | undefined, o) =>
-      run({ ...(id ? { sandboxId: id } : {}), timeoutMs: o.timeout }, ctx),
-    );
+    .action(async (id: string | undefined, o) => run({ ...(id ? { sandboxId: id } : {}), timeoutMs: o.timeout }, ctx));
 }
 
 export async function runResume(opts: ResumeOptions, ctx: Context): Promise<void> {

@@ -15,9 +15,7 @@ export function timeoutCommand(ctx: Context, run = runTimeout): CommandUnknownOp
     .description('Set how long a sandbox keeps running from now (this can shorten its lifetime)')
     .argument('<id>', 'sandbox ID')
     .argument('<duration>', 'new lifetime from now (90, 90s, 5m, 1h)')
-    .action(async (id: string, duration: string) =>
-      run({ sandboxId: parseSandboxId(id), timeoutMs: parsePositiveDuration(duration, 'duration') }, ctx),
-    );
+    .action(async (id: string, duration: string) => run({ sandboxId: parseSandboxId(id), timeoutMs: parsePositiveDuration(duration, 'duration') }, ctx));
 }
 
 export async function runTimeout(opts: TimeoutOptions, ctx: Context): Promise<void> {

@@ -35,7 +35,12 @@ export async function runUrl(opts: UrlOptions, ctx: Context): Promise<void> {
   const config = resolveConfig(connection, ctx.env);
   // The sandbox's domain (the local backend's `localhost:<port>`, or E2B's) decides host and scheme.
   const sandbox = new Sandbox(
-    { sandboxId: info.sandboxId, templateId: info.templateId, envdVersion: info.envdVersion, ...(info.sandboxDomain ? { sandboxDomain: info.sandboxDomain } : {}) },
+    {
+      sandboxId: info.sandboxId,
+      templateId: info.templateId,
+      envdVersion: info.envdVersion,
+      ...(info.sandboxDomain ? { sandboxDomain: info.sandboxDomain } : {}),
+    },
     config,
   );
   // A sandbox of the local backend (its domain is `localhost:<port>`) is served there, even with

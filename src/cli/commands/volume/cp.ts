@@ -57,7 +57,11 @@ export async function runVolumeCp(opts: VolumeCpOptions, ctx: Context): Promise<
     result = await downloadFromVolume(volume, from.path, opts.destination, ctx.signal, progress, platform).finally(() => progress.done());
   }
   if (ctx.globals.json) printJson(ctx, result);
-  else success(ctx, `Copied ${result.source} → ${result.destination} (${result.files} file${result.files === 1 ? '' : 's'}, ${formatBytes(result.bytes)}, verified)`);
+  else
+    success(
+      ctx,
+      `Copied ${result.source} → ${result.destination} (${result.files} file${result.files === 1 ? '' : 's'}, ${formatBytes(result.bytes)}, verified)`,
+    );
   if (result.refused.length) {
     for (const line of result.refused.slice(0, 20)) ctx.io.stderr.write(`refused: ${line}\n`);
     ctx.io.stderr.write(`error: ${result.refused.length} entr${result.refused.length === 1 ? 'y was' : 'ies were'} not copied\n`);

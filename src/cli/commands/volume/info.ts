@@ -20,7 +20,11 @@ export async function runVolumeInfo(opts: VolumeInfoOptions, ctx: Context): Prom
   const volume = await findVolume(ctx, opts.volume);
   if (opts.path === undefined) {
     if (ctx.globals.json) printJson(ctx, volume);
-    else printDetails(ctx, [['ID', volume.volumeId], ['Name', sanitize(volume.name)]]);
+    else
+      printDetails(ctx, [
+        ['ID', volume.volumeId],
+        ['Name', sanitize(volume.name)],
+      ]);
     return;
   }
   const stat = await volume.getInfo(opts.path, { signal: ctx.signal });

@@ -37,7 +37,12 @@ export async function runVolumeLs(opts: VolumeLsOptions, ctx: Context): Promise<
     const volumes = await Volume.list(await volumeOpts(ctx));
     if (ctx.globals.json) printJson(ctx, volumes);
     else if (volumes.length === 0) ctx.note('No volumes.');
-    else printTable(ctx, ['ID', 'NAME'], volumes.map((v) => [v.volumeId, sanitize(v.name)]));
+    else
+      printTable(
+        ctx,
+        ['ID', 'NAME'],
+        volumes.map((v) => [v.volumeId, sanitize(v.name)]),
+      );
     return;
   }
   const volume = await findVolume(ctx, opts.location.volume);

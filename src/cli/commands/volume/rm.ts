@@ -48,7 +48,10 @@ export async function runVolumeRm(opts: VolumeRmOptions, ctx: Context): Promise<
   const found = [];
   for (const name of volumes) found.push(await findVolume(ctx, name));
   if (!ctx.globals.yes) {
-    if (!ctx.io.canPrompt()) throw new UsageError(`refusing to delete ${found.length === 1 ? `volume ${sanitize(found[0]!.name)}` : `${found.length} volumes`} and their files without confirmation: add -y/--yes`);
+    if (!ctx.io.canPrompt())
+      throw new UsageError(
+        `refusing to delete ${found.length === 1 ? `volume ${sanitize(found[0]!.name)}` : `${found.length} volumes`} and their files without confirmation: add -y/--yes`,
+      );
     const ok = await ctx.prompter.confirm(`Delete ${found.map((v) => sanitize(v.name)).join(', ')} with all files?`, { default: false });
     if (!ok) throw new CancelError('nothing deleted');
   }

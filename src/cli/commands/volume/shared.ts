@@ -52,7 +52,15 @@ export function volumeEntryRows(entries: VolumeEntryStat[], opts: { tty: boolean
   return entries.map((e) => {
     const name = sanitize(e.path) + (e.type === 'directory' ? '/' : '') + (e.target !== undefined ? ` -> ${sanitize(e.target)}` : '');
     if (!opts.long) return [name];
-    return [e.type, (e.mode & 0o7777).toString(8).padStart(4, '0'), String(e.uid), String(e.gid), opts.tty ? formatBytes(e.size) : String(e.size), e.mtime.toISOString(), name];
+    return [
+      e.type,
+      (e.mode & 0o7777).toString(8).padStart(4, '0'),
+      String(e.uid),
+      String(e.gid),
+      opts.tty ? formatBytes(e.size) : String(e.size),
+      e.mtime.toISOString(),
+      name,
+    ];
   });
 }
 
@@ -84,6 +92,7 @@ export async function requireMountedVolumes(ctx: Context, mounts: Record<string,
   const { Volume, VolumeNotFoundError } = await ctx.client();
   const names = new Set((await Volume.list(await volumeOpts(ctx))).map((v) => v.name));
   for (const [path, name] of Object.entries(mounts)) {
-    if (!names.has(name)) throw new VolumeNotFoundError(`volume ${sanitize(name)} (for ${sanitize(path)}) not found: create it with \`e2b-ts volume create ${sanitize(name)}\``);
+    if (!names.has(name))
+      throw new VolumeNotFoundError(`volume ${sanitize(name)} (for ${sanitize(path)}) not found: create it with \`e2b-ts volume create ${sanitize(name)}\``);
   }
 }

@@ -64,7 +64,13 @@ function accountNames(): { users: Map<number, string>; groups: Map<number, strin
 }
 
 /** Builds the EntryInfo of `hostPath`, reported under `sandboxPath`. Throws ENOENT like lstat. */
-export async function entryInfo(config: EnvdConfig, hostPath: string, sandboxPath: string, metadata: Record<string, string> = {}, linkStat?: Stats): Promise<EntryInfo> {
+export async function entryInfo(
+  config: EnvdConfig,
+  hostPath: string,
+  sandboxPath: string,
+  metadata: Record<string, string> = {},
+  linkStat?: Stats,
+): Promise<EntryInfo> {
   const lst = linkStat ?? (await lstat(hostPath));
   let type = fileType(lst);
   let mode = lst.mode & 0o7777;

@@ -171,7 +171,12 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
    * disappearing → REMOVE (RENAME when its inode appeared under another name in the same burst),
    * a mode change alone → CHMOD, anything else → WRITE. Upload temporaries are left out.
    */
-  const startWatch = (t: Target, opts: { recursive: boolean; includeEntry: boolean }, emit: (ev: FilesystemEvent) => void, fail: (e: Error) => void): { close(): void } => {
+  const startWatch = (
+    t: Target,
+    opts: { recursive: boolean; includeEntry: boolean },
+    emit: (ev: FilesystemEvent) => void,
+    fail: (e: Error) => void,
+  ): { close(): void } => {
     const known = new Map<string, { mode: number; mtimeMs: number; size: number; ino: number }>();
     const record = (st: Stats | undefined) => ({ mode: st?.mode ?? 0, mtimeMs: st?.mtimeMs ?? 0, size: st?.size ?? 0, ino: st?.ino ?? 0 });
     const look = async (rel: string) => lstat(posix.join(t.host, rel)).catch(() => undefined);
@@ -376,7 +381,10 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
         }
         const pseudo = await pseudoFilesystem(t.host);
         const reason = pseudo ? `it is on ${pseudo}, a pseudo file system where folders cannot be made` : errnoText(error);
-        throw new ConnectError(`error creating directory ${t.path}: ${reason}`, errnoOf(error) === 'EACCES' || errnoOf(error) === 'EPERM' ? Code.PermissionDenied : Code.Internal);
+        throw new ConnectError(
+          `error creating directory ${t.path}: ${reason}`,
+          errnoOf(error) === 'EACCES' || errnoOf(error) === 'EPERM' ? Code.PermissionDenied : Code.Internal,
+        );
       }
       return { entry: await info(t) };
     },

@@ -178,10 +178,13 @@ export function createProcessService(config: () => EnvdConfig, table: ProcessTab
       // The process lives under the request's deadline whether or not the client is still there.
       const deadline = ctx.timeoutMs();
       if (deadline !== undefined) {
-        const timer = setTimeout(() => {
-          if (!proc.end) deadlineKilled.add(proc);
-          proc.signal('SIGKILL');
-        }, Math.max(0, deadline));
+        const timer = setTimeout(
+          () => {
+            if (!proc.end) deadlineKilled.add(proc);
+            proc.signal('SIGKILL');
+          },
+          Math.max(0, deadline),
+        );
         timer.unref();
         void proc.done.then(() => clearTimeout(timer));
       }

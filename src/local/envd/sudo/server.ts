@@ -144,9 +144,7 @@ async function start(config: EnvdConfig, req: SudoRequest): Promise<ManagedProce
     args = req.mode === 'login' ? ['-l'] : [];
     if (req.argv.length) args.push('-c', shellLine(req.argv));
   }
-  const base: Record<string, string> = req.preserveEnv
-    ? { ...req.env }
-    : Object.fromEntries(Object.entries(req.env).filter(([name]) => KEPT.test(name)));
+  const base: Record<string, string> = req.preserveEnv ? { ...req.env } : Object.fromEntries(Object.entries(req.env).filter(([name]) => KEPT.test(name)));
   const env: Record<string, string> = {
     ...sandboxEnv(config),
     ...base,

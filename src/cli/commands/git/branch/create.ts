@@ -14,10 +14,11 @@ export function branchCreateCommand(ctx: Context, run = runBranchCreate): Comman
       .argument('<location>', 'ID[:PATH]: the sandbox and the repository (default: the home folder)')
       .argument('<name>', 'the new branch'),
   )
-    .addHelpText('after', '\nOutput: nothing on stdout (--json: {exitCode, stdout, stderr} of git); git\'s message on stderr.\n\nExample:\n  $ e2b-ts git branch create "$id":repo feature')
-    .action(async (location: string, name: string, o) =>
-      run({ location: parseRepoLocation(location, 'git branch create'), name, ...commonOptions(o) }, ctx),
-    );
+    .addHelpText(
+      'after',
+      '\nOutput: nothing on stdout (--json: {exitCode, stdout, stderr} of git); git\'s message on stderr.\n\nExample:\n  $ e2b-ts git branch create "$id":repo feature',
+    )
+    .action(async (location: string, name: string, o) => run({ location: parseRepoLocation(location, 'git branch create'), name, ...commonOptions(o) }, ctx));
 }
 
 export async function runBranchCreate(opts: BranchCreateOptions, ctx: Context): Promise<void> {

@@ -17,7 +17,10 @@ export function branchDeleteCommand(ctx: Context, run = runBranchDelete): Comman
       .argument('<name>', 'the branch to delete')
       .option('-f, --force', 'delete it even when it is not merged'),
   )
-    .addHelpText('after', '\nOutput: nothing on stdout (--json: {exitCode, stdout, stderr} of git); git\'s message on stderr.\n\nExample:\n  $ e2b-ts git branch delete "$id":repo feature --force')
+    .addHelpText(
+      'after',
+      '\nOutput: nothing on stdout (--json: {exitCode, stdout, stderr} of git); git\'s message on stderr.\n\nExample:\n  $ e2b-ts git branch delete "$id":repo feature --force',
+    )
     .action(async (location: string, name: string, o) =>
       run({ location: parseRepoLocation(location, 'git branch delete'), name, force: o.force === true, ...commonOptions(o) }, ctx),
     );

@@ -23,9 +23,15 @@ export function remoteAddCommand(ctx: Context, run = runRemoteAdd): CommandUnkno
       .option('--fetch', 'fetch it after adding it')
       .option('--overwrite', 'set the URL when the remote already exists'),
   )
-    .addHelpText('after', '\nOutput: nothing on stdout (--json: {exitCode, stdout, stderr} of git).\n\nExample:\n  $ e2b-ts git remote add "$id":repo upstream https://github.com/org/repo --fetch')
+    .addHelpText(
+      'after',
+      '\nOutput: nothing on stdout (--json: {exitCode, stdout, stderr} of git).\n\nExample:\n  $ e2b-ts git remote add "$id":repo upstream https://github.com/org/repo --fetch',
+    )
     .action(async (location: string, name: string, url: string, o) =>
-      run({ location: parseRepoLocation(location, 'git remote add'), name, url, fetch: o.fetch === true, overwrite: o.overwrite === true, ...commonOptions(o) }, ctx),
+      run(
+        { location: parseRepoLocation(location, 'git remote add'), name, url, fetch: o.fetch === true, overwrite: o.overwrite === true, ...commonOptions(o) },
+        ctx,
+      ),
     );
 }
 

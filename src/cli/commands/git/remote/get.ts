@@ -3,7 +3,16 @@ import { NotFoundError } from '../../../../client/errors.js';
 import type { Context } from '../../../context.js';
 import { printJson } from '../../../output.js';
 import { sanitize } from '../../../render/sanitize.js';
-import { commonOptions, formatRepoLocation, GitRun, parseRepoLocation, repoPath, withCommonOptions, type GitCommonOptions, type RepoLocation } from '../shared.js';
+import {
+  commonOptions,
+  formatRepoLocation,
+  GitRun,
+  parseRepoLocation,
+  repoPath,
+  withCommonOptions,
+  type GitCommonOptions,
+  type RepoLocation,
+} from '../shared.js';
 
 export interface RemoteGetOptions extends GitCommonOptions {
   location: RepoLocation;
