@@ -41,20 +41,13 @@ export function childArms(children: [string, string, string][]): [string[], stri
   return [...byChild].map(([child, patterns]) => [patterns, child]);
 }
 
-export function bashScript(model: CompletionModel): string {
-  const t = completionTables(model);
-  const fn = `_${model.program.replace(/[^A-Za-z0-9_]/g, '_')}`;
+/**
+ * The two lookups the bash and zsh walks share, as shell functions named after `fn`: `_child`
+ * (the subcommand a word names) and `_takes_value` (whether a flag swallows the next word).
+ */
+export function walkFunctions(fn: string, t: ReturnType<typeof completionTables>): string[] {
   const out: string[] = [];
   const push = (...lines: string[]): void => void out.push(...lines);
-
-  push(
-    header(model, 'bash'),
-    '#',
-    `# Install: ${model.program} completion bash > ~/.local/share/bash-completion/completions/${model.program}`,
-    `#      or: source <(${model.program} completion bash)   # in ~/.bashrc`,
-    '',
-  );
-
   push(`# ${fn}_child KEY WORD: REPLY=the subcommand of command KEY named WORD (fails if none)`, `${fn}_child() {`, '  case "$1|$2" in');
   for (const [patterns, child] of childArms(t.children)) push(...arm(patterns.map(q), `REPLY=${q(child)} ;;`));
   push('    *) return 1 ;;', '  esac', '}', '');
@@ -82,6 +75,24 @@ export function bashScript(model: CompletionModel): string {
       ),
     );
   push('  esac', '  return 1', '}', '');
+  return out;
+}
+
+export function bashScript(model: CompletionModel): string {
+  const t = completionTables(model);
+  const fn = `_${model.program.replace(/[^A-Za-z0-9_]/g, '_')}`;
+  const out: string[] = [];
+  const push = (...lines: string[]): void => void out.push(...lines);
+
+  push(
+    header(model, 'bash'),
+    '#',
+    `# Install: ${model.program} completion bash > ~/.local/share/bash-completion/completions/${model.program}`,
+    `#      or: source <(${model.program} completion bash)   # in ~/.bashrc`,
+    '',
+  );
+
+  push(...walkFunctions(fn, t));
 
   push(`# ${fn}_choices KEY FLAG: REPLY=the values of option FLAG at command KEY (fails if free)`, `${fn}_choices() {`, '  case "$1|$2" in');
   for (const [k, f, choices] of t.choices) push(...arm([q(`${k}|${f}`)], `REPLY=${q(choices.join(' '))} ;;`));

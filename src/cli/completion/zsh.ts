@@ -4,7 +4,7 @@
  * (with descriptions) or fixed values with `compadd`. Works both autoloaded from `$fpath` and
  * sourced after compinit.
  */
-import { arm, childArms, q } from './bash.js';
+import { arm, q, walkFunctions } from './bash.js';
 import { allCommands, completionTables, header, padTo, type CompletionModel, type OptionModel } from './model.js';
 
 /** `word  -- description` lines for compadd -d, aligned with `pad`. */
@@ -38,33 +38,7 @@ export function zshScript(model: CompletionModel): string {
     '',
   );
 
-  push(`# ${h}_child KEY WORD: REPLY=the subcommand of command KEY named WORD (fails if none)`, `${h}_child() {`, '  case "$1|$2" in');
-  for (const [patterns, child] of childArms(t.children)) push(...arm(patterns.map(q), `REPLY=${q(child)} ;;`));
-  push('    *) return 1 ;;', '  esac', '}', '');
-
-  push(`# ${h}_takes_value KEY FLAG: whether FLAG takes a value at command KEY`, `${h}_takes_value() {`, '  case "$1|$2" in');
-  if (t.valueFlags.length > 0)
-    push(
-      ...arm(
-        t.valueFlags.map(([k, f]) => q(`${k}|${f}`)),
-        'return 0 ;;',
-      ),
-    );
-  if (t.shadowingFlags.length > 0)
-    push(
-      ...arm(
-        t.shadowingFlags.map(([k, f]) => q(`${k}|${f}`)),
-        'return 1 ;;',
-      ),
-    );
-  if (t.globalValueFlags.length > 0)
-    push(
-      ...arm(
-        t.globalValueFlags.map((f) => `*${q(`|${f}`)}`),
-        'return 0 ;;',
-      ),
-    );
-  push('  esac', '  return 1', '}', '');
+  push(...walkFunctions(h, t));
 
   push(`# ${h}_choices KEY FLAG: reply=the values of option FLAG at command KEY (fails if free)`, `${h}_choices() {`, '  case "$1|$2" in');
   for (const [k, f, choices] of t.choices) push(...arm([q(`${k}|${f}`)], `reply=(${choices.join(' ')}) ;;`));
