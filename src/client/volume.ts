@@ -10,6 +10,7 @@
  * The token is held in a private field and exposed through a getter, so `JSON.stringify(volume)`
  * (what `--json` prints) never contains it.
  */
+import type { WireVolumeEntry } from '../protocol/volume-content.js';
 import { Readable } from 'node:stream';
 import { checkBaseUrl, resolveConfig, type CallOptions, type Config, type ConnectionOptions } from './config.js';
 import {
@@ -95,19 +96,7 @@ const METADATA_TIMEOUT_MS = 60_000;
 /** File reads and writes: the SDK's one hour, for large files. */
 const FILE_TIMEOUT_MS = 3_600_000;
 
-interface WireStat {
-  name: string;
-  type: string;
-  path: string;
-  size: number;
-  mode: number;
-  uid: number;
-  gid: number;
-  atime: string;
-  mtime: string;
-  ctime: string;
-  target?: string;
-}
+type WireStat = WireVolumeEntry;
 
 function statFromWire(wire: WireStat): VolumeEntryStat {
   const out: VolumeEntryStat = {

@@ -15,6 +15,7 @@
  * This surface is hand-written rather than generated: its routes are few, its bodies are raw
  * bytes, and its error body differs from the control plane's (`code` is a string here).
  */
+import type { WireVolumeEntry } from '../../protocol/volume-content.js';
 import { randomBytes } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
 import { lstat, mkdir, open, readlink, rename, rmdir, unlink, type FileHandle } from 'node:fs/promises';
@@ -25,19 +26,7 @@ import { ApiError } from './http.js';
 import type { VolumeStore } from './volumes.js';
 
 /** The wire form of one entry (VolumeEntryStat). */
-export interface VolumeEntryStat {
-  name: string;
-  type: 'unknown' | 'file' | 'directory' | 'symlink';
-  path: string;
-  size: number;
-  mode: number;
-  uid: number;
-  gid: number;
-  atime: string;
-  mtime: string;
-  ctime: string;
-  target?: string;
-}
+export type VolumeEntryStat = WireVolumeEntry;
 
 const ROUTE = /^\/volumecontent\/([^/]+)\/(path|dir|file)$/;
 const UPLOAD_PREFIX = '.e2b-ts-upload-';
