@@ -84,6 +84,9 @@ describe.each(Object.entries(clients))('through the %s', (_label, Sandbox) => {
       expect((await sandbox.files.getInfo('/home/user/inside.txt')).metadata).toEqual({ author: 'inside' });
       const listed = (await sandbox.files.list('/home/user')).find((e) => e.name === 'inside.txt');
       expect(listed?.metadata).toEqual({ author: 'inside' });
+      // read through a symlink, as listxattr(2) follows one in E2B's envd
+      await sandbox.commands.run('ln -s inside.txt /home/user/link.txt');
+      expect((await sandbox.files.getInfo('/home/user/link.txt')).metadata).toEqual({ author: 'inside' });
       // an upload replaces the whole set; renames keep it
       await sandbox.files.write('/home/user/api.txt', 'c', { metadata: { only: 'this' } });
       await sandbox.files.rename('/home/user/api.txt', '/home/user/moved.txt');

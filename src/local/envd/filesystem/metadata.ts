@@ -16,7 +16,7 @@
  * the table are moved to xattrs when their file is written again.
  */
 import type { Stats } from 'node:fs';
-import { readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 /** Prefix of E2B's metadata attributes. */
@@ -83,18 +83,18 @@ export class MetadataStore {
 
   /**
    * A file's metadata: its `user.e2b.*` xattrs, else what the table holds for it. `path` is the
-   * file's host path (followed through symlinks, as listxattr(2) follows them in E2B's envd).
+   * file's host path, already followed through a final symlink by the caller (the binding uses
+   * the l* calls, which would read the link's own attributes).
    */
   get(st: Stats, path?: string): Record<string, string> {
     const fromTable = { ...(this.table[this.key(st)] ?? this.table[this.legacyKey(st)] ?? {}) };
     const x = path ? xattr() : null;
     if (!x || !path) return fromTable;
     try {
-      const real = realpathSync(path);
       const out: Record<string, string> = {};
-      for (const name of x.listAttributesSync(real)) {
+      for (const name of x.listAttributesSync(path)) {
         if (!name.startsWith(XATTR_PREFIX)) continue;
-        const value = x.getAttributeSync(real, name);
+        const value = x.getAttributeSync(path, name);
         if (value) out[name.slice(XATTR_PREFIX.length)] = value.toString('latin1');
       }
       return Object.keys(out).length ? out : fromTable;
@@ -106,16 +106,16 @@ export class MetadataStore {
   /**
    * Replaces a file's metadata (an empty record clears it): as xattrs on `path` where the file
    * system takes them, else in the table. Without a path (a file already gone), only the table.
+   * `path` names the file itself, never a symlink to it (uploads land on resolved targets).
    */
   set(st: Stats, metadata: Record<string, string>, path?: string): void {
     const x = path ? xattr() : null;
     if (x && path) {
       try {
-        const real = realpathSync(path);
-        for (const name of x.listAttributesSync(real)) {
-          if (name.startsWith(XATTR_PREFIX) && !Object.hasOwn(metadata, name.slice(XATTR_PREFIX.length))) x.removeAttributeSync(real, name);
+        for (const name of x.listAttributesSync(path)) {
+          if (name.startsWith(XATTR_PREFIX) && !Object.hasOwn(metadata, name.slice(XATTR_PREFIX.length))) x.removeAttributeSync(path, name);
         }
-        for (const [key, value] of Object.entries(metadata)) x.setAttributeSync(real, XATTR_PREFIX + key, value);
+        for (const [key, value] of Object.entries(metadata)) x.setAttributeSync(path, XATTR_PREFIX + key, value);
         this.forget(st);
         return;
       } catch (error) {

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { type Stats, watch, type FSWatcher } from 'node:fs';
-import { chown, cp, lchown, lstat, lutimes, mkdir, readdir, rename, rm, stat, statfs } from 'node:fs/promises';
+import { chown, cp, lchown, lstat, lutimes, mkdir, readdir, realpath, rename, rm, stat, statfs } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import { Code, ConnectError, type HandlerContext, type ServiceImpl } from '@connectrpc/connect';
@@ -128,7 +128,8 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
     const lst = st ?? (await lstat(t.host));
     // Metadata is read through a symlink, as listxattr(2) follows it in E2B's envd.
     const file = lst.isSymbolicLink() ? await stat(t.host).catch(() => undefined) : lst;
-    return entryInfo(config(), t.host, t.path, file?.isFile() ? metadata.get(file, t.host) : {}, lst);
+    const metadataOf = async (st: Stats) => metadata.get(st, lst.isSymbolicLink() ? await realpath(t.host) : t.host);
+    return entryInfo(config(), t.host, t.path, file?.isFile() ? await metadataOf(file) : {}, lst);
   };
 
   /**
