@@ -789,6 +789,7 @@ describe('SandboxManager: start-up repairs what a dead daemon left', () => {
 });
 
 describe('process identity', () => {
+  if (process.platform !== 'linux') console.warn('lifecycle: the process-identity test reads /proc (Linux only); skipped');
   it.skipIf(process.platform !== 'linux')('names a process by pid, start time and boot, so a reused pid is never taken for it', async () => {
     const me = await identifyProcess(process.pid);
     expect(me).toMatchObject({ pid: process.pid, startTicks: expect.any(Number), bootId: expect.stringMatching(/^[0-9a-f-]{36}$/) });

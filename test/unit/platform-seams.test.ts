@@ -155,7 +155,9 @@ describe("envd's socket paths fit sun_path", () => {
     expect(existsSync(folder)).toBe(false);
   });
 
-  it.skipIf(process.getuid?.() !== 0)('refuses a short folder someone else made first, or a symlink in its place', () => {
+  const notRoot = process.getuid?.() !== 0;
+  if (notRoot) console.warn('platform-seams: the foreign-folder test needs root (it chowns a folder to another user); skipped');
+  it.skipIf(notRoot)('refuses a short folder someone else made first, or a symlink in its place', () => {
     const deep = join(base, 'f'.repeat(120), 'sockets');
     const opts = { viaFd: false, host: { platform: 'darwin' as const, tmpdir: base, uid: 0 } };
     const short = socketFolder(deep, opts.host);
