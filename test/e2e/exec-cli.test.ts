@@ -299,6 +299,12 @@ describe(titled('exec: exit status, shell, cwd, user, env, json'), () => {
 });
 
 describe(titled('exec: ending early'), () => {
+  // These tests look for a `sleep` in the sandbox: one left by a failed test must not stand in
+  // for the next test's (a first failure would otherwise fail every test after it).
+  afterEach(async () => {
+    for (const pid of await procPids()) await cli(['proc', 'kill', sbx, String(pid)]);
+  });
+
   it('`| head -1` ends promptly with 141, quietly, and leaves no remote process', async () => {
     const proc = spawnBash(`node ${JSON.stringify(cliBin)} --local exec ${sbx} -- yes | head -1; echo "\${PIPESTATUS[0]}"`, {
       env: env(),
