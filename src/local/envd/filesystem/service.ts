@@ -177,7 +177,7 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
     opts: { recursive: boolean; includeEntry: boolean },
     emit: (ev: FilesystemEvent) => void,
     fail: (e: Error) => void,
-  ): { close(): void } => {
+  ): { ready: Promise<void>; close(): void } => {
     const known = new Map<string, { mode: number; mtimeMs: number; size: number; ino: number }>();
     const record = (st: Stats | undefined) => ({ mode: st?.mode ?? 0, mtimeMs: st?.mtimeMs ?? 0, size: st?.size ?? 0, ino: st?.ino ?? 0 });
     const look = async (rel: string) => lstat(posix.join(t.host, rel)).catch(() => undefined);
@@ -345,11 +345,14 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
       }
     };
     watchFolder('');
-    void seed(t.host, '', 0).then(() => {
+    // Ready once every folder below is watched: the watch is answered only then, so a write made
+    // right after watchDir returns is never missed (E2B's envd adds its watches before answering).
+    const ready = seed(t.host, '', 0).then(() => {
       if (!opts.recursive) return;
       for (const [rel, st] of known) if ((st.mode & 0o170000) === 0o040000) watchFolder(rel);
     });
     return {
+      ready,
       close: () => {
         for (const watcher of watchers.values()) watcher.close();
         watchers.clear();
@@ -469,6 +472,7 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
           wake?.();
         },
       );
+      await watcher.ready;
       const raw = Number(ctx.requestHeader.get(KEEPALIVE_PING_HEADER));
       const idleMs = (Number.isFinite(raw) && raw > 0 ? raw : DEFAULT_KEEPALIVE_S) * 1000;
       const respond = (event: NonNullable<MessageInitShape<typeof WatchDirResponseSchema>['event']>) => create(WatchDirResponseSchema, { event });
@@ -522,6 +526,7 @@ export function createFilesystemService(config: () => EnvdConfig, metadata: Meta
           entry.failure = error;
         },
       );
+      await watcher.ready;
       watchers.byId.set(id, entry);
       return { watcherId: id };
     },
